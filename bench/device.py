@@ -1,0 +1,134 @@
+"""A bench device: the firmware's protocol spoken over an engine's UART."""
+from __future__ import annotations
+
+
+import numpy as np
+
+from tflm_bench.emulation.engine import Engine
+from .errors import DeviceError, DeviceFault, InputError, ProtocolError
+from .protocol import (
+    CRC_SIZE,
+    HEADER_SIZE,
+    MAX_PAYLOAD,
+    PROTOCOL_VERSION,
+    REPLY_FLAG,
+    Command,
+    DeviceInfo,
+    FaultReport,
+    Frame,
+    InvokeResult,
+    decode_frame,
+    encode_frame,
+    get_output_payload,
+    parse_error,
+    parse_fault,
+    parse_header,
+    parse_info,
+    parse_invoke,
+    set_input_payload,
+)
+
+CHUNK = MAX_PAYLOAD - 8  # SET_INPUT carries 8 bytes of index and offset before its data
+
+
+class BenchDevice:
+    """Talks to the bench firmware through `engine` (already open, ELF loaded)."""
+
+    def __init__(self, engine: Engine, timeout_s: float = 60.0, symbolize=None) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self.timeout_s = timeout_s
+        self._seq = 0
+        self._symbolize = symbolize
+        self.hello: Frame | None = None
+        self._info: DeviceInfo | None = None
+
+    # -- framing ---------------------------------------------------------------------------
+    def read_frame(self) -> Frame:
+        header = self.engine.read_uart(HEADER_SIZE, self.timeout_s)
+        _, _, length = parse_header(header)
+        rest = self.engine.read_uart(length + CRC_SIZE, self.timeout_s)
+        frame = decode_frame(header + rest)
+        if frame.type == Command.FAULT:
+            raise DeviceFault(self._describe_fault(parse_fault(frame.payload)))
+        return frame
+
+    def send_raw(self, data: bytes) -> None:
+        """Send bytes as they are (tests use this to send broken frames)."""
+        self.engine.write_uart(data)
+
+    def read_reply(self) -> Frame:
+        """The next frame, raising DeviceError if it is an ERROR reply."""
+        reply = self.read_frame()
+        if reply.type == Command.ERROR:
+            raise DeviceError(*parse_error(reply.payload))
+        return reply
+
+    def request(self, command: int, payload: bytes = b"") -> bytes:
+        self._seq = (self._seq + 1) & 0xFF
+        self.engine.write_uart(encode_frame(command, self._seq, payload))
+        reply = self.read_reply()
+        if reply.type != command | REPLY_FLAG or reply.seq != self._seq:
+            raise ProtocolError(
+                f"expected reply 0x{command | REPLY_FLAG:02x} seq {self._seq}, "
+                f"got type 0x{reply.type:02x} seq {reply.seq}"
+            )
+        return reply.payload
+
+    # -- commands --------------------------------------------------------------------------
+    def wait_ready(self) -> Frame:
+        """Wait for the HELLO the firmware sends once its receiver is running."""
+        frame = self.read_frame()
+        if frame.type != Command.HELLO:
+            raise ProtocolError(f"expected HELLO (0xf0) after boot, got frame type 0x{frame.type:02x}")
+        version = frame.payload[0]
+        if version != PROTOCOL_VERSION:
+            raise ProtocolError(f"firmware speaks protocol {version}, this host speaks {PROTOCOL_VERSION}")
+        self.hello = frame
+        return frame
+
+    def ping(self, data: bytes = b"") -> bytes:
+        return self.request(Command.PING, data)
+
+    def info(self) -> DeviceInfo:
+        if self._info is None:
+            self._info = parse_info(self.request(Command.INFO))
+        return self._info
+
+    def set_input(self, index: int, values: np.ndarray) -> None:
+        info = self.info()
+        if not 0 <= index < len(info.inputs):
+            raise InputError(f"input index {index} out of range: the model has {len(info.inputs)} inputs")
+        spec = info.inputs[index]
+        array = np.asarray(values)
+        if array.dtype != spec.dtype or array.size * array.itemsize != spec.nbytes:
+            raise InputError(
+                f"input {index} must be {spec.dtype} with shape {spec.shape} ({spec.nbytes} bytes); "
+                f"got {array.dtype} with shape {array.shape}"
+            )
+        data = np.ascontiguousarray(array).tobytes()
+        for offset in range(0, len(data), CHUNK):
+            self.request(Command.SET_INPUT, set_input_payload(index, offset, data[offset : offset + CHUNK]))
+
+    def invoke(self) -> InvokeResult:
+        return parse_invoke(self.request(Command.INVOKE))
+
+    def get_output(self, index: int) -> np.ndarray:
+        info = self.info()
+        if not 0 <= index < len(info.outputs):
+            raise InputError(f"output index {index} out of range: the model has {len(info.outputs)} outputs")
+        spec = info.outputs[index]
+        data = bytearray()
+        while len(data) < spec.nbytes:
+            length = min(MAX_PAYLOAD, spec.nbytes - len(data))
+            data += self.request(Command.GET_OUTPUT, get_output_payload(index, len(data), length))
+        return np.frombuffer(bytes(data), dtype=spec.dtype).reshape(spec.shape)
+
+    def _describe_fault(self, fault: FaultReport) -> str:
+        where = self._symbolize(fault.pc) if self._symbolize else None
+        return (
+            f"firmware fault (exception {fault.exception}) at PC 0x{fault.pc:08x}"
+            f"{f' in {where}' if where else ''}, LR 0x{fault.lr:08x}, CFSR 0x{fault.cfsr:08x}, "
+            f"HFSR 0x{fault.hfsr:08x}, MMFAR 0x{fault.mmfar:08x}, BFAR 0x{fault.bfar:08x}, SP 0x{fault.sp:08x}"
+        )
+
+

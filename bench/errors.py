@@ -1,0 +1,31 @@
+"""The bench's own errors; generator and emulation errors live beside their modules."""
+from __future__ import annotations
+
+
+class BenchError(Exception):
+    """Base class for failures of the bench itself (protocol, oracle, verdict input)."""
+
+
+class ProtocolError(BenchError):
+    """The device sent something that is not a valid frame, or not the reply expected."""
+
+
+class DeviceError(BenchError):
+    """The device answered a request with an ERROR frame."""
+
+    def __init__(self, code: int, code_name: str, request_type: int, text: str) -> None:
+        self.code = code
+        self.code_name = code_name
+        self.request_type = request_type
+        self.text = text
+        super().__init__(
+            f"device replied ERROR {code_name} ({code}) to request 0x{request_type:02x}: {text}"
+        )
+
+
+class DeviceFault(BenchError):
+    """The firmware's fault handler reported a fault over the UART."""
+
+
+class InputError(BenchError):
+    """The inputs given to the bench do not fit the model."""

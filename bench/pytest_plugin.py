@@ -1,0 +1,54 @@
+"""pytest plugin: `--bench-` options and fixtures that build and boot model firmware.
+
+Registered through the `pytest11` entry point, so any project with tflm-bench installed can
+write tests such as:
+
+    def test_my_model(bench_session):
+        session = bench_session("models/my_model.tflite")
+        results = session.run_samples(session.random_samples(20, seed=1))
+        assert all(r.bit_exact for r in results)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from .session import BenchOptions, BenchSession
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tflm-bench")
+    group.addoption(
+        "--bench-engine", metavar="NAME", default="builtin",
+        help="engine that runs the firmware (default: builtin)",
+    )
+    group.addoption(
+        "--bench-platform", metavar="REPL", type=Path, default=None,
+        help="platform description (default: the project's emulation/platforms/nrf52840.repl)",
+    )
+
+
+@pytest.fixture(scope="session")
+def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
+    """The engine and platform chosen on the command line."""
+    return BenchOptions(engine=pytestconfig.getoption("--bench-engine"), platform=pytestconfig.getoption("--bench-platform"))
+
+
+@pytest.fixture(scope="session")
+def bench_session(bench_options: BenchOptions) -> Iterator[Callable[[Path | str], BenchSession]]:
+    """A factory: `bench_session(model)` gives that model's firmware, booted once per test session."""
+    sessions: dict[Path, BenchSession] = {}
+
+    def open_session(model: Path | str) -> BenchSession:
+        key = Path(model).resolve()
+        if key not in sessions:
+            session = BenchSession(key, bench_options)
+            session.start()
+            sessions[key] = session
+        return sessions[key]
+
+    yield open_session
+    for session in sessions.values():
+        session.stop()

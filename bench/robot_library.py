@@ -1,0 +1,117 @@
+"""Robot Framework keywords for the bench: build firmware, boot it, check outputs and budgets.
+
+    *** Settings ***
+    Library    tflm_bench.robot_library.TflmBench    engine=${ENGINE}
+
+This is our own keyword library; it does not use Renode's keywords, so the same suite runs on
+every engine the bench supports.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from robot.api import logger
+from robot.api.deco import keyword, library, not_keyword
+
+from .device import BenchDevice
+from .errors import DeviceError
+from .protocol import encode_frame
+from .report import InputResult
+from .session import BenchOptions, BenchSession
+
+
+@library(scope="SUITE", auto_keywords=False)
+class TflmBench:
+    """Keywords that drive one model's firmware on one engine per suite."""
+
+    def __init__(self, engine: str = "builtin", timeout: float = 120.0) -> None:
+        self._options = BenchOptions(engine=engine, timeout_s=float(timeout))
+        self._session: BenchSession | None = None
+        self._results: list[InputResult] = []
+
+    @not_keyword
+    def session(self) -> BenchSession:
+        if self._session is None:
+            raise RuntimeError("no firmware is running: call 'Boot Firmware For Model' first")
+        return self._session
+
+    def _device(self) -> BenchDevice:
+        return self.session().start()
+
+    @keyword
+    def build_firmware_for_model(self, model: str) -> str:
+        """Generates and builds the firmware for `model`; returns the ELF path."""
+        self._session = BenchSession(Path(model), self._options)
+        image = self._session.build()
+        logger.info(f"firmware {image.elf} ({'reused' if image.reused else 'built'}), "
+                    f"flash {image.memory.flash_bytes} B, RAM {image.memory.ram_bytes} B")
+        return str(image.elf)
+
+    @keyword
+    def boot_firmware_for_model(self, model: str) -> None:
+        """Builds (or reuses) the firmware for `model`, starts the engine and waits for the firmware's HELLO."""
+        self.build_firmware_for_model(model)
+        self.session().start()
+        logger.info(f"booted on engine {self._options.engine}")
+
+    @keyword
+    def stop_firmware(self) -> None:
+        """Stops the engine. Safe to call when nothing runs."""
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+
+    @keyword
+    def run_random_inputs(self, count: int = 10, seed: int = 0) -> int:
+        """Runs `count` seeded random inputs through the device and the oracles; returns how many ran."""
+        session = self.session()
+        self._results = session.run_samples(session.random_samples(int(count), int(seed)))
+        for result in self._results:
+            logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
+                        f"{result.instructions} instructions")
+        return len(self._results)
+
+    @keyword
+    def outputs_should_be_bit_exact_with_tflm(self) -> None:
+        """Fails unless every output of the last run matched TFLM bit for bit."""
+        if not self._results:
+            raise RuntimeError("no inputs were run: call 'Run Random Inputs' first")
+        bad = [r for r in self._results if not r.bit_exact]
+        if bad:
+            details = "; ".join(
+                f"input {r.index} output {o.index}: {o.vs_tflm.mismatches} values differ (max {o.vs_tflm.max_diff} {o.vs_tflm.unit})"
+                for r in bad for o in r.outputs if not o.vs_tflm.exact
+            )
+            raise AssertionError(f"{len(bad)} of {len(self._results)} inputs differ from TFLM: {details}")
+
+    @keyword
+    def instructions_per_inference_should_be_at_most(self, budget: int) -> None:
+        """Fails if any inference of the last run executed more than `budget` instructions."""
+        if not self._results:
+            raise RuntimeError("no inputs were run: call 'Run Random Inputs' first")
+        worst = max(self._results, key=lambda r: r.instructions)
+        logger.info(f"most instructions per inference: {worst.instructions} (input {worst.index}), budget {budget}")
+        if worst.instructions > int(budget):
+            raise AssertionError(
+                f"input {worst.index} took {worst.instructions} instructions, over the budget of {int(budget)}"
+            )
+
+    @keyword
+    def send_corrupted_frame(self) -> str:
+        """Sends a PING whose CRC is wrong and returns the name of the device's error reply."""
+        frame = bytearray(encode_frame(0x01, 0x33, b"corrupt me"))
+        frame[-1] ^= 0xFF
+        device = self._device()
+        device.send_raw(bytes(frame))
+        try:
+            device.read_reply()
+        except DeviceError as error:
+            return error.code_name
+        raise AssertionError("the device accepted a frame with a wrong CRC")
+
+    @keyword
+    def ping_should_succeed(self, text: str = "ping") -> None:
+        """Sends PING with `text` and fails unless the same bytes come back."""
+        echoed = self._device().ping(text.encode())
+        if echoed != text.encode():
+            raise AssertionError(f"PING echoed {echoed!r}, expected {text.encode()!r}")

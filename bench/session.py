@@ -1,0 +1,161 @@
+"""A bench session: one model's firmware, booted on one engine, checked against the oracles.
+
+The CLI, the pytest plugin and the Robot keyword library all drive this one object.
+"""
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tflm_bench.emulation.factory import create_engine
+from tflm_bench.generator.firmware_build import FirmwareImage, build_firmware
+from tflm_bench.generator.model import Model
+from tflm_bench.generator.tflite_reader import read_tflite
+
+from . import paths
+from .compare import difference
+from .device import BenchDevice
+from .errors import BenchError
+from .inputs import load_inputs, random_inputs
+from .oracles import TfliteReferenceOracle, TflmOracle
+from .report import BenchReport, InputResult, OutputResult
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    engine: str = "builtin"
+    platform: Path | None = None
+    build_root: Path | None = None
+    compare_tflite: bool = True
+    timeout_s: float = 120.0
+
+
+def float_input_ranges(model: Model) -> dict[int, tuple[float, float]]:
+    """For a float input feeding a QUANTIZE, the float range its int8 grid covers."""
+    ranges: dict[int, tuple[float, float]] = {}
+    for position, tensor_index in enumerate(model.inputs):
+        for op in model.operators:
+            if op.name == "QUANTIZE" and op.inputs[0] == tensor_index:
+                q = model.tensors[op.outputs[0]].quantization
+                if q is not None:
+                    scale, zp = q.scales[0], q.zero_points[0]
+                    ranges[position] = ((-128 - zp) * scale, (127 - zp) * scale)
+    return ranges
+
+
+@dataclass
+class BenchSession:
+    """Open with `start()` (or `with`), run samples, read the report; `stop()` closes the engine."""
+
+    model_path: Path
+    options: BenchOptions = field(default_factory=BenchOptions)
+    image: FirmwareImage | None = None
+    device: BenchDevice | None = None
+    _stack: ExitStack = field(default_factory=ExitStack)
+
+    def __post_init__(self) -> None:
+        self.model_path = Path(self.model_path)
+        self.model_bytes = self.model_path.read_bytes()
+        self.model = read_tflite(self.model_bytes)
+        self._tflm: TflmOracle | None = None
+        self._tflite: TfliteReferenceOracle | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+    def build(self) -> FirmwareImage:
+        if self.image is None:
+            self.image = build_firmware(self.model_path, paths.project_root(), self.options.build_root or paths.build_root())
+        return self.image
+
+    def start(self) -> BenchDevice:
+        """Build if needed, boot the firmware, wait for HELLO and check the build id."""
+        if self.device is not None:
+            return self.device
+        image = self.build()
+        engine = self._stack.enter_context(create_engine(self.options.engine, self.options.platform or paths.default_platform()))
+        engine.load_elf(image.elf)
+        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=getattr(engine, "describe_address", None))
+        device.wait_ready()
+        build_id = device.info().build_id
+        if build_id != image.build_id:
+            raise BenchError(
+                f"the device runs build 0x{build_id:08x}, expected 0x{image.build_id:08x} for model "
+                f"{image.model_sha256[:16]}: stale firmware in {image.build_dir}; delete that folder and rerun"
+            )
+        self.device = device
+        return device
+
+    def stop(self) -> None:
+        self.device = None
+        self._stack.close()
+
+    def __enter__(self) -> BenchSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- inputs and verdicts ---------------------------------------------------------------
+    def random_samples(self, count: int, seed: int) -> list[list[np.ndarray]]:
+        return random_inputs(self.start().info().inputs, count, seed, float_input_ranges(self.model))
+
+    def load_samples(self, path: Path) -> list[list[np.ndarray]]:
+        return load_inputs(path, self.start().info().inputs)
+
+    def run_sample(self, number: int, sample: list[np.ndarray]) -> InputResult:
+        device = self.start()
+        for index, value in enumerate(sample):
+            device.set_input(index, value)
+        invoke = device.invoke()
+        if invoke.status != 0:
+            raise BenchError(f"input {number}: the firmware's invoke failed with kernel status {invoke.status}")
+        outputs = [device.get_output(i) for i in range(len(device.info().outputs))]
+        expected = self._oracle().run(sample)
+        second = self._second_oracle().run(sample) if self.options.compare_tflite else None
+        return InputResult(
+            index=number,
+            outputs=tuple(
+                OutputResult(i, difference(out, expected[i]), difference(out, second[i]) if second is not None else None)
+                for i, out in enumerate(outputs)
+            ),
+            instructions=invoke.total_cycles,
+            layer_instructions=invoke.layer_cycles,
+        )
+
+    def run_samples(self, samples: list[list[np.ndarray]]) -> list[InputResult]:
+        return [self.run_sample(number, sample) for number, sample in enumerate(samples)]
+
+    def report(self, results: list[InputResult]) -> BenchReport:
+        image = self.build()
+        return BenchReport(
+            model=str(self.model_path),
+            model_sha256=image.model_sha256,
+            engine=self.options.engine,
+            firmware=str(image.elf),
+            firmware_reused=image.reused,
+            memory=image.memory,
+            layers=image.layers,
+            results=tuple(results),
+        )
+
+    def _oracle(self) -> TflmOracle:
+        if self._tflm is None:
+            self._tflm = TflmOracle(self.model_bytes)
+        return self._tflm
+
+    def _second_oracle(self) -> TfliteReferenceOracle:
+        if self._tflite is None:
+            self._tflite = TfliteReferenceOracle(self.model_bytes)
+        return self._tflite
+
+
+def run_bench(
+    model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions()
+) -> BenchReport:
+    """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report."""
+    with BenchSession(model_path, options) as session:
+        samples = session.load_samples(inputs_path) if inputs_path else session.random_samples(count, seed)
+        return session.report(session.run_samples(samples))

@@ -1,0 +1,56 @@
+/* The interface between the bench shell and an inference runtime.
+ *
+ * The shell (start-up, UART protocol, counters, fault reports) only sees this header. The
+ * default runtime is C emitted by the generator for one model; a later runtime may wrap a
+ * user's own TFLM build behind the same calls.
+ */
+#ifndef TB_RUNTIME_H
+#define TB_RUNTIME_H
+
+#include <stdint.h>
+
+#define TB_MAX_RANK 6
+
+typedef enum {
+    TB_DTYPE_INT8 = 1,
+    TB_DTYPE_UINT8 = 2,
+    TB_DTYPE_FLOAT32 = 3,
+    TB_DTYPE_INT16 = 4,
+    TB_DTYPE_INT32 = 5,
+} tb_dtype_t;
+
+/* One model input or output as the host sees it. `data` points into the arena. */
+typedef struct {
+    tb_dtype_t dtype;
+    uint8_t rank;
+    int32_t dims[TB_MAX_RANK];
+    float scale;        /* 0 for float tensors */
+    int32_t zero_point;
+    uint32_t bytes;
+    void *data;
+} tb_tensor_desc_t;
+
+typedef struct {
+    uint32_t build_id;
+    uint8_t n_inputs;
+    uint8_t n_outputs;
+    uint16_t n_layers;
+    uint32_t arena_bytes;
+    const tb_tensor_desc_t *inputs;
+    const tb_tensor_desc_t *outputs;
+    const uint8_t *layer_opcodes; /* TFLite BuiltinOperator code per layer */
+} tb_model_info_t;
+
+/* Called by the runtime around each layer; the shell reads its cycle counter there. */
+typedef struct {
+    void (*layer_begin)(void *ctx, uint16_t layer);
+    void (*layer_end)(void *ctx, uint16_t layer);
+    void *ctx;
+} tb_profiler_t;
+
+const tb_model_info_t *tb_runtime_info(void);
+
+/* 0 on success; otherwise the status of the first failing layer (see tb_status_t). */
+int32_t tb_runtime_invoke(const tb_profiler_t *profiler);
+
+#endif /* TB_RUNTIME_H */

@@ -1,0 +1,28 @@
+*** Settings ***
+Documentation     The hello_world sine model on the emulated nRF52840: outputs bit-exact with
+...               TFLM, an instruction budget per inference, and a device that survives bad frames.
+...               Run with: robot robot_tests/    (add --variable ENGINE:<name> for another engine)
+Library           tflm_bench.robot_library.TflmBench    engine=${ENGINE}
+Suite Setup       Boot Firmware For Model    ${MODEL}
+Suite Teardown    Stop Firmware
+
+*** Variables ***
+${ENGINE}                 builtin
+${MODEL}                  ${CURDIR}/../models/sine_int8.tflite
+# Measured with the reference kernels; see the README for the command that prints the figure.
+${INSTRUCTION_BUDGET}     5000
+
+*** Test Cases ***
+Sine Outputs Are Bit Exact With TFLM
+    ${ran}=    Run Random Inputs    count=32    seed=7
+    Should Be Equal As Integers    ${ran}    32
+    Outputs Should Be Bit Exact With TFLM
+
+Sine Inference Stays Within Its Instruction Budget
+    Run Random Inputs    count=8    seed=11
+    Instructions Per Inference Should Be At Most    ${INSTRUCTION_BUDGET}
+
+Device Answers A Corrupted Frame With An Error And Keeps Serving
+    ${error}=    Send Corrupted Frame
+    Should Be Equal    ${error}    BAD_CRC
+    Ping Should Succeed    still alive

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up (if needed), then run every test: pytest (generator, engine, protocol, bench) and the
+# Robot Framework suites. Exits non-zero if either fails.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/setup.sh" || exit 1
+cd "$root"
+export TF_CPP_MIN_LOG_LEVEL=2
+
+.venv/bin/python -m pytest -q "$@"
+pytest_status=$?
+
+.venv/bin/robot --outputdir build/robot --consolecolors off robot_tests/
+robot_status=$?
+
+echo "pytest exit ${pytest_status}, robot exit ${robot_status}"
+[ "$pytest_status" -eq 0 ] && [ "$robot_status" -eq 0 ]
