@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Protocol
 
 import numpy as np
@@ -20,9 +21,10 @@ class TflmOracle:
 
     name = "TFLM"
 
-    def __init__(self, model_bytes: bytes) -> None:
+    def __init__(self, model_bytes: bytes, n_outputs: int) -> None:
         from tflite_micro.python.tflite_micro import runtime
 
+        self._n_outputs = n_outputs
         try:
             self._interpreter = runtime.Interpreter.from_bytes(model_bytes)
         except Exception as exc:  # the binding raises plain RuntimeError/ValueError
@@ -32,13 +34,7 @@ class TflmOracle:
         for index, value in enumerate(inputs):
             self._interpreter.set_input(value, index)
         self._interpreter.invoke()
-        outputs = []
-        while True:  # the binding has no output count; it raises IndexError past the last output
-            try:
-                self._interpreter.get_output_details(len(outputs))
-            except IndexError:
-                return outputs
-            outputs.append(np.array(self._interpreter.get_output(len(outputs))))
+        return [np.array(self._interpreter.get_output(index)) for index in range(self._n_outputs)]
 
 
 class TfliteReferenceOracle:
@@ -47,13 +43,17 @@ class TfliteReferenceOracle:
     name = "TFLite BUILTIN_REF"
 
     def __init__(self, model_bytes: bytes) -> None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import tensorflow as tf
 
-        self._interpreter = tf.lite.Interpreter(
-            model_content=model_bytes,
-            experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF,
-        )
+        with warnings.catch_warnings():
+            # tf.lite.Interpreter warns that it is deprecated in favour of LiteRT; it is still the
+            # interpreter that carries the BUILTIN_REF resolver in TensorFlow 2.21.
+            warnings.simplefilter("ignore", UserWarning)
+            self._interpreter = tf.lite.Interpreter(
+                model_content=model_bytes,
+                experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF,
+            )
         self._interpreter.allocate_tensors()
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:

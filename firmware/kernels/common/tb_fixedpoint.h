@@ -2,15 +2,16 @@
  *
  * A real multiplier M is stored as a Q31 `multiplier` and a `shift` (> 0 shifts left) with
  * M ~= multiplier * 2^(shift - 31). Rescaling x first multiplies by the Q31 value (rounding
- * to nearest) and then divides by a power of two (rounding to nearest again); both roundings
- * send ties away from zero, as TFLM's reference kernels do.
+ * to nearest, negative ties toward zero) and then divides by a power of two (rounding to
+ * nearest, ties away from zero), as TFLM's reference kernels do.
  */
 #ifndef TB_FIXEDPOINT_H
 #define TB_FIXEDPOINT_H
 
 #include <stdint.h>
 
-/* High 32 bits of 2 * a * b, rounded to nearest; INT32_MIN * INT32_MIN saturates. */
+/* High 32 bits of 2 * a * b, rounded to nearest (a negative tie goes toward zero);
+ * INT32_MIN * INT32_MIN saturates. */
 static inline int32_t tb_saturating_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
     if (a == INT32_MIN && b == INT32_MIN) {
@@ -32,7 +33,9 @@ static inline int32_t tb_rounding_divide_by_pot(int32_t x, int32_t exponent)
 }
 
 /* x * multiplier * 2^(shift - 31) the way TFLM's MultiplyByQuantizedMultiplier computes it. */
-static inline int32_t tb_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift)
+static inline int32_t tb_multiply_by_quantized_multiplier(int32_t x,
+                                                          int32_t multiplier,
+                                                          int32_t shift)
 {
     const int32_t left_shift = shift > 0 ? shift : 0;
     const int32_t right_shift = shift > 0 ? 0 : -shift;

@@ -1,0 +1,1 @@
+"""Platform descriptions (.repl) and the engines that run firmware on them."""

@@ -1,0 +1,548 @@
+"""The built-in engine: the platform description's memories and peripherals on Unicorn."""
+
+from __future__ import annotations
+
+import ctypes
+import mmap
+import struct
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import unicorn
+from elftools.elf.elffile import ELFFile
+from unicorn import arm_const as arm
+
+from ..engine import Engine
+from ..errors import (
+    CpuFault,
+    EmulationError,
+    EmulatorTimeout,
+    FirmwareIdle,
+    InstructionBudgetExceeded,
+    PlatformError,
+    UnmappedAccess,
+)
+from ..repl import PeripheralEntry, PlatformDescription
+from .hostlib import InstructionCounter
+from .peripherals import Dwt, LegacyUart, Peripheral, SystemControlSpace, Unmodelled
+from .symbols import SymbolTable
+
+UART_TYPE = "UART.NRF52840_UART"
+DWT_TYPE = "Miscellaneous.DWT"
+MEMORY_TYPE = "Memory.MappedMemory"
+NVIC_TYPE = "IRQControllers.NVIC"
+SCS_BASE, SCS_SIZE = 0xE000E000, 0x1000
+PAGE = 0x400                    # Unicorn's ARM page size
+DEFAULT_MIPS = 100              # Renode's default PerformanceInMips
+PERIPHERAL_SIZE = 0x1000        # nRF52 peripherals occupy 4 KiB each
+NEVER = 0xFFFFFFFF              # an "until" address execution never reaches
+
+# QEMU exception numbers Unicorn reports through UC_HOOK_INTR.
+_INTERRUPTS = {
+    1: "undefined instruction",
+    2: "supervisor call (svc)",
+    3: "prefetch abort",
+    4: "data abort",
+    7: "breakpoint (bkpt)",
+    17: "FPU/coprocessor access while disabled",
+    18: "invalid state (branch to an address without the Thumb bit?)",
+}
+
+_REGS = [getattr(arm, f"UC_ARM_REG_R{i}") for i in range(13)] + [
+    arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC,
+]
+
+_MEM_KINDS = {
+    unicorn.UC_MEM_READ_UNMAPPED: "read",
+    unicorn.UC_MEM_WRITE_UNMAPPED: "write",
+    unicorn.UC_MEM_FETCH_UNMAPPED: "fetch",
+    unicorn.UC_MEM_READ_PROT: "read",
+    unicorn.UC_MEM_WRITE_PROT: "write",
+    unicorn.UC_MEM_FETCH_PROT: "fetch",
+}
+
+
+@dataclass(frozen=True)
+class MemoryMap:
+    """One memory of the .repl, at every address it is registered at."""
+
+    name: str
+    size: int
+    addresses: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Config:
+    memories: tuple[MemoryMap, ...]
+    mips: float
+    uarts: tuple[tuple[str, int], ...]
+    host_uart: str
+    dwt: tuple[str, int, int] | None
+    unmodelled: tuple[tuple[str, int, int], ...]
+
+
+def _configure(platform: PlatformDescription) -> _Config:
+    """Check the platform description and extract what the engine maps."""
+    memories = []
+    for entry in platform.memories():
+        size = entry.get("size")
+        if not isinstance(size, int) or size <= 0 or size % PAGE:
+            raise PlatformError(
+                f"{entry.source_line}: memory '{entry.name}' needs `size:` a positive multiple "
+                f"of 0x{PAGE:x}, got {size!r}"
+            )
+        addresses = tuple(r.address for r in entry.addresses if r.address is not None)
+        if not addresses:
+            raise PlatformError(f"{entry.source_line}: memory '{entry.name}' has no address")
+        memories.append(MemoryMap(entry.name, size, addresses))
+
+    mips = DEFAULT_MIPS
+    cpu = platform.cpu()
+    value = cpu.get("PerformanceInMips")
+    if value is not None:
+        if not isinstance(value, (int, float)) or value <= 0:
+            raise PlatformError(f"{cpu.source_line}: PerformanceInMips must be > 0, got {value!r}")
+        mips = value
+    cpu_type = cpu.get("cpuType")
+    if cpu.type_name != "CPU.CortexM" or cpu_type not in (None, "cortex-m4", "cortex-m4f"):
+        raise PlatformError(
+            f"{cpu.source_line}: the built-in engine emulates a Cortex-M4 only; the description "
+            f"asks for {cpu.type_name} {cpu_type!r}"
+        )
+
+    uarts = []
+    for entry in platform.find_by_type(UART_TYPE):
+        if entry.get("easyDMA") is True:
+            raise PlatformError(
+                f"{entry.source_line}: '{entry.name}' has easyDMA: true; the built-in engine "
+                f"models the legacy UART only (Renode's EasyDMA mode also breaks continuous "
+                f"reception). Set `easyDMA: false`, e.g. with an update entry "
+                f"`{entry.name}:` / `    easyDMA: false`"
+            )
+        if entry.address is None:
+            raise PlatformError(f"{entry.source_line}: '{entry.name}' has no address")
+        uarts.append((entry.name, entry.address))
+    if not uarts:
+        raise PlatformError(
+            f"{platform.path}: no {UART_TYPE} entry; the bench talks to the firmware over uart0"
+        )
+    names = [name for name, _ in uarts]
+    host_uart = "uart0" if "uart0" in names else names[0]
+
+    dwt = None
+    for entry in platform.find_by_type(DWT_TYPE):
+        frequency = entry.get("frequency")
+        if not isinstance(frequency, int) or frequency <= 0 or entry.address is None:
+            raise PlatformError(
+                f"{entry.source_line}: DWT '{entry.name}' needs an address and `frequency:` in Hz"
+            )
+        dwt = (entry.name, entry.address, frequency)
+
+    modelled = {MEMORY_TYPE, UART_TYPE, DWT_TYPE}
+    unmodelled = []
+    for entry in platform:
+        if entry.type_name in modelled or entry.type_name.startswith("CPU."):
+            continue
+        for registration in entry.addresses:
+            if registration.address is None:
+                continue
+            if entry.type_name == NVIC_TYPE and registration.address == SCS_BASE:
+                continue  # inside the System Control Space the engine models
+            size = registration.size or PERIPHERAL_SIZE
+            unmodelled.append((entry.name, registration.address, size))
+    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, tuple(unmodelled))
+
+
+class _Machine:
+    """One Unicorn instance with the firmware loaded: memories, peripherals, counter."""
+
+    def __init__(self, config: _Config, repl_path: str, elf: Path, cache_dir: Path | None):
+        self.repl_path = repl_path
+        self.symbols = SymbolTable(elf)
+        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS)
+        if hasattr(self.uc, "ctl_set_cpu_model"):
+            self.uc.ctl_set_cpu_model(arm.UC_CPU_ARM_CORTEX_M4)
+        self.pending: EmulationError | None = None
+        self.invalid: tuple[str, int, int] | None = None
+        self._buffers: list[mmap.mmap] = []
+        self._replay: tuple[int, str] | None = None   # DWT access being re-executed
+        self._replay_pc: int | None = None
+        self.counter = InstructionCounter(self.uc, cache_dir)
+
+        for memory in config.memories:
+            self._map_memory(memory)
+        self.scs = SystemControlSpace()
+        self._map_mmio(self.scs)
+        self.uarts = {
+            name: LegacyUart(name, base, self.counter.request_stop) for name, base in config.uarts
+        }
+        for uart in self.uarts.values():
+            self._map_mmio(uart)
+        self.host_uart = self.uarts[config.host_uart]
+        self.dwt: Dwt | None = None
+        if config.dwt is not None:
+            name, base, frequency = config.dwt
+            self.dwt = Dwt(name, base, frequency, config.mips, self._replayed_count)
+            self._map_mmio(self.dwt, exact=self.dwt.needs_exact_count)
+        for name, base, size in config.unmodelled:
+            self._map_mmio(Unmodelled(name, base, size, self._unmodelled_access))
+
+        self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID, self._on_invalid)
+        self.uc.hook_add(unicorn.UC_HOOK_INTR, self._on_interrupt)
+        self.counter.install()
+        self._load(elf)
+
+    # --- setup ---------------------------------------------------------------------------
+
+    def _map_memory(self, memory: MemoryMap) -> None:
+        buffer = mmap.mmap(-1, memory.size)
+        self._buffers.append(buffer)
+        pointer = ctypes.addressof(ctypes.c_char.from_buffer(buffer))
+        for address in memory.addresses:
+            try:
+                self.uc.mem_map_ptr(address, memory.size, unicorn.UC_PROT_ALL, pointer)
+            except unicorn.UcError as exc:
+                raise PlatformError(
+                    f"{self.repl_path}: cannot map memory '{memory.name}' at 0x{address:08x} "
+                    f"(size 0x{memory.size:x}): {exc}; check for overlaps and alignment"
+                ) from exc
+
+    def _map_mmio(
+        self, peripheral: Peripheral, exact: Callable[[int, str], bool] | None = None
+    ) -> None:
+        """Map a peripheral; accesses for which exact(offset, kind) holds are replayed.
+
+        Unicorn 2.1.4 leaves the PC at the block start inside MMIO callbacks, but a
+        uc_emu_stop from the callback rolls the CPU back to the accessing instruction with
+        an exact PC. Such an access is therefore handled in two steps: stop (nothing done),
+        fix the count at the exact PC, resume; the instruction then starts a new block and
+        runs again, and the access is served with count_at(block start).
+        """
+
+        def replaying(address: int, kind: str) -> bool:
+            if exact is None or not exact(address - peripheral.base, kind):
+                return True
+            if self._replay == (address, kind) and self._replay_pc is not None:
+                if self.counter.current_block[0] == self._replay_pc:
+                    return True
+            self._replay, self._replay_pc = (address, kind), None
+            self.uc.emu_stop()
+            return False
+
+        def read(uc: unicorn.Uc, offset: int, size: int, _: object) -> int:
+            if self.pending is not None or not replaying(peripheral.base + offset, "read"):
+                return 0
+            try:
+                return peripheral.read(offset, size)
+            except EmulationError as exc:
+                self._fail(exc)
+                return 0
+            finally:
+                self._replay = self._replay_pc = None
+
+        def write(uc: unicorn.Uc, offset: int, size: int, value: int, _: object) -> None:
+            if self.pending is not None or not replaying(peripheral.base + offset, "write"):
+                return
+            try:
+                peripheral.write(offset, size, value)
+            except EmulationError as exc:
+                self._fail(exc)
+            finally:
+                self._replay = self._replay_pc = None
+
+        try:
+            self.uc.mmio_map(peripheral.base, peripheral.size, read, None, write, None)
+        except unicorn.UcError as exc:
+            raise PlatformError(
+                f"{self.repl_path}: cannot map '{peripheral.name}' at 0x{peripheral.base:08x} "
+                f"(0x{peripheral.size:x} bytes): {exc}; does it overlap another entry?"
+            ) from exc
+
+    def _load(self, elf: Path) -> None:
+        with elf.open("rb") as stream:
+            image = ELFFile(stream)
+            if image["e_machine"] != "EM_ARM" or image.elfclass != 32:
+                raise EmulationError(f"{elf} is not a 32-bit ARM ELF file")
+            for segment in image.iter_segments():
+                if segment["p_type"] != "PT_LOAD" or segment["p_filesz"] == 0:
+                    continue
+                address, data = segment["p_paddr"], segment.data()
+                try:
+                    self.uc.mem_write(address, data)
+                except unicorn.UcError as exc:
+                    raise UnmappedAccess(
+                        address, "write", len(data), None, None, None, self.repl_path
+                    ) from exc
+        try:
+            sp, pc = struct.unpack("<II", self.uc.mem_read(0, 8))
+        except unicorn.UcError as exc:
+            raise EmulationError(
+                f"no vector table at 0x0: the .repl {self.repl_path} maps no memory there"
+            ) from exc
+        self.uc.reg_write(arm.UC_ARM_REG_SP, sp)
+        self.uc.reg_write(arm.UC_ARM_REG_PC, pc & ~1)
+        self.counter.reset(0)
+
+    def close(self) -> None:
+        self.counter.close()
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    def _fail(self, error: EmulationError) -> None:
+        """Stop inside an MMIO callback: Unicorn rolls back to the accessing instruction."""
+        if self.pending is None:
+            self.pending = error
+        self.uc.emu_stop()
+
+    def _unmodelled_access(self, name: str, address: int, kind: str, size: int) -> None:
+        self._fail(UnmappedAccess(address, kind, size, None, None, name, self.repl_path))
+
+    def _replayed_count(self) -> int:
+        if self._replay_pc is None:
+            raise EmulationError("internal: DWT access served outside its replay")
+        return self.counter.count_at(self._replay_pc)
+
+    def _on_invalid(
+        self, uc: unicorn.Uc, kind: int, address: int, size: int, value: int, _: object
+    ) -> bool:
+        self.invalid = (_MEM_KINDS.get(kind, "access"), address, size)
+        return False
+
+    def _on_interrupt(self, uc: unicorn.Uc, intno: int, _: object) -> None:
+        pc = uc.reg_read(arm.UC_ARM_REG_PC)
+        if intno == 2:
+            pc -= 2  # the PC is past the svc
+        reason = _INTERRUPTS.get(intno, f"CPU exception {intno}")
+        if self.pending is None:
+            self.pending = CpuFault(pc, reason, self.symbols.function_at(pc))
+        uc.emu_stop()
+
+    # --- running ---------------------------------------------------------------------------
+
+    @property
+    def pc(self) -> int:
+        return int(self.uc.reg_read(arm.UC_ARM_REG_PC))
+
+    def run(self, timeout_s: float, until: int = NEVER) -> None:
+        """Run from the current PC until something stops it; raises the fault, if any."""
+        self.counter.take_stopped()
+        self.counter.set_timeout(timeout_s)
+        try:
+            while True:
+                self.invalid = None
+                try:
+                    self.uc.emu_start(self.pc | 1, until)
+                except unicorn.UcError as exc:
+                    self._raise_fault(exc)
+                if self.pending is not None:
+                    self._raise_pending()
+                if self._replay is not None and self._replay_pc is None:
+                    self._replay_pc = self.pc
+                    self.counter.total = self.counter.count_at(self._replay_pc)
+                    continue
+                return
+        finally:
+            self.counter.set_timeout(None)
+
+    def _raise_pending(self, cause: BaseException | None = None) -> None:
+        """Raise the error an MMIO or interrupt callback recorded, with the exact PC."""
+        error, self.pending = self.pending, None
+        assert error is not None
+        pc = self.pc
+        if isinstance(error, CpuFault):
+            pc = error.pc
+        self.counter.total = self.counter.count_at(pc)
+        if isinstance(error, UnmappedAccess):
+            error = UnmappedAccess(
+                error.address, error.kind, error.size, pc, self.symbols.function_at(pc),
+                error.peripheral, self.repl_path,
+            )
+        elif not isinstance(error, CpuFault):
+            error = type(error)(f"{error} (at PC 0x{pc:08x} in {self.symbols.function_at(pc)}())")
+        raise error from cause
+
+    def _raise_fault(self, exc: unicorn.UcError) -> None:
+        if self.pending is not None:
+            self._raise_pending(exc)
+        pc = self.pc
+        self.counter.total = self.counter.count_at(pc)
+        function = self.symbols.function_at(pc)
+        if exc.errno in (
+            unicorn.UC_ERR_READ_UNMAPPED, unicorn.UC_ERR_WRITE_UNMAPPED,
+            unicorn.UC_ERR_FETCH_UNMAPPED, unicorn.UC_ERR_READ_PROT,
+            unicorn.UC_ERR_WRITE_PROT, unicorn.UC_ERR_FETCH_PROT,
+        ):
+            kind, address, size = self.invalid or ("access", pc, 0)
+            if kind == "fetch":
+                size = 0
+            raise UnmappedAccess(address, kind, size, pc, function, None, self.repl_path) from exc
+        if exc.errno == unicorn.UC_ERR_INSN_INVALID:
+            raise CpuFault(pc, f"undefined instruction {self._opcode(pc)}", function) from exc
+        if exc.errno in (
+            unicorn.UC_ERR_READ_UNALIGNED, unicorn.UC_ERR_WRITE_UNALIGNED,
+            unicorn.UC_ERR_FETCH_UNALIGNED,
+        ):
+            raise CpuFault(pc, f"unaligned access ({exc})", function) from exc
+        raise CpuFault(pc, f"Unicorn stopped with {exc}", function) from exc
+
+    def _opcode(self, pc: int) -> str:
+        try:
+            hw1, hw2 = struct.unpack("<HH", self.uc.mem_read(pc, 4))
+        except unicorn.UcError:
+            return "(unreadable)"
+        if (hw1 >> 11) >= 0x1D:
+            return f"0x{hw1:04x} 0x{hw2:04x}"
+        return f"0x{hw1:04x}"
+
+    def sleeping_before(self, pc: int) -> bool:
+        """Whether the instruction before pc is WFI/WFE (Unicorn returns on them)."""
+        try:
+            hw, = struct.unpack("<H", self.uc.mem_read(pc - 2, 2))
+            wide, = struct.unpack("<I", self.uc.mem_read(pc - 4, 4))
+        except unicorn.UcError:
+            return False
+        return hw in (0xBF20, 0xBF30) or wide in (0x8002F3AF, 0x8003F3AF)
+
+
+class BuiltinEngine(Engine):
+    """Runs firmware on Unicorn with the .repl's memories, uart0, DWT and SCS modelled."""
+
+    name = "builtin"
+
+    def __init__(
+        self,
+        platform: PlatformDescription,
+        *,
+        instruction_budget: int | None = 2_000_000_000,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.platform = platform
+        self.instruction_budget = instruction_budget
+        self._cache_dir = cache_dir
+        self._config = _configure(platform)
+        self._machine: _Machine | None = None
+        self._opened = False
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        if not self._opened:
+            from .hostlib import load_library
+
+            load_library(self._cache_dir)  # build the counting hook now, not mid-run
+            self._opened = True
+
+    def close(self) -> None:
+        if self._machine is not None:
+            self._machine.close()
+            self._machine = None
+        self._opened = False
+
+    def load_elf(self, path: Path | str) -> None:
+        self.open()
+        if self._machine is not None:
+            self._machine.close()
+            self._machine = None
+        self._machine = _Machine(self._config, self.platform.path, Path(path), self._cache_dir)
+
+    def _loaded(self) -> _Machine:
+        if self._machine is None:
+            raise EmulationError("no firmware loaded: call load_elf(path) first")
+        return self._machine
+
+    # --- UART ----------------------------------------------------------------------------------
+
+    def write_uart(self, data: bytes) -> None:
+        self._loaded().host_uart.feed(bytes(data))
+
+    def read_uart(self, count: int, timeout_s: float = 30.0) -> bytes:
+        machine = self._loaded()
+        uart = machine.host_uart
+        deadline = time.monotonic() + timeout_s
+        if self.instruction_budget:
+            machine.counter.set_limit(machine.counter.total + self.instruction_budget)
+        uart.awaited_tx = count
+        unexplained: tuple[int, int] | None = None
+        try:
+            while len(uart.tx) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise EmulatorTimeout(f"{count} byte(s) from {uart.name}", timeout_s)
+                uart.idle = False
+                machine.run(remaining)
+                if len(uart.tx) >= count:
+                    break
+                pc = machine.pc
+                if machine.counter.deadline_hit:
+                    raise EmulatorTimeout(f"{count} byte(s) from {uart.name}", timeout_s)
+                if machine.counter.limit_hit:
+                    raise InstructionBudgetExceeded(
+                        self.instruction_budget or 0, pc, machine.symbols.function_at(pc)
+                    )
+                if uart.idle:
+                    raise FirmwareIdle(count, len(uart.tx))
+                if machine.sleeping_before(pc):
+                    raise CpuFault(
+                        pc - 2,
+                        "WFI/WFE: the firmware sleeps until an interrupt, and the built-in "
+                        "engine models no interrupts; poll the UART instead",
+                        machine.symbols.function_at(pc),
+                    )
+                state = (pc, machine.counter.total)
+                if state == unexplained:
+                    raise EmulationError(
+                        f"Unicorn keeps stopping at PC 0x{pc:08x} without a reason"
+                    )
+                unexplained = state
+        finally:
+            uart.awaited_tx = 0
+            machine.counter.set_limit(0)
+        data = bytes(uart.tx[:count])
+        del uart.tx[:count]
+        return data
+
+    # --- counts ----------------------------------------------------------------------------------
+
+    @property
+    def executed_instructions(self) -> int:
+        return self._loaded().counter.total
+
+    def count_at(self, pc: int) -> int:
+        """Instructions retired before the one at pc, when pc is in the block running last."""
+        return self._loaded().counter.count_at(pc)
+
+    @property
+    def dropped_uart_bytes(self) -> int:
+        """Host bytes dropped because the firmware had not enabled the UART and started RX."""
+        return self._loaded().host_uart.dropped
+
+    def read_memory(self, address: int, size: int) -> bytes:
+        return bytes(self._loaded().uc.mem_read(address, size))
+
+    def register(self, name: str) -> int:
+        """A CPU register by Unicorn name suffix, e.g. "R0", "SP", "PC"."""
+        return int(self._loaded().uc.reg_read(getattr(arm, f"UC_ARM_REG_{name.upper()}")))
+
+    def run_until(self, address: int, timeout_s: float = 30.0) -> None:
+        """Run until the PC reaches address (for measurements on firmware without UART)."""
+        machine = self._loaded()
+        deadline = time.monotonic() + timeout_s
+        if self.instruction_budget:
+            machine.counter.set_limit(machine.counter.total + self.instruction_budget)
+        try:
+            while machine.pc != address:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise EmulatorTimeout(f"PC to reach 0x{address:08x}", timeout_s)
+                machine.run(remaining, until=address)
+                if machine.counter.deadline_hit:
+                    raise EmulatorTimeout(f"PC to reach 0x{address:08x}", timeout_s)
+                if machine.counter.limit_hit:
+                    raise InstructionBudgetExceeded(
+                        self.instruction_budget or 0, machine.pc,
+                        machine.symbols.function_at(machine.pc),
+                    )
+        finally:
+            machine.counter.set_limit(0)

@@ -1,0 +1,249 @@
+"""The peripherals the built-in engine models: nRF52 legacy UART, DWT, System Control Space."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable, Protocol
+
+from ..errors import EmulationError
+
+WORD = 0xFFFFFFFF
+
+
+class Peripheral(Protocol):
+    name: str
+    base: int
+    size: int
+
+    def read(self, offset: int, size: int) -> int: ...
+
+    def write(self, offset: int, size: int, value: int) -> None: ...
+
+
+class RegisterStore:
+    """Word registers kept as written; byte and halfword accesses act on the word."""
+
+    def __init__(self) -> None:
+        self._words: dict[int, int] = {}
+
+    def read(self, offset: int, size: int) -> int:
+        word = self._words.get(offset & ~3, 0)
+        shift = (offset & 3) * 8
+        return (word >> shift) & ((1 << (size * 8)) - 1)
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        aligned = offset & ~3
+        shift = (offset & 3) * 8
+        mask = ((1 << (size * 8)) - 1) << shift
+        old = self._words.get(aligned, 0)
+        self._words[aligned] = ((old & ~mask) | ((value << shift) & mask)) & WORD
+
+    def word(self, offset: int) -> int:
+        return self._words.get(offset, 0)
+
+
+class LegacyUart:
+    """nRF52840 UART0 in legacy (non-EasyDMA) mode, polled; no interrupts."""
+
+    TASKS_STARTRX = 0x000
+    TASKS_STOPRX = 0x004
+    TASKS_STARTTX = 0x008
+    TASKS_STOPTX = 0x00C
+    EVENTS_RXDRDY = 0x108
+    EVENTS_TXDRDY = 0x11C
+    EVENTS_ERROR = 0x124
+    INTENSET = 0x304
+    INTENCLR = 0x308
+    ENABLE = 0x500
+    RXD = 0x518
+    TXD = 0x51C
+    BAUDRATE = 0x524
+    CONFIG = 0x56C
+    ENABLE_UART = 4
+    ENABLE_UARTE = 8
+
+    def __init__(self, name: str, base: int, stop: Callable[[], None]) -> None:
+        self.name = name
+        self.base = base
+        self.size = 0x1000
+        self._stop = stop
+        self._regs = RegisterStore()
+        self.rx: deque[int] = deque()
+        self.tx = bytearray()
+        self.dropped = 0
+        self.rx_started = False
+        self.tx_started = False
+        self.awaited_tx = 0          # stop the emulation once tx holds this many bytes
+        self.idle = False            # set when the firmware polled an empty RX queue
+
+    @property
+    def enabled(self) -> bool:
+        return self._regs.word(self.ENABLE) == self.ENABLE_UART
+
+    @property
+    def receiving(self) -> bool:
+        return self.enabled and self.rx_started
+
+    def feed(self, data: bytes) -> int:
+        """Host -> firmware bytes; dropped (as in Renode) unless enabled and RX started."""
+        if not self.receiving:
+            self.dropped += len(data)
+            return 0
+        self.rx.extend(data)
+        return len(data)
+
+    def read(self, offset: int, size: int) -> int:
+        if offset == self.EVENTS_RXDRDY:
+            if self.receiving and self.rx:
+                return 1
+            self._waiting()
+            return 0
+        if offset == self.RXD:
+            if self.rx:
+                return self.rx.popleft()
+            self._waiting()
+            return 0
+        return self._regs.read(offset, size)
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        if offset == self.TASKS_STARTRX and value:
+            self.rx_started = True
+        elif offset == self.TASKS_STOPRX and value:
+            self.rx_started = False
+        elif offset == self.TASKS_STARTTX and value:
+            self.tx_started = True
+        elif offset == self.TASKS_STOPTX and value:
+            self.tx_started = False
+        elif offset == self.TXD:
+            self.tx.append(value & 0xFF)
+            self._regs.write(self.EVENTS_TXDRDY, 4, 1)
+            if self.awaited_tx and len(self.tx) >= self.awaited_tx:
+                self._stop()
+        elif offset == self.INTENSET:
+            self._regs.write(self.INTENSET, 4, self._regs.word(self.INTENSET) | value)
+        elif offset == self.INTENCLR:
+            self._regs.write(self.INTENSET, 4, self._regs.word(self.INTENSET) & ~value)
+        elif offset == self.ENABLE and value == self.ENABLE_UARTE:
+            raise EmulationError(
+                f"the firmware enabled {self.name} as UARTE (ENABLE=8, EasyDMA); the built-in "
+                f"engine models the legacy UART only (ENABLE=4, RXD/TXD registers), which is "
+                f"also what the .repl must declare (easyDMA: false)"
+            )
+        else:
+            self._regs.write(offset, size, value)
+
+    def _waiting(self) -> None:
+        self.idle = True
+        self._stop()
+
+
+class Dwt:
+    """DWT CTRL.CYCCNTENA and CYCCNT on a virtual clock: instructions x frequency / MIPS.
+
+    count_at() gives the instructions retired before the accessing instruction, so two reads
+    differ by the instructions from the first read (included) to the second (excluded).
+    """
+
+    CTRL = 0x0
+    CYCCNT = 0x4
+
+    def __init__(
+        self,
+        name: str,
+        base: int,
+        frequency: int,
+        performance_mips: int | float,
+        count_at: Callable[[], int],
+    ) -> None:
+        self.name = name
+        self.base = base
+        self.size = 0x1000
+        self._frequency = int(frequency)
+        self._instructions_per_second = int(performance_mips * 1_000_000)
+        self._count_at = count_at
+        self._regs = RegisterStore()
+        self._enabled = False
+        self._value = 0              # CYCCNT at the last write, enable or disable
+        self._since = 0              # instruction count then
+
+    def needs_exact_count(self, offset: int, kind: str) -> bool:
+        """CYCCNT accesses and CTRL writes depend on the exact instruction count."""
+        register = offset & ~3
+        return register == self.CYCCNT or (register == self.CTRL and kind == "write")
+
+    def _cycles(self, instructions: int) -> int:
+        return instructions * self._frequency // self._instructions_per_second
+
+    def cyccnt(self, count: int) -> int:
+        if not self._enabled:
+            return self._value
+        return (self._value + self._cycles(count - self._since)) & WORD
+
+    def read(self, offset: int, size: int) -> int:
+        if offset & ~3 == self.CYCCNT:
+            value = self.cyccnt(self._count_at())
+            return (value >> ((offset & 3) * 8)) & ((1 << (size * 8)) - 1)
+        return self._regs.read(offset, size)
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        if offset & ~3 == self.CYCCNT:
+            count = self._count_at()
+            store = RegisterStore()
+            store.write(0, 4, self.cyccnt(count))
+            store.write(offset & 3, size, value)
+            self._value, self._since = store.word(0), count
+            return
+        self._regs.write(offset, size, value)
+        if offset & ~3 == self.CTRL:
+            enabled = bool(self._regs.word(self.CTRL) & 1)
+            if enabled != self._enabled:
+                count = self._count_at()
+                self._value = self.cyccnt(count)
+                self._since = count
+                self._enabled = enabled
+
+
+class SystemControlSpace:
+    """0xE000E000-0xE000EFFF kept as plain registers (Unicorn 2.1.4 models none of it)."""
+
+    CPUID = 0xD00
+    CPUID_CORTEX_M4_R0P1 = 0x410FC241
+    CPACR = 0xD88
+
+    def __init__(self, name: str = "scs", base: int = 0xE000E000) -> None:
+        self.name = name
+        self.base = base
+        self.size = 0x1000
+        self._regs = RegisterStore()
+        self._regs.write(self.CPUID, 4, self.CPUID_CORTEX_M4_R0P1)
+
+    def read(self, offset: int, size: int) -> int:
+        return self._regs.read(offset, size)
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        if offset & ~3 == self.CPUID:
+            return
+        self._regs.write(offset, size, value)
+
+    @property
+    def cpacr(self) -> int:
+        return self._regs.word(self.CPACR)
+
+
+class Unmodelled:
+    """A peripheral declared in the .repl that this engine does not model: any access fails."""
+
+    def __init__(
+        self, name: str, base: int, size: int, report: Callable[[str, int, str, int], None]
+    ) -> None:
+        self.name = name
+        self.base = base
+        self.size = size
+        self._report = report
+
+    def read(self, offset: int, size: int) -> int:
+        self._report(self.name, self.base + offset, "read", size)
+        return 0
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        self._report(self.name, self.base + offset, "write", size)

@@ -1,0 +1,101 @@
+"""Address -> function name (and source line when DWARF is present), from an ELF file."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+from elftools.elf.elffile import ELFFile
+from elftools.elf.sections import SymbolTableSection
+
+
+@dataclass(frozen=True)
+class Location:
+    function: str | None
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.function}()" if self.function else "<unknown>"
+        if self.file and self.line:
+            text += f" at {self.file}:{self.line}"
+        return text
+
+
+class SymbolTable:
+    """Function symbols of one ELF (Thumb bit cleared), looked up by address."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        starts: list[tuple[int, int, str]] = []
+        with self.path.open("rb") as stream:
+            elf = ELFFile(stream)
+            for section in elf.iter_sections():
+                if not isinstance(section, SymbolTableSection):
+                    continue
+                for symbol in section.iter_symbols():
+                    kind = symbol["st_info"]["type"]
+                    if kind not in ("STT_FUNC", "STT_NOTYPE") or not symbol.name:
+                        continue
+                    if symbol["st_shndx"] == "SHN_UNDEF" or symbol.name.startswith("$"):
+                        continue
+                    address = symbol["st_value"] & ~1
+                    size = symbol["st_size"] if kind == "STT_FUNC" else 0
+                    starts.append((address, size, symbol.name))
+            self._lines = _line_table(elf) if elf.has_dwarf_info() else []
+        # Functions first at the same address, so they win over labels.
+        starts.sort(key=lambda item: (item[0], item[1] == 0))
+        self._addresses = [item[0] for item in starts]
+        self._symbols = starts
+        self._line_addresses = [item[0] for item in self._lines]
+
+    def function_at(self, address: int) -> str | None:
+        """The function (or label) containing address: the nearest symbol at or below it."""
+        index = bisect.bisect_right(self._addresses, address) - 1
+        nearest: str | None = None
+        for i in range(index, max(index - 64, -1), -1):
+            start, size, name = self._symbols[i]
+            if size and start <= address < start + size:
+                return name
+            if size == 0 and nearest is None:
+                nearest = name
+        return nearest
+
+    def address_of(self, name: str) -> int | None:
+        """Address of a symbol by name (Thumb bit cleared), or None."""
+        for address, _, symbol in self._symbols:
+            if symbol == name:
+                return address
+        return None
+
+    def locate(self, address: int) -> Location:
+        file, line = None, None
+        index = bisect.bisect_right(self._line_addresses, address) - 1
+        if index >= 0:
+            _, file, line = self._lines[index]
+        return Location(self.function_at(address), file, line)
+
+
+def _line_table(elf: ELFFile) -> list[tuple[int, str, int]]:
+    rows: list[tuple[int, str, int]] = []
+    dwarf = elf.get_dwarf_info()
+    for unit in dwarf.iter_CUs():
+        program = dwarf.line_program_for_CU(unit)
+        if program is None:
+            continue
+        header_files = program["file_entry"]
+        version = program["version"]
+        for entry in program.get_entries():
+            state = entry.state
+            if state is None or state.end_sequence:
+                continue
+            index = state.file if version >= 5 else state.file - 1
+            if 0 <= index < len(header_files):
+                name = header_files[index].name
+                file = name.decode() if isinstance(name, bytes) else str(name)
+            else:
+                file = "?"
+            rows.append((state.address, file, state.line))
+    rows.sort(key=lambda row: row[0])
+    return rows

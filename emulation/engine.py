@@ -1,0 +1,50 @@
+"""The interface both emulation engines (built-in on Unicorn, Renode) implement for the bench."""
+
+from __future__ import annotations
+
+import abc
+from pathlib import Path
+from types import TracebackType
+
+
+class Engine(abc.ABC):
+    """One emulated board running one firmware; open it, load an ELF, talk over uart0."""
+
+    name: str = "engine"
+
+    @abc.abstractmethod
+    def open(self) -> None:
+        """Start the emulator (idempotent)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Stop the emulator and free what it holds (idempotent)."""
+
+    @abc.abstractmethod
+    def load_elf(self, path: Path | str) -> None:
+        """Load firmware and reset: SP from word 0 of the vector table, PC from word 1."""
+
+    @abc.abstractmethod
+    def write_uart(self, data: bytes) -> None:
+        """Queue bytes for uart0 RX (dropped, as on Renode, before the firmware starts RX)."""
+
+    @abc.abstractmethod
+    def read_uart(self, count: int, timeout_s: float = 30.0) -> bytes:
+        """Run until count TX bytes are available; return exactly count, keep the rest."""
+
+    @property
+    @abc.abstractmethod
+    def executed_instructions(self) -> int:
+        """Exact number of instructions executed since load_elf."""
+
+    def __enter__(self) -> "Engine":
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Model intake, .tflite reading, planning, C generation and firmware build."""

@@ -1,0 +1,72 @@
+"""Exceptions raised while turning a .tflite model into firmware.
+
+Every message says what is wrong and what the user can do about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class GeneratorError(Exception):
+    """Base class of every error the generator raises on purpose."""
+
+
+class MalformedModelError(GeneratorError):
+    """The file is not a readable TFLite flatbuffer, or it contradicts itself."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"malformed .tflite model: {problem}; re-export the model with "
+            "tf.lite.TFLiteConverter and check that the file was copied completely"
+        )
+
+
+class UnsupportedOpError(GeneratorError):
+    """An operator (or one configuration of it) that the built-in runtime cannot run."""
+
+    def __init__(
+        self,
+        op_name: str,
+        op_index: int,
+        supported_ops: Sequence[str],
+        detail: str | None = None,
+    ) -> None:
+        self.op_name = op_name
+        self.op_index = op_index
+        self.supported_ops = tuple(supported_ops)
+        self.detail = detail
+        if detail is None:
+            message = (
+                f"operator #{op_index} {op_name} is not supported by the built-in runtime; "
+                f"supported: {', '.join(self.supported_ops)}"
+            )
+        else:
+            message = (
+                f"operator #{op_index} {op_name}: {detail} is not supported by the "
+                "built-in runtime"
+            )
+        super().__init__(message)
+
+
+class UnsupportedTensorError(GeneratorError):
+    """A tensor whose type, shape or quantization the built-in runtime cannot handle."""
+
+    def __init__(self, tensor_name: str, dtype: str, reason: str) -> None:
+        self.tensor_name = tensor_name
+        self.dtype = dtype
+        self.reason = reason
+        super().__init__(f"tensor '{tensor_name}' ({dtype}): {reason}")
+
+
+class ModelTooLargeError(GeneratorError):
+    """The firmware image would not fit the target's flash or RAM.
+
+    The message names the bytes needed against the limit, e.g. "the model's constant
+    tensors take 1200000 bytes, more than the 1048576 bytes of flash".
+    """
+
+
+class FirmwareBuildError(GeneratorError):
+    """The toolchain failed to build the firmware (missing tool, compile or link error)."""

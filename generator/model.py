@@ -1,0 +1,99 @@
+"""The generator's in-memory model: plain frozen data read from a .tflite file.
+
+Only facts from the file live here; derived values (multipliers, offsets, memory
+plans) are computed by the modules that need them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Bytes per element for the tensor types the generator knows.
+DTYPE_BYTES: dict[str, int] = {
+    "bool": 1,
+    "int8": 1,
+    "uint8": 1,
+    "int16": 2,
+    "uint16": 2,
+    "float16": 2,
+    "int32": 4,
+    "uint32": 4,
+    "float32": 4,
+    "int64": 8,
+    "uint64": 8,
+    "float64": 8,
+    "complex64": 8,
+    "complex128": 16,
+}
+
+
+@dataclass(frozen=True)
+class Quantization:
+    """Affine quantization: real = scale * (q - zero_point), per tensor or per channel."""
+
+    scales: tuple[float, ...]
+    zero_points: tuple[int, ...]
+    quantized_dimension: int = 0
+
+    @property
+    def per_channel(self) -> bool:
+        return len(self.scales) > 1
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """One tensor of the (single) subgraph; `data` is set for constant buffers only."""
+
+    index: int
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    quantization: Quantization | None
+    data: np.ndarray | None = field(default=None, compare=False, repr=False)
+    is_variable: bool = False
+
+    @property
+    def is_constant(self) -> bool:
+        return self.data is not None
+
+    @property
+    def num_elements(self) -> int:
+        return math.prod(self.shape)
+
+    @property
+    def num_bytes(self) -> int:
+        """Size of the tensor's data; raises KeyError for types without a fixed size."""
+        return self.num_elements * DTYPE_BYTES[self.dtype]
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One operator; input index -1 marks an absent optional input."""
+
+    index: int
+    opcode: int
+    name: str
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A single-subgraph TFLite model."""
+
+    tensors: tuple[Tensor, ...]
+    operators: tuple[Operator, ...]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    description: str
+    sha256: str
+
+    @property
+    def build_id(self) -> int:
+        """First four bytes of the model's SHA-256, read little-endian."""
+        return int.from_bytes(bytes.fromhex(self.sha256)[:4], "little")

@@ -1,0 +1,308 @@
+"""Read a .tflite flatbuffer into the generator's model (generator.model).
+
+Decoding uses the schema module that the tflite-micro package ships; this module
+only checks what it reads and converts it to plain frozen data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+from .errors import MalformedModelError, UnsupportedTensorError
+from .model import Model, Operator, Quantization, Tensor
+
+_IDENTIFIER = b"TFL3"
+_CUSTOM_OPCODE = schema.BuiltinOperator.CUSTOM
+
+# numpy layout of a constant buffer, by tensor type name; packed or opaque types stay raw bytes.
+_NUMPY_DTYPES: dict[str, str] = {
+    "float32": "<f4",
+    "float16": "<f2",
+    "float64": "<f8",
+    "int8": "i1",
+    "uint8": "u1",
+    "int16": "<i2",
+    "uint16": "<u2",
+    "int32": "<i4",
+    "uint32": "<u4",
+    "int64": "<i8",
+    "uint64": "<u8",
+    "bool": "?",
+    "complex64": "<c8",
+    "complex128": "<c16",
+}
+
+# Option fields whose integer value is an enum of the schema; shown by name.
+_ENUM_OPTION_FIELDS: dict[str, type] = {
+    "fusedActivationFunction": schema.ActivationFunctionType,
+    "weightsFormat": schema.FullyConnectedOptionsWeightsFormat,
+    "padding": schema.Padding,
+    "quantizedBiasType": schema.TensorType,
+}
+
+
+def _enum_names(enum_class: type) -> dict[int, str]:
+    return {
+        value: name
+        for name, value in vars(enum_class).items()
+        if not name.startswith("_") and isinstance(value, int)
+    }
+
+
+def builtin_operator_names() -> dict[int, str]:
+    """TFLite BuiltinOperator code -> name, from the schema."""
+    return _enum_names(schema.BuiltinOperator)
+
+
+def read_tflite(source: str | Path | bytes | bytearray | memoryview) -> Model:
+    """Read a .tflite model from a path or from its bytes.
+
+    Raises:
+        MalformedModelError: the data is not a complete, consistent TFLite flatbuffer
+            with exactly one subgraph.
+        UnsupportedTensorError: a tensor uses a storage form the generator cannot read
+            (sparse or external buffers).
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        data = Path(source).read_bytes()
+    _check_header(data)
+    try:
+        _check_vector_lengths(data)
+        flat = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
+    except MalformedModelError:
+        raise
+    except Exception as exc:  # the flatbuffer runtime raises many kinds on bad offsets
+        raise MalformedModelError(
+            f"the flatbuffer cannot be decoded ({type(exc).__name__}: {exc}); "
+            "the file is probably truncated or corrupted"
+        ) from exc
+    return _convert(flat, data)
+
+
+def _check_header(data: bytes) -> None:
+    if len(data) < 8:
+        raise MalformedModelError(f"the file is only {len(data)} bytes long")
+    if data[4:8] != _IDENTIFIER:
+        raise MalformedModelError(
+            f"file identifier is {data[4:8]!r}, expected {_IDENTIFIER!r} "
+            "(this is not a TFLite flatbuffer)"
+        )
+    root = int.from_bytes(data[0:4], "little")
+    if root + 4 > len(data):
+        raise MalformedModelError(
+            f"root table offset {root} lies beyond the end of the {len(data)}-byte file"
+        )
+
+
+def _check_vector_lengths(data: bytes) -> None:
+    """Reject absurd vector lengths before the object decoder loops over them."""
+    root = schema.Model.GetRootAs(data, 0)
+    limit = len(data) // 4
+    counts = {
+        "buffers": root.BuffersLength(),
+        "subgraphs": root.SubgraphsLength(),
+        "operator codes": root.OperatorCodesLength(),
+    }
+    for i in range(min(root.SubgraphsLength(), limit)):
+        subgraph = root.Subgraphs(i)
+        counts[f"subgraph {i} tensors"] = subgraph.TensorsLength()
+        counts[f"subgraph {i} operators"] = subgraph.OperatorsLength()
+    for what, count in counts.items():
+        if count > limit:
+            raise MalformedModelError(
+                f"the {what} vector claims {count} entries, more than a "
+                f"{len(data)}-byte file can hold"
+            )
+
+
+def _convert(flat: Any, data: bytes) -> Model:
+    subgraphs = flat.subgraphs or []
+    if len(subgraphs) != 1:
+        raise MalformedModelError(
+            f"the model has {len(subgraphs)} subgraphs; exactly one is supported "
+            "(control flow such as WHILE/IF creates more)"
+        )
+    subgraph = subgraphs[0]
+    buffers = flat.buffers or []
+    tensors_flat = subgraph.tensors or []
+    tensors = tuple(
+        _convert_tensor(i, t, buffers, data) for i, t in enumerate(tensors_flat)
+    )
+    opcodes = [_opcode_of(code) for code in (flat.operatorCodes or [])]
+    names = builtin_operator_names()
+    operators = tuple(
+        _convert_operator(i, op, opcodes, names, len(tensors))
+        for i, op in enumerate(subgraph.operators or [])
+    )
+    inputs = _tensor_indices(subgraph.inputs, len(tensors), "subgraph inputs")
+    outputs = _tensor_indices(subgraph.outputs, len(tensors), "subgraph outputs")
+    if -1 in inputs or -1 in outputs:
+        raise MalformedModelError("a subgraph input or output names no tensor (-1)")
+    description = (flat.description or b"").decode("utf-8", errors="replace")
+    return Model(
+        tensors=tensors,
+        operators=operators,
+        inputs=inputs,
+        outputs=outputs,
+        description=description,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _opcode_of(code: Any) -> tuple[int, str]:
+    # Old files only fill the int8 deprecated field; new ones fill both.
+    builtin = max(int(code.builtinCode), int(code.deprecatedBuiltinCode))
+    custom = (code.customCode or b"").decode("utf-8", errors="replace")
+    return builtin, custom
+
+
+def _tensor_indices(values: Any, n_tensors: int, what: str) -> tuple[int, ...]:
+    indices = tuple(int(v) for v in (values if values is not None else ()))
+    for index in indices:
+        if index < -1 or index >= n_tensors:
+            raise MalformedModelError(
+                f"{what} refer to tensor {index}, but the subgraph has {n_tensors} tensors"
+            )
+    return indices
+
+
+def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> Tensor:
+    names = _enum_names(schema.TensorType)
+    name = (flat.name or b"").decode("utf-8", errors="replace") or f"tensor_{index}"
+    if flat.type not in names:
+        raise MalformedModelError(f"tensor '{name}' has unknown type code {flat.type}")
+    dtype = names[flat.type].lower()
+    shape = tuple(int(d) for d in (flat.shape if flat.shape is not None else ()))
+    if any(d < 0 for d in shape):
+        raise UnsupportedTensorError(
+            name, dtype, f"shape {list(shape)} has a dynamic dimension; export with fixed shapes"
+        )
+    if flat.sparsity is not None:
+        raise UnsupportedTensorError(name, dtype, "sparse tensors are not supported")
+    if flat.buffer < 0 or flat.buffer >= max(len(buffers), 1):
+        raise MalformedModelError(
+            f"tensor '{name}' uses buffer #{flat.buffer}, but the model has "
+            f"{len(buffers)} buffers"
+        )
+    raw = _buffer_bytes(buffers[flat.buffer], flat.buffer, data) if buffers else b""
+    return Tensor(
+        index=index,
+        name=name,
+        shape=shape,
+        dtype=dtype,
+        quantization=_convert_quantization(flat.quantization, name),
+        data=_constant_array(raw, name, dtype, shape, flat.buffer) if raw else None,
+        is_variable=bool(flat.isVariable),
+    )
+
+
+def _buffer_bytes(buffer: Any, buffer_index: int, data: bytes) -> bytes:
+    if buffer is None:
+        return b""
+    # Models over 2 GiB keep the data after the flatbuffer; offset 1 marks "none".
+    if buffer.offset > 1:
+        end = buffer.offset + buffer.size
+        if end > len(data):
+            raise MalformedModelError(
+                f"buffer #{buffer_index} ends at byte {end}, beyond the "
+                f"{len(data)}-byte file"
+            )
+        return data[buffer.offset : end]
+    if buffer.data is None:
+        return b""
+    return np.asarray(buffer.data, dtype=np.uint8).tobytes()
+
+
+def _constant_array(
+    raw: bytes, name: str, dtype: str, shape: tuple[int, ...], buffer_index: int
+) -> np.ndarray:
+    numpy_dtype = _NUMPY_DTYPES.get(dtype)
+    if numpy_dtype is None:
+        array = np.frombuffer(raw, dtype=np.uint8).copy()
+    else:
+        count = int(np.prod(shape, dtype=np.int64))
+        expected = count * np.dtype(numpy_dtype).itemsize
+        if len(raw) != expected:
+            raise MalformedModelError(
+                f"tensor '{name}' of shape {list(shape)} ({dtype}) needs {expected} bytes, "
+                f"but buffer #{buffer_index} holds {len(raw)}"
+            )
+        array = np.frombuffer(raw, dtype=numpy_dtype).reshape(shape).copy()
+    array.setflags(write=False)
+    return array
+
+
+def _convert_quantization(flat: Any, name: str) -> Quantization | None:
+    if flat is None or flat.scale is None or len(flat.scale) == 0:
+        return None
+    scales = tuple(float(s) for s in np.asarray(flat.scale, dtype=np.float32))
+    if flat.zeroPoint is None or len(flat.zeroPoint) == 0:
+        zero_points = (0,) * len(scales)
+    else:
+        zero_points = tuple(int(z) for z in flat.zeroPoint)
+    if len(zero_points) != len(scales):
+        raise MalformedModelError(
+            f"tensor '{name}' has {len(scales)} quantization scales but "
+            f"{len(zero_points)} zero points"
+        )
+    return Quantization(
+        scales=scales,
+        zero_points=zero_points,
+        quantized_dimension=int(flat.quantizedDimension),
+    )
+
+
+def _convert_operator(
+    index: int,
+    flat: Any,
+    opcodes: list[tuple[int, str]],
+    names: dict[int, str],
+    n_tensors: int,
+) -> Operator:
+    if flat.opcodeIndex < 0 or flat.opcodeIndex >= len(opcodes):
+        raise MalformedModelError(
+            f"operator #{index} uses opcode #{flat.opcodeIndex}, but the model has "
+            f"{len(opcodes)} operator codes"
+        )
+    builtin, custom = opcodes[flat.opcodeIndex]
+    name = names.get(builtin, f"BUILTIN_{builtin}")
+    options = _options_dict(flat.builtinOptions)
+    options.update(_options_dict(flat.builtinOptions2))
+    if builtin == _CUSTOM_OPCODE:
+        options["custom_code"] = custom
+    return Operator(
+        index=index,
+        opcode=builtin,
+        name=name,
+        inputs=_tensor_indices(flat.inputs, n_tensors, f"operator #{index} inputs"),
+        outputs=_tensor_indices(flat.outputs, n_tensors, f"operator #{index} outputs"),
+        options=options,
+    )
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _options_dict(options: Any) -> dict[str, Any]:
+    """Builtin options object -> {snake_case_field: value}, enums by name."""
+    if options is None:
+        return {}
+    result: dict[str, Any] = {}
+    for field_name, value in sorted(vars(options).items()):
+        if field_name in _ENUM_OPTION_FIELDS and isinstance(value, int):
+            value = _enum_names(_ENUM_OPTION_FIELDS[field_name]).get(value, value)
+        elif isinstance(value, np.ndarray):
+            value = tuple(value.tolist())
+        elif isinstance(value, list):
+            value = tuple(value)
+        result[_snake_case(field_name)] = value
+    return result

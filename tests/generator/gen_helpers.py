@@ -1,0 +1,256 @@
+"""Helpers for the generator tests: model builders, the TFLM oracle, a host build of the C."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import flatbuffers
+import numpy as np
+from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+REPO = Path(__file__).resolve().parents[2]
+KERNELS_DIR = REPO / "firmware" / "kernels"
+RUNTIME_DIR = REPO / "firmware" / "runtime"
+
+_TENSOR_TYPES = {"float32": schema.TensorType.FLOAT32, "int8": schema.TensorType.INT8,
+                 "int32": schema.TensorType.INT32, "int16": schema.TensorType.INT16}
+_ACTIVATIONS = {name: value for name, value in vars(schema.ActivationFunctionType).items()
+                if not name.startswith("_")}
+
+
+# --- hand-built flatbuffers ---------------------------------------------------------------
+
+
+@dataclass
+class TensorSpec:
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    scales: Sequence[float] | None = None
+    zero_points: Sequence[int] | None = None
+    data: np.ndarray | None = None
+    quantized_dimension: int = 0
+
+
+@dataclass
+class OpSpec:
+    name: str  # BuiltinOperator name
+    inputs: Sequence[int]
+    outputs: Sequence[int]
+    activation: str | None = None  # FULLY_CONNECTED only
+
+
+@dataclass
+class ModelSpec:
+    tensors: list[TensorSpec]
+    ops: list[OpSpec]
+    inputs: Sequence[int]
+    outputs: Sequence[int]
+    extra_subgraphs: int = field(default=0)
+
+
+def build_tflite(spec: ModelSpec) -> bytes:
+    """Pack a single-subgraph model with the schema's object API."""
+    model = schema.ModelT()
+    model.version = 3
+    model.description = b"tflm-bench test model"
+    model.buffers = [schema.BufferT()]
+    tensors = []
+    for t in spec.tensors:
+        tensor = schema.TensorT()
+        tensor.name = t.name.encode()
+        tensor.shape = np.array(t.shape, dtype=np.int32)
+        tensor.type = _TENSOR_TYPES[t.dtype]
+        tensor.buffer = 0
+        if t.data is not None:
+            buffer = schema.BufferT()
+            buffer.data = np.frombuffer(np.ascontiguousarray(t.data).tobytes(), dtype=np.uint8)
+            model.buffers.append(buffer)
+            tensor.buffer = len(model.buffers) - 1
+        if t.scales is not None:
+            q = schema.QuantizationParametersT()
+            q.scale = np.array(t.scales, dtype=np.float32)
+            zps = t.zero_points if t.zero_points is not None else [0] * len(t.scales)
+            q.zeroPoint = np.array(zps, dtype=np.int64)
+            q.quantizedDimension = t.quantized_dimension
+            tensor.quantization = q
+        tensors.append(tensor)
+    codes: list[int] = []
+    operators = []
+    for op in spec.ops:
+        code = getattr(schema.BuiltinOperator, op.name)
+        if code not in codes:
+            codes.append(code)
+        operator = schema.OperatorT()
+        operator.opcodeIndex = codes.index(code)
+        operator.inputs = np.array(op.inputs, dtype=np.int32)
+        operator.outputs = np.array(op.outputs, dtype=np.int32)
+        if op.name == "FULLY_CONNECTED":
+            options = schema.FullyConnectedOptionsT()
+            options.fusedActivationFunction = _ACTIVATIONS[op.activation or "NONE"]
+            operator.builtinOptionsType = schema.BuiltinOptions.FullyConnectedOptions
+            operator.builtinOptions = options
+        operators.append(operator)
+    model.operatorCodes = []
+    for code in codes:
+        opcode = schema.OperatorCodeT()
+        opcode.builtinCode = code
+        opcode.deprecatedBuiltinCode = min(code, 127)
+        opcode.version = 1
+        model.operatorCodes.append(opcode)
+    subgraph = schema.SubGraphT()
+    subgraph.tensors = tensors
+    subgraph.operators = operators
+    subgraph.inputs = np.array(spec.inputs, dtype=np.int32)
+    subgraph.outputs = np.array(spec.outputs, dtype=np.int32)
+    subgraph.name = b"main"
+    model.subgraphs = [subgraph] + [schema.SubGraphT() for _ in range(spec.extra_subgraphs)]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def fc_model_spec(
+    rng: np.random.Generator,
+    *,
+    batches: int,
+    depth: int,
+    units: int,
+    in_scale: float,
+    in_zp: int,
+    filter_scales: Sequence[float],
+    filter_zp: int,
+    out_scale: float,
+    out_zp: int,
+    activation: str = "NONE",
+    with_bias: bool = True,
+) -> ModelSpec:
+    """An int8 model with one FULLY_CONNECTED and the given quantization."""
+    weights = rng.integers(-127, 128, size=(units, depth), dtype=np.int8)
+    tensors = [
+        TensorSpec("input", (batches, depth), "int8", [in_scale], [in_zp]),
+        TensorSpec("weights", (units, depth), "int8", list(filter_scales),
+                   [filter_zp] * len(filter_scales), weights),
+        TensorSpec("output", (batches, units), "int8", [out_scale], [out_zp]),
+    ]
+    bias_index = -1
+    if with_bias:
+        bias_scales = [in_scale * s for s in filter_scales]
+        bias = rng.integers(-3000, 3000, size=(units,), dtype=np.int32)
+        tensors.append(
+            TensorSpec("bias", (units,), "int32", bias_scales, [0] * len(bias_scales), bias))
+        bias_index = 3
+    op = OpSpec("FULLY_CONNECTED", [0, 1, bias_index], [2], activation)
+    return ModelSpec(tensors, [op], [0], [2])
+
+
+# --- the oracle ---------------------------------------------------------------------------
+
+
+def tflm_outputs(model_bytes: bytes, inputs: Sequence[np.ndarray]) -> Iterator[np.ndarray]:
+    """Run TFLM (the tflite-micro package) on each input array of a one-input model."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    interpreter = runtime.Interpreter.from_bytes(model_bytes)
+    for array in inputs:
+        interpreter.set_input(array, 0)
+        interpreter.invoke()
+        yield np.array(interpreter.get_output(0))
+
+
+# --- a host build of the generated runtime ------------------------------------------------
+
+
+class _TensorDesc(ctypes.Structure):
+    _fields_ = [
+        ("dtype", ctypes.c_int),
+        ("rank", ctypes.c_uint8),
+        ("dims", ctypes.c_int32 * 6),
+        ("scale", ctypes.c_float),
+        ("zero_point", ctypes.c_int32),
+        ("bytes", ctypes.c_uint32),
+        ("data", ctypes.c_void_p),
+    ]
+
+
+class _ModelInfo(ctypes.Structure):
+    _fields_ = [
+        ("build_id", ctypes.c_uint32),
+        ("n_inputs", ctypes.c_uint8),
+        ("n_outputs", ctypes.c_uint8),
+        ("n_layers", ctypes.c_uint16),
+        ("arena_bytes", ctypes.c_uint32),
+        ("inputs", ctypes.POINTER(_TensorDesc)),
+        ("outputs", ctypes.POINTER(_TensorDesc)),
+        ("layer_opcodes", ctypes.POINTER(ctypes.c_uint8)),
+    ]
+
+
+def kernel_sources() -> list[Path]:
+    return sorted(KERNELS_DIR.rglob("*.c"))
+
+
+def compile_host_library(sources: Sequence[Path], include_dirs: Sequence[Path], out: Path) -> Path:
+    command = ["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+               *(f"-I{d}" for d in include_dirs), *map(str, sources), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    return out
+
+
+class HostRuntime:
+    """The generated tb_model.c + tb_model_data.c + kernels, built for the host."""
+
+    def __init__(self, generated_dir: Path, build_dir: Path) -> None:
+        sources = sorted(generated_dir.glob("*.c")) + kernel_sources()
+        library = compile_host_library(
+            sources, [KERNELS_DIR, RUNTIME_DIR, generated_dir], build_dir / "libtbmodel.so"
+        )
+        self._lib = ctypes.CDLL(os.fspath(library))
+        self._lib.tb_runtime_info.restype = ctypes.POINTER(_ModelInfo)
+        self._lib.tb_runtime_invoke.restype = ctypes.c_int32
+        self._lib.tb_runtime_invoke.argtypes = [ctypes.c_void_p]
+        self.info = self._lib.tb_runtime_info().contents
+
+    def run(self, array: np.ndarray) -> np.ndarray:
+        desc_in = self.info.inputs[0]
+        data = np.ascontiguousarray(array).tobytes()
+        assert len(data) == desc_in.bytes
+        ctypes.memmove(desc_in.data, data, len(data))
+        status = self._lib.tb_runtime_invoke(None)
+        assert status == 0, f"tb_runtime_invoke returned {status}"
+        desc_out = self.info.outputs[0]
+        raw = ctypes.string_at(desc_out.data, desc_out.bytes)
+        dtype = np.float32 if desc_out.dtype == 3 else np.int8
+        shape = tuple(desc_out.dims[i] for i in range(desc_out.rank))
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+# --- converted Keras models ---------------------------------------------------------------
+
+
+def convert_keras(model, sample_shape: tuple[int, ...], *, int8_io: bool,
+                  per_channel: bool = True, seed: int = 0) -> bytes:
+    """Full-integer int8 conversion with a seeded representative dataset."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+
+    def representative():
+        for _ in range(64):
+            yield [rng.standard_normal(sample_shape).astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if int8_io:
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+    if not per_channel:
+        converter._experimental_disable_per_channel_quantization_for_dense_layers = True
+    return converter.convert()

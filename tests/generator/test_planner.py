@@ -1,0 +1,78 @@
+"""The greedy arena planner."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gen_helpers import ModelSpec, OpSpec, TensorSpec, build_tflite
+from tflm_bench.generator.planner import ALIGNMENT, plan_arena, tensor_lifetimes
+from tflm_bench.generator.tflite_reader import read_tflite
+
+
+def _chain_model(widths: list[int]) -> bytes:
+    """QUANTIZE-requantize chain: tensor i feeds op i; widths are element counts."""
+    tensors = [TensorSpec(f"t{i}", (1, w), "int8", [0.1], [0]) for i, w in enumerate(widths)]
+    ops = [OpSpec("QUANTIZE", [i], [i + 1]) for i in range(len(widths) - 1)]
+    return build_tflite(ModelSpec(tensors, ops, [0], [len(widths) - 1]))
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _check_no_conflicts(plan) -> None:
+    for i in plan.offsets:
+        assert plan.offsets[i] % ALIGNMENT == 0
+        assert plan.sizes[i] % ALIGNMENT == 0
+        assert plan.offsets[i] + plan.sizes[i] <= plan.arena_bytes
+        for j in plan.offsets:
+            if i < j and _overlaps(plan.lifetimes[i], plan.lifetimes[j]):
+                a = (plan.offsets[i], plan.offsets[i] + plan.sizes[i])
+                b = (plan.offsets[j], plan.offsets[j] + plan.sizes[j])
+                assert a[1] <= b[0] or b[1] <= a[0], f"tensors {i} and {j} collide"
+
+
+def test_lifetimes_of_a_chain():
+    model = read_tflite(_chain_model([16, 32, 48, 16]))
+    assert tensor_lifetimes(model) == {0: (0, 0), 1: (0, 1), 2: (1, 2), 3: (2, 2)}
+
+
+def test_chain_reuses_memory():
+    model = read_tflite(_chain_model([64, 64, 64, 64, 64, 64]))
+    plan = plan_arena(model)
+    _check_no_conflicts(plan)
+    # at most two tensors are alive at once: two slots suffice
+    assert plan.arena_bytes == 128
+    assert len(set(plan.offsets.values())) == 2
+
+
+def test_sizes_round_up_to_16_and_constants_are_not_planned(keras_models):
+    model = read_tflite(keras_models["dense_int8"])
+    plan = plan_arena(model)
+    _check_no_conflicts(plan)
+    for index, size in plan.sizes.items():
+        assert size == -(-model.tensors[index].num_bytes // 16) * 16
+        assert not model.tensors[index].is_constant
+    assert all(not t.is_constant for t in model.tensors if t.index in plan.offsets)
+    assert all(t.index not in plan.offsets for t in model.tensors if t.is_constant)
+
+
+def test_random_chains_never_collide_and_are_deterministic():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        widths = [int(w) for w in rng.integers(1, 300, size=int(rng.integers(2, 9)))]
+        data = _chain_model(widths)
+        plan = plan_arena(read_tflite(data))
+        _check_no_conflicts(plan)
+        assert plan == plan_arena(read_tflite(data))
+        # never worse than the two largest neighbours side by side, never better than one
+        aligned = [-(-w // 16) * 16 for w in widths]
+        assert plan.arena_bytes >= max(aligned)
+        assert plan.arena_bytes <= sum(aligned)
+
+
+def test_largest_buffer_placed_first_at_offset_zero():
+    model = read_tflite(_chain_model([16, 200, 16]))
+    plan = plan_arena(model)
+    assert plan.offsets[1] == 0
+    assert plan.offsets[0] == plan.offsets[2] == 208

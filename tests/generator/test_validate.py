@@ -1,0 +1,79 @@
+"""Which models the built-in runtime accepts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gen_helpers import ModelSpec, OpSpec, TensorSpec, build_tflite, fc_model_spec
+from tflm_bench.generator.errors import UnsupportedOpError, UnsupportedTensorError
+from tflm_bench.generator.tflite_reader import read_tflite
+from tflm_bench.generator.validate import SUPPORTED_OPS, validate
+
+
+def test_supported_ops():
+    assert SUPPORTED_OPS == ("DEQUANTIZE", "FULLY_CONNECTED", "QUANTIZE")
+
+
+@pytest.mark.parametrize("name", ["dense_int8", "dense_float_io", "dense_per_tensor", "relu6"])
+def test_converted_dense_models_are_accepted(keras_models, name):
+    validate(read_tflite(keras_models[name]))
+
+
+def test_conv_model_names_first_unsupported_op(keras_models):
+    model = read_tflite(keras_models["conv"])
+    first_bad = next(op for op in model.operators if op.name not in SUPPORTED_OPS)
+    with pytest.raises(UnsupportedOpError) as info:
+        validate(model)
+    error = info.value
+    assert error.op_name == first_bad.name == "CONV_2D"
+    assert error.op_index == first_bad.index
+    assert str(error) == (
+        f"operator #{first_bad.index} CONV_2D is not supported by the built-in runtime; "
+        "supported: DEQUANTIZE, FULLY_CONNECTED, QUANTIZE"
+    )
+
+
+def test_unsupported_fused_activation(rng):
+    spec = fc_model_spec(rng, batches=1, depth=4, units=2, in_scale=0.1, in_zp=0,
+                         filter_scales=[0.1], filter_zp=0, out_scale=0.1, out_zp=0,
+                         activation="TANH")
+    with pytest.raises(UnsupportedOpError, match="fused activation TANH"):
+        validate(read_tflite(build_tflite(spec)))
+
+
+def test_float_fully_connected_rejected():
+    spec = ModelSpec(
+        tensors=[TensorSpec("x", (1, 4), "float32"),
+                 TensorSpec("w", (2, 4), "float32", data=np.ones((2, 4), np.float32)),
+                 TensorSpec("y", (1, 2), "float32")],
+        ops=[OpSpec("FULLY_CONNECTED", [0, 1, -1], [2])], inputs=[0], outputs=[2])
+    with pytest.raises(UnsupportedTensorError) as info:
+        validate(read_tflite(build_tflite(spec)))
+    assert info.value.tensor_name == "x"
+    assert "int8" in str(info.value) and "operator #0" in str(info.value)
+
+
+def test_per_channel_weights_need_zero_zero_points(rng):
+    spec = fc_model_spec(rng, batches=1, depth=4, units=2, in_scale=0.1, in_zp=0,
+                         filter_scales=[0.1, 0.2], filter_zp=3, out_scale=0.1, out_zp=0)
+    with pytest.raises(UnsupportedTensorError, match="zero points 0"):
+        validate(read_tflite(build_tflite(spec)))
+
+
+def test_quantize_to_int16_rejected():
+    spec = ModelSpec(
+        tensors=[TensorSpec("x", (1, 4), "float32"),
+                 TensorSpec("q", (1, 4), "int16", [0.1], [0])],
+        ops=[OpSpec("QUANTIZE", [0], [1])], inputs=[0], outputs=[1])
+    with pytest.raises(UnsupportedTensorError, match="int16"):
+        validate(read_tflite(build_tflite(spec)))
+
+
+def test_fc_input_of_higher_rank_is_flattened():
+    spec = ModelSpec(
+        tensors=[TensorSpec("x", (2, 3, 4), "int8", [0.1], [0]),
+                 TensorSpec("w", (5, 12), "int8", [0.1], [0], np.ones((5, 12), np.int8)),
+                 TensorSpec("y", (2, 5), "int8", [0.1], [0])],
+        ops=[OpSpec("FULLY_CONNECTED", [0, 1, -1], [2])], inputs=[0], outputs=[2])
+    validate(read_tflite(build_tflite(spec)))
