@@ -18,6 +18,7 @@ from elftools.elf.elffile import ELFFile
 
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError
+from .ops.registry import handlers
 from .planner import plan_arena
 from .tflite_reader import read_tflite
 from .validate import validate
@@ -43,6 +44,7 @@ class LayerInfo:
     index: int
     operator_index: int
     op_name: str
+    macs: int  # multiply-accumulates per inference, 0 for ops without any
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,10 @@ def build_firmware(model_path: Path, project_root: Path, build_root: Path) -> Fi
 
     build_dir = build_root / "firmware" / build_key(project_root, model_bytes)
     manifest = build_dir / "manifest.json"
+    table = handlers()
     layers = tuple(
-        LayerInfo(index=i, operator_index=op.index, op_name=op.name) for i, op in enumerate(model.operators)
+        LayerInfo(index=i, operator_index=op.index, op_name=op.name, macs=table[op.name].macs(model, op))
+        for i, op in enumerate(model.operators)
     )
     sha = hashlib.sha256(model_bytes).hexdigest()
     build_id = int.from_bytes(bytes.fromhex(sha)[:4], "little")

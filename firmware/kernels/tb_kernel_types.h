@@ -35,4 +35,10 @@ typedef struct {
     const int32_t *shift;
 } tb_per_channel_quant_t;
 
+/* Affine (de)quantization of one tensor: real = scale * (q - zero_point). */
+typedef struct {
+    float scale;
+    int32_t zero_point;
+} tb_affine_params_t;
+
 #endif /* TB_KERNEL_TYPES_H */

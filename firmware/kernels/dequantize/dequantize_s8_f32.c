@@ -6,7 +6,7 @@
  */
 #include <stddef.h>
 
-#include "tb_kernels.h"
+#include "dequantize/tb_dequantize.h"
 
 tb_status_t tb_dequantize_s8_f32(const tb_affine_params_t *params,
                                  int32_t size,

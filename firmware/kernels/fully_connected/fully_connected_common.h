@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "tb_kernel_types.h"
-#include "tb_kernels.h"
+#include "fully_connected/tb_fully_connected.h"
 
 static inline tb_status_t tb_fc_check_args(const tb_fc_params_t *params,
                                            const tb_dims_t *input_dims,

@@ -3,7 +3,7 @@
 
 #include "common/tb_fixedpoint.h"
 #include "fully_connected/fully_connected_common.h"
-#include "tb_kernels.h"
+#include "fully_connected/tb_fully_connected.h"
 
 tb_status_t tb_fully_connected_s8(const tb_fc_params_t *params,
                                   const tb_quant_t *quant,

@@ -6,7 +6,7 @@
  */
 #include <stddef.h>
 
-#include "tb_kernels.h"
+#include "quantize/tb_quantize.h"
 
 /* std::round for |value| <= 512: truncate, then step away from zero on a half or more. */
 static int32_t tb_round_half_away(float value)

@@ -2,7 +2,7 @@
 #include <stddef.h>
 
 #include "common/tb_fixedpoint.h"
-#include "tb_kernels.h"
+#include "quantize/tb_quantize.h"
 
 tb_status_t tb_requantize_s8_s8(const tb_requantize_params_t *params,
                                 const tb_quant_t *quant,

@@ -1,0 +1,102 @@
+"""Plain data the op modules hand to the templates, and small C formatting helpers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..model import Model, Tensor
+from ..planner import ArenaPlan
+
+C_TYPES = {
+    "int8": "int8_t",
+    "uint8": "uint8_t",
+    "int16": "int16_t",
+    "int32": "int32_t",
+    "float32": "float",
+}
+
+
+@dataclass(frozen=True)
+class CArray:
+    """A constant array in flash (tb_model_data.c)."""
+
+    name: str
+    ctype: str
+    length: int
+    rows: tuple[str, ...]
+    comment: str
+
+
+@dataclass(frozen=True)
+class CStruct:
+    """A small static const struct in tb_model.c, with designated initialisers."""
+
+    ctype: str
+    name: str
+    fields: tuple[tuple[str, str], ...]
+    compact: bool = False  # all fields on one line
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One kernel call: the function, its arguments and the constants it needs."""
+
+    index: int
+    op_name: str
+    op_index: int
+    function: str
+    args: tuple[str, ...]
+    structs: tuple[CStruct, ...]
+    arrays: tuple[CArray, ...] = field(default=())
+    header: str = ""  # kernel header to include, relative to firmware/kernels
+
+
+@dataclass(frozen=True)
+class EmitContext:
+    """What an op module may read while emitting: the model and where tensors live."""
+
+    model: Model
+    plan: ArenaPlan
+
+    def tensor(self, index: int) -> Tensor:
+        return self.model.tensors[index]
+
+    def arena_pointer(self, index: int, const: bool) -> str:
+        tensor = self.model.tensors[index]
+        qualifier = "const " if const else ""
+        return f"({qualifier}{C_TYPES[tensor.dtype]} *)&tb_arena[{self.plan.offsets[index]}]"
+
+
+def comment_text(text: str) -> str:
+    """Make arbitrary text safe inside a C block comment."""
+    return text.replace("*/", "* /").replace("/*", "/ *").replace("\n", " ")
+
+
+def c_float(value: float) -> str:
+    """Shortest-safe single-precision literal: 9 significant digits round-trip a float."""
+    text = format(float(np.float32(value)), ".9g")
+    if not any(ch in text for ch in ".en"):
+        text += ".0"
+    return text + "f"
+
+
+def rows(values: np.ndarray, per_line: int, width: int) -> tuple[str, ...]:
+    flat = [int(v) for v in np.asarray(values).reshape(-1)]
+    return tuple(
+        ", ".join(f"{v:{width}d}" for v in flat[start : start + per_line]) + ","
+        for start in range(0, len(flat), per_line)
+    )
+
+
+def float_rows(values: np.ndarray, per_line: int = 8) -> tuple[str, ...]:
+    flat = [c_float(v) for v in np.asarray(values, dtype=np.float32).reshape(-1)]
+    return tuple(", ".join(flat[start : start + per_line]) + "," for start in range(0, len(flat), per_line))
+
+
+def shape_text(tensor: Tensor) -> str:
+    return f"{tensor.dtype} [{', '.join(str(d) for d in tensor.shape)}]"
+
+
+def dims_fields(n: int, h: int, w: int, c: int) -> tuple[tuple[str, str], ...]:
+    return (("n", str(n)), ("h", str(h)), ("w", str(w)), ("c", str(c)))

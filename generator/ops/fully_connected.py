@@ -1,0 +1,136 @@
+"""FULLY_CONNECTED, int8: per-tensor or per-channel weights, int32 bias, fused clamps."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
+from ..model import Model, Operator
+from ..quantization import fully_connected_quant
+from . import checks
+from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, dims_fields, rows, shape_text
+from .registry import OpHandler, supported_ops
+
+ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+HEADER = "fully_connected/tb_fully_connected.h"
+
+
+def check(model: Model, op: Operator) -> None:
+    activation = op.options.get("fused_activation_function", "NONE")
+    if activation not in ACTIVATIONS:
+        raise UnsupportedOpError(
+            op.name, op.index, supported_ops(),
+            detail=f"fused activation {activation} (supported: {', '.join(ACTIVATIONS)})",
+        )
+    weights_format = op.options.get("weights_format", "DEFAULT")
+    if weights_format != "DEFAULT":
+        raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"weights format {weights_format}")
+    inp = checks.required(model, op, 0, "input")
+    weights = checks.required(model, op, 1, "weights")
+    bias = checks.tensor(model, op, 2, "bias", optional=True)
+    out = checks.required(model, op, 0, "output")
+
+    checks.expect_dtype(op, inp, "input", ("int8",))
+    checks.expect_dtype(op, out, "output", ("int8",))
+    checks.expect_dtype(op, weights, "weights", ("int8",))
+    checks.expect_not_constant(op, inp, "input")
+    checks.expect_per_tensor(op, inp, "input")
+    checks.expect_per_tensor(op, out, "output")
+    if not weights.is_constant:
+        raise UnsupportedTensorError(weights.name, weights.dtype, f"FULLY_CONNECTED (operator #{op.index}) needs constant weights")
+    if len(weights.shape) != 2:
+        raise UnsupportedTensorError(
+            weights.name, weights.dtype,
+            f"FULLY_CONNECTED (operator #{op.index}) weights must be 2-D [units, depth], got {list(weights.shape)}",
+        )
+    units, depth = weights.shape
+    wq = weights.quantization
+    if wq is None:
+        raise UnsupportedTensorError(weights.name, weights.dtype, f"FULLY_CONNECTED (operator #{op.index}) weights are not quantized")
+    checks.expect_positive_scales(op, weights, "weights")
+    if wq.per_channel:
+        if len(wq.scales) != units or wq.quantized_dimension != 0:
+            raise UnsupportedTensorError(
+                weights.name, weights.dtype,
+                f"per-channel weights need {units} scales along dimension 0, got "
+                f"{len(wq.scales)} along dimension {wq.quantized_dimension}",
+            )
+        if any(z != 0 for z in wq.zero_points):
+            raise UnsupportedTensorError(weights.name, weights.dtype, "per-channel weights must have zero points 0")
+    if bias is not None:
+        checks.expect_dtype(op, bias, "bias", ("int32",))
+        if not bias.is_constant or bias.num_elements != units:
+            raise UnsupportedTensorError(
+                bias.name, bias.dtype, f"FULLY_CONNECTED (operator #{op.index}) needs a constant bias of {units} values"
+            )
+    if units == 0 or out.num_elements % units != 0 or (out.shape and out.shape[-1] != units):
+        raise MalformedModelError(
+            f"operator #{op.index} FULLY_CONNECTED output shape {list(out.shape)} does not end in {units} units"
+        )
+    batches = out.num_elements // units
+    if inp.num_elements != batches * depth:
+        raise MalformedModelError(
+            f"operator #{op.index} FULLY_CONNECTED input shape {list(inp.shape)} holds "
+            f"{inp.num_elements} values, expected {batches} batches x {depth}"
+        )
+
+
+def macs(model: Model, op: Operator) -> int:
+    out = model.tensors[op.outputs[0]]
+    depth = model.tensors[op.inputs[1]].shape[1]
+    return out.num_elements * depth
+
+
+def emit(ctx: EmitContext, op: Operator) -> Layer:
+    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
+    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    assert inp.quantization and weights.quantization and out.quantization and weights.data is not None
+    units, depth = weights.shape
+    batches = out.num_elements // units
+    activation = op.options.get("fused_activation_function", "NONE")
+    fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: FULLY_CONNECTED"
+    arrays = [
+        CArray(f"{prefix}_weights", "int8_t", weights.num_elements, rows(weights.data, 16, 4),
+               comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
+    ]
+    bias_arg = "NULL"
+    if bias_index != -1:
+        bias = ctx.tensor(bias_index)
+        assert bias.data is not None
+        arrays.append(CArray(f"{prefix}_bias", "int32_t", bias.num_elements, rows(bias.data, 8, 11),
+                             comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
+        bias_arg = f"{prefix}_bias"
+
+    structs = [
+        CStruct("tb_fc_params_t", f"{prefix}_params", (
+            ("input_offset", str(fq.input_offset)),
+            ("filter_offset", str(fq.filter_offset)),
+            ("output_offset", str(fq.output_offset)),
+            ("activation", f"{{.min = {fq.activation_min}, .max = {fq.activation_max}}}"),
+        ))
+    ]
+    if fq.channel_multipliers is not None and fq.channel_shifts is not None:
+        function = "tb_fully_connected_per_channel_s8"
+        for name, values in (("multipliers", fq.channel_multipliers), ("shifts", fq.channel_shifts)):
+            arrays.append(CArray(f"{prefix}_{name}", "int32_t", len(values),
+                                 rows(np.asarray(values, dtype=np.int64), 8, 11), f"{where} per-channel output {name}"))
+        structs.append(CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
+                               (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts"))))
+    else:
+        function = "tb_fully_connected_s8"
+        structs.append(CStruct("tb_quant_t", f"{prefix}_quant",
+                               (("multiplier", str(fq.multiplier)), ("shift", str(fq.shift))), compact=True))
+    for role, n, c in (("input", batches, depth), ("filter", units, depth), ("bias", 1, units), ("output", batches, units)):
+        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(n, 1, 1, c), True))
+    args = (
+        f"&{prefix}_params", f"&{prefix}_quant",
+        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_filter_dims", f"{prefix}_weights",
+        f"&{prefix}_bias_dims", bias_arg,
+        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+
+
+HANDLERS = (OpHandler("FULLY_CONNECTED", check, emit, macs, "int8 (per-tensor or per-channel int8 weights, int32 bias)"),)

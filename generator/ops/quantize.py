@@ -1,0 +1,76 @@
+"""QUANTIZE (float32 -> int8, int8 -> int8 requantize) and DEQUANTIZE (int8 -> float32)."""
+from __future__ import annotations
+
+from ..model import Model, Operator
+from ..quantization import requantize_multiplier
+from . import checks
+from .c_emit import CStruct, EmitContext, Layer, c_float
+from .registry import OpHandler, no_macs
+
+HEADER = "quantize/tb_quantize.h"
+DEQUANTIZE_HEADER = "dequantize/tb_dequantize.h"
+
+
+def check_quantize(model: Model, op: Operator) -> None:
+    inp = checks.required(model, op, 0, "input")
+    out = checks.required(model, op, 0, "output")
+    checks.expect_dtype(op, inp, "input", ("float32", "int8"))
+    checks.expect_dtype(op, out, "output", ("int8",))
+    checks.expect_not_constant(op, inp, "input")
+    checks.expect_per_tensor(op, out, "output")
+    if inp.dtype == "int8":
+        checks.expect_per_tensor(op, inp, "input")
+    checks.expect_same_size(op, inp, out)
+
+
+def check_dequantize(model: Model, op: Operator) -> None:
+    inp = checks.required(model, op, 0, "input")
+    out = checks.required(model, op, 0, "output")
+    checks.expect_dtype(op, inp, "input", ("int8",))
+    checks.expect_dtype(op, out, "output", ("float32",))
+    checks.expect_not_constant(op, inp, "input")
+    checks.expect_per_tensor(op, inp, "input")
+    checks.expect_same_size(op, inp, out)
+
+
+def _affine(prefix: str, scale: float, zero_point: int) -> CStruct:
+    return CStruct("tb_affine_params_t", f"{prefix}_params", (("scale", c_float(scale)), ("zero_point", str(zero_point))))
+
+
+def emit_quantize(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    assert out.quantization is not None
+    prefix = f"tb_l{op.index}"
+    size = str(out.num_elements)
+    source, dest = ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False)
+    if inp.dtype == "float32":
+        params = _affine(prefix, out.quantization.scales[0], out.quantization.zero_points[0])
+        return Layer(op.index, op.name, op.index, "tb_quantize_f32_s8", (f"&{prefix}_params", size, source, dest),
+                     (params,), header=HEADER)
+    assert inp.quantization is not None
+    multiplier, shift = requantize_multiplier(inp.quantization.scales[0], out.quantization.scales[0])
+    structs = (
+        CStruct("tb_requantize_params_t", f"{prefix}_params", (
+            ("input_offset", str(-inp.quantization.zero_points[0])),
+            ("output_offset", str(out.quantization.zero_points[0])),
+        )),
+        CStruct("tb_quant_t", f"{prefix}_quant", (("multiplier", str(multiplier)), ("shift", str(shift))), compact=True),
+    )
+    return Layer(op.index, op.name, op.index, "tb_requantize_s8_s8",
+                 (f"&{prefix}_params", f"&{prefix}_quant", size, source, dest), structs, header=HEADER)
+
+
+def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    assert inp.quantization is not None
+    prefix = f"tb_l{op.index}"
+    params = _affine(prefix, inp.quantization.scales[0], inp.quantization.zero_points[0])
+    args = (f"&{prefix}_params", str(out.num_elements),
+            ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False))
+    return Layer(op.index, op.name, op.index, "tb_dequantize_s8_f32", args, (params,), header=DEQUANTIZE_HEADER)
+
+
+HANDLERS = (
+    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8"),
+    OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32"),
+)

@@ -1,0 +1,47 @@
+"""The operators the built-in runtime supports, found by scanning this package.
+
+Each module in generator/ops/ that defines `HANDLERS` (a tuple of OpHandler) contributes its
+operators; adding an op means adding a module, not editing a shared table.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from ..model import Model, Operator
+from .c_emit import EmitContext, Layer
+
+
+@dataclass(frozen=True)
+class OpHandler:
+    """How one TFLite builtin operator is checked, emitted and counted."""
+
+    name: str  # BuiltinOperator name, e.g. "FULLY_CONNECTED"
+    check: Callable[[Model, Operator], None]  # raises UnsupportedOpError / UnsupportedTensorError
+    emit: Callable[[EmitContext, Operator], Layer]
+    macs: Callable[[Model, Operator], int]  # multiply-accumulates per inference (0 if none)
+    types: str  # human-readable list of supported types, for the docs
+
+
+def no_macs(model: Model, op: Operator) -> int:
+    return 0
+
+
+@cache
+def handlers() -> dict[str, OpHandler]:
+    found: dict[str, OpHandler] = {}
+    package = importlib.import_module(__package__)
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__package__}.{info.name}")
+        for handler in getattr(module, "HANDLERS", ()):
+            if handler.name in found:
+                raise RuntimeError(f"operator {handler.name} is registered twice (second in {info.name})")
+            found[handler.name] = handler
+    return found
+
+
+def supported_ops() -> tuple[str, ...]:
+    return tuple(sorted(handlers()))
