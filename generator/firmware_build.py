@@ -175,6 +175,7 @@ def _estimate_before_build(model, arena_bytes: int) -> None:  # type: ignore[no-
 
 def build_firmware(model_path: Path, project_root: Path, build_root: Path) -> FirmwareImage:
     """Generate, compile and size-check the firmware for one .tflite; reuse an identical build."""
+    project_root, build_root = Path(project_root).resolve(), Path(build_root).resolve()
     model_bytes = Path(model_path).read_bytes()
     model = read_tflite(model_bytes)
     validate(model)
