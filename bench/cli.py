@@ -11,11 +11,13 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up ban
 
 from tflm_bench.emulation.errors import EmulationError  # noqa: E402
 from tflm_bench.generator.errors import GeneratorError  # noqa: E402
+from tflm_bench.generator.intake import IO_TYPES, convert_model_file, prepare_model  # noqa: E402
 
+from . import paths  # noqa: E402
 from .errors import BenchError  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
 
-ENGINES = ("builtin",)
+ENGINES = ("builtin", "renode")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="build, run and verify a model")
-    run.add_argument("model", type=Path, help="a quantized .tflite")
+    run.add_argument("model", type=Path, help="a quantized .tflite, or a Keras .keras/.h5 / SavedModel folder with --calibration")
+    run.add_argument("--calibration", type=Path, help="for a Keras/SavedModel model: .npy [N, *input shape] to calibrate int8")
+    run.add_argument("--io", choices=IO_TYPES, default="int8", help="for a Keras/SavedModel model: input/output type (default: int8)")
     run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] (default: seeded random)")
     run.add_argument("--engine", choices=ENGINES, default="builtin", help="emulator (default: builtin)")
     run.add_argument("--platform", type=Path, help="platform description .repl (default: emulation/platforms/nrf52840.repl)")
@@ -38,12 +42,69 @@ def _parser() -> argparse.ArgumentParser:
 
     build_cmd = commands.add_parser("build", help="generate and build the firmware only")
     build_cmd.add_argument("model", type=Path)
+
+    convert = commands.add_parser("convert", help="convert a Keras/SavedModel model to a full-integer int8 .tflite")
+    convert.add_argument("model", type=Path, help="a .keras / .h5 file or a SavedModel folder")
+    convert.add_argument("--calibration", type=Path, help=".npy with calibration samples [N, *input shape] (required)")
+    convert.add_argument("--out", type=Path, required=True, help="the .tflite to write")
+    convert.add_argument("--io", choices=IO_TYPES, default="int8", help="input/output type: int8, uint8 or float (default: int8)")
+
+    ops = commands.add_parser("ops", help="list the operators and types the built-in runtime supports")
+    ops.add_argument("--markdown", action="store_true", help="print docs/supported-ops.md")
+
+    emulate = commands.add_parser("emulate", help="run firmware on the built-in engine with uart0 on a TCP socket")
+    emulate.add_argument("elf", type=Path, help="firmware ELF (e.g. from `tflm-bench build`)")
+    emulate.add_argument("--uart-port", type=int, required=True, help="TCP port on 127.0.0.1 (0: any free port)")
+    emulate.add_argument("--platform", type=Path, help="platform description .repl (default: emulation/platforms/nrf52840.repl)")
+    emulate.add_argument("--exit-after-disconnect", action="store_true", help="stop when the first client disconnects")
+
+    renode = commands.add_parser("install-renode", help="download and unpack a pinned Renode portable release")
+    renode.add_argument("--version", default="1.17.0", help="Renode release (default: 1.17.0, pinned SHA-256)")
+    renode.add_argument("--dest", type=Path, help="where to unpack (default: build/renode/<version>/)")
+    renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
+    renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
     return parser
+
+
+def _install_renode(args: argparse.Namespace) -> int:
+    from tflm_bench.emulation.renode.install import install
+
+    from . import paths
+
+    dest = args.dest or paths.build_root() / "renode" / args.version
+    result = install(args.version, dest, sha256=args.sha256, archive=args.archive)
+    print(f"Renode {result.asset.version} {'installed' if result.downloaded or args.archive else 'already installed'}: {result.binary}")
+    print(result.export_line)
+    return 0
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from tflm_bench.emulation.builtin.uart_socket import serve_firmware
+
+    from . import paths
+
+    platform = args.platform or paths.default_platform()
+    serve_firmware(str(args.elf), str(platform), args.uart_port, args.exit_after_disconnect,
+                   lambda line: print(line, flush=True))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "install-renode":
+            return _install_renode(args)
+        if args.command == "emulate":
+            return _emulate(args)
+        if args.command == "ops":
+            from .ops_doc import ops_markdown, ops_text
+
+            print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
+            return 0
+        if args.command == "convert":
+            out = convert_model_file(args.model, args.calibration, args.out, args.io)
+            print(f"wrote {out} ({out.stat().st_size:,} bytes, full-integer int8, {args.io} I/O)")
+            return 0
         if args.command == "build":
             image = BenchSession(args.model).build()
             m = image.memory
@@ -51,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B)")
             return 0
         options = BenchOptions(engine=args.engine, platform=args.platform, compare_tflite=not args.no_tflite)
-        report = run_bench(args.model, args.inputs, args.count, args.seed, options)
+        model = prepare_model(args.model, args.calibration, paths.build_root(), args.io)
+        report = run_bench(model, args.inputs, args.count, args.seed, options)
     except (GeneratorError, EmulationError, BenchError) as exc:
         print(f"tflm-bench: error: {exc}", file=sys.stderr)
         return 2
@@ -61,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.format_text())
     if args.json:
         args.json.write_text(report.to_json())
-    return 0 if report.all_bit_exact else 1
+    return 0 if report.all_passed else 1
 
 
 if __name__ == "__main__":

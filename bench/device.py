@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tflm_bench.emulation.engine import Engine
+from tflm_bench.emulation.faults import FaultState, StackBounds, describe_fault
 from .errors import DeviceError, DeviceFault, InputError, ProtocolError
 from .protocol import (
     CRC_SIZE,
@@ -34,11 +35,15 @@ CHUNK = MAX_PAYLOAD - 8  # SET_INPUT carries 8 bytes of index and offset before 
 class BenchDevice:
     """Talks to the bench firmware through `engine` (already open, ELF loaded)."""
 
-    def __init__(self, engine: Engine, timeout_s: float = 60.0, symbolize=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine: Engine, timeout_s: float = 60.0, symbolize=None,  # type: ignore[no-untyped-def]
+                 stack: StackBounds | None = None) -> None:
+        """symbolize(address) -> "function() at file:line" and the stack bounds from the ELF
+        make FAULT reports name the code and a stack overflow."""
         self.engine = engine
         self.timeout_s = timeout_s
         self._seq = 0
         self._symbolize = symbolize
+        self._stack = stack
         self.hello: Frame | None = None
         self._info: DeviceInfo | None = None
 
@@ -49,7 +54,10 @@ class BenchDevice:
         rest = self.engine.read_uart(length + CRC_SIZE, self.timeout_s)
         frame = decode_frame(header + rest)
         if frame.type == Command.FAULT:
-            raise DeviceFault(self._describe_fault(parse_fault(frame.payload)))
+            state = fault_state(parse_fault(frame.payload))
+            raise DeviceFault(
+                "firmware fault: " + describe_fault(state, self._symbolize, self._stack), state
+            )
         return frame
 
     def send_raw(self, data: bytes) -> None:
@@ -123,12 +131,14 @@ class BenchDevice:
             data += self.request(Command.GET_OUTPUT, get_output_payload(index, len(data), length))
         return np.frombuffer(bytes(data), dtype=spec.dtype).reshape(spec.shape)
 
-    def _describe_fault(self, fault: FaultReport) -> str:
-        where = self._symbolize(fault.pc) if self._symbolize else None
-        return (
-            f"firmware fault (exception {fault.exception}) at PC 0x{fault.pc:08x}"
-            f"{f' in {where}' if where else ''}, LR 0x{fault.lr:08x}, CFSR 0x{fault.cfsr:08x}, "
-            f"HFSR 0x{fault.hfsr:08x}, MMFAR 0x{fault.mmfar:08x}, BFAR 0x{fault.bfar:08x}, SP 0x{fault.sp:08x}"
-        )
+
+# The firmware sends zeros for the stacked registers when SP was outside RAM (fault.c).
+_RAM_START = 0x20000000
 
 
+def fault_state(fault: FaultReport) -> FaultState:
+    """The FAULT frame's registers as the decoder takes them."""
+    stacked = (fault.r0, fault.r1, fault.r2, fault.r3, fault.r12, fault.lr, fault.pc, fault.xpsr)
+    frame_valid = any(stacked) or fault.sp - 32 >= _RAM_START
+    return FaultState(fault.exception, fault.pc, fault.lr, fault.cfsr, fault.hfsr, fault.mmfar,
+                      fault.bfar, fault.sp, frame_valid)

@@ -26,6 +26,10 @@ class DeviceError(BenchError):
 class DeviceFault(BenchError):
     """The firmware's fault handler reported a fault over the UART."""
 
+    def __init__(self, message: str, state: object = None) -> None:
+        self.state = state  # tflm_bench.emulation.faults.FaultState, when decoded
+        super().__init__(message)
+
 
 class InputError(BenchError):
     """The inputs given to the bench do not fit the model."""

@@ -32,7 +32,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
-    """The engine and platform chosen on the command line."""
+    """The engine and platform chosen on the command line (Renode's tests skip when it is absent)."""
+    if pytestconfig.getoption("--bench-engine") == "renode":
+        from tflm_bench.emulation.renode.discovery import renode_available
+        from tflm_bench.emulation.renode.errors import INSTALL_HINT, NOT_INSTALLED
+
+        if not renode_available():
+            pytest.skip(f"{NOT_INSTALLED}: {INSTALL_HINT}")
     return BenchOptions(engine=pytestconfig.getoption("--bench-engine"), platform=pytestconfig.getoption("--bench-platform"))
 
 

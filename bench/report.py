@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 
 from tflm_bench.generator.firmware_build import LayerInfo, MemoryUse
 
-from .compare import Difference
+from .compare import FLOAT_TOLERANCE_ULP, Difference
+from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,19 @@ class InputResult:
     outputs: tuple[OutputResult, ...]
     instructions: int  # DWT CYCCNT delta around the invoke: one count per executed instruction
     layer_instructions: tuple[int, ...]
+    # The engine's estimated Cortex-M4 cycles (docs/cycle-model.md); None if it has no model.
+    estimated_cycles: int | None = None
+    layer_estimated_cycles: tuple[int, ...] | None = None
 
     @property
     def bit_exact(self) -> bool:
+        """Every output identical to TFLM's, bit for bit."""
         return all(o.vs_tflm.exact for o in self.outputs)
+
+    @property
+    def passed(self) -> bool:
+        """Integer outputs bit-exact and float32 outputs within compare.FLOAT_TOLERANCE_ULP."""
+        return all(o.vs_tflm.within_tolerance for o in self.outputs)
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,41 @@ class BenchReport:
     def all_bit_exact(self) -> bool:
         return all(r.bit_exact for r in self.results)
 
+    @property
+    def all_passed(self) -> bool:
+        """The verdict: integer outputs bit-exact, float32 outputs within FLOAT_TOLERANCE_ULP."""
+        return all(r.passed for r in self.results)
+
+    def profile(self) -> tuple[LayerProfile, ...]:
+        """Per-layer instructions, estimated cycles and MACs of the first input."""
+        if not self.results:
+            return ()
+        first = self.results[0]
+        return layer_profiles(self.layers, first.layer_instructions, first.layer_estimated_cycles)
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["all_bit_exact"] = self.all_bit_exact
+        data["all_passed"] = self.all_passed
+        data["float_tolerance_ulp"] = FLOAT_TOLERANCE_ULP
         data["count_unit"] = "instructions (DWT CYCCNT at 64 MHz with PerformanceInMips 64)"
+        data["estimated_cycles_note"] = (
+            "estimated Cortex-M4 cycles from the engine's timing model (docs/cycle-model.md), "
+            "not a measurement; null when the engine has no model"
+        )
+        layers = self.profile()
+        data["profile"] = {
+            "input": 0,
+            "layers": [
+                {**asdict(p), "instructions_per_mac": p.instructions_per_mac,
+                 "estimated_cycles_per_mac": p.estimated_cycles_per_mac}
+                for p in layers
+            ],
+            "op_types": [
+                {**asdict(o), "instructions_per_mac": o.instructions_per_mac}
+                for o in op_profiles(layers)
+            ],
+        }
         return data
 
     def to_json(self) -> str:
@@ -64,21 +105,31 @@ class BenchReport:
             f"{'input':>5}  {'verdict vs TFLM':<18} {'instructions':>12}  TFLite BUILTIN_REF",
         ]
         for result in self.results:
-            verdict = "bit-exact" if result.bit_exact else "MISMATCH " + ", ".join(
-                f"out{o.index}: {o.vs_tflm.mismatches} differ (max {o.vs_tflm.max_diff} {o.vs_tflm.unit})"
-                for o in result.outputs
-                if not o.vs_tflm.exact
-            )
+            if result.bit_exact:
+                verdict = "bit-exact"
+            else:
+                verdict = ("within tolerance " if result.passed else "MISMATCH ") + ", ".join(
+                    f"out{o.index}: {o.vs_tflm.mismatches} differ (max {o.vs_tflm.max_diff} {o.vs_tflm.unit})"
+                    for o in result.outputs
+                    if not o.vs_tflm.exact
+                )
             lines.append(f"{result.index:>5}  {verdict:<18} {result.instructions:>12,}  {_tflite_note(result)}")
-        lines += ["", "per-layer instructions (first input):", f"{'layer':>5}  {'op':<18} {'operator':>8} {'instructions':>12}"]
         if self.results:
-            for layer, count in zip(self.layers, self.results[0].layer_instructions):
-                lines.append(f"{layer.index:>5}  {layer.op_name:<18} {'#' + str(layer.operator_index):>8} {count:>12,}")
+            lines += ["", "per-layer profile (first input; est. cycles = estimated Cortex-M4 cycles, "
+                          "a model, not a measurement):"]
+            lines += format_profile(self.profile())
         exact = sum(r.bit_exact for r in self.results)
+        passed = sum(r.passed for r in self.results)
         counts = [r.instructions for r in self.results]
         lines += ["", f"verdict: {exact}/{len(self.results)} inputs bit-exact with TFLM"]
+        if passed != exact:
+            lines.append(f"         {passed}/{len(self.results)} pass (float32 outputs within {FLOAT_TOLERANCE_ULP} ULP)")
         if counts:
             lines.append(f"instructions per inference: min {min(counts):,}, max {max(counts):,}")
+        estimates = [r.estimated_cycles for r in self.results if r.estimated_cycles is not None]
+        if estimates:
+            lines.append(f"estimated cycles per inference: min {min(estimates):,}, max {max(estimates):,} "
+                         f"(~{max(estimates) / 64e3:.3f} ms at 64 MHz, estimated)")
         lines.append(_tflite_summary(self.results))
         return "\n".join(lines)
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from robot.api import logger
+from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
+from tflm_bench.emulation.renode.errors import RenodeNotInstalled
+
+from .assertions import assert_estimated_cycles_within, assert_layer_within
 from .device import BenchDevice
 from .errors import DeviceError
 from .protocol import encode_frame
+from .profile import format_profile
 from .report import InputResult
 from .session import BenchOptions, BenchSession
 
@@ -51,7 +55,10 @@ class TflmBench:
     def boot_firmware_for_model(self, model: str) -> None:
         """Builds (or reuses) the firmware for `model`, starts the engine and waits for the firmware's HELLO."""
         self.build_firmware_for_model(model)
-        self.session().start()
+        try:
+            self.session().start()
+        except RenodeNotInstalled as missing:
+            raise SkipExecution(str(missing)) from missing
         logger.info(f"booted on engine {self._options.engine}")
 
     @keyword
@@ -95,6 +102,39 @@ class TflmBench:
             raise AssertionError(
                 f"input {worst.index} took {worst.instructions} instructions, over the budget of {int(budget)}"
             )
+
+    def _ran(self) -> list[InputResult]:
+        if not self._results:
+            raise RuntimeError("no inputs were run: call 'Run Random Inputs' first")
+        return self._results
+
+    @keyword("Layer ${layer} Instructions Should Be At Most")
+    def layer_instructions_should_be_at_most(self, layer: int, budget: int) -> None:
+        """Fails if layer `layer` (0-based) executed more than `budget` instructions on any input."""
+        assert_layer_within(self._ran(), int(layer), int(budget))
+
+    @keyword("Layer ${layer} Estimated Cycles Should Be At Most")
+    def layer_estimated_cycles_should_be_at_most(self, layer: int, budget: int) -> None:
+        """Fails if layer `layer` took more than `budget` estimated Cortex-M4 cycles (a model)."""
+        assert_layer_within(self._ran(), int(layer), int(budget), metric="estimated_cycles")
+
+    @keyword
+    def estimated_cycles_per_inference_should_be_at_most(self, budget: int) -> None:
+        """Fails if any inference took more than `budget` estimated Cortex-M4 cycles.
+
+        Estimated cycles come from the built-in engine's timing model (docs/cycle-model.md);
+        they are not measured and real hardware may take more."""
+        results = self._ran()
+        logger.info("estimated cycles per inference: "
+                    + ", ".join(str(r.estimated_cycles) for r in results) + f"; budget {budget}")
+        assert_estimated_cycles_within(results, int(budget))
+
+    @keyword
+    def log_layer_profile(self) -> None:
+        """Logs the per-layer table (instructions, estimated cycles, MACs) of the first input."""
+        session = self.session()
+        report = session.report(self._ran())
+        logger.info("\n".join(format_profile(report.profile())))
 
     @keyword
     def send_corrupted_frame(self) -> str:

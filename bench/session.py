@@ -7,10 +7,13 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
+from tflm_bench.emulation.builtin.symbols import SymbolTable
 from tflm_bench.emulation.factory import create_engine
+from tflm_bench.emulation.faults import StackBounds
 from tflm_bench.generator.firmware_build import FirmwareImage, build_firmware
 from tflm_bench.generator.model import Model
 from tflm_bench.generator.tflite_reader import read_tflite
@@ -21,6 +24,7 @@ from .device import BenchDevice
 from .errors import BenchError
 from .inputs import load_inputs, random_inputs
 from .oracles import TfliteReferenceOracle, TflmOracle
+from .profile import estimate_invoke
 from .report import BenchReport, InputResult, OutputResult
 
 
@@ -76,7 +80,8 @@ class BenchSession:
         image = self.build()
         engine = self._stack.enter_context(create_engine(self.options.engine, self.options.platform or paths.default_platform()))
         engine.load_elf(image.elf)
-        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=getattr(engine, "describe_address", None))
+        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=_locator(image.elf),
+                             stack=_stack_bounds(image.elf))
         device.wait_ready()
         build_id = device.info().build_id
         if build_id != image.build_id:
@@ -109,7 +114,9 @@ class BenchSession:
         device = self.start()
         for index, value in enumerate(sample):
             device.set_input(index, value)
+        device.engine.take_cyccnt_reads()  # forget reads before this INVOKE
         invoke = device.invoke()
+        estimate = estimate_invoke(device.engine.take_cyccnt_reads(), invoke.total_cycles, invoke.layer_cycles)
         if invoke.status != 0:
             raise BenchError(f"input {number}: the firmware's invoke failed with kernel status {invoke.status}")
         outputs = [device.get_output(i) for i in range(len(device.info().outputs))]
@@ -123,6 +130,8 @@ class BenchSession:
             ),
             instructions=invoke.total_cycles,
             layer_instructions=invoke.layer_cycles,
+            estimated_cycles=estimate.total if estimate else None,
+            layer_estimated_cycles=estimate.layers if estimate else None,
         )
 
     def run_samples(self, samples: list[list[np.ndarray]]) -> list[InputResult]:
@@ -150,6 +159,18 @@ class BenchSession:
         if self._tflite is None:
             self._tflite = TfliteReferenceOracle(self.model_bytes)
         return self._tflite
+
+
+def _locator(elf: Path) -> Callable[[int], str]:
+    """address -> "function() at file:line" from the firmware's symbols and DWARF."""
+    symbols = SymbolTable(elf)
+    return lambda address: str(symbols.locate(address)) if symbols.function_at(address) else ""
+
+
+def _stack_bounds(elf: Path) -> StackBounds | None:
+    symbols = SymbolTable(elf)
+    limit, top = symbols.address_of("__stack_limit"), symbols.address_of("__stack_top")
+    return StackBounds(limit, top) if limit is not None and top is not None else None
 
 
 def run_bench(

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+
+
+@dataclass(frozen=True)
+class CyccntRead:
+    """One firmware read of DWT CYCCNT, with the engine's counts just before it."""
+
+    value: int              # what the firmware read
+    instructions: int       # instructions retired before the reading load
+    estimated_cycles: int   # the engine's estimated Cortex-M4 cycles by then (a model)
 
 
 class Engine(abc.ABC):
@@ -36,6 +46,10 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def executed_instructions(self) -> int:
         """Exact number of instructions executed since load_elf."""
+
+    def take_cyccnt_reads(self) -> list[CyccntRead] | None:
+        """CYCCNT reads since the last call, with estimated cycles; None if not estimated."""
+        return None
 
     def __enter__(self) -> "Engine":
         self.open()

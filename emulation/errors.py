@@ -82,9 +82,25 @@ class CpuFault(EmulationError):
         self.reason = reason
         self.function = function
         super().__init__(
-            f"CPU fault: {reason}{_where(pc, function)}; the emulator does not vector faults to "
-            f"handlers, so the firmware stops here. Look at that code (a udf/bkpt, a corrupted "
-            f"return address or a call through a bad pointer)"
+            f"CPU fault: {reason}{_where(pc, function)}; the firmware's vector table has no "
+            f"handler for it (or it happened inside a handler), so the firmware stops here. Look "
+            f"at that code (a udf/bkpt, a corrupted return address or a call through a bad "
+            f"pointer)"
+        )
+
+
+class StackOverflow(EmulationError):
+    """The stack grew below the linker script's __stack_limit and hit unmapped memory."""
+
+    def __init__(self, sp: int, limit: int, address: int, pc: int, location: str) -> None:
+        self.sp = sp
+        self.limit = limit
+        self.address = address
+        self.pc = pc
+        super().__init__(
+            f"stack overflow: SP 0x{sp:08x} is below __stack_limit 0x{limit:08x}; the access to "
+            f"0x{address:08x} at PC 0x{pc:08x} in {location} hit unmapped memory. Look for deep "
+            f"recursion or large local arrays, or raise STACK_SIZE in the linker script"
         )
 
 

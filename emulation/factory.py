@@ -7,7 +7,7 @@ from .engine import Engine
 from .errors import EmulationError
 from .repl import load
 
-ENGINE_NAMES = ("builtin",)
+ENGINE_NAMES = ("builtin", "renode")
 
 
 def create_engine(name: str, platform: Path, **options: object) -> Engine:
@@ -16,4 +16,8 @@ def create_engine(name: str, platform: Path, **options: object) -> Engine:
         from .builtin.engine import BuiltinEngine
 
         return BuiltinEngine(load(platform), **options)  # type: ignore[arg-type]
+    if name == "renode":
+        from .renode.engine import RenodeEngine
+
+        return RenodeEngine(platform, **options)  # type: ignore[arg-type]
     raise EmulationError(f"unknown engine {name!r}; available: {', '.join(ENGINE_NAMES)}")

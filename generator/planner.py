@@ -4,6 +4,15 @@ Every non-constant tensor that the graph touches gets a buffer alive from the fi
 operator that uses it to the last (model inputs from operator 0, model outputs to the
 last operator). Buffers are placed largest first, each at the lowest 16-byte aligned
 offset that does not collide with an already placed buffer alive at the same time.
+
+Two refinements keep the arena no larger than TFLM's for the same model:
+- The placement is tried in TFLM's own order (size descending, ties by descending tensor
+  index: GreedyMemoryPlanner fills its sort array from the tail, then bubble-sorts) and in
+  a first-use order; the smaller plan wins, so the result is never larger than TFLM's.
+- Operators that only reinterpret their input (RESHAPE, SQUEEZE, EXPAND_DIMS) may share the
+  input's buffer: the output is byte-identical and no operator writes either tensor in
+  place, so one buffer alive over both lifetimes serves both. Their kernels skip the copy
+  when source and destination coincide. The aliased plan is used only when it is smaller.
 """
 
 from __future__ import annotations
@@ -55,12 +64,34 @@ def tensor_lifetimes(model: Model) -> dict[int, tuple[int, int]]:
     return {index: (first[index], last[index]) for index in sorted(first)}
 
 
-def plan_arena(model: Model) -> ArenaPlan:
-    """Place every non-constant tensor in one arena; deterministic for a given model."""
-    lifetimes = tensor_lifetimes(model)
-    sizes = {index: align_up(model.tensors[index].num_bytes) for index in lifetimes}
-    order = sorted(lifetimes, key=lambda i: (-sizes[i], lifetimes[i][0], i))
+ALIASING_OPS: frozenset[str] = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
+
+def alias_groups(model: Model) -> dict[int, int]:
+    """tensor -> representative tensor, for outputs of ALIASING_OPS that may share their input's buffer."""
+    parent: dict[int, int] = {}
+
+    def find(index: int) -> int:
+        while parent.get(index, index) != index:
+            index = parent[index]
+        return index
+
+    for op in model.operators:
+        if op.name not in ALIASING_OPS or not op.inputs or not op.outputs:
+            continue
+        source, dest = op.inputs[0], op.outputs[0]
+        if source < 0 or dest < 0:
+            continue
+        src, dst = model.tensors[source], model.tensors[dest]
+        if src.is_constant or dst.is_constant or src.is_variable or dst.is_variable:
+            continue
+        if dest in model.inputs or src.num_bytes != dst.num_bytes:
+            continue
+        parent[find(dest)] = find(source)
+    return {index: find(index) for index in parent}
+
+
+def _place(order: list[int], sizes: dict[int, int], lifetimes: dict[int, tuple[int, int]]) -> dict[int, int]:
     offsets: dict[int, int] = {}
     for index in order:
         start, end = lifetimes[index]
@@ -75,8 +106,46 @@ def plan_arena(model: Model) -> ArenaPlan:
                 break
             offset = max(offset, other_offset + other_size)
         offsets[index] = offset
+    return offsets
 
-    arena_bytes = max((offsets[i] + sizes[i] for i in offsets), default=0)
+
+def _plan(model: Model, lifetimes: dict[int, tuple[int, int]], aliases: dict[int, int]) -> tuple[int, dict[int, int]]:
+    """Smallest greedy placement over the candidate orders; buffers of an alias group are merged."""
+    sizes = {index: align_up(model.tensors[index].num_bytes) for index in lifetimes}
+    groups: dict[int, list[int]] = {}
+    for index in lifetimes:
+        groups.setdefault(aliases.get(index, index), []).append(index)
+    group_sizes = {g: max(sizes[m] for m in members) for g, members in groups.items()}
+    group_lives = {
+        g: (min(lifetimes[m][0] for m in members), max(lifetimes[m][1] for m in members))
+        for g, members in groups.items()
+    }
+    orders = (
+        sorted(groups, key=lambda g: (-group_sizes[g], -g)),  # TFLM's GreedyMemoryPlanner
+        sorted(groups, key=lambda g: (-group_sizes[g], group_lives[g][0], g)),
+    )
+    best: tuple[int, dict[int, int]] | None = None
+    for order in orders:
+        placed = _place(order, group_sizes, group_lives)
+        arena = max((placed[g] + group_sizes[g] for g in placed), default=0)
+        if best is None or arena < best[0]:
+            best = (arena, placed)
+    assert best is not None
+    arena, placed = best
+    return arena, {index: placed[aliases.get(index, index)] for index in lifetimes}
+
+
+def plan_arena(model: Model, allow_aliasing: bool = True) -> ArenaPlan:
+    """Place every non-constant tensor in one arena; deterministic for a given model."""
+    lifetimes = tensor_lifetimes(model)
+    sizes = {index: align_up(model.tensors[index].num_bytes) for index in lifetimes}
+    arena_bytes, offsets = _plan(model, lifetimes, {})
+    if allow_aliasing:
+        aliases = {i: g for i, g in alias_groups(model).items() if i in lifetimes and g in lifetimes}
+        if aliases:
+            aliased_bytes, aliased = _plan(model, lifetimes, aliases)
+            if aliased_bytes < arena_bytes:
+                arena_bytes, offsets = aliased_bytes, aliased
     return ArenaPlan(
         offsets=dict(sorted(offsets.items())),
         arena_bytes=arena_bytes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import mmap
+from collections import deque
 import struct
 import time
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import unicorn
 from elftools.elf.elffile import ELFFile
 from unicorn import arm_const as arm
 
-from ..engine import Engine
+from ..engine import CyccntRead, Engine
 from ..errors import (
     CpuFault,
     EmulationError,
@@ -22,8 +23,11 @@ from ..errors import (
     FirmwareIdle,
     InstructionBudgetExceeded,
     PlatformError,
+    StackOverflow,
     UnmappedAccess,
 )
+from ..faults import BUSFAULT, HARDFAULT, SVCALL, USAGEFAULT, CFSR_BFARVALID, exception_name
+from .exceptions import Fault, deliver
 from ..repl import PeripheralEntry, PlatformDescription
 from .hostlib import InstructionCounter
 from .peripherals import Dwt, LegacyUart, Peripheral, SystemControlSpace, Unmodelled
@@ -48,7 +52,22 @@ _INTERRUPTS = {
     7: "breakpoint (bkpt)",
     17: "FPU/coprocessor access while disabled",
     18: "invalid state (branch to an address without the Thumb bit?)",
+    22: "unaligned access",
+    23: "divide by zero",
 }
+# Those that are architectural faults: exception and CFSR / HFSR bit.
+_UNDEFINSTR, _INVSTATE, _NOCP, _UNALIGNED, _DIVBYZERO = (1 << 16, 1 << 17, 1 << 19, 1 << 24,
+                                                         1 << 25)
+_PRECISERR, _IBUSERR, _DEBUGEVT = 1 << 9, 1 << 8, 1 << 31
+_INTERRUPT_FAULTS = {
+    1: (USAGEFAULT, _UNDEFINSTR, 0),
+    7: (HARDFAULT, 0, _DEBUGEVT),
+    17: (USAGEFAULT, _NOCP, 0),
+    18: (USAGEFAULT, _INVSTATE, 0),
+    22: (USAGEFAULT, _UNALIGNED, 0),
+    23: (USAGEFAULT, _DIVBYZERO, 0),
+}
+CYCCNT_LOG_LIMIT = 1 << 16      # CYCCNT reads kept for take_cyccnt_reads()
 
 _REGS = [getattr(arm, f"UC_ARM_REG_R{i}") for i in range(13)] + [
     arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC,
@@ -169,11 +188,15 @@ class _Machine:
         self._buffers: list[mmap.mmap] = []
         self._replay: tuple[int, str] | None = None   # DWT access being re-executed
         self._replay_pc: int | None = None
+        self.fault: Fault | None = None                # recorded by a callback, not yet taken
+        self._div_trap_changed = False
+        self._div_trap = False                         # whether the divide hook is installed
+        self.cyccnt_reads: deque[CyccntRead] = deque(maxlen=CYCCNT_LOG_LIMIT)
         self.counter = InstructionCounter(self.uc, cache_dir)
 
         for memory in config.memories:
             self._map_memory(memory)
-        self.scs = SystemControlSpace()
+        self.scs = SystemControlSpace(on_change=self._scs_changed)
         self._map_mmio(self.scs)
         self.uarts = {
             name: LegacyUart(name, base, self.counter.request_stop) for name, base in config.uarts
@@ -184,7 +207,9 @@ class _Machine:
         self.dwt: Dwt | None = None
         if config.dwt is not None:
             name, base, frequency = config.dwt
-            self.dwt = Dwt(name, base, frequency, config.mips, self._replayed_count)
+            self.dwt = Dwt(
+                name, base, frequency, config.mips, self._replayed_count, self._log_cyccnt
+            )
             self._map_mmio(self.dwt, exact=self.dwt.needs_exact_count)
         for name, base, size in config.unmodelled:
             self._map_mmio(Unmodelled(name, base, size, self._unmodelled_access))
@@ -192,6 +217,7 @@ class _Machine:
         self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID, self._on_invalid)
         self.uc.hook_add(unicorn.UC_HOOK_INTR, self._on_interrupt)
         self.counter.install()
+        self.counter.set_fpu_enabled(self.scs.fpu_enabled)
         self._load(elf)
 
     # --- setup ---------------------------------------------------------------------------
@@ -304,6 +330,20 @@ class _Machine:
             raise EmulationError("internal: DWT access served outside its replay")
         return self.counter.count_at(self._replay_pc)
 
+    def _log_cyccnt(self, value: int) -> None:
+        assert self._replay_pc is not None
+        self.cyccnt_reads.append(CyccntRead(
+            value, self.counter.count_at(self._replay_pc), self.counter.cycles_at(self._replay_pc)
+        ))
+
+    def _scs_changed(self, register: int, value: int) -> None:
+        if register == SystemControlSpace.CPACR:
+            self.counter.set_fpu_enabled(self.scs.fpu_enabled)
+        elif register == SystemControlSpace.CCR and self.scs.div_trap != self._div_trap:
+            # Hooks change between runs: roll back to this store, switch, run it again.
+            self._div_trap_changed = True
+            self.uc.emu_stop()
+
     def _on_invalid(
         self, uc: unicorn.Uc, kind: int, address: int, size: int, value: int, _: object
     ) -> bool:
@@ -311,12 +351,24 @@ class _Machine:
         return False
 
     def _on_interrupt(self, uc: unicorn.Uc, intno: int, _: object) -> None:
-        pc = uc.reg_read(arm.UC_ARM_REG_PC)
-        if intno == 2:
-            pc -= 2  # the PC is past the svc
+        pc = int(uc.reg_read(arm.UC_ARM_REG_PC))
         reason = _INTERRUPTS.get(intno, f"CPU exception {intno}")
-        if self.pending is None:
-            self.pending = CpuFault(pc, reason, self.symbols.function_at(pc))
+        if intno == 1 and not int(uc.reg_read(arm.UC_ARM_REG_XPSR)) & (1 << 24):
+            intno, reason = 18, _INTERRUPTS[18]   # Unicorn reports EPSR.T == 0 as undefined
+        elif intno == 1:
+            reason = f"undefined instruction {self._opcode(pc)}"
+        if intno == 2:
+            fault: Fault | None = Fault(SVCALL, pc, reason)   # the PC is past the svc
+        elif intno in _INTERRUPT_FAULTS:
+            exception, cfsr, hfsr = _INTERRUPT_FAULTS[intno]
+            fault = Fault(exception, pc, reason, cfsr=cfsr, hfsr=hfsr)
+        else:
+            fault = None
+        if self.pending is None and self.fault is None:
+            if fault is not None:
+                self.fault = fault
+            else:
+                self.pending = CpuFault(pc, reason, self.symbols.function_at(pc))
         uc.emu_stop()
 
     # --- running ---------------------------------------------------------------------------
@@ -326,25 +378,109 @@ class _Machine:
         return int(self.uc.reg_read(arm.UC_ARM_REG_PC))
 
     def run(self, timeout_s: float, until: int = NEVER) -> None:
-        """Run from the current PC until something stops it; raises the fault, if any."""
+        """Run from the current PC until something stops it.
+
+        Faults with a handler in the vector table are delivered to it (and running goes on);
+        those without one, and errors of the engine itself, are raised.
+        """
         self.counter.take_stopped()
         self.counter.set_timeout(timeout_s)
+        stop_at: int | None = None       # a NOCP replay runs up to the FP instruction
         try:
             while True:
                 self.invalid = None
                 try:
-                    self.uc.emu_start(self.pc | 1, until)
+                    self.uc.emu_start(self.pc | 1, until if stop_at is None else stop_at)
                 except unicorn.UcError as exc:
-                    self._raise_fault(exc)
+                    self._take(self._fault_from(exc))
+                    continue
                 if self.pending is not None:
                     self._raise_pending()
+                if self.fault is not None:
+                    fault, self.fault = self.fault, None
+                    self._take(fault)
+                    continue
                 if self._replay is not None and self._replay_pc is None:
                     self._replay_pc = self.pc
-                    self.counter.total = self.counter.count_at(self._replay_pc)
+                    self.counter.rewind(self._replay_pc)
+                    continue
+                if self._div_trap_changed:
+                    self._div_trap_changed = False
+                    self.counter.rewind(self.pc)
+                    self._div_trap = self.scs.div_trap
+                    self.counter.set_div_trap(self._div_trap)
+                    self.uc.ctl_flush_tb()
+                    continue
+                divide = self.counter.take_div0()
+                if divide is not None:
+                    self._take(Fault(USAGEFAULT, divide, "divide by zero (CCR.DIV_0_TRP set)",
+                                     cfsr=_DIVBYZERO))
+                    continue
+                nocp = self.counter.take_nocp()
+                if nocp is not None and nocp != self.pc:
+                    self.uc.ctl_remove_cache(self.pc, nocp + 4)
+                    stop_at = nocp
+                    continue
+                if nocp is not None or (stop_at is not None and self.pc == stop_at):
+                    stop_at = None
+                    self._take(Fault(USAGEFAULT, self.pc, "floating-point instruction with the "
+                                     "FPU disabled in CPACR", cfsr=_NOCP))
                     continue
                 return
         finally:
             self.counter.set_timeout(None)
+
+    def _take(self, fault: Fault) -> None:
+        """Deliver fault to the firmware's handler, or raise it when there is none."""
+        self.counter.rewind(fault.pc)   # an svc retires (its PC is past it); a fault does not
+        entry = deliver(self.uc, self.scs, fault, self.symbols.is_function)
+        if entry is not None:
+            self.counter.exception_entry(entry.handler)
+            return
+        raise self._direct_error(fault)
+
+    def _direct_error(self, fault: Fault) -> EmulationError:
+        """The error for a fault the firmware cannot handle itself."""
+        pc = fault.pc - 2 if fault.exception == SVCALL else fault.pc
+        function = self.symbols.function_at(pc)
+        ipsr = int(self.uc.reg_read(arm.UC_ARM_REG_IPSR)) & 0x1FF
+        sp = int(self.uc.reg_read(arm.UC_ARM_REG_SP))
+        limit = self.symbols.address_of("__stack_limit")
+        if limit is not None and sp < limit and fault.cfsr & _PRECISERR and fault.bfar is not None:
+            return StackOverflow(sp, limit, fault.bfar, pc, str(self.symbols.locate(pc)))
+        if fault.cfsr & _PRECISERR and fault.bfar is not None:
+            kind, address, size = self.invalid or ("access", fault.bfar, 0)
+            return UnmappedAccess(address, kind, size, pc, function, None, self.repl_path)
+        if fault.cfsr & _IBUSERR:
+            return UnmappedAccess(fault.pc, "fetch", 0, pc, function, None, self.repl_path)
+        reason = fault.reason
+        if ipsr:
+            reason = f"lock-up: {reason} inside the {exception_name(ipsr)} handler"
+        return CpuFault(pc, reason, function)
+
+    def _fault_from(self, exc: unicorn.UcError) -> Fault:
+        """The fault a Unicorn error stands for; errors the engine raises itself are raised."""
+        if self.pending is not None:
+            self._raise_pending(exc)
+        pc = self.pc
+        if exc.errno in (unicorn.UC_ERR_READ_UNMAPPED, unicorn.UC_ERR_WRITE_UNMAPPED,
+                         unicorn.UC_ERR_READ_PROT, unicorn.UC_ERR_WRITE_PROT):
+            kind, address, size = self.invalid or ("access", pc, 0)
+            return Fault(BUSFAULT, pc, f"bus error: {kind} of unmapped 0x{address:08x}",
+                         cfsr=_PRECISERR | CFSR_BFARVALID, bfar=address)
+        if exc.errno in (unicorn.UC_ERR_FETCH_UNMAPPED, unicorn.UC_ERR_FETCH_PROT):
+            return Fault(BUSFAULT, pc, f"instruction fetch from unmapped 0x{pc:08x}",
+                         cfsr=_IBUSERR)
+        if exc.errno == unicorn.UC_ERR_INSN_INVALID and not self._thumb():
+            return Fault(USAGEFAULT, pc, _INTERRUPTS[18], cfsr=_INVSTATE)
+        if exc.errno == unicorn.UC_ERR_INSN_INVALID:
+            return Fault(USAGEFAULT, pc, f"undefined instruction {self._opcode(pc)}",
+                         cfsr=_UNDEFINSTR)
+        if exc.errno in (unicorn.UC_ERR_READ_UNALIGNED, unicorn.UC_ERR_WRITE_UNALIGNED,
+                         unicorn.UC_ERR_FETCH_UNALIGNED):
+            return Fault(USAGEFAULT, pc, f"unaligned access ({exc})", cfsr=_UNALIGNED)
+        self.counter.rewind(pc)
+        raise CpuFault(pc, f"Unicorn stopped with {exc}", self.symbols.function_at(pc)) from exc
 
     def _raise_pending(self, cause: BaseException | None = None) -> None:
         """Raise the error an MMIO or interrupt callback recorded, with the exact PC."""
@@ -353,7 +489,7 @@ class _Machine:
         pc = self.pc
         if isinstance(error, CpuFault):
             pc = error.pc
-        self.counter.total = self.counter.count_at(pc)
+        self.counter.rewind(pc)
         if isinstance(error, UnmappedAccess):
             error = UnmappedAccess(
                 error.address, error.kind, error.size, pc, self.symbols.function_at(pc),
@@ -363,29 +499,9 @@ class _Machine:
             error = type(error)(f"{error} (at PC 0x{pc:08x} in {self.symbols.function_at(pc)}())")
         raise error from cause
 
-    def _raise_fault(self, exc: unicorn.UcError) -> None:
-        if self.pending is not None:
-            self._raise_pending(exc)
-        pc = self.pc
-        self.counter.total = self.counter.count_at(pc)
-        function = self.symbols.function_at(pc)
-        if exc.errno in (
-            unicorn.UC_ERR_READ_UNMAPPED, unicorn.UC_ERR_WRITE_UNMAPPED,
-            unicorn.UC_ERR_FETCH_UNMAPPED, unicorn.UC_ERR_READ_PROT,
-            unicorn.UC_ERR_WRITE_PROT, unicorn.UC_ERR_FETCH_PROT,
-        ):
-            kind, address, size = self.invalid or ("access", pc, 0)
-            if kind == "fetch":
-                size = 0
-            raise UnmappedAccess(address, kind, size, pc, function, None, self.repl_path) from exc
-        if exc.errno == unicorn.UC_ERR_INSN_INVALID:
-            raise CpuFault(pc, f"undefined instruction {self._opcode(pc)}", function) from exc
-        if exc.errno in (
-            unicorn.UC_ERR_READ_UNALIGNED, unicorn.UC_ERR_WRITE_UNALIGNED,
-            unicorn.UC_ERR_FETCH_UNALIGNED,
-        ):
-            raise CpuFault(pc, f"unaligned access ({exc})", function) from exc
-        raise CpuFault(pc, f"Unicorn stopped with {exc}", function) from exc
+    def _thumb(self) -> bool:
+        """EPSR.T: cleared by a branch to an even address (Unicorn then stops as undefined)."""
+        return bool(int(self.uc.reg_read(arm.UC_ARM_REG_XPSR)) & (1 << 24))
 
     def _opcode(self, pc: int) -> str:
         try:
@@ -508,6 +624,52 @@ class BuiltinEngine(Engine):
     @property
     def executed_instructions(self) -> int:
         return self._loaded().counter.total
+
+    @property
+    def estimated_cycles(self) -> int:
+        """Estimated Cortex-M4 cycles since load_elf (docs/cycle-model.md; not a measurement)."""
+        return self._loaded().counter.estimated_cycles
+
+    def take_cyccnt_reads(self) -> list[CyccntRead]:
+        """The firmware's CYCCNT reads since the last call, with estimated cycles at each."""
+        reads = self._loaded().cyccnt_reads
+        taken = list(reads)
+        reads.clear()
+        return taken
+
+    def describe_address(self, address: int) -> str:
+        """function() at file:line for a code address of the loaded ELF ("" outside code)."""
+        location = self._loaded().symbols.locate(address & ~1)
+        return str(location) if location.function else ""
+
+    def run_slice(self, timeout_s: float) -> bytes:
+        """Run until the firmware waits for UART input, or for timeout_s of wall time; return
+        (and take) every byte it sent. For bridges that forward bytes as they come."""
+        machine = self._loaded()
+        uart = machine.host_uart
+        uart.idle = False
+        uart.awaited_tx = 0
+        deadline = time.monotonic() + timeout_s
+        while not uart.idle:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            machine.run(remaining)
+            if machine.counter.deadline_hit:
+                break
+            if machine.sleeping_before(machine.pc):
+                raise CpuFault(
+                    machine.pc - 2, "WFI/WFE: the built-in engine models no interrupts",
+                    machine.symbols.function_at(machine.pc),
+                )
+        data = bytes(uart.tx)
+        uart.tx.clear()
+        return data
+
+    @property
+    def waiting_for_input(self) -> bool:
+        """Whether the firmware last stopped polling an empty UART receiver."""
+        return self._loaded().host_uart.idle
 
     def count_at(self, pc: int) -> int:
         """Instructions retired before the one at pc, when pc is in the block running last."""

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import unicorn
+from unicorn import arm_const
 
 from ..errors import EmulationError
 
@@ -107,7 +108,7 @@ def _set_prototypes(lib: ctypes.CDLL) -> None:
         ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_int64, ctypes.c_int,
     )
     table: dict[str, tuple[object, list[object]]] = {
-        "tbc_create": (vp, [vp, vp, vp, vp, vp]),
+        "tbc_create": (vp, [vp, vp, vp, vp, vp, vp, cint]),
         "tbc_install": (cint, [vp]),
         "tbc_uninstall": (cint, [vp]),
         "tbc_destroy": (None, [vp]),
@@ -126,6 +127,15 @@ def _set_prototypes(lib: ctypes.CDLL) -> None:
         "tbc_block_size": (u32, [vp]),
         "tbc_count_at": (u64, [vp, u64]),
         "tbc_count_range": (i64, [vp, u64, u64]),
+        "tbc_cycles_range": (i64, [vp, u64, u64]),
+        "tbc_cycles_at": (u64, [vp, u64]),
+        "tbc_rewind": (None, [vp, u64]),
+        "tbc_exception_entry": (None, [vp, u64]),
+        "tbc_cycles": (u64, [vp]),
+        "tbc_set_fpu_enabled": (None, [vp, cint]),
+        "tbc_take_nocp": (cint, [vp, ctypes.POINTER(u64)]),
+        "tbc_take_div0": (cint, [vp, ctypes.POINTER(u64)]),
+        "tbc_set_div_trap": (cint, [vp, cint]),
     }
     for name, (restype, argtypes) in table.items():
         func = getattr(lib, name)
@@ -156,7 +166,7 @@ def engine_handle(uc: unicorn.Uc) -> int:
 
 
 class InstructionCounter:
-    """The C block hook on one Uc engine: exact instruction count and budget."""
+    """The C block hook on one Uc engine: exact instruction count, budget, cycle estimate."""
 
     def __init__(self, uc: unicorn.Uc, cache_dir: Path | None = None) -> None:
         self._lib = load_library(cache_dir)
@@ -167,6 +177,8 @@ class InstructionCounter:
             _unicorn_function("uc_hook_del"),
             _unicorn_function("uc_mem_read"),
             _unicorn_function("uc_emu_stop"),
+            _unicorn_function("uc_reg_read"),
+            arm_const.UC_ARM_REG_R0,
         )
         if not handle:
             raise HostBuildError("out of memory creating the instruction counter")
@@ -246,3 +258,52 @@ class InstructionCounter:
         if n < 0:
             raise EmulationError(f"cannot read code at 0x{address:08x}+{size}")
         return n
+
+    # --- cycle estimate (docs/cycle-model.md) ---------------------------------------------
+
+    @property
+    def estimated_cycles(self) -> int:
+        """Estimated Cortex-M4 cycles of every block entered (a model, not a measurement)."""
+        return int(self._lib.tbc_cycles(self._handle()))
+
+    def cycles_at(self, pc: int) -> int:
+        """Estimated cycles before the instruction at pc, like count_at."""
+        return int(self._lib.tbc_cycles_at(self._handle(), pc))
+
+    def cycles_range(self, address: int, size: int) -> int:
+        n = int(self._lib.tbc_cycles_range(self._handle(), address, size))
+        if n < 0:
+            raise EmulationError(f"cannot read code at 0x{address:08x}+{size}")
+        return n
+
+    def rewind(self, pc: int) -> None:
+        """Execution stopped before pc: counts become those before it; pc is a fall-through."""
+        self._lib.tbc_rewind(self._handle(), pc)
+
+    def exception_entry(self, handler: int) -> None:
+        """Account an exception entry that continues at handler."""
+        self._lib.tbc_exception_entry(self._handle(), handler)
+
+    # --- architectural checks -------------------------------------------------------------
+
+    def set_fpu_enabled(self, enabled: bool) -> None:
+        """Whether CPACR grants CP10/CP11; when not, a block with an FP instruction stops."""
+        self._lib.tbc_set_fpu_enabled(self._handle(), int(enabled))
+
+    def take_nocp(self) -> int | None:
+        """Address of the FP instruction that met a disabled FPU, once; else None."""
+        address = ctypes.c_uint64()
+        hit = self._lib.tbc_take_nocp(self._handle(), ctypes.byref(address))
+        return int(address.value) if hit else None
+
+    def set_div_trap(self, enabled: bool) -> None:
+        """CCR.DIV_0_TRP: trap SDIV/UDIV by zero (a code hook; flush translations after)."""
+        err = self._lib.tbc_set_div_trap(self._handle(), int(enabled))
+        if err != 0:
+            raise EmulationError(f"uc_hook_add for the divide-by-zero trap failed (uc_err {err})")
+
+    def take_div0(self) -> int | None:
+        """Address of the divide by zero that was trapped, once; else None."""
+        address = ctypes.c_uint64()
+        hit = self._lib.tbc_take_div0(self._handle(), ctypes.byref(address))
+        return int(address.value) if hit else None

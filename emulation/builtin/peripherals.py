@@ -154,6 +154,7 @@ class Dwt:
         frequency: int,
         performance_mips: int | float,
         count_at: Callable[[], int],
+        on_read: Callable[[int], None] | None = None,
     ) -> None:
         self.name = name
         self.base = base
@@ -161,6 +162,7 @@ class Dwt:
         self._frequency = int(frequency)
         self._instructions_per_second = int(performance_mips * 1_000_000)
         self._count_at = count_at
+        self._on_read = on_read          # told every CYCCNT value the firmware reads
         self._regs = RegisterStore()
         self._enabled = False
         self._value = 0              # CYCCNT at the last write, enable or disable
@@ -182,6 +184,8 @@ class Dwt:
     def read(self, offset: int, size: int) -> int:
         if offset & ~3 == self.CYCCNT:
             value = self.cyccnt(self._count_at())
+            if self._on_read is not None:
+                self._on_read(value)
             return (value >> ((offset & 3) * 8)) & ((1 << (size * 8)) - 1)
         return self._regs.read(offset, size)
 
@@ -204,30 +208,83 @@ class Dwt:
 
 
 class SystemControlSpace:
-    """0xE000E000-0xE000EFFF kept as plain registers (Unicorn 2.1.4 models none of it)."""
+    """0xE000E000-0xE000EFFF as registers (Unicorn 2.1.4 models none of it).
+
+    Plain storage, except: CPUID is read-only; CFSR and HFSR are write-one-to-clear and set
+    by the engine's fault entry; writes to CPACR and CCR are passed to on_change, since they
+    turn the FPU and the divide-by-zero trap on or off.
+    """
 
     CPUID = 0xD00
     CPUID_CORTEX_M4_R0P1 = 0x410FC241
+    CCR = 0xD14
+    CCR_RESET = 0x200            # STKALIGN
+    CCR_DIV_0_TRP = 1 << 4
+    SHCSR = 0xD24
+    CFSR = 0xD28
+    HFSR = 0xD2C
+    MMFAR = 0xD34
+    BFAR = 0xD38
     CPACR = 0xD88
+    CPACR_CP10_CP11 = 0xF << 20
 
-    def __init__(self, name: str = "scs", base: int = 0xE000E000) -> None:
+    def __init__(
+        self,
+        name: str = "scs",
+        base: int = 0xE000E000,
+        on_change: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.name = name
         self.base = base
         self.size = 0x1000
+        self._on_change = on_change
         self._regs = RegisterStore()
         self._regs.write(self.CPUID, 4, self.CPUID_CORTEX_M4_R0P1)
+        self._regs.write(self.CCR, 4, self.CCR_RESET)
 
     def read(self, offset: int, size: int) -> int:
         return self._regs.read(offset, size)
 
     def write(self, offset: int, size: int, value: int) -> None:
-        if offset & ~3 == self.CPUID:
+        register = offset & ~3
+        if register == self.CPUID:
+            return
+        if register in (self.CFSR, self.HFSR):
+            cleared = RegisterStore()
+            cleared.write(offset & 3, size, value)
+            self._regs.write(register, 4, self._regs.word(register) & ~cleared.word(0))
             return
         self._regs.write(offset, size, value)
+        if register in (self.CPACR, self.CCR) and self._on_change is not None:
+            self._on_change(register, self._regs.word(register))
 
     @property
     def cpacr(self) -> int:
         return self._regs.word(self.CPACR)
+
+    @property
+    def fpu_enabled(self) -> bool:
+        return self.cpacr & self.CPACR_CP10_CP11 == self.CPACR_CP10_CP11
+
+    @property
+    def div_trap(self) -> bool:
+        return bool(self._regs.word(self.CCR) & self.CCR_DIV_0_TRP)
+
+    @property
+    def shcsr(self) -> int:
+        return self._regs.word(self.SHCSR)
+
+    def register(self, offset: int) -> int:
+        return self._regs.word(offset)
+
+    def record_fault(self, cfsr: int, hfsr: int, bfar: int | None, mmfar: int | None) -> None:
+        """Set status bits as the core does on a fault (they accumulate until cleared)."""
+        self._regs.write(self.CFSR, 4, self._regs.word(self.CFSR) | cfsr)
+        self._regs.write(self.HFSR, 4, self._regs.word(self.HFSR) | hfsr)
+        if bfar is not None:
+            self._regs.write(self.BFAR, 4, bfar)
+        if mmfar is not None:
+            self._regs.write(self.MMFAR, 4, mmfar)
 
 
 class Unmodelled:

@@ -1,9 +1,13 @@
-"""Emulation speed with exact instruction counting vs. Unicorn with no hooks, same firmware."""
+"""Emulation speed with exact instruction counting vs. Unicorn with no hooks, same firmware,
+and QEMU's speed on an equivalent image (scripts/benchmark_engine_speed.py prints them)."""
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import unicorn
@@ -14,6 +18,10 @@ from ..errors import EmulationError
 from ..repl import DEFAULT_PLATFORM, PlatformDescription, load
 from .engine import BuiltinEngine
 from .symbols import SymbolTable
+
+
+SYSTEM_PAGES = (0xE000E000, 0xE0001000)   # System Control Space, DWT
+QEMU = "qemu-system-arm"
 
 
 def _stop_address(elf: Path, stop_symbol: str) -> int:
@@ -33,6 +41,8 @@ def _bare_run(elf: Path, platform: PlatformDescription, stop: int, timeout_s: fl
         for registration in memory.addresses:
             if registration.address is not None:
                 uc.mem_map(registration.address, int(memory.get("size") or 0))
+    for base in SYSTEM_PAGES:  # plain memory, so start-up writes (CPACR, DWT) need no hooks
+        uc.mem_map(base, 0x1000)
     with elf.open("rb") as stream:
         for segment in ELFFile(stream).iter_segments():
             if segment["p_type"] == "PT_LOAD" and segment["p_filesz"]:
@@ -85,3 +95,60 @@ def measure_speed(
         "uninstrumented_mips": bare_mips,
         "ratio": counting_mips / bare_mips,
     }
+
+
+def count_instructions(
+    elf: Path | str, stop_symbol: str, platform: PlatformDescription | None = None
+) -> int:
+    """Exact instructions from reset to stop_symbol on the built-in engine."""
+    elf = Path(elf)
+    with BuiltinEngine(platform or load(DEFAULT_PLATFORM), instruction_budget=None) as engine:
+        engine.load_elf(elf)
+        engine.run_until(_stop_address(elf, stop_symbol), 600.0)
+        return engine.executed_instructions
+
+
+def qemu_seconds(elf: Path | str, machine: str = "mps2-an386", timeout_s: float = 120.0) -> float:
+    """Wall time of qemu-system-arm running elf to its semihosting exit (start-up included)."""
+    if shutil.which(QEMU) is None:
+        raise EmulationError(f"{QEMU} is not installed (apt-get install qemu-system-arm)")
+    command = [QEMU, "-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
+               "-semihosting-config", "enable=on,target=native", "-kernel", str(elf)]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise EmulationError(
+            f"{' '.join(command)} exited with {result.returncode}: {result.stderr.strip()[:400]}"
+        )
+    return elapsed
+
+
+@dataclass(frozen=True)
+class QemuSpeed:
+    short_instructions: int
+    long_instructions: int
+    short_seconds: float
+    long_seconds: float
+
+    @property
+    def mips(self) -> float:
+        """Start-up removed: the extra instructions of the long run over its extra time."""
+        extra = self.long_seconds - self.short_seconds
+        return (self.long_instructions - self.short_instructions) / max(extra, 1e-9) / 1e6
+
+
+def measure_qemu(
+    short_elf: Path | str,
+    long_elf: Path | str,
+    *,
+    stop_symbol: str = "bench_done",
+    repeats: int = 3,
+    platform: PlatformDescription | None = None,
+) -> QemuSpeed:
+    """QEMU MIPS from two lengths of the same loop, counted exactly on the built-in engine."""
+    short_n = count_instructions(short_elf, stop_symbol, platform)
+    long_n = count_instructions(long_elf, stop_symbol, platform)
+    short_s = min(qemu_seconds(short_elf) for _ in range(repeats))
+    long_s = min(qemu_seconds(long_elf) for _ in range(repeats))
+    return QemuSpeed(short_n, long_n, short_s, long_s)

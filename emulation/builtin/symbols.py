@@ -62,6 +62,15 @@ class SymbolTable:
                 nearest = name
         return nearest
 
+    def is_function(self, address: int) -> bool:
+        """Whether a function symbol (STT_FUNC) starts at address."""
+        index = bisect.bisect_left(self._addresses, address)
+        while index < len(self._symbols) and self._symbols[index][0] == address:
+            if self._symbols[index][1]:
+                return True
+            index += 1
+        return False
+
     def address_of(self, name: str) -> int | None:
         """Address of a symbol by name (Thumb bit cleared), or None."""
         for address, _, symbol in self._symbols:
@@ -70,6 +79,9 @@ class SymbolTable:
         return None
 
     def locate(self, address: int) -> Location:
+        """Function and source line of a code address; no line outside every function."""
+        if self.function_at(address) is None:
+            return Location(None)
         file, line = None, None
         index = bisect.bisect_right(self._line_addresses, address) - 1
         if index >= 0:
@@ -86,9 +98,16 @@ def _line_table(elf: ELFFile) -> list[tuple[int, str, int]]:
             continue
         header_files = program["file_entry"]
         version = program["version"]
+        sequence: list[tuple[int, str, int]] = []
         for entry in program.get_entries():
             state = entry.state
-            if state is None or state.end_sequence:
+            if state is None:
+                continue
+            if state.end_sequence:
+                # Code the linker discarded (--gc-sections) keeps sequences at address 0.
+                if sequence and sequence[0][0] != 0:
+                    rows.extend(sequence)
+                sequence = []
                 continue
             index = state.file if version >= 5 else state.file - 1
             if 0 <= index < len(header_files):
@@ -96,6 +115,6 @@ def _line_table(elf: ELFFile) -> list[tuple[int, str, int]]:
                 file = name.decode() if isinstance(name, bytes) else str(name)
             else:
                 file = "?"
-            rows.append((state.address, file, state.line))
+            sequence.append((state.address, file, state.line))
     rows.sort(key=lambda row: row[0])
     return rows

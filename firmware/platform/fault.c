@@ -1,4 +1,8 @@
-/* Fault reporting: one FAULT frame (docs/protocol.md) with the CPU state, then halt. */
+/* Fault reporting: one FAULT frame (docs/protocol.md) with the CPU state, then halt.
+ *
+ * After a stack overflow the core could not stack a frame (SP is below RAM): the frame is
+ * then not read (that would fault again and lock up) and its words are sent as zeros, with
+ * the SP the handler found, so the host can still name the overflow. */
 #include <stdint.h>
 
 #include "nrf52840.h"
@@ -54,8 +58,10 @@ void tb_fault_report(const uint32_t *frame, uint32_t exc_return)
     /* The SP the faulting code had: the hardware frame popped, and the alignment pad too. */
     const uint32_t words = (exc_return & TB_EXC_RETURN_NO_FP) ? TB_BASIC_FRAME_WORDS
                                                               : TB_FP_FRAME_WORDS;
-    const uint32_t pad = (frame[7] & TB_XPSR_REALIGNED) ? 4u : 0u;
-    const uint32_t sp = (uint32_t)(uintptr_t)frame + 4u * words + pad;
+    const uint32_t frame_at = (uint32_t)(uintptr_t)frame;
+    const int frame_ok = frame_at >= TB_RAM_START && frame_at <= TB_RAM_END - 4u * words;
+    const uint32_t pad = (frame_ok && (frame[7] & TB_XPSR_REALIGNED)) ? 4u : 0u;
+    const uint32_t sp = frame_at + 4u * words + pad;
 
     /* A fault before main has no UART yet. */
     if (!tb_uart_is_enabled()) {
@@ -65,7 +71,7 @@ void tb_fault_report(const uint32_t *frame, uint32_t exc_return)
     tb_tx_begin(&tx, TB_MSG_FAULT, 0u, TB_FAULT_PAYLOAD);
     tb_tx_u32(&tx, ipsr & 0x1FFu);
     for (uint32_t i = 0; i < TB_BASIC_FRAME_WORDS; i++) {
-        tb_tx_u32(&tx, frame[i]);
+        tb_tx_u32(&tx, frame_ok ? frame[i] : 0u);
     }
     tb_tx_u32(&tx, tb_reg_read(TB_SCB_CFSR));
     tb_tx_u32(&tx, tb_reg_read(TB_SCB_HFSR));

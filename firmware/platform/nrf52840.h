@@ -20,7 +20,13 @@
 #define TB_UART_ENABLE_UART 4u
 #define TB_UART_BAUD_115200 0x01D7E000u
 
+/* 256 KiB of SRAM */
+#define TB_RAM_START 0x20000000u
+#define TB_RAM_END 0x20040000u
+
 /* System Control Block */
+#define TB_SCB_CCR 0xE000ED14u
+#define TB_SCB_SHCSR 0xE000ED24u
 #define TB_SCB_CPACR 0xE000ED88u
 #define TB_SCB_CFSR 0xE000ED28u
 #define TB_SCB_HFSR 0xE000ED2Cu

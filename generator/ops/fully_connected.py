@@ -1,13 +1,14 @@
-"""FULLY_CONNECTED, int8: per-tensor or per-channel weights, int32 bias, fused clamps."""
+"""FULLY_CONNECTED, int8 (per-tensor or per-channel weights, int32 bias) and float32, fused clamps."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
-from ..model import Model, Operator
+from ..model import Model, Operator, Tensor
+from ..conv_quant import float_activation_range
 from ..quantization import fully_connected_quant
 from . import checks
-from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, dims_fields, rows, shape_text
+from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
 from .registry import OpHandler, supported_ops
 
 ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
@@ -29,12 +30,21 @@ def check(model: Model, op: Operator) -> None:
     bias = checks.tensor(model, op, 2, "bias", optional=True)
     out = checks.required(model, op, 0, "output")
 
-    checks.expect_dtype(op, inp, "input", ("int8",))
-    checks.expect_dtype(op, out, "output", ("int8",))
-    checks.expect_dtype(op, weights, "weights", ("int8",))
-    checks.expect_not_constant(op, inp, "input")
-    checks.expect_per_tensor(op, inp, "input")
-    checks.expect_per_tensor(op, out, "output")
+    checks.expect_dtype(op, inp, "input", ("int8", "float32"))
+    if inp.dtype == "float32":
+        checks.expect_dtype(op, out, "output", ("float32",))
+        checks.expect_dtype(op, weights, "weights", ("float32",))
+        if bias is not None:
+            checks.expect_dtype(op, bias, "bias", ("float32",))
+        checks.expect_not_constant(op, inp, "input")
+    else:
+        checks.expect_dtype(op, out, "output", ("int8",))
+        checks.expect_dtype(op, weights, "weights", ("int8",))
+        checks.expect_not_constant(op, inp, "input")
+        checks.expect_per_tensor(op, inp, "input")
+        checks.expect_per_tensor(op, out, "output")
+        if bias is not None:
+            checks.expect_dtype(op, bias, "bias", ("int32",))
     if not weights.is_constant:
         raise UnsupportedTensorError(weights.name, weights.dtype, f"FULLY_CONNECTED (operator #{op.index}) needs constant weights")
     if len(weights.shape) != 2:
@@ -43,21 +53,9 @@ def check(model: Model, op: Operator) -> None:
             f"FULLY_CONNECTED (operator #{op.index}) weights must be 2-D [units, depth], got {list(weights.shape)}",
         )
     units, depth = weights.shape
-    wq = weights.quantization
-    if wq is None:
-        raise UnsupportedTensorError(weights.name, weights.dtype, f"FULLY_CONNECTED (operator #{op.index}) weights are not quantized")
-    checks.expect_positive_scales(op, weights, "weights")
-    if wq.per_channel:
-        if len(wq.scales) != units or wq.quantized_dimension != 0:
-            raise UnsupportedTensorError(
-                weights.name, weights.dtype,
-                f"per-channel weights need {units} scales along dimension 0, got "
-                f"{len(wq.scales)} along dimension {wq.quantized_dimension}",
-            )
-        if any(z != 0 for z in wq.zero_points):
-            raise UnsupportedTensorError(weights.name, weights.dtype, "per-channel weights must have zero points 0")
+    if inp.dtype == "int8":
+        _check_int8_weights(op, weights, units)
     if bias is not None:
-        checks.expect_dtype(op, bias, "bias", ("int32",))
         if not bias.is_constant or bias.num_elements != units:
             raise UnsupportedTensorError(
                 bias.name, bias.dtype, f"FULLY_CONNECTED (operator #{op.index}) needs a constant bias of {units} values"
@@ -74,6 +72,22 @@ def check(model: Model, op: Operator) -> None:
         )
 
 
+def _check_int8_weights(op: Operator, weights: Tensor, units: int) -> None:
+    wq = weights.quantization
+    if wq is None:
+        raise UnsupportedTensorError(weights.name, weights.dtype, f"FULLY_CONNECTED (operator #{op.index}) weights are not quantized")
+    checks.expect_positive_scales(op, weights, "weights")
+    if wq.per_channel:
+        if len(wq.scales) != units or wq.quantized_dimension != 0:
+            raise UnsupportedTensorError(
+                weights.name, weights.dtype,
+                f"per-channel weights need {units} scales along dimension 0, got "
+                f"{len(wq.scales)} along dimension {wq.quantized_dimension}",
+            )
+        if any(z != 0 for z in wq.zero_points):
+            raise UnsupportedTensorError(weights.name, weights.dtype, "per-channel weights must have zero points 0")
+
+
 def macs(model: Model, op: Operator) -> int:
     out = model.tensors[op.outputs[0]]
     depth = model.tensors[op.inputs[1]].shape[1]
@@ -83,6 +97,8 @@ def macs(model: Model, op: Operator) -> int:
 def emit(ctx: EmitContext, op: Operator) -> Layer:
     inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
     bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    if inp.dtype == "float32":
+        return _emit_float(ctx, op)
     assert inp.quantization and weights.quantization and out.quantization and weights.data is not None
     units, depth = weights.shape
     batches = out.num_elements // units
@@ -133,4 +149,42 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
 
 
-HANDLERS = (OpHandler("FULLY_CONNECTED", check, emit, macs, "int8 (per-tensor or per-channel int8 weights, int32 bias)"),)
+def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
+    """float32: weights and bias as float arrays, the fused activation as a float clamp."""
+    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
+    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    assert weights.data is not None
+    units, depth = weights.shape
+    batches = out.num_elements // units
+    low, high = float_activation_range(op.options.get("fused_activation_function", "NONE"))
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: FULLY_CONNECTED"
+    arrays = [
+        CArray(f"{prefix}_weights", "float", weights.num_elements, float_rows(weights.data),
+               comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
+    ]
+    bias_arg = "NULL"
+    if bias_index != -1:
+        bias = ctx.tensor(bias_index)
+        assert bias.data is not None
+        arrays.append(CArray(f"{prefix}_bias", "float", bias.num_elements, float_rows(bias.data),
+                             comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
+        bias_arg = f"{prefix}_bias"
+    structs = [CStruct("tb_fc_f32_params_t", f"{prefix}_params",
+                       (("activation", f"{{.min = {c_float(low)}, .max = {c_float(high)}}}"),))]
+    for role, n, c in (("input", batches, depth), ("filter", units, depth), ("bias", 1, units), ("output", batches, units)):
+        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(n, 1, 1, c), True))
+    args = (
+        f"&{prefix}_params",
+        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_filter_dims", f"{prefix}_weights",
+        f"&{prefix}_bias_dims", bias_arg,
+        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, "tb_fully_connected_f32", args, tuple(structs), tuple(arrays), HEADER)
+
+
+HANDLERS = (
+    OpHandler("FULLY_CONNECTED", check, emit, macs,
+              "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)"),
+)

@@ -1,4 +1,5 @@
-"""QUANTIZE (float32 -> int8, int8 -> int8 requantize) and DEQUANTIZE (int8 -> float32)."""
+"""QUANTIZE (float32 -> int8; int8 -> int8, uint8 -> int8 and int8 -> uint8 requantize) and
+DEQUANTIZE (int8 -> float32)."""
 from __future__ import annotations
 
 from ..model import Model, Operator
@@ -14,11 +15,11 @@ DEQUANTIZE_HEADER = "dequantize/tb_dequantize.h"
 def check_quantize(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, 0, "input")
     out = checks.required(model, op, 0, "output")
-    checks.expect_dtype(op, inp, "input", ("float32", "int8"))
-    checks.expect_dtype(op, out, "output", ("int8",))
+    checks.expect_dtype(op, inp, "input", ("float32", "int8", "uint8"))
+    checks.expect_dtype(op, out, "output", ("int8", "uint8") if inp.dtype == "int8" else ("int8",))
     checks.expect_not_constant(op, inp, "input")
     checks.expect_per_tensor(op, out, "output")
-    if inp.dtype == "int8":
+    if inp.dtype in ("int8", "uint8"):
         checks.expect_per_tensor(op, inp, "input")
     checks.expect_same_size(op, inp, out)
 
@@ -56,7 +57,9 @@ def emit_quantize(ctx: EmitContext, op: Operator) -> Layer:
         )),
         CStruct("tb_quant_t", f"{prefix}_quant", (("multiplier", str(multiplier)), ("shift", str(shift))), compact=True),
     )
-    return Layer(op.index, op.name, op.index, "tb_requantize_s8_s8",
+    function = {("int8", "int8"): "tb_requantize_s8_s8", ("uint8", "int8"): "tb_requantize_u8_s8",
+                ("int8", "uint8"): "tb_requantize_s8_u8"}[(inp.dtype, out.dtype)]
+    return Layer(op.index, op.name, op.index, function,
                  (f"&{prefix}_params", f"&{prefix}_quant", size, source, dest), structs, header=HEADER)
 
 
@@ -71,6 +74,6 @@ def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8"),
+    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8"),
     OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32"),
 )

@@ -35,3 +35,22 @@ def build_program(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
         return built[key]
 
     return build
+
+
+FIRMWARE = Path(__file__).parent / "firmware"
+
+
+@pytest.fixture(scope="session")
+def build_c_firmware(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """build_c_firmware("faults", CASE=1) -> ELF of firmware/<name>.c with the real start-up
+    code, fault handler and linker script (built once per session)."""
+    if shutil.which(GCC) is None:
+        pytest.skip(f"{GCC} is not installed (apt-get install gcc-arm-none-eabi)")
+    from tflm_bench.emulation.builtin.baremetal import build_baremetal
+
+    out = tmp_path_factory.mktemp("c-firmware")
+
+    def build(name: str, **defines: int) -> Path:
+        return build_baremetal([FIRMWARE / f"{name}.c"], out, defines=defines)
+
+    return build

@@ -28,7 +28,7 @@ def test_real_platform_file() -> None:
     assert uart.irqs == (IrqConnection(None, "nvic", 2),)
     assert platform.entry("nvic").irqs == (IrqConnection(None, "cpu", 0),)
     assert platform.entry("dwt").get("frequency") == 64_000_000
-    assert platform.entry("clock").type_name == "Miscellaneous.NRF52840_CLOCK"
+    assert platform.entry("clock").type_name == "Miscellaneous.NRF_CLOCK"
     assert platform.entry("uart0").source_line.line == 26
 
 

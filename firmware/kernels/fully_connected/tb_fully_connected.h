@@ -1,9 +1,10 @@
-/* FULLY_CONNECTED kernels (int8), bit-exact with TFLM's reference kernels. */
+/* FULLY_CONNECTED kernels (int8 and float32); int8 bit-exact with TFLM's reference kernels. */
 #ifndef TB_FULLY_CONNECTED_H
 #define TB_FULLY_CONNECTED_H
 
 #include <stdint.h>
 
+#include "common/tb_float.h"
 #include "tb_kernel_types.h"
 
 /* FULLY_CONNECTED parameters, folded by the generator. */
@@ -41,5 +42,25 @@ tb_status_t tb_fully_connected_per_channel_s8(const tb_fc_params_t *params,
                                               const int32_t *bias,
                                               const tb_dims_t *output_dims,
                                               int8_t *output);
+
+/* float32 FULLY_CONNECTED parameters. */
+typedef struct {
+    tb_activation_f32_t activation;
+} tb_fc_f32_params_t;
+
+/*
+ * float32 FULLY_CONNECTED, shapes as tb_fully_connected_s8. Each output sums input * weight over
+ * the depth from 0.0f in order, then adds the bias (if any) and clamps, as TFLM's reference
+ * kernel does.
+ */
+tb_status_t tb_fully_connected_f32(const tb_fc_f32_params_t *params,
+                                   const tb_dims_t *input_dims,
+                                   const float *input,
+                                   const tb_dims_t *filter_dims,
+                                   const float *filter,
+                                   const tb_dims_t *bias_dims,
+                                   const float *bias,
+                                   const tb_dims_t *output_dims,
+                                   float *output);
 
 #endif /* TB_FULLY_CONNECTED_H */

@@ -26,4 +26,18 @@ tb_status_t tb_requantize_s8_s8(const tb_requantize_params_t *params,
                                 const int8_t *input,
                                 int8_t *output);
 
+/* QUANTIZE uint8 -> int8 and int8 -> uint8 (the converter's uint8 model edges): the same
+ * rescaling with the output clamped to its own type's range. */
+tb_status_t tb_requantize_u8_s8(const tb_requantize_params_t *params,
+                                const tb_quant_t *quant,
+                                int32_t size,
+                                const uint8_t *input,
+                                int8_t *output);
+
+tb_status_t tb_requantize_s8_u8(const tb_requantize_params_t *params,
+                                const tb_quant_t *quant,
+                                int32_t size,
+                                const int8_t *input,
+                                uint8_t *output);
+
 #endif /* TB_QUANTIZE_H */

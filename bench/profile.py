@@ -1,0 +1,140 @@
+"""Per-layer profiles: instructions, estimated cycles and MACs per layer and per operator type.
+
+Estimated cycles come from the engine's log of the firmware's DWT CYCCNT reads (each with the
+engine's estimated Cortex-M4 cycles at that moment). The shell reads CYCCNT at the start of an
+INVOKE, before and after each layer, and at the end (firmware/shell/commands.c), so the reads of
+one INVOKE map onto its layers. Estimated cycles are a model (docs/cycle-model.md), never a
+measurement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tflm_bench.emulation.engine import CyccntRead
+from tflm_bench.generator.firmware_build import LayerInfo
+
+WORD = 1 << 32
+
+
+@dataclass(frozen=True)
+class InvokeEstimate:
+    """Estimated cycles of one INVOKE, in total and per layer."""
+
+    total: int
+    layers: tuple[int, ...]
+
+
+def estimate_invoke(
+    reads: list[CyccntRead] | None, total_cycles: int, layer_cycles: tuple[int, ...]
+) -> InvokeEstimate | None:
+    """Map one INVOKE's CYCCNT reads to its layers; None when the engine has no estimate or the
+    reads do not match what the firmware reported (then nothing is attributed)."""
+    n = len(layer_cycles)
+    if not reads or len(reads) != 2 + 2 * n:
+        return None
+    if (reads[-1].value - reads[0].value) % WORD != total_cycles:
+        return None
+    layers = []
+    for i in range(n):
+        begin, end = reads[1 + 2 * i], reads[2 + 2 * i]
+        if (end.value - begin.value) % WORD != layer_cycles[i]:
+            return None
+        layers.append(end.estimated_cycles - begin.estimated_cycles)
+    return InvokeEstimate(reads[-1].estimated_cycles - reads[0].estimated_cycles, tuple(layers))
+
+
+@dataclass(frozen=True)
+class LayerProfile:
+    index: int
+    op_name: str
+    instructions: int
+    estimated_cycles: int | None
+    macs: int
+
+    @property
+    def instructions_per_mac(self) -> float | None:
+        return self.instructions / self.macs if self.macs else None
+
+    @property
+    def estimated_cycles_per_mac(self) -> float | None:
+        if not self.macs or self.estimated_cycles is None:
+            return None
+        return self.estimated_cycles / self.macs
+
+
+@dataclass(frozen=True)
+class OpProfile:
+    op_name: str
+    layers: int
+    instructions: int
+    estimated_cycles: int | None
+    macs: int
+
+    @property
+    def instructions_per_mac(self) -> float | None:
+        return self.instructions / self.macs if self.macs else None
+
+
+def layer_profiles(
+    layers: tuple[LayerInfo, ...],
+    instructions: tuple[int, ...],
+    estimated_cycles: tuple[int, ...] | None,
+) -> tuple[LayerProfile, ...]:
+    """One inference's counts beside each layer's MACs (from the generator)."""
+    return tuple(
+        LayerProfile(
+            layer.index, layer.op_name, count,
+            estimated_cycles[i] if estimated_cycles is not None else None,
+            int(getattr(layer, "macs", 0)),
+        )
+        for i, (layer, count) in enumerate(zip(layers, instructions))
+    )
+
+
+def op_profiles(profiles: tuple[LayerProfile, ...]) -> tuple[OpProfile, ...]:
+    """Layers summed per operator type, in order of first appearance."""
+    order: list[str] = []
+    sums: dict[str, list[LayerProfile]] = {}
+    for p in profiles:
+        if p.op_name not in sums:
+            order.append(p.op_name)
+            sums[p.op_name] = []
+        sums[p.op_name].append(p)
+    result = []
+    for name in order:
+        group = sums[name]
+        cycles = [p.estimated_cycles for p in group]
+        result.append(OpProfile(
+            name, len(group), sum(p.instructions for p in group),
+            None if any(c is None for c in cycles) else sum(c for c in cycles if c is not None),
+            sum(p.macs for p in group),
+        ))
+    return tuple(result)
+
+
+def _number(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def format_profile(profiles: tuple[LayerProfile, ...]) -> list[str]:
+    """Terminal tables: per layer, then per operator type."""
+    head = (f"{'layer':>5}  {'op':<18} {'instructions':>12} {'est. cycles':>12} {'MACs':>10} "
+            f"{'instr/MAC':>9}")
+    lines = [head]
+    for p in profiles:
+        lines.append(
+            f"{p.index:>5}  {p.op_name:<18} {p.instructions:>12,} {_number(p.estimated_cycles):>12} "
+            f"{p.macs:>10,} {_ratio(p.instructions_per_mac):>9}"
+        )
+    lines += ["", f"{'op type':<18} {'layers':>6} {'instructions':>12} {'est. cycles':>12} "
+                  f"{'MACs':>10} {'instr/MAC':>9}"]
+    for o in op_profiles(profiles):
+        lines.append(
+            f"{o.op_name:<18} {o.layers:>6} {o.instructions:>12,} {_number(o.estimated_cycles):>12} "
+            f"{o.macs:>10,} {_ratio(o.instructions_per_mac):>9}"
+        )
+    return lines

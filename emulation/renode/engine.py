@@ -1,0 +1,189 @@
+"""The Renode engine: the same ELF, platform description and UART protocol, on Renode.
+
+open() starts Renode (a headless process with its monitor on stdin/stdout, or pyrenode3 in
+this process when it is importable), builds the machine from the .repl and connects to
+uart0's server socket terminal. load_elf() loads the firmware and starts the emulation; the
+firmware then runs freely in Renode while the host exchanges bytes over the socket.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from ..engine import Engine
+from ..errors import EmulationError
+from .commands import (
+    MachineSetup,
+    executed_instructions_command,
+    load_commands,
+    machine_commands,
+    terminal_commands,
+)
+from .discovery import pyrenode3_importable, require_renode
+from .errors import RenodeCommandError
+from .process import MonitorProcess
+from .pyrenode3_monitor import Pyrenode3Monitor
+from .replies import Reply, parse_number
+from .uart import UartSocket, free_port
+
+BACKEND_ENV = "TFLM_BENCH_RENODE_BACKEND"
+BACKENDS = ("auto", "process", "pyrenode3")
+_BIND_FAILURES = ("Unable to create", "AddressAlreadyInUse", "already in use")
+
+
+class MonitorBackend(Protocol):
+    pid: int | None
+    last_prompt: str | None
+
+    @property
+    def alive(self) -> bool: ...
+
+    def start(self, timeout_s: float) -> None: ...
+
+    def execute(self, command: str, timeout_s: float, check: bool = True) -> Reply: ...
+
+    def close(self) -> None: ...
+
+
+class RenodeEngine(Engine):
+    """Runs firmware on Renode from the project's .repl; uart0 is reached over TCP on 127.0.0.1."""
+
+    name = "renode"
+
+    def __init__(
+        self,
+        platform_path: Path | str,
+        *,
+        renode_binary: Path | str | None = None,
+        backend: str | None = None,
+        start_timeout_s: float = 120.0,
+        command_timeout_s: float = 60.0,
+        grace_s: float = 5.0,
+        port_attempts: int = 5,
+    ) -> None:
+        self.platform_path = Path(platform_path).resolve()
+        if not self.platform_path.is_file():
+            raise EmulationError(f"platform description {self.platform_path} does not exist")
+        choice = backend or os.environ.get(BACKEND_ENV) or "auto"
+        if choice not in BACKENDS:
+            raise EmulationError(f"unknown Renode backend {choice!r}; choose one of {', '.join(BACKENDS)}")
+        if choice == "auto":
+            choice = "pyrenode3" if renode_binary is None and pyrenode3_importable() else "process"
+        self.backend = choice
+        self.binary = require_renode(renode_binary) if choice == "process" else None
+        self.start_timeout_s = start_timeout_s
+        self.command_timeout_s = command_timeout_s
+        self.grace_s = grace_s
+        self.port_attempts = port_attempts
+        self._monitor: MonitorBackend | None = None
+        self._uart: UartSocket | None = None
+        self._workdir: Path | None = None
+        self._setup: MachineSetup | None = None
+        self._loaded = False
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The Renode process id (None in-process or when closed)."""
+        return self._monitor.pid if self._monitor is not None else None
+
+    def open(self) -> None:
+        if self._monitor is not None:
+            return
+        try:
+            self._monitor = self._start_monitor()
+            self._setup = self._create_machine(self._monitor)
+            self._uart = UartSocket(self._setup.uart_port, self._setup.uart.rsplit(".", 1)[-1])
+            self._uart.connect(self.command_timeout_s)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        uart, monitor, workdir = self._uart, self._monitor, self._workdir
+        self._uart = self._monitor = self._workdir = self._setup = None
+        self._loaded = False
+        try:
+            if uart is not None:
+                uart.close()
+        finally:
+            try:
+                if monitor is not None:
+                    monitor.close()
+            finally:
+                if workdir is not None:
+                    shutil.rmtree(workdir, ignore_errors=True)
+
+    def load_elf(self, path: Path | str) -> None:
+        elf = Path(path).resolve()
+        if not elf.is_file():
+            raise EmulationError(f"firmware {elf} does not exist")
+        if self._loaded:
+            self.close()  # a fresh Renode: counts and peripheral state start from zero again
+        self.open()
+        for command in load_commands(elf):
+            self._execute(command)
+        self._loaded = True
+
+    # --- UART and counts ---------------------------------------------------------------------
+
+    def write_uart(self, data: bytes) -> None:
+        self._loaded_uart().send(bytes(data))
+
+    def read_uart(self, count: int, timeout_s: float = 30.0) -> bytes:
+        return self._loaded_uart().read(count, timeout_s)
+
+    @property
+    def executed_instructions(self) -> int:
+        if not self._loaded or self._setup is None:
+            raise EmulationError("no firmware loaded: call load_elf(path) first")
+        return parse_number(self._execute(executed_instructions_command(self._setup)))
+
+    def monitor(self, command: str) -> str:
+        """Run any monitor command (for diagnostics); returns its output."""
+        return self._execute(command).text
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _start_monitor(self) -> MonitorBackend:
+        monitor: MonitorBackend
+        if self.backend == "pyrenode3":
+            monitor = Pyrenode3Monitor()
+        else:
+            assert self.binary is not None
+            self._workdir = Path(tempfile.mkdtemp(prefix="tflm-bench-renode-"))
+            monitor = MonitorProcess(self.binary, self._workdir, grace_s=self.grace_s)
+        self._monitor = monitor
+        monitor.start(self.start_timeout_s)
+        return monitor
+
+    def _create_machine(self, monitor: MonitorBackend) -> MachineSetup:
+        setup = MachineSetup(platform=self.platform_path, uart_port=free_port())
+        for command in machine_commands(setup):
+            self._execute(command)
+        for attempt in range(self.port_attempts):
+            setup = MachineSetup(platform=self.platform_path, uart_port=free_port()) if attempt else setup
+            create, connect = terminal_commands(setup)
+            try:
+                self._execute(create)
+            except RenodeCommandError as exc:
+                if attempt + 1 < self.port_attempts and any(m in exc.renode_text for m in _BIND_FAILURES):
+                    continue  # another process took the port between our probe and Renode's bind
+                raise
+            self._execute(connect)
+            return setup
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _execute(self, command: str) -> Reply:
+        if self._monitor is None:
+            raise EmulationError("Renode is not running: open the engine first")
+        return self._monitor.execute(command, self.command_timeout_s)
+
+    def _loaded_uart(self) -> UartSocket:
+        if not self._loaded or self._uart is None:
+            raise EmulationError("no firmware loaded: call load_elf(path) first")
+        return self._uart

@@ -1,0 +1,44 @@
+/* Argument checks shared by the CONV_2D kernels. */
+#ifndef TB_CONV2D_COMMON_H
+#define TB_CONV2D_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/tb_window.h"
+#include "tb_kernel_types.h"
+
+/* Shapes and geometry: batches match, filter count = output channels, the filter depth divides
+ * the input depth and the group count divides the output channels; a bias has one value per
+ * output channel. */
+static inline tb_status_t tb_conv2d_check_shapes(const tb_tile_t *stride,
+                                                 const tb_tile_t *padding,
+                                                 const tb_tile_t *dilation,
+                                                 const tb_dims_t *input_dims,
+                                                 const tb_dims_t *filter_dims,
+                                                 const tb_dims_t *bias_dims,
+                                                 int has_bias,
+                                                 const tb_dims_t *output_dims)
+{
+    if (!tb_window_valid(stride, padding, dilation)) {
+        return TB_ERR_ARG;
+    }
+    if (!tb_dims_positive(input_dims) || !tb_dims_positive(filter_dims) ||
+        !tb_dims_positive(output_dims)) {
+        return TB_ERR_ARG;
+    }
+    if (input_dims->n != output_dims->n || filter_dims->n != output_dims->c ||
+        input_dims->c % filter_dims->c != 0) {
+        return TB_ERR_ARG;
+    }
+    const int32_t groups = input_dims->c / filter_dims->c;
+    if (output_dims->c % groups != 0) {
+        return TB_ERR_ARG;
+    }
+    if (has_bias && (bias_dims == NULL || bias_dims->c != output_dims->c)) {
+        return TB_ERR_ARG;
+    }
+    return TB_OK;
+}
+
+#endif /* TB_CONV2D_COMMON_H */

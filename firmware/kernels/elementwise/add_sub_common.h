@@ -1,0 +1,48 @@
+/* The per-element arithmetic shared by ADD and SUB (int8), as TFLM's reference computes it. */
+#ifndef TB_ADD_SUB_COMMON_H
+#define TB_ADD_SUB_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/tb_fixedpoint.h"
+#include "elementwise/broadcast.h"
+#include "elementwise/tb_elementwise.h"
+
+static inline tb_status_t tb_add_sub_check(const tb_add_params_t *params,
+                                           const tb_broadcast_t *shape,
+                                           const void *input1,
+                                           const void *input2,
+                                           const void *output)
+{
+    if (params == NULL || input1 == NULL || input2 == NULL || output == NULL) {
+        return TB_ERR_ARG;
+    }
+    if (params->left_shift < 0 || params->left_shift > 20 ||
+        params->input1_quant.shift > 0 || params->input1_quant.shift < -31 ||
+        params->input2_quant.shift > 0 || params->input2_quant.shift < -31 ||
+        params->output_quant.shift > 0 || params->output_quant.shift < -31 ||
+        params->activation.min > params->activation.max) {
+        return TB_ERR_ARG;
+    }
+    return tb_broadcast_check(shape);
+}
+
+/* One input value moved to the common scale: ((x + offset) << left_shift) * multiplier. */
+static inline int32_t tb_add_sub_scale_input(int32_t x, int32_t offset, int32_t left_shift,
+                                             const tb_quant_t *quant)
+{
+    const int32_t shifted = (x + offset) * (1 << left_shift);
+    return tb_multiply_by_quantized_multiplier(shifted, quant->multiplier, quant->shift);
+}
+
+/* The sum (or difference) on the common scale, moved to the output scale and clamped. */
+static inline int8_t tb_add_sub_finish(int32_t raw, const tb_add_params_t *params)
+{
+    int32_t out = tb_multiply_by_quantized_multiplier(raw, params->output_quant.multiplier,
+                                                      params->output_quant.shift);
+    out += params->output_offset;
+    return (int8_t)tb_clamp_s32(out, params->activation.min, params->activation.max);
+}
+
+#endif /* TB_ADD_SUB_COMMON_H */

@@ -1,0 +1,28 @@
+/* QUANTIZE int8_t -> uint8_t (requantization), matching TFLM's reference Requantize.
+ * TFLM's fast path for equal scales and zero points 128 apart (x ^ 0x80) gives the same values as
+ * this general path (the multiplier is exactly 1.0 then), so one loop covers both. */
+#include <stddef.h>
+
+#include "common/tb_fixedpoint.h"
+#include "quantize/tb_quantize.h"
+
+tb_status_t tb_requantize_s8_u8(const tb_requantize_params_t *params,
+                                const tb_quant_t *quant,
+                                int32_t size,
+                                const int8_t *input,
+                                uint8_t *output)
+{
+    if (params == NULL || quant == NULL || input == NULL || output == NULL || size < 0) {
+        return TB_ERR_ARG;
+    }
+    if (quant->shift < -31 || quant->shift > 31) {
+        return TB_ERR_ARG;
+    }
+    for (int32_t i = 0; i < size; i++) {
+        int32_t value = (int32_t)input[i] + params->input_offset;
+        value = tb_multiply_by_quantized_multiplier(value, quant->multiplier, quant->shift);
+        value = tb_clamp_s32(value + params->output_offset, 0, 255);
+        output[i] = (uint8_t)value;
+    }
+    return TB_OK;
+}

@@ -1,0 +1,35 @@
+/* SOFTMAX over the last dimension: int8 (bit-exact with TFLM) and float32. */
+#ifndef TB_SOFTMAX_H
+#define TB_SOFTMAX_H
+
+#include <stdint.h>
+
+#include "tb_kernel_types.h"
+
+/* int8 SOFTMAX: differences to the row maximum are scaled by beta * input scale into Q5.26
+ * (input_quant, shift >= 0); differences below diff_min contribute nothing. The output has
+ * zero point -128 and scale 1/256. */
+typedef struct {
+    tb_quant_t input_quant;
+    int32_t diff_min; /* <= 0 */
+} tb_softmax_params_t;
+
+/* float32 SOFTMAX: exp((x - max) * beta) / sum. */
+typedef struct {
+    float beta;
+} tb_softmax_f32_params_t;
+
+/* outer_size rows of depth values each, row-major. */
+tb_status_t tb_softmax_s8(const tb_softmax_params_t *params,
+                          int32_t outer_size,
+                          int32_t depth,
+                          const int8_t *input,
+                          int8_t *output);
+
+tb_status_t tb_softmax_f32(const tb_softmax_f32_params_t *params,
+                           int32_t outer_size,
+                           int32_t depth,
+                           const float *input,
+                           float *output);
+
+#endif /* TB_SOFTMAX_H */

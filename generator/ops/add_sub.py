@@ -1,0 +1,84 @@
+"""ADD and SUB: int8 (TFLM's shift-by-20 common-scale arithmetic) and float32, with
+broadcasting up to 6 dimensions, fused activations, and constant operands kept in flash.
+
+MACs: 0 (additions only).
+"""
+from __future__ import annotations
+
+from ..elementwise_quant import QuantParamError, add_sub_quant, float_activation_range
+from ..model import Model, Operator
+from .c_emit import CStruct, EmitContext, Layer, c_float
+from .add_sub_common import (
+    activation_field,
+    broadcast_struct,
+    check_binary,
+    check_fused_activation,
+    operand,
+    quant_error,
+    quant_field,
+    scale_zp,
+)
+from .registry import OpHandler, no_macs
+
+HEADER = "elementwise/tb_elementwise.h"
+
+
+def check(model: Model, op: Operator) -> None:
+    activation = check_fused_activation(op)
+    in1, in2, out = check_binary(model, op, ("int8", "float32"))
+    if out.dtype == "int8":
+        try:
+            add_sub_quant(op.name, *scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        except QuantParamError as exc:
+            raise quant_error(op, exc) from None
+
+
+def float_activation_struct(prefix: str, activation: str) -> CStruct:
+    low, high = float_activation_range(activation)
+    return CStruct("tb_activation_f32_t", f"{prefix}_activation",
+                   (("min", c_float(low)), ("max", c_float(high))), compact=True)
+
+
+def emit_binary(ctx: EmitContext, op: Operator, function_stem: str, params: CStruct | None) -> Layer:
+    """The common part of ADD, SUB and MUL: shapes, operands and the call."""
+    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: {op.name}"
+    activation = op.options.get("fused_activation_function", "NONE")
+    pointer1, arrays1 = operand(ctx, in1.index, prefix, "input1", where)
+    pointer2, arrays2 = operand(ctx, in2.index, prefix, "input2", where)
+    if out.dtype == "float32":
+        params = float_activation_struct(prefix, activation)
+        function = f"{function_stem}_f32"
+    else:
+        assert params is not None
+        function = f"{function_stem}_s8"
+    shape = broadcast_struct(prefix, out, in1, in2)
+    args = (f"&{params.name}", f"&{shape.name}", pointer1, pointer2, ctx.arena_pointer(out.index, const=False))
+    return Layer(op.index, op.name, op.index, function, args, (params, shape), arrays1 + arrays2, HEADER)
+
+
+def emit(ctx: EmitContext, op: Operator) -> Layer:
+    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    params = None
+    if out.dtype == "int8":
+        activation = op.options.get("fused_activation_function", "NONE")
+        q = add_sub_quant(op.name, *scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        params = CStruct("tb_add_params_t", f"tb_l{op.index}_params", (
+            ("input1_offset", str(q.input1_offset)),
+            ("input2_offset", str(q.input2_offset)),
+            ("output_offset", str(q.output_offset)),
+            ("left_shift", str(q.left_shift)),
+            ("input1_quant", quant_field(q.input1_multiplier, q.input1_shift)),
+            ("input2_quant", quant_field(q.input2_multiplier, q.input2_shift)),
+            ("output_quant", quant_field(q.output_multiplier, q.output_shift)),
+            ("activation", activation_field(q.activation_min, q.activation_max)),
+        ))
+    return emit_binary(ctx, op, "tb_add" if op.name == "ADD" else "tb_sub", params)
+
+
+_TYPES = "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"
+HANDLERS = (
+    OpHandler("ADD", check, emit, no_macs, _TYPES),
+    OpHandler("SUB", check, emit, no_macs, _TYPES),
+)

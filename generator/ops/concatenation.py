@@ -1,0 +1,85 @@
+"""CONCATENATION along any axis (no fused activation), and the block-copy layout PACK shares.
+
+int8 inputs must share the output's scale and zero point: TFLM's kernel requires it (it does
+not requantize), so a model with differing scales is rejected as TFLM would reject it.
+"""
+from __future__ import annotations
+
+import math
+
+from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
+from ..model import DTYPE_BYTES, Model, Operator
+from . import checks
+from .c_emit import CArray, CStruct, EmitContext, Layer
+from .registry import OpHandler, no_macs, supported_ops
+from .shape_common import c_list, expect_movable, expect_same_type, normalized_axis, source_pointer
+
+HEADER = "concatenation/tb_concatenation.h"
+MAX_INPUTS = 10  # TFLM's kMaxInputNum for CONCATENATION
+MAX_BLOCKS = 16  # TB_CONCAT_MAX_INPUTS
+
+
+def check(model: Model, op: Operator) -> None:
+    activation = op.options.get("fused_activation_function", "NONE")
+    if activation != "NONE":
+        raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"fused activation {activation} (TFLM allows NONE only)")
+    out = checks.required(model, op, 0, "output")
+    if not op.inputs or len(op.inputs) > MAX_INPUTS:
+        raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"{len(op.inputs)} inputs (TFLM allows 1 to {MAX_INPUTS})")
+    expect_movable(op, out, "output")
+    rank = len(out.shape)
+    axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
+    total = 0
+    for slot in range(len(op.inputs)):
+        inp = checks.required(model, op, slot, f"input {slot}")
+        expect_same_type(op, inp, out)
+        if len(inp.shape) != rank or any(inp.shape[d] != out.shape[d] for d in range(rank) if d != axis):
+            raise MalformedModelError(
+                f"operator #{op.index} CONCATENATION input {slot} shape {list(inp.shape)} does not match "
+                f"the output {list(out.shape)} outside axis {axis}"
+            )
+        total += inp.shape[axis] if rank else 1
+        if out.dtype == "int8":
+            checks.expect_per_tensor(op, inp, f"input {slot}")
+            iq, oq = inp.quantization, out.quantization
+            assert iq is not None
+            if oq is None or iq.scales[0] != oq.scales[0] or iq.zero_points[0] != oq.zero_points[0]:
+                raise UnsupportedTensorError(
+                    inp.name, inp.dtype,
+                    f"CONCATENATION (operator #{op.index}) int8 inputs must share the output's scale and zero point "
+                    "(TFLM does not requantize them)",
+                )
+    if rank and total != out.shape[axis]:
+        raise MalformedModelError(f"operator #{op.index} CONCATENATION inputs add up to {total} along axis {axis}, output has {out.shape[axis]}")
+
+
+def block_params(ctx: EmitContext, op: Operator, outer: int, block_bytes: list[int], kind: str) -> tuple[CStruct, tuple[CArray, ...]]:
+    prefix = f"tb_l{op.index}"
+    pointers, arrays = [], []
+    for slot, index in enumerate(op.inputs):
+        pointer, extra = source_pointer(ctx, index, f"{prefix}_input{slot}", f"Layer {op.index}: {op.name} input {slot}")
+        pointers.append(pointer)
+        arrays.extend(extra)
+    params = CStruct(kind, f"{prefix}_params", (
+        ("outer", str(outer)),
+        ("count", str(len(op.inputs))),
+        ("bytes", c_list(block_bytes)),
+        ("inputs", "{" + ", ".join(pointers) + "}"),
+    ))
+    return params, tuple(arrays)
+
+
+def emit(ctx: EmitContext, op: Operator) -> Layer:
+    out = ctx.tensor(op.outputs[0])
+    rank = len(out.shape)
+    axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
+    outer = math.prod(out.shape[:axis])
+    width = DTYPE_BYTES[out.dtype]
+    blocks = [math.prod(ctx.tensor(i).shape[axis:]) * width for i in op.inputs]
+    params, arrays = block_params(ctx, op, outer, blocks, "tb_concatenation_params_t")
+    args = (f"&{params.name}", ctx.arena_pointer(out.index, const=False))
+    return Layer(op.index, op.name, op.index, "tb_concatenation_x8", args, (params,), arrays, HEADER)
+
+
+HANDLERS = (OpHandler("CONCATENATION", check, emit, no_macs,
+                      "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation"),)

@@ -1,0 +1,133 @@
+"""Checks and emitted constants shared by CONV_2D and DEPTHWISE_CONV_2D (int8 and float32)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..conv_quant import ConvQuant, conv_quant, float_activation_range
+from ..errors import UnsupportedTensorError
+from ..model import Model, Operator, Tensor
+from . import checks, window
+from .c_emit import CArray, CStruct, EmitContext, c_float, comment_text, float_rows, rows, shape_text
+
+# The (input, filter, bias, output) types of each supported kernel, keyed by the input type.
+KERNEL_TYPES: dict[str, tuple[str, str, str]] = {
+    "int8": ("int8", "int32", "int8"),
+    "float32": ("float32", "float32", "float32"),
+}
+
+
+@dataclass(frozen=True)
+class ConvTensors:
+    inp: Tensor
+    filt: Tensor
+    bias: Tensor | None
+    out: Tensor
+
+
+def check_tensors(model: Model, op: Operator) -> ConvTensors:
+    """Roles, ranks, types and constness common to both ops."""
+    inp = checks.required(model, op, 0, "input")
+    filt = checks.required(model, op, 1, "filter")
+    bias = checks.tensor(model, op, 2, "bias", optional=True)
+    out = checks.required(model, op, 0, "output")
+    checks.expect_dtype(op, inp, "input", tuple(KERNEL_TYPES))
+    filter_dtype, bias_dtype, out_dtype = KERNEL_TYPES[inp.dtype]
+    checks.expect_dtype(op, filt, "filter", (filter_dtype,))
+    checks.expect_dtype(op, out, "output", (out_dtype,))
+    if bias is not None:
+        checks.expect_dtype(op, bias, "bias", (bias_dtype,))
+    for t, role in ((inp, "input"), (filt, "filter"), (out, "output")):
+        window.expect_rank4(op, t, role)
+    checks.expect_not_constant(op, inp, "input")
+    if not filt.is_constant:
+        raise UnsupportedTensorError(filt.name, filt.dtype, f"{op.name} (operator #{op.index}) needs a constant filter")
+    return ConvTensors(inp, filt, bias, out)
+
+
+def check_bias(op: Operator, bias: Tensor | None, channels: int) -> None:
+    if bias is not None and (not bias.is_constant or bias.num_elements != channels):
+        raise UnsupportedTensorError(
+            bias.name, bias.dtype, f"{op.name} (operator #{op.index}) needs a constant bias of {channels} values"
+        )
+
+
+def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim: int, activation: str) -> None:
+    """int8 only: per-tensor input/output, a filter quantized per tensor or along `channel_dim`
+    with zero points 0, and rescaling multipliers the fixed-point code can apply."""
+    if t.inp.dtype != "int8":
+        return
+    checks.expect_per_tensor(op, t.inp, "input")
+    checks.expect_per_tensor(op, t.out, "output")
+    fq = t.filt.quantization
+    if fq is None:
+        raise UnsupportedTensorError(t.filt.name, t.filt.dtype, f"{op.name} (operator #{op.index}) filter is not quantized")
+    checks.expect_positive_scales(op, t.filt, "filter")
+    if fq.per_channel and (len(fq.scales) != channels or fq.quantized_dimension != channel_dim):
+        raise UnsupportedTensorError(
+            t.filt.name, t.filt.dtype,
+            f"{op.name} (operator #{op.index}) per-channel filter needs {channels} scales along dimension "
+            f"{channel_dim}, got {len(fq.scales)} along dimension {fq.quantized_dimension}",
+        )
+    if any(z != 0 for z in fq.zero_points):
+        # TFLM's int8 convolutions ignore the filter zero point; the int8 quantization spec fixes it at 0.
+        raise UnsupportedTensorError(
+            t.filt.name, t.filt.dtype,
+            f"{op.name} (operator #{op.index}) int8 filters must have zero points 0 (symmetric weights), "
+            f"got {sorted(set(fq.zero_points))}",
+        )
+    quant = derive_quant(t, activation, channels)
+    bad = [c for c, s in enumerate(quant.shifts) if s > 31]
+    if bad:
+        raise UnsupportedTensorError(
+            t.out.name, t.out.dtype,
+            f"{op.name} (operator #{op.index}) output channel {bad[0]} needs a rescaling multiplier of 2^"
+            f"{quant.shifts[bad[0]] - 1} or more (input scale x filter scale / output scale); "
+            "the fixed-point rescaling supports less than 2^31",
+        )
+
+
+def derive_quant(t: ConvTensors, activation: str, channels: int) -> ConvQuant:
+    assert t.inp.quantization and t.filt.quantization and t.out.quantization
+    return conv_quant(t.inp.quantization, t.filt.quantization, t.out.quantization, activation, channels)
+
+
+def float_activation_fields(activation: str) -> tuple[str, str]:
+    lo, hi = float_activation_range(activation)
+    return ("activation", f"{{.min = {c_float(lo)}, .max = {c_float(hi)}}}")
+
+
+def constant_arrays(ctx: EmitContext, op: Operator, t: ConvTensors, prefix: str) -> tuple[list[CArray], str]:
+    """The filter and bias arrays (typed like the tensors) and the C expression for the bias argument."""
+    where = f"Layer {op.index}: {op.name}"
+    assert t.filt.data is not None
+    if t.filt.dtype == "float32":
+        filter_rows, ctype = float_rows(t.filt.data), "float"
+    else:
+        filter_rows, ctype = rows(t.filt.data, 16, 4), "int8_t"
+    arrays = [CArray(f"{prefix}_filter", ctype, t.filt.num_elements, filter_rows,
+                     comment_text(f"{where} filter '{t.filt.name}' {shape_text(t.filt)}"))]
+    if t.bias is None:
+        return arrays, "NULL"
+    assert t.bias.data is not None
+    if t.bias.dtype == "float32":
+        bias_rows, ctype = float_rows(t.bias.data), "float"
+    else:
+        bias_rows, ctype = rows(t.bias.data, 8, 11), "int32_t"
+    arrays.append(CArray(f"{prefix}_bias", ctype, t.bias.num_elements, bias_rows,
+                         comment_text(f"{where} bias '{t.bias.name}' {shape_text(t.bias)}")))
+    return arrays, f"{prefix}_bias"
+
+
+def quant_constants(op: Operator, quant: ConvQuant, prefix: str) -> tuple[list[CArray], CStruct]:
+    """Per-channel multiplier and shift arrays and the tb_per_channel_quant_t pointing at them."""
+    where = f"Layer {op.index}: {op.name}"
+    arrays = [
+        CArray(f"{prefix}_{name}", "int32_t", len(values), rows(np.asarray(values, dtype=np.int64), 8, 11),
+               f"{where} per-channel output {name}")
+        for name, values in (("multipliers", quant.multipliers), ("shifts", quant.shifts))
+    ]
+    struct = CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
+                     (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts")))
+    return arrays, struct

@@ -1,0 +1,38 @@
+"""HARD_SWISH: int8 with TFLM's 16-bit fixed-point arithmetic.
+
+The int8 constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
+MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
+"""
+from __future__ import annotations
+
+from ..elementwise_quant import hard_swish_quant
+from ..model import Model, Operator
+from .c_emit import CStruct, EmitContext, Layer
+from .add_sub_common import check_quant, check_unary, scale_zp, unary_layer
+from .registry import OpHandler, no_macs
+
+HEADER = "activations/tb_activations.h"
+
+
+def check_hard_swish(model: Model, op: Operator) -> None:
+    inp, out = check_unary(model, op, ("int8",))
+    check_quant(op, lambda: hard_swish_quant(*scale_zp(inp), *scale_zp(out)))
+
+
+def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    q = hard_swish_quant(*scale_zp(inp), *scale_zp(out))
+    params = CStruct("tb_hard_swish_params_t", f"tb_l{op.index}_params", (
+        ("input_zero_point", str(q.input_zero_point)),
+        ("output_zero_point", str(q.output_zero_point)),
+        ("output_multiplier", str(q.output_multiplier_fixedpoint_int16)),
+        ("reluish_multiplier", str(q.reluish_multiplier_fixedpoint_int16)),
+        ("output_exponent", str(q.output_multiplier_exponent)),
+        ("reluish_exponent", str(q.reluish_multiplier_exponent)),
+    ))
+    return unary_layer(ctx, op, "tb_hard_swish_s8", params, HEADER)
+
+
+HANDLERS = (
+    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8"),
+)

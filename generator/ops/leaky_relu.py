@@ -1,0 +1,47 @@
+"""LEAKY_RELU: int8 with TFLM's two multipliers (identity and alpha; negative alpha supported).
+
+The int8 constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
+MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
+"""
+from __future__ import annotations
+
+from ..elementwise_quant import QuantParamError, leaky_relu_quant
+from ..model import Model, Operator
+from .c_emit import CStruct, EmitContext, Layer
+from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unsupported
+from .registry import OpHandler, no_macs
+
+HEADER = "activations/tb_activations.h"
+
+
+def _alpha(op: Operator) -> float:
+    return float(op.options.get("alpha", 0.0))
+
+
+def check_leaky_relu(model: Model, op: Operator) -> None:
+    inp, out = check_unary(model, op, ("int8",))
+    q = None
+    try:
+        q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
+    except QuantParamError as exc:
+        raise quant_error(op, exc) from None
+    for name, shift in (("identity", q.identity_shift), ("alpha", q.alpha_shift)):
+        if not -31 <= shift <= 31:
+            raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31)")
+
+
+def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
+    params = CStruct("tb_leaky_relu_params_t", f"tb_l{op.index}_params", (
+        ("input_zero_point", str(q.input_zero_point)),
+        ("output_zero_point", str(q.output_zero_point)),
+        ("identity_quant", quant_field(q.identity_multiplier, q.identity_shift)),
+        ("alpha_quant", quant_field(q.alpha_multiplier, q.alpha_shift)),
+    ))
+    return unary_layer(ctx, op, "tb_leaky_relu_s8", params, HEADER)
+
+
+HANDLERS = (
+    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8"),
+)

@@ -1,0 +1,53 @@
+"""MUL: int8 (one output multiplier, TFLM reference arithmetic) and float32, with
+broadcasting up to 6 dimensions, fused activations and constant operands in flash.
+
+MACs: one multiply per output element (counted as one MAC each).
+"""
+from __future__ import annotations
+
+from ..elementwise_quant import mul_quant
+from ..model import Model, Operator
+from .add_sub import emit_binary
+from .c_emit import CStruct, EmitContext, Layer
+from .add_sub_common import (
+    activation_field,
+    check_binary,
+    check_fused_activation,
+    quant_field,
+    scale_zp,
+    unsupported,
+)
+from .registry import OpHandler
+
+
+def check(model: Model, op: Operator) -> None:
+    activation = check_fused_activation(op)
+    in1, in2, out = check_binary(model, op, ("int8", "float32"))
+    if out.dtype == "int8":
+        q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        if not -31 <= q.shift <= 31:
+            raise unsupported(op, f"scales whose product ratio needs shift {q.shift} (outside -31..31)")
+
+
+def macs(model: Model, op: Operator) -> int:
+    return model.tensors[op.outputs[0]].num_elements
+
+
+def emit(ctx: EmitContext, op: Operator) -> Layer:
+    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    params = None
+    if out.dtype == "int8":
+        activation = op.options.get("fused_activation_function", "NONE")
+        q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        params = CStruct("tb_mul_params_t", f"tb_l{op.index}_params", (
+            ("input1_offset", str(q.input1_offset)),
+            ("input2_offset", str(q.input2_offset)),
+            ("output_offset", str(q.output_offset)),
+            ("output_quant", quant_field(q.multiplier, q.shift)),
+            ("activation", activation_field(q.activation_min, q.activation_max)),
+        ))
+    return emit_binary(ctx, op, "tb_mul", params)
+
+
+HANDLERS = (OpHandler("MUL", check, emit, macs,
+                      "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"),)

@@ -1,0 +1,93 @@
+"""AVERAGE_POOL_2D and MAX_POOL_2D, int8 and float32.
+
+Paddings SAME/VALID, any strides and filter sizes (also larger than the input), fused
+NONE/RELU/RELU6/RELU_N1_TO_1. int8 pools keep the input's quantization (TFLM requires the same
+scale, within 1e-6, and zero point on input and output), so the kernels do no rescaling.
+MAC count: 0 (a pool multiplies nothing).
+"""
+from __future__ import annotations
+
+from ..conv_quant import pool_scales_match
+from ..errors import UnsupportedTensorError
+from ..model import Model, Operator
+from ..quantization import calculate_activation_range_quantized
+from . import checks, conv_common, window
+from .c_emit import CStruct, EmitContext, Layer, dims_fields
+from .registry import OpHandler, no_macs
+
+HEADER = "pooling/tb_pooling.h"
+FUNCTIONS = {
+    ("AVERAGE_POOL_2D", "int8"): "tb_avg_pool2d_s8",
+    ("AVERAGE_POOL_2D", "float32"): "tb_avg_pool2d_f32",
+    ("MAX_POOL_2D", "int8"): "tb_max_pool2d_s8",
+    ("MAX_POOL_2D", "float32"): "tb_max_pool2d_f32",
+}
+
+
+def _filter(op: Operator) -> tuple[int, int]:
+    return int(op.options.get("filter_height", 0)), int(op.options.get("filter_width", 0))
+
+
+def check(model: Model, op: Operator) -> None:
+    window.check_activation(op)
+    inp = checks.required(model, op, 0, "input")
+    out = checks.required(model, op, 0, "output")
+    checks.expect_dtype(op, inp, "input", ("int8", "float32"))
+    checks.expect_dtype(op, out, "output", (inp.dtype,))
+    window.expect_rank4(op, inp, "input")
+    window.expect_rank4(op, out, "output")
+    checks.expect_not_constant(op, inp, "input")
+    filter_h, filter_w = _filter(op)
+    geometry = window.model_window(model, op, filter_h, filter_w, dilated=False)
+    window.expect_output_shape(op, inp, out, geometry, inp.shape[3])
+    if inp.dtype == "int8":
+        checks.expect_per_tensor(op, inp, "input")
+        checks.expect_per_tensor(op, out, "output")
+        assert inp.quantization and out.quantization
+        if not pool_scales_match(inp.quantization, out.quantization):
+            raise UnsupportedTensorError(
+                out.name, out.dtype,
+                f"{op.name} (operator #{op.index}) needs the output quantized like the input "
+                f"(scale {inp.quantization.scales[0]:.9g}, zero point {inp.quantization.zero_points[0]}); "
+                f"got scale {out.quantization.scales[0]:.9g}, zero point {out.quantization.zero_points[0]}",
+            )
+
+
+def emit(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    activation = op.options.get("fused_activation_function", "NONE")
+    filter_h, filter_w = _filter(op)
+    geometry = window.model_window(ctx.model, op, filter_h, filter_w, dilated=False)
+    prefix = f"tb_l{op.index}"
+    if inp.dtype == "int8":
+        assert out.quantization is not None
+        act_min, act_max = calculate_activation_range_quantized(
+            activation, out.quantization.scales[0], out.quantization.zero_points[0], out.dtype
+        )
+        params = CStruct("tb_pool_params_t", f"{prefix}_params", (
+            *window.window_fields(geometry, dilated=False),
+            ("activation", f"{{.min = {act_min}, .max = {act_max}}}"),
+        ))
+    else:
+        params = CStruct("tb_pool_f32_params_t", f"{prefix}_params", (
+            *window.window_fields(geometry, dilated=False),
+            conv_common.float_activation_fields(activation),
+        ))
+    structs = (
+        params,
+        CStruct("tb_dims_t", f"{prefix}_input_dims", dims_fields(*inp.shape), True),
+        CStruct("tb_dims_t", f"{prefix}_output_dims", dims_fields(*out.shape), True),
+    )
+    args = (
+        f"&{prefix}_params",
+        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, FUNCTIONS[(op.name, inp.dtype)], args, structs, (), HEADER)
+
+
+TYPES = "int8 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
+HANDLERS = (
+    OpHandler("AVERAGE_POOL_2D", check, emit, no_macs, TYPES),
+    OpHandler("MAX_POOL_2D", check, emit, no_macs, TYPES),
+)

@@ -1,0 +1,58 @@
+"""RELU and RELU6: int8 and float32, as TFLM's kernels.
+
+The int8 constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
+MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
+"""
+from __future__ import annotations
+
+from ..elementwise_quant import relu6_bounds, relu_quant
+from ..model import Model, Operator
+from .c_emit import CStruct, EmitContext, Layer
+from .add_sub_common import activation_field, check_quant, check_unary, quant_field, scale_zp, unary_layer, unsupported
+from .registry import OpHandler, no_macs
+
+HEADER = "activations/tb_activations.h"
+
+
+def check_relu(model: Model, op: Operator) -> None:
+    inp, out = check_unary(model, op, ("int8", "float32"))
+    if inp.dtype == "int8":
+        q = relu_quant(*scale_zp(inp), *scale_zp(out))
+        if not -31 <= q.shift <= 31:
+            raise unsupported(op, f"input/output scales needing shift {q.shift} (outside -31..31)")
+
+
+def check_relu6(model: Model, op: Operator) -> None:
+    inp, _ = check_unary(model, op, ("int8", "float32"))
+    if inp.dtype == "int8":
+        check_quant(op, lambda: relu6_bounds(*scale_zp(inp)))
+
+
+def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    if inp.dtype == "float32":
+        return unary_layer(ctx, op, "tb_relu_f32", None, HEADER)
+    q = relu_quant(*scale_zp(inp), *scale_zp(out))
+    params = CStruct("tb_relu_params_t", f"tb_l{op.index}_params", (
+        ("input_zero_point", str(q.input_zero_point)),
+        ("output_zero_point", str(q.output_zero_point)),
+        ("quant", quant_field(q.multiplier, q.shift)),
+        ("activation", activation_field(q.activation_min, q.activation_max)),
+    ))
+    return unary_layer(ctx, op, "tb_relu_s8", params, HEADER)
+
+
+def emit_relu6(ctx: EmitContext, op: Operator) -> Layer:
+    inp = ctx.tensor(op.inputs[0])
+    if inp.dtype == "float32":
+        return unary_layer(ctx, op, "tb_relu6_f32", None, HEADER)
+    zero, six = relu6_bounds(*scale_zp(inp))
+    params = CStruct("tb_relu6_params_t", f"tb_l{op.index}_params", (("zero", str(zero)), ("six", str(six))),
+                     compact=True)
+    return unary_layer(ctx, op, "tb_relu6_s8", params, HEADER)
+
+
+HANDLERS = (
+    OpHandler("RELU", check_relu, emit_relu, no_macs, "int8, float32"),
+    OpHandler("RELU6", check_relu6, emit_relu6, no_macs, "int8, float32"),
+)

@@ -1,0 +1,34 @@
+"""SHAPE: the input's (static) dimensions as an int32 vector, folded at generation time."""
+from __future__ import annotations
+
+from ..errors import MalformedModelError, UnsupportedTensorError
+from ..model import Model, Operator
+from . import checks
+from .c_emit import CArray, EmitContext, Layer, rows
+from .registry import OpHandler, no_macs
+
+HEADER = "shape/tb_shape.h"
+
+
+def check(model: Model, op: Operator) -> None:
+    inp = checks.required(model, op, 0, "input")
+    out = checks.required(model, op, 0, "output")
+    if out.dtype != "int32":
+        raise UnsupportedTensorError(out.name, out.dtype, f"SHAPE (operator #{op.index}) supports an int32 output only (as TFLM)")
+    if out.num_elements != len(inp.shape):
+        raise MalformedModelError(
+            f"operator #{op.index} SHAPE of a {len(inp.shape)}-D input has {out.num_elements} output values"
+        )
+
+
+def emit(ctx: EmitContext, op: Operator) -> Layer:
+    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    prefix = f"tb_l{op.index}"
+    dims = [int(d) for d in inp.shape] or [0]
+    array = CArray(f"{prefix}_dims", "int32_t", len(dims), rows(dims, 8, 6),
+                   f"Layer {op.index}: SHAPE of '{inp.name}' (static)".replace("*/", "* /"))
+    args = (f"{prefix}_dims", str(len(inp.shape)), ctx.arena_pointer(out.index, const=False))
+    return Layer(op.index, op.name, op.index, "tb_shape_s32", args, (), (array,), HEADER)
+
+
+HANDLERS = (OpHandler("SHAPE", check, emit, no_macs, "any input type -> int32 (static shape, a constant copy)"),)

@@ -1,0 +1,87 @@
+"""int8 ADD, SUB and MUL on the emulated device against TFLM: randomized (seeded) shapes with
+broadcasting up to 5-D, 1-element operands, odd channel counts, constant operands in flash,
+fused activations, zero points at -128 and 127 and a wide range of scales."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from support.layer_models import LayerModel
+from support.on_device import assert_bit_exact, run_on_device
+from support.tflite_builder import build_tflite
+
+OPS = ("ADD", "SUB", "MUL")
+OPTIONS = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}
+ACTIVATIONS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+
+
+def random_broadcast_shapes(rng: np.random.Generator) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """(output, input1, input2): each input keeps or collapses each dimension, may drop leading ones."""
+    kind = rng.integers(0, 4)
+    rank = int(rng.integers(1, 6))
+    out = tuple(int(d) for d in rng.integers(1, 8, rank))
+    if kind == 0:  # same shapes
+        return out, out, out
+    if kind == 1:  # one side is a single element
+        single = () if rng.random() < 0.5 else (1,) * int(rng.integers(1, rank + 1))
+        return (out, out, single) if rng.random() < 0.5 else (out, single, out)
+    in1, in2 = list(out), list(out)
+    for d in range(rank):
+        choice = rng.integers(0, 3)
+        if choice == 1:
+            in1[d] = 1
+        elif choice == 2:
+            in2[d] = 1
+    drop1, drop2 = int(rng.integers(0, rank)), int(rng.integers(0, rank))
+    in1 = in1[drop1:] if all(v == 1 for v in in1[:drop1]) else in1
+    in2 = in2[drop2:] if all(v == 1 for v in in2[:drop2]) else in2
+    return out, tuple(in1), tuple(in2)
+
+
+def _quant(rng: np.random.Generator) -> tuple[float, int]:
+    scale = float(2.0 ** rng.uniform(-10, 2))
+    zp = int(rng.choice([-128, 127, int(rng.integers(-128, 128))]))
+    return scale, zp
+
+
+def _model(rng: np.random.Generator, count: int) -> LayerModel:
+    b = LayerModel()
+    for k in range(count):
+        op = OPS[k % len(OPS)]
+        out_shape, shape1, shape2 = random_broadcast_shapes(rng)
+        (s1, z1), (s2, z2), (so, zo) = _quant(rng), _quant(rng), _quant(rng)
+        x1 = b.input("a", shape1, "int8", s1, z1)
+        if rng.random() < 0.3:  # a constant second operand, emitted as a flash array
+            data = rng.integers(-128, 128, shape2).astype(np.int8)
+            x2 = b.tensor("const", shape2, "int8", s2, z2, data=data)
+        else:
+            x2 = b.input("b", shape2, "int8", s2, z2)
+        y = b.output("y", out_shape, "int8", so, zo)
+        activation = ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))]
+        b.op(op, [x1, x2], [y], (OPTIONS[op], {"fusedActivationFunction": activation}))
+    return b
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_add_sub_mul_match_tflm(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    b = _model(rng, count=12)
+    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 3), tmp_path, bench_options)
+    assert_bit_exact(results, f"ADD/SUB/MUL seed {seed}")
+
+
+def test_add_same_scales_and_equal_inputs(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """Residual-style ADD (same scales) and a MUL/SUB of a tensor with itself."""
+    b = LayerModel()
+    x = b.input("x", (1, 5, 3, 7), "int8", 0.05, -2)
+    y1 = b.output("sum", (1, 5, 3, 7), "int8", 0.1, 4)
+    b.op("ADD", [x, x], [y1], ("AddOptions", {"fusedActivationFunction": "RELU"}))
+    y2 = b.output("square", (1, 5, 3, 7), "int8", 0.01, -128)
+    b.op("MUL", [x, x], [y2], ("MulOptions", {"fusedActivationFunction": "NONE"}))
+    y3 = b.output("zero", (1, 5, 3, 7), "int8", 0.02, 0)
+    b.op("SUB", [x, x], [y3], ("SubOptions", {"fusedActivationFunction": "NONE"}))
+    rng = np.random.default_rng(7)
+    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 4), tmp_path, bench_options)
+    assert_bit_exact(results, "ADD/MUL/SUB with shared inputs")

@@ -1,0 +1,73 @@
+"""AVERAGE_POOL_2D and MAX_POOL_2D int8 on the emulated device against TFLM: randomized shapes,
+filter sizes (also larger than the input), strides, paddings, activations and quantization,
+several independent layers per firmware."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from support.on_device import assert_bit_exact, run_on_device
+from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, zero_point
+
+CHANNELS = (1, 3, 5, 7, 17)
+# INFO describes every model input and output in one 1024-byte reply: 65 bytes per 4-D layer.
+MAX_LAYERS = 14
+POOLS = ("AVERAGE_POOL_2D", "MAX_POOL_2D")
+
+
+def _quant(rng: np.random.Generator, zp: int | None = None, scale: float | None = None) -> Quant:
+    """A pool's output shares the input's quantization; the scale only moves the activation clamps."""
+    s = float(2.0 ** rng.uniform(-12, 4)) if scale is None else scale
+    z = zero_point(rng) if zp is None else zp
+    return Quant(s, z, s, z)
+
+
+def _edge_layers(layers: LayerSet, rng: np.random.Generator, names: tuple[str, str]) -> None:
+    """Each edge case twice: once per pool."""
+    for name in names:
+        _edge_cases(layers, rng, name)
+
+
+def _edge_cases(layers: LayerSet, rng: np.random.Generator, name: str) -> None:
+    # Filter larger than the input (only SAME fits): a 1x1 input, and 5x4 over 3x2.
+    layers.pool(name, Window((1, 1, 1, 3), (3, 3), padding="SAME"), _quant(rng))
+    layers.pool(name, Window((2, 3, 2, 5), (5, 4), (2, 3), padding="SAME", activation="RELU"), _quant(rng))
+    # Stride larger than the filter.
+    layers.pool(name, Window((1, 9, 10, 7), (2, 1), (4, 3), padding="VALID", activation="RELU6"), _quant(rng, scale=0.03))
+    layers.pool(name, Window((1, 8, 9, 17), (1, 2), (3, 4), padding="SAME", activation="RELU_N1_TO_1"),
+                _quant(rng, scale=0.01))
+    # Zero points at the rails (RELU6 and RELU_N1_TO_1 clamp inside the range).
+    layers.pool(name, Window((1, 5, 6, 3), (3, 3), (2, 2), padding="SAME", activation="RELU6"), _quant(rng, -128, 0.02))
+    layers.pool(name, Window((1, 6, 5, 5), (2, 3), (1, 2), padding="SAME", activation="RELU_N1_TO_1"),
+                _quant(rng, 127, 0.004))
+    # Full-window global pool (the classic model head).
+    layers.pool(name, Window((1, 6, 6, 17), (6, 6), padding="VALID"), _quant(rng))
+
+
+def _random_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> None:
+    added = 0
+    while added < count:
+        w = Window(
+            (int(rng.integers(1, 3)), int(rng.integers(1, 11)), int(rng.integers(1, 11)), int(rng.choice(CHANNELS))),
+            (int(rng.integers(1, 6)), int(rng.integers(1, 6))),
+            (int(rng.integers(1, 5)), int(rng.integers(1, 5))),
+            padding=str(rng.choice(["SAME", "VALID"])),
+            activation=ACTIVATIONS[(added // 2) % len(ACTIVATIONS)],
+        )
+        if w.fits():
+            layers.pool(POOLS[added % 2], w, _quant(rng))
+            added += 1
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_pool2d_s8_matches_tflm(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """Average and max pools side by side in one firmware."""
+    rng = np.random.default_rng(3000 * seed)
+    layers = LayerSet()
+    if seed == 1:
+        _edge_layers(layers, rng, POOLS)
+    _random_layers(layers, rng, MAX_LAYERS - len(layers.ops))
+    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 4), tmp_path, bench_options)
+    assert_bit_exact(results, f"AVERAGE_POOL_2D / MAX_POOL_2D int8 seed {seed}")

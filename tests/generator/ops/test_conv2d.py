@@ -1,0 +1,97 @@
+"""CONV_2D in the generator: validation messages, MAC count, folded constants, emitted C."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from conv_specs import conv_model
+from tflm_bench.generator.codegen import emit_layers
+from tflm_bench.generator.errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
+from tflm_bench.generator.ops.registry import handlers
+from tflm_bench.generator.planner import plan_arena
+from tflm_bench.generator.quantization import quantize_multiplier
+from tflm_bench.generator.validate import validate
+
+
+def _layer(model):  # type: ignore[no-untyped-def]
+    return emit_layers(model, plan_arena(model))[0]
+
+
+def _ints(layer, array_suffix: str) -> list[int]:  # type: ignore[no-untyped-def]
+    array = next(a for a in layer.arrays if a.name.endswith(array_suffix))
+    return [int(v) for row in array.rows for v in row.split(",") if v.strip()]
+
+
+def _fields(layer, struct_suffix: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    struct = next(s for s in layer.structs if s.name.endswith(struct_suffix))
+    return dict(struct.fields)
+
+
+def test_int8_per_channel_is_accepted_and_emitted() -> None:
+    model = conv_model(filter_scales=[0.01, 0.02, 0.03, 0.04], strideH=2, strideW=1, dilationHFactor=2,
+                       out_shape=(1, 3, 5, 4), fusedActivationFunction="RELU6")
+    validate(model)
+    layer = _layer(model)
+    assert layer.function == "tb_conv2d_s8" and layer.header == "conv2d/tb_conv2d.h"
+    params = _fields(layer, "_params")
+    # SAME, in 5, kernel 3 dilated 2 (effective 5), stride 2: out 3, total (3-1)*2+5-5 = 4, 2 before.
+    assert params["stride"] == "{.h = 2, .w = 1}"
+    assert params["padding"] == "{.h = 2, .w = 1}"
+    assert params["dilation"] == "{.h = 2, .w = 1}"
+    assert params["activation"] == "{.min = 0, .max = 60}"  # 6 / 0.1
+    # The file stores float32 scales; TFLM widens each to double before multiplying.
+    f32 = lambda x: float(np.float32(x))  # noqa: E731
+    expected = [quantize_multiplier(f32(0.05) * f32(s) / f32(0.1)) for s in (0.01, 0.02, 0.03, 0.04)]
+    assert _ints(layer, "_multipliers") == [m for m, _ in expected]
+    assert _ints(layer, "_shifts") == [s for _, s in expected]
+
+
+def test_per_tensor_filter_repeats_the_multiplier() -> None:
+    layer = _layer(conv_model(filter_scales=[0.02]))
+    values = _ints(layer, "_multipliers")
+    assert len(values) == 4 and len(set(values)) == 1
+
+
+def test_float_conv_emits_float_kernel() -> None:
+    model = conv_model(dtype="float32", fusedActivationFunction="RELU_N1_TO_1", bias=False)
+    validate(model)
+    layer = _layer(model)
+    assert layer.function == "tb_conv2d_f32"
+    assert _fields(layer, "_params")["activation"] == "{.min = -1.0f, .max = 1.0f}"
+    assert "NULL" in layer.args  # no bias
+    assert next(a for a in layer.arrays if a.name.endswith("_filter")).ctype == "float"
+
+
+def test_macs_count_filter_depth() -> None:
+    grouped = conv_model(in_shape=(1, 4, 4, 6), filter_shape=(4, 3, 2, 3), out_shape=(1, 4, 4, 4))
+    validate(grouped)
+    assert handlers()["CONV_2D"].macs(grouped, grouped.operators[0]) == 4 * 4 * 4 * 3 * 2 * 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"fusedActivationFunction": "TANH"}, UnsupportedOpError,
+         r"operator #0 CONV_2D: fused activation TANH \(supported: NONE, RELU, RELU6, RELU_N1_TO_1\)"),
+        ({"strideH": 0}, UnsupportedOpError, r"CONV_2D: stride 0x1 \(strides must be at least 1\)"),
+        ({"dilationWFactor": 0}, UnsupportedOpError, r"CONV_2D: dilation 1x0"),
+        ({"out_shape": (1, 5, 4, 4)}, MalformedModelError, r"CONV_2D output shape \[1, 5, 4, 4\] should be \[1, 5, 5, 4\]"),
+        ({"padding": "VALID", "in_shape": (1, 2, 2, 3)}, MalformedModelError, r"does not fit the 2x2 input"),
+        ({"filter_zps": [5]}, UnsupportedTensorError, r"int8 filters must have zero points 0"),
+        ({"filter_scales": [0.1, 0.2]}, UnsupportedTensorError, r"per-channel filter needs 4 scales along dimension 0"),
+        ({"filter_scales": [0.1] * 4, "quantized_dimension": 3, "filter_shape": (4, 3, 3, 4),
+          "in_shape": (1, 5, 5, 4)}, UnsupportedTensorError, r"along dimension 0, got 4 along dimension 3"),
+        ({"filter_shape": (4, 3, 3, 2)}, UnsupportedOpError, r"filter depth 2 with 3 input channels"),
+        ({"in_shape": (1, 5, 5, 6), "filter_shape": (5, 3, 3, 2), "out_shape": (1, 5, 5, 5)}, MalformedModelError,
+         r"5 filters for 3 groups"),
+        ({"dtype": "float32", "filter_dtype": "int8"}, UnsupportedTensorError, r"needs its filter to be float32"),
+        ({"dtype": "int16", "filter_dtype": "int8"}, UnsupportedTensorError, r"needs its input to be int8 or float32"),
+        ({"in_scale": 1000.0, "out_scale": 1e-9}, UnsupportedTensorError, r"rescaling multiplier of 2\^"),
+    ],
+)
+def test_validation_errors_name_the_op_and_the_problem(kwargs, error, pattern) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=pattern) as info:
+        validate(conv_model(**kwargs))
+    assert re.search(r"CONV_2D|operator #0", str(info.value))
