@@ -12,6 +12,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up ban
 from tflm_bench.emulation.errors import EmulationError  # noqa: E402
 from tflm_bench.generator.errors import GeneratorError  # noqa: E402
 from tflm_bench.generator.intake import IO_TYPES, convert_model_file, prepare_model  # noqa: E402
+from tflm_bench.generator.ops.c_emit import KERNEL_SETS  # noqa: E402
 
 from . import paths  # noqa: E402
 from .errors import BenchError  # noqa: E402
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--io", choices=IO_TYPES, default="int8", help="for a Keras/SavedModel model: input/output type (default: int8)")
     run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] (default: seeded random)")
     run.add_argument("--engine", choices=ENGINES, default="builtin", help="emulator (default: builtin)")
+    run.add_argument("--kernels", choices=KERNEL_SETS, default="reference",
+                     help="kernel set: reference (plain TFLM port) or optimized (default: reference)")
     run.add_argument("--platform", type=Path, help="platform description .repl (default: emulation/platforms/nrf52840.repl)")
     run.add_argument("--count", type=int, default=10, help="random inputs to draw without --inputs (default: 10)")
     run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
@@ -111,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{image.elf}{' (reused)' if image.reused else ''}")
             print(f"flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B)")
             return 0
-        options = BenchOptions(engine=args.engine, platform=args.platform, compare_tflite=not args.no_tflite)
+        options = BenchOptions(
+            engine=args.engine, platform=args.platform, compare_tflite=not args.no_tflite, kernels=args.kernels
+        )
         model = prepare_model(args.model, args.calibration, paths.build_root(), args.io)
         report = run_bench(model, args.inputs, args.count, args.seed, options)
     except (GeneratorError, EmulationError, BenchError) as exc:

@@ -15,6 +15,8 @@ from typing import Callable, Iterator
 
 import pytest
 
+from tflm_bench.generator.ops.c_emit import KERNEL_SETS
+
 from .session import BenchOptions, BenchSession
 
 
@@ -23,6 +25,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--bench-engine", metavar="NAME", default="builtin",
         help="engine that runs the firmware (default: builtin)",
+    )
+    group.addoption(
+        "--bench-kernels", metavar="SET", choices=KERNEL_SETS, default="reference",
+        help="kernel set compiled into the firmware: reference or optimized (default: reference)",
     )
     group.addoption(
         "--bench-platform", metavar="REPL", type=Path, default=None,
@@ -39,7 +45,11 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
 
         if not renode_available():
             pytest.skip(f"{NOT_INSTALLED}: {INSTALL_HINT}")
-    return BenchOptions(engine=pytestconfig.getoption("--bench-engine"), platform=pytestconfig.getoption("--bench-platform"))
+    return BenchOptions(
+        engine=pytestconfig.getoption("--bench-engine"),
+        platform=pytestconfig.getoption("--bench-platform"),
+        kernels=pytestconfig.getoption("--bench-kernels"),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ class BenchOptions:
     build_root: Path | None = None
     compare_tflite: bool = True
     timeout_s: float = 120.0
+    kernels: str = "reference"  # kernel set compiled into the firmware: reference | optimized
 
 
 def float_input_ranges(model: Model) -> dict[int, tuple[float, float]]:
@@ -70,7 +71,9 @@ class BenchSession:
     # -- life cycle ------------------------------------------------------------------------
     def build(self) -> FirmwareImage:
         if self.image is None:
-            self.image = build_firmware(self.model_path, paths.project_root(), self.options.build_root or paths.build_root())
+            self.image = build_firmware(
+                self.model_path, paths.project_root(), self.options.build_root or paths.build_root(), self.options.kernels
+            )
         return self.image
 
     def start(self) -> BenchDevice:

@@ -14,7 +14,7 @@ import jinja2
 
 from .errors import UnsupportedOpError
 from .model import Model
-from .ops.c_emit import EmitContext, Layer, c_float, comment_text, shape_text
+from .ops.c_emit import KERNEL_SETS, EmitContext, Layer, c_float, comment_text, shape_text
 from .ops.registry import handlers, supported_ops
 from .planner import ArenaPlan
 
@@ -38,14 +38,16 @@ class TensorDesc:
     fields: tuple[tuple[str, str], ...]
 
 
-def emit_layers(model: Model, plan: ArenaPlan) -> list[Layer]:
+def emit_layers(model: Model, plan: ArenaPlan, kernels: str = "reference") -> list[Layer]:
     """One Layer per operator, in execution order.
 
     Raises:
         UnsupportedOpError: an operator without a kernel (call validate() first for
             the full set of checks).
     """
-    ctx = EmitContext(model, plan)
+    if kernels not in KERNEL_SETS:
+        raise ValueError(f"unknown kernel set {kernels!r}; choose one of {', '.join(KERNEL_SETS)}")
+    ctx = EmitContext(model, plan, kernels)
     table = handlers()
     layers = []
     for op in model.operators:
@@ -56,9 +58,13 @@ def emit_layers(model: Model, plan: ArenaPlan) -> list[Layer]:
     return layers
 
 
-def generate_c(model: Model, plan: ArenaPlan, out_dir: Path) -> list[Path]:
-    """Write tb_model_data.h, tb_model_data.c and tb_model.c into out_dir; return their paths."""
-    layers = emit_layers(model, plan)  # raises before anything is written
+def generate_c(model: Model, plan: ArenaPlan, out_dir: Path, kernels: str = "reference") -> list[Path]:
+    """Write tb_model_data.h, tb_model_data.c and tb_model.c into out_dir; return their paths.
+
+    `kernels` picks the kernel set each op module calls ("reference" or "optimized"); an op
+    without an optimized kernel uses its reference kernel.
+    """
+    layers = emit_layers(model, plan, kernels)  # raises before anything is written
     context = {
         "sha256": model.sha256,
         "data_header": DATA_HEADER,

@@ -83,8 +83,9 @@ def _toolchain_version() -> str:
     return out.splitlines()[0]
 
 
-def build_key(project_root: Path, model_bytes: bytes) -> str:
+def build_key(project_root: Path, model_bytes: bytes, kernels: str = "reference") -> str:
     digest = hashlib.sha256()
+    digest.update(kernels.encode())
     digest.update(hashlib.sha256(model_bytes).digest())
     digest.update(_toolchain_version().encode())
     for path in _source_files(project_root):
@@ -173,7 +174,9 @@ def _estimate_before_build(model, arena_bytes: int) -> None:  # type: ignore[no-
         )
 
 
-def build_firmware(model_path: Path, project_root: Path, build_root: Path) -> FirmwareImage:
+def build_firmware(
+    model_path: Path, project_root: Path, build_root: Path, kernels: str = "reference"
+) -> FirmwareImage:
     """Generate, compile and size-check the firmware for one .tflite; reuse an identical build."""
     project_root, build_root = Path(project_root).resolve(), Path(build_root).resolve()
     model_bytes = Path(model_path).read_bytes()
@@ -182,7 +185,7 @@ def build_firmware(model_path: Path, project_root: Path, build_root: Path) -> Fi
     plan = plan_arena(model)
     _estimate_before_build(model, plan.arena_bytes)
 
-    build_dir = build_root / "firmware" / build_key(project_root, model_bytes)
+    build_dir = build_root / "firmware" / build_key(project_root, model_bytes, kernels)
     manifest = build_dir / "manifest.json"
     table = handlers()
     layers = tuple(
@@ -199,7 +202,7 @@ def build_firmware(model_path: Path, project_root: Path, build_root: Path) -> Fi
 
     generated = build_dir / "generated"
     generated.mkdir(parents=True, exist_ok=True)
-    sources = generate_c(model, plan, generated)
+    sources = generate_c(model, plan, generated, kernels)
     elf = compile_firmware(project_root, sources, build_dir)
     memory = measure_memory(elf, plan.arena_bytes)
     _check_fits(memory)

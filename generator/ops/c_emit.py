@@ -8,6 +8,8 @@ import numpy as np
 from ..model import Model, Tensor
 from ..planner import ArenaPlan
 
+KERNEL_SETS: tuple[str, ...] = ("reference", "optimized")
+
 C_TYPES = {
     "int8": "int8_t",
     "uint8": "uint8_t",
@@ -58,6 +60,7 @@ class EmitContext:
 
     model: Model
     plan: ArenaPlan
+    kernels: str = "reference"  # kernel set: "reference" (plain TFLM port) or "optimized"
 
     def tensor(self, index: int) -> Tensor:
         return self.model.tensors[index]

@@ -17,7 +17,8 @@ def run_on_device(
     path = Path(workdir) / f"model-{hashlib.sha256(model_bytes).hexdigest()[:12]}.tflite"
     path.write_bytes(model_bytes)
     session_options = BenchOptions(
-        engine=options.engine, platform=options.platform, build_root=options.build_root, compare_tflite=False
+        engine=options.engine, platform=options.platform, build_root=options.build_root, compare_tflite=False,
+        kernels=options.kernels
     )
     with BenchSession(path, session_options) as session:
         return session.run_samples(samples)
