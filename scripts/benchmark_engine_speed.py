@@ -101,7 +101,7 @@ def format_table(rows: list[Row], ratio: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=400, help="GEMM repetitions (default 400)")
+    parser.add_argument("--reps", type=int, default=1200, help="GEMM repetitions (default 1200)")
     parser.add_argument("--inferences", type=int, default=300, help="model inferences (default 300)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "benchmark")
     args = parser.parse_args(argv)

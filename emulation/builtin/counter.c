@@ -108,6 +108,9 @@ typedef struct {
     int div0_hit;        /* a divide by zero was trapped */
     uint64_t div0_addr;
 
+    uint64_t memo_key;   /* the block looked up last, to skip the hash in tight loops */
+    tbc_block_info memo;
+
     tbc_slot *slots;
     size_t capacity;     /* power of two */
     size_t used;
@@ -293,10 +296,25 @@ static int tbc_grow(tbc_counter *c)
     return 0;
 }
 
+static tbc_block_info tbc_lookup(tbc_counter *c, uint64_t key, uint64_t addr, uint32_t size);
+
 /* Cached facts of a block; count -1 if its bytes cannot be read. */
 static tbc_block_info tbc_block(tbc_counter *c, uint64_t addr, uint32_t size)
 {
     uint64_t key = (addr << 32) | size;
+    if (key == c->memo_key) {
+        return c->memo;
+    }
+    tbc_block_info found = tbc_lookup(c, key, addr, size);
+    if (found.count >= 0) {
+        c->memo_key = key;
+        c->memo = found;
+    }
+    return found;
+}
+
+static tbc_block_info tbc_lookup(tbc_counter *c, uint64_t key, uint64_t addr, uint32_t size)
+{
     size_t mask = c->capacity - 1;
     size_t j = tbc_hash(key) & mask;
     while (c->slots[j].used) {
@@ -488,6 +506,7 @@ void tbc_reset(tbc_counter *c, uint64_t total)
 {
     memset(c->slots, 0, c->capacity * sizeof(tbc_slot));
     c->used = 0;
+    c->memo_key = 0; /* no block has size 0 at address 0 */
     c->total = total;
     c->block_addr = 0;
     c->block_size = 0;

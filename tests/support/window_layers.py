@@ -41,7 +41,7 @@ class Window:
 
 @dataclass
 class Quant:
-    """int8 quantization of one layer; None scales mean a float32 layer."""
+    """int8 quantization of one layer (layers take None instead for float32)."""
 
     in_scale: float
     in_zp: int
