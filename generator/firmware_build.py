@@ -5,11 +5,14 @@ and the toolchain version, so an unchanged model is never rebuilt.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -84,33 +87,69 @@ def _toolchain_version() -> str:
 
 
 def build_key(project_root: Path, model_bytes: bytes, kernels: str = "reference") -> str:
-    digest = hashlib.sha256()
-    digest.update(kernels.encode())
-    digest.update(hashlib.sha256(model_bytes).digest())
-    digest.update(_toolchain_version().encode())
-    for path in _source_files(project_root):
-        digest.update(str(path.relative_to(project_root)).encode())
+    extra = f"{kernels}\n{hashlib.sha256(model_bytes).hexdigest()}\n{_toolchain_version()}"
+    return _digest_files(_source_files(project_root), project_root, extra)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Serialize builds of one folder across processes (parallel test runs share build/)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.with_name(directory.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _digest_files(paths: list[Path], root: Path, extra: str) -> str:
+    digest = hashlib.sha256(extra.encode())
+    for path in paths:
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
 
 
-def compile_firmware(project_root: Path, runtime_sources: list[Path], build_dir: Path) -> Path:
-    """Configure and build firmware/ with the given runtime sources; returns the ELF."""
+def kernel_library(project_root: Path, build_root: Path) -> Path:
+    """The kernels compiled once into libtb_kernels.a, keyed by their sources and the toolchain."""
     firmware = project_root / "firmware"
-    cmake_dir = build_dir / "cmake"
+    sources = sorted(
+        p for p in (firmware / "kernels").rglob("*") if p.suffix in (".c", ".h")
+    ) + [firmware / "CMakeLists.txt", firmware / TOOLCHAIN_FILE]
+    key = _digest_files(sources, project_root, _toolchain_version())
+    directory = build_root / "kernels" / key
+    library = directory / "cmake" / "libtb_kernels.a"
+    with _locked(directory):
+        if not library.exists():
+            _cmake(firmware, directory / "cmake", ["-DTB_KERNELS_ONLY=ON"], target="tb_kernels")
+        if not library.exists():
+            raise FirmwareBuildError(f"the kernel build finished but produced no {library}")
+    return library
+
+
+def _cmake(source: Path, cmake_dir: Path, definitions: list[str], target: str | None = None) -> None:
     configure = [
-        "cmake", "-S", str(firmware), "-B", str(cmake_dir), "-G", "Unix Makefiles",
-        f"-DCMAKE_TOOLCHAIN_FILE={firmware / TOOLCHAIN_FILE}",
-        "-DTB_RUNTIME_SOURCES=" + ";".join(str(p.resolve()) for p in runtime_sources),
-        "-DCMAKE_BUILD_TYPE=Release",
+        "cmake", "-S", str(source), "-B", str(cmake_dir), "-G", "Unix Makefiles",
+        f"-DCMAKE_TOOLCHAIN_FILE={source / TOOLCHAIN_FILE}", "-DCMAKE_BUILD_TYPE=Release", *definitions,
     ]
-    for command in (configure, ["cmake", "--build", str(cmake_dir), "--parallel", "2"]):
+    build = ["cmake", "--build", str(cmake_dir), "--parallel", "2", *(["--target", target] if target else [])]
+    for command in (configure, build):
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             log = result.stdout + result.stderr
             _raise_for_overflow(log)
             tail = "\n".join(log.strip().splitlines()[-25:])
             raise FirmwareBuildError(f"firmware build failed ({' '.join(command[:3])} ...):\n{tail}")
+
+
+def compile_firmware(project_root: Path, runtime_sources: list[Path], build_dir: Path, kernels: Path) -> Path:
+    """Build firmware/ with the given runtime sources, linking the prebuilt kernel library."""
+    cmake_dir = build_dir / "cmake"
+    _cmake(project_root / "firmware", cmake_dir, [
+        "-DTB_RUNTIME_SOURCES=" + ";".join(str(p.resolve()) for p in runtime_sources),
+        f"-DTB_KERNEL_LIBRARY={kernels}",
+    ])
     elf = cmake_dir / "firmware.elf"
     if not elf.exists():
         raise FirmwareBuildError(f"the build finished but produced no {elf}")
@@ -194,17 +233,19 @@ def build_firmware(
     )
     sha = hashlib.sha256(model_bytes).hexdigest()
     build_id = int.from_bytes(bytes.fromhex(sha)[:4], "little")
-    if manifest.exists():
-        data = json.loads(manifest.read_text())
-        elf = Path(data["elf"])
-        if elf.exists():
-            return FirmwareImage(elf, build_dir, sha, build_id, MemoryUse(**data["memory"]), layers, True)
+    library = kernel_library(project_root, build_root)
+    with _locked(build_dir):
+        if manifest.exists():
+            data = json.loads(manifest.read_text())
+            elf = Path(data["elf"])
+            if elf.exists():
+                return FirmwareImage(elf, build_dir, sha, build_id, MemoryUse(**data["memory"]), layers, True)
 
-    generated = build_dir / "generated"
-    generated.mkdir(parents=True, exist_ok=True)
-    sources = generate_c(model, plan, generated, kernels)
-    elf = compile_firmware(project_root, sources, build_dir)
-    memory = measure_memory(elf, plan.arena_bytes)
-    _check_fits(memory)
-    manifest.write_text(json.dumps({"elf": str(elf), "model_sha256": sha, "memory": asdict(memory)}, indent=2))
-    return FirmwareImage(elf, build_dir, sha, build_id, memory, layers, False)
+        generated = build_dir / "generated"
+        generated.mkdir(parents=True, exist_ok=True)
+        sources = generate_c(model, plan, generated, kernels)
+        elf = compile_firmware(project_root, sources, build_dir, library)
+        memory = measure_memory(elf, plan.arena_bytes)
+        _check_fits(memory)
+        manifest.write_text(json.dumps({"elf": str(elf), "model_sha256": sha, "memory": asdict(memory)}, indent=2))
+        return FirmwareImage(elf, build_dir, sha, build_id, memory, layers, False)
