@@ -7,6 +7,8 @@ from typing import Protocol
 
 import numpy as np
 
+from tflm_bench.generator.model import Model
+
 from .errors import BenchError
 
 
@@ -16,14 +18,31 @@ class Oracle(Protocol):
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]: ...
 
 
+def tflm_crash_reason(model: Model) -> str | None:
+    """Why the pinned tflite-micro would crash the process on `model`, if it is a known case."""
+    for op in model.operators:
+        # Its depthwise Prepare decides "has bias" from the input count, then frees the absent
+        # tensor: a segfault (seen with 0.dev20261023182759), not a Python error.
+        if op.name == "DEPTHWISE_CONV_2D" and len(op.inputs) >= 3 and op.inputs[2] == -1:
+            return (
+                f"operator #{op.index} DEPTHWISE_CONV_2D lists its optional bias as absent (-1); the pinned "
+                "tflite-micro crashes (segfault) on that form, so TFLM cannot check this model. Re-export the "
+                "model with a bias, or drop the empty third input of that operator"
+            )
+    return None
+
+
 class TflmOracle:
     """TFLM's kernels built for the host (the tflite-micro package): outputs must match bit for bit."""
 
     name = "TFLM"
 
-    def __init__(self, model_bytes: bytes, n_outputs: int) -> None:
+    def __init__(self, model_bytes: bytes, n_outputs: int, model: Model | None = None) -> None:
         from tflite_micro.python.tflite_micro import runtime
 
+        reason = tflm_crash_reason(model) if model is not None else None
+        if reason is not None:
+            raise BenchError(reason)
         self._n_outputs = n_outputs
         try:
             self._interpreter = runtime.Interpreter.from_bytes(model_bytes)

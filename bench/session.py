@@ -155,7 +155,7 @@ class BenchSession:
 
     def _oracle(self) -> TflmOracle:
         if self._tflm is None:
-            self._tflm = TflmOracle(self.model_bytes, len(self.model.outputs))
+            self._tflm = TflmOracle(self.model_bytes, len(self.model.outputs), self.model)
         return self._tflm
 
     def _second_oracle(self) -> TfliteReferenceOracle:
