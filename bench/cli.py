@@ -35,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--io", choices=IO_TYPES, default="int8", help="for a Keras/SavedModel model: input/output type (default: int8)")
     run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] (default: seeded random)")
     run.add_argument("--engine", choices=ENGINES, default="builtin", help="emulator (default: builtin)")
-    run.add_argument("--kernels", choices=KERNEL_SETS, default="reference",
-                     help="kernel set: reference (plain TFLM port) or optimized (default: reference)")
+    run.add_argument("--kernels", choices=KERNEL_SETS, default="optimized",
+                     help="kernel set: reference (plain TFLM port) or optimized (default: optimized)")
     run.add_argument("--platform", type=Path, help="platform description .repl (default: emulation/platforms/nrf52840.repl)")
     run.add_argument("--count", type=int, default=10, help="random inputs to draw without --inputs (default: 10)")
     run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")

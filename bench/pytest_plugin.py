@@ -27,8 +27,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="engine that runs the firmware (default: builtin)",
     )
     group.addoption(
-        "--bench-kernels", metavar="SET", choices=KERNEL_SETS, default="reference",
-        help="kernel set compiled into the firmware: reference or optimized (default: reference)",
+        "--bench-kernels", metavar="SET", choices=KERNEL_SETS, default="optimized",
+        help="kernel set compiled into the firmware: reference or optimized (default: optimized)",
     )
     group.addoption(
         "--bench-platform", metavar="REPL", type=Path, default=None,

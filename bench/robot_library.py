@@ -28,7 +28,7 @@ from .session import BenchOptions, BenchSession
 class TflmBench:
     """Keywords that drive one model's firmware on one engine per suite."""
 
-    def __init__(self, engine: str = "builtin", timeout: float = 120.0, kernels: str = "reference") -> None:
+    def __init__(self, engine: str = "builtin", timeout: float = 120.0, kernels: str = "optimized") -> None:
         self._options = BenchOptions(engine=engine, timeout_s=float(timeout), kernels=kernels)
         self._session: BenchSession | None = None
         self._results: list[InputResult] = []

@@ -35,7 +35,7 @@ class BenchOptions:
     build_root: Path | None = None
     compare_tflite: bool = True
     timeout_s: float = 120.0
-    kernels: str = "reference"  # kernel set compiled into the firmware: reference | optimized
+    kernels: str = "optimized"  # kernel set compiled into the firmware: reference | optimized
 
 
 def float_input_ranges(model: Model) -> dict[int, tuple[float, float]]:

@@ -111,6 +111,8 @@ def _arena_lines(model: Model, plan: ArenaPlan) -> list[str]:
                 f"{tensor.num_bytes} bytes, operators {first}..{last}"
             )
         )
+    for op_index, offset in sorted(plan.scratch_offsets.items()):
+        lines.append(f"{offset:6d}: scratch of operator {op_index}, {plan.scratch_sizes[op_index]} bytes")
     return lines
 
 

@@ -21,7 +21,7 @@ from elftools.elf.elffile import ELFFile
 
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError
-from .ops.registry import handlers
+from .ops.registry import handlers, scratch_requests
 from .planner import plan_arena
 from .tflite_reader import read_tflite
 from .validate import validate
@@ -221,7 +221,7 @@ def build_firmware(
     model_bytes = Path(model_path).read_bytes()
     model = read_tflite(model_bytes)
     validate(model)
-    plan = plan_arena(model)
+    plan = plan_arena(model, scratch=scratch_requests(model, kernels))
     _estimate_before_build(model, plan.arena_bytes)
 
     build_dir = build_root / "firmware" / build_key(project_root, model_bytes, kernels)

@@ -13,10 +13,17 @@ Two refinements keep the arena no larger than TFLM's for the same model:
   input's buffer: the output is byte-identical and no operator writes either tensor in
   place, so one buffer alive over both lifetimes serves both. Their kernels skip the copy
   when source and destination coincide. The aliased plan is used only when it is smaller.
+
+Scratch buffers: an operator may ask for a temporary buffer (an optimized kernel's im2col row,
+say) that lives only while that operator runs. Requests are optional: each one is granted only
+if the arena stays as small as the plan without any scratch (largest requests tried first), so
+asking for scratch never makes the arena larger; a kernel whose request was refused must use a
+variant without scratch. `ArenaPlan.scratch_offsets` maps operator index -> offset.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import Model
@@ -32,6 +39,8 @@ class ArenaPlan:
     arena_bytes: int
     sizes: dict[int, int] = field(default_factory=dict)  # aligned sizes
     lifetimes: dict[int, tuple[int, int]] = field(default_factory=dict)  # first, last op
+    scratch_offsets: dict[int, int] = field(default_factory=dict)  # operator index -> offset
+    scratch_sizes: dict[int, int] = field(default_factory=dict)  # operator index -> aligned bytes
 
 
 def align_up(value: int, alignment: int = ALIGNMENT) -> int:
@@ -109,9 +118,8 @@ def _place(order: list[int], sizes: dict[int, int], lifetimes: dict[int, tuple[i
     return offsets
 
 
-def _plan(model: Model, lifetimes: dict[int, tuple[int, int]], aliases: dict[int, int]) -> tuple[int, dict[int, int]]:
+def _plan(sizes: dict[int, int], lifetimes: dict[int, tuple[int, int]], aliases: dict[int, int]) -> tuple[int, dict[int, int]]:
     """Smallest greedy placement over the candidate orders; buffers of an alias group are merged."""
-    sizes = {index: align_up(model.tensors[index].num_bytes) for index in lifetimes}
     groups: dict[int, list[int]] = {}
     for index in lifetimes:
         groups.setdefault(aliases.get(index, index), []).append(index)
@@ -135,20 +143,55 @@ def _plan(model: Model, lifetimes: dict[int, tuple[int, int]], aliases: dict[int
     return arena, {index: placed[aliases.get(index, index)] for index in lifetimes}
 
 
-def plan_arena(model: Model, allow_aliasing: bool = True) -> ArenaPlan:
-    """Place every non-constant tensor in one arena; deterministic for a given model."""
+def _scratch_key(op_index: int) -> int:
+    """Buffer key of an operator's scratch: negative, so it never collides with a tensor index."""
+    return -1 - op_index
+
+
+def _plan_with(
+    model: Model, allow_aliasing: bool, scratch: Mapping[int, int]
+) -> tuple[int, dict[int, int], dict[int, int], dict[int, tuple[int, int]]]:
     lifetimes = tensor_lifetimes(model)
     sizes = {index: align_up(model.tensors[index].num_bytes) for index in lifetimes}
-    arena_bytes, offsets = _plan(model, lifetimes, {})
+    for op_index, size in scratch.items():
+        key = _scratch_key(op_index)
+        lifetimes[key] = (op_index, op_index)
+        sizes[key] = align_up(size)
+    arena_bytes, offsets = _plan(sizes, lifetimes, {})
     if allow_aliasing:
         aliases = {i: g for i, g in alias_groups(model).items() if i in lifetimes and g in lifetimes}
         if aliases:
-            aliased_bytes, aliased = _plan(model, lifetimes, aliases)
+            aliased_bytes, aliased = _plan(sizes, lifetimes, aliases)
             if aliased_bytes < arena_bytes:
                 arena_bytes, offsets = aliased_bytes, aliased
+    return arena_bytes, offsets, sizes, lifetimes
+
+
+def plan_arena(model: Model, allow_aliasing: bool = True, scratch: Mapping[int, int] | None = None) -> ArenaPlan:
+    """Place every non-constant tensor in one arena; deterministic for a given model.
+
+    Args:
+        scratch: operator index -> bytes of a temporary buffer that operator would like; granted
+            requests appear in `scratch_offsets`, refused ones (they would grow the arena) do not.
+    """
+    arena_bytes, offsets, sizes, lifetimes = _plan_with(model, allow_aliasing, {})
+    granted: dict[int, int] = {}
+    requests = sorted(((size, op) for op, size in (scratch or {}).items() if size > 0), key=lambda r: (-r[0], r[1]))
+    for size, op_index in requests:
+        trial = {**granted, op_index: size}
+        trial_bytes, trial_offsets, trial_sizes, trial_lives = _plan_with(model, allow_aliasing, trial)
+        if trial_bytes <= arena_bytes:
+            granted = trial
+            offsets, sizes, lifetimes = trial_offsets, trial_sizes, trial_lives
+    scratch_offsets = {op: offsets.pop(_scratch_key(op)) for op in sorted(granted)}
+    scratch_sizes = {op: sizes.pop(_scratch_key(op)) for op in sorted(granted)}
+    for op in granted:
+        lifetimes.pop(_scratch_key(op))
     return ArenaPlan(
         offsets=dict(sorted(offsets.items())),
         arena_bytes=arena_bytes,
         sizes=sizes,
         lifetimes=lifetimes,
+        scratch_offsets=scratch_offsets,
+        scratch_sizes=scratch_sizes,
     )

@@ -13,6 +13,7 @@ TFLITE_BUILTINS_INT8). No real data set is needed; the point is the deployment, 
 |-------------------------------|-----------------------------------------------------|--------|
 | micro_speech_int8.tflite      | TFLM micro_speech: 49x40 spectrogram, DW conv, FC   | int8   |
 | person_detection_int8.tflite  | TFLM person_detection: MobileNetV1 a=0.25, 96x96x1  | int8   |
+| vww_mobilenet_int8.tflite     | MLPerf Tiny VWW: MobileNetV1 a=0.25, 96x96x3        | int8   |
 | kws_dscnn_int8.tflite         | MLPerf Tiny KWS DS-CNN, 49x10x1                     | int8   |
 | ic_resnet8_float.tflite       | MLPerf Tiny IC ResNet-8, 32x32x3                    | float  |
 | ad_autoencoder_float.tflite   | MLPerf Tiny AD FC autoencoder, 640 in               | float  |
@@ -153,6 +154,15 @@ def person_detection() -> tuple[bytes, str]:
     return convert_keras_model(model, x[:100], io="int8"), f"train accuracy {metric:.3f}"
 
 
+def vww_mobilenet() -> tuple[bytes, str]:
+    """MLPerf Tiny visual wake words: person_detection's network on 96x96 RGB input."""
+    rng = _seed(7)
+    x, y = images(rng, 600, 2, 96, 3)
+    model = _mobilenet_v1((96, 96, 3), 0.25, 2)
+    metric = _fit(model, x, y, 4, "sparse_categorical_crossentropy")
+    return convert_keras_model(model, x[:100], io="int8"), f"train accuracy {metric:.3f}"
+
+
 def kws_dscnn() -> tuple[bytes, str]:
     rng = _seed(3)
     x, y = spectrograms(rng, 1500, 12, 49, 10)
@@ -237,6 +247,7 @@ def rps_cnn() -> tuple[bytes, str]:
 MODELS: dict[str, tuple[str, Callable[[], tuple[bytes, str]]]] = {
     "micro_speech": ("micro_speech_int8.tflite", micro_speech),
     "person_detection": ("person_detection_int8.tflite", person_detection),
+    "vww_mobilenet": ("vww_mobilenet_int8.tflite", vww_mobilenet),
     "kws_dscnn": ("kws_dscnn_int8.tflite", kws_dscnn),
     "ic_resnet8": ("ic_resnet8_float.tflite", ic_resnet8),
     "ad_autoencoder": ("ad_autoencoder_float.tflite", ad_autoencoder),

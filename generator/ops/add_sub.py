@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from ..elementwise_quant import QuantParamError, add_sub_quant, float_activation_range
 from ..model import Model, Operator
-from .c_emit import CStruct, EmitContext, Layer, c_float
+from ..quantization import multiply_by_quantized_multiplier
+from . import dsp_requant
+from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, rows
 from .add_sub_common import (
     activation_field,
     broadcast_struct,
@@ -58,7 +60,54 @@ def emit_binary(ctx: EmitContext, op: Operator, function_stem: str, params: CStr
     return Layer(op.index, op.name, op.index, function, args, (params, shape), arrays1 + arrays2, HEADER)
 
 
+DSP_HEADER = "elementwise/tb_elementwise_dsp.h"
+
+
+def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
+    """tb_add_s8_dsp for an int8 ADD without broadcasting, or None (reference kernel).
+
+    Each input's rescaling ((x + offset) << 20, then the input multiplier) is tabulated for all
+    256 int8 values at generation time; the output requantization uses the folded DSP words.
+    """
+    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    if op.name != "ADD" or out.dtype != "int8" or not (tuple(in1.shape) == tuple(in2.shape) == tuple(out.shape)):
+        return None
+    activation = op.options.get("fused_activation_function", "NONE")
+    q = add_sub_quant(op.name, *scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+    words = dsp_requant.requant_words([q.output_multiplier], [q.output_shift], q.output_offset, [0], [0],
+                                      [2**29])
+    if words is None:
+        return None
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: {op.name}"
+    luts = []
+    for role, offset, m, s in (("input1", q.input1_offset, q.input1_multiplier, q.input1_shift),
+                               ("input2", q.input2_offset, q.input2_multiplier, q.input2_shift)):
+        values = [multiply_by_quantized_multiplier((x + offset) * (1 << q.left_shift), m, s) for x in range(-128, 128)]
+        luts.append(CArray(f"{prefix}_{role}_lut", "int32_t", 256, rows(values, 8, 11),
+                           f"{where} {role} on the common scale, indexed by x + 128"))
+    rq = CArray(f"{prefix}_requant", "int32_t", 6, rows(words[0], 6, 11),
+                f"{where} output requantization words")
+    clamp = q.activation_min > -128 or q.activation_max < 127
+    params = CStruct("tb_add_dsp_params_t", f"{prefix}_params", (
+        ("input1_lut", f"{prefix}_input1_lut"),
+        ("input2_lut", f"{prefix}_input2_lut"),
+        ("output_requant", f"{prefix}_requant"),
+        ("activation", activation_field(q.activation_min, q.activation_max)),
+        ("clamp", "1" if clamp else "0"),
+    ))
+    pointer1, arrays1 = operand(ctx, in1.index, prefix, "input1", where)
+    pointer2, arrays2 = operand(ctx, in2.index, prefix, "input2", where)
+    args = (f"&{params.name}", str(out.num_elements), pointer1, pointer2, ctx.arena_pointer(out.index, const=False))
+    return Layer(op.index, op.name, op.index, "tb_add_s8_dsp", args, (params,),
+                 (*luts, rq, *arrays1, *arrays2), DSP_HEADER)
+
+
 def emit(ctx: EmitContext, op: Operator) -> Layer:
+    if ctx.kernels == "optimized":
+        layer = emit_optimized(ctx, op)
+        if layer is not None:
+            return layer
     in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
     params = None
     if out.dtype == "int8":

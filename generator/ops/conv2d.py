@@ -5,10 +5,12 @@ convolution (filter depth dividing the input depth), as TFLM's reference kernels
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import MalformedModelError
 from ..model import Model, Operator
 from . import conv_common, window
-from .c_emit import CStruct, EmitContext, Layer, dims_fields
+from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, dims_fields, rows
 from .registry import OpHandler
 
 HEADER = "conv2d/tb_conv2d.h"
@@ -43,7 +45,90 @@ def macs(model: Model, op: Operator) -> int:
     return out.num_elements * k_h * k_w * k_c
 
 
+def _dsp_variant(model: Model, op: Operator) -> str:
+    """Optimized variant for an int8 CONV_2D: "1x1" (GEMM over pixels), "general" (im2col or
+    direct), or "" (grouped convolution: the reference kernel)."""
+    inp, filt = model.tensors[op.inputs[0]], model.tensors[op.inputs[1]]
+    if inp.dtype != "int8":
+        return ""
+    out_c, k_h, k_w, k_c = filt.shape
+    if k_c != inp.shape[3]:
+        return ""
+    geometry = window.model_window(model, op, k_h, k_w)
+    if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
+        return "1x1"
+    return "general"
+
+
+def scratch(model: Model, op: Operator, kernels: str) -> int:
+    """im2col row for the optimized general kernel when the depth is not a multiple of 4 (the
+    direct form would pay a partial quad per tap); the planner may refuse it."""
+    if kernels != "optimized" or _dsp_variant(model, op) != "general":
+        return 0
+    _, k_h, k_w, k_c = model.tensors[op.inputs[1]].shape
+    return k_h * k_w * k_c if k_c % 4 != 0 else 0
+
+
+def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
+    """Optimized int8 CONV_2D: int16 weights in the kernel's layout, folded bias, SMLAD."""
+    inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
+    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    bias = ctx.tensor(bias_index) if bias_index != -1 else None
+    t = conv_common.ConvTensors(inp, filt, bias, out)
+    activation = op.options.get("fused_activation_function", "NONE")
+    out_c, k_h, k_w, k_c = filt.shape
+    geometry = window.model_window(ctx.model, op, k_h, k_w)
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: {op.name}"
+    quant = conv_common.derive_quant(t, activation, out_c)
+    assert filt.data is not None
+    w = np.asarray(filt.data, dtype=np.int64)
+    scratch_offset = ctx.plan.scratch_offsets.get(op.index)
+    direct = variant == "general" and scratch_offset is None
+    # Reduction runs: one per tap (direct form) or the whole receptive field (1x1, im2col).
+    runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
+    consts = conv_common.dsp_constants(
+        runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
+    )
+    arrays, requant = conv_common.dsp_arrays(
+        where, prefix, conv_common.dsp_weights(runs), consts, quant.multipliers, quant.shifts
+    )
+    structs: list[CStruct] = [CStruct("tb_conv_params_t", f"{prefix}_params", (
+        ("input_offset", str(quant.input_offset)),
+        ("output_offset", str(quant.output_offset)),
+        *window.window_fields(geometry),
+        ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}"),
+    ))]
+    if variant == "1x1":
+        function, lead = "tb_conv2d_1x1_s8_dsp", ()
+        structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
+    else:
+        function = "tb_conv2d_s8_dsp"
+        lead = ("NULL",) if scratch_offset is None else (f"(int8_t *)&tb_arena[{scratch_offset}]",)
+        correction = "NULL"
+        if consts.tap_correction is not None:
+            arrays.append(CArray(f"{prefix}_tap_correction", "int32_t", consts.tap_correction.size,
+                                 rows(consts.tap_correction, 8, 11),
+                                 comment_text(f"{where} per tap and channel: -input offset x tap weight sum")))
+            correction = f"{prefix}_tap_correction"
+        structs.append(CStruct("tb_conv_dsp_quant_t", f"{prefix}_quant",
+                               (("requant", conv_common.nested(requant)), ("tap_correction", correction))))
+    for role, shape in (("input", inp.shape), ("filter", filt.shape), ("output", out.shape)):
+        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True))
+    args = (
+        *lead, f"&{prefix}_params", f"&{prefix}_quant",
+        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_filter_dims", f"{prefix}_filter_dsp",
+        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+
+
 def emit(ctx: EmitContext, op: Operator) -> Layer:
+    if ctx.kernels == "optimized":
+        variant = _dsp_variant(ctx.model, op)
+        if variant:
+            return _emit_dsp(ctx, op, variant)
     inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
     bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
     t = conv_common.ConvTensors(inp, filt, ctx.tensor(bias_index) if bias_index != -1 else None, out)
@@ -88,5 +173,6 @@ HANDLERS = (
         "CONV_2D", check, emit, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; SAME/VALID, strides, "
         "dilations, groups",
+        scratch=scratch,
     ),
 )

@@ -131,3 +131,81 @@ def quant_constants(op: Operator, quant: ConvQuant, prefix: str) -> tuple[list[C
     struct = CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
                      (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts")))
     return arrays, struct
+
+
+# ---- Optimized (DSP) int8 kernels: weight layout, folded bias, requantization constants ----
+
+FAST_ACC_LIMIT = 1 << 29  # |acc| bound below which the kernels may rescale with one SMMULR
+
+
+def dsp_weights(weights: np.ndarray) -> np.ndarray:
+    """int16 layout of common/tb_dsp_gemm.h for weights [channels, runs, run length].
+
+    Channels in groups of 4 (padded with zero channels), each run's length padded to a multiple
+    of 4; result [group][run][quad][channel of 4][k0, k2, k1, k3], flattened."""
+    w = np.asarray(weights, dtype=np.int16)
+    channels, runs, length = w.shape
+    c4, l4 = -(-channels // 4) * 4, -(-length // 4) * 4
+    padded = np.zeros((c4, runs, l4), dtype=np.int16)
+    padded[:channels, :, :length] = w
+    blocks = padded.reshape(c4 // 4, 4, runs, l4 // 4, 4)[..., [0, 2, 1, 3]]
+    return blocks.transpose(0, 2, 3, 1, 4).reshape(-1)
+
+
+@dataclass(frozen=True)
+class DspConstants:
+    """Folded per-channel constants of an optimized kernel."""
+
+    bias: np.ndarray  # int64 [channels rounded up to 4]: bias + input_offset * sum(weights)
+    tap_correction: np.ndarray | None  # int64 [runs, channels rounded up to 4], or None
+    fast: bool
+
+
+def dsp_constants(
+    weights: np.ndarray, bias: np.ndarray | None, input_offset: int, shifts: tuple[int, ...], corrections: bool
+) -> DspConstants:
+    """weights [channels, runs, run length] (int): folded bias, per-run padding corrections
+    (-input_offset x that run's weight sum, added by the direct kernel for a run in the padding)
+    and whether the SMMULR rescaling is exact for every reachable accumulator (inputs in
+    -128..127: |acc| <= |bias'| + sum |corrections| + 128 x sum |w| < 2^29, shifts -31..-1)."""
+    w = np.asarray(weights, dtype=np.int64)
+    channels = w.shape[0]
+    c4 = -(-channels // 4) * 4
+    base = np.zeros(channels, dtype=np.int64) if bias is None else np.asarray(bias, dtype=np.int64)
+    folded = np.zeros(c4, dtype=np.int64)
+    folded[:channels] = base + input_offset * w.sum(axis=(1, 2))
+    correction = None
+    bound = np.abs(folded[:channels]) + 128 * np.abs(w).sum(axis=(1, 2))
+    if corrections and input_offset != 0:
+        correction = np.zeros((w.shape[1], c4), dtype=np.int64)
+        correction[:, :channels] = (-input_offset * w.sum(axis=2)).T
+        bound = bound + np.abs(correction[:, :channels]).sum(axis=0)
+    fast = bool(np.all(bound < FAST_ACC_LIMIT)) and all(-31 <= s <= -1 for s in shifts) and bool(
+        np.all(np.abs(folded) < 2**31)
+    )
+    return DspConstants(folded, correction, fast)
+
+
+def dsp_arrays(
+    where: str, prefix: str, weights_layout: np.ndarray, consts: DspConstants,
+    multipliers: tuple[int, ...], shifts: tuple[int, ...],
+) -> tuple[list[CArray], tuple[tuple[str, str], ...]]:
+    """The int16 weights, folded bias, multiplier and shift arrays of an optimized kernel, and the
+    fields of its tb_dsp_requant_t."""
+    arrays = [
+        CArray(f"{prefix}_filter_dsp", "int16_t", len(weights_layout), rows(weights_layout, 16, 6),
+               comment_text(f"{where} weights, int16 in groups of 4 channels (k0, k2, k1, k3)")),
+        CArray(f"{prefix}_bias_folded", "int32_t", len(consts.bias), rows(consts.bias, 8, 11),
+               comment_text(f"{where} bias + input offset x sum of weights")),
+    ]
+    for name, values in (("multipliers", multipliers), ("shifts", shifts)):
+        arrays.append(CArray(f"{prefix}_{name}", "int32_t", len(values), rows(np.asarray(values, dtype=np.int64), 8, 11),
+                             f"{where} per-channel output {name}"))
+    fields = (("bias", f"{prefix}_bias_folded"), ("multiplier", f"{prefix}_multipliers"),
+              ("shift", f"{prefix}_shifts"), ("fast", "1" if consts.fast else "0"))
+    return arrays, fields
+
+
+def nested(fields: tuple[tuple[str, str], ...]) -> str:
+    """A nested designated initialiser: {.a = x, .b = y}."""
+    return "{" + ", ".join(f".{name} = {value}" for name, value in fields) + "}"

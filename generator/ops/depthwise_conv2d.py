@@ -5,13 +5,16 @@ strides, dilations, fused NONE/RELU/RELU6/RELU_N1_TO_1, as TFLM's reference kern
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import conv_common, window
-from .c_emit import CStruct, EmitContext, Layer, dims_fields
+from . import conv_common, dsp_requant, window
+from .c_emit import CArray, CStruct, EmitContext, Layer, dims_fields, rows
 from .registry import OpHandler
 
 HEADER = "depthwise_conv2d/tb_depthwise_conv2d.h"
+DSP_HEADER = "depthwise_conv2d/tb_depthwise_conv2d_dsp.h"
 FILTER_CHANNEL_DIM = 3  # filter [1, kh, kw, out_c], quantized along out_c
 
 
@@ -43,7 +46,92 @@ def macs(model: Model, op: Operator) -> int:
     return out.num_elements * k_h * k_w
 
 
+def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
+    """The DSP kernels (tb_depthwise_conv2d_3x3_s8_dsp or _s8_dsp), or None to keep the reference.
+
+    Generation-time work: filter values doubled and reordered (groups of 4 channels as
+    [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
+    interior outputs, per-channel requantization words, and the per-layer variant choice.
+    """
+    inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
+    if inp.dtype != "int8":
+        return None
+    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    bias_t = ctx.tensor(bias_index) if bias_index != -1 else None
+    t = conv_common.ConvTensors(inp, filt, bias_t, out)
+    activation = op.options.get("fused_activation_function", "NONE")
+    _, k_h, k_w, out_c = filt.shape
+    multiplier = int(op.options["depth_multiplier"])
+    geometry = window.model_window(ctx.model, op, k_h, k_w)
+    quant = conv_common.derive_quant(t, activation, out_c)
+    assert filt.data is not None
+    weights = np.asarray(filt.data, dtype=np.int64).reshape(k_h * k_w, out_c)  # [tap][channel]
+    bias = (np.asarray(bias_t.data, dtype=np.int64).reshape(-1) if bias_t is not None and bias_t.data is not None
+            else np.zeros(out_c, dtype=np.int64))
+    tap_sums = weights.sum(axis=0)
+    abs_sums = np.abs(weights).sum(axis=0)
+    folded = bias + quant.input_offset * tap_sums
+    bounds = np.maximum(np.abs(folded) + 128 * abs_sums, np.abs(bias) + 255 * abs_sums)
+    words = dsp_requant.requant_words(quant.multipliers, quant.shifts, quant.output_offset,
+                                      folded.tolist(), bias.tolist(), bounds.tolist())
+    if words is None:
+        return None
+    doubled = 2 * weights
+    if multiplier == 1:
+        groups = -(-out_c // 4)
+        padded = np.zeros((k_h * k_w, groups * 4), dtype=np.int64)
+        padded[:, :out_c] = doubled
+        # [group][tap][c0, c2, c1, c3]
+        packed = padded.reshape(k_h * k_w, groups, 4)[:, :, [0, 2, 1, 3]].transpose(1, 0, 2)
+        words = dsp_requant.pack_rows(words, 4)
+    else:
+        packed = doubled.T  # [out_channel][tap]
+    fast = multiplier == 1 and (k_h, k_w) == (3, 3) and (geometry.dilation_h, geometry.dilation_w) == (1, 1)
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: {op.name}"
+    flat = np.asarray(packed).reshape(-1)
+    arrays = (
+        CArray(f"{prefix}_filter_dsp", "int16_t", flat.size, rows(flat, 16, 5),
+               f"{where} filter x2, {'[group of 4][tap][c0 c2 c1 c3]' if multiplier == 1 else '[channel][tap]'}"),
+        CArray(f"{prefix}_requant", "int32_t", 6 * len(words), rows(np.asarray(words).reshape(-1), 6, 11),
+               f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift"),
+    )
+    clamp = quant.activation_min > -128 or quant.activation_max < 127
+    pad = "NULL"
+    if fast:  # SAME padding, or VALID windows that overhang the input's last row/column
+        zp = -quant.input_offset
+        pad_values = np.full(-(-out_c // 4) * 4, zp, dtype=np.int64)
+        arrays += (CArray(f"{prefix}_pad_pixel", "int8_t", pad_values.size, rows(pad_values, 16, 4),
+                          f"{where} one padding pixel: the input zero point {zp} in every channel"),)
+        pad = f"{prefix}_pad_pixel"
+    structs = (
+        CStruct("tb_depthwise_conv_dsp_params_t", f"{prefix}_params", (
+            ("input_offset", str(quant.input_offset)),
+            ("depth_multiplier", str(multiplier)),
+            *window.window_fields(geometry),
+            ("filter", window.tile(k_h, k_w)),
+            ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}"),
+            ("clamp", "1" if clamp else "0"),
+            ("pad_pixel", pad),
+        )),
+        CStruct("tb_dims_t", f"{prefix}_input_dims", dims_fields(*inp.shape), True),
+        CStruct("tb_dims_t", f"{prefix}_output_dims", dims_fields(*out.shape), True),
+    )
+    function = "tb_depthwise_conv2d_3x3_s8_dsp" if fast else "tb_depthwise_conv2d_s8_dsp"
+    args = (
+        f"&{prefix}_params", f"{prefix}_requant",
+        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"{prefix}_filter_dsp",
+        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, function, args, structs, arrays, DSP_HEADER)
+
+
 def emit(ctx: EmitContext, op: Operator) -> Layer:
+    if ctx.kernels == "optimized":
+        layer = emit_optimized(ctx, op)
+        if layer is not None:
+            return layer
     inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
     bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
     t = conv_common.ConvTensors(inp, filt, ctx.tensor(bias_index) if bias_index != -1 else None, out)

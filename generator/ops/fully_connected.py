@@ -7,7 +7,7 @@ from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorE
 from ..model import Model, Operator, Tensor
 from ..conv_quant import float_activation_range
 from ..quantization import fully_connected_quant
-from . import checks
+from . import checks, conv_common
 from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
 from .registry import OpHandler, supported_ops
 
@@ -106,6 +106,8 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: FULLY_CONNECTED"
+    if ctx.kernels == "optimized" and fq.filter_offset == 0:
+        return _emit_dsp(ctx, op, fq)
     arrays = [
         CArray(f"{prefix}_weights", "int8_t", weights.num_elements, rows(weights.data, 16, 4),
                comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
@@ -147,6 +149,44 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
     )
     return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+
+
+def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-untyped-def]
+    """Optimized int8: int16 weights in groups of 4 units, input offset folded into the bias,
+    per-tensor multipliers repeated per unit so one kernel serves both quantizations."""
+    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
+    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    assert weights.data is not None
+    units, depth = weights.shape
+    batches = out.num_elements // units
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: FULLY_CONNECTED"
+    if fq.channel_multipliers is not None and fq.channel_shifts is not None:
+        multipliers, shifts = tuple(fq.channel_multipliers), tuple(fq.channel_shifts)
+    else:
+        multipliers, shifts = (fq.multiplier,) * units, (fq.shift,) * units
+    runs = np.asarray(weights.data, dtype=np.int64).reshape(units, 1, depth)
+    bias = ctx.tensor(bias_index).data if bias_index != -1 else None
+    consts = conv_common.dsp_constants(runs, bias, fq.input_offset, shifts, corrections=False)
+    arrays, requant = conv_common.dsp_arrays(where, prefix, conv_common.dsp_weights(runs), consts, multipliers, shifts)
+    structs = [
+        CStruct("tb_fc_params_t", f"{prefix}_params", (
+            ("input_offset", str(fq.input_offset)),
+            ("filter_offset", "0"),
+            ("output_offset", str(fq.output_offset)),
+            ("activation", f"{{.min = {fq.activation_min}, .max = {fq.activation_max}}}"),
+        )),
+        CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant),
+    ]
+    for role, n, c in (("input", batches, depth), ("filter", units, depth), ("output", batches, units)):
+        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(n, 1, 1, c), True))
+    args = (
+        f"&{prefix}_params", f"&{prefix}_quant",
+        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_filter_dims", f"{prefix}_filter_dsp",
+        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, "tb_fully_connected_s8_dsp", args, tuple(structs), tuple(arrays), HEADER)
 
 
 def _emit_float(ctx: EmitContext, op: Operator) -> Layer:

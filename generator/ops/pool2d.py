@@ -16,6 +16,8 @@ from .c_emit import CStruct, EmitContext, Layer, dims_fields
 from .registry import OpHandler, no_macs
 
 HEADER = "pooling/tb_pooling.h"
+DSP_HEADER = "pooling/tb_pooling_dsp.h"
+DSP_MAX_TAPS = 255  # SXTAB16 sums a window in 16-bit lanes: 255 x 128 < 2^15
 FUNCTIONS = {
     ("AVERAGE_POOL_2D", "int8"): "tb_avg_pool2d_s8",
     ("AVERAGE_POOL_2D", "float32"): "tb_avg_pool2d_f32",
@@ -83,7 +85,10 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
         f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
     )
-    return Layer(op.index, op.name, op.index, FUNCTIONS[(op.name, inp.dtype)], args, structs, (), HEADER)
+    function, header = FUNCTIONS[(op.name, inp.dtype)], HEADER
+    if ctx.kernels == "optimized" and inp.dtype == "int8" and filter_h * filter_w <= DSP_MAX_TAPS:
+        function, header = f"{function}_dsp", DSP_HEADER  # same parameters, four channels per step
+    return Layer(op.index, op.name, op.index, function, args, structs, (), header)
 
 
 TYPES = "int8 (output quantized like the input), float32; SAME/VALID, strides, any filter size"

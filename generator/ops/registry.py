@@ -24,6 +24,9 @@ class OpHandler:
     emit: Callable[[EmitContext, Operator], Layer]
     macs: Callable[[Model, Operator], int]  # multiply-accumulates per inference (0 if none)
     types: str  # human-readable list of supported types, for the docs
+    # Bytes of arena scratch the op's kernel in a kernel set would like (0: none); optional, the
+    # planner may refuse it (ArenaPlan.scratch_offsets), and emit must then do without.
+    scratch: Callable[[Model, Operator, str], int] | None = None
 
 
 def no_macs(model: Model, op: Operator) -> int:
@@ -41,6 +44,19 @@ def handlers() -> dict[str, OpHandler]:
                 raise RuntimeError(f"operator {handler.name} is registered twice (second in {info.name})")
             found[handler.name] = handler
     return found
+
+
+def scratch_requests(model: Model, kernels: str) -> dict[int, int]:
+    """Operator index -> scratch bytes its kernel would like in kernel set `kernels`."""
+    table = handlers()
+    requests = {}
+    for op in model.operators:
+        handler = table.get(op.name)
+        if handler is not None and handler.scratch is not None:
+            size = handler.scratch(model, op, kernels)
+            if size > 0:
+                requests[op.index] = size
+    return requests
 
 
 def supported_ops() -> tuple[str, ...]:

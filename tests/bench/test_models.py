@@ -1,4 +1,5 @@
-"""Every model in models/ on the emulated device: bit-exact with TFLM on 20 seeded inputs each.
+"""Every model in models/ on the emulated device with the reference kernel set (the optimized set:
+test_models_optimized.py): bit-exact with TFLM on 20 seeded inputs each.
 
 Integer outputs must be identical; float32 outputs (models with float edges) must lie within
 compare.FLOAT_TOLERANCE_ULP. Firmware builds are cached by the build driver, so a rerun only
@@ -21,7 +22,7 @@ SAMPLES = 20
 @pytest.mark.parametrize("model", MODELS, ids=[m.stem for m in MODELS])
 def test_model_matches_tflm(model: Path, bench_options: BenchOptions) -> None:
     options = BenchOptions(engine=bench_options.engine, platform=bench_options.platform,
-                           build_root=bench_options.build_root, compare_tflite=False)
+                           build_root=bench_options.build_root, compare_tflite=False, kernels="reference")
     with BenchSession(model, options) as session:
         results = session.run_samples(session.random_samples(SAMPLES, seed=7))
     assert len(results) == SAMPLES

@@ -76,3 +76,33 @@ def test_largest_buffer_placed_first_at_offset_zero():
     plan = plan_arena(model)
     assert plan.offsets[1] == 0
     assert plan.offsets[0] == plan.offsets[2] == 208
+
+
+def _check_scratch(plan) -> None:
+    """Each granted scratch lies in the arena and overlaps no tensor alive during its operator."""
+    for op_index, offset in plan.scratch_offsets.items():
+        size = plan.scratch_sizes[op_index]
+        assert offset % ALIGNMENT == 0 and size % ALIGNMENT == 0 and offset + size <= plan.arena_bytes
+        for i, (first, last) in plan.lifetimes.items():
+            if first <= op_index <= last:
+                a, b = (offset, offset + size), (plan.offsets[i], plan.offsets[i] + plan.sizes[i])
+                assert a[1] <= b[0] or b[1] <= a[0], f"scratch of op {op_index} collides with tensor {i}"
+
+
+def test_scratch_is_granted_only_without_growing_the_arena():
+    # Op 0 keeps 512 bytes alive, op 1 only 272: a 208-byte scratch fits beside op 1 without
+    # growing the arena, a 10,000-byte one never fits.
+    model = read_tflite(_chain_model([256, 256, 16, 16]))
+    base = plan_arena(model)
+    plan = plan_arena(model, scratch={1: 200, 0: 10_000})
+    _check_no_conflicts(plan)
+    _check_scratch(plan)
+    assert plan.arena_bytes == base.arena_bytes
+    assert 0 not in plan.scratch_offsets  # 10,000 bytes would grow the arena: refused
+    assert plan.scratch_sizes.get(1) == 208  # fits beside op 1's tensors: granted, rounded to 16
+    assert plan.offsets == {i: plan.offsets[i] for i in base.offsets}  # every tensor still planned
+
+
+def test_no_scratch_requests_give_the_plain_plan():
+    model = read_tflite(_chain_model([64, 32, 64]))
+    assert plan_arena(model, scratch={}) == plan_arena(model)

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "common/tb_dsp_gemm.h"
 #include "common/tb_float.h"
 #include "common/tb_window.h"
 #include "tb_kernel_types.h"
@@ -67,5 +68,52 @@ tb_status_t tb_conv2d_f32(const tb_conv_f32_params_t *params,
                           const float *bias,
                           const tb_dims_t *output_dims,
                           float *output);
+
+/* Constants of the optimized general CONV_2D (tb_conv2d_s8_dsp). */
+typedef struct {
+    tb_dsp_requant_t requant;      /* folded bias, multipliers, shifts */
+    const int32_t *tap_correction; /* direct form: [tap][output channels rounded up to 4], added
+                                    * for each tap in the padding (-input_offset * sum of that
+                                    * tap's weights); NULL when the input offset is 0 */
+} tb_conv_dsp_quant_t;
+
+/*
+ * Optimized int8 CONV_2D for a 1x1 filter without padding (any stride): a GEMM over output
+ * pixels. `filter` is the generator's int16 layout (common/tb_dsp_gemm.h), the bias is folded
+ * into `quant`. Returns TB_ERR_NO_IMPL for other filters. Bit-exact with tb_conv2d_s8.
+ */
+tb_status_t tb_conv2d_1x1_s8_dsp(const tb_conv_params_t *params,
+                                 const tb_dsp_requant_t *quant,
+                                 const tb_dims_t *input_dims,
+                                 const int8_t *input,
+                                 const tb_dims_t *filter_dims,
+                                 const int16_t *filter,
+                                 const tb_dims_t *output_dims,
+                                 int8_t *output);
+
+/*
+ * Optimized int8 CONV_2D, any geometry, one group. With `scratch` (k_h * k_w * input depth
+ * bytes, planned in the arena: tb_conv2d_s8_dsp_get_buffer_size) it runs im2col and the filter
+ * is laid out as one reduction run of k_h * k_w * depth; with scratch NULL it runs directly on
+ * the input and the filter is laid out per tap (each tap's depth padded to a multiple of 4).
+ * Returns TB_ERR_NO_IMPL for grouped convolutions. Bit-exact with tb_conv2d_s8.
+ */
+tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
+                             const tb_conv_params_t *params,
+                             const tb_conv_dsp_quant_t *quant,
+                             const tb_dims_t *input_dims,
+                             const int8_t *input,
+                             const tb_dims_t *filter_dims,
+                             const int16_t *filter,
+                             const tb_dims_t *output_dims,
+                             int8_t *output);
+
+/* Scratch bytes tb_conv2d_s8_dsp needs for im2col. */
+static inline int32_t tb_conv2d_s8_dsp_get_buffer_size(const tb_dims_t *input_dims,
+                                                       const tb_dims_t *filter_dims)
+{
+    (void)input_dims;
+    return filter_dims->h * filter_dims->w * filter_dims->c;
+}
 
 #endif /* TB_CONV2D_H */

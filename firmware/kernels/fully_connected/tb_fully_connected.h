@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "common/tb_dsp_gemm.h"
 #include "common/tb_float.h"
 #include "tb_kernel_types.h"
 
@@ -42,6 +43,21 @@ tb_status_t tb_fully_connected_per_channel_s8(const tb_fc_params_t *params,
                                               const int32_t *bias,
                                               const tb_dims_t *output_dims,
                                               int8_t *output);
+
+/*
+ * Optimized int8 FULLY_CONNECTED (per-tensor or per-channel: `quant` holds one multiplier and
+ * shift per unit and the folded bias). `filter` is the generator's int16 layout
+ * (common/tb_dsp_gemm.h). The filter offset must be 0 (else TB_ERR_NO_IMPL).
+ * Bit-exact with tb_fully_connected_s8 / tb_fully_connected_per_channel_s8.
+ */
+tb_status_t tb_fully_connected_s8_dsp(const tb_fc_params_t *params,
+                                      const tb_dsp_requant_t *quant,
+                                      const tb_dims_t *input_dims,
+                                      const int8_t *input,
+                                      const tb_dims_t *filter_dims,
+                                      const int16_t *filter,
+                                      const tb_dims_t *output_dims,
+                                      int8_t *output);
 
 /* float32 FULLY_CONNECTED parameters. */
 typedef struct {

@@ -3,6 +3,7 @@ broadcasting up to 5-D, 1-element operands, odd channel counts, constant operand
 fused activations, zero points at -128 and 127 and a wide range of scales."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from support.layer_models import LayerModel
 from support.on_device import assert_bit_exact, run_on_device
 from support.tflite_builder import build_tflite
+from tflm_bench.generator.ops.c_emit import KERNEL_SETS
 
 OPS = ("ADD", "SUB", "MUL")
 OPTIONS = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}
@@ -64,15 +66,43 @@ def _model(rng: np.random.Generator, count: int) -> LayerModel:
     return b
 
 
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_add_sub_mul_match_tflm(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+def test_add_sub_mul_match_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
     b = _model(rng, count=12)
-    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 3), tmp_path, bench_options)
-    assert_bit_exact(results, f"ADD/SUB/MUL seed {seed}")
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"ADD/SUB/MUL seed {seed} ({kernels} kernels)")
 
 
-def test_add_same_scales_and_equal_inputs(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
+def test_add_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """Same-shape ADD (the optimized kernel's case): sizes 1-17 and odd shapes (the 4-element
+    steps and their tails), scales far apart in both directions, zero points at the rails,
+    every fused activation, a constant operand."""
+    rng = np.random.default_rng(11)
+    b = LayerModel()
+    shapes = [(n,) for n in (1, 2, 3, 4, 5, 7, 8, 13, 17)] + [(1, 5, 3, 7), (2, 3, 3, 3)]
+    for k, shape in enumerate(shapes):
+        s1, s2 = float(2.0 ** rng.uniform(-10, 2)), float(2.0 ** rng.uniform(-10, 2))
+        if k % 3 == 0:
+            s2 = s1 * 300.0  # one input dominates
+        z1, z2, zo = ((-128, 127, -128), (127, -128, 127), (0, 5, -3))[k % 3]
+        x1 = b.input("a", shape, "int8", s1, z1)
+        if k % 4 == 3:
+            x2 = b.tensor("const", shape, "int8", s2, z2, data=rng.integers(-128, 128, shape).astype(np.int8))
+        else:
+            x2 = b.input("b", shape, "int8", s2, z2)
+        y = b.output("y", shape, "int8", float(max(s1, s2) * 2.0 ** rng.uniform(-1, 2)), zo)
+        b.op("ADD", [x1, x2], [y], ("AddOptions", {"fusedActivationFunction": ACTIVATIONS[k % len(ACTIVATIONS)]}))
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"ADD stress ({kernels} kernels)")
+
+
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
+def test_add_same_scales_and_equal_inputs(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Residual-style ADD (same scales) and a MUL/SUB of a tensor with itself."""
     b = LayerModel()
     x = b.input("x", (1, 5, 3, 7), "int8", 0.05, -2)
@@ -83,5 +113,6 @@ def test_add_same_scales_and_equal_inputs(tmp_path: Path, bench_options) -> None
     y3 = b.output("zero", (1, 5, 3, 7), "int8", 0.02, 0)
     b.op("SUB", [x, x], [y3], ("SubOptions", {"fusedActivationFunction": "NONE"}))
     rng = np.random.default_rng(7)
-    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 4), tmp_path, bench_options)
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 4), tmp_path, options)
     assert_bit_exact(results, "ADD/MUL/SUB with shared inputs")

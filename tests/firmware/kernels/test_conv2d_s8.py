@@ -5,6 +5,7 @@ many parameter sets. Every model mixes fixed edge cases with seeded random layer
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -71,12 +72,13 @@ def _random_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> No
         added += 1
 
 
+@pytest.mark.parametrize("kernels", ["reference", "optimized"])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_conv2d_s8_matches_tflm(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+def test_conv2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(1000 * seed)
     layers = LayerSet()
     if seed == 1:
         _edge_layers(layers, rng)
     _random_layers(layers, rng, MAX_LAYERS - len(layers.ops))
-    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, bench_options)
-    assert_bit_exact(results, f"CONV_2D int8 seed {seed}")
+    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, replace(bench_options, kernels=kernels))
+    assert_bit_exact(results, f"CONV_2D int8 seed {seed} ({kernels} kernels)")

@@ -2,6 +2,7 @@
 multipliers, geometry and quantization, several independent layers per firmware."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, conv_quant
+from tflm_bench.generator.ops.c_emit import KERNEL_SETS
 
 CHANNELS = (1, 3, 5, 7, 17)
 # INFO describes every model input and output in one 1024-byte reply: 65 bytes per 4-D layer.
@@ -65,12 +67,52 @@ def _random_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> No
         added += 1
 
 
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_depthwise_conv2d_s8_matches_tflm(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+def test_depthwise_conv2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(2000 * seed)
     layers = LayerSet()
     if seed == 1:
         _edge_layers(layers, rng)
     _random_layers(layers, rng, MAX_LAYERS - len(layers.ops))
-    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, bench_options)
-    assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 seed {seed}")
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 seed {seed} ({kernels} kernels)")
+
+
+def _stress_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> None:
+    """The optimized variants' corners: 3x3 depth multiplier 1 (the fast path) with channel
+    counts 1-17 (not multiples of 4), odd widths, strides 1 and 2, SAME and VALID, zero points
+    at the rails, full-range weights; and the general path (multiplier > 1, 5x5, dilation)."""
+    channels = (1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 16, 17) if part == 0 else (8, 12, 10, 14)
+    for k, c in enumerate(channels):
+        stride = 1 + k % 2
+        w = Window((1, 3 + 2 * (k % 4), 1 + 2 * (k % 5), c), (3, 3), (stride, stride), (1, 1),
+                   "SAME" if k % 3 else "VALID", ACTIVATIONS[k % len(ACTIVATIONS)])
+        if not w.fits():
+            w.padding = "SAME"
+        q = conv_quant(rng, 9, c, per_channel=k % 2 == 0)
+        if k % 4 == 1:
+            q.in_zp = -128
+        elif k % 4 == 3:
+            q.in_zp = 127
+        layers.conv(rng, w, 0, q, depthwise_multiplier=1, bias=k % 5 != 4)
+    if part == 1:
+        for k, (mult, kernel, dilation) in enumerate(((2, (3, 3), (1, 1)), (3, (5, 5), (1, 1)), (1, (5, 5), (1, 1)),
+                                                      (1, (3, 3), (2, 2)), (4, (2, 3), (1, 2)))):
+            c = 3 + 2 * k
+            w = Window((1, 7, 9, c), kernel, (1 + k % 2, 1), dilation, "SAME", ACTIVATIONS[k % len(ACTIVATIONS)])
+            q = conv_quant(rng, kernel[0] * kernel[1], c * mult, per_channel=True)
+            layers.conv(rng, w, 0, q, depthwise_multiplier=mult)
+
+
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("part", [0, 1])
+def test_depthwise_conv2d_s8_fast_path_stress(part: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(2100 + part)
+    layers = LayerSet()
+    _stress_layers(layers, rng, part)
+    assert len(layers.ops) <= MAX_LAYERS
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 stress part {part} ({kernels} kernels)")

@@ -5,6 +5,7 @@ covers many parameter sets.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,10 +54,11 @@ def _samples(spec: ModelSpec, rng: np.random.Generator, count: int) -> list[list
     ]
 
 
+@pytest.mark.parametrize("kernels", ["reference", "optimized"])
 @pytest.mark.parametrize("per_channel", [False, True], ids=["per_tensor", "per_channel"])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_fully_connected_matches_tflm(per_channel: bool, seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+def test_fully_connected_matches_tflm(per_channel: bool, seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed * 100 + per_channel)
     spec = _fc_layers(rng, count=6, per_channel=per_channel)
-    results = run_on_device(build_tflite(spec), _samples(spec, rng, 5), tmp_path, bench_options)
-    assert_bit_exact(results, f"FULLY_CONNECTED seed {seed} per_channel={per_channel}")
+    results = run_on_device(build_tflite(spec), _samples(spec, rng, 5), tmp_path, replace(bench_options, kernels=kernels))
+    assert_bit_exact(results, f"FULLY_CONNECTED seed {seed} per_channel={per_channel} ({kernels} kernels)")

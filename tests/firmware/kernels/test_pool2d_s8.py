@@ -3,6 +3,7 @@ filter sizes (also larger than the input), strides, paddings, activations and qu
 several independent layers per firmware."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, zero_point
+from tflm_bench.generator.ops.c_emit import KERNEL_SETS
 
 CHANNELS = (1, 3, 5, 7, 17)
 # INFO describes every model input and output in one 1024-byte reply: 65 bytes per 4-D layer.
@@ -61,13 +63,34 @@ def _random_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> No
             added += 1
 
 
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_pool2d_s8_matches_tflm(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+def test_pool2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Average and max pools side by side in one firmware."""
     rng = np.random.default_rng(3000 * seed)
     layers = LayerSet()
     if seed == 1:
         _edge_layers(layers, rng, POOLS)
     _random_layers(layers, rng, MAX_LAYERS - len(layers.ops))
-    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 4), tmp_path, bench_options)
-    assert_bit_exact(results, f"AVERAGE_POOL_2D / MAX_POOL_2D int8 seed {seed}")
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 4), tmp_path, options)
+    assert_bit_exact(results, f"AVERAGE_POOL_2D / MAX_POOL_2D int8 seed {seed} ({kernels} kernels)")
+
+
+@pytest.mark.parametrize("kernels", KERNEL_SETS)
+def test_pool2d_s8_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """Four-channel steps with channel counts 1-17 (not multiples of 4), odd widths, zero points
+    at the rails, clamping activations, and a 16x16 window (256 taps: the reference path)."""
+    rng = np.random.default_rng(3100)
+    layers = LayerSet()
+    for k, c in enumerate((1, 2, 3, 4, 5, 6, 7, 9, 13, 16, 17)):
+        zp = (-128, 127, None)[k % 3]
+        w = Window((1, 3 + 2 * (k % 3), 5 + 2 * (k % 4), c), (2 + k % 2, 3), (1 + k % 2, 2), padding="SAME",
+                   activation=ACTIVATIONS[k % len(ACTIVATIONS)])
+        layers.pool(POOLS[k % 2], w, _quant(rng, zp, 0.02 if k % 2 else None))
+    layers.pool("AVERAGE_POOL_2D", Window((1, 16, 16, 5), (16, 16), padding="VALID"), _quant(rng))
+    layers.pool("MAX_POOL_2D", Window((1, 16, 16, 6), (16, 16), padding="VALID"), _quant(rng, -128))
+    assert len(layers.ops) <= MAX_LAYERS
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"pool stress ({kernels} kernels)")

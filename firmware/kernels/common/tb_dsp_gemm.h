@@ -1,0 +1,287 @@
+/* Building blocks of the optimized int8 kernels (CONV_2D, FULLY_CONNECTED): an int8 x int16
+ * dot product over 4 output channels using the Cortex-M4 DSP extension (SXTB16 + SMLAD), and a
+ * requantization that is bit-exact with TFLM's MultiplyByQuantizedMultiplier.
+ *
+ * Weight layout (prepared by the generator): output channels in groups of 4 (the last group
+ * padded with zero weights); within a group, for each run of 4 reduction elements k0..k3
+ * ("quad"), 4 channels x 4 int16 values in the order (k0, k2, k1, k3). SXTB16 of 4 input bytes
+ * gives the pairs (x0, x2) and (x1, x3), so one SMLAD per pair multiplies matching elements.
+ * A reduction length that is not a multiple of 4 is padded with zero weights to the next quad.
+ *
+ * The input offset is folded into the bias by the generator:
+ * bias'[c] = bias[c] + input_offset * sum_k weights[c][k], so the inner loop multiplies raw
+ * int8 inputs (padding taps either read the input zero point or are corrected by the caller).
+ *
+ * Every intrinsic sits under __ARM_FEATURE_DSP with a plain-C fallback computing the same value,
+ * so the host build compiles and gives the same results.
+ */
+#ifndef TB_DSP_GEMM_H
+#define TB_DSP_GEMM_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "common/tb_fixedpoint.h"
+#include "tb_kernel_types.h"
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
+
+/* Per-output-channel constants of an optimized int8 kernel, all precomputed. */
+typedef struct {
+    const int32_t *bias;       /* folded bias, one per channel (padded to a multiple of 4) */
+    const int32_t *multiplier; /* Q31, one per output channel */
+    const int32_t *shift;      /* > 0 shifts left, one per output channel */
+    int32_t fast;              /* 1: every shift in -31..-1 and |acc| < 2^29 (proven by the
+                                * generator): rescale with one SMMULR and a rounding shift */
+} tb_dsp_requant_t;
+
+/* Four bytes from any address (LDR allows unaligned addresses on the Cortex-M4). */
+static inline uint32_t tb_dsp_load4(const int8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* The first `n` (1..3) bytes at p, zero above: never reads past p[n - 1]. */
+static inline uint32_t tb_dsp_load_tail(const int8_t *p, int32_t n)
+{
+    uint32_t v = (uint8_t)p[0];
+    if (n > 1) {
+        v |= (uint32_t)(uint8_t)p[1] << 8;
+    }
+    if (n > 2) {
+        v |= (uint32_t)(uint8_t)p[2] << 16;
+    }
+    return v;
+}
+
+/* Bytes 0 and 2 of v, sign-extended into the two halfwords. */
+static inline uint32_t tb_dsp_sxtb16(uint32_t v)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __sxtb16(v);
+#else
+    return (uint32_t)(uint16_t)(int16_t)(int8_t)(v & 0xFFu) |
+           ((uint32_t)(uint16_t)(int16_t)(int8_t)((v >> 16) & 0xFFu) << 16);
+#endif
+}
+
+/* Bytes 1 and 3 of v, sign-extended into the two halfwords. */
+static inline uint32_t tb_dsp_sxtb16_ror8(uint32_t v)
+{
+#if defined(__ARM_FEATURE_DSP)
+    uint32_t result;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(result) : "r"(v));
+    return result;
+#else
+    return tb_dsp_sxtb16((v >> 8) | (v << 24));
+#endif
+}
+
+/* acc + lo(a) * lo(b) + hi(a) * hi(b), halfwords signed. */
+static inline int32_t tb_dsp_smlad(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __smlad(a, b, acc);
+#else
+    const int32_t lo = (int32_t)(int16_t)(a & 0xFFFFu) * (int32_t)(int16_t)(b & 0xFFFFu);
+    const int32_t hi = (int32_t)(int16_t)(a >> 16) * (int32_t)(int16_t)(b >> 16);
+    return (int32_t)((uint32_t)acc + (uint32_t)lo + (uint32_t)hi);
+#endif
+}
+
+/* Two int16 weights (one SMLAD operand). */
+static inline uint32_t tb_dsp_w2(const int16_t *w)
+{
+    uint32_t v;
+    memcpy(&v, w, sizeof v);
+    return v;
+}
+
+/* One quad of inputs (a02 = pairs of bytes 0/2, a13 = bytes 1/3) into 4 channels' accumulators;
+ * w points at the quad's 16 int16 weights. */
+#define TB_DSP_QUAD4(a02, a13, w, acc0, acc1, acc2, acc3)        \
+    do {                                                          \
+        (acc0) = tb_dsp_smlad((a02), tb_dsp_w2((w) + 0), (acc0));  \
+        (acc0) = tb_dsp_smlad((a13), tb_dsp_w2((w) + 2), (acc0));  \
+        (acc1) = tb_dsp_smlad((a02), tb_dsp_w2((w) + 4), (acc1));  \
+        (acc1) = tb_dsp_smlad((a13), tb_dsp_w2((w) + 6), (acc1));  \
+        (acc2) = tb_dsp_smlad((a02), tb_dsp_w2((w) + 8), (acc2));  \
+        (acc2) = tb_dsp_smlad((a13), tb_dsp_w2((w) + 10), (acc2)); \
+        (acc3) = tb_dsp_smlad((a02), tb_dsp_w2((w) + 12), (acc3)); \
+        (acc3) = tb_dsp_smlad((a13), tb_dsp_w2((w) + 14), (acc3)); \
+    } while (0)
+
+/*
+ * acc[0..3] += sum over k < length of x[k] * w(channel, k), for one group of 4 channels.
+ * `w` points at the group's weights for this run (ceil(length / 4) quads of 16 int16) and is
+ * returned advanced past them. Reads exactly x[0..length-1].
+ */
+static inline const int16_t *tb_dsp_dot4(const int8_t *x, const int16_t *w, int32_t length,
+                                         int32_t acc[4])
+{
+    int32_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
+    int32_t quads = length >> 2;
+#if defined(__ARM_FEATURE_DSP)
+    if (quads > 0) {
+        /* 17 instructions per 16 MACs: one input word, two SXTB16, four LDRD, eight SMLAD. */
+        uint32_t a02, a13, w0, w1;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldr     %[a13], [%[x]], #4\n\t"
+            "sxtb16  %[a02], %[a13]\n\t"
+            "sxtb16  %[a13], %[a13], ror #8\n\t"
+            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
+            "smlad   %[c0], %[a02], %[w0], %[c0]\n\t"
+            "smlad   %[c0], %[a13], %[w1], %[c0]\n\t"
+            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
+            "smlad   %[c1], %[a02], %[w0], %[c1]\n\t"
+            "smlad   %[c1], %[a13], %[w1], %[c1]\n\t"
+            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
+            "smlad   %[c2], %[a02], %[w0], %[c2]\n\t"
+            "smlad   %[c2], %[a13], %[w1], %[c2]\n\t"
+            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
+            "smlad   %[c3], %[a02], %[w0], %[c3]\n\t"
+            "smlad   %[c3], %[a13], %[w1], %[c3]\n\t"
+            "subs    %[n], %[n], #1\n\t"
+            "bne     1b\n\t"
+            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(quads), [c0] "+r"(acc0), [c1] "+r"(acc1),
+              [c2] "+r"(acc2), [c3] "+r"(acc3), [a02] "=&r"(a02), [a13] "=&r"(a13),
+              [w0] "=&r"(w0), [w1] "=&r"(w1)
+            :
+            : "cc", "memory");
+    }
+#else
+    while (quads >= 2) {
+        const uint32_t a = tb_dsp_load4(x);
+        const uint32_t b = tb_dsp_load4(x + 4);
+        x += 8;
+        uint32_t a02 = tb_dsp_sxtb16(a), a13 = tb_dsp_sxtb16_ror8(a);
+        TB_DSP_QUAD4(a02, a13, w, acc0, acc1, acc2, acc3);
+        a02 = tb_dsp_sxtb16(b);
+        a13 = tb_dsp_sxtb16_ror8(b);
+        TB_DSP_QUAD4(a02, a13, w + 16, acc0, acc1, acc2, acc3);
+        w += 32;
+        quads -= 2;
+    }
+    if (quads > 0) {
+        const uint32_t a = tb_dsp_load4(x);
+        x += 4;
+        const uint32_t a02 = tb_dsp_sxtb16(a), a13 = tb_dsp_sxtb16_ror8(a);
+        TB_DSP_QUAD4(a02, a13, w, acc0, acc1, acc2, acc3);
+        w += 16;
+    }
+#endif
+    const int32_t tail = length & 3;
+    if (tail != 0) {
+        const uint32_t a = tb_dsp_load_tail(x, tail);
+        const uint32_t a02 = tb_dsp_sxtb16(a), a13 = tb_dsp_sxtb16_ror8(a);
+        TB_DSP_QUAD4(a02, a13, w, acc0, acc1, acc2, acc3);
+        w += 16;
+    }
+    acc[0] = acc0;
+    acc[1] = acc1;
+    acc[2] = acc2;
+    acc[3] = acc3;
+    return w;
+}
+
+/* (2 * a * b + 2^31) >> 32: SaturatingRoundingDoublingHighMul(a, b) when |a| < 2^30. */
+static inline int32_t tb_dsp_smmulr_doubled(int32_t a, int32_t b)
+{
+#if defined(__ARM_FEATURE_DSP)
+    int32_t result;
+    __asm__("smmulr %0, %1, %2" : "=r"(result) : "r"(a * 2), "r"(b));
+    return result;
+#else
+    return (int32_t)(((int64_t)a * 2 * (int64_t)b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/*
+ * TFLM's rescaling of one accumulator, + output offset, clamped to [act_min, act_max].
+ * fast (proven at generation time): shift in -31..-1 and |acc| < 2^29, so the doubling high
+ * multiply is one SMMULR on 2 * acc, and rounding half away from zero is
+ * (x + 2^(e-1) - (x < 0)) >> e without overflow.
+ */
+static inline int32_t tb_dsp_requantize(int32_t acc, int32_t multiplier, int32_t shift,
+                                        int32_t fast, int32_t output_offset, int32_t act_min,
+                                        int32_t act_max)
+{
+    int32_t x;
+    if (fast) {
+        const int32_t e = -shift;
+        x = tb_dsp_smmulr_doubled(acc, multiplier);
+        x = (x + (int32_t)(1u << (e - 1)) + (x >> 31)) >> e;
+    } else {
+        x = tb_multiply_by_quantized_multiplier(acc, multiplier, shift);
+    }
+    x += output_offset;
+    return tb_clamp_s32(x, act_min, act_max);
+}
+
+/* The fast rescaling of one accumulator (see tb_dsp_requantize), + offset, clamped. */
+static inline int32_t tb_dsp_requantize_fast(int32_t acc, int32_t multiplier, int32_t shift,
+                                             int32_t output_offset, int32_t act_min,
+                                             int32_t act_max)
+{
+    const int32_t e = -shift;
+    int32_t x = tb_dsp_smmulr_doubled(acc, multiplier);
+    x = (x + (int32_t)(1u << (e - 1)) + (x >> 31)) >> e;
+    x += output_offset;
+    x = x < act_min ? act_min : x;
+    return x > act_max ? act_max : x;
+}
+
+/* Requantize `count` (1..4) accumulators of the group starting at channel c into out[0..count-1]. */
+static inline void tb_dsp_store_group(const int32_t acc[4], const tb_dsp_requant_t *rq, int32_t c,
+                                      int32_t count, int32_t output_offset,
+                                      const tb_activation_t *act, int8_t *out)
+{
+    const int32_t *m = rq->multiplier + c, *sh = rq->shift + c;
+    const int32_t lo = act->min, hi = act->max;
+    if (rq->fast && count == 4) {
+        const int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+        out[0] = (int8_t)tb_dsp_requantize_fast(a0, m[0], sh[0], output_offset, lo, hi);
+        out[1] = (int8_t)tb_dsp_requantize_fast(a1, m[1], sh[1], output_offset, lo, hi);
+        out[2] = (int8_t)tb_dsp_requantize_fast(a2, m[2], sh[2], output_offset, lo, hi);
+        out[3] = (int8_t)tb_dsp_requantize_fast(a3, m[3], sh[3], output_offset, lo, hi);
+        return;
+    }
+    for (int32_t i = 0; i < count; i++) {
+        out[i] = (int8_t)tb_dsp_requantize(acc[i], m[i], sh[i], rq->fast, output_offset, lo, hi);
+    }
+}
+
+/* Shift range check shared by the kernels' argument checks. */
+static inline int tb_dsp_shifts_valid(const tb_dsp_requant_t *rq, int32_t channels)
+{
+    for (int32_t c = 0; c < channels; c++) {
+        if (rq->shift[c] < -31 || rq->shift[c] > 31 || (rq->fast && rq->shift[c] > -1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * out[c] for c < channels = requantized (bias'[c] + sum_k x[k] * w(c, k)): one row of a GEMM
+ * (one pixel of a 1x1 convolution, one batch of a fully connected layer, one im2col row).
+ */
+static inline void tb_dsp_gemm_row(const int8_t *x, int32_t length, const int16_t *weights,
+                                   int32_t channels, const tb_dsp_requant_t *rq,
+                                   int32_t output_offset, const tb_activation_t *act, int8_t *out)
+{
+    const int16_t *w = weights;
+    for (int32_t c = 0; c < channels; c += 4) {
+        int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2], rq->bias[c + 3]};
+        w = tb_dsp_dot4(x, w, length, acc);
+        const int32_t count = channels - c < 4 ? channels - c : 4;
+        tb_dsp_store_group(acc, rq, c, count, output_offset, act, out + c);
+    }
+}
+
+#endif /* TB_DSP_GEMM_H */

@@ -1,0 +1,146 @@
+/* int8 CONV_2D, optimized general case (any kernel size, stride, dilation, padding; one group):
+ * either im2col (each output pixel's receptive field copied into an arena scratch row, padding
+ * taps filled with the input zero point, then one GEMM row) or direct (each in-bounds tap's
+ * channels multiplied in place, padding taps corrected by a precomputed per-tap term).
+ * Generator-prepared int16 weights, folded bias, SXTB16 + SMLAD (plain-C fallback off the
+ * Cortex-M4). Bit-exact with tb_conv2d_s8. */
+#include <stddef.h>
+#include <string.h>
+
+#include "common/tb_dsp_gemm.h"
+#include "conv2d/conv2d_common.h"
+#include "conv2d/tb_conv2d.h"
+
+/* The receptive field of the output pixel at (y0, x0) as one row of k_h * k_w * in_c bytes. */
+static void tb_conv2d_im2col_row(const tb_conv_params_t *params, const int8_t *image,
+                                 int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_h,
+                                 int32_t k_w, int32_t y0, int32_t x0, int8_t *dst)
+{
+    const int8_t pad = (int8_t)(-params->input_offset);
+    const size_t row_bytes = (size_t)k_w * (size_t)in_c;
+    for (int32_t ky = 0; ky < k_h; ky++) {
+        const int32_t y = y0 + ky * params->dilation.h;
+        if (y < 0 || y >= in_h) {
+            memset(dst, pad, row_bytes);
+        } else if (params->dilation.w == 1 && x0 >= 0 && x0 + k_w <= in_w) {
+            memcpy(dst, image + ((size_t)y * (size_t)in_w + (size_t)x0) * (size_t)in_c, row_bytes);
+        } else {
+            for (int32_t kx = 0; kx < k_w; kx++) {
+                const int32_t x = x0 + kx * params->dilation.w;
+                int8_t *d = dst + (size_t)kx * (size_t)in_c;
+                if (x < 0 || x >= in_w) {
+                    memset(d, pad, (size_t)in_c);
+                } else {
+                    memcpy(d, image + ((size_t)y * (size_t)in_w + (size_t)x) * (size_t)in_c,
+                           (size_t)in_c);
+                }
+            }
+        }
+        dst += row_bytes;
+    }
+}
+
+tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
+                             const tb_conv_params_t *params,
+                             const tb_conv_dsp_quant_t *quant,
+                             const tb_dims_t *input_dims,
+                             const int8_t *input,
+                             const tb_dims_t *filter_dims,
+                             const int16_t *filter,
+                             const tb_dims_t *output_dims,
+                             int8_t *output)
+{
+    if (params == NULL || quant == NULL || quant->requant.bias == NULL ||
+        quant->requant.multiplier == NULL || quant->requant.shift == NULL ||
+        input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
+        output_dims == NULL || output == NULL) {
+        return TB_ERR_ARG;
+    }
+    const tb_status_t status =
+        tb_conv2d_check_shapes(&params->stride, &params->padding, &params->dilation, input_dims,
+                               filter_dims, NULL, 0, output_dims);
+    if (status != TB_OK || params->activation.min > params->activation.max) {
+        return TB_ERR_ARG;
+    }
+    if (filter_dims->c != input_dims->c) {
+        return TB_ERR_NO_IMPL; /* grouped convolution: use tb_conv2d_s8 */
+    }
+    const tb_dsp_requant_t *rq = &quant->requant;
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+    const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
+    if (!tb_dsp_shifts_valid(rq, out_c)) {
+        return TB_ERR_ARG;
+    }
+    const int32_t taps = k_h * k_w;
+    const int32_t tap_weights = ((in_c + 3) / 4) * 16; /* int16 per tap per group of 4 */
+    const int32_t out_c4 = (out_c + 3) & ~3;
+    const int32_t reach_h = (k_h - 1) * params->dilation.h;
+    const int32_t reach_w = (k_w - 1) * params->dilation.w;
+
+    int8_t *out = output;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *image = input + tb_nhwc_offset(in_h, in_w, in_c, b, 0, 0, 0);
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            for (int32_t ox = 0; ox < out_w; ox++) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                if (scratch != NULL) {
+                    tb_conv2d_im2col_row(params, image, in_h, in_w, in_c, k_h, k_w, y0, x0,
+                                         scratch);
+                    tb_dsp_gemm_row(scratch, taps * in_c, filter, out_c, rq,
+                                    params->output_offset, &params->activation, out);
+                    out += out_c;
+                    continue;
+                }
+                const int inside =
+                    y0 >= 0 && x0 >= 0 && y0 + reach_h < in_h && x0 + reach_w < in_w;
+                const int16_t *w = filter;
+                for (int32_t c = 0; c < out_c; c += 4) {
+                    int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2],
+                                      rq->bias[c + 3]};
+                    if (inside) {
+                        for (int32_t ky = 0; ky < k_h; ky++) {
+                            const int8_t *px = image + ((size_t)(y0 + ky * params->dilation.h) *
+                                                            (size_t)in_w +
+                                                        (size_t)x0) *
+                                                           (size_t)in_c;
+                            for (int32_t kx = 0; kx < k_w; kx++) {
+                                w = tb_dsp_dot4(px, w, in_c, acc);
+                                px += (size_t)params->dilation.w * (size_t)in_c;
+                            }
+                        }
+                    } else {
+                        for (int32_t ky = 0; ky < k_h; ky++) {
+                            const int32_t y = y0 + ky * params->dilation.h;
+                            for (int32_t kx = 0; kx < k_w; kx++) {
+                                const int32_t x = x0 + kx * params->dilation.w;
+                                if (y >= 0 && y < in_h && x >= 0 && x < in_w) {
+                                    w = tb_dsp_dot4(image + ((size_t)y * (size_t)in_w +
+                                                             (size_t)x) * (size_t)in_c,
+                                                    w, in_c, acc);
+                                } else {
+                                    w += tap_weights;
+                                    if (quant->tap_correction != NULL) {
+                                        const int32_t *corr =
+                                            quant->tap_correction +
+                                            (size_t)(ky * k_w + kx) * (size_t)out_c4 + c;
+                                        acc[0] += corr[0];
+                                        acc[1] += corr[1];
+                                        acc[2] += corr[2];
+                                        acc[3] += corr[3];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    const int32_t count = out_c - c < 4 ? out_c - c : 4;
+                    tb_dsp_store_group(acc, rq, c, count, params->output_offset,
+                                       &params->activation, out + c);
+                }
+                out += out_c;
+            }
+        }
+    }
+    return TB_OK;
+}

@@ -1,0 +1,117 @@
+/* Optimized int8 DEPTHWISE_CONV_2D, any geometry (general variant).
+ *
+ * Depth multiplier 1: four channels per step (SXTB16 + SMLABB/SMLATT), the input offset folded
+ * into the bias of outputs whose window lies inside the input. Depth multiplier > 1: one output
+ * channel at a time with the folded requantization. Bit-exact with tb_depthwise_conv2d_s8.
+ */
+#include <stddef.h>
+
+#include "depthwise_conv2d/depthwise_conv2d_dsp_common.h"
+
+__attribute__((optimize("no-schedule-insns"))) static void tb_dw_pixel_interior(const tb_depthwise_conv_dsp_params_t *params, const int32_t *requant,
+                                 const int8_t *origin, int32_t in_w, int32_t channels,
+                                 const int16_t *filter, int8_t *out)
+{
+    const int32_t k_h = params->filter.h, k_w = params->filter.w;
+    const int32_t taps = k_h * k_w;
+    const size_t row_step = (size_t)params->dilation.h * (size_t)in_w * (size_t)channels;
+    const size_t col_step = (size_t)params->dilation.w * (size_t)channels;
+    for (int32_t g = 0; g < channels; g += 4) {
+        const int32_t n = channels - g < 4 ? channels - g : 4;
+        const int32_t *rq = requant + (size_t)g * TB_RQ_WORDS;
+        int32_t a0 = rq[TB_RQ_BIAS];
+        int32_t a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS];
+        int32_t a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS];
+        int32_t a3 = rq[3 * TB_RQ_WORDS + TB_RQ_BIAS];
+        const int16_t *w = filter + (size_t)(g / 4) * (size_t)taps * 4;
+        const int8_t *row = origin + g;
+        for (int32_t ky = 0; ky < k_h; ky++) {
+            const int8_t *p = row;
+            for (int32_t kx = 0; kx < k_w; kx++) {
+                const uint32_t v = tb_dw_load_group(p, n);
+                TB_DW_TAP4(v, w, a0, a1, a2, a3);
+                w += 4;
+                p += col_step;
+            }
+            row += row_step;
+        }
+        tb_dw_store4(out + g, rq, n, a0, a1, a2, a3, params);
+    }
+}
+
+static void tb_dw_multiplier(const tb_depthwise_conv_dsp_params_t *params, const int32_t *requant,
+                             const int8_t *input, int32_t in_h, int32_t in_w, int32_t in_c,
+                             int32_t y0, int32_t x0, const int16_t *filter, int8_t *out)
+{
+    const int32_t k_h = params->filter.h, k_w = params->filter.w;
+    const int32_t taps = k_h * k_w, mult = params->depth_multiplier;
+    const int32_t ky0 = y0 >= 0 ? 0 : (-y0 + params->dilation.h - 1) / params->dilation.h;
+    const int32_t kx0 = x0 >= 0 ? 0 : (-x0 + params->dilation.w - 1) / params->dilation.w;
+    int32_t ky1 = k_h, kx1 = k_w;
+    while (ky1 > ky0 && y0 + (ky1 - 1) * params->dilation.h >= in_h) {
+        ky1--;
+    }
+    while (kx1 > kx0 && x0 + (kx1 - 1) * params->dilation.w >= in_w) {
+        kx1--;
+    }
+    const int interior = ky0 == 0 && kx0 == 0 && ky1 == k_h && kx1 == k_w;
+    const int32_t offset = interior ? 0 : params->input_offset;
+    for (int32_t ic = 0; ic < in_c; ic++) {
+        for (int32_t m = 0; m < mult; m++) {
+            const int32_t oc = ic * mult + m;
+            const int32_t *rq = requant + (size_t)oc * TB_RQ_WORDS;
+            const int16_t *w = filter + (size_t)oc * (size_t)taps;
+            int32_t acc = interior ? rq[TB_RQ_BIAS] : rq[TB_RQ_RAW_BIAS];
+            for (int32_t ky = ky0; ky < ky1; ky++) {
+                const int8_t *p = input + ((size_t)(y0 + ky * params->dilation.h) * (size_t)in_w) * (size_t)in_c + ic;
+                for (int32_t kx = kx0; kx < kx1; kx++) {
+                    const int32_t x = x0 + kx * params->dilation.w;
+                    acc += (int32_t)w[ky * k_w + kx] * ((int32_t)p[(size_t)x * (size_t)in_c] + offset);
+                }
+            }
+            int32_t v = tb_dsp_requant(acc, rq);
+            if (params->clamp) {
+                v = tb_clamp_act(v, params->activation.min, params->activation.max);
+            }
+            out[oc] = (int8_t)v;
+        }
+    }
+}
+
+tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                       const int32_t *requant,
+                                       const tb_dims_t *input_dims,
+                                       const int8_t *input,
+                                       const int16_t *filter,
+                                       const tb_dims_t *output_dims,
+                                       int8_t *output)
+{
+    const tb_status_t status = tb_dw_dsp_check(params, requant, input_dims, input, filter, output_dims, output);
+    if (status != TB_OK) {
+        return status;
+    }
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
+    const int32_t span_h = (params->filter.h - 1) * params->dilation.h;
+    const int32_t span_w = (params->filter.w - 1) * params->dilation.w;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *image = input + (size_t)b * (size_t)in_h * (size_t)in_w * (size_t)in_c;
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            const int rows_inside = y0 >= 0 && y0 + span_h < in_h;
+            for (int32_t ox = 0; ox < out_w; ox++) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                int8_t *out = output + (((size_t)b * (size_t)out_h + (size_t)oy) * (size_t)out_w + (size_t)ox) * (size_t)out_c;
+                if (params->depth_multiplier > 1) {
+                    tb_dw_multiplier(params, requant, image, in_h, in_w, in_c, y0, x0, filter, out);
+                } else if (rows_inside && x0 >= 0 && x0 + span_w < in_w) {
+                    const int8_t *origin = image + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+                    tb_dw_pixel_interior(params, requant, origin, in_w, in_c, filter, out);
+                } else {
+                    tb_dw_pixel_border(params, requant, image, in_h, in_w, in_c, y0, x0, filter, out);
+                }
+            }
+        }
+    }
+    return TB_OK;
+}

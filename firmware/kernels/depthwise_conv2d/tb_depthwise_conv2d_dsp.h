@@ -1,0 +1,58 @@
+/* Optimized int8 DEPTHWISE_CONV_2D kernels (Cortex-M4 DSP extension, C fallback elsewhere).
+ *
+ * Bit-exact with TFLM's reference kernel (tb_depthwise_conv2d_s8). The generator folds what it
+ * knows ahead of time: filter values doubled and reordered, the input offset folded into the
+ * bias of interior outputs, and per-channel requantization constants (common/tb_dsp.h,
+ * TB_RQ_* words, TB_RQ_WORDS per output channel).
+ *
+ * Filter layout (int16, doubled values):
+ *  - depth multiplier 1: groups of 4 channels (the last one zero-padded), per group every tap
+ *    (row-major) as [c0, c2, c1, c3], which is what SXTB16 of 4 input bytes pairs with;
+ *  - depth multiplier > 1: [out_channel][tap].
+ *
+ * Returns TB_ERR_ARG on a NULL pointer or inconsistent dims, TB_ERR_NO_IMPL for a case the
+ * variant does not cover (the generator only picks a variant that covers the layer).
+ */
+#ifndef TB_DEPTHWISE_CONV2D_DSP_H
+#define TB_DEPTHWISE_CONV2D_DSP_H
+
+#include <stdint.h>
+
+#include "common/tb_window.h"
+#include "tb_kernel_types.h"
+
+typedef struct {
+    int32_t input_offset;     /* -input zero point */
+    int32_t depth_multiplier; /* >= 1 */
+    tb_tile_t stride;
+    tb_tile_t padding;
+    tb_tile_t dilation;
+    tb_tile_t filter;         /* kernel height and width */
+    tb_activation_t activation;
+    int32_t clamp;            /* nonzero when the activation range is narrower than int8 */
+    /* One pixel of input channels, all holding the input zero point (NULL: none). A tap in the
+     * padding that reads it adds filter x (zp - zp) = 0, so border outputs of the 3x3 variant
+     * run the unrolled interior code with the offset-folded bias. */
+    const int8_t *pad_pixel;
+} tb_depthwise_conv_dsp_params_t;
+
+/* Any geometry and depth multiplier. */
+tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                       const int32_t *requant,
+                                       const tb_dims_t *input_dims,
+                                       const int8_t *input,
+                                       const int16_t *filter,
+                                       const tb_dims_t *output_dims,
+                                       int8_t *output);
+
+/* 3x3 filter, depth multiplier 1, dilation 1, any stride and padding: interior outputs take an
+ * unrolled path without bounds checks or offset additions. */
+tb_status_t tb_depthwise_conv2d_3x3_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                           const int32_t *requant,
+                                           const tb_dims_t *input_dims,
+                                           const int8_t *input,
+                                           const int16_t *filter,
+                                           const tb_dims_t *output_dims,
+                                           int8_t *output);
+
+#endif /* TB_DEPTHWISE_CONV2D_DSP_H */

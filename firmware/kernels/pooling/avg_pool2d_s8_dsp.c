@@ -1,0 +1,92 @@
+/* Optimized int8 AVERAGE_POOL_2D: four channels per step in 16-bit lanes (SXTAB16). */
+#include <stddef.h>
+
+#include "common/tb_dsp.h"
+#include "common/tb_fixedpoint.h"
+#include "pooling/pooling_common.h"
+#include "pooling/tb_pooling_dsp.h"
+
+/* Lane-wise: acc16 + sign-extended bytes 0 and 2 of x (SXTAB16). */
+TB_ALWAYS_INLINE uint32_t tb_sxtab16(uint32_t acc, uint32_t x)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __sxtab16(acc, x);
+#else
+    return tb_sadd16(acc, tb_sxtb16(x));
+#endif
+}
+
+TB_ALWAYS_INLINE int32_t tb_avg_finish(int32_t acc, int32_t count, const tb_pool_params_t *params)
+{
+    acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+    return tb_clamp_s32(acc, params->activation.min, params->activation.max);
+}
+
+tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
+                                 const tb_dims_t *input_dims,
+                                 const int8_t *input,
+                                 const tb_dims_t *output_dims,
+                                 int8_t *output)
+{
+    if (params == NULL || input_dims == NULL || input == NULL || output_dims == NULL || output == NULL) {
+        return TB_ERR_ARG;
+    }
+    const tb_status_t status = tb_pool_check_shapes(&params->stride, &params->padding, &params->filter,
+                                                    input_dims, output_dims);
+    if (status != TB_OK) {
+        return status;
+    }
+    if (params->activation.min > params->activation.max || params->filter.h * params->filter.w > 255) {
+        return TB_ERR_ARG;
+    }
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w;
+    const size_t c = (size_t)depth;
+    const int32_t full = depth & ~3;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *image = input + (size_t)b * (size_t)in_h * (size_t)in_w * c;
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            const tb_span_t rows = tb_pool_clip(y0, params->filter.h, in_h);
+            for (int32_t ox = 0; ox < out_w; ox++) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
+                const int32_t count = (rows.end - rows.start) * (cols.end - cols.start);
+                if (count <= 0) {
+                    return TB_ERR_ARG;
+                }
+                int8_t *out = output + (((size_t)b * (size_t)out_h + (size_t)oy) * (size_t)out_w + (size_t)ox) * c;
+                const int8_t *first = image + ((size_t)(y0 + rows.start) * (size_t)in_w + (size_t)(x0 + cols.start)) * c;
+                int32_t ch = 0;
+                for (; ch < full; ch += 4) {
+                    uint32_t s02 = 0, s13 = 0;
+                    const int8_t *row = first + ch;
+                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
+                        const int8_t *p = row;
+                        for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
+                            const uint32_t v = tb_read_u32(p);
+                            s02 = tb_sxtab16(s02, v);
+                            s13 = tb_sxtab16(s13, (v >> 8) | (v << 24));
+                        }
+                    }
+                    out[ch] = (int8_t)tb_avg_finish(tb_lo16(s02), count, params);
+                    out[ch + 1] = (int8_t)tb_avg_finish(tb_lo16(s13), count, params);
+                    out[ch + 2] = (int8_t)tb_avg_finish(tb_hi16(s02), count, params);
+                    out[ch + 3] = (int8_t)tb_avg_finish(tb_hi16(s13), count, params);
+                }
+                for (; ch < depth; ch++) {
+                    int32_t acc = 0;
+                    const int8_t *row = first + ch;
+                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
+                        const int8_t *p = row;
+                        for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
+                            acc += *p;
+                        }
+                    }
+                    out[ch] = (int8_t)tb_avg_finish(acc, count, params);
+                }
+            }
+        }
+    }
+    return TB_OK;
+}

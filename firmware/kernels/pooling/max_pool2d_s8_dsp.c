@@ -1,0 +1,88 @@
+/* Optimized int8 MAX_POOL_2D: byte-wise maximum of four channels per step (SSUB8 + SEL). */
+#include <stddef.h>
+
+#include "common/tb_dsp.h"
+#include "common/tb_fixedpoint.h"
+#include "pooling/pooling_common.h"
+#include "pooling/tb_pooling_dsp.h"
+
+/* Byte-wise signed maximum. */
+TB_ALWAYS_INLINE uint32_t tb_max8(uint32_t a, uint32_t b)
+{
+#if defined(__ARM_FEATURE_DSP)
+    (void)__ssub8((int8x4_t)a, (int8x4_t)b); /* GE bits: a >= b per byte */
+    return (uint32_t)__sel((uint8x4_t)a, (uint8x4_t)b);
+#else
+    uint32_t r = 0;
+    for (int i = 0; i < 32; i += 8) {
+        const int8_t x = (int8_t)(a >> i), y = (int8_t)(b >> i);
+        r |= (uint32_t)(uint8_t)(x > y ? x : y) << i;
+    }
+    return r;
+#endif
+}
+
+tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
+                                 const tb_dims_t *input_dims,
+                                 const int8_t *input,
+                                 const tb_dims_t *output_dims,
+                                 int8_t *output)
+{
+    if (params == NULL || input_dims == NULL || input == NULL || output_dims == NULL || output == NULL) {
+        return TB_ERR_ARG;
+    }
+    const tb_status_t status = tb_pool_check_shapes(&params->stride, &params->padding, &params->filter,
+                                                    input_dims, output_dims);
+    if (status != TB_OK) {
+        return status;
+    }
+    const int32_t lo = params->activation.min, hi = params->activation.max;
+    if (lo > hi || lo < -128 || hi > 127) {
+        return TB_ERR_ARG;
+    }
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w;
+    const size_t c = (size_t)depth;
+    const int32_t full = depth & ~3;
+    const uint32_t lo4 = (uint32_t)(uint8_t)lo * 0x01010101u;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *image = input + (size_t)b * (size_t)in_h * (size_t)in_w * c;
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            const tb_span_t rows = tb_pool_clip(y0, params->filter.h, in_h);
+            for (int32_t ox = 0; ox < out_w; ox++) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
+                int8_t *out = output + (((size_t)b * (size_t)out_h + (size_t)oy) * (size_t)out_w + (size_t)ox) * c;
+                const int8_t *first = image + ((size_t)(y0 + rows.start) * (size_t)in_w + (size_t)(x0 + cols.start)) * c;
+                int32_t ch = 0;
+                for (; ch < full; ch += 4) {
+                    uint32_t m = lo4; /* max(-128, taps...) then clamped below at lo: one start */
+                    const int8_t *row = first + ch;
+                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
+                        const int8_t *p = row;
+                        for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
+                            m = tb_max8(m, tb_read_u32(p));
+                        }
+                    }
+                    for (int32_t i = 0; i < 4; i++) {
+                        const int32_t v = (int8_t)(m >> (8 * i));
+                        out[ch + i] = (int8_t)(v > hi ? hi : v);
+                    }
+                }
+                for (; ch < depth; ch++) {
+                    int32_t m = -128;
+                    const int8_t *row = first + ch;
+                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
+                        const int8_t *p = row;
+                        for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
+                            m = *p > m ? *p : m;
+                        }
+                    }
+                    out[ch] = (int8_t)tb_clamp_s32(m, lo, hi);
+                }
+            }
+        }
+    }
+    return TB_OK;
+}

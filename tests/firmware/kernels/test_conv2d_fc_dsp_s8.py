@@ -1,0 +1,94 @@
+"""The optimized (DSP) CONV_2D and FULLY_CONNECTED kernels against TFLM on shapes that stress
+their fast paths: channel counts 1-17 (not multiples of 4: partial quads and channel groups),
+odd widths, 1x1 with stride, im2col (depth not a multiple of 4) and direct (padding corrections)
+forms, zero points at both rails, rescaling outside the SMMULR fast path, and int8 extremes."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from support.on_device import assert_bit_exact, run_on_device
+from support.tflite_builder import ModelSpec, OpSpec, TensorSpec, build_tflite
+from support.window_layers import LayerSet, Window, conv_quant
+
+MAX_LAYERS = 14
+
+
+def _extreme_samples(layers: LayerSet, rng: np.random.Generator) -> list[list[np.ndarray]]:
+    """Random samples plus all -128 and all 127 (largest accumulators)."""
+    shapes = [layers.tensors[i].shape for i in layers.inputs]
+    samples = layers.samples(rng, 2)
+    samples.append([np.full(s, -128, np.int8) for s in shapes])
+    samples.append([np.full(s, 127, np.int8) for s in shapes])
+    return samples
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_conv2d_dsp_stress_shapes(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(7000 + seed)
+    layers = LayerSet()
+    channels = list(range(1, 18))
+    rng.shuffle(channels)
+    while len(layers.ops) < MAX_LAYERS - 1:
+        k = len(layers.ops)
+        in_c, out_c = channels[k % 17], channels[(k * 7 + seed) % 17]
+        kind = k % 4
+        if kind == 0:  # 1x1 GEMM, odd width, stride 1 or 2
+            w = Window((1, int(rng.integers(1, 5)), int(rng.choice([1, 3, 5, 7])), in_c), (1, 1),
+                       (1 + k % 2, 1 + k % 2))
+        elif kind == 1:  # im2col or direct with SAME padding, stride 2
+            w = Window((1, 5, int(rng.choice([3, 5, 7])), in_c), (3, 3), (2, 2), padding="SAME", activation="RELU")
+        elif kind == 2:  # direct form when the depth is a multiple of 4
+            w = Window((1, 4, 5, 4 * (1 + k % 3)), (3, 2), padding="SAME", activation="RELU6")
+        else:  # dilated VALID, odd kernel
+            w = Window((1, 7, 7, in_c), (2, 3), (1, 1), (2, 2), "VALID")
+        if not w.fits():
+            continue
+        taps = w.kernel[0] * w.kernel[1] * w.in_shape[3]
+        quant = conv_quant(rng, taps, out_c, per_channel=k % 2 == 0)
+        if k % 5 == 0:
+            quant.in_zp, quant.out_zp = -128, 127
+        elif k % 5 == 1:
+            quant.in_zp, quant.out_zp = 127, -128
+        layers.conv(rng, w, out_c, quant, bias=k % 3 != 0)
+    # A rescaling multiplier above 0.5 (shift >= 0): the exact, not the SMMULR, rescaling.
+    big = conv_quant(rng, 2, 5, True, -7.55)
+    big.in_zp = 0
+    layers.conv(rng, Window((1, 3, 3, 2), (1, 1)), 5, big, bias=False, weight_bound=1)
+    results = run_on_device(layers.spec_bytes(), _extreme_samples(layers, rng), tmp_path,
+                            replace(bench_options, kernels="optimized"))
+    assert_bit_exact(results, f"CONV_2D optimized stress seed {seed}")
+
+
+def test_fully_connected_dsp_stress_shapes(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(77)
+    tensors: list[TensorSpec] = []
+    ops: list[OpSpec] = []
+    inputs, outputs = [], []
+    cases = [(d, u) for d, u in zip((1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33), (17, 1, 5, 4, 3, 16, 9, 2, 12, 7, 13, 6))]
+    for k, (depth, units) in enumerate(cases):
+        batches = 1 + k % 3
+        in_zp, out_zp = ((-128, 127), (127, -128), (0, 0), (-5, 3))[k % 4]
+        per_channel = k % 2 == 1
+        scales = [float(2.0 ** rng.uniform(-10, -6)) for _ in range(units if per_channel else 1)]
+        base = len(tensors)
+        tensors += [
+            TensorSpec(f"in{k}", (batches, depth), "int8", [0.05], [in_zp]),
+            TensorSpec(f"w{k}", (units, depth), "int8", scales, [0] * len(scales),
+                       rng.choice([-128, -127, 127, *rng.integers(-127, 128, 4)], (units, depth)).astype(np.int8)),
+            TensorSpec(f"b{k}", (units,), "int32", [0.05 * s for s in scales], [0] * len(scales),
+                       rng.integers(-30000, 30000, units).astype(np.int32)),
+            TensorSpec(f"out{k}", (batches, units), "int8", [float(2.0 ** rng.uniform(-9, -3))], [out_zp]),
+        ]
+        ops.append(OpSpec("FULLY_CONNECTED", [base, base + 1, base + 2], [base + 3],
+                          activation=("NONE", "RELU", "RELU6", "RELU_N1_TO_1")[k % 4]))
+        inputs.append(base)
+        outputs.append(base + 3)
+    spec = ModelSpec(tensors, ops, inputs, outputs)
+    samples = [[rng.integers(-128, 128, tensors[i].shape).astype(np.int8) for i in inputs] for _ in range(2)]
+    samples += [[np.full(tensors[i].shape, v, np.int8) for i in inputs] for v in (-128, 127)]
+    results = run_on_device(build_tflite(spec), samples, tmp_path, replace(bench_options, kernels="optimized"))
+    assert_bit_exact(results, "FULLY_CONNECTED optimized stress")
