@@ -71,10 +71,8 @@ def scratch(model: Model, op: Operator, kernels: str) -> int:
 
 def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
     """Optimized int8 CONV_2D: int16 weights in the kernel's layout, folded bias, SMLAD."""
-    inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
-    bias = ctx.tensor(bias_index) if bias_index != -1 else None
-    t = conv_common.ConvTensors(inp, filt, bias, out)
+    t = conv_common.emit_tensors(ctx, op)
+    inp, filt, bias, out = t.inp, t.filt, t.bias, t.out
     activation = op.options.get("fused_activation_function", "NONE")
     out_c, k_h, k_w, k_c = filt.shape
     geometry = window.model_window(ctx.model, op, k_h, k_w)
@@ -97,7 +95,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
         ("input_offset", str(quant.input_offset)),
         ("output_offset", str(quant.output_offset)),
         *window.window_fields(geometry),
-        ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}"),
+        conv_common.activation_field(quant),
     ))]
     if variant == "1x1":
         function, lead = "tb_conv2d_1x1_s8_dsp", ()
@@ -129,9 +127,8 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         variant = _dsp_variant(ctx.model, op)
         if variant:
             return _emit_dsp(ctx, op, variant)
-    inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
-    t = conv_common.ConvTensors(inp, filt, ctx.tensor(bias_index) if bias_index != -1 else None, out)
+    t = conv_common.emit_tensors(ctx, op)
+    inp, filt = t.inp, t.filt
     activation = op.options.get("fused_activation_function", "NONE")
     out_c, k_h, k_w, k_c = filt.shape
     geometry = window.model_window(ctx.model, op, k_h, k_w)
@@ -144,7 +141,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
             ("input_offset", str(quant.input_offset)),
             ("output_offset", str(quant.output_offset)),
             *window.window_fields(geometry),
-            ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}"),
+            conv_common.activation_field(quant),
         )))
         quant_arrays, quant_struct = conv_common.quant_constants(op, quant, prefix)
         arrays += quant_arrays
@@ -156,16 +153,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
             conv_common.float_activation_fields(activation),
         )))
         function, quant_args = "tb_conv2d_f32", ()
-    for role, shape in (("input", inp.shape), ("filter", filt.shape), ("bias", (1, 1, 1, out_c)), ("output", out.shape)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True))
-    args = (
-        f"&{prefix}_params", *quant_args,
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
-        f"&{prefix}_filter_dims", f"{prefix}_filter",
-        f"&{prefix}_bias_dims", bias_arg,
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
-    )
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+    return conv_common.reference_layer(ctx, op, t, out_c, function, quant_args, bias_arg, structs, arrays, HEADER)
 
 
 HANDLERS = (

@@ -9,7 +9,8 @@ from ..conv_quant import ConvQuant, conv_quant, float_activation_range
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from . import checks, window
-from .c_emit import CArray, CStruct, EmitContext, c_float, comment_text, float_rows, rows, shape_text
+from .c_emit import (CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows,
+                     shape_text)
 
 # The (input, filter, bias, output) types of each supported kernel, keyed by the input type.
 KERNEL_TYPES: dict[str, tuple[str, str, str]] = {
@@ -86,6 +87,38 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
             f"{quant.shifts[bad[0]] - 1} or more (input scale x filter scale / output scale); "
             "the fixed-point rescaling supports less than 2^31",
         )
+
+
+def emit_tensors(ctx: EmitContext, op: Operator) -> ConvTensors:
+    """The input, filter, bias (None when absent) and output of a layer being emitted."""
+    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    bias = ctx.tensor(bias_index) if bias_index != -1 else None
+    return ConvTensors(ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), bias, ctx.tensor(op.outputs[0]))
+
+
+def activation_field(quant: ConvQuant) -> tuple[str, str]:
+    """The int8 clamp range of the fused activation."""
+    return ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}")
+
+
+def reference_layer(
+    ctx: EmitContext, op: Operator, t: ConvTensors, channels: int, function: str, quant_args: tuple[str, ...],
+    bias_arg: str, structs: list[CStruct], arrays: list[CArray], header: str,
+) -> Layer:
+    """The reference kernel's call: params, quant (int8), then dims and data of input, filter,
+    bias and output; adds the tb_dims_t structs to `structs`."""
+    prefix = f"tb_l{op.index}"
+    for role, shape in (("input", t.inp.shape), ("filter", t.filt.shape), ("bias", (1, 1, 1, channels)),
+                        ("output", t.out.shape)):
+        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True))
+    args = (
+        f"&{prefix}_params", *quant_args,
+        f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
+        f"&{prefix}_filter_dims", f"{prefix}_filter",
+        f"&{prefix}_bias_dims", bias_arg,
+        f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
+    )
+    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), header)
 
 
 def derive_quant(t: ConvTensors, activation: str, channels: int) -> ConvQuant:

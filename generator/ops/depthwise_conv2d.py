@@ -53,12 +53,10 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
     [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
     interior outputs, per-channel requantization words, and the per-layer variant choice.
     """
-    inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
+    t = conv_common.emit_tensors(ctx, op)
+    inp, filt, bias_t, out = t.inp, t.filt, t.bias, t.out
     if inp.dtype != "int8":
         return None
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
-    bias_t = ctx.tensor(bias_index) if bias_index != -1 else None
-    t = conv_common.ConvTensors(inp, filt, bias_t, out)
     activation = op.options.get("fused_activation_function", "NONE")
     _, k_h, k_w, out_c = filt.shape
     multiplier = int(op.options["depth_multiplier"])
@@ -110,7 +108,7 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
             ("depth_multiplier", str(multiplier)),
             *window.window_fields(geometry),
             ("filter", window.tile(k_h, k_w)),
-            ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}"),
+            conv_common.activation_field(quant),
             ("clamp", "1" if clamp else "0"),
             ("pad_pixel", pad),
         )),
@@ -132,9 +130,8 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         layer = emit_optimized(ctx, op)
         if layer is not None:
             return layer
-    inp, filt, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
-    t = conv_common.ConvTensors(inp, filt, ctx.tensor(bias_index) if bias_index != -1 else None, out)
+    t = conv_common.emit_tensors(ctx, op)
+    inp, filt = t.inp, t.filt
     activation = op.options.get("fused_activation_function", "NONE")
     _, k_h, k_w, out_c = filt.shape
     multiplier = int(op.options["depth_multiplier"])
@@ -149,7 +146,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
             ("output_offset", str(quant.output_offset)),
             ("depth_multiplier", str(multiplier)),
             *window.window_fields(geometry),
-            ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}"),
+            conv_common.activation_field(quant),
         )))
         quant_arrays, quant_struct = conv_common.quant_constants(op, quant, prefix)
         arrays += quant_arrays
@@ -162,16 +159,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
             conv_common.float_activation_fields(activation),
         )))
         function, quant_args = "tb_depthwise_conv2d_f32", ()
-    for role, shape in (("input", inp.shape), ("filter", filt.shape), ("bias", (1, 1, 1, out_c)), ("output", out.shape)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True))
-    args = (
-        f"&{prefix}_params", *quant_args,
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
-        f"&{prefix}_filter_dims", f"{prefix}_filter",
-        f"&{prefix}_bias_dims", bias_arg,
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
-    )
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+    return conv_common.reference_layer(ctx, op, t, out_c, function, quant_args, bias_arg, structs, arrays, HEADER)
 
 
 HANDLERS = (

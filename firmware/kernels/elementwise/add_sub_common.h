@@ -36,6 +36,23 @@ static inline int32_t tb_add_sub_scale_input(int32_t x, int32_t offset, int32_t 
     return tb_multiply_by_quantized_multiplier(shifted, quant->multiplier, quant->shift);
 }
 
+/* The tensors of ADD or SUB (int8), handed to its element function. */
+typedef struct {
+    const tb_add_params_t *params;
+    const int8_t *input1;
+    const int8_t *input2;
+    int8_t *output;
+} tb_add_sub_args_t;
+
+/* Both inputs of one output element moved to the common scale. */
+static inline void tb_add_sub_scale_inputs(const tb_add_sub_args_t *a, size_t offset1, size_t offset2,
+                                           int32_t *scaled1, int32_t *scaled2)
+{
+    const tb_add_params_t *p = a->params;
+    *scaled1 = tb_add_sub_scale_input(a->input1[offset1], p->input1_offset, p->left_shift, &p->input1_quant);
+    *scaled2 = tb_add_sub_scale_input(a->input2[offset2], p->input2_offset, p->left_shift, &p->input2_quant);
+}
+
 /* The sum (or difference) on the common scale, moved to the output scale and clamped. */
 static inline int8_t tb_add_sub_finish(int32_t raw, const tb_add_params_t *params)
 {
@@ -43,6 +60,23 @@ static inline int8_t tb_add_sub_finish(int32_t raw, const tb_add_params_t *param
                                                       params->output_quant.shift);
     out += params->output_offset;
     return (int8_t)tb_clamp_s32(out, params->activation.min, params->activation.max);
+}
+
+/* Checks the arguments of ADD or SUB, then computes every element with element(). */
+static inline tb_status_t tb_add_sub_run(const tb_add_params_t *params,
+                                         const tb_broadcast_t *shape,
+                                         const int8_t *input1,
+                                         const int8_t *input2,
+                                         int8_t *output,
+                                         tb_broadcast_element_fn element)
+{
+    const tb_status_t status = tb_add_sub_check(params, shape, input1, input2, output);
+    if (status != TB_OK) {
+        return status;
+    }
+    const tb_add_sub_args_t args = {params, input1, input2, output};
+    tb_broadcast_walk(shape, element, &args);
+    return TB_OK;
 }
 
 #endif /* TB_ADD_SUB_COMMON_H */

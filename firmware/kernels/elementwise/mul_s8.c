@@ -5,6 +5,25 @@
 #include "elementwise/broadcast.h"
 #include "elementwise/tb_elementwise.h"
 
+typedef struct {
+    const tb_mul_params_t *params;
+    const int8_t *input1;
+    const int8_t *input2;
+    int8_t *output;
+} tb_mul_s8_args_t;
+
+static inline void tb_mul_s8_element(const void *args, size_t index, size_t offset1, size_t offset2)
+{
+    const tb_mul_s8_args_t *a = args;
+    const tb_mul_params_t *params = a->params;
+    const int32_t x1 = (int32_t)a->input1[offset1] + params->input1_offset;
+    const int32_t x2 = (int32_t)a->input2[offset2] + params->input2_offset;
+    int32_t value = tb_multiply_by_quantized_multiplier(x1 * x2, params->output_quant.multiplier,
+                                                        params->output_quant.shift);
+    value += params->output_offset;
+    a->output[index] = (int8_t)tb_clamp_s32(value, params->activation.min, params->activation.max);
+}
+
 tb_status_t tb_mul_s8(const tb_mul_params_t *params,
                       const tb_broadcast_t *shape,
                       const int8_t *input1,
@@ -22,25 +41,7 @@ tb_status_t tb_mul_s8(const tb_mul_params_t *params,
     if (status != TB_OK) {
         return status;
     }
-    const int32_t rows = tb_broadcast_rows(shape);
-    const int32_t width = shape->dims[TB_BROADCAST_MAX_RANK - 1];
-    const size_t step1 = (size_t)shape->input1_strides[TB_BROADCAST_MAX_RANK - 1];
-    const size_t step2 = (size_t)shape->input2_strides[TB_BROADCAST_MAX_RANK - 1];
-    int8_t *out = output;
-    for (int32_t row = 0; row < rows; row++) {
-        size_t offset1;
-        size_t offset2;
-        tb_broadcast_row_offsets(shape, row, &offset1, &offset2);
-        for (int32_t i = 0; i < width; i++) {
-            const int32_t a = (int32_t)input1[offset1] + params->input1_offset;
-            const int32_t b = (int32_t)input2[offset2] + params->input2_offset;
-            int32_t value = tb_multiply_by_quantized_multiplier(a * b, params->output_quant.multiplier,
-                                                                params->output_quant.shift);
-            value += params->output_offset;
-            *out++ = (int8_t)tb_clamp_s32(value, params->activation.min, params->activation.max);
-            offset1 += step1;
-            offset2 += step2;
-        }
-    }
+    const tb_mul_s8_args_t args = {params, input1, input2, output};
+    tb_broadcast_walk(shape, tb_mul_s8_element, &args);
     return TB_OK;
 }

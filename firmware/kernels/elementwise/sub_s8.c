@@ -5,34 +5,20 @@
 #include "elementwise/broadcast.h"
 #include "elementwise/tb_elementwise.h"
 
+static inline void tb_sub_s8_element(const void *args, size_t index, size_t offset1, size_t offset2)
+{
+    const tb_add_sub_args_t *a = args;
+    int32_t scaled1;
+    int32_t scaled2;
+    tb_add_sub_scale_inputs(a, offset1, offset2, &scaled1, &scaled2);
+    a->output[index] = tb_add_sub_finish(scaled1 - scaled2, a->params); /* difference on the common scale */
+}
+
 tb_status_t tb_sub_s8(const tb_add_params_t *params,
                       const tb_broadcast_t *shape,
                       const int8_t *input1,
                       const int8_t *input2,
                       int8_t *output)
 {
-    const tb_status_t status = tb_add_sub_check(params, shape, input1, input2, output);
-    if (status != TB_OK) {
-        return status;
-    }
-    const int32_t rows = tb_broadcast_rows(shape);
-    const int32_t width = shape->dims[TB_BROADCAST_MAX_RANK - 1];
-    const size_t step1 = (size_t)shape->input1_strides[TB_BROADCAST_MAX_RANK - 1];
-    const size_t step2 = (size_t)shape->input2_strides[TB_BROADCAST_MAX_RANK - 1];
-    int8_t *out = output;
-    for (int32_t row = 0; row < rows; row++) {
-        size_t offset1;
-        size_t offset2;
-        tb_broadcast_row_offsets(shape, row, &offset1, &offset2);
-        for (int32_t i = 0; i < width; i++) {
-            const int32_t scaled1 = tb_add_sub_scale_input(input1[offset1], params->input1_offset,
-                                                           params->left_shift, &params->input1_quant);
-            const int32_t scaled2 = tb_add_sub_scale_input(input2[offset2], params->input2_offset,
-                                                           params->left_shift, &params->input2_quant);
-            *out++ = tb_add_sub_finish(scaled1 - scaled2, params); /* difference on the common scale */
-            offset1 += step1;
-            offset2 += step2;
-        }
-    }
-    return TB_OK;
+    return tb_add_sub_run(params, shape, input1, input2, output, tb_sub_s8_element);
 }
