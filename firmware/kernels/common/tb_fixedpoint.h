@@ -50,4 +50,15 @@ static inline int32_t tb_clamp_s32(int32_t value, int32_t min, int32_t max)
     return value < min ? min : (value > max ? max : value);
 }
 
+/* Whether every per-channel shift is one tb_multiply_by_quantized_multiplier can apply. */
+static inline int tb_shifts_in_range(const int32_t *shift, int32_t channels)
+{
+    for (int32_t c = 0; c < channels; c++) {
+        if (shift[c] < -31 || shift[c] > 31) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 #endif /* TB_FIXEDPOINT_H */

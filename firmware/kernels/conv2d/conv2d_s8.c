@@ -30,10 +30,8 @@ tb_status_t tb_conv2d_s8(const tb_conv_params_t *params,
     if (params->activation.min > params->activation.max) {
         return TB_ERR_ARG;
     }
-    for (int32_t c = 0; c < output_dims->c; c++) {
-        if (quant->shift[c] < -31 || quant->shift[c] > 31) {
-            return TB_ERR_ARG;
-        }
+    if (!tb_shifts_in_range(quant->shift, output_dims->c)) {
+        return TB_ERR_ARG;
     }
 
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;

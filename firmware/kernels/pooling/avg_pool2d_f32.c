@@ -34,17 +34,17 @@ tb_status_t tb_avg_pool2d_f32(const tb_pool_f32_params_t *params,
             for (int32_t ox = 0; ox < out_w; ox++) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
                 const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
+                /* Taps inside the input; a window entirely in the padding has none. */
+                const int32_t count = (rows.end - rows.start) * (cols.end - cols.start);
+                if (rows.end <= rows.start || cols.end <= cols.start) {
+                    return TB_ERR_ARG;
+                }
                 for (int32_t c = 0; c < depth; c++) {
                     float total = 0.0f;
-                    int32_t count = 0;
                     for (int32_t fy = rows.start; fy < rows.end; fy++) {
                         for (int32_t fx = cols.start; fx < cols.end; fx++) {
                             total += input[tb_nhwc_offset(in_h, in_w, depth, b, y0 + fy, x0 + fx, c)];
-                            count++;
                         }
-                    }
-                    if (count == 0) {
-                        return TB_ERR_ARG;
                     }
                     const float average = total / (float)count;
                     output[tb_nhwc_offset(out_h, out_w, depth, b, oy, ox, c)] =

@@ -34,17 +34,17 @@ tb_status_t tb_avg_pool2d_s8(const tb_pool_params_t *params,
             for (int32_t ox = 0; ox < out_w; ox++) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
                 const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
+                /* Taps inside the input; a window entirely in the padding has none. */
+                const int32_t count = (rows.end - rows.start) * (cols.end - cols.start);
+                if (rows.end <= rows.start || cols.end <= cols.start) {
+                    return TB_ERR_ARG;
+                }
                 for (int32_t c = 0; c < depth; c++) {
                     int32_t acc = 0;
-                    int32_t count = 0;
                     for (int32_t fy = rows.start; fy < rows.end; fy++) {
                         for (int32_t fx = cols.start; fx < cols.end; fx++) {
                             acc += input[tb_nhwc_offset(in_h, in_w, depth, b, y0 + fy, x0 + fx, c)];
-                            count++;
                         }
-                    }
-                    if (count == 0) {
-                        return TB_ERR_ARG;
                     }
                     /* Round half away from zero; C division truncates toward zero. */
                     acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
