@@ -1,24 +1,71 @@
-"""The `tflm-bench` command line."""
+"""The `tflm-bench` command line.
+
+Every command ends with one of the exit codes in exit_codes.py; no Python traceback reaches the
+user unless --debug is given (an internal error writes it to a log file and names that file).
+"""
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import time
+import traceback
 from pathlib import Path
+from types import FrameType
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
-from tflm_bench.emulation.errors import EmulationError  # noqa: E402
-from tflm_bench.generator.errors import GeneratorError  # noqa: E402
-from tflm_bench.generator.intake import IO_TYPES, convert_model_file, prepare_model  # noqa: E402
-from tflm_bench.generator.ops.c_emit import KERNEL_SETS  # noqa: E402
+from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_socket  # noqa: E402
+from tflm_bench.generator import IO_TYPES, KernelSet, convert_model_file, prepare_model  # noqa: E402
 
-from . import paths  # noqa: E402
-from .errors import BenchError  # noqa: E402
+from .cache import BUILD_ENV, cache_root  # noqa: E402
+from .exit_codes import ExitCode, classify  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
 
-ENGINES = ("builtin", "renode")
+EPILOG = """exit codes:
+  0    every output as expected (bit-exact with TFLM; float32 within tolerance)
+  1    outputs differ from TFLM, or a budget or gate failed
+  2    usage or input error (bad option, model, input file, platform, missing tool)
+  3    internal error: a bug in tflm-bench; the message names a log file with the details
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)
+
+Builds are cached in $TFLM_BENCH_BUILD, else $XDG_CACHE_HOME/tflm-bench (~/.cache/tflm-bench);
+--build-dir overrides both."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so cleanup (`finally`, context managers) runs."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a TCP port is 0..65535 (0: any free port), got {value}")
+    return value
+
+
+def _add_build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--kernels", choices=tuple(KernelSet), default=str(KernelSet.default()),
+                         help=f"kernel set: reference (plain TFLM port) or optimized (default: {KernelSet.default()})")
+    command.add_argument("--platform", type=Path,
+                         help="platform description .repl; its flash, RAM and clocks are used (default: the shipped nrf52840.repl)")
+    command.add_argument("--build-dir", type=Path,
+                         help=f"where firmware is built and cached (default: ${BUILD_ENV} or ~/.cache/tflm-bench)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,109 +73,161 @@ def _parser() -> argparse.ArgumentParser:
         prog="tflm-bench",
         description="Build a quantized .tflite into nRF52840 firmware, run it on an emulator and "
         "check its outputs bit for bit against TFLM.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks instead of one-line errors")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="build, run and verify a model")
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    run = add("run", "build, run and verify a model")
     run.add_argument("model", type=Path, help="a quantized .tflite, or a Keras .keras/.h5 / SavedModel folder with --calibration")
     run.add_argument("--calibration", type=Path, help="for a Keras/SavedModel model: .npy [N, *input shape] to calibrate int8")
     run.add_argument("--io", choices=IO_TYPES, default="int8", help="for a Keras/SavedModel model: input/output type (default: int8)")
-    run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] (default: seeded random)")
-    run.add_argument("--engine", choices=ENGINES, default="builtin", help="emulator (default: builtin)")
-    run.add_argument("--kernels", choices=KERNEL_SETS, default="optimized",
-                     help="kernel set: reference (plain TFLM port) or optimized (default: optimized)")
-    run.add_argument("--platform", type=Path, help="platform description .repl (default: emulation/platforms/nrf52840.repl)")
-    run.add_argument("--count", type=int, default=10, help="random inputs to draw without --inputs (default: 10)")
+    run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
+    run.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
+                     help=f"emulator (default: {EngineName.default()})")
+    _add_build_options(run)
+    run.add_argument("--count", type=_positive_int, default=10, help="random inputs to draw without --inputs (default: 10)")
     run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
 
-    build_cmd = commands.add_parser("build", help="generate and build the firmware only")
-    build_cmd.add_argument("model", type=Path)
+    build_cmd = add("build", "generate and build the firmware only")
+    build_cmd.add_argument("model", type=Path, help="a quantized .tflite")
+    _add_build_options(build_cmd)
 
-    convert = commands.add_parser("convert", help="convert a Keras/SavedModel model to a full-integer int8 .tflite")
+    convert = add("convert", "convert a Keras/SavedModel model to a full-integer int8 .tflite")
     convert.add_argument("model", type=Path, help="a .keras / .h5 file or a SavedModel folder")
     convert.add_argument("--calibration", type=Path, help=".npy with calibration samples [N, *input shape] (required)")
     convert.add_argument("--out", type=Path, required=True, help="the .tflite to write")
     convert.add_argument("--io", choices=IO_TYPES, default="int8", help="input/output type: int8, uint8 or float (default: int8)")
 
-    ops = commands.add_parser("ops", help="list the operators and types the built-in runtime supports")
+    ops = add("ops", "list the operators and types the built-in runtime supports")
     ops.add_argument("--markdown", action="store_true", help="print docs/supported-ops.md")
 
-    emulate = commands.add_parser("emulate", help="run firmware on the built-in engine with uart0 on a TCP socket")
+    emulate = add("emulate", "run firmware on the built-in engine with uart0 on a TCP socket")
     emulate.add_argument("elf", type=Path, help="firmware ELF (e.g. from `tflm-bench build`)")
-    emulate.add_argument("--uart-port", type=int, required=True, help="TCP port on 127.0.0.1 (0: any free port)")
-    emulate.add_argument("--platform", type=Path, help="platform description .repl (default: emulation/platforms/nrf52840.repl)")
+    emulate.add_argument("--uart-port", type=_port, required=True, help="TCP port on 127.0.0.1 (0: any free port)")
+    emulate.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
     emulate.add_argument("--exit-after-disconnect", action="store_true", help="stop when the first client disconnects")
 
-    renode = commands.add_parser("install-renode", help="download and unpack a pinned Renode portable release")
+    renode = add("install-renode", "download and unpack a pinned Renode portable release")
     renode.add_argument("--version", default="1.17.0", help="Renode release (default: 1.17.0, pinned SHA-256)")
-    renode.add_argument("--dest", type=Path, help="where to unpack (default: build/renode/<version>/)")
+    renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
     return parser
 
 
-def _install_renode(args: argparse.Namespace) -> int:
-    from tflm_bench.emulation.renode.install import install
-
-    from . import paths
-
-    dest = args.dest or paths.build_root() / "renode" / args.version
-    result = install(args.version, dest, sha256=args.sha256, archive=args.archive)
-    print(f"Renode {result.asset.version} {'installed' if result.downloaded or args.archive else 'already installed'}: {result.binary}")
-    print(result.export_line)
-    return 0
+def _build_root(args: argparse.Namespace) -> Path:
+    return args.build_dir.resolve() if getattr(args, "build_dir", None) else cache_root()
 
 
-def _emulate(args: argparse.Namespace) -> int:
-    from tflm_bench.emulation.builtin.uart_socket import serve_firmware
-
-    from . import paths
-
-    platform = args.platform or paths.default_platform()
-    serve_firmware(str(args.elf), str(platform), args.uart_port, args.exit_after_disconnect,
-                   lambda line: print(line, flush=True))
-    return 0
+def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
+    return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args), **extra)  # type: ignore[arg-type]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "install-renode":
-            return _install_renode(args)
-        if args.command == "emulate":
-            return _emulate(args)
-        if args.command == "ops":
-            from .ops_doc import ops_markdown, ops_text
-
-            print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
-            return 0
-        if args.command == "convert":
-            out = convert_model_file(args.model, args.calibration, args.out, args.io)
-            print(f"wrote {out} ({out.stat().st_size:,} bytes, full-integer int8, {args.io} I/O)")
-            return 0
-        if args.command == "build":
-            image = BenchSession(args.model).build()
-            m = image.memory
-            print(f"{image.elf}{' (reused)' if image.reused else ''}")
-            print(f"flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B)")
-            return 0
-        options = BenchOptions(
-            engine=args.engine, platform=args.platform, compare_tflite=not args.no_tflite, kernels=args.kernels
-        )
-        model = prepare_model(args.model, args.calibration, paths.build_root(), args.io)
-        report = run_bench(model, args.inputs, args.count, args.seed, options)
-    except (GeneratorError, EmulationError, BenchError) as exc:
-        print(f"tflm-bench: error: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
-        print(f"tflm-bench: error: no such file: {exc.filename}", file=sys.stderr)
-        return 2
+def _run(args: argparse.Namespace) -> int:
+    options = _options(args, engine=args.engine, compare_tflite=not args.no_tflite)
+    model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
+    report = run_bench(model, args.inputs, args.count, args.seed, options)
     print(report.format_text())
     if args.json:
         args.json.write_text(report.to_json())
-    return 0 if report.all_passed else 1
+    return ExitCode.OK if report.all_passed else ExitCode.MISMATCH
+
+
+def _build(args: argparse.Namespace) -> int:
+    image = BenchSession(args.model, _options(args)).build()
+    m = image.memory
+    print(f"{image.elf}{' (reused)' if image.reused else ''}")
+    print(f"kernels {image.kernels}, flash {m.flash_bytes:,} / {m.flash_limit:,} B, "
+          f"RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B)")
+    return ExitCode.OK
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    elf = check_elf(args.elf)
+    serve_uart_socket(str(elf), str(args.platform or DEFAULT_PLATFORM), args.uart_port, args.exit_after_disconnect,
+                      lambda line: print(line, flush=True))
+    return ExitCode.OK
+
+
+def _install_renode(args: argparse.Namespace) -> int:
+    dest = args.dest or cache_root() / "renode" / args.version
+    result = install_renode(args.version, dest, sha256=args.sha256, archive=args.archive)
+    print(f"Renode {result.asset.version} {'installed' if result.downloaded or args.archive else 'already installed'}: {result.binary}")  # type: ignore[attr-defined]
+    print(result.export_line)  # type: ignore[attr-defined]
+    return ExitCode.OK
+
+
+def _ops(args: argparse.Namespace) -> int:
+    from .ops_doc import ops_markdown, ops_text
+
+    print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
+    return ExitCode.OK
+
+
+def _convert(args: argparse.Namespace) -> int:
+    out = convert_model_file(args.model, args.calibration, args.out, args.io)
+    print(f"wrote {out} ({out.stat().st_size:,} bytes, full-integer int8, {args.io} I/O)")
+    return ExitCode.OK
+
+
+COMMANDS = {"run": _run, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
+            "ops": _ops, "convert": _convert}
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def _log_internal_error(error: BaseException) -> Path | None:
+    """Write the traceback where a bug report can quote it; None if even that fails."""
+    try:
+        folder = cache_root() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        path.write_text("".join(traceback.format_exception(error)))
+        return path
+    except OSError:
+        return None
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or error}: {error.filename}"
+    return str(error) or type(error).__name__
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # exits 2 on a usage error, with argparse's message
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return int(COMMANDS[args.command](args))
+    except KeyboardInterrupt:
+        print("tflm-bench: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except Terminated:
+        print("tflm-bench: terminated", file=sys.stderr)
+        return ExitCode.TERMINATED
+    except Exception as error:  # noqa: BLE001 - every failure ends in one line and a defined code
+        if args.debug:
+            raise
+        code = classify(error)
+        if code is ExitCode.USAGE:
+            print(f"tflm-bench: error: {_describe(error)}", file=sys.stderr)
+        else:
+            log = _log_internal_error(error)
+            print(f"tflm-bench: internal error: {type(error).__name__}: {_describe(error)}", file=sys.stderr)
+            print("tflm-bench: this is a bug in tflm-bench; please report it"
+                  + (f" with the log {log}" if log else "") + " (rerun with --debug for the traceback)",
+                  file=sys.stderr)
+        return code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tflm_bench.emulation.engine import Engine
-from tflm_bench.emulation.faults import FaultState, StackBounds, describe_fault
+from tflm_bench.emulation import Engine, FaultState, StackBounds, describe_fault
+
 from .errors import DeviceError, DeviceFault, InputError, ProtocolError
 from .protocol import (
     CRC_SIZE,

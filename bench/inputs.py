@@ -36,20 +36,47 @@ def random_inputs(
 
 
 def load_inputs(path: Path, specs: tuple[TensorInfo, ...]) -> list[list[np.ndarray]]:
-    """A .npy holds one input tensor's samples: shape [N, *input shape], or one sample of the input shape."""
+    """A .npy holds one input tensor's samples: shape [N, *input shape], or one sample of the input shape.
+
+    Any other shape is refused, even one with the right number of values: flattening a
+    [N, 49, 40] array into [N, 1960] inputs would silently feed the model the wrong layout.
+    """
     if len(specs) != 1:
         raise InputError(f"--inputs takes a .npy for single-input models; this model has {len(specs)} inputs")
     spec = specs[0]
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"--inputs {path}: {'is a directory' if path.is_dir() else 'no such file'}; give a .npy file")
     try:
         array = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read inputs from {path}: {exc}") from exc
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"cannot read inputs from {path} as a .npy array: {exc}") from exc
+    if not isinstance(array, np.ndarray):
+        raise InputError(f"{path} is an .npz archive; --inputs takes one .npy array [N, *input shape]")
+    expected = tuple(spec.shape)
     if array.dtype != spec.dtype:
-        raise InputError(f"{path} holds {array.dtype}; the model's input is {spec.dtype} {spec.shape}")
-    per_sample = int(np.prod(spec.shape))
-    if array.size % per_sample or array.size == 0:
         raise InputError(
-            f"{path} has shape {array.shape} ({array.size} values), not a whole number of "
-            f"samples of the input shape {spec.shape}"
+            f"{path} holds {array.dtype} {array.shape}; the model's input is {spec.dtype} {expected}: "
+            f"save it with x.astype(np.{spec.dtype.name})"
         )
-    return [[sample.reshape(spec.shape)] for sample in array.reshape(-1, per_sample)]
+    if array.shape == expected:
+        return [[array]]
+    if array.ndim == len(expected) + 1 and array.shape[1:] == expected and array.shape[0] > 0:
+        return [[sample] for sample in array]
+    raise InputError(
+        f"{path} has shape {array.shape}; the model's input has shape {expected}: give [N, "
+        f"{', '.join(map(str, expected))}] for N samples, or exactly {expected} for one"
+    )
+
+
+def non_finite_warnings(samples: list[list[np.ndarray]]) -> list[str]:
+    """One line per sample input holding NaN or infinity: run as given, but never unremarked."""
+    warnings = []
+    for number, sample in enumerate(samples):
+        for index, value in enumerate(sample):
+            if value.dtype.kind != "f":
+                continue
+            nans, infs = int(np.isnan(value).sum()), int(np.isinf(value).sum())
+            if nans or infs:
+                warnings.append(f"input {number}, tensor {index}: {nans} NaN and {infs} infinite values")
+    return warnings

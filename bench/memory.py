@@ -91,7 +91,7 @@ def tflm_arena(model_bytes: bytes) -> TflmArena:
     """TFLM's planned (head), persistent (tail) and total arena bytes for `model_bytes`."""
     from tflite_micro.python.tflite_micro import runtime
 
-    from tflm_bench.generator.tflite_reader import read_tflite
+    from tflm_bench.generator import read_model as read_tflite
 
     n_inputs = len(read_tflite(model_bytes).inputs)
     try:
@@ -118,12 +118,12 @@ def stack_bytes(elf: Path) -> int:
 
 def model_memory(model_path: Path, build_root: Path | None = None) -> ModelMemory:
     """Build (or reuse) the firmware for `model_path` and compare its memory with TFLM's."""
-    from tflm_bench.generator.firmware_build import build_firmware
+    from tflm_bench.generator import BuildConfig, build_firmware
 
-    from . import paths
+    from .cache import cache_root
 
     model_path = Path(model_path)
-    image = build_firmware(model_path, paths.project_root(), build_root or paths.build_root())
+    image = build_firmware(BuildConfig(model_path, build_root or cache_root()))
     stack = stack_bytes(image.elf)
     m = image.memory
     return ModelMemory(

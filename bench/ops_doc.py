@@ -5,12 +5,12 @@ that the page matches the code.
 """
 from __future__ import annotations
 
-from tflm_bench.generator.ops.registry import handlers
+from tflm_bench.generator import supported_ops
 
 
 def ops_table() -> list[tuple[str, str]]:
     """(operator, supported types) for every registered handler, by name."""
-    return [(name, handler.types) for name, handler in sorted(handlers().items())]
+    return supported_ops()
 
 
 def ops_markdown() -> str:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from tflm_bench.generator.model import Model
+from tflm_bench.generator import Model
 
 from .errors import BenchError
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tflm_bench.emulation.engine import CyccntRead
-from tflm_bench.generator.firmware_build import LayerInfo
+from tflm_bench.emulation import CyccntRead
+from tflm_bench.generator import LayerInfo
 
 WORD = 1 << 32
 

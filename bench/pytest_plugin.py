@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tflm_bench.generator.ops.c_emit import KERNEL_SETS
+from tflm_bench.emulation import EngineName, unavailable_reason
+from tflm_bench.generator import KernelSet
 
 from .session import BenchOptions, BenchSession
 
@@ -23,12 +24,16 @@ from .session import BenchOptions, BenchSession
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tflm-bench")
     group.addoption(
-        "--bench-engine", metavar="NAME", default="builtin",
-        help="engine that runs the firmware (default: builtin)",
+        "--bench-engine", metavar="NAME", choices=tuple(EngineName), default=str(EngineName.default()),
+        help=f"engine that runs the firmware: {', '.join(EngineName)} (default: {EngineName.default()})",
     )
     group.addoption(
-        "--bench-kernels", metavar="SET", choices=KERNEL_SETS, default="optimized",
-        help="kernel set compiled into the firmware: reference or optimized (default: optimized)",
+        "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),
+        help=f"kernel set compiled into the firmware: {', '.join(KernelSet)} (default: {KernelSet.default()})",
+    )
+    group.addoption(
+        "--bench-build-dir", metavar="DIR", type=Path, default=None,
+        help="where firmware is built and cached (default: $TFLM_BENCH_BUILD or ~/.cache/tflm-bench)",
     )
     group.addoption(
         "--bench-platform", metavar="REPL", type=Path, default=None,
@@ -38,17 +43,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
-    """The engine and platform chosen on the command line (Renode's tests skip when it is absent)."""
-    if pytestconfig.getoption("--bench-engine") == "renode":
-        from tflm_bench.emulation.renode.discovery import renode_available
-        from tflm_bench.emulation.renode.errors import INSTALL_HINT, NOT_INSTALLED
-
-        if not renode_available():
-            pytest.skip(f"{NOT_INSTALLED}: {INSTALL_HINT}")
+    """The engine, kernels and platform chosen on the command line (skips, naming why, when the
+    engine cannot run here, e.g. "Renode not installed")."""
+    engine = pytestconfig.getoption("--bench-engine")
+    reason = unavailable_reason(engine)
+    if reason is not None:
+        pytest.skip(reason)
     return BenchOptions(
-        engine=pytestconfig.getoption("--bench-engine"),
+        engine=engine,
         platform=pytestconfig.getoption("--bench-platform"),
         kernels=pytestconfig.getoption("--bench-kernels"),
+        build_root=pytestconfig.getoption("--bench-build-dir"),
     )
 
 

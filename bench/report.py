@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from tflm_bench.generator.firmware_build import LayerInfo, MemoryUse
+from tflm_bench.generator import LayerInfo, MemoryUse
 
 from .compare import FLOAT_TOLERANCE_ULP, Difference
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
@@ -39,15 +39,35 @@ class InputResult:
 
 
 @dataclass(frozen=True)
+class BenchConfig:
+    """What a verdict was checked with: options, board and tool versions."""
+
+    engine: str
+    kernels: str
+    runtime: str  # "generated": our ahead-of-time runtime
+    platform: str
+    board: dict
+    versions: dict[str, str]
+
+    @property
+    def clock_hz(self) -> int:
+        return int(self.board.get("dwt_hz", 64_000_000))
+
+    def summary(self) -> str:
+        return f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+
+
+@dataclass(frozen=True)
 class BenchReport:
     model: str
     model_sha256: str
-    engine: str
+    config: BenchConfig
     firmware: str
     firmware_reused: bool
     memory: MemoryUse
     layers: tuple[LayerInfo, ...]
     results: tuple[InputResult, ...]
+    warnings: tuple[str, ...] = ()  # e.g. NaN or infinite float inputs
 
     @property
     def all_bit_exact(self) -> bool:
@@ -95,9 +115,13 @@ class BenchReport:
 
     def format_text(self) -> str:
         m = self.memory
+        versions = self.config.versions
         lines = [
             f"model     {self.model} (sha256 {self.model_sha256[:16]})",
-            f"engine    {self.engine}",
+            f"config    {self.config.summary()}",
+            f"platform  {self.config.platform}",
+            f"versions  tflm-bench {versions.get('tflm-bench', '?')}, tflite-micro {versions.get('tflite-micro', '?')}, "
+            f"{versions.get('arm-none-eabi-gcc', '?')}",
             f"firmware  {self.firmware}{' (reused)' if self.firmware_reused else ''}",
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
@@ -121,6 +145,7 @@ class BenchReport:
         exact = sum(r.bit_exact for r in self.results)
         passed = sum(r.passed for r in self.results)
         counts = [r.instructions for r in self.results]
+        lines += [f"warning: {warning}" for warning in self.warnings]
         lines += ["", f"verdict: {exact}/{len(self.results)} inputs bit-exact with TFLM"]
         if passed != exact:
             lines.append(f"         {passed}/{len(self.results)} pass (float32 outputs within {FLOAT_TOLERANCE_ULP} ULP)")
@@ -128,8 +153,9 @@ class BenchReport:
             lines.append(f"instructions per inference: min {min(counts):,}, max {max(counts):,}")
         estimates = [r.estimated_cycles for r in self.results if r.estimated_cycles is not None]
         if estimates:
+            clock = self.config.clock_hz
             lines.append(f"estimated cycles per inference: min {min(estimates):,}, max {max(estimates):,} "
-                         f"(~{max(estimates) / 64e3:.3f} ms at 64 MHz, estimated)")
+                         f"(~{max(estimates) * 1e3 / clock:.3f} ms at {clock / 1e6:g} MHz, estimated)")
         lines.append(_tflite_summary(self.results))
         return "\n".join(lines)
 

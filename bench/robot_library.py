@@ -13,7 +13,8 @@ from pathlib import Path
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
-from tflm_bench.emulation.renode.errors import RenodeNotInstalled
+from tflm_bench.emulation import EngineName, RenodeNotInstalled
+from tflm_bench.generator import KernelSet
 
 from .assertions import assert_estimated_cycles_within, assert_layer_within
 from .device import BenchDevice
@@ -28,8 +29,10 @@ from .session import BenchOptions, BenchSession
 class TflmBench:
     """Keywords that drive one model's firmware on one engine per suite."""
 
-    def __init__(self, engine: str = "builtin", timeout: float = 120.0, kernels: str = "optimized") -> None:
-        self._options = BenchOptions(engine=engine, timeout_s=float(timeout), kernels=kernels)
+    def __init__(self, engine: str = str(EngineName.default()), timeout: float = 120.0,
+                 kernels: str = str(KernelSet.default()), build_dir: str | None = None) -> None:
+        self._options = BenchOptions(engine=engine, timeout_s=float(timeout), kernels=kernels,
+                                     build_root=Path(build_dir) if build_dir else None)
         self._session: BenchSession | None = None
         self._results: list[InputResult] = []
 

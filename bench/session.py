@@ -7,35 +7,45 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from tflm_bench.emulation.builtin.symbols import SymbolTable
-from tflm_bench.emulation.factory import create_engine
-from tflm_bench.emulation.faults import StackBounds
-from tflm_bench.generator.firmware_build import FirmwareImage, build_firmware
-from tflm_bench.generator.model import Model
-from tflm_bench.generator.tflite_reader import read_tflite
+from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, create_engine, load_board, source_locator, stack_bounds
+from tflm_bench.generator import BuildConfig, FirmwareImage, KernelSet, Model, build_firmware, read_model
 
-from . import paths
+from .cache import cache_root
 from .compare import difference
 from .device import BenchDevice
-from .errors import BenchError
-from .inputs import load_inputs, random_inputs
+from .errors import BenchError, InputError
+from .inputs import load_inputs, non_finite_warnings, random_inputs
 from .oracles import TfliteReferenceOracle, TflmOracle
 from .profile import estimate_invoke
-from .report import BenchReport, InputResult, OutputResult
+from .report import BenchConfig, BenchReport, InputResult, OutputResult
+from .versions import tool_versions
 
 
 @dataclass(frozen=True)
 class BenchOptions:
-    engine: str = "builtin"
-    platform: Path | None = None
-    build_root: Path | None = None
+    """How a session builds and runs: the options every entry point (CLI, pytest, Robot) sets."""
+
+    engine: EngineName | str = EngineName.default()
+    platform: Path | None = None  # .repl; None: the shipped nrf52840.repl
+    build_root: Path | None = None  # None: cache.cache_root()
     compare_tflite: bool = True
     timeout_s: float = 120.0
-    kernels: str = "optimized"  # kernel set compiled into the firmware: reference | optimized
+    kernels: KernelSet | str = KernelSet.default()
+
+    def __post_init__(self) -> None:
+        # Strings from a command line or a Robot argument become the enums, checked here once.
+        object.__setattr__(self, "engine", EngineName.parse(str(self.engine)))
+        try:
+            object.__setattr__(self, "kernels", KernelSet.parse(str(self.kernels)))
+        except ValueError as exc:
+            raise BenchError(str(exc)) from None
+
+    @property
+    def platform_path(self) -> Path:
+        return Path(self.platform) if self.platform is not None else DEFAULT_PLATFORM
 
 
 def float_input_ranges(model: Model) -> dict[int, tuple[float, float]]:
@@ -64,16 +74,19 @@ class BenchSession:
     def __post_init__(self) -> None:
         self.model_path = Path(self.model_path)
         self.model_bytes = self.model_path.read_bytes()
-        self.model = read_tflite(self.model_bytes)
+        self.model = read_model(self.model_bytes)
         self._tflm: TflmOracle | None = None
         self._tflite: TfliteReferenceOracle | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     def build(self) -> FirmwareImage:
         if self.image is None:
-            self.image = build_firmware(
-                self.model_path, paths.project_root(), self.options.build_root or paths.build_root(), self.options.kernels
-            )
+            self.image = build_firmware(BuildConfig(
+                model=self.model_path,
+                build_dir=self.options.build_root or cache_root(),
+                kernels=KernelSet(self.options.kernels),
+                board=load_board(self.options.platform_path),
+            ))
         return self.image
 
     def start(self) -> BenchDevice:
@@ -81,10 +94,10 @@ class BenchSession:
         if self.device is not None:
             return self.device
         image = self.build()
-        engine = self._stack.enter_context(create_engine(self.options.engine, self.options.platform or paths.default_platform()))
+        engine = self._stack.enter_context(create_engine(self.options.engine, self.options.platform_path))
         engine.load_elf(image.elf)
-        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=_locator(image.elf),
-                             stack=_stack_bounds(image.elf))
+        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=source_locator(image.elf),
+                             stack=stack_bounds(image.elf))
         device.wait_ready()
         build_id = device.info().build_id
         if build_id != image.build_id:
@@ -140,17 +153,30 @@ class BenchSession:
     def run_samples(self, samples: list[list[np.ndarray]]) -> list[InputResult]:
         return [self.run_sample(number, sample) for number, sample in enumerate(samples)]
 
-    def report(self, results: list[InputResult]) -> BenchReport:
+    def report(self, results: list[InputResult], warnings: tuple[str, ...] = ()) -> BenchReport:
         image = self.build()
         return BenchReport(
             model=str(self.model_path),
             model_sha256=image.model_sha256,
-            engine=self.options.engine,
+            config=self.config(),
             firmware=str(image.elf),
             firmware_reused=image.reused,
             memory=image.memory,
             layers=image.layers,
             results=tuple(results),
+            warnings=tuple(warnings),
+        )
+
+    def config(self) -> BenchConfig:
+        """What this session checks with: recorded in every report so a verdict says what it checked."""
+        image = self.build()
+        return BenchConfig(
+            engine=str(self.options.engine),
+            kernels=str(image.kernels),
+            runtime="generated",
+            platform=str(self.options.platform_path),
+            board=image.board.to_dict(),
+            versions=tool_versions(image.toolchain),
         )
 
     def _oracle(self) -> TflmOracle:
@@ -164,22 +190,12 @@ class BenchSession:
         return self._tflite
 
 
-def _locator(elf: Path) -> Callable[[int], str]:
-    """address -> "function() at file:line" from the firmware's symbols and DWARF."""
-    symbols = SymbolTable(elf)
-    return lambda address: str(symbols.locate(address)) if symbols.function_at(address) else ""
-
-
-def _stack_bounds(elf: Path) -> StackBounds | None:
-    symbols = SymbolTable(elf)
-    limit, top = symbols.address_of("__stack_limit"), symbols.address_of("__stack_top")
-    return StackBounds(limit, top) if limit is not None and top is not None else None
-
-
 def run_bench(
     model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions()
 ) -> BenchReport:
     """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report."""
+    if inputs_path is None and count < 1:
+        raise InputError(f"the number of random inputs must be at least 1, got {count}")
     with BenchSession(model_path, options) as session:
         samples = session.load_samples(inputs_path) if inputs_path else session.random_samples(count, seed)
-        return session.report(session.run_samples(samples))
+        return session.report(session.run_samples(samples), tuple(non_finite_warnings(samples)))

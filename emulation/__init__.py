@@ -1,1 +1,38 @@
-"""Platform descriptions (.repl) and the engines that run firmware on them."""
+"""Platform descriptions (.repl) and the engines that run firmware on them.
+
+The emulation stage's public entry: `create_engine(name, platform)` (an Engine to open and
+close), the engine list `EngineName` with `available()`, the board facts a description gives
+(`load_board`), and what reading firmware and its faults takes. Other stages import from
+here, never from the modules behind it.
+"""
+from .board import Board, Region, board_from_platform, load_board
+from .elf_info import check_elf, source_locator, stack_bounds
+from .engine import CyccntRead, Engine
+from .builtin.hostlib import HostBuildError
+from .errors import EmulationError, FirmwareFileError, PlatformError
+from .factory import EngineName, available, create_engine, unavailable_reason
+from .faults import FaultState, StackBounds, describe_fault
+from .renode.errors import INSTALL_HINT, NOT_INSTALLED, RenodeInstallError, RenodeNotInstalled
+from .repl import DEFAULT_PLATFORM, ReplError
+
+__all__ = [
+    "DEFAULT_PLATFORM", "INSTALL_HINT", "NOT_INSTALLED", "Board", "CyccntRead", "EmulationError", "Engine",
+    "FirmwareFileError", "HostBuildError", "PlatformError", "ReplError", "RenodeInstallError",
+    "EngineName", "FaultState", "Region", "RenodeNotInstalled", "StackBounds", "available", "board_from_platform",
+    "check_elf", "create_engine", "describe_fault", "install_renode", "load_board", "serve_uart_socket",
+    "source_locator", "stack_bounds", "unavailable_reason",
+]
+
+
+def install_renode(*args: object, **kwargs: object) -> object:
+    """Download (or take `archive=`) a pinned Renode release; see emulation/renode/install.py."""
+    from .renode.install import install
+
+    return install(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def serve_uart_socket(*args: object, **kwargs: object) -> None:
+    """Run firmware on the built-in engine with uart0 on a loopback TCP socket, until stopped."""
+    from .builtin.uart_socket import serve_firmware
+
+    serve_firmware(*args, **kwargs)  # type: ignore[arg-type]

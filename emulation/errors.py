@@ -127,3 +127,7 @@ class EmulatorTimeout(EmulationError):
             f"timed out after {seconds:g} s waiting for {waiting_for}; the firmware may be "
             f"stuck or slow: raise the timeout, or lower the instruction budget to find a loop"
         )
+
+
+class FirmwareFileError(EmulationError):
+    """The file given as firmware is missing, a directory, or not a 32-bit ELF."""

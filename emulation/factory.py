@@ -1,23 +1,54 @@
-"""Pick an engine by name and configure it from a platform description."""
+"""The engines by name: the list, each one's availability, and the one constructor."""
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from .engine import Engine
 from .errors import EmulationError
 from .repl import load
 
-ENGINE_NAMES = ("builtin", "renode")
+
+class EngineName(StrEnum):
+    """The emulators that run bench firmware from a platform description."""
+
+    BUILTIN = "builtin"  # Unicorn with exact counting and a Cortex-M4 cycle model; offline
+    RENODE = "renode"    # the reference emulator, found through RENODE or PATH
+
+    @classmethod
+    def default(cls) -> EngineName:
+        return cls.BUILTIN
+
+    @classmethod
+    def parse(cls, text: str) -> EngineName:
+        try:
+            return cls(text)
+        except ValueError:
+            raise EmulationError(f"unknown engine {text!r}; available: {', '.join(cls)}") from None
 
 
-def create_engine(name: str, platform: Path, **options: object) -> Engine:
+def unavailable_reason(name: EngineName | str) -> str | None:
+    """None when engine `name` can run here; otherwise why not and what to do."""
+    if EngineName.parse(name) is EngineName.RENODE:
+        from .renode.discovery import renode_available
+        from .renode.errors import INSTALL_HINT, NOT_INSTALLED
+
+        if not renode_available():
+            return f"{NOT_INSTALLED}: {INSTALL_HINT}"
+    return None
+
+
+def available(name: EngineName | str) -> bool:
+    return unavailable_reason(name) is None
+
+
+def create_engine(name: EngineName | str, platform: Path, **options: object) -> Engine:
     """An unopened engine `name` for the .repl at `platform`; use it as a context manager."""
-    if name == "builtin":
+    engine = EngineName.parse(name)
+    if engine is EngineName.BUILTIN:
         from .builtin.engine import BuiltinEngine
 
         return BuiltinEngine(load(platform), **options)  # type: ignore[arg-type]
-    if name == "renode":
-        from .renode.engine import RenodeEngine
+    from .renode.engine import RenodeEngine
 
-        return RenodeEngine(platform, **options)  # type: ignore[arg-type]
-    raise EmulationError(f"unknown engine {name!r}; available: {', '.join(ENGINE_NAMES)}")
+    return RenodeEngine(platform, **options)  # type: ignore[arg-type]

@@ -1,1 +1,44 @@
-"""Model intake, .tflite reading, planning, C generation and firmware build."""
+"""Model intake, .tflite reading, validation, planning, C generation and firmware build.
+
+The generator's public entry: `build_firmware(BuildConfig(...)) -> FirmwareImage`, plus the
+model intake (`prepare_model`, `convert_model_file`), `read_model` and the option and error
+types. Other stages import from here, never from the modules behind it.
+"""
+from .errors import (
+    FirmwareBuildError,
+    GeneratorError,
+    MalformedModelError,
+    ModelTooLargeError,
+    UnsupportedOpError,
+    ToolchainMissingError,
+    UnsupportedTensorError,
+)
+from .firmware_build import (
+    BuildConfig,
+    FirmwareImage,
+    LayerInfo,
+    MemoryUse,
+    build_firmware,
+    firmware_dir,
+    write_memory_script,
+)
+from .intake import IO_TYPES, convert_model_file, prepare_model
+from .model import Model, Quantization, Tensor
+from .options import KernelSet
+from .ops.registry import handlers as _handlers
+from .tflite_reader import read_tflite as read_model
+from .validate import validate as validate_model
+
+
+def supported_ops() -> list[tuple[str, str]]:
+    """(operator, supported tensor types) for every operator the generated runtime runs, by name."""
+    return [(name, handler.types) for name, handler in sorted(_handlers().items())]
+
+
+__all__ = [
+    "IO_TYPES", "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet",
+    "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
+    "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
+    "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",
+    "write_memory_script",
+]

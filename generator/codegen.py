@@ -14,7 +14,8 @@ import jinja2
 
 from .errors import UnsupportedOpError
 from .model import Model
-from .ops.c_emit import KERNEL_SETS, EmitContext, Layer, c_float, comment_text, shape_text
+from .options import KernelSet
+from .ops.c_emit import EmitContext, Layer, c_float, comment_text, shape_text
 from .ops.registry import handlers, supported_ops
 from .planner import ArenaPlan
 
@@ -38,16 +39,14 @@ class TensorDesc:
     fields: tuple[tuple[str, str], ...]
 
 
-def emit_layers(model: Model, plan: ArenaPlan, kernels: str = "reference") -> list[Layer]:
+def emit_layers(model: Model, plan: ArenaPlan, kernels: KernelSet | str = KernelSet.REFERENCE) -> list[Layer]:
     """One Layer per operator, in execution order.
 
     Raises:
         UnsupportedOpError: an operator without a kernel (call validate() first for
             the full set of checks).
     """
-    if kernels not in KERNEL_SETS:
-        raise ValueError(f"unknown kernel set {kernels!r}; choose one of {', '.join(KERNEL_SETS)}")
-    ctx = EmitContext(model, plan, kernels)
+    ctx = EmitContext(model, plan, KernelSet.parse(kernels))
     table = handlers()
     layers = []
     for op in model.operators:
@@ -58,7 +57,9 @@ def emit_layers(model: Model, plan: ArenaPlan, kernels: str = "reference") -> li
     return layers
 
 
-def generate_c(model: Model, plan: ArenaPlan, out_dir: Path, kernels: str = "reference") -> list[Path]:
+def generate_c(
+    model: Model, plan: ArenaPlan, out_dir: Path, kernels: KernelSet | str = KernelSet.REFERENCE
+) -> list[Path]:
     """Write tb_model_data.h, tb_model_data.c and tb_model.c into out_dir; return their paths.
 
     `kernels` picks the kernel set each op module calls ("reference" or "optimized"); an op
@@ -67,6 +68,7 @@ def generate_c(model: Model, plan: ArenaPlan, out_dir: Path, kernels: str = "ref
     layers = emit_layers(model, plan, kernels)  # raises before anything is written
     context = {
         "sha256": model.sha256,
+        "kernels": KernelSet.parse(kernels).value,
         "data_header": DATA_HEADER,
         "arrays": [array for layer in layers for array in layer.arrays],
         "layers": layers,

@@ -70,3 +70,7 @@ class ModelTooLargeError(GeneratorError):
 
 class FirmwareBuildError(GeneratorError):
     """The toolchain failed to build the firmware (missing tool, compile or link error)."""
+
+
+class ToolchainMissingError(FirmwareBuildError):
+    """arm-none-eabi-gcc or CMake is not installed: a set-up problem, not a bug."""

@@ -5,41 +5,73 @@ and the toolchain version, so an unchanged model is never rebuilt.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
+import os
+import signal
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 
+from tflm_bench.emulation.board import Board, load_board
+
 from .codegen import generate_c
-from .errors import FirmwareBuildError, ModelTooLargeError
+from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
+from .model import Model
+from .options import KernelSet
 from .ops.registry import handlers, scratch_requests
 from .planner import plan_arena
 from .tflite_reader import read_tflite
 from .validate import validate
 
-FLASH_BASE, FLASH_LIMIT = 0x00000000, 1024 * 1024
-RAM_BASE, RAM_LIMIT = 0x20000000, 256 * 1024
 TOOLCHAIN_FILE = "cmake/arm-none-eabi.cmake"
+MEMORY_SCRIPT = "tb_memory.ld"  # INCLUDEd by firmware/platform/nrf52840.ld
+
+
+def firmware_dir() -> Path:
+    """firmware/ beside the generator: the checkout's folder, or the wheel's package data.
+
+    In a checkout generator/ and firmware/ are siblings; in an installed wheel they are
+    tflm_bench/generator and tflm_bench/firmware, so one relative path serves both.
+    """
+    folder = Path(__file__).resolve().parents[1] / "firmware"
+    if not (folder / "CMakeLists.txt").is_file():
+        raise FirmwareBuildError(
+            f"the firmware sources are missing (no {folder / 'CMakeLists.txt'}); the tflm-bench "
+            "installation is incomplete: reinstall it from a wheel or a checkout"
+        )
+    return folder
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything a firmware build depends on besides the sources of this package."""
+
+    model: Path
+    build_dir: Path  # the cache root; each build lands in build_dir/firmware/<key>
+    kernels: KernelSet = KernelSet.default()
+    board: Board = field(default_factory=load_board)
 
 
 @dataclass(frozen=True)
 class MemoryUse:
-    """Bytes of the nRF52840's flash and RAM the image takes (RAM includes stack and arena)."""
+    """Bytes of the board's flash and RAM the image takes (RAM includes stack and arena)."""
 
     flash_bytes: int
     ram_bytes: int
     arena_bytes: int
-    flash_limit: int = FLASH_LIMIT
-    ram_limit: int = RAM_LIMIT
+    flash_limit: int
+    ram_limit: int
 
 
 @dataclass(frozen=True)
@@ -59,13 +91,16 @@ class FirmwareImage:
     memory: MemoryUse
     layers: tuple[LayerInfo, ...]
     reused: bool
+    kernels: KernelSet
+    board: Board
+    toolchain: str  # the first line of `arm-none-eabi-gcc --version`
 
 
-def _source_files(root: Path) -> list[Path]:
+def _source_files(firmware: Path) -> list[Path]:
     """Everything that shapes the image: firmware sources, the generator and its templates."""
     files: list[Path] = []
     for folder, patterns in (
-        (root / "firmware", ("*.c", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
+        (firmware, ("*.c", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
         (Path(__file__).parent, ("*.py", "*.j2")),
     ):
         for pattern in patterns:
@@ -76,31 +111,51 @@ def _source_files(root: Path) -> list[Path]:
 def _toolchain_version() -> str:
     gcc = shutil.which("arm-none-eabi-gcc")
     if gcc is None:
-        raise FirmwareBuildError(
+        raise ToolchainMissingError(
             "arm-none-eabi-gcc is not on PATH; run scripts/setup.sh as root, or "
             "apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi"
         )
     if shutil.which("cmake") is None:
-        raise FirmwareBuildError("cmake is not on PATH; run scripts/setup.sh as root, or apt-get install cmake")
+        raise ToolchainMissingError("cmake is not on PATH; run scripts/setup.sh as root, or apt-get install cmake")
     out = subprocess.run([gcc, "--version"], capture_output=True, text=True, check=True).stdout
     return out.splitlines()[0]
 
 
-def build_key(project_root: Path, model_bytes: bytes, kernels: str = "reference") -> str:
-    extra = f"{kernels}\n{hashlib.sha256(model_bytes).hexdigest()}\n{_toolchain_version()}"
-    return _digest_files(_source_files(project_root), project_root, extra)
+def build_key(config: BuildConfig, model_bytes: bytes) -> str:
+    firmware = firmware_dir()
+    board = config.board
+    extra = "\n".join((
+        config.kernels.value, hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
+        f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
+    ))
+    return _digest_files(_source_files(firmware), firmware.parent, extra)
 
 
 @contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    """Serialize builds of one folder across processes (parallel test runs share build/)."""
+    """Serialize builds of one folder across processes (parallel test runs share a cache).
+
+    The lock file is removed by its holder on release, so none is left behind, even by an
+    interrupted run (the kernel drops a dead process's flock). A waiter that wakes on a file
+    already unlinked tries again on the current one.
+    """
     directory.parent.mkdir(parents=True, exist_ok=True)
-    with open(directory.with_name(directory.name + ".lock"), "w") as handle:
+    path = directory.with_name(directory.name + ".lock")
+    while True:
+        handle = open(path, "a")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            if os.path.samestat(os.fstat(handle.fileno()), os.stat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        handle.close()
 
 
 def _digest_files(paths: list[Path], root: Path, extra: str) -> str:
@@ -111,13 +166,13 @@ def _digest_files(paths: list[Path], root: Path, extra: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def kernel_library(project_root: Path, build_root: Path) -> Path:
+def kernel_library(build_root: Path) -> Path:
     """The kernels compiled once into libtb_kernels.a, keyed by their sources and the toolchain."""
-    firmware = project_root / "firmware"
+    firmware = firmware_dir()
     sources = sorted(
         p for p in (firmware / "kernels").rglob("*") if p.suffix in (".c", ".h")
     ) + [firmware / "CMakeLists.txt", firmware / TOOLCHAIN_FILE]
-    key = _digest_files(sources, project_root, _toolchain_version())
+    key = _digest_files(sources, firmware.parent, _toolchain_version())
     directory = build_root / "kernels" / key
     library = directory / "cmake" / "libtb_kernels.a"
     with _locked(directory):
@@ -128,46 +183,85 @@ def kernel_library(project_root: Path, build_root: Path) -> Path:
     return library
 
 
-def _cmake(source: Path, cmake_dir: Path, definitions: list[str], target: str | None = None) -> None:
+def _cmake(
+    source: Path, cmake_dir: Path, definitions: list[str], target: str | None = None, board: Board | None = None
+) -> None:
     configure = [
         "cmake", "-S", str(source), "-B", str(cmake_dir), "-G", "Unix Makefiles",
         f"-DCMAKE_TOOLCHAIN_FILE={source / TOOLCHAIN_FILE}", "-DCMAKE_BUILD_TYPE=Release", *definitions,
     ]
     build = ["cmake", "--build", str(cmake_dir), "--parallel", "2", *(["--target", target] if target else [])]
     for command in (configure, build):
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = _run_group(command)
         if result.returncode != 0:
             log = result.stdout + result.stderr
-            _raise_for_overflow(log)
+            if board is not None:
+                _raise_for_overflow(log, board)
             tail = "\n".join(log.strip().splitlines()[-25:])
             raise FirmwareBuildError(f"firmware build failed ({' '.join(command[:3])} ...):\n{tail}")
 
 
-def compile_firmware(project_root: Path, runtime_sources: list[Path], build_dir: Path, kernels: Path) -> Path:
+def write_memory_script(board: Board, folder: Path) -> Path:
+    """The linker's MEMORY block for `board`, as the tb_memory.ld the firmware's script INCLUDEs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / MEMORY_SCRIPT
+    path.write_text(
+        f"/* From {board.platform}. */\n"
+        "MEMORY\n{\n"
+        f"    FLASH (rx)  : ORIGIN = 0x{board.flash.base:08x}, LENGTH = 0x{board.flash.size:x}\n"
+        f"    RAM   (rwx) : ORIGIN = 0x{board.ram.base:08x}, LENGTH = 0x{board.ram.size:x}\n"
+        "}\n"
+    )
+    return path
+
+
+def _run_group(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run `command` in its own process group; on any interruption end the whole group.
+
+    CMake starts make, which starts the compilers: a SIGTERM to the bench alone would leave
+    them running, so the group is ended (a terminal's Ctrl-C reaches it anyway).
+    """
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def compile_firmware(
+    runtime_sources: list[Path], build_dir: Path, kernels: Path, board: Board
+) -> Path:
     """Build firmware/ with the given runtime sources, linking the prebuilt kernel library."""
     cmake_dir = build_dir / "cmake"
-    _cmake(project_root / "firmware", cmake_dir, [
+    memory_dir = write_memory_script(board, build_dir / "memory").parent
+    _cmake(firmware_dir(), cmake_dir, [
         "-DTB_RUNTIME_SOURCES=" + ";".join(str(p.resolve()) for p in runtime_sources),
         f"-DTB_KERNEL_LIBRARY={kernels}",
-    ])
+        f"-DTB_MEMORY_DIR={memory_dir}",
+    ], board=board)
     elf = cmake_dir / "firmware.elf"
     if not elf.exists():
         raise FirmwareBuildError(f"the build finished but produced no {elf}")
     return elf
 
 
-def _raise_for_overflow(log: str) -> None:
+def _raise_for_overflow(log: str, board: Board) -> None:
     match = re.search(r"region [`'](\w+)' overflowed by (\d+) bytes", log)
     if match:
         region, over = match.group(1), int(match.group(2))
-        limit = FLASH_LIMIT if region.upper().startswith("FLASH") else RAM_LIMIT
+        limit = board.flash.size if region.upper().startswith("FLASH") else board.ram.size
         raise ModelTooLargeError(
             f"the firmware does not fit: region {region} overflowed by {over} bytes "
             f"(limit {limit} bytes). Use a smaller model or quantize more of it."
         )
 
 
-def measure_memory(elf: Path, arena_bytes: int) -> MemoryUse:
+def measure_memory(elf: Path, arena_bytes: int, board: Board) -> MemoryUse:
     """Flash = everything loaded into flash (incl. the .data image); RAM = .data + .bss + stack."""
     flash = ram = 0
     with elf.open("rb") as handle:
@@ -176,13 +270,13 @@ def measure_memory(elf: Path, arena_bytes: int) -> MemoryUse:
             if not section["sh_flags"] & SH_FLAGS.SHF_ALLOC or section["sh_size"] == 0:
                 continue
             address, size = section["sh_addr"], section["sh_size"]
-            if RAM_BASE <= address < RAM_BASE + RAM_LIMIT:
+            if board.ram.contains(address):
                 ram += size
                 if section["sh_type"] != "SHT_NOBITS":
                     flash += size  # initialised data is copied from flash at reset
-            elif FLASH_BASE <= address < FLASH_BASE + FLASH_LIMIT:
+            elif board.flash.contains(address):
                 flash += size
-    return MemoryUse(flash_bytes=flash, ram_bytes=ram, arena_bytes=arena_bytes)
+    return MemoryUse(flash, ram, arena_bytes, board.flash.size, board.ram.size)
 
 
 def _check_fits(memory: MemoryUse) -> None:
@@ -198,33 +292,35 @@ def _check_fits(memory: MemoryUse) -> None:
         )
 
 
-def _estimate_before_build(model, arena_bytes: int) -> None:  # type: ignore[no-untyped-def]
+def _estimate_before_build(model: Model, arena_bytes: int, board: Board) -> None:
     """Fail before compiling when the constants alone or the arena cannot fit."""
     constant_bytes = sum(t.data.nbytes for t in model.tensors if t.data is not None)
-    if constant_bytes > FLASH_LIMIT:
+    if constant_bytes > board.flash.size:
         raise ModelTooLargeError(
             f"the model's constant tensors take {constant_bytes} bytes, more than the "
-            f"{FLASH_LIMIT} bytes of flash. Use a smaller model."
+            f"{board.flash.size} bytes of flash. Use a smaller model."
         )
-    if arena_bytes > RAM_LIMIT:
+    if arena_bytes > board.ram.size:
         raise ModelTooLargeError(
             f"the planned activation arena takes {arena_bytes} bytes, more than the "
-            f"{RAM_LIMIT} bytes of RAM. Use smaller activations (input size, channels)."
+            f"{board.ram.size} bytes of RAM. Use smaller activations (input size, channels)."
         )
 
 
-def build_firmware(
-    model_path: Path, project_root: Path, build_root: Path, kernels: str = "reference"
-) -> FirmwareImage:
-    """Generate, compile and size-check the firmware for one .tflite; reuse an identical build."""
-    project_root, build_root = Path(project_root).resolve(), Path(build_root).resolve()
-    model_bytes = Path(model_path).read_bytes()
+def build_firmware(config: BuildConfig) -> FirmwareImage:
+    """Generate, compile and size-check the firmware for one .tflite; reuse an identical build.
+
+    The generator's one public entry: read, validate, plan, render C, compile, measure.
+    """
+    build_root = Path(config.build_dir).resolve()
+    model_bytes = Path(config.model).read_bytes()
     model = read_tflite(model_bytes)
     validate(model)
-    plan = plan_arena(model, scratch=scratch_requests(model, kernels))
-    _estimate_before_build(model, plan.arena_bytes)
+    board = config.board
+    plan = plan_arena(model, scratch=scratch_requests(model, config.kernels))
+    _estimate_before_build(model, plan.arena_bytes, board)
 
-    build_dir = build_root / "firmware" / build_key(project_root, model_bytes, kernels)
+    build_dir = build_root / "firmware" / build_key(config, model_bytes)
     manifest = build_dir / "manifest.json"
     table = handlers()
     layers = tuple(
@@ -233,19 +329,24 @@ def build_firmware(
     )
     sha = hashlib.sha256(model_bytes).hexdigest()
     build_id = int.from_bytes(bytes.fromhex(sha)[:4], "little")
-    library = kernel_library(project_root, build_root)
+    library = kernel_library(build_root)
+    image = partial(FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=build_id, layers=layers,
+                    kernels=config.kernels, board=board, toolchain=_toolchain_version())
     with _locked(build_dir):
         if manifest.exists():
             data = json.loads(manifest.read_text())
             elf = Path(data["elf"])
             if elf.exists():
-                return FirmwareImage(elf, build_dir, sha, build_id, MemoryUse(**data["memory"]), layers, True)
+                return image(elf=elf, memory=MemoryUse(**data["memory"]), reused=True)
 
         generated = build_dir / "generated"
         generated.mkdir(parents=True, exist_ok=True)
-        sources = generate_c(model, plan, generated, kernels)
-        elf = compile_firmware(project_root, sources, build_dir, library)
-        memory = measure_memory(elf, plan.arena_bytes)
+        sources = generate_c(model, plan, generated, config.kernels)
+        elf = compile_firmware(sources, build_dir, library, board)
+        memory = measure_memory(elf, plan.arena_bytes, board)
         _check_fits(memory)
-        manifest.write_text(json.dumps({"elf": str(elf), "model_sha256": sha, "memory": asdict(memory)}, indent=2))
-        return FirmwareImage(elf, build_dir, sha, build_id, memory, layers, False)
+        # Written last and atomically: a build interrupted before this line is redone, not reused.
+        temporary = manifest.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"elf": str(elf), "model_sha256": sha, "memory": asdict(memory)}, indent=2))
+        os.replace(temporary, manifest)
+        return image(elf=elf, memory=memory, reused=False)

@@ -213,6 +213,13 @@ def convert_model_file(model_path: Path, calibration_path: Path | None, out_path
 def prepare_model(model_path: Path, calibration_path: Path | None, work_dir: Path, io: str = "int8") -> Path:
     """The .tflite to build: `model_path` itself, or its conversion written into `work_dir`."""
     model_path = Path(model_path)
+    if not model_path.exists():
+        raise IntakeError(f"model {model_path} does not exist")
+    if model_path.is_dir() and not needs_conversion(model_path):
+        raise IntakeError(
+            f"{model_path} is a directory but not a SavedModel (no saved_model.pb in it); "
+            "give a .tflite file, a .keras/.h5 file or a SavedModel folder"
+        )
     if not needs_conversion(model_path):
         if calibration_path is not None and is_tflite(model_path):
             raise IntakeError(f"{model_path} is already a .tflite; --calibration applies to Keras/SavedModel models only")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tools/: the checkout's development tools
 SOURCES = ROOT / "scripts" / "benchmark"
 GOAL = 0.60
 
@@ -36,7 +37,7 @@ class Row:
 
 def build_gemm(reps: int, out: Path) -> tuple[Path, Path]:
     """(nRF52840 ELF, mps2-an386 ELF) of the GEMM with `reps` repetitions."""
-    from tflm_bench.emulation.builtin.baremetal import build_baremetal
+    from tools.baremetal import build_baremetal
 
     nrf = build_baremetal([SOURCES / "nrf_main.c", SOURCES / "gemm.c"], out,
                           defines={"GEMM_REPS": reps}, name=f"gemm-nrf-{reps}")
@@ -48,7 +49,7 @@ def build_gemm(reps: int, out: Path) -> tuple[Path, Path]:
 
 def gemm_rows(reps: int, short_reps: int, out: Path, repeats: int = 3) -> tuple[Row, float]:
     """The GEMM row (counting, uninstrumented, QEMU) and the counting/uninstrumented ratio."""
-    from tflm_bench.emulation.builtin.speed import measure_qemu, measure_speed
+    from tools.speed import measure_qemu, measure_speed
 
     nrf, qemu_long = build_gemm(reps, out)
     _, qemu_short = build_gemm(short_reps, out)

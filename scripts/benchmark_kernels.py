@@ -21,7 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from tflm_bench.generator.model import Model  # noqa: E402
+from tflm_bench.generator import KernelSet, Model  # noqa: E402
 from tflm_bench.session import BenchOptions, BenchSession  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ TFLM_MEASURED: dict[str, tuple[str, int, int, int]] = {
     "ic_resnet8_float.tflite": ("IC ResNet-8", 107_357_300, 29_866_664, 54_340),
     "ad_autoencoder_float.tflite": ("AD autoencoder", 1_954_133, 583_121, 2_260),
 }
-KERNEL_SETS = ("reference", "optimized")
+KERNEL_SETS = tuple(KernelSet)
 
 
 @dataclass(frozen=True)

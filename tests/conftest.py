@@ -12,6 +12,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the shared helpers in tests/support
+sys.path.insert(0, str(ROOT))  # tools/: the checkout's development tools (bare-metal builds, speed)
+# Builds of the suite stay inside the checkout (parallel workers share them), not in ~/.cache.
+os.environ.setdefault("TFLM_BENCH_BUILD", str(ROOT / "build"))
 
 
 @pytest.fixture(scope="session")

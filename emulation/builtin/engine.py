@@ -29,6 +29,7 @@ from ..errors import (
 from ..faults import BUSFAULT, HARDFAULT, SVCALL, USAGEFAULT, CFSR_BFARVALID, exception_name
 from .exceptions import Fault, deliver
 from ..repl import PeripheralEntry, PlatformDescription
+from ..board import RENODE_DEFAULT_MIPS
 from .hostlib import InstructionCounter
 from .peripherals import Dwt, LegacyUart, Peripheral, SystemControlSpace, Unmodelled
 from .symbols import SymbolTable
@@ -39,7 +40,6 @@ MEMORY_TYPE = "Memory.MappedMemory"
 NVIC_TYPE = "IRQControllers.NVIC"
 SCS_BASE, SCS_SIZE = 0xE000E000, 0x1000
 PAGE = 0x400                    # Unicorn's ARM page size
-DEFAULT_MIPS = 100              # Renode's default PerformanceInMips
 PERIPHERAL_SIZE = 0x1000        # nRF52 peripherals occupy 4 KiB each
 NEVER = 0xFFFFFFFF              # an "until" address execution never reaches
 
@@ -117,7 +117,7 @@ def _configure(platform: PlatformDescription) -> _Config:
             raise PlatformError(f"{entry.source_line}: memory '{entry.name}' has no address")
         memories.append(MemoryMap(entry.name, size, addresses))
 
-    mips = DEFAULT_MIPS
+    mips = RENODE_DEFAULT_MIPS
     cpu = platform.cpu()
     value = cpu.get("PerformanceInMips")
     if value is not None:

@@ -1,6 +1,6 @@
 """Build counter.c with the host C compiler and load it with ctypes.
 
-The shared library is cached under ``<project root>/build/host/`` (or a directory given by
+The shared library is cached under ``<the bench's cache>/host/`` (or a directory given by
 the caller or by ``TFLM_BENCH_HOST_CACHE``), named by the SHA-256 of the source, the compiler
 flags and the unicorn version, so an edit or a unicorn upgrade rebuilds it.
 """
@@ -18,6 +18,8 @@ from pathlib import Path
 import unicorn
 from unicorn import arm_const
 
+from tflm_bench.cache import cache_root
+
 from ..errors import EmulationError
 
 SOURCE = Path(__file__).with_name("counter.c")
@@ -32,16 +34,11 @@ class HostBuildError(EmulationError):
     """The host C compiler could not build the counting hook."""
 
 
-def project_root() -> Path:
-    """The folder holding pyproject.toml (this file is emulation/builtin/hostlib.py)."""
-    return Path(__file__).resolve().parents[2]
-
-
 def default_cache_dir() -> Path:
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override)
-    return project_root() / "build" / "host"
+    return cache_root() / "host"
 
 
 def unicorn_include_dir() -> Path:

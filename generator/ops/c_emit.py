@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Model, Tensor
+from ..options import KernelSet
 from ..planner import ArenaPlan
-
-KERNEL_SETS: tuple[str, ...] = ("reference", "optimized")
 
 C_TYPES = {
     "int8": "int8_t",
@@ -60,7 +59,7 @@ class EmitContext:
 
     model: Model
     plan: ArenaPlan
-    kernels: str = "reference"  # kernel set: "reference" (plain TFLM port) or "optimized"
+    kernels: KernelSet = KernelSet.REFERENCE
 
     def tensor(self, index: int) -> Tensor:
         return self.model.tensors[index]

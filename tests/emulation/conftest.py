@@ -46,7 +46,7 @@ def build_c_firmware(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
     code, fault handler and linker script (built once per session)."""
     if shutil.which(GCC) is None:
         pytest.skip(f"{GCC} is not installed (apt-get install gcc-arm-none-eabi)")
-    from tflm_bench.emulation.builtin.baremetal import build_baremetal
+    from tools.baremetal import build_baremetal
 
     out = tmp_path_factory.mktemp("c-firmware")
 

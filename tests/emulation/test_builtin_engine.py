@@ -9,7 +9,7 @@ import pytest
 
 from tflm_bench.emulation import repl
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
-from tflm_bench.emulation.builtin.speed import measure_speed
+from tools.speed import measure_speed
 from tflm_bench.emulation.builtin.symbols import SymbolTable
 from tflm_bench.emulation.engine import Engine
 from tflm_bench.emulation.errors import (

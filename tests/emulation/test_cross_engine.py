@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tflm_bench import paths
 from tflm_bench.device import BenchDevice
-from tflm_bench.emulation.factory import create_engine
+from tflm_bench.emulation import DEFAULT_PLATFORM, create_engine
 from tflm_bench.emulation.renode.discovery import renode_available
 from tflm_bench.emulation.renode.errors import INSTALL_HINT, NOT_INSTALLED
 from tflm_bench.session import BenchSession
@@ -24,7 +23,7 @@ INPUTS = [np.array([[value]], dtype=np.int8) for value in range(-128, 128, 9)]
 
 
 def run_on(engine_name: str, elf: Path) -> list[tuple[bytes, int, tuple[int, ...]]]:
-    with create_engine(engine_name, paths.default_platform()) as engine:
+    with create_engine(engine_name, DEFAULT_PLATFORM) as engine:
         engine.load_elf(elf)
         device = BenchDevice(engine, timeout_s=120)
         device.wait_ready()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tflm_bench.emulation.factory import ENGINE_NAMES, create_engine
+from tflm_bench.emulation import EngineName, create_engine
 from tflm_bench.emulation.renode.discovery import (
     find_renode,
     pyrenode3_importable,
@@ -50,7 +50,7 @@ def test_renode_variable_pointing_nowhere_is_named(tmp_path: Path) -> None:
 
 
 def test_factory_knows_renode_and_says_when_it_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "renode" in ENGINE_NAMES
+    assert "renode" in tuple(EngineName)
     monkeypatch.delenv("RENODE", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(RenodeNotInstalled, match="Renode not installed"):

@@ -12,7 +12,7 @@ import pytest
 from support.layer_models import LayerModel
 from support.on_device import assert_bit_exact, run_on_device
 from support.tflite_builder import build_tflite
-from tflm_bench.generator.ops.c_emit import KERNEL_SETS
+from tflm_bench.generator import KernelSet
 
 OPS = ("ADD", "SUB", "MUL")
 OPTIONS = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}
@@ -66,7 +66,7 @@ def _model(rng: np.random.Generator, count: int) -> LayerModel:
     return b
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 @pytest.mark.parametrize("seed", [1, 2])
 def test_add_sub_mul_match_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
@@ -76,7 +76,7 @@ def test_add_sub_mul_match_tflm(seed: int, kernels: str, tmp_path: Path, bench_o
     assert_bit_exact(results, f"ADD/SUB/MUL seed {seed} ({kernels} kernels)")
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 def test_add_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Same-shape ADD (the optimized kernel's case): sizes 1-17 and odd shapes (the 4-element
     steps and their tails), scales far apart in both directions, zero points at the rails,
@@ -101,7 +101,7 @@ def test_add_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> No
     assert_bit_exact(results, f"ADD stress ({kernels} kernels)")
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 def test_add_same_scales_and_equal_inputs(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Residual-style ADD (same scales) and a MUL/SUB of a tensor with itself."""
     b = LayerModel()

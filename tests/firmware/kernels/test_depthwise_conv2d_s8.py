@@ -10,7 +10,7 @@ import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, conv_quant
-from tflm_bench.generator.ops.c_emit import KERNEL_SETS
+from tflm_bench.generator import KernelSet
 
 CHANNELS = (1, 3, 5, 7, 17)
 # INFO describes every model input and output in one 1024-byte reply: 65 bytes per 4-D layer.
@@ -67,7 +67,7 @@ def _random_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> No
         added += 1
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 @pytest.mark.parametrize("seed", [1, 2])
 def test_depthwise_conv2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(2000 * seed)
@@ -106,7 +106,7 @@ def _stress_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> Non
             layers.conv(rng, w, 0, q, depthwise_multiplier=mult)
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 @pytest.mark.parametrize("part", [0, 1])
 def test_depthwise_conv2d_s8_fast_path_stress(part: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(2100 + part)

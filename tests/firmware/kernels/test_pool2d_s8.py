@@ -11,7 +11,7 @@ import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, zero_point
-from tflm_bench.generator.ops.c_emit import KERNEL_SETS
+from tflm_bench.generator import KernelSet
 
 CHANNELS = (1, 3, 5, 7, 17)
 # INFO describes every model input and output in one 1024-byte reply: 65 bytes per 4-D layer.
@@ -63,7 +63,7 @@ def _random_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> No
             added += 1
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 @pytest.mark.parametrize("seed", [1, 2])
 def test_pool2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Average and max pools side by side in one firmware."""
@@ -77,7 +77,7 @@ def test_pool2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_o
     assert_bit_exact(results, f"AVERAGE_POOL_2D / MAX_POOL_2D int8 seed {seed} ({kernels} kernels)")
 
 
-@pytest.mark.parametrize("kernels", KERNEL_SETS)
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
 def test_pool2d_s8_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Four-channel steps with channel counts 1-17 (not multiples of 4), odd widths, zero points
     at the rails, clamping activations, and a 16x16 window (256 taps: the reference path)."""

@@ -13,8 +13,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..errors import EmulationError
-from .hostlib import project_root
+from tflm_bench.emulation.board import load_board
+from tflm_bench.emulation.errors import EmulationError
+from tflm_bench.generator import firmware_dir, write_memory_script
 
 GCC = "arm-none-eabi-gcc"
 CPU_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
@@ -27,10 +28,6 @@ PLATFORM_SOURCES = ("platform/startup.c", "platform/fault.c", "platform/uart0.c"
 
 class BareMetalBuildError(EmulationError):
     """arm-none-eabi-gcc is missing or could not build a bare-metal program."""
-
-
-def firmware_dir() -> Path:
-    return project_root() / "firmware"
 
 
 def build_baremetal(
@@ -69,7 +66,9 @@ def build_baremetal(
     if elf.is_file():
         return elf
     elf.parent.mkdir(parents=True, exist_ok=True)
-    command = [GCC, *flags, *LINK_FLAGS, f"-T{script}", *map(str, all_sources), "-lm",
+    # The linker script INCLUDEs the memory map the generator writes from the board's facts.
+    write_memory_script(load_board(), elf.parent)
+    command = [GCC, *flags, *LINK_FLAGS, f"-L{elf.parent}", f"-T{script}", *map(str, all_sources), "-lm",
                "-o", str(elf)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:

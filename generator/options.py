@@ -1,0 +1,22 @@
+"""Build options shared by every stage and entry point, each with its one default."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class KernelSet(StrEnum):
+    """Which int8 kernels the generated runtime calls."""
+
+    REFERENCE = "reference"  # the plain C port of TFLM's reference arithmetic
+    OPTIMIZED = "optimized"  # Cortex-M4 DSP kernels, bit-exact with the reference set
+
+    @classmethod
+    def default(cls) -> KernelSet:
+        return cls.OPTIMIZED
+
+    @classmethod
+    def parse(cls, text: str) -> KernelSet:
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown kernel set {text!r}; choose one of {', '.join(cls)}") from None
