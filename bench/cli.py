@@ -135,6 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     report = run_bench(model, args.inputs, args.count, args.seed, options)
     print(report.format_text())
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(report.to_json())
     return ExitCode.OK if report.all_passed else ExitCode.MISMATCH
 

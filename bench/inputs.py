@@ -36,7 +36,9 @@ def random_inputs(
 
 
 def load_inputs(path: Path, specs: tuple[TensorInfo, ...]) -> list[list[np.ndarray]]:
-    """A .npy holds one input tensor's samples: shape [N, *input shape], or one sample of the input shape.
+    """A .npy holds one input tensor's samples: [N, *input shape], one sample of exactly the input
+    shape, or, for an input with a batch dimension of 1, [N, *input shape[1:]] (N stacked on the
+    batch axis, as Keras data sets are shaped).
 
     Any other shape is refused, even one with the right number of values: flattening a
     [N, 49, 40] array into [N, 1960] inputs would silently feed the model the wrong layout.
@@ -63,9 +65,12 @@ def load_inputs(path: Path, specs: tuple[TensorInfo, ...]) -> list[list[np.ndarr
         return [[array]]
     if array.ndim == len(expected) + 1 and array.shape[1:] == expected and array.shape[0] > 0:
         return [[sample] for sample in array]
+    if expected[:1] == (1,) and array.shape[1:] == expected[1:] and array.ndim == len(expected) and array.shape[0] > 0:
+        return [[sample.reshape(expected)] for sample in array]
+    batched = ", ".join(map(str, expected[1:] if expected[:1] == (1,) else expected))
     raise InputError(
-        f"{path} has shape {array.shape}; the model's input has shape {expected}: give [N, "
-        f"{', '.join(map(str, expected))}] for N samples, or exactly {expected} for one"
+        f"{path} has shape {array.shape}; the model's input has shape {expected}: give [N, {batched}] "
+        f"for N samples, or exactly {expected} for one"
     )
 
 

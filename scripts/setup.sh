@@ -23,6 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
 fi
+echo "setup: toolchain: $(arm-none-eabi-gcc --version | head -n 1), $(cmake --version | head -n 1)" >&2
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
@@ -30,12 +31,16 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) els
     echo "setup: $python is $("$python" --version 2>&1). Point PYTHON at a 3.11 interpreter." >&2
     exit 1
 fi
+echo "setup: python: $("$python" --version 2>&1) ($(command -v "$python"))" >&2
 
 stamp=".venv/.tflm-bench-installed"
-want="$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+want="$(cat requirements.lock pyproject.toml setup.py | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: .venv: installing the pinned packages of requirements.lock, then tflm-bench (editable)" >&2
     [ -x .venv/bin/python ] || "$python" -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
     .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
     echo "$want" > "$stamp"
+else
+    echo "setup: .venv: up to date ($root/.venv)" >&2
 fi

@@ -6,6 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh" || exit 1
 cd "$root"
 export TF_CPP_MIN_LOG_LEVEL=2
+# The suite keeps its builds in the checkout (shared by pytest and Robot), not in ~/.cache.
+export TFLM_BENCH_BUILD="${TFLM_BENCH_BUILD:-$root/build}"
 
 .venv/bin/python -m pytest -q "$@"
 pytest_status=$?

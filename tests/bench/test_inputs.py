@@ -41,5 +41,8 @@ def test_load_inputs_rejects_wrong_dtype_and_size(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="float32.*int8"):
         load_inputs(path, (INT8_SPEC,))
     np.save(path, np.zeros(6, dtype=np.int8))
-    with pytest.raises(InputError, match="not a whole number"):
+    with pytest.raises(InputError, match=r"has shape \(6,\); the model's input has shape \(1, 4\)"):
+        load_inputs(path, (INT8_SPEC,))
+    np.save(path, np.zeros((2, 2, 2), dtype=np.int8))  # 8 values = 2 samples, but not their layout
+    with pytest.raises(InputError, match=r"give \[N, 4\]"):
         load_inputs(path, (INT8_SPEC,))

@@ -33,3 +33,15 @@ def test_tiny_gemm_gives_figures(tmp_path: Path) -> None:
     assert isinstance(row.qemu_mips, float)
     table = bench.format_table([row], ratio)
     assert "int8 GEMM x2" in table and "ratio counting / uninstrumented" in table
+
+
+def test_without_qemu_the_unicorn_rows_still_print(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("arm-none-eabi-gcc not installed")
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "qemu-system-arm" else real_which(name, *a, **k))
+    bench = load_script()
+    row, ratio = bench.gemm_rows(reps=2, short_reps=1, out=tmp_path, repeats=1)
+    assert row.qemu_mips is None and row.counting_mips > 0 and ratio > 0
+    table = bench.format_table([row], ratio)
+    assert "QEMU not installed" in table and "int8 GEMM x2" in table

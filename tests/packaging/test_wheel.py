@@ -1,0 +1,139 @@
+"""The package as a user gets it: a wheel built from this checkout, installed into a new virtual
+environment, runs a model from another directory, and its pytest plugin serves an outside project.
+
+The new environment reuses the dependencies already installed in this one (a path entry to
+its site-packages, never its editable install), so the test installs nothing from a registry.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SINE = ROOT / "models" / "sine_int8.tflite"
+# What must ship for a build at run time, one per kind of package data.
+REQUIRED = (
+    "tflm_bench/firmware/CMakeLists.txt",
+    "tflm_bench/firmware/cmake/arm-none-eabi.cmake",
+    "tflm_bench/firmware/platform/nrf52840.ld",
+    "tflm_bench/firmware/runtime/tb_runtime.h",
+    "tflm_bench/firmware/kernels/fully_connected/fully_connected_s8.c",
+    "tflm_bench/generator/templates/tb_model.c.j2",
+    "tflm_bench/emulation/platforms/nrf52840.repl",
+    "tflm_bench/emulation/builtin/counter.c",
+    "tflm_bench/generator/ops/fully_connected.py",
+    "tflm_bench/pytest_plugin.py",
+)
+
+
+def _source_copy(destination: Path) -> Path:
+    """The files git would ship (tracked, plus new ones not ignored), without build leftovers."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                            cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    assert result.returncode == 0, f"{' '.join(map(str, command))}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(wheel, sdist) built from a clean copy of the checkout."""
+    work = tmp_path_factory.mktemp("package")
+    source = _source_copy(work / "src")
+    dist = work / "dist"
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist), str(source)])
+    _run([sys.executable, "setup.py", "-q", "sdist", "-d", str(dist)], cwd=source)
+    return next(dist.glob("*.whl")), next(dist.glob("*.tar.gz"))
+
+
+@pytest.fixture(scope="module")
+def installed(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment holding the wheel; returns its bin/ folder."""
+    venv = tmp_path_factory.mktemp("venv") / "env"
+    _run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)])
+    site = next((venv / "lib").glob("python*/site-packages"))
+    (site / "reuse-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # This environment's pip installs into the new one (which has none of its own).
+    _run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q", "--no-deps",
+          "--no-index", str(built[0])])
+    return venv / "bin"
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TFLM_BENCH_"))}
+    env["PYTHONNOUSERSITE"] = "1"
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg-cache")
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def test_wheel_and_sdist_carry_the_run_time_files(built: tuple[Path, Path]) -> None:
+    wheel, sdist = built
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert not [name for name in REQUIRED if name not in names]
+    assert not [name for name in names if name.startswith(("tests/", "tools/", "scripts/"))]
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for name in ("firmware/CMakeLists.txt", "emulation/platforms/nrf52840.repl", "generator/templates/tb_model.c.j2",
+                 "emulation/builtin/counter.c", "setup.py"):
+        assert name in members, f"the sdist lacks {name}"
+
+
+def test_installed_wheel_runs_a_model_from_elsewhere(installed: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "user-project"
+    elsewhere.mkdir()
+    shutil.copy2(SINE, elsewhere / "sine.tflite")
+    env = _clean_env(tmp_path)
+    where = _run([str(installed / "python"), "-c", "import tflm_bench; print(tflm_bench.__file__)"], cwd=elsewhere, env=env)
+    assert str(installed.parent) in where.stdout, f"tflm_bench came from {where.stdout.strip()}, not the wheel"
+    result = _run([str(installed / "tflm-bench"), "run", "sine.tflite", "--count", "3", "--json", "out.json"],
+                  cwd=elsewhere, env=env, timeout=900)
+    assert "3/3 inputs bit-exact with TFLM" in result.stdout
+    # Builds went to the per-user cache, not into site-packages or the caller's folder.
+    assert list((tmp_path / "xdg-cache" / "tflm-bench" / "firmware").glob("*/cmake/firmware.elf"))
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["out.json", "sine.tflite"]
+    assert not list(installed.parent.rglob("firmware.elf"))
+
+
+def test_outside_pytest_project_uses_the_plugin(installed: Path, tmp_path: Path) -> None:
+    project = tmp_path / "their-project"
+    (project / "tests").mkdir(parents=True)
+    shutil.copy2(SINE, project / "model.tflite")
+    (project / "tests" / "test_model.py").write_text(textwrap.dedent('''
+        from pathlib import Path
+
+        MODEL = Path(__file__).parents[1] / "model.tflite"
+
+
+        def test_model_is_bit_exact(bench_session):
+            session = bench_session(MODEL)
+            results = session.run_samples(session.random_samples(4, seed=2))
+            assert len(results) == 4 and all(r.bit_exact for r in results)
+
+
+        def test_options_come_from_the_command_line(bench_options):
+            assert str(bench_options.kernels) == "reference"
+    '''))
+    result = _run([str(installed / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--bench-kernels",
+                   "reference", "tests"], cwd=project, env=_clean_env(tmp_path), timeout=900)
+    assert "2 passed" in result.stdout
