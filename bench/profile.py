@@ -43,6 +43,11 @@ def estimate_invoke(
     return InvokeEstimate(reads[-1].estimated_cycles - reads[0].estimated_cycles, tuple(layers))
 
 
+def per_mac(count: int | None, macs: int) -> float | None:
+    """Instructions or cycles per multiply-accumulate; None without MACs or without a count."""
+    return count / macs if macs and count is not None else None
+
+
 @dataclass(frozen=True)
 class LayerProfile:
     index: int
@@ -53,13 +58,11 @@ class LayerProfile:
 
     @property
     def instructions_per_mac(self) -> float | None:
-        return self.instructions / self.macs if self.macs else None
+        return per_mac(self.instructions, self.macs)
 
     @property
     def estimated_cycles_per_mac(self) -> float | None:
-        if not self.macs or self.estimated_cycles is None:
-            return None
-        return self.estimated_cycles / self.macs
+        return per_mac(self.estimated_cycles, self.macs)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class OpProfile:
 
     @property
     def instructions_per_mac(self) -> float | None:
-        return self.instructions / self.macs if self.macs else None
+        return per_mac(self.instructions, self.macs)
 
 
 def layer_profiles(
