@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from tflm_bench.generator.firmware_build import LayerInfo, MemoryUse
 
 from .compare import FLOAT_TOLERANCE_ULP, Difference
+from .memory_map import TensorPlacement
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
 
 
@@ -26,6 +27,7 @@ class InputResult:
     # The engine's estimated Cortex-M4 cycles (docs/cycle-model.md); None if it has no model.
     estimated_cycles: int | None = None
     layer_estimated_cycles: tuple[int, ...] | None = None
+    seconds: float = field(default=0.0, compare=False)  # host wall time of the input, for JUnit
 
     @property
     def bit_exact(self) -> bool:
@@ -48,6 +50,15 @@ class BenchReport:
     memory: MemoryUse
     layers: tuple[LayerInfo, ...]
     results: tuple[InputResult, ...]
+    # Configuration and identity, for reports and baselines (defaults: unknown / not recorded).
+    kernels: str = ""
+    runtime: str = "generated"  # the firmware's inference runtime: our generated C
+    platform: str = ""
+    firmware_sha256: str = ""
+    build_key: str = ""  # the build folder's name: hash of sources, kernels, model and toolchain
+    versions: dict[str, str] = field(default_factory=dict)
+    layer_outputs: tuple[str, ...] = ()  # each layer's output tensor name, execution order
+    tensors: tuple[TensorPlacement, ...] = ()  # the arena plan, by offset
 
     @property
     def all_bit_exact(self) -> bool:
