@@ -44,7 +44,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     group.add_argument("--baseline", type=Path, metavar="FILE",
                        help="compare with this baseline (tflm-bench baseline save); exit 1 on a regression")
     group.add_argument("--tolerance", type=_tolerance_argument, metavar="SPEC",
-                       help=f"allowed regressions (default: {baselines.DEFAULT_TOLERANCE}); "
+                       help=f"allowed regressions (default: {baselines.DEFAULT_TOLERANCE.replace('%', '%%')}); "
                             "N%% of the old figure, N absolute, Npp accuracy points")
     group.add_argument("--update-baseline", action="store_true",
                        help="record this run in --baseline (added or replacing its model+configuration entry)")
