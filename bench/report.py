@@ -128,7 +128,7 @@ class BenchReport:
         if self.results:
             lines += ["", "per-layer profile (first input; est. cycles = estimated Cortex-M4 cycles, "
                           "a model, not a measurement):"]
-            lines += format_profile(self.profile())
+            lines += format_profile(self.profile(), self.layer_outputs)
         exact = sum(r.bit_exact for r in self.results)
         passed = sum(r.passed for r in self.results)
         counts = [r.instructions for r in self.results]

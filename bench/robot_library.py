@@ -154,7 +154,7 @@ class TflmBench:
         """Logs the per-layer table (instructions, estimated cycles, MACs) of the first input."""
         session = self.session()
         report = session.report(self._ran())
-        logger.info("\n".join(format_profile(report.profile())))
+        logger.info("\n".join(format_profile(report.profile(), report.layer_outputs)))
 
     def _report(self) -> BenchReport:
         return self.session().report(self._ran())
