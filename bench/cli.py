@@ -16,6 +16,8 @@ from tflm_bench.generator.ops.c_emit import KERNEL_SETS  # noqa: E402
 
 from . import paths  # noqa: E402
 from .errors import BenchError  # noqa: E402
+from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
+from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
 
 ENGINES = ("builtin", "renode")
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
+    add_run_arguments(run)
 
     build_cmd = commands.add_parser("build", help="generate and build the firmware only")
     build_cmd.add_argument("model", type=Path)
@@ -66,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: build/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
+    add_baseline_command(commands, KERNEL_SETS, ENGINES)
     return parser
 
 
@@ -108,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             out = convert_model_file(args.model, args.calibration, args.out, args.io)
             print(f"wrote {out} ({out.stat().st_size:,} bytes, full-integer int8, {args.io} I/O)")
             return 0
+        if args.command == "baseline":
+            return save_baseline(args)
         if args.command == "build":
             image = BenchSession(args.model).build()
             m = image.memory
@@ -117,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         options = BenchOptions(
             engine=args.engine, platform=args.platform, compare_tflite=not args.no_tflite, kernels=args.kernels
         )
+        outputs = RunOutputs.from_args(args)
         model = prepare_model(args.model, args.calibration, paths.build_root(), args.io)
-        report = run_bench(model, args.inputs, args.count, args.seed, options)
+        report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress())
     except (GeneratorError, EmulationError, BenchError) as exc:
         print(f"tflm-bench: error: {exc}", file=sys.stderr)
         return 2
@@ -128,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.format_text())
     if args.json:
         args.json.write_text(report.to_json())
-    return 0 if report.all_passed else 1
+    return outputs.finish(report)
 
 
 if __name__ == "__main__":
