@@ -8,12 +8,21 @@
     assert_layer_within(results, layer=1, budget=4_500, metric="estimated_cycles")
 
 Each raises AssertionError naming the worst input, its figure and the budget.
+
+Against a baseline file (`tflm-bench baseline save`), with the run's report:
+
+    from tflm_bench.assertions import assert_matches_baseline
+
+    report = session.report(results)
+    assert_matches_baseline(report, "bench-baseline.json", tolerance="instructions=1%")
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable, Literal
 
-from .report import InputResult
+from .baseline import Baseline, Comparison, Tolerance, compare, parse_tolerance
+from .report import BenchReport, InputResult
 
 Metric = Literal["instructions", "estimated_cycles"]
 
@@ -77,4 +86,30 @@ def assert_layer_within(
         raise AssertionError(
             f"layer {layer} took {value:,} {metric.replace('_', ' ')} on input {worst.index}, "
             f"over its budget of {budget:,}"
+        )
+
+
+def assert_matches_baseline(
+    report: BenchReport, baseline: Baseline | Path | str, tolerance: Tolerance | str | None = None
+) -> Comparison:
+    """No figure of `report` regressed beyond `tolerance` against its entry in `baseline`.
+
+    Raises AssertionError listing every regression (metric, layer, old -> new); returns the
+    comparison otherwise (its `improvements` and `notes` say what else changed). A baseline
+    without this model raises BaselineError: that is a set-up problem, not a regression.
+    """
+    loaded = baseline if isinstance(baseline, Baseline) else Baseline.load(Path(baseline))
+    limits = tolerance if isinstance(tolerance, Tolerance) else parse_tolerance(tolerance)
+    comparison = compare(report, loaded, limits)
+    assert_no_regressions(comparison)
+    return comparison
+
+
+def assert_no_regressions(comparison: Comparison) -> None:
+    """Raise AssertionError listing the comparison's regressions, if any (notes appended)."""
+    if not comparison.passed:
+        raise AssertionError(
+            f"{len(comparison.regressions)} regression(s) against the baseline: "
+            + "; ".join(c.describe() for c in comparison.regressions)
+            + "".join(f" (note: {n})" for n in comparison.notes)
         )

@@ -22,6 +22,8 @@ from tflm_bench.generator import IO_TYPES, KernelSet, convert_model_file, prepar
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
+from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
+from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
 
 EPILOG = """exit codes:
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
+    add_run_arguments(run)
 
     build_cmd = add("build", "generate and build the firmware only")
     build_cmd.add_argument("model", type=Path, help="a quantized .tflite")
@@ -118,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
+    add_baseline_command(commands, _add_build_options)
     return parser
 
 
@@ -131,13 +135,18 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
 
 def _run(args: argparse.Namespace) -> int:
     options = _options(args, engine=args.engine, compare_tflite=not args.no_tflite)
+    outputs = RunOutputs.from_args(args)  # a bad tolerance or baseline fails before the run
     model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
-    report = run_bench(model, args.inputs, args.count, args.seed, options)
+    report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress())
     print(report.format_text())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(report.to_json())
-    return ExitCode.OK if report.all_passed else ExitCode.MISMATCH
+    return outputs.finish(report)
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    return save_baseline(args, _options(args, engine=args.engine, compare_tflite=False))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -177,7 +186,7 @@ def _convert(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-COMMANDS = {"run": _run, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
+COMMANDS = {"run": _run, "baseline": _baseline, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
             "ops": _ops, "convert": _convert}
 
 

@@ -1,7 +1,7 @@
 """How far a device output is from a reference: LSB for integer tensors, ULP for float32."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,6 +19,9 @@ class Difference:
     mismatches: int  # elements that differ at all
     max_diff: int  # largest difference, in LSB (integer tensors) or ULP (float32)
     unit: str
+    # (signed difference device - reference, count) for the elements that differ, for the
+    # reports' error histograms; binned when there are more distinct values than HISTOGRAM_BINS.
+    histogram: tuple[tuple[int, int], ...] = field(default=())
 
     @property
     def exact(self) -> bool:
@@ -46,9 +49,26 @@ def difference(device: np.ndarray, reference: np.ndarray) -> Difference:
     if device.shape != reference.shape:
         raise ValueError(f"output shapes differ: device {device.shape}, reference {reference.shape}")
     if device.dtype.kind == "f":
-        delta = np.abs(_ordered_float_bits(device) - _ordered_float_bits(reference))
+        signed = _ordered_float_bits(device) - _ordered_float_bits(reference)
         unit = "ULP"
     else:
-        delta = np.abs(device.astype(np.int64) - reference.astype(np.int64))
+        signed = device.astype(np.int64) - reference.astype(np.int64)
         unit = "LSB"
-    return Difference(int(np.count_nonzero(delta)), int(delta.max(initial=0)), unit)
+    delta = np.abs(signed)
+    return Difference(int(np.count_nonzero(delta)), int(delta.max(initial=0)), unit, _histogram(signed))
+
+
+HISTOGRAM_BINS = 128
+
+
+def _histogram(signed: np.ndarray) -> tuple[tuple[int, int], ...]:
+    nonzero = signed[signed != 0].ravel()
+    if nonzero.size == 0:
+        return ()
+    values, counts = np.unique(nonzero, return_counts=True)
+    if values.size > HISTOGRAM_BINS:  # far-off float outputs: equal-width bins, keyed by bin centre
+        counts, edges = np.histogram(nonzero, bins=HISTOGRAM_BINS)
+        values = np.rint((edges[:-1] + edges[1:]) / 2).astype(np.int64)
+        keep = counts > 0
+        values, counts = values[keep], counts[keep]
+    return tuple((int(v), int(c)) for v, c in zip(values, counts))

@@ -21,6 +21,7 @@ from tflm_bench.emulation import (
 )
 from tflm_bench.generator import FirmwareBuildError, GeneratorError, ToolchainMissingError
 
+from .baseline import BaselineError
 from .errors import InputError
 
 
@@ -35,7 +36,7 @@ class ExitCode(IntEnum):
 
 # The user can fix these: a model, file, option, platform or installation of theirs.
 _USER_ERRORS: tuple[type[BaseException], ...] = (
-    InputError, FirmwareFileError, PlatformError, ReplError, RenodeNotInstalled, RenodeInstallError,
+    InputError, BaselineError, FirmwareFileError, PlatformError, ReplError, RenodeNotInstalled, RenodeInstallError,
     HostBuildError, ToolchainMissingError, FileNotFoundError, PermissionError, IsADirectoryError,
     NotADirectoryError,
 )

@@ -7,6 +7,11 @@ write tests such as:
         session = bench_session("models/my_model.tflite")
         results = session.run_samples(session.random_samples(20, seed=1))
         assert all(r.bit_exact for r in results)
+
+    def test_my_model_keeps_its_figures(bench_session, bench_baseline):
+        session = bench_session("models/my_model.tflite")
+        report = session.report(session.run_samples(session.random_samples(8, seed=1)))
+        bench_baseline(report)   # --bench-baseline FILE [--bench-tolerance ...] [--bench-update-baseline]
 """
 from __future__ import annotations
 
@@ -18,6 +23,10 @@ import pytest
 from tflm_bench.emulation import EngineName, unavailable_reason
 from tflm_bench.generator import KernelSet
 
+from .assertions import assert_matches_baseline
+from .baseline import Comparison, ToleranceError, parse_tolerance
+from .baseline import update as update_baseline
+from .report import BenchReport
 from .session import BenchOptions, BenchSession
 
 
@@ -38,6 +47,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--bench-platform", metavar="REPL", type=Path, default=None,
         help="platform description (default: the project's emulation/platforms/nrf52840.repl)",
+    )
+    group.addoption(
+        "--bench-baseline", metavar="FILE", type=Path, default=None,
+        help="baseline file for the bench_baseline fixture (tflm-bench baseline save)",
+    )
+    group.addoption(
+        "--bench-tolerance", metavar="SPEC", default=None,
+        help="allowed regressions for bench_baseline, e.g. instructions=1%%,cycles=1%%,arena=0",
+    )
+    group.addoption(
+        "--bench-update-baseline", action="store_true",
+        help="bench_baseline records each report in --bench-baseline instead of comparing",
     )
 
 
@@ -73,3 +94,29 @@ def bench_session(bench_options: BenchOptions) -> Iterator[Callable[[Path | str]
     yield open_session
     for session in sessions.values():
         session.stop()
+
+
+@pytest.fixture(scope="session")
+def bench_baseline(pytestconfig: pytest.Config) -> Callable[[BenchReport], Comparison | None]:
+    """`bench_baseline(report)`: fails the test on a regression against --bench-baseline FILE.
+
+    With --bench-update-baseline it records the report instead (and returns None). Without
+    --bench-baseline the tests that use it are skipped: there is nothing to compare with.
+    """
+    path: Path | None = pytestconfig.getoption("--bench-baseline")
+    spec: str | None = pytestconfig.getoption("--bench-tolerance")
+    update: bool = pytestconfig.getoption("--bench-update-baseline")
+    try:
+        tolerance = parse_tolerance(spec)
+    except ToleranceError as error:
+        raise pytest.UsageError(f"--bench-tolerance: {error}") from None
+
+    def check(report: BenchReport) -> Comparison | None:
+        if path is None:
+            pytest.skip("no --bench-baseline FILE given")
+        if update:
+            update_baseline(path, report)
+            return None
+        return assert_matches_baseline(report, path, tolerance)
+
+    return check

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from tflm_bench.generator import LayerInfo, MemoryUse
 
 from .compare import FLOAT_TOLERANCE_ULP, Difference
+from .memory_map import TensorPlacement
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
 
 
@@ -26,6 +27,7 @@ class InputResult:
     # The engine's estimated Cortex-M4 cycles (docs/cycle-model.md); None if it has no model.
     estimated_cycles: int | None = None
     layer_estimated_cycles: tuple[int, ...] | None = None
+    seconds: float = field(default=0.0, compare=False)  # host wall time of the input, for JUnit
 
     @property
     def bit_exact(self) -> bool:
@@ -68,6 +70,32 @@ class BenchReport:
     layers: tuple[LayerInfo, ...]
     results: tuple[InputResult, ...]
     warnings: tuple[str, ...] = ()  # e.g. NaN or infinite float inputs
+    # Identity, for reports and baselines (defaults: not recorded).
+    firmware_sha256: str = ""
+    build_key: str = ""  # the build folder's name: hash of sources, kernels, model, toolchain and board
+    layer_outputs: tuple[str, ...] = ()  # each layer's output tensor name, execution order
+    tensors: tuple[TensorPlacement, ...] = ()  # the arena plan, by offset
+
+    # The configuration, by name, as reports and baselines read it.
+    @property
+    def engine(self) -> str:
+        return self.config.engine
+
+    @property
+    def kernels(self) -> str:
+        return self.config.kernels
+
+    @property
+    def runtime(self) -> str:
+        return self.config.runtime
+
+    @property
+    def platform(self) -> str:
+        return self.config.platform
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return self.config.versions
 
     @property
     def all_bit_exact(self) -> bool:
@@ -141,7 +169,7 @@ class BenchReport:
         if self.results:
             lines += ["", "per-layer profile (first input; est. cycles = estimated Cortex-M4 cycles, "
                           "a model, not a measurement):"]
-            lines += format_profile(self.profile())
+            lines += format_profile(self.profile(), self.layer_outputs)
         exact = sum(r.bit_exact for r in self.results)
         passed = sum(r.passed for r in self.results)
         counts = [r.instructions for r in self.results]

@@ -16,18 +16,35 @@ from robot.api.deco import keyword, library, not_keyword
 from tflm_bench.emulation import EngineName, RenodeNotInstalled
 from tflm_bench.generator import KernelSet
 
-from .assertions import assert_estimated_cycles_within, assert_layer_within
+from .assertions import assert_estimated_cycles_within, assert_layer_within, assert_no_regressions
+from .baseline import Baseline, compare, parse_tolerance
+from .baseline import update as update_baseline
+from .checks import CheckResult
 from .device import BenchDevice
 from .errors import DeviceError
 from .protocol import encode_frame
 from .profile import format_profile
-from .report import InputResult
+from .report import BenchReport, InputResult
+from .reports import write_reports
 from .session import BenchOptions, BenchSession
 
 
 @library(scope="SUITE", auto_keywords=False)
 class TflmBench:
-    """Keywords that drive one model's firmware on one engine per suite."""
+    """Keywords that drive one model's firmware on one engine per suite.
+
+    Baselines and reports work on the last `Run Random Inputs`:
+
+    | `Boot Firmware For Model` | ${MODEL} |
+    | `Run Random Inputs` | count=8 | seed=1 |
+    | `Results Should Match Baseline` | ${CURDIR}/bench-baseline.json | tolerance=instructions=1% |
+    | `Write Reports` | html=${OUTPUT_DIR}/bench.html | junit=${OUTPUT_DIR}/bench-junit.xml |
+
+    To compare two kernel sets in one suite, import the library twice under different names:
+
+    | Library | tflm_bench.robot_library.TflmBench | kernels=optimized | AS | Optimized |
+    | Library | tflm_bench.robot_library.TflmBench | kernels=reference | AS | Reference |
+    """
 
     def __init__(self, engine: str = str(EngineName.default()), timeout: float = 120.0,
                  kernels: str = str(KernelSet.default()), build_dir: str | None = None) -> None:
@@ -35,6 +52,8 @@ class TflmBench:
                                      build_root=Path(build_dir) if build_dir else None)
         self._session: BenchSession | None = None
         self._results: list[InputResult] = []
+        self._checks: tuple[CheckResult, ...] = ()  # of the last baseline comparison, for the reports
+        self._notes: tuple[str, ...] = ()
 
     @not_keyword
     def session(self) -> BenchSession:
@@ -76,6 +95,7 @@ class TflmBench:
         """Runs `count` seeded random inputs through the device and the oracles; returns how many ran."""
         session = self.session()
         self._results = session.run_samples(session.random_samples(int(count), int(seed)))
+        self._checks, self._notes = (), ()
         for result in self._results:
             logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
                         f"{result.instructions} instructions")
@@ -137,7 +157,65 @@ class TflmBench:
         """Logs the per-layer table (instructions, estimated cycles, MACs) of the first input."""
         session = self.session()
         report = session.report(self._ran())
-        logger.info("\n".join(format_profile(report.profile())))
+        logger.info("\n".join(format_profile(report.profile(), report.layer_outputs)))
+
+    def _report(self) -> BenchReport:
+        return self.session().report(self._ran())
+
+    @keyword
+    def save_baseline(self, path: str) -> str:
+        """Records the last run's figures in the baseline file `path` and returns its path.
+
+        The entry for this model and configuration (kernel set, engine, runtime) is added or
+        replaced; entries of other models and configurations in the file are kept. Recorded:
+        verdict, instructions and estimated cycles per inference and per layer (worst input),
+        arena, flash and RAM bytes.
+
+        Example:
+        | `Run Random Inputs` | count=8 | seed=3 |
+        | ${file}= | `Save Baseline` | ${OUTPUT_DIR}/bench-baseline.json |
+        """
+        entry, replaced = update_baseline(Path(path), self._report())
+        logger.info(f"{'replaced' if replaced else 'added'} {entry.model} [{entry.configuration}] in {path}: "
+                    f"{entry.instructions} instructions per inference")
+        return str(path)
+
+    @keyword
+    def results_should_match_baseline(self, path: str, tolerance: str | None = None) -> None:
+        """Fails if the last run regressed against its entry in the baseline file `path`.
+
+        `tolerance` is the same syntax as the command line's `--tolerance`, e.g.
+        `instructions=1%,cycles=1%,arena=0,flash=0,accuracy=0.5pp`; metrics not named keep
+        their defaults. The failure names each regressed metric (and layer) with old -> new.
+        The entry compared with is the one for the same model and configuration; when the file
+        has the model only under another configuration (say the optimized kernels, while this
+        run used the reference ones) that entry is compared with and the difference is logged.
+
+        Examples:
+        | `Results Should Match Baseline` | ${CURDIR}/bench-baseline.json |
+        | `Results Should Match Baseline` | ${CURDIR}/bench-baseline.json | tolerance=instructions=5%,flash=1% |
+        | `Run Keyword And Expect Error` | *instructions per inference* | `Results Should Match Baseline` | ${FILE} |
+        """
+        comparison = compare(self._report(), Baseline.load(Path(path)), parse_tolerance(tolerance))
+        self._checks, self._notes = comparison.checks, comparison.notes  # for Write Reports, pass or fail
+        logger.info(comparison.format_text())
+        assert_no_regressions(comparison)
+
+    @keyword
+    def write_reports(self, html: str | None = None, markdown: str | None = None, junit: str | None = None) -> list[str]:
+        """Writes the last run's reports: a self-contained HTML file, a Markdown summary, JUnit XML.
+
+        Give any of the three paths; the others are not written. The last `Results Should Match
+        Baseline` adds its checks (JUnit testcases, an HTML section). Returns the paths written.
+
+        Example:
+        | `Write Reports` | html=${OUTPUT_DIR}/sine.html | markdown=${OUTPUT_DIR}/sine.md | junit=${OUTPUT_DIR}/sine.xml |
+        """
+        written = write_reports(self._report(), Path(html) if html else None, Path(markdown) if markdown else None,
+                                Path(junit) if junit else None, self._checks, self._notes)
+        for path in written:
+            logger.info(f"wrote {path}")
+        return [str(p) for p in written]
 
     @keyword
     def send_corrupted_frame(self) -> str:

@@ -4,6 +4,7 @@ The CLI, the pytest plugin and the Robot keyword library all drive this one obje
 """
 from __future__ import annotations
 
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,9 @@ from .errors import BenchError, InputError
 from .inputs import load_inputs, non_finite_warnings, random_inputs
 from .oracles import TfliteReferenceOracle, TflmOracle
 from .profile import estimate_invoke
+from .progress import Progress
+from .provenance import identity, tool_versions
 from .report import BenchConfig, BenchReport, InputResult, OutputResult
-from .versions import tool_versions
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,10 @@ class BenchSession:
 
     def run_sample(self, number: int, sample: list[np.ndarray]) -> InputResult:
         device = self.start()
+        self._oracle()  # the oracles load once, outside the input's timing
+        if self.options.compare_tflite:
+            self._second_oracle()
+        started = time.perf_counter()
         for index, value in enumerate(sample):
             device.set_input(index, value)
         device.engine.take_cyccnt_reads()  # forget reads before this INVOKE
@@ -148,10 +154,15 @@ class BenchSession:
             layer_instructions=invoke.layer_cycles,
             estimated_cycles=estimate.total if estimate else None,
             layer_estimated_cycles=estimate.layers if estimate else None,
+            seconds=time.perf_counter() - started,
         )
 
-    def run_samples(self, samples: list[list[np.ndarray]]) -> list[InputResult]:
-        return [self.run_sample(number, sample) for number, sample in enumerate(samples)]
+    def run_samples(self, samples: list[list[np.ndarray]], progress: Progress | None = None) -> list[InputResult]:
+        """Every sample in order; `progress` (bench/progress.py) is told of each one."""
+        if progress is None:
+            return [self.run_sample(number, sample) for number, sample in enumerate(samples)]
+        with progress.counting(len(samples)):
+            return [progress.after(self.run_sample(number, sample)) for number, sample in enumerate(samples)]
 
     def report(self, results: list[InputResult], warnings: tuple[str, ...] = ()) -> BenchReport:
         image = self.build()
@@ -165,6 +176,7 @@ class BenchSession:
             layers=image.layers,
             results=tuple(results),
             warnings=tuple(warnings),
+            **identity(self.model, image),  # type: ignore[arg-type]
         )
 
     def config(self) -> BenchConfig:
@@ -191,11 +203,14 @@ class BenchSession:
 
 
 def run_bench(
-    model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions()
+    model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions(),
+    progress: Progress | None = None,
 ) -> BenchReport:
     """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report."""
     if inputs_path is None and count < 1:
         raise InputError(f"the number of random inputs must be at least 1, got {count}")
+    if progress is not None:
+        progress.note(f"building and booting {Path(model_path).name} ({options.kernels} kernels, {options.engine} engine)")
     with BenchSession(model_path, options) as session:
         samples = session.load_samples(inputs_path) if inputs_path else session.random_samples(count, seed)
-        return session.report(session.run_samples(samples), tuple(non_finite_warnings(samples)))
+        return session.report(session.run_samples(samples, progress), tuple(non_finite_warnings(samples)))

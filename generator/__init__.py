@@ -25,6 +25,7 @@ from .firmware_build import (
 from .intake import IO_TYPES, convert_model_file, prepare_model
 from .model import Model, Quantization, Tensor
 from .options import KernelSet
+from .planner import ArenaPlan
 from .ops.registry import handlers as _handlers
 from .tflite_reader import read_tflite as read_model
 from .validate import validate as validate_model
@@ -36,7 +37,7 @@ def supported_ops() -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "IO_TYPES", "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet",
+    "IO_TYPES", "ArenaPlan", "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",

@@ -30,7 +30,7 @@ from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingErro
 from .model import Model
 from .options import KernelSet
 from .ops.registry import handlers, scratch_requests
-from .planner import plan_arena
+from .planner import ArenaPlan, plan_arena
 from .tflite_reader import read_tflite
 from .validate import validate
 
@@ -94,6 +94,7 @@ class FirmwareImage:
     kernels: KernelSet
     board: Board
     toolchain: str  # the first line of `arm-none-eabi-gcc --version`
+    plan: ArenaPlan = field(compare=False, repr=False)  # where each tensor lives in the arena
 
 
 def _source_files(firmware: Path) -> list[Path]:
@@ -331,7 +332,7 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     build_id = int.from_bytes(bytes.fromhex(sha)[:4], "little")
     library = kernel_library(build_root)
     image = partial(FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=build_id, layers=layers,
-                    kernels=config.kernels, board=board, toolchain=_toolchain_version())
+                    kernels=config.kernels, board=board, toolchain=_toolchain_version(), plan=plan)
     with _locked(build_dir):
         if manifest.exists():
             data = json.loads(manifest.read_text())

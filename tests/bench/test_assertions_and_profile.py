@@ -57,3 +57,14 @@ def test_profile_tables() -> None:
     assert (fc.layers, fc.instructions, fc.estimated_cycles, fc.macs) == (2, 1440, 1800, 272)
     text = "\n".join(format_profile(profiles))
     assert "est. cycles" in text and "instr/MAC" in text and "QUANTIZE" in text
+
+
+def test_profile_tables_show_shares_output_names_and_heaviest_op_types_first() -> None:
+    layers = (LayerInfo(0, 0, "QUANTIZE", 0), LayerInfo(1, 1, "FULLY_CONNECTED", 16))
+    profiles = layer_profiles(layers, (25, 75), None)
+    lines = format_profile(profiles, ("in_q", "dense/MatMul;dense/BiasAdd"))
+    assert lines[0].endswith("  output")
+    assert lines[1].rstrip().endswith("25.0%            -          0         -  in_q")
+    assert lines[2].endswith("  dense/MatMul")  # the first of the fused names
+    op_lines = lines[lines.index("") + 2:]
+    assert op_lines[0].startswith("FULLY_CONNECTED") and "75.0%" in op_lines[0]

@@ -1,0 +1,51 @@
+"""Where each tensor lives in the arena: offset, size and the layers it is alive over.
+
+The firmware's static arena is the plan `build_firmware` made and carries in its
+FirmwareImage, so the map shows exactly what the firmware uses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tflm_bench.generator import ArenaPlan, Model
+
+
+@dataclass(frozen=True)
+class TensorPlacement:
+    """One buffer of the arena. `tensor` is -1 for an operator's scratch buffer."""
+
+    tensor: int
+    name: str
+    offset: int
+    size: int  # bytes reserved (aligned)
+    first_layer: int
+    last_layer: int
+    kind: str = "tensor"  # "tensor" or "scratch"
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.size
+
+
+def short_name(name: str) -> str:
+    """The first of TFLite's ';'-joined fused names: enough to tell layers apart in a chart."""
+    return name.split(";", 1)[0]
+
+
+def arena_map(model: Model, plan: ArenaPlan) -> tuple[TensorPlacement, ...]:
+    """Every planned buffer sorted by offset, then first layer."""
+    placements = [
+        TensorPlacement(index, model.tensors[index].name, offset, plan.sizes[index], *plan.lifetimes[index])
+        for index, offset in plan.offsets.items()
+    ]
+    placements += [
+        TensorPlacement(-1, f"scratch of layer {op} ({model.operators[op].name})", offset,
+                        plan.scratch_sizes[op], op, op, "scratch")
+        for op, offset in plan.scratch_offsets.items()
+    ]
+    return tuple(sorted(placements, key=lambda p: (p.offset, p.first_layer, p.tensor)))
+
+
+def layer_outputs(model: Model) -> tuple[str, ...]:
+    """The name of each operator's first output tensor, in execution order."""
+    return tuple(model.tensors[op.outputs[0]].name if op.outputs else "" for op in model.operators)
