@@ -97,6 +97,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
     add_run_arguments(run)
 
+    diff = add("diff", "compare every layer's output on the device with host TFLM; name the first that differs")
+    diff.add_argument("model", type=Path, help="a .tflite")
+    diff.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
+    diff.add_argument("--count", type=_positive_int, default=1, help="random inputs to draw without --inputs (default: 1)")
+    diff.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
+    diff.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
+                      help=f"emulator (default: {EngineName.default()})")
+    _add_build_options(diff)
+    diff.add_argument("--json", type=Path, help="also write every layer's verdict as JSON here")
+
     build_cmd = add("build", "generate and build the firmware only")
     build_cmd.add_argument("model", type=Path, help="a quantized .tflite")
     _add_build_options(build_cmd)
@@ -145,6 +155,20 @@ def _run(args: argparse.Namespace) -> int:
     return outputs.finish(report)
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .layer_diff import diff_model
+
+    options = _options(args, engine=args.engine, compare_tflite=False)
+    with BenchSession(args.model, options) as session:
+        samples = session.load_samples(args.inputs) if args.inputs else session.random_samples(args.count, args.seed)
+        report = diff_model(session, samples)
+    print(report.format_text())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(report.to_json())
+    return ExitCode.OK if report.all_passed else ExitCode.MISMATCH
+
+
 def _baseline(args: argparse.Namespace) -> int:
     return save_baseline(args, _options(args, engine=args.engine, compare_tflite=False))
 
@@ -186,7 +210,7 @@ def _convert(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-COMMANDS = {"run": _run, "baseline": _baseline, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
+COMMANDS = {"run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
             "ops": _ops, "convert": _convert}
 
 

@@ -20,7 +20,9 @@ from .protocol import (
     InvokeResult,
     decode_frame,
     encode_frame,
+    get_layer_output_payload,
     get_output_payload,
+    invoke_partial_payload,
     parse_error,
     parse_fault,
     parse_header,
@@ -120,16 +122,30 @@ class BenchDevice:
     def invoke(self) -> InvokeResult:
         return parse_invoke(self.request(Command.INVOKE))
 
+    def invoke_partial(self, layers: int) -> InvokeResult:
+        """Run only the first `layers` layers; layer `layers - 1`'s output can then be read."""
+        return parse_invoke(self.request(Command.INVOKE_PARTIAL, invoke_partial_payload(layers)))
+
     def get_output(self, index: int) -> np.ndarray:
         info = self.info()
         if not 0 <= index < len(info.outputs):
             raise InputError(f"output index {index} out of range: the model has {len(info.outputs)} outputs")
         spec = info.outputs[index]
+        data = self._read(Command.GET_OUTPUT, get_output_payload, index, spec.nbytes)
+        return np.frombuffer(data, dtype=spec.dtype).reshape(spec.shape)
+
+    def get_layer_output(self, layer: int, dtype: np.dtype, shape: tuple[int, ...]) -> np.ndarray:
+        """Layer `layer`'s first output as it lies in the arena now (after INVOKE_PARTIAL)."""
+        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        data = self._read(Command.GET_LAYER_OUTPUT, get_layer_output_payload, layer, nbytes)
+        return np.frombuffer(data, dtype=dtype).reshape(shape)
+
+    def _read(self, command: Command, payload, index: int, nbytes: int) -> bytes:  # type: ignore[no-untyped-def]
         data = bytearray()
-        while len(data) < spec.nbytes:
-            length = min(MAX_PAYLOAD, spec.nbytes - len(data))
-            data += self.request(Command.GET_OUTPUT, get_output_payload(index, len(data), length))
-        return np.frombuffer(bytes(data), dtype=spec.dtype).reshape(spec.shape)
+        while len(data) < nbytes:
+            length = min(MAX_PAYLOAD, nbytes - len(data))
+            data += self.request(command, payload(index, len(data), length))
+        return bytes(data)
 
 
 # The firmware sends zeros for the stacked registers when SP was outside RAM (fault.c).

@@ -37,15 +37,18 @@ class TflmOracle:
 
     name = "TFLM"
 
-    def __init__(self, model_bytes: bytes, n_outputs: int, model: Model | None = None) -> None:
+    def __init__(self, model_bytes: bytes, n_outputs: int, model: Model | None = None, preserve_all: bool = False) -> None:
+        """preserve_all keeps every intermediate tensor readable after invoke (see tensor())."""
         from tflite_micro.python.tflite_micro import runtime
 
         reason = tflm_crash_reason(model) if model is not None else None
         if reason is not None:
             raise BenchError(reason)
         self._n_outputs = n_outputs
+        config = runtime.InterpreterConfig.kPreserveAllTensors if preserve_all else runtime.InterpreterConfig.kAllocationRecording
         try:
-            self._interpreter = runtime.Interpreter.from_bytes(model_bytes)
+            # The binding really spells the keyword "intrepreter_config".
+            self._interpreter = runtime.Interpreter.from_bytes(model_bytes, intrepreter_config=config)
         except Exception as exc:  # the binding raises plain RuntimeError/ValueError
             raise BenchError(f"TFLM (tflite-micro) could not load the model: {exc}") from exc
 
@@ -54,6 +57,10 @@ class TflmOracle:
             self._interpreter.set_input(value, index)
         self._interpreter.invoke()
         return [np.array(self._interpreter.get_output(index)) for index in range(self._n_outputs)]
+
+    def tensor(self, index: int) -> np.ndarray:
+        """Tensor `index` of the last invoke; needs preserve_all, else memory may be reused."""
+        return np.array(self._interpreter.GetTensor(index, 0)["tensor_data"])
 
 
 class TfliteReferenceOracle:

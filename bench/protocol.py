@@ -23,6 +23,8 @@ class Command(IntEnum):
     SET_INPUT = 0x03
     INVOKE = 0x04
     GET_OUTPUT = 0x05
+    INVOKE_PARTIAL = 0x06
+    GET_LAYER_OUTPUT = 0x07
     HELLO = 0xF0
     FAULT = 0xFE
     ERROR = 0xFF
@@ -184,3 +186,11 @@ def set_input_payload(index: int, offset: int, data: bytes) -> bytes:
 
 def get_output_payload(index: int, offset: int, length: int) -> bytes:
     return struct.pack("<B3xIH", index, offset, length)
+
+
+def get_layer_output_payload(layer: int, offset: int, length: int) -> bytes:
+    return struct.pack("<H2xIH", layer, offset, length)
+
+
+def invoke_partial_payload(layers: int) -> bytes:
+    return struct.pack("<H", layers)

@@ -153,6 +153,31 @@ class TflmBench:
         assert_estimated_cycles_within(results, int(budget))
 
     @keyword
+    def every_layer_should_match_tflm(self, count: int = 1, seed: int = 0) -> int:
+        """Runs `count` seeded random inputs layer by layer and fails naming the first layer whose
+        output differs from host TFLM's; returns the number of layers checked.
+
+        Each layer's output tensor is read from the device right after that layer (the protocol's
+        INVOKE_PARTIAL and GET_LAYER_OUTPUT) and compared with TFLM's preserved tensor, so a
+        failure points at one kernel rather than at the whole model.
+
+        Example:
+        | Boot Firmware For Model | models/kws_dscnn_int8.tflite |
+        | ${layers}= | Every Layer Should Match TFLM | count=2 | seed=1 |
+        """
+        from .layer_diff import diff_model
+
+        session = self.session()
+        report = diff_model(session, session.random_samples(int(count), int(seed)))
+        logger.info(report.format_text())
+        for sample in report.samples:
+            first = sample.first_diverging
+            if first is not None:
+                raise AssertionError(f"input {sample.sample}: first diverging layer {first.layer} {first.op_name} "
+                                     f"({first.tensor}): {first.verdict()}")
+        return len(report.samples[0].layers) if report.samples else 0
+
+    @keyword
     def log_layer_profile(self) -> None:
         """Logs the per-layer table (instructions, estimated cycles, MACs) of the first input."""
         session = self.session()

@@ -36,6 +36,7 @@ class BenchOptions:
     compare_tflite: bool = True
     timeout_s: float = 120.0
     kernels: KernelSet | str = KernelSet.default()
+    firmware_dir: Path | None = None  # another firmware/ tree (kernel development); None: the installed one
 
     def __post_init__(self) -> None:
         # Strings from a command line or a Robot argument become the enums, checked here once.
@@ -88,6 +89,7 @@ class BenchSession:
                 build_dir=self.options.build_root or cache_root(),
                 kernels=KernelSet(self.options.kernels),
                 board=load_board(self.options.platform_path),
+                firmware=self.options.firmware_dir,
             ))
         return self.image
 

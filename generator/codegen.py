@@ -77,6 +77,7 @@ def generate_c(
         "arena_lines": _arena_lines(model, plan),
         "inputs": [_tensor_desc(model, plan, i) for i in model.inputs],
         "outputs": [_tensor_desc(model, plan, i) for i in model.outputs],
+        "layer_outputs": [_tensor_desc(model, plan, op.outputs[0]) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
         "build_id": f"0x{model.build_id:08x}u",
     }
@@ -128,7 +129,7 @@ def _tensor_desc(model: Model, plan: ArenaPlan, index: int) -> TensorDesc:
     return TensorDesc(
         comment=comment_text(f"tensor {index} '{tensor.name}' {shape_text(tensor)}"),
         fields=(
-            ("dtype", _DTYPE_ENUMS[tensor.dtype]),
+            ("dtype", _DTYPE_ENUMS.get(tensor.dtype, "(tb_dtype_t)0")),  # 0: a type the host reads raw
             ("rank", str(len(tensor.shape))),
             ("dims", "{" + dims + "}"),
             ("scale", c_float(scale)),

@@ -38,13 +38,14 @@ TOOLCHAIN_FILE = "cmake/arm-none-eabi.cmake"
 MEMORY_SCRIPT = "tb_memory.ld"  # INCLUDEd by firmware/platform/nrf52840.ld
 
 
-def firmware_dir() -> Path:
+def firmware_dir(override: Path | None = None) -> Path:
     """firmware/ beside the generator: the checkout's folder, or the wheel's package data.
 
     In a checkout generator/ and firmware/ are siblings; in an installed wheel they are
     tflm_bench/generator and tflm_bench/firmware, so one relative path serves both.
+    `override` is another tree of the same layout (kernel development, fault injection).
     """
-    folder = Path(__file__).resolve().parents[1] / "firmware"
+    folder = Path(override).resolve() if override is not None else Path(__file__).resolve().parents[1] / "firmware"
     if not (folder / "CMakeLists.txt").is_file():
         raise FirmwareBuildError(
             f"the firmware sources are missing (no {folder / 'CMakeLists.txt'}); the tflm-bench "
@@ -61,6 +62,7 @@ class BuildConfig:
     build_dir: Path  # the cache root; each build lands in build_dir/firmware/<key>
     kernels: KernelSet = KernelSet.default()
     board: Board = field(default_factory=load_board)
+    firmware: Path | None = None  # another firmware/ tree than the installed one
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,20 @@ class FirmwareImage:
     plan: ArenaPlan = field(compare=False, repr=False)  # where each tensor lives in the arena
 
 
-def _source_files(firmware: Path) -> list[Path]:
+def _named(folder: Path, label: str, paths: list[Path]) -> list[tuple[str, Path]]:
+    """Files keyed by a name independent of where the tree lies (checkout, wheel, a copy)."""
+    return sorted({(f"{label}/{p.relative_to(folder)}", p) for p in paths})
+
+
+def _source_files(firmware: Path) -> list[tuple[str, Path]]:
     """Everything that shapes the image: firmware sources, the generator and its templates."""
-    files: list[Path] = []
-    for folder, patterns in (
-        (firmware, ("*.c", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
-        (Path(__file__).parent, ("*.py", "*.j2")),
+    files: list[tuple[str, Path]] = []
+    for folder, label, patterns in (
+        (firmware, "firmware", ("*.c", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
+        (Path(__file__).parent, "generator", ("*.py", "*.j2")),
     ):
-        for pattern in patterns:
-            files.extend(p for p in folder.rglob(pattern) if "__pycache__" not in p.parts)
+        found = [p for pattern in patterns for p in folder.rglob(pattern) if "__pycache__" not in p.parts]
+        files += _named(folder, label, found)
     return sorted(set(files))
 
 
@@ -123,13 +130,13 @@ def _toolchain_version() -> str:
 
 
 def build_key(config: BuildConfig, model_bytes: bytes) -> str:
-    firmware = firmware_dir()
+    firmware = firmware_dir(config.firmware)
     board = config.board
     extra = "\n".join((
         config.kernels.value, hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
         f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
     ))
-    return _digest_files(_source_files(firmware), firmware.parent, extra)
+    return _digest_files(_source_files(firmware), extra)
 
 
 @contextmanager
@@ -159,21 +166,20 @@ def _locked(directory: Path) -> Iterator[None]:
         handle.close()
 
 
-def _digest_files(paths: list[Path], root: Path, extra: str) -> str:
+def _digest_files(files: list[tuple[str, Path]], extra: str) -> str:
     digest = hashlib.sha256(extra.encode())
-    for path in paths:
-        digest.update(str(path.relative_to(root)).encode())
+    for name, path in files:
+        digest.update(name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
 
 
-def kernel_library(build_root: Path) -> Path:
+def kernel_library(build_root: Path, firmware: Path) -> Path:
     """The kernels compiled once into libtb_kernels.a, keyed by their sources and the toolchain."""
-    firmware = firmware_dir()
     sources = sorted(
         p for p in (firmware / "kernels").rglob("*") if p.suffix in (".c", ".h")
     ) + [firmware / "CMakeLists.txt", firmware / TOOLCHAIN_FILE]
-    key = _digest_files(sources, firmware.parent, _toolchain_version())
+    key = _digest_files(_named(firmware, "firmware", sources), _toolchain_version())
     directory = build_root / "kernels" / key
     library = directory / "cmake" / "libtb_kernels.a"
     with _locked(directory):
@@ -235,12 +241,12 @@ def _run_group(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def compile_firmware(
-    runtime_sources: list[Path], build_dir: Path, kernels: Path, board: Board
+    runtime_sources: list[Path], build_dir: Path, kernels: Path, board: Board, firmware: Path
 ) -> Path:
     """Build firmware/ with the given runtime sources, linking the prebuilt kernel library."""
     cmake_dir = build_dir / "cmake"
     memory_dir = write_memory_script(board, build_dir / "memory").parent
-    _cmake(firmware_dir(), cmake_dir, [
+    _cmake(firmware, cmake_dir, [
         "-DTB_RUNTIME_SOURCES=" + ";".join(str(p.resolve()) for p in runtime_sources),
         f"-DTB_KERNEL_LIBRARY={kernels}",
         f"-DTB_MEMORY_DIR={memory_dir}",
@@ -330,7 +336,8 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     )
     sha = hashlib.sha256(model_bytes).hexdigest()
     build_id = int.from_bytes(bytes.fromhex(sha)[:4], "little")
-    library = kernel_library(build_root)
+    firmware = firmware_dir(config.firmware)
+    library = kernel_library(build_root, firmware)
     image = partial(FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=build_id, layers=layers,
                     kernels=config.kernels, board=board, toolchain=_toolchain_version(), plan=plan)
     with _locked(build_dir):
@@ -343,7 +350,7 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
         generated = build_dir / "generated"
         generated.mkdir(parents=True, exist_ok=True)
         sources = generate_c(model, plan, generated, config.kernels)
-        elf = compile_firmware(sources, build_dir, library, board)
+        elf = compile_firmware(sources, build_dir, library, board, firmware)
         memory = measure_memory(elf, plan.arena_bytes, board)
         _check_fits(memory)
         # Written last and atomically: a build interrupted before this line is redone, not reused.

@@ -39,6 +39,9 @@ typedef struct {
     const tb_tensor_desc_t *inputs;
     const tb_tensor_desc_t *outputs;
     const uint8_t *layer_opcodes; /* TFLite BuiltinOperator code per layer */
+    /* Each layer's (first) output tensor, where it lies while later layers have not yet run;
+     * NULL when the runtime does not describe them (then INVOKE_PARTIAL is refused). */
+    const tb_tensor_desc_t *layer_outputs;
 } tb_model_info_t;
 
 /* Called by the runtime around each layer; the shell reads its cycle counter there. */
@@ -46,6 +49,9 @@ typedef struct {
     void (*layer_begin)(void *ctx, uint16_t layer);
     void (*layer_end)(void *ctx, uint16_t layer);
     void *ctx;
+    /* 0: run every layer. N: return after the first N layers, so the host can read layer
+     * N-1's output before a later layer reuses its memory (tflm-bench diff). */
+    uint16_t run_layers;
 } tb_profiler_t;
 
 const tb_model_info_t *tb_runtime_info(void);

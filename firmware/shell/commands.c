@@ -9,6 +9,7 @@ _Static_assert(12u + 4u * TB_MAX_LAYERS <= TB_MAX_PAYLOAD, "INVOKE reply must fi
 
 #define TB_SET_INPUT_HEADER 8u
 #define TB_GET_OUTPUT_SIZE 10u
+#define TB_INVOKE_PARTIAL_SIZE 2u
 #define TB_INFO_FIXED 16u
 #define TB_TENSOR_FIXED 16u /* dtype, rank, zero, scale, zero point, bytes */
 
@@ -128,6 +129,24 @@ static void tb_cmd_set_input(const tb_frame_t *req)
     tb_protocol_send(TB_MSG_SET_INPUT | TB_MSG_REPLY, req->seq, NULL, 0u);
 }
 
+/* GET_OUTPUT and GET_LAYER_OUTPUT: u16 index (u8 for outputs), zero, u32 offset, u16 length. */
+static void tb_send_tensor_bytes(const tb_frame_t *req, const tb_tensor_desc_t *tensors, uint16_t count,
+                                 uint16_t index)
+{
+    const uint32_t offset = tb_get_u32(&req->payload[4]);
+    const uint16_t len = tb_get_u16(&req->payload[8]);
+    if (index >= count) {
+        tb_bad_argument(req, "tensor index out of range");
+        return;
+    }
+    const tb_tensor_desc_t *t = &tensors[index];
+    if (len > TB_MAX_PAYLOAD || !tb_range_ok(offset, len, t->bytes)) {
+        tb_bad_argument(req, "offset + length beyond the tensor or over 1024");
+        return;
+    }
+    tb_protocol_send(req->type | TB_MSG_REPLY, req->seq, (const uint8_t *)t->data + offset, len);
+}
+
 static void tb_cmd_get_output(const tb_frame_t *req)
 {
     const tb_model_info_t *info = tb_runtime_info();
@@ -135,20 +154,21 @@ static void tb_cmd_get_output(const tb_frame_t *req)
         tb_bad_argument(req, "GET_OUTPUT payload must be 10 bytes");
         return;
     }
-    const uint8_t index = req->payload[0];
-    const uint32_t offset = tb_get_u32(&req->payload[4]);
-    const uint16_t len = tb_get_u16(&req->payload[8]);
-    if (index >= info->n_outputs) {
-        tb_bad_argument(req, "output index out of range");
+    tb_send_tensor_bytes(req, info->outputs, info->n_outputs, req->payload[0]);
+}
+
+static void tb_cmd_get_layer_output(const tb_frame_t *req)
+{
+    const tb_model_info_t *info = tb_runtime_info();
+    if (req->len != TB_GET_OUTPUT_SIZE) {
+        tb_bad_argument(req, "GET_LAYER_OUTPUT payload must be 10 bytes");
         return;
     }
-    const tb_tensor_desc_t *t = &info->outputs[index];
-    if (len > TB_MAX_PAYLOAD || !tb_range_ok(offset, len, t->bytes)) {
-        tb_bad_argument(req, "offset + length beyond the output tensor or over 1024");
+    if (info->layer_outputs == NULL) {
+        tb_bad_argument(req, "this runtime does not describe its layer outputs");
         return;
     }
-    tb_protocol_send(TB_MSG_GET_OUTPUT | TB_MSG_REPLY, req->seq, (const uint8_t *)t->data + offset,
-                     len);
+    tb_send_tensor_bytes(req, info->layer_outputs, info->n_layers, tb_get_u16(&req->payload[0]));
 }
 
 static uint32_t tb_layer_cycles[TB_MAX_LAYERS];
@@ -172,20 +192,18 @@ static void tb_layer_end(void *ctx, uint16_t layer)
     }
 }
 
-static void tb_cmd_invoke(const tb_frame_t *req)
+/* INVOKE runs every layer (run_layers 0); INVOKE_PARTIAL the first run_layers of them. */
+static void tb_run_and_reply(const tb_frame_t *req, uint16_t run_layers)
 {
     const tb_model_info_t *info = tb_runtime_info();
-    if (req->len != 0u) {
-        tb_bad_argument(req, "INVOKE takes no payload");
-        return;
-    }
-    /* Layers a failing invoke never reached report 0. */
+    /* Layers a failing or partial invoke never reached report 0. */
     memset(tb_layer_cycles, 0, sizeof tb_layer_cycles);
     tb_invoke_clock_t clock = {0u};
     const tb_profiler_t profiler = {
         .layer_begin = tb_layer_begin,
         .layer_end = tb_layer_end,
         .ctx = &clock,
+        .run_layers = run_layers,
     };
 
     const uint32_t start = tb_dwt_cycles();
@@ -194,7 +212,7 @@ static void tb_cmd_invoke(const tb_frame_t *req)
 
     const uint16_t n_layers = info->n_layers < TB_MAX_LAYERS ? info->n_layers : TB_MAX_LAYERS;
     tb_tx_t tx;
-    tb_tx_begin(&tx, TB_MSG_INVOKE | TB_MSG_REPLY, req->seq, (uint16_t)(12u + 4u * n_layers));
+    tb_tx_begin(&tx, req->type | TB_MSG_REPLY, req->seq, (uint16_t)(12u + 4u * n_layers));
     tb_tx_u32(&tx, (uint32_t)status);
     tb_tx_u32(&tx, total);
     tb_tx_u16(&tx, n_layers);
@@ -203,6 +221,34 @@ static void tb_cmd_invoke(const tb_frame_t *req)
         tb_tx_u32(&tx, tb_layer_cycles[i]);
     }
     tb_tx_end(&tx);
+}
+
+static void tb_cmd_invoke(const tb_frame_t *req)
+{
+    if (req->len != 0u) {
+        tb_bad_argument(req, "INVOKE takes no payload");
+        return;
+    }
+    tb_run_and_reply(req, 0u);
+}
+
+static void tb_cmd_invoke_partial(const tb_frame_t *req)
+{
+    const tb_model_info_t *info = tb_runtime_info();
+    if (req->len != TB_INVOKE_PARTIAL_SIZE) {
+        tb_bad_argument(req, "INVOKE_PARTIAL payload must be 2 bytes");
+        return;
+    }
+    const uint16_t run_layers = tb_get_u16(req->payload);
+    if (info->layer_outputs == NULL) {
+        tb_bad_argument(req, "this runtime cannot stop after a layer");
+        return;
+    }
+    if (run_layers == 0u || run_layers > info->n_layers) {
+        tb_bad_argument(req, "layer count must be 1 .. the model's layers");
+        return;
+    }
+    tb_run_and_reply(req, run_layers);
 }
 
 void tb_commands_handle(const tb_frame_t *req)
@@ -222,6 +268,12 @@ void tb_commands_handle(const tb_frame_t *req)
         break;
     case TB_MSG_GET_OUTPUT:
         tb_cmd_get_output(req);
+        break;
+    case TB_MSG_INVOKE_PARTIAL:
+        tb_cmd_invoke_partial(req);
+        break;
+    case TB_MSG_GET_LAYER_OUTPUT:
+        tb_cmd_get_layer_output(req);
         break;
     default:
         tb_protocol_send_error(req->seq, TB_PROTO_ERR_UNKNOWN_COMMAND, req->type,

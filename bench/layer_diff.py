@@ -1,0 +1,124 @@
+"""The first layer where the device goes wrong: every layer's output against host TFLM's.
+
+The device cannot keep every intermediate tensor (the arena reuses their memory), so for each
+layer L the bench sends the inputs again, runs only layers 0..L (INVOKE_PARTIAL, see
+docs/protocol.md) and reads layer L's output (GET_LAYER_OUTPUT) before anything overwrites it.
+Host TFLM runs once per sample with every tensor preserved. A model of L layers costs about L/2
+full inferences on the device per sample: a diagnostic, not a benchmark.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .compare import Difference, difference
+from .errors import BenchError
+from .oracles import TflmOracle
+from .report import BenchConfig
+from .session import BenchSession
+
+
+@dataclass(frozen=True)
+class LayerDiff:
+    layer: int
+    op_name: str
+    tensor: str  # the layer's (first) output tensor
+    shape: tuple[int, ...]
+    difference: Difference
+
+    @property
+    def passed(self) -> bool:
+        """Bit-exact for integer tensors, within the float tolerance for float32."""
+        return self.difference.within_tolerance
+
+    def verdict(self) -> str:
+        d = self.difference
+        if d.exact:
+            return "bit-exact"
+        elements = int(np.prod(self.shape, dtype=np.int64))
+        prefix = "within tolerance" if self.passed else "DIFFERS"
+        return f"{prefix}: {d.mismatches} of {elements} differ, max {d.max_diff} {d.unit}"
+
+
+@dataclass(frozen=True)
+class SampleDiff:
+    sample: int
+    layers: tuple[LayerDiff, ...]
+
+    @property
+    def first_diverging(self) -> LayerDiff | None:
+        """The first layer that is not bit-exact (float layers: not within tolerance)."""
+        return next((layer for layer in self.layers if not layer.passed), None)
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    model: str
+    config: BenchConfig
+    samples: tuple[SampleDiff, ...]
+
+    @property
+    def all_passed(self) -> bool:
+        return all(s.first_diverging is None for s in self.samples)
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "config": asdict(self.config),
+            "all_passed": self.all_passed,
+            "samples": [
+                {"sample": s.sample,
+                 "first_diverging_layer": s.first_diverging.layer if s.first_diverging else None,
+                 "layers": [{**asdict(layer), "passed": layer.passed} for layer in s.layers]}
+                for s in self.samples
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def format_text(self) -> str:
+        lines = [f"model   {self.model}", f"config  {self.config.summary()}", ""]
+        for sample in self.samples:
+            lines.append(f"input {sample.sample}: every layer's output against host TFLM")
+            lines.append(f"{'layer':>5}  {'op':<18} {'output tensor':<44} verdict")
+            for layer in sample.layers:
+                lines.append(f"{layer.layer:>5}  {layer.op_name:<18} {_short(layer.tensor):<44} {layer.verdict()}")
+            first = sample.first_diverging
+            lines.append(f"first diverging layer: {first.layer} {first.op_name} ({_short(first.tensor)})"
+                         if first else "first diverging layer: none, every layer matches TFLM")
+            lines.append("")
+        return "\n".join(lines).rstrip()
+
+
+def _short(name: str) -> str:
+    first = name.split(";", 1)[0]
+    return first if len(first) <= 44 else "..." + first[-41:]
+
+
+def diff_sample(session: BenchSession, oracle: TflmOracle, number: int, sample: list[np.ndarray]) -> SampleDiff:
+    """Every layer of `session`'s model on the device against `oracle` (preserve_all) for one sample."""
+    device = session.start()
+    model = session.model
+    oracle.run(sample)
+    layers = []
+    for index, op in enumerate(model.operators):
+        for position, value in enumerate(sample):
+            device.set_input(position, value)
+        result = device.invoke_partial(index + 1)
+        if result.status != 0:
+            raise BenchError(f"input {number}: layer {index} {op.name} failed on the device with kernel status {result.status}")
+        tensor = model.tensors[op.outputs[0]]
+        got = device.get_layer_output(index, np.dtype(tensor.dtype), tensor.shape)
+        expected = oracle.tensor(tensor.index)
+        layers.append(LayerDiff(index, op.name, tensor.name, tuple(tensor.shape), difference(got, expected)))
+    return SampleDiff(number, tuple(layers))
+
+
+def diff_model(session: BenchSession, samples: list[list[np.ndarray]]) -> DiffReport:
+    """Per-layer verdicts for every sample; the session is started if it is not yet."""
+    oracle = TflmOracle(session.model_bytes, len(session.model.outputs), session.model, preserve_all=True)
+    diffs = tuple(diff_sample(session, oracle, number, sample) for number, sample in enumerate(samples))
+    return DiffReport(str(session.model_path), session.config(), diffs)
