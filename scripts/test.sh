@@ -9,7 +9,8 @@ export TF_CPP_MIN_LOG_LEVEL=2
 # The suite keeps its builds in the checkout (shared by pytest and Robot), not in ~/.cache.
 export TFLM_BENCH_BUILD="${TFLM_BENCH_BUILD:-$root/build}"
 
-.venv/bin/python -m pytest -q "$@"
+# Two workers: the machines this runs on (and CI) have 2 cores; the build cache is shared safely.
+.venv/bin/python -m pytest -q -n "${TFLM_BENCH_TEST_WORKERS:-2}" "$@"
 pytest_status=$?
 
 .venv/bin/robot --outputdir build/robot --consolecolors off robot_tests/
