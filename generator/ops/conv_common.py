@@ -8,7 +8,7 @@ import numpy as np
 from ..conv_quant import ConvQuant, conv_quant, float_activation_range
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator, Tensor
-from . import checks, window
+from . import checks, slots, window
 from .c_emit import (CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows,
                      shape_text)
 
@@ -29,10 +29,10 @@ class ConvTensors:
 
 def check_tensors(model: Model, op: Operator) -> ConvTensors:
     """Roles, ranks, types and constness common to both ops."""
-    inp = checks.required(model, op, 0, "input")
-    filt = checks.required(model, op, 1, "filter")
-    bias = checks.tensor(model, op, 2, "bias", optional=True)
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    filt = checks.required(model, op, slots.FILTER, "filter")
+    bias = checks.tensor(model, op, slots.BIAS, "bias", optional=True)
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", tuple(KERNEL_TYPES))
     filter_dtype, bias_dtype, out_dtype = KERNEL_TYPES[inp.dtype]
     checks.expect_dtype(op, filt, "filter", (filter_dtype,))
@@ -91,9 +91,7 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
 
 def emit_tensors(ctx: EmitContext, op: Operator) -> ConvTensors:
     """The input, filter, bias (None when absent) and output of a layer being emitted."""
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
-    bias = ctx.tensor(bias_index) if bias_index != -1 else None
-    return ConvTensors(ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), bias, ctx.tensor(op.outputs[0]))
+    return ConvTensors(ctx.input(op), ctx.input(op, slots.FILTER), ctx.optional_input(op, slots.BIAS), ctx.output(op))
 
 
 def activation_field(quant: ConvQuant) -> tuple[str, str]:

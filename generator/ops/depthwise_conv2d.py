@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import conv_common, dsp_requant, window
+from . import conv_common, dsp_requant, slots, window
 from .c_emit import CArray, CStruct, EmitContext, Layer, dims_fields, rows
 from .registry import OpHandler
 
@@ -41,8 +41,8 @@ def check(model: Model, op: Operator) -> None:
 
 def macs(model: Model, op: Operator) -> int:
     """Output elements x kernel height x kernel width: each output reads one input channel."""
-    out = model.tensors[op.outputs[0]]
-    _, k_h, k_w, _ = model.tensors[op.inputs[1]].shape
+    out = slots.output_tensor(model, op)
+    _, k_h, k_w, _ = slots.required_input(model, op, slots.FILTER).shape
     return out.num_elements * k_h * k_w
 
 

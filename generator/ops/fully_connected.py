@@ -7,7 +7,7 @@ from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorE
 from ..model import Model, Operator, Tensor
 from ..conv_quant import float_activation_range
 from ..quantization import fully_connected_quant
-from . import checks, conv_common
+from . import checks, conv_common, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
 from .registry import OpHandler, supported_ops
 
@@ -25,10 +25,10 @@ def check(model: Model, op: Operator) -> None:
     weights_format = op.options.get("weights_format", "DEFAULT")
     if weights_format != "DEFAULT":
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"weights format {weights_format}")
-    inp = checks.required(model, op, 0, "input")
-    weights = checks.required(model, op, 1, "weights")
-    bias = checks.tensor(model, op, 2, "bias", optional=True)
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    weights = checks.required(model, op, slots.FILTER, "weights")
+    bias = checks.tensor(model, op, slots.BIAS, "bias", optional=True)
+    out = checks.required(model, op, slots.OUTPUT, "output")
 
     checks.expect_dtype(op, inp, "input", ("int8", "float32"))
     if inp.dtype == "float32":
@@ -89,14 +89,14 @@ def _check_int8_weights(op: Operator, weights: Tensor, units: int) -> None:
 
 
 def macs(model: Model, op: Operator) -> int:
-    out = model.tensors[op.outputs[0]]
-    depth = model.tensors[op.inputs[1]].shape[1]
+    out = slots.output_tensor(model, op)
+    depth = slots.required_input(model, op, slots.FILTER).shape[1]
     return out.num_elements * depth
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
+    bias = ctx.optional_input(op, slots.BIAS)
     if inp.dtype == "float32":
         return _emit_float(ctx, op)
     assert inp.quantization and weights.quantization and out.quantization and weights.data is not None
@@ -113,8 +113,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
                comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
     ]
     bias_arg = "NULL"
-    if bias_index != -1:
-        bias = ctx.tensor(bias_index)
+    if bias is not None:
         assert bias.data is not None
         arrays.append(CArray(f"{prefix}_bias", "int32_t", bias.num_elements, rows(bias.data, 8, 11),
                              comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
@@ -154,8 +153,8 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-untyped-def]
     """Optimized int8: int16 weights in groups of 4 units, input offset folded into the bias,
     per-tensor multipliers repeated per unit so one kernel serves both quantizations."""
-    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
+    bias = ctx.optional_input(op, slots.BIAS)
     assert weights.data is not None
     units, depth = weights.shape
     batches = out.num_elements // units
@@ -166,8 +165,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-u
     else:
         multipliers, shifts = (fq.multiplier,) * units, (fq.shift,) * units
     runs = np.asarray(weights.data, dtype=np.int64).reshape(units, 1, depth)
-    bias = ctx.tensor(bias_index).data if bias_index != -1 else None
-    consts = conv_common.dsp_constants(runs, bias, fq.input_offset, shifts, corrections=False)
+    consts = conv_common.dsp_constants(runs, None if bias is None else bias.data, fq.input_offset, shifts, corrections=False)
     arrays, requant = conv_common.dsp_arrays(where, prefix, conv_common.dsp_weights(runs), consts, multipliers, shifts)
     structs = [
         CStruct("tb_fc_params_t", f"{prefix}_params", (
@@ -191,8 +189,8 @@ def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-u
 
 def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
     """float32: weights and bias as float arrays, the fused activation as a float clamp."""
-    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
+    bias = ctx.optional_input(op, slots.BIAS)
     assert weights.data is not None
     units, depth = weights.shape
     batches = out.num_elements // units
@@ -204,8 +202,7 @@ def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
                comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
     ]
     bias_arg = "NULL"
-    if bias_index != -1:
-        bias = ctx.tensor(bias_index)
+    if bias is not None:
         assert bias.data is not None
         arrays.append(CArray(f"{prefix}_bias", "float", bias.num_elements, float_rows(bias.data),
                              comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))

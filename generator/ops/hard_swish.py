@@ -20,7 +20,7 @@ def check_hard_swish(model: Model, op: Operator) -> None:
 
 
 def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     q = hard_swish_quant(*scale_zp(inp), *scale_zp(out))
     params = CStruct("tb_hard_swish_params_t", f"tb_l{op.index}_params", (
         ("input_zero_point", str(q.input_zero_point)),

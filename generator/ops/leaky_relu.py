@@ -31,7 +31,7 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
 
 
 def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
     params = CStruct("tb_leaky_relu_params_t", f"tb_l{op.index}_params", (
         ("input_zero_point", str(q.input_zero_point)),

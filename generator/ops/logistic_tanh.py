@@ -31,7 +31,7 @@ def check_tanh(model: Model, op: Operator) -> None:
 
 
 def _emit_sigmoid_like(ctx: EmitContext, op: Operator, stem: str) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     prefix = f"tb_l{op.index}"
     size = str(out.num_elements)
     source, dest = ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..elementwise_quant import mul_quant
 from ..model import Model, Operator
+from . import slots
 from .add_sub import emit_binary
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import (
@@ -30,11 +31,11 @@ def check(model: Model, op: Operator) -> None:
 
 
 def macs(model: Model, op: Operator) -> int:
-    return model.tensors[op.outputs[0]].num_elements
+    return slots.output_tensor(model, op).num_elements
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
     params = None
     if out.dtype == "int8":
         activation = op.options.get("fused_activation_function", "NONE")

@@ -5,7 +5,7 @@ import math
 
 from ..errors import MalformedModelError
 from ..model import DTYPE_BYTES, Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import EmitContext, Layer
 from .concatenation import MAX_BLOCKS, block_params
 from .registry import OpHandler, no_macs
@@ -15,7 +15,7 @@ HEADER = "pack/tb_pack.h"
 
 
 def check(model: Model, op: Operator) -> None:
-    out = checks.required(model, op, 0, "output")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, out, "output")
     count = int(op.options.get("values_count", len(op.inputs)))
     if count != len(op.inputs) or count < 1 or count > MAX_BLOCKS:
@@ -24,7 +24,7 @@ def check(model: Model, op: Operator) -> None:
         )
     rank = len(out.shape)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
-    first = checks.required(model, op, 0, "input 0")
+    first = checks.required(model, op, slots.INPUT, "input 0")
     expected = tuple(first.shape[:axis]) + (count,) + tuple(first.shape[axis:])
     if tuple(out.shape) != expected:
         raise MalformedModelError(f"operator #{op.index} PACK of {count} x {list(first.shape)} on axis {axis} "
@@ -37,7 +37,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    out = ctx.tensor(op.outputs[0])
+    out = ctx.output(op)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), len(out.shape))
     outer = math.prod(out.shape[:axis])
     block = math.prod(out.shape[axis + 1:]) * DTYPE_BYTES[out.dtype]

@@ -11,7 +11,7 @@ from ..conv_quant import pool_scales_match
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator
 from ..quantization import calculate_activation_range_quantized
-from . import checks, conv_common, window
+from . import checks, conv_common, slots, window
 from .c_emit import CStruct, EmitContext, Layer, dims_fields
 from .registry import OpHandler, no_macs
 
@@ -32,8 +32,8 @@ def _filter(op: Operator) -> tuple[int, int]:
 
 def check(model: Model, op: Operator) -> None:
     window.check_activation(op)
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", ("int8", "float32"))
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     window.expect_rank4(op, inp, "input")
@@ -56,7 +56,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     activation = op.options.get("fused_activation_function", "NONE")
     filter_h, filter_w = _filter(op)
     geometry = window.model_window(ctx.model, op, filter_h, filter_w, dilated=False)

@@ -29,7 +29,7 @@ def check_relu6(model: Model, op: Operator) -> None:
 
 
 def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     if inp.dtype == "float32":
         return unary_layer(ctx, op, "tb_relu_f32", None, HEADER)
     q = relu_quant(*scale_zp(inp), *scale_zp(out))
@@ -43,7 +43,7 @@ def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
 
 
 def emit_relu6(ctx: EmitContext, op: Operator) -> Layer:
-    inp = ctx.tensor(op.inputs[0])
+    inp = ctx.input(op)
     if inp.dtype == "float32":
         return unary_layer(ctx, op, "tb_relu6_f32", None, HEADER)
     zero, six = relu6_bounds(*scale_zp(inp))

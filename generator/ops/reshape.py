@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import EmitContext, Layer
 from .registry import OpHandler, no_macs
 from .shape_common import expect_movable, expect_same_type, num_bytes, source_pointer
@@ -18,8 +18,8 @@ HEADER = "reshape/tb_reshape.h"
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, inp, "input")
     expect_same_type(op, inp, out)
     if num_bytes(inp) != num_bytes(out):
@@ -28,11 +28,11 @@ def check(model: Model, op: Operator) -> None:
             "the element counts differ"
         )
     if op.name == "EXPAND_DIMS":
-        checks.required(model, op, 1, "axis")
+        checks.required(model, op, slots.AXIS, "axis")
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     prefix = f"tb_l{op.index}"
     source, arrays = source_pointer(ctx, inp.index, f"{prefix}_input", f"Layer {op.index}: {op.name} input")
     args = (source, ctx.arena_pointer(out.index, const=False), str(num_bytes(out)))

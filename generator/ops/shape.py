@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CArray, EmitContext, Layer, rows
 from .registry import OpHandler, no_macs
 
@@ -11,8 +11,8 @@ HEADER = "shape/tb_shape.h"
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     if out.dtype != "int32":
         raise UnsupportedTensorError(out.name, out.dtype, f"SHAPE (operator #{op.index}) supports an int32 output only (as TFLM)")
     if out.num_elements != len(inp.shape):
@@ -22,7 +22,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     prefix = f"tb_l{op.index}"
     dims = [int(d) for d in inp.shape] or [0]
     array = CArray(f"{prefix}_dims", "int32_t", len(dims), rows(dims, 8, 6),

@@ -39,7 +39,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     depth = inp.shape[-1]
     outer = inp.num_elements // depth
     prefix = f"tb_l{op.index}"

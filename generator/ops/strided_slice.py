@@ -12,7 +12,7 @@ import math
 
 from ..errors import MalformedModelError, UnsupportedOpError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
 from .registry import OpHandler, no_macs, supported_ops
 from .shape_common import (
@@ -66,7 +66,7 @@ def fold(shape: tuple[int, ...], begin: list[int], end: list[int], strides: list
 def _operands(model: Model, op: Operator) -> tuple[list[int], list[int], list[int]]:
     return tuple(  # type: ignore[return-value]
         [int(v) for v in constant_ints(model, op, slot, role).reshape(-1)]
-        for slot, role in ((1, "begin"), (2, "end"), (3, "strides"))
+        for slot, role in ((slots.BEGIN, "begin"), (slots.END, "end"), (slots.STRIDES, "strides"))
     )
 
 
@@ -76,8 +76,8 @@ def _masks(op: Operator) -> tuple[int, int, int]:
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, inp, "input")
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", MAX_RANK)
@@ -106,7 +106,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     begin, end, strides = _operands(ctx.model, op)
     starts, counts, strides5 = fold(inp.shape, begin, end, strides, *_masks(op))
     in_strides = row_major_strides(extend(inp.shape))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
 from .registry import OpHandler, no_macs
 from .shape_common import (
@@ -15,12 +15,12 @@ HEADER = "transpose/tb_transpose.h"
 
 
 def _perm(model: Model, op: Operator) -> tuple[int, ...]:
-    return tuple(int(p) for p in constant_ints(model, op, 1, "permutation").reshape(-1))
+    return tuple(int(p) for p in constant_ints(model, op, slots.PERMUTATION, "permutation").reshape(-1))
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, inp, "input")
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", KERNEL_DIMS)
@@ -37,7 +37,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     perm = _perm(ctx.model, op)
     pad = KERNEL_DIMS - len(inp.shape)
     perm5 = tuple(range(pad)) + tuple(p + pad for p in perm)
