@@ -7,6 +7,7 @@ only checks what it reads and converts it to plain frozen data.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,25 @@ from typing import Any
 import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-from .errors import MalformedModelError, UnsupportedTensorError
-from .model import Model, Operator, Quantization, Tensor
+from .errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedTensorError
+from .model import DTYPE_BYTES, Model, Operator, Quantization, Tensor
 
 _IDENTIFIER = b"TFL3"
 _CUSTOM_OPCODE = schema.BuiltinOperator.CUSTOM
+
+# No tensor of a model for a 1 MiB-flash, 256 KiB-RAM board comes near 16 MiB: a shape that
+# implies more is a corrupted file (or a model far too large), and refusing it here keeps later
+# stages from allocating or looping over billions of elements.
+MAX_TENSOR_BYTES = 16 * 1024 * 1024
+
+# Zero points each quantized integer type can hold; int16 is symmetric in TFLM (zero point 0).
+_ZERO_POINT_RANGES: dict[str, tuple[int, int]] = {
+    "int8": (-128, 127),
+    "uint8": (0, 255),
+    "int16": (0, 0),
+    "int4": (-8, 7),
+}
+_INT32_RANGE = (-(2**31), 2**31 - 1)  # everything else is stored as an int32 in TFLM
 
 # numpy layout of a constant buffer, by tensor type name; packed or opaque types stay raw bytes.
 _NUMPY_DTYPES: dict[str, str] = {
@@ -136,7 +151,7 @@ def _convert(flat: Any, data: bytes) -> Model:
     tensors = tuple(
         _convert_tensor(i, t, buffers, data) for i, t in enumerate(tensors_flat)
     )
-    opcodes = [_opcode_of(code) for code in (flat.operatorCodes or [])]
+    opcodes = [_opcode_of(i, code) for i, code in enumerate(flat.operatorCodes or [])]
     names = builtin_operator_names()
     operators = tuple(
         _convert_operator(i, op, opcodes, names, len(tensors))
@@ -157,11 +172,18 @@ def _convert(flat: Any, data: bytes) -> Model:
     )
 
 
-def _opcode_of(code: Any) -> tuple[int, str]:
+def _opcode_of(index: int, code: Any) -> tuple[int, str, int]:
+    """(builtin code, custom code, version) of one operator code."""
     # Old files only fill the int8 deprecated field; new ones fill both.
     builtin = max(int(code.builtinCode), int(code.deprecatedBuiltinCode))
     custom = (code.customCode or b"").decode("utf-8", errors="replace")
-    return builtin, custom
+    version = int(code.version)
+    if version < 1:
+        name = builtin_operator_names().get(builtin, f"BUILTIN_{builtin}")
+        raise MalformedGraphError(
+            None, None, f"operator code #{index} ({name}) has version {version}; versions start at 1"
+        )
+    return builtin, custom, version
 
 
 def _tensor_indices(values: Any, n_tensors: int, what: str) -> tuple[int, ...]:
@@ -181,10 +203,7 @@ def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> T
         raise MalformedModelError(f"tensor '{name}' has unknown type code {flat.type}")
     dtype = names[flat.type].lower()
     shape = tuple(int(d) for d in (flat.shape if flat.shape is not None else ()))
-    if any(d < 0 for d in shape):
-        raise UnsupportedTensorError(
-            name, dtype, f"shape {list(shape)} has a dynamic dimension; export with fixed shapes"
-        )
+    _check_shape(name, dtype, shape)
     if flat.sparsity is not None:
         raise UnsupportedTensorError(name, dtype, "sparse tensors are not supported")
     if flat.buffer < 0 or flat.buffer >= max(len(buffers), 1):
@@ -198,10 +217,31 @@ def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> T
         name=name,
         shape=shape,
         dtype=dtype,
-        quantization=_convert_quantization(flat.quantization, name),
+        quantization=_convert_quantization(flat.quantization, name, dtype, shape),
         data=_constant_array(raw, name, dtype, shape, flat.buffer) if raw else None,
         is_variable=bool(flat.isVariable),
     )
+
+
+def _check_shape(name: str, dtype: str, shape: tuple[int, ...]) -> None:
+    """Dimensions are >= 0 (0: an empty tensor, e.g. RESHAPE's shape operand for a scalar) and
+    the tensor stays under MAX_TENSOR_BYTES."""
+    for dim in shape:
+        if dim < 0:
+            raise MalformedTensorError(
+                name,
+                f"corrupted shape: dimension {dim} of tensor '{name}' (shape {list(shape)}) is negative; "
+                "a .tflite stores static shapes (dynamic sizes live in shape_signature), so export with "
+                "fixed input shapes",
+            )
+    size = math.prod(shape) * DTYPE_BYTES.get(dtype, 1)
+    if size > MAX_TENSOR_BYTES:
+        raise MalformedTensorError(
+            name,
+            f"corrupted shape: dimension {max(shape)} of tensor '{name}' (shape {list(shape)}, {dtype}) "
+            f"makes it {size} bytes, more than the {MAX_TENSOR_BYTES}-byte ceiling for a model that must "
+            "fit 1 MiB of flash and 256 KiB of RAM; the file is corrupted or the model is far too large",
+        )
 
 
 def _buffer_bytes(buffer: Any, buffer_index: int, data: bytes) -> bytes:
@@ -240,7 +280,7 @@ def _constant_array(
     return array
 
 
-def _convert_quantization(flat: Any, name: str) -> Quantization | None:
+def _convert_quantization(flat: Any, name: str, dtype: str, shape: tuple[int, ...]) -> Quantization | None:
     if flat is None or flat.scale is None or len(flat.scale) == 0:
         return None
     scales = tuple(float(s) for s in np.asarray(flat.scale, dtype=np.float32))
@@ -253,17 +293,46 @@ def _convert_quantization(flat: Any, name: str) -> Quantization | None:
             f"tensor '{name}' has {len(scales)} quantization scales but "
             f"{len(zero_points)} zero points"
         )
-    return Quantization(
+    quantization = Quantization(
         scales=scales,
         zero_points=zero_points,
         quantized_dimension=int(flat.quantizedDimension),
     )
+    _check_quantization(name, dtype, shape, quantization)
+    return quantization
+
+
+def _check_quantization(name: str, dtype: str, shape: tuple[int, ...], q: Quantization) -> None:
+    """Scales finite and positive, zero points the type can hold, one scale per channel."""
+    fix = "quantization parameters no converter writes; the file is corrupted"
+    for scale in q.scales:
+        if not (math.isfinite(scale) and scale > 0.0):
+            raise MalformedTensorError(
+                name, f"tensor '{name}' has quantization scale {scale}; scales must be finite and positive ({fix})"
+            )
+    low, high = _ZERO_POINT_RANGES.get(dtype, _INT32_RANGE)
+    for zero_point in q.zero_points:
+        if not low <= zero_point <= high:
+            allowed = f"{low}..{high}" if low != high else f"{low}"
+            raise MalformedTensorError(
+                name,
+                f"tensor '{name}' ({dtype}) has zero point {zero_point}, outside {allowed} ({fix})",
+            )
+    if q.per_channel:
+        axis = q.quantized_dimension
+        if not 0 <= axis < len(shape) or shape[axis] != len(q.scales):
+            extent = f"of size {shape[axis]}" if 0 <= axis < len(shape) else f"outside its {len(shape)}-D shape"
+            raise MalformedTensorError(
+                name,
+                f"tensor '{name}' (shape {list(shape)}) has {len(q.scales)} per-channel scales along "
+                f"dimension {axis} {extent}; there must be one scale per channel ({fix})",
+            )
 
 
 def _convert_operator(
     index: int,
     flat: Any,
-    opcodes: list[tuple[int, str]],
+    opcodes: list[tuple[int, str, int]],
     names: dict[int, str],
     n_tensors: int,
 ) -> Operator:
@@ -272,7 +341,7 @@ def _convert_operator(
             f"operator #{index} uses opcode #{flat.opcodeIndex}, but the model has "
             f"{len(opcodes)} operator codes"
         )
-    builtin, custom = opcodes[flat.opcodeIndex]
+    builtin, custom, version = opcodes[flat.opcodeIndex]
     name = names.get(builtin, f"BUILTIN_{builtin}")
     options = _options_dict(flat.builtinOptions)
     options.update(_options_dict(flat.builtinOptions2))
@@ -285,6 +354,7 @@ def _convert_operator(
         inputs=_tensor_indices(flat.inputs, n_tensors, f"operator #{index} inputs"),
         outputs=_tensor_indices(flat.outputs, n_tensors, f"operator #{index} outputs"),
         options=options,
+        version=version,
     )
 
 

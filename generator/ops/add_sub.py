@@ -20,7 +20,7 @@ from .add_sub_common import (
     quant_field,
     scale_zp,
 )
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 
 HEADER = "elementwise/tb_elementwise.h"
 
@@ -126,8 +126,9 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return emit_binary(ctx, op, "tb_add" if op.name == "ADD" else "tb_sub", params)
 
 
+BINARY = Operands(2, 2, roles=("first input", "second input"))
 _TYPES = "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"
 HANDLERS = (
-    OpHandler("ADD", check, emit, no_macs, _TYPES),
-    OpHandler("SUB", check, emit, no_macs, _TYPES),
+    OpHandler("ADD", check, emit, no_macs, _TYPES, BINARY, max_version=5),
+    OpHandler("SUB", check, emit, no_macs, _TYPES, BINARY, max_version=5),
 )

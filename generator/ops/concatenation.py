@@ -11,7 +11,7 @@ from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorE
 from ..model import DTYPE_BYTES, Model, Operator
 from . import checks, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import c_list, expect_movable, expect_same_type, normalized_axis, source_pointer
 
 HEADER = "concatenation/tb_concatenation.h"
@@ -82,4 +82,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (OpHandler("CONCATENATION", check, emit, no_macs,
-                      "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation"),)
+                      "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation",
+                      Operands(1, None, roles=("values",)), max_version=5),)

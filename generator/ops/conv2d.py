@@ -11,7 +11,7 @@ from ..errors import MalformedModelError
 from ..model import Model, Operator
 from . import conv_common, slots, window
 from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, dims_fields, rows
-from .registry import OpHandler
+from .registry import OpHandler, Operands
 
 HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
@@ -161,6 +161,8 @@ HANDLERS = (
         "CONV_2D", check, emit, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; SAME/VALID, strides, "
         "dilations, groups",
+        Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "filter", "bias")),
+        max_version=8,
         scratch=scratch,
     ),
 )

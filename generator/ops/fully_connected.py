@@ -9,7 +9,7 @@ from ..conv_quant import float_activation_range
 from ..quantization import fully_connected_quant
 from . import checks, conv_common, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
-from .registry import OpHandler, supported_ops
+from .registry import OpHandler, Operands, supported_ops
 
 ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
 HEADER = "fully_connected/tb_fully_connected.h"
@@ -223,5 +223,6 @@ def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
 
 HANDLERS = (
     OpHandler("FULLY_CONNECTED", check, emit, macs,
-              "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)"),
+              "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)",
+              Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "weights", "bias")), max_version=14),
 )

@@ -9,7 +9,7 @@ from ..elementwise_quant import hard_swish_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import check_quant, check_unary, scale_zp, unary_layer
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
 
@@ -34,5 +34,5 @@ def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8"),
+    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8", unary(), max_version=1),
 )

@@ -9,7 +9,7 @@ from ..elementwise_quant import QuantParamError, leaky_relu_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unsupported
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
 
@@ -43,5 +43,5 @@ def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8"),
+    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8", unary(), max_version=2),
 )

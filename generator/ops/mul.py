@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..elementwise_quant import mul_quant
 from ..model import Model, Operator
 from . import slots
-from .add_sub import emit_binary
+from .add_sub import BINARY, emit_binary
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import (
     activation_field,
@@ -51,4 +51,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (OpHandler("MUL", check, emit, macs,
-                      "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"),)
+                      "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)",
+                      BINARY, max_version=7),)

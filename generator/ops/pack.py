@@ -8,7 +8,7 @@ from ..model import DTYPE_BYTES, Model, Operator
 from . import checks, slots
 from .c_emit import EmitContext, Layer
 from .concatenation import MAX_BLOCKS, block_params
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 from .shape_common import expect_movable, expect_same_type, normalized_axis
 
 HEADER = "pack/tb_pack.h"
@@ -46,4 +46,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, "tb_pack_x8", args, (params,), arrays, HEADER)
 
 
-HANDLERS = (OpHandler("PACK", check, emit, no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16"),)
+HANDLERS = (OpHandler("PACK", check, emit, no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16",
+                      Operands(1, None, roles=("values",)), max_version=3),)

@@ -13,7 +13,7 @@ from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorE
 from ..model import Model, Operator
 from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
     source_pointer, width_suffix,
@@ -101,6 +101,9 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("PAD", check, emit, no_macs, "int8 (pads with the output zero point), int16, int32, float32 (pads with 0); up to 5-D"),
-    OpHandler("PADV2", check, emit, no_macs, "int8, int16, int32, float32 with a constant pad value; up to 5-D"),
+    OpHandler("PAD", check, emit, no_macs, "int8 (pads with the output zero point), int16, int32, float32 (pads with 0); up to 5-D",
+              Operands(2, 2, roles=("input", "paddings")), max_version=4),
+    OpHandler("PADV2", check, emit, no_macs, "int8, int16, int32, float32 with a constant pad value; up to 5-D",
+              Operands(2, 3, optional=frozenset({slots.PAD_VALUE}), roles=("input", "paddings", "constant value")),
+              max_version=4),
 )

@@ -13,7 +13,7 @@ from ..model import Model, Operator
 from ..quantization import calculate_activation_range_quantized
 from . import checks, conv_common, slots, window
 from .c_emit import CStruct, EmitContext, Layer, dims_fields
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "pooling/tb_pooling.h"
 DSP_HEADER = "pooling/tb_pooling_dsp.h"
@@ -93,6 +93,6 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 TYPES = "int8 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
 HANDLERS = (
-    OpHandler("AVERAGE_POOL_2D", check, emit, no_macs, TYPES),
-    OpHandler("MAX_POOL_2D", check, emit, no_macs, TYPES),
+    OpHandler("AVERAGE_POOL_2D", check, emit, no_macs, TYPES, unary(), max_version=3),
+    OpHandler("MAX_POOL_2D", check, emit, no_macs, TYPES, unary(), max_version=3),
 )

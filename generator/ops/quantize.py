@@ -6,7 +6,7 @@ from ..model import Model, Operator
 from ..quantization import requantize_multiplier
 from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer, c_float
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "quantize/tb_quantize.h"
 DEQUANTIZE_HEADER = "dequantize/tb_dequantize.h"
@@ -74,6 +74,7 @@ def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8"),
-    OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32"),
+    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8",
+              unary(), max_version=4),
+    OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32", unary(), max_version=7),
 )

@@ -11,7 +11,7 @@ from ..errors import MalformedModelError
 from ..model import Model, Operator
 from . import checks, slots
 from .c_emit import EmitContext, Layer
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs, unary
 from .shape_common import expect_movable, expect_same_type, num_bytes, source_pointer
 
 HEADER = "reshape/tb_reshape.h"
@@ -41,7 +41,8 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 TYPES = "int8, uint8, int16, int32, float32 (output may alias the input: no copy)"
 HANDLERS = (
-    OpHandler("RESHAPE", check, emit, no_macs, TYPES),
-    OpHandler("SQUEEZE", check, emit, no_macs, TYPES),
-    OpHandler("EXPAND_DIMS", check, emit, no_macs, TYPES),
+    OpHandler("RESHAPE", check, emit, no_macs, TYPES,
+              Operands(1, 2, optional=frozenset({slots.NEW_SHAPE}), roles=("input", "shape")), max_version=1),
+    OpHandler("SQUEEZE", check, emit, no_macs, TYPES, unary(), max_version=1),
+    OpHandler("EXPAND_DIMS", check, emit, no_macs, TYPES, Operands(2, 2, roles=("input", "axis")), max_version=1),
 )

@@ -5,7 +5,7 @@ from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator
 from . import checks, slots
 from .c_emit import CArray, EmitContext, Layer, rows
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "shape/tb_shape.h"
 
@@ -31,4 +31,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, "tb_shape_s32", args, (), (array,), HEADER)
 
 
-HANDLERS = (OpHandler("SHAPE", check, emit, no_macs, "any input type -> int32 (static shape, a constant copy)"),)
+HANDLERS = (OpHandler("SHAPE", check, emit, no_macs, "any input type -> int32 (static shape, a constant copy)",
+                      unary(), max_version=1),)

@@ -14,7 +14,7 @@ from ..errors import MalformedModelError, UnsupportedOpError
 from ..model import Model, Operator
 from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
     row_major_strides, source_pointer, width_suffix,
@@ -124,4 +124,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 HANDLERS = (OpHandler("STRIDED_SLICE", check, emit, no_macs,
                       "int8, uint8, int16, int32, float32; up to 4-D, constant begin/end/strides (negatives), "
-                      "begin_mask, end_mask, shrink_axis_mask"),)
+                      "begin_mask, end_mask, shrink_axis_mask",
+                      Operands(4, 4, roles=("input", "begin", "end", "strides")), max_version=4),)

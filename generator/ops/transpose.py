@@ -5,7 +5,7 @@ from ..errors import MalformedModelError
 from ..model import Model, Operator
 from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
     row_major_strides, source_pointer, width_suffix,
@@ -54,4 +54,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, f"tb_transpose_{width_suffix(inp)}", args, (params,), arrays, HEADER)
 
 
-HANDLERS = (OpHandler("TRANSPOSE", check, emit, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation"),)
+HANDLERS = (OpHandler("TRANSPOSE", check, emit, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation",
+                      Operands(2, 2, roles=("input", "permutation")), max_version=7),)
