@@ -45,7 +45,7 @@ class OracleError(BenchError):
     def __init__(self, oracle: str, stage: str, cause: BaseException) -> None:
         self.oracle = oracle
         self.stage = stage
-        detail = str(cause).strip() or type(cause).__name__
+        detail = str(cause).strip().rstrip(".") or type(cause).__name__
         super().__init__(
             f"{oracle} refused the model while {stage}: {detail}. The generator accepted this model, so "
             "this is a validation gap in tflm-bench; please report it with the model attached"

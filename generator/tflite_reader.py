@@ -16,6 +16,7 @@ import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
 from .errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedTensorError
+from .flatbuffer_verify import verify_model
 from .model import DTYPE_BYTES, Model, Operator, Quantization, Tensor
 
 _IDENTIFIER = b"TFL3"
@@ -59,6 +60,7 @@ _ENUM_OPTION_FIELDS: dict[str, type] = {
     "weightsFormat": schema.FullyConnectedOptionsWeightsFormat,
     "padding": schema.Padding,
     "quantizedBiasType": schema.TensorType,
+    "outType": schema.TensorType,
 }
 
 
@@ -89,12 +91,12 @@ def read_tflite(source: str | Path | bytes | bytearray | memoryview) -> Model:
     else:
         data = Path(source).read_bytes()
     _check_header(data)
+    verify_model(data)  # TFLite's structural rules, before anything follows an offset
     try:
-        _check_vector_lengths(data)
         flat = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     except MalformedModelError:
         raise
-    except Exception as exc:  # the flatbuffer runtime raises many kinds on bad offsets
+    except Exception as exc:  # verified, so unexpected: still the file's fault, never a crash
         raise MalformedModelError(
             f"the flatbuffer cannot be decoded ({type(exc).__name__}: {exc}); "
             "the file is probably truncated or corrupted"
@@ -117,28 +119,14 @@ def _check_header(data: bytes) -> None:
         )
 
 
-def _check_vector_lengths(data: bytes) -> None:
-    """Reject absurd vector lengths before the object decoder loops over them."""
-    root = schema.Model.GetRootAs(data, 0)
-    limit = len(data) // 4
-    counts = {
-        "buffers": root.BuffersLength(),
-        "subgraphs": root.SubgraphsLength(),
-        "operator codes": root.OperatorCodesLength(),
-    }
-    for i in range(min(root.SubgraphsLength(), limit)):
-        subgraph = root.Subgraphs(i)
-        counts[f"subgraph {i} tensors"] = subgraph.TensorsLength()
-        counts[f"subgraph {i} operators"] = subgraph.OperatorsLength()
-    for what, count in counts.items():
-        if count > limit:
-            raise MalformedModelError(
-                f"the {what} vector claims {count} entries, more than a "
-                f"{len(data)}-byte file can hold"
-            )
+SCHEMA_VERSION = 3  # the only one TFLite and TFLM load
 
 
 def _convert(flat: Any, data: bytes) -> Model:
+    if flat.version != SCHEMA_VERSION:
+        raise MalformedModelError(
+            f"the model says schema version {flat.version}; TFLite and TFLM read version {SCHEMA_VERSION} only"
+        )
     subgraphs = flat.subgraphs or []
     if len(subgraphs) != 1:
         raise MalformedModelError(
@@ -284,14 +272,12 @@ def _convert_quantization(flat: Any, name: str, dtype: str, shape: tuple[int, ..
     if flat is None or flat.scale is None or len(flat.scale) == 0:
         return None
     scales = tuple(float(s) for s in np.asarray(flat.scale, dtype=np.float32))
-    if flat.zeroPoint is None or len(flat.zeroPoint) == 0:
-        zero_points = (0,) * len(scales)
-    else:
-        zero_points = tuple(int(z) for z in flat.zeroPoint)
+    # TFLite refuses a missing zero point too, so no default of 0 here.
+    zero_points = tuple(int(z) for z in (flat.zeroPoint if flat.zeroPoint is not None else ()))
     if len(zero_points) != len(scales):
-        raise MalformedModelError(
-            f"tensor '{name}' has {len(scales)} quantization scales but "
-            f"{len(zero_points)} zero points"
+        raise MalformedTensorError(
+            name, f"tensor '{name}' has {len(scales)} quantization scales but {len(zero_points)} zero points; "
+            "each scale needs its zero point",
         )
     quantization = Quantization(
         scales=scales,
@@ -318,15 +304,19 @@ def _check_quantization(name: str, dtype: str, shape: tuple[int, ...], q: Quanti
                 name,
                 f"tensor '{name}' ({dtype}) has zero point {zero_point}, outside {allowed} ({fix})",
             )
-    if q.per_channel:
-        axis = q.quantized_dimension
-        if not 0 <= axis < len(shape) or shape[axis] != len(q.scales):
-            extent = f"of size {shape[axis]}" if 0 <= axis < len(shape) else f"outside its {len(shape)}-D shape"
-            raise MalformedTensorError(
-                name,
-                f"tensor '{name}' (shape {list(shape)}) has {len(q.scales)} per-channel scales along "
-                f"dimension {axis} {extent}; there must be one scale per channel ({fix})",
-            )
+    axis = q.quantized_dimension
+    if q.per_channel and (not 0 <= axis < len(shape) or shape[axis] != len(q.scales)):
+        extent = f"of size {shape[axis]}" if 0 <= axis < len(shape) else f"outside its {len(shape)}-D shape"
+        raise MalformedTensorError(
+            name,
+            f"tensor '{name}' (shape {list(shape)}) has {len(q.scales)} per-channel scales along "
+            f"dimension {axis} {extent}; there must be one scale per channel ({fix})",
+        )
+    if not 0 <= axis < max(len(shape), 1):  # TFLite checks it even for per-tensor quantization
+        raise MalformedTensorError(
+            name, f"tensor '{name}' (shape {list(shape)}) is quantized along dimension {axis}, outside its "
+            f"{len(shape)}-D shape ({fix})",
+        )
 
 
 def _convert_operator(
@@ -343,8 +333,8 @@ def _convert_operator(
         )
     builtin, custom, version = opcodes[flat.opcodeIndex]
     name = names.get(builtin, f"BUILTIN_{builtin}")
-    options = _options_dict(flat.builtinOptions)
-    options.update(_options_dict(flat.builtinOptions2))
+    options = _options_dict(flat.builtinOptions, index, name)
+    options.update(_options_dict(flat.builtinOptions2, index, name))
     if builtin == _CUSTOM_OPCODE:
         options["custom_code"] = custom
     return Operator(
@@ -362,14 +352,21 @@ def _snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def _options_dict(options: Any) -> dict[str, Any]:
+def _options_dict(options: Any, op_index: int, op_name: str) -> dict[str, Any]:
     """Builtin options object -> {snake_case_field: value}, enums by name."""
     if options is None:
         return {}
     result: dict[str, Any] = {}
     for field_name, value in sorted(vars(options).items()):
         if field_name in _ENUM_OPTION_FIELDS and isinstance(value, int):
-            value = _enum_names(_ENUM_OPTION_FIELDS[field_name]).get(value, value)
+            enum = _ENUM_OPTION_FIELDS[field_name]
+            if value not in _enum_names(enum):
+                # TFLM and TFLite fail to parse the operator on a value outside the enum.
+                raise MalformedGraphError(
+                    op_index, op_name,
+                    f"option {_snake_case(field_name)} is {value}, which is no {enum.__name__} value",
+                )
+            value = _enum_names(enum)[value]
         elif isinstance(value, np.ndarray):
             value = tuple(value.tolist())
         elif isinstance(value, list):

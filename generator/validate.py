@@ -113,8 +113,9 @@ def check_operands(op: Operator, handler: OpHandler) -> None:
     n_in, n_out = len(op.inputs), len(op.outputs)
     too_many = operands.max_inputs is not None and n_in > operands.max_inputs
     if n_in < operands.min_inputs or too_many or n_out != operands.outputs:
+        note = f" ({operands.absent_note})" if operands.absent_note and n_in < operands.min_inputs else ""
         raise MalformedGraphError(
-            op.index, op.name, f"has {n_in} inputs and {n_out} outputs; {op.name} takes {operands.counts_text()}"
+            op.index, op.name, f"has {n_in} inputs and {n_out} outputs; {op.name} takes {operands.counts_text()}{note}"
         )
     for slot, index in enumerate(op.inputs):
         if index != ABSENT or slot in operands.optional:

@@ -6,7 +6,7 @@ import numpy as np
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from ..conv_quant import float_activation_range
-from ..quantization import fully_connected_quant
+from ..quantization import QuantParamError, fully_connected_quant
 from . import checks, conv_common, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
 from .registry import OpHandler, Operands, supported_ops
@@ -69,6 +69,42 @@ def check(model: Model, op: Operator) -> None:
         raise MalformedModelError(
             f"operator #{op.index} FULLY_CONNECTED input shape {list(inp.shape)} holds "
             f"{inp.num_elements} values, expected {batches} batches x {depth}"
+        )
+    if inp.dtype == "int8":
+        _check_int8_rescaling(op, inp, weights, bias, out, str(activation))
+
+
+BIAS_SCALE_TOLERANCE = 0.02  # TFLM: |input x filter scale - bias scale| / output scale <= 0.02
+
+
+def _check_int8_rescaling(op: Operator, inp: Tensor, weights: Tensor, bias: Tensor | None, out: Tensor,
+                          activation: str) -> None:
+    """What TFLM's Prepare checks before it folds the scales: the bias scale agrees with input x
+    weights scale, the activation range fits int32, and the multipliers fit the fixed point."""
+    assert inp.quantization and weights.quantization and out.quantization
+    out_scale = out.quantization.scales[0]
+    if bias is not None:
+        # TFLM multiplies the two float scales in single precision, then compares in double.
+        product = float(np.float32(inp.quantization.scales[0]) * np.float32(weights.quantization.scales[0]))
+        bias_scale = bias.quantization.scales[0] if bias.quantization is not None else 0.0
+        if abs(product - bias_scale) / out_scale > BIAS_SCALE_TOLERANCE:
+            raise UnsupportedTensorError(
+                bias.name, bias.dtype,
+                f"FULLY_CONNECTED (operator #{op.index}) bias scale {bias_scale:.9g} differs from input scale x "
+                f"weights scale {product:.9g} by more than {BIAS_SCALE_TOLERANCE:g} x the output scale "
+                f"{out_scale:.9g}; TFLM refuses such a bias (re-export so that the bias is quantized with "
+                "input scale x weights scale)",
+            )
+    try:
+        fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
+    except QuantParamError as exc:
+        raise checks.quantization_refused(op, out, exc) from None
+    shifts = fq.channel_shifts if fq.channel_shifts is not None else (fq.shift,)
+    if max(shifts) > 31:
+        raise UnsupportedTensorError(
+            out.name, out.dtype,
+            f"FULLY_CONNECTED (operator #{op.index}) needs a rescaling multiplier of 2^{max(shifts) - 1} or more "
+            "(input scale x weights scale / output scale); the fixed-point rescaling supports less than 2^31",
         )
 
 

@@ -5,7 +5,7 @@ MACs: one multiply per output element (counted as one MAC each).
 """
 from __future__ import annotations
 
-from ..elementwise_quant import mul_quant
+from ..elementwise_quant import QuantParamError, mul_quant
 from ..model import Model, Operator
 from . import slots
 from .add_sub import BINARY, emit_binary
@@ -14,6 +14,7 @@ from .add_sub_common import (
     activation_field,
     check_binary,
     check_fused_activation,
+    quant_error,
     quant_field,
     scale_zp,
     unsupported,
@@ -25,7 +26,10 @@ def check(model: Model, op: Operator) -> None:
     activation = check_fused_activation(op)
     in1, in2, out = check_binary(model, op, ("int8", "float32"))
     if out.dtype == "int8":
-        q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        try:
+            q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        except QuantParamError as exc:
+            raise quant_error(op, exc) from None
         if not -31 <= q.shift <= 31:
             raise unsupported(op, f"scales whose product ratio needs shift {q.shift} (outside -31..31)")
 

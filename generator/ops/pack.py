@@ -17,7 +17,7 @@ HEADER = "pack/tb_pack.h"
 def check(model: Model, op: Operator) -> None:
     out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, out, "output")
-    count = int(op.options.get("values_count", len(op.inputs)))
+    count = int(op.options.get("values_count", 0))  # 0, the schema's default, when options are absent
     if count != len(op.inputs) or count < 1 or count > MAX_BLOCKS:
         raise MalformedModelError(
             f"operator #{op.index} PACK declares values_count {count} with {len(op.inputs)} inputs (supported: 1..{MAX_BLOCKS})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..conv_quant import pool_scales_match
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator
-from ..quantization import calculate_activation_range_quantized
+from ..quantization import QuantParamError, calculate_activation_range_quantized
 from . import checks, conv_common, slots, window
 from .c_emit import CStruct, EmitContext, Layer, dims_fields
 from .registry import OpHandler, no_macs, unary
@@ -46,6 +46,13 @@ def check(model: Model, op: Operator) -> None:
         checks.expect_per_tensor(op, inp, "input")
         checks.expect_per_tensor(op, out, "output")
         assert inp.quantization and out.quantization
+        try:
+            calculate_activation_range_quantized(
+                str(op.options.get("fused_activation_function", "NONE")), out.quantization.scales[0],
+                out.quantization.zero_points[0], out.dtype,
+            )
+        except QuantParamError as exc:
+            raise checks.quantization_refused(op, out, exc) from None
         if not pool_scales_match(inp.quantization, out.quantization):
             raise UnsupportedTensorError(
                 out.name, out.dtype,

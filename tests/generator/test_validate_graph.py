@@ -17,7 +17,8 @@ import pytest
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
 from gen_helpers import REPO, ModelSpec, OpSpec, TensorSpec, build_tflite
-from tflm_bench.generator.errors import MalformedGraphError, MalformedModelError, MalformedTensorError
+from tflm_bench.generator.errors import (GeneratorError, MalformedGraphError, MalformedModelError, MalformedTensorError,
+                                        UnsupportedTensorError)
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.tflite_reader import MAX_TENSOR_BYTES, read_tflite
 from tflm_bench.generator.validate import validate
@@ -286,3 +287,139 @@ def test_reader_checks_run_before_graph_checks() -> None:
 def test_reads_every_committed_model() -> None:
     for path in sorted(Path(REPO / "models").glob("*.tflite")):
         intake(path.read_bytes())
+
+
+# ---- found by the mutation test (test_intake_mutations.py) ---------------------------------
+
+
+def test_flatbuffer_structure_is_verified_before_decoding() -> None:
+    data = bytearray(build_tflite(fc_spec()))
+    root = int.from_bytes(data[0:4], "little")
+    data[root:root + 4] = (0x7FFFFFF0).to_bytes(4, "little")  # the root table's vtable offset
+    refused(bytes(data), MalformedModelError, "the flatbuffer is corrupted at model", "vtable of the Model table")
+
+
+def test_a_tensor_name_that_is_not_utf8() -> None:
+    data = build_tflite(fc_spec())
+    position = data.index(b"w\x00")  # the weights' one-letter name and its terminator
+    damaged = data[:position] + b"\xff" + data[position + 1:]
+    refused(damaged, MalformedModelError, "tensors[1].name", "is not UTF-8")
+
+
+def test_schema_version_other_than_3() -> None:
+    def change(model: Any) -> None:
+        model.version = 240
+    refused(repack(build_tflite(fc_spec()), change), MalformedModelError, "schema version 240", "version 3 only")
+
+
+def test_scales_without_zero_points() -> None:
+    def change(model: Any) -> None:
+        model.subgraphs[0].tensors[0].quantization.zeroPoint = None
+    refused(repack(build_tflite(fc_spec()), change), MalformedTensorError,
+            "tensor 'x' has 1 quantization scales but 0 zero points")
+
+
+def test_quantized_dimension_outside_the_shape_even_per_tensor() -> None:
+    def change(model: Any) -> None:
+        model.subgraphs[0].tensors[0].quantization.quantizedDimension = 7
+    refused(repack(build_tflite(fc_spec()), change), MalformedTensorError,
+            "tensor 'x' (shape [1, 4]) is quantized along dimension 7, outside its 2-D shape")
+
+
+def test_an_option_outside_its_enum() -> None:
+    def change(model: Any) -> None:
+        model.subgraphs[0].operators[0].builtinOptions.quantizedBiasType = 100
+    refused(repack(build_tflite(fc_spec()), change), MalformedGraphError,
+            "operator #0 FULLY_CONNECTED: option quantized_bias_type is 100, which is no TensorType value")
+
+
+def _fc_with_bias(bias_scale: float, out_scale: float = 0.1, activation: str = "NONE") -> bytes:
+    tensors = [_x(), _weights(), TensorSpec("y", (1, 2), "int8", [out_scale], [0]),
+               TensorSpec("b", (2,), "int32", [bias_scale], [0], np.zeros(2, np.int32))]
+    return build_tflite(ModelSpec(tensors, [OpSpec("FULLY_CONNECTED", [0, 1, 3], [2], activation)], [0], [2]))
+
+
+def test_fully_connected_bias_scale_must_match_input_times_weights() -> None:
+    intake(_fc_with_bias(0.01))  # 0.1 x 0.1
+    with pytest.raises(UnsupportedTensorError, match=r"FULLY_CONNECTED \(operator #0\) bias scale 0.5 differs "
+                       r"from input scale x weights scale") as info:
+        intake(_fc_with_bias(0.5))
+    assert info.value.tensor_name == "b"
+
+
+def test_fused_activation_bound_outside_int32() -> None:
+    with pytest.raises(GeneratorError, match=r"the RELU6 bound 6.0 over output scale 1.0+03\d+e-30 is 6e\+30, outside int32; TFLM refuses"):
+        spec = fc_spec()
+        spec.tensors[2].scales = [1e-30]
+        spec.ops[0].activation = "RELU6"
+        intake(build_tflite(spec))
+
+
+def _reshape(new_shape: list[int] | None, shape_input: list[int] | None) -> bytes:
+    tensors = [TensorSpec("x", (1, 4), "int8", [0.1], [0]), TensorSpec("y", (2, 2), "int8", [0.1], [0])]
+    inputs = [0]
+    if shape_input is not None:
+        tensors.append(TensorSpec("s", (len(shape_input),), "int32", data=np.array(shape_input, np.int32)))
+        inputs.append(2)
+    options = ("ReshapeOptions", {"newShape": new_shape}) if new_shape is not None else None
+    return build_tflite(ModelSpec(tensors, [OpSpec("RESHAPE", inputs, [1], options=options)], [0], [1]))
+
+
+def test_reshape_target_shape_must_hold_the_input() -> None:
+    intake(_reshape(None, [2, -1]))
+    intake(_reshape([2, 2], None))
+    refused(_reshape(None, [3, 2]), MalformedModelError, "RESHAPE asks for shape [3, 2]", "4 values")
+    refused(_reshape(None, None), MalformedModelError, "RESHAPE asks for shape []")  # no shape at all: a scalar
+
+
+def test_reshape_shape_computed_by_shape_slice_pack_is_folded() -> None:
+    # y = RESHAPE(x, PACK(STRIDED_SLICE(SHAPE(x), [0], [1], [1]), c)) with c = 5: [1, 5] cannot hold 4 values.
+    def model(c: int) -> bytes:
+        ints = [("begin", [0]), ("end", [1]), ("strides", [1])]
+        tensors = [TensorSpec("x", (1, 4), "int8", [0.1], [0]), TensorSpec("y", (1, 4), "int8", [0.1], [0]),
+                   TensorSpec("shape", (2,), "int32"), TensorSpec("batch", (), "int32"),
+                   TensorSpec("c", (), "int32", data=np.array(c, np.int32)), TensorSpec("new_shape", (2,), "int32")]
+        tensors += [TensorSpec(name, (1,), "int32", data=np.array(v, np.int32)) for name, v in ints]
+        ops = [OpSpec("SHAPE", [0], [2], options=("ShapeOptions", {"outType": "INT32"})),
+               OpSpec("STRIDED_SLICE", [2, 6, 7, 8], [3], options=("StridedSliceOptions", {"shrinkAxisMask": 1})),
+               OpSpec("PACK", [3, 4], [5], options=("PackOptions", {"valuesCount": 2, "axis": 0})),
+               OpSpec("RESHAPE", [0, 5], [1])]
+        return build_tflite(ModelSpec(tensors, ops, [0], [1]))
+
+    intake(model(4))
+    refused(model(5), MalformedModelError, "operator #3 RESHAPE asks for shape [1, 5]")
+
+
+def test_reshape_shape_input_given_as_absent() -> None:
+    spec_bytes = repack(_reshape([2, 2], None), lambda m: setattr(
+        m.subgraphs[0].operators[0], "inputs", np.array([0, -1], np.int32)))
+    refused(spec_bytes, MalformedGraphError, "its shape (input 1) is -1", "segfault")
+
+
+def test_conv_bias_must_be_one_dimensional() -> None:
+    # TFLM only counts the bias values; TFLite's reference kernels need a 1-D bias.
+    def conv(bias_shape: tuple[int, ...]) -> bytes:
+        tensors = [TensorSpec("x", (1, 3, 3, 1), "int8", [0.05], [0]),
+                   TensorSpec("w", (2, 1, 1, 1), "int8", [0.02], [0], np.ones((2, 1, 1, 1), np.int8)),
+                   TensorSpec("y", (1, 3, 3, 2), "int8", [0.1], [0]),
+                   TensorSpec("b", bias_shape, "int32", [0.001], [0], np.zeros(bias_shape, np.int32))]
+        op = OpSpec("CONV_2D", [0, 1, 3], [2], options=("Conv2DOptions", {"padding": "SAME", "strideW": 1, "strideH": 1}))
+        return build_tflite(ModelSpec(tensors, [op], [0], [2]))
+
+    intake(conv((2,)))
+    with pytest.raises(UnsupportedTensorError, match=r"needs a constant 1-D bias of 2 values, got shape \[2, 1\]"):
+        intake(conv((2, 1)))
+
+
+def test_pack_without_options_counts_zero_values() -> None:
+    tensors = [TensorSpec("a", (2,), "int32"), TensorSpec("y", (2, 2), "int32"),
+               TensorSpec("b", (2,), "int32", data=np.array([1, 2], np.int32))]
+    spec = ModelSpec(tensors, [OpSpec("PACK", [0, 2], [1])], [0], [1])
+    refused(build_tflite(spec), MalformedModelError, "PACK declares values_count 0 with 2 inputs")
+
+
+def test_shape_needs_out_type_int32() -> None:
+    tensors = [TensorSpec("x", (1, 4), "int8", [0.1], [0]), TensorSpec("s", (2,), "int32")]
+    spec = ModelSpec(tensors, [OpSpec("SHAPE", [0], [1])], [0], [1])
+    with pytest.raises(GeneratorError, match="out_type FLOAT32 for an int32 output"):
+        intake(build_tflite(spec))

@@ -8,7 +8,7 @@ import pytest
 
 from conv_specs import conv_model
 from tflm_bench.generator.codegen import emit_layers
-from tflm_bench.generator.errors import MalformedModelError, MalformedTensorError, UnsupportedOpError, UnsupportedTensorError
+from tflm_bench.generator.errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedOpError, UnsupportedTensorError
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.quantization import quantize_multiplier
@@ -55,13 +55,20 @@ def test_per_tensor_filter_repeats_the_multiplier() -> None:
 
 
 def test_float_conv_emits_float_kernel() -> None:
-    model = conv_model(dtype="float32", fusedActivationFunction="RELU_N1_TO_1", bias=False)
+    model = conv_model(dtype="float32", fusedActivationFunction="RELU_N1_TO_1")
     validate(model)
     layer = _layer(model)
     assert layer.function == "tb_conv2d_f32"
     assert _fields(layer, "_params")["activation"] == "{.min = -1.0f, .max = 1.0f}"
-    assert "NULL" in layer.args  # no bias
     assert next(a for a in layer.arrays if a.name.endswith("_filter")).ctype == "float"
+    assert next(a for a in layer.arrays if a.name.endswith("_bias")).ctype == "float"
+
+
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_conv_without_bias_is_refused_as_tflite_refuses_it(dtype: str) -> None:
+    # TFLM would run it, but TFLite's reference CONV_2D (the second opinion) fails to prepare.
+    with pytest.raises(MalformedGraphError, match=r"CONV_2D: its bias \(input 2\) is -1.*TFLite's reference"):
+        validate(conv_model(dtype=dtype, bias=False))
 
 
 def test_macs_count_filter_depth() -> None:
