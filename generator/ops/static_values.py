@@ -55,6 +55,6 @@ def _slice(op: Operator, data: np.ndarray, begin: np.ndarray, end: np.ndarray, s
         return None
     masks = (int(op.options.get(name, 0)) for name in ("begin_mask", "end_mask", "shrink_axis_mask"))
     starts, counts, steps = strided_slice.fold(
-        tuple(data.shape), begin.tolist(), end.tolist(), strides.tolist(), *masks)
+        tuple(data.shape), *(v.reshape(-1).tolist() for v in (begin, end, strides)), *masks)
     grid = [np.arange(count, dtype=np.int64) * step + start for start, count, step in zip(starts, counts, steps)]
     return data.reshape(extend(tuple(data.shape)))[np.ix_(*grid)].reshape(-1)
