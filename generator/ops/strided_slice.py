@@ -87,6 +87,12 @@ def check(model: Model, op: Operator) -> None:
     if op.options.get("offset"):
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail="offset=true (TFLM micro ignores it)")
     begin, end, strides = _operands(model, op)
+    for slot, role in ((slots.BEGIN, "begin"), (slots.END, "end"), (slots.STRIDES, "strides")):
+        operand = slots.required_input(model, op, slot)
+        if len(operand.shape) != 1:  # TFLite's reference kernel requires vectors
+            raise MalformedModelError(
+                f"operator #{op.index} STRIDED_SLICE {role} has shape {list(operand.shape)}; it must be 1-D"
+            )
     rank = len(inp.shape)
     if not (len(begin) == len(end) == len(strides) == rank):
         raise MalformedModelError(

@@ -423,3 +423,14 @@ def test_shape_needs_out_type_int32() -> None:
     spec = ModelSpec(tensors, [OpSpec("SHAPE", [0], [1])], [0], [1])
     with pytest.raises(GeneratorError, match="out_type FLOAT32 for an int32 output"):
         intake(build_tflite(spec))
+
+
+def test_strided_slice_operands_must_be_vectors() -> None:
+    def model(operand_shape: tuple[int, ...]) -> bytes:
+        tensors = [TensorSpec("x", (1, 4), "int8", [0.1], [0]), TensorSpec("y", (1, 2), "int8", [0.1], [0])]
+        for name, values in (("begin", [0, 1]), ("end", [1, 3]), ("strides", [1, 1])):
+            tensors.append(TensorSpec(name, operand_shape, "int32", data=np.array(values, np.int32).reshape(operand_shape)))
+        return build_tflite(ModelSpec(tensors, [OpSpec("STRIDED_SLICE", [0, 2, 3, 4], [1])], [0], [1]))
+
+    intake(model((2,)))
+    refused(model((1, 2)), MalformedModelError, "STRIDED_SLICE begin has shape [1, 2]; it must be 1-D")
