@@ -33,3 +33,20 @@ class DeviceFault(BenchError):
 
 class InputError(BenchError):
     """The inputs given to the bench do not fit the model."""
+
+
+class OracleError(BenchError):
+    """A reference interpreter (TFLM or TFLite) refused a model the generator accepted.
+
+    That is a gap in tflm-bench's validation, not an output mismatch: the message names the
+    oracle and the stage and asks for a report.
+    """
+
+    def __init__(self, oracle: str, stage: str, cause: BaseException) -> None:
+        self.oracle = oracle
+        self.stage = stage
+        detail = str(cause).strip().rstrip(".") or type(cause).__name__
+        super().__init__(
+            f"{oracle} refused the model while {stage}: {detail}. The generator accepted this model, so "
+            "this is a validation gap in tflm-bench; please report it with the model attached"
+        )

@@ -1,15 +1,24 @@
-"""Reference interpreters: TFLM itself (the oracle) and TFLite's reference kernels (second opinion)."""
+"""Reference interpreters: TFLM itself (the oracle) and TFLite's reference kernels (second opinion).
+
+A model reaches them only after the generator accepted it, so any exception they raise is a
+validation gap of tflm-bench: re-raised as OracleError (naming the oracle), never taken for a
+mismatch of the outputs.
+"""
 from __future__ import annotations
 
 import os
 import warnings
-from typing import Protocol
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Protocol, TypeVar
 
 import numpy as np
 
-from tflm_bench.generator import Model
+from tflm_bench.generator import ABSENT, BIAS, Model, input_index
 
-from .errors import BenchError
+from .errors import BenchError, OracleError
+
+T = TypeVar("T")
 
 
 class Oracle(Protocol):
@@ -19,11 +28,13 @@ class Oracle(Protocol):
 
 
 def tflm_crash_reason(model: Model) -> str | None:
-    """Why the pinned tflite-micro would crash the process on `model`, if it is a known case."""
+    """Why the pinned tflite-micro would crash the process on `model`, if it is a known case.
+
+    validate() refuses these models first; this guards callers that skip it."""
     for op in model.operators:
         # Its depthwise Prepare decides "has bias" from the input count, then frees the absent
         # tensor: a segfault (seen with 0.dev20261023182759), not a Python error.
-        if op.name == "DEPTHWISE_CONV_2D" and len(op.inputs) >= 3 and op.inputs[2] == -1:
+        if op.name == "DEPTHWISE_CONV_2D" and len(op.inputs) > BIAS and input_index(op, BIAS) == ABSENT:
             return (
                 f"operator #{op.index} DEPTHWISE_CONV_2D lists its optional bias as absent (-1); the pinned "
                 "tflite-micro crashes (segfault) on that form, so TFLM cannot check this model. Re-export the "
@@ -32,10 +43,27 @@ def tflm_crash_reason(model: Model) -> str | None:
     return None
 
 
+@contextmanager
+def _refusals(oracle: str, stage: str) -> Iterator[None]:
+    """Turn whatever the interpreter's binding raises into an OracleError."""
+    try:
+        yield
+    except BenchError:
+        raise
+    except Exception as exc:  # the bindings raise RuntimeError, ValueError, ... as they see fit
+        raise OracleError(oracle, stage, exc) from exc
+
+
+def _guarded(oracle: str, stage: str, call: Callable[[], T]) -> T:
+    with _refusals(oracle, stage):
+        return call()
+
+
 class TflmOracle:
     """TFLM's kernels built for the host (the tflite-micro package): outputs must match bit for bit."""
 
     name = "TFLM"
+    refuser = "TFLM (the tflite-micro package)"  # who refused, in OracleError messages
 
     def __init__(self, model_bytes: bytes, n_outputs: int, model: Model | None = None, preserve_all: bool = False) -> None:
         """preserve_all keeps every intermediate tensor readable after invoke (see tensor())."""
@@ -46,17 +74,19 @@ class TflmOracle:
             raise BenchError(reason)
         self._n_outputs = n_outputs
         config = runtime.InterpreterConfig.kPreserveAllTensors if preserve_all else runtime.InterpreterConfig.kAllocationRecording
-        try:
-            # The binding really spells the keyword "intrepreter_config".
-            self._interpreter = runtime.Interpreter.from_bytes(model_bytes, intrepreter_config=config)
-        except Exception as exc:  # the binding raises plain RuntimeError/ValueError
-            raise BenchError(f"TFLM (tflite-micro) could not load the model: {exc}") from exc
+        # from_bytes also allocates the arena and runs every kernel's Prepare. The binding really
+        # spells the keyword "intrepreter_config".
+        self._interpreter = _guarded(
+            self.refuser, "loading and preparing it",
+            lambda: runtime.Interpreter.from_bytes(model_bytes, intrepreter_config=config),
+        )
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
-        for index, value in enumerate(inputs):
-            self._interpreter.set_input(value, index)
-        self._interpreter.invoke()
-        return [np.array(self._interpreter.get_output(index)) for index in range(self._n_outputs)]
+        with _refusals(self.refuser, "invoking it"):
+            for index, value in enumerate(inputs):
+                self._interpreter.set_input(value, index)
+            self._interpreter.invoke()
+            return [np.array(self._interpreter.get_output(index)) for index in range(self._n_outputs)]
 
     def tensor(self, index: int) -> np.ndarray:
         """Tensor `index` of the last invoke; needs preserve_all, else memory may be reused."""
@@ -67,6 +97,7 @@ class TfliteReferenceOracle:
     """TFLite's interpreter with the BUILTIN_REF resolver: reported against, never hidden."""
 
     name = "TFLite BUILTIN_REF"
+    refuser = "TFLite's reference interpreter (BUILTIN_REF)"
 
     def __init__(self, model_bytes: bytes) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -76,14 +107,15 @@ class TfliteReferenceOracle:
             # tf.lite.Interpreter warns that it is deprecated in favour of LiteRT; it is still the
             # interpreter that carries the BUILTIN_REF resolver in TensorFlow 2.21.
             warnings.simplefilter("ignore", UserWarning)
-            self._interpreter = tf.lite.Interpreter(
+            self._interpreter = _guarded(self.refuser, "loading it", lambda: tf.lite.Interpreter(
                 model_content=model_bytes,
                 experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF,
-            )
-        self._interpreter.allocate_tensors()
+            ))
+        _guarded(self.refuser, "allocating its tensors", self._interpreter.allocate_tensors)
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
-        for detail, value in zip(self._interpreter.get_input_details(), inputs):
-            self._interpreter.set_tensor(detail["index"], value.reshape(detail["shape"]))
-        self._interpreter.invoke()
-        return [np.array(self._interpreter.get_tensor(d["index"])) for d in self._interpreter.get_output_details()]
+        with _refusals(self.refuser, "invoking it"):
+            for detail, value in zip(self._interpreter.get_input_details(), inputs):
+                self._interpreter.set_tensor(detail["index"], value.reshape(detail["shape"]))
+            self._interpreter.invoke()
+            return [np.array(self._interpreter.get_tensor(d["index"])) for d in self._interpreter.get_output_details()]

@@ -27,6 +27,7 @@ from .model import Model, Quantization, Tensor
 from .options import KernelSet
 from .planner import ArenaPlan
 from .ops.registry import handlers as _handlers
+from .ops.slots import ABSENT, BIAS, input_index
 from .tflite_reader import read_tflite as read_model
 from .validate import validate as validate_model
 
@@ -37,6 +38,7 @@ def supported_ops() -> list[tuple[str, str]]:
 
 
 __all__ = [
+    "ABSENT", "BIAS", "input_index",
     "IO_TYPES", "ArenaPlan", "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",

@@ -14,17 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .quantization import (
+from .quantization import (  # noqa: F401  (QuantParamError is re-exported for the op modules)
+    QuantParamError,
     calculate_activation_range_quantized,
     quantize_multiplier,
     round_half_away,
 )
 
 INT32_MAX = 2**31 - 1
-
-
-class QuantParamError(ValueError):
-    """A quantization parameter for which TFLM's Prepare fails (or would misbehave)."""
 
 
 def _f32(value: float) -> np.float32:

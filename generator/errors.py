@@ -74,3 +74,22 @@ class FirmwareBuildError(GeneratorError):
 
 class ToolchainMissingError(FirmwareBuildError):
     """arm-none-eabi-gcc or CMake is not installed: a set-up problem, not a bug."""
+
+
+class MalformedTensorError(MalformedModelError):
+    """One tensor's record is impossible: a shape, quantization or buffer no exporter writes."""
+
+    def __init__(self, tensor_name: str, problem: str) -> None:
+        self.tensor_name = tensor_name  # the problem text names it too
+        super().__init__(problem)
+
+
+class MalformedGraphError(MalformedModelError):
+    """The operators contradict each other: a tensor read before it is written, written twice,
+    an operand count the operator cannot have, an impossible operator version."""
+
+    def __init__(self, op_index: int | None, op_name: str | None, problem: str) -> None:
+        self.op_index = op_index
+        self.op_name = op_name
+        where = f"operator #{op_index} {op_name}: " if op_index is not None else ""
+        super().__init__(f"{where}{problem}")

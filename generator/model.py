@@ -80,6 +80,7 @@ class Operator:
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
     options: dict[str, Any] = field(default_factory=dict, compare=False)
+    version: int = 1  # the operator code's version (which variant of the op the exporter meant)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import Model
+from .ops import slots
 
 ALIGNMENT = 16
 
@@ -88,7 +89,7 @@ def alias_groups(model: Model) -> dict[int, int]:
     for op in model.operators:
         if op.name not in ALIASING_OPS or not op.inputs or not op.outputs:
             continue
-        source, dest = op.inputs[0], op.outputs[0]
+        source, dest = slots.input_index(op, slots.INPUT), op.outputs[slots.OUTPUT]
         if source < 0 or dest < 0:
             continue
         src, dst = model.tensors[source], model.tensors[dest]

@@ -80,6 +80,10 @@ def multiply_by_quantized_multiplier(x: int, multiplier: int, shift: int) -> int
     )
 
 
+class QuantParamError(ValueError):
+    """A quantization parameter for which TFLM's Prepare fails (or would misbehave)."""
+
+
 def quantized_range(dtype: str) -> tuple[int, int]:
     try:
         return _QUANTIZED_RANGES[dtype]
@@ -94,6 +98,9 @@ def calculate_activation_range_quantized(
 
     Follows TFLM: f / scale is divided in single precision and rounded half away
     from zero, then limited to the type's range.
+
+    Raises:
+        QuantParamError: a bound lands outside int32 (TFLM's Prepare refuses that).
     """
     qmin, qmax = quantized_range(dtype)
     scale32 = np.float32(scale)
@@ -101,7 +108,12 @@ def calculate_activation_range_quantized(
     def quantize(real: float) -> int:
         with np.errstate(divide="ignore", over="ignore"):
             quotient = float(np.float32(real) / scale32)
-        return zero_point + round_half_away(quotient)
+        rounded = round_half_away(quotient) if math.isfinite(quotient) else quotient
+        if not -(2.0**31) <= rounded <= 2.0**31:  # TFLM compares in float, so 2^31 itself passes
+            raise QuantParamError(
+                f"the {activation} bound {real} over output scale {scale} is {quotient:.6g}, outside int32"
+            )
+        return zero_point + int(rounded)
 
     if activation == "NONE":
         return qmin, qmax

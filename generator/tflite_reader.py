@@ -7,6 +7,7 @@ only checks what it reads and converts it to plain frozen data.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,26 @@ from typing import Any
 import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-from .errors import MalformedModelError, UnsupportedTensorError
-from .model import Model, Operator, Quantization, Tensor
+from .errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedTensorError
+from .flatbuffer_verify import verify_model
+from .model import DTYPE_BYTES, Model, Operator, Quantization, Tensor
 
 _IDENTIFIER = b"TFL3"
 _CUSTOM_OPCODE = schema.BuiltinOperator.CUSTOM
+
+# No tensor of a model for a 1 MiB-flash, 256 KiB-RAM board comes near 16 MiB: a shape that
+# implies more is a corrupted file (or a model far too large), and refusing it here keeps later
+# stages from allocating or looping over billions of elements.
+MAX_TENSOR_BYTES = 16 * 1024 * 1024
+
+# Zero points each quantized integer type can hold; int16 is symmetric in TFLM (zero point 0).
+_ZERO_POINT_RANGES: dict[str, tuple[int, int]] = {
+    "int8": (-128, 127),
+    "uint8": (0, 255),
+    "int16": (0, 0),
+    "int4": (-8, 7),
+}
+_INT32_RANGE = (-(2**31), 2**31 - 1)  # everything else is stored as an int32 in TFLM
 
 # numpy layout of a constant buffer, by tensor type name; packed or opaque types stay raw bytes.
 _NUMPY_DTYPES: dict[str, str] = {
@@ -44,6 +60,7 @@ _ENUM_OPTION_FIELDS: dict[str, type] = {
     "weightsFormat": schema.FullyConnectedOptionsWeightsFormat,
     "padding": schema.Padding,
     "quantizedBiasType": schema.TensorType,
+    "outType": schema.TensorType,
 }
 
 
@@ -74,12 +91,12 @@ def read_tflite(source: str | Path | bytes | bytearray | memoryview) -> Model:
     else:
         data = Path(source).read_bytes()
     _check_header(data)
+    verify_model(data)  # TFLite's structural rules, before anything follows an offset
     try:
-        _check_vector_lengths(data)
         flat = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     except MalformedModelError:
         raise
-    except Exception as exc:  # the flatbuffer runtime raises many kinds on bad offsets
+    except Exception as exc:  # verified, so unexpected: still the file's fault, never a crash
         raise MalformedModelError(
             f"the flatbuffer cannot be decoded ({type(exc).__name__}: {exc}); "
             "the file is probably truncated or corrupted"
@@ -102,28 +119,14 @@ def _check_header(data: bytes) -> None:
         )
 
 
-def _check_vector_lengths(data: bytes) -> None:
-    """Reject absurd vector lengths before the object decoder loops over them."""
-    root = schema.Model.GetRootAs(data, 0)
-    limit = len(data) // 4
-    counts = {
-        "buffers": root.BuffersLength(),
-        "subgraphs": root.SubgraphsLength(),
-        "operator codes": root.OperatorCodesLength(),
-    }
-    for i in range(min(root.SubgraphsLength(), limit)):
-        subgraph = root.Subgraphs(i)
-        counts[f"subgraph {i} tensors"] = subgraph.TensorsLength()
-        counts[f"subgraph {i} operators"] = subgraph.OperatorsLength()
-    for what, count in counts.items():
-        if count > limit:
-            raise MalformedModelError(
-                f"the {what} vector claims {count} entries, more than a "
-                f"{len(data)}-byte file can hold"
-            )
+SCHEMA_VERSION = 3  # the only one TFLite and TFLM load
 
 
 def _convert(flat: Any, data: bytes) -> Model:
+    if flat.version != SCHEMA_VERSION:
+        raise MalformedModelError(
+            f"the model says schema version {flat.version}; TFLite and TFLM read version {SCHEMA_VERSION} only"
+        )
     subgraphs = flat.subgraphs or []
     if len(subgraphs) != 1:
         raise MalformedModelError(
@@ -136,7 +139,7 @@ def _convert(flat: Any, data: bytes) -> Model:
     tensors = tuple(
         _convert_tensor(i, t, buffers, data) for i, t in enumerate(tensors_flat)
     )
-    opcodes = [_opcode_of(code) for code in (flat.operatorCodes or [])]
+    opcodes = [_opcode_of(i, code) for i, code in enumerate(flat.operatorCodes or [])]
     names = builtin_operator_names()
     operators = tuple(
         _convert_operator(i, op, opcodes, names, len(tensors))
@@ -157,11 +160,18 @@ def _convert(flat: Any, data: bytes) -> Model:
     )
 
 
-def _opcode_of(code: Any) -> tuple[int, str]:
+def _opcode_of(index: int, code: Any) -> tuple[int, str, int]:
+    """(builtin code, custom code, version) of one operator code."""
     # Old files only fill the int8 deprecated field; new ones fill both.
     builtin = max(int(code.builtinCode), int(code.deprecatedBuiltinCode))
     custom = (code.customCode or b"").decode("utf-8", errors="replace")
-    return builtin, custom
+    version = int(code.version)
+    if version < 1:
+        name = builtin_operator_names().get(builtin, f"BUILTIN_{builtin}")
+        raise MalformedGraphError(
+            None, None, f"operator code #{index} ({name}) has version {version}; versions start at 1"
+        )
+    return builtin, custom, version
 
 
 def _tensor_indices(values: Any, n_tensors: int, what: str) -> tuple[int, ...]:
@@ -181,10 +191,7 @@ def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> T
         raise MalformedModelError(f"tensor '{name}' has unknown type code {flat.type}")
     dtype = names[flat.type].lower()
     shape = tuple(int(d) for d in (flat.shape if flat.shape is not None else ()))
-    if any(d < 0 for d in shape):
-        raise UnsupportedTensorError(
-            name, dtype, f"shape {list(shape)} has a dynamic dimension; export with fixed shapes"
-        )
+    _check_shape(name, dtype, shape)
     if flat.sparsity is not None:
         raise UnsupportedTensorError(name, dtype, "sparse tensors are not supported")
     if flat.buffer < 0 or flat.buffer >= max(len(buffers), 1):
@@ -198,10 +205,31 @@ def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> T
         name=name,
         shape=shape,
         dtype=dtype,
-        quantization=_convert_quantization(flat.quantization, name),
+        quantization=_convert_quantization(flat.quantization, name, dtype, shape),
         data=_constant_array(raw, name, dtype, shape, flat.buffer) if raw else None,
         is_variable=bool(flat.isVariable),
     )
+
+
+def _check_shape(name: str, dtype: str, shape: tuple[int, ...]) -> None:
+    """Dimensions are >= 0 (0: an empty tensor, e.g. RESHAPE's shape operand for a scalar) and
+    the tensor stays under MAX_TENSOR_BYTES."""
+    for dim in shape:
+        if dim < 0:
+            raise MalformedTensorError(
+                name,
+                f"corrupted shape: dimension {dim} of tensor '{name}' (shape {list(shape)}) is negative; "
+                "a .tflite stores static shapes (dynamic sizes live in shape_signature), so export with "
+                "fixed input shapes",
+            )
+    size = math.prod(shape) * DTYPE_BYTES.get(dtype, 1)
+    if size > MAX_TENSOR_BYTES:
+        raise MalformedTensorError(
+            name,
+            f"corrupted shape: dimension {max(shape)} of tensor '{name}' (shape {list(shape)}, {dtype}) "
+            f"makes it {size} bytes, more than the {MAX_TENSOR_BYTES}-byte ceiling for a model that must "
+            "fit 1 MiB of flash and 256 KiB of RAM; the file is corrupted or the model is far too large",
+        )
 
 
 def _buffer_bytes(buffer: Any, buffer_index: int, data: bytes) -> bytes:
@@ -240,30 +268,61 @@ def _constant_array(
     return array
 
 
-def _convert_quantization(flat: Any, name: str) -> Quantization | None:
+def _convert_quantization(flat: Any, name: str, dtype: str, shape: tuple[int, ...]) -> Quantization | None:
     if flat is None or flat.scale is None or len(flat.scale) == 0:
         return None
     scales = tuple(float(s) for s in np.asarray(flat.scale, dtype=np.float32))
-    if flat.zeroPoint is None or len(flat.zeroPoint) == 0:
-        zero_points = (0,) * len(scales)
-    else:
-        zero_points = tuple(int(z) for z in flat.zeroPoint)
+    # TFLite refuses a missing zero point too, so no default of 0 here.
+    zero_points = tuple(int(z) for z in (flat.zeroPoint if flat.zeroPoint is not None else ()))
     if len(zero_points) != len(scales):
-        raise MalformedModelError(
-            f"tensor '{name}' has {len(scales)} quantization scales but "
-            f"{len(zero_points)} zero points"
+        raise MalformedTensorError(
+            name, f"tensor '{name}' has {len(scales)} quantization scales but {len(zero_points)} zero points; "
+            "each scale needs its zero point",
         )
-    return Quantization(
+    quantization = Quantization(
         scales=scales,
         zero_points=zero_points,
         quantized_dimension=int(flat.quantizedDimension),
     )
+    _check_quantization(name, dtype, shape, quantization)
+    return quantization
+
+
+def _check_quantization(name: str, dtype: str, shape: tuple[int, ...], q: Quantization) -> None:
+    """Scales finite and positive, zero points the type can hold, one scale per channel."""
+    fix = "quantization parameters no converter writes; the file is corrupted"
+    for scale in q.scales:
+        if not (math.isfinite(scale) and scale > 0.0):
+            raise MalformedTensorError(
+                name, f"tensor '{name}' has quantization scale {scale}; scales must be finite and positive ({fix})"
+            )
+    low, high = _ZERO_POINT_RANGES.get(dtype, _INT32_RANGE)
+    for zero_point in q.zero_points:
+        if not low <= zero_point <= high:
+            allowed = f"{low}..{high}" if low != high else f"{low}"
+            raise MalformedTensorError(
+                name,
+                f"tensor '{name}' ({dtype}) has zero point {zero_point}, outside {allowed} ({fix})",
+            )
+    axis = q.quantized_dimension
+    if q.per_channel and (not 0 <= axis < len(shape) or shape[axis] != len(q.scales)):
+        extent = f"of size {shape[axis]}" if 0 <= axis < len(shape) else f"outside its {len(shape)}-D shape"
+        raise MalformedTensorError(
+            name,
+            f"tensor '{name}' (shape {list(shape)}) has {len(q.scales)} per-channel scales along "
+            f"dimension {axis} {extent}; there must be one scale per channel ({fix})",
+        )
+    if not 0 <= axis < max(len(shape), 1):  # TFLite checks it even for per-tensor quantization
+        raise MalformedTensorError(
+            name, f"tensor '{name}' (shape {list(shape)}) is quantized along dimension {axis}, outside its "
+            f"{len(shape)}-D shape ({fix})",
+        )
 
 
 def _convert_operator(
     index: int,
     flat: Any,
-    opcodes: list[tuple[int, str]],
+    opcodes: list[tuple[int, str, int]],
     names: dict[int, str],
     n_tensors: int,
 ) -> Operator:
@@ -272,10 +331,10 @@ def _convert_operator(
             f"operator #{index} uses opcode #{flat.opcodeIndex}, but the model has "
             f"{len(opcodes)} operator codes"
         )
-    builtin, custom = opcodes[flat.opcodeIndex]
+    builtin, custom, version = opcodes[flat.opcodeIndex]
     name = names.get(builtin, f"BUILTIN_{builtin}")
-    options = _options_dict(flat.builtinOptions)
-    options.update(_options_dict(flat.builtinOptions2))
+    options = _options_dict(flat.builtinOptions, index, name)
+    options.update(_options_dict(flat.builtinOptions2, index, name))
     if builtin == _CUSTOM_OPCODE:
         options["custom_code"] = custom
     return Operator(
@@ -285,6 +344,7 @@ def _convert_operator(
         inputs=_tensor_indices(flat.inputs, n_tensors, f"operator #{index} inputs"),
         outputs=_tensor_indices(flat.outputs, n_tensors, f"operator #{index} outputs"),
         options=options,
+        version=version,
     )
 
 
@@ -292,14 +352,21 @@ def _snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def _options_dict(options: Any) -> dict[str, Any]:
+def _options_dict(options: Any, op_index: int, op_name: str) -> dict[str, Any]:
     """Builtin options object -> {snake_case_field: value}, enums by name."""
     if options is None:
         return {}
     result: dict[str, Any] = {}
     for field_name, value in sorted(vars(options).items()):
         if field_name in _ENUM_OPTION_FIELDS and isinstance(value, int):
-            value = _enum_names(_ENUM_OPTION_FIELDS[field_name]).get(value, value)
+            enum = _ENUM_OPTION_FIELDS[field_name]
+            if value not in _enum_names(enum):
+                # TFLM and TFLite fail to parse the operator on a value outside the enum.
+                raise MalformedGraphError(
+                    op_index, op_name,
+                    f"option {_snake_case(field_name)} is {value}, which is no {enum.__name__} value",
+                )
+            value = _enum_names(enum)[value]
         elif isinstance(value, np.ndarray):
             value = tuple(value.tolist())
         elif isinstance(value, list):

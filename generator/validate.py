@@ -1,10 +1,17 @@
-"""Check that the built-in runtime can run a model, before any code is generated."""
+"""Check that the built-in runtime can run a model, before any code is generated.
+
+The reader (tflite_reader.py) has already refused what a single record cannot hold (bad
+offsets, indices out of range, impossible shapes and quantization). Here, in this order:
+the graph's data flow, the operators the runtime knows, each operator's operand counts and
+version, each operator's own checks, and the model's inputs and outputs.
+"""
 
 from __future__ import annotations
 
-from .errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
-from .model import Model, Tensor
-from .ops.registry import handlers, supported_ops
+from .errors import MalformedGraphError, MalformedModelError, UnsupportedOpError, UnsupportedTensorError
+from .model import Model, Operator, Tensor
+from .ops.registry import OpHandler, handlers, supported_ops
+from .ops.slots import ABSENT
 
 MAX_IO_RANK = 6  # TB_MAX_RANK in tb_runtime.h
 IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32")
@@ -21,14 +28,17 @@ def validate(model: Model) -> None:
     """Raise on the first thing the built-in runtime cannot run.
 
     Raises:
+        MalformedGraphError: the graph contradicts itself (a tensor read before anything writes
+            it, written twice, an operand count or version the operator cannot have).
         UnsupportedOpError: an operator without a kernel, or an unsupported option.
         UnsupportedTensorError: a tensor type, shape or quantization the kernels lack.
-        MalformedModelError: the graph contradicts itself (e.g. a missing input).
+        MalformedModelError: other contradictions found by an operator's checks.
     """
     if not model.operators:
         raise MalformedModelError("the subgraph has no operators")
     if not model.inputs or not model.outputs:
         raise MalformedModelError("the subgraph declares no inputs or no outputs")
+    check_data_flow(model)
     table = handlers()
     for op in model.operators:
         if op.name not in table:
@@ -37,9 +47,97 @@ def validate(model: Model) -> None:
                 name = f"CUSTOM ({op.options.get('custom_code', '?')})"
             raise UnsupportedOpError(name, op.index, supported_ops())
     for op in model.operators:
+        check_operands(op, table[op.name])
+        check_version(op, table[op.name])
+    for op in model.operators:
         table[op.name].check(model, op)
     for index in (*model.inputs, *model.outputs):
         _check_io_tensor(model.tensors[index])
+
+
+def _label(tensor: Tensor) -> str:
+    return f"tensor {tensor.index} '{tensor.name}'"
+
+
+def _readable_without_writer(tensor: Tensor) -> bool:
+    # Constants and variables (state) hold data before the first operator runs; an empty tensor
+    # (e.g. RESHAPE's shape operand for a scalar result) has nothing to read.
+    return tensor.is_constant or tensor.is_variable or tensor.num_elements == 0
+
+
+def check_data_flow(model: Model) -> None:
+    """Operators run in file order: each reads only constants, graph inputs or the outputs of
+    earlier operators, and each tensor is written at most once, never a constant or an input."""
+    if len(set(model.inputs)) != len(model.inputs):
+        raise MalformedGraphError(None, None, f"the subgraph lists an input twice ({list(model.inputs)})")
+    graph_inputs = set(model.inputs)
+    writer: dict[int, int] = {}  # tensor -> the operator that writes it
+    for op in model.operators:
+        for slot, index in enumerate(op.inputs):
+            if index == ABSENT:
+                continue  # whether this slot may be absent depends on the op: check_operands
+            tensor = model.tensors[index]
+            if index not in graph_inputs and index not in writer and not _readable_without_writer(tensor):
+                later = next((o.index for o in model.operators if index in o.outputs), None)
+                cause = (f"only the later operator #{later} writes it; the operators are out of order" if later is not None
+                         else "no operator writes it and it is neither a constant nor a graph input")
+                raise MalformedGraphError(op.index, op.name, f"input {slot} reads {_label(tensor)}, but {cause}")
+        for slot, index in enumerate(op.outputs):
+            _check_output(model, op, slot, index, graph_inputs, writer)
+            writer[index] = op.index
+    for index in model.outputs:
+        tensor = model.tensors[index]
+        if index not in writer and index not in graph_inputs and not tensor.is_constant:
+            raise MalformedGraphError(None, None, f"the subgraph output {_label(tensor)} is written by no operator")
+
+
+def _check_output(
+    model: Model, op: Operator, slot: int, index: int, graph_inputs: set[int], writer: dict[int, int]
+) -> None:
+    if index == ABSENT:
+        raise MalformedGraphError(op.index, op.name, f"output {slot} is -1 (absent); every output must name a tensor")
+    tensor = model.tensors[index]
+    if tensor.is_constant:
+        raise MalformedGraphError(op.index, op.name, f"output {slot} writes the constant {_label(tensor)}")
+    if index in graph_inputs:
+        raise MalformedGraphError(op.index, op.name, f"output {slot} writes the graph input {_label(tensor)}")
+    if index in writer:
+        raise MalformedGraphError(
+            op.index, op.name, f"output {slot} writes {_label(tensor)}, which operator #{writer[index]} already writes"
+        )
+
+
+def check_operands(op: Operator, handler: OpHandler) -> None:
+    """The input and output counts the op type takes, and -1 only in its optional slots."""
+    operands = handler.operands
+    n_in, n_out = len(op.inputs), len(op.outputs)
+    too_many = operands.max_inputs is not None and n_in > operands.max_inputs
+    if n_in < operands.min_inputs or too_many or n_out != operands.outputs:
+        note = f" ({operands.absent_note})" if operands.absent_note and n_in < operands.min_inputs else ""
+        raise MalformedGraphError(
+            op.index, op.name, f"has {n_in} inputs and {n_out} outputs; {op.name} takes {operands.counts_text()}{note}"
+        )
+    for slot, index in enumerate(op.inputs):
+        if index != ABSENT or slot in operands.optional:
+            continue
+        fix = "list a tensor there"
+        if slot >= operands.min_inputs:
+            fix += f" or leave the input out (list {slot} inputs)"
+        note = f" ({operands.absent_note})" if operands.absent_note else ""
+        raise MalformedGraphError(
+            op.index, op.name,
+            f"its {operands.role(slot)} (input {slot}) is -1 (absent), which {op.name} does not allow{note}; {fix}",
+        )
+
+
+def check_version(op: Operator, handler: OpHandler) -> None:
+    if op.version > handler.max_version:
+        raise MalformedGraphError(
+            op.index, op.name,
+            f"has operator version {op.version}, above {handler.max_version}, the highest {op.name} version "
+            "the pinned TensorFlow knows (its reference interpreter would refuse the model); the file is "
+            "corrupted or was written by a newer converter",
+        )
 
 
 def _check_io_tensor(tensor: Tensor) -> None:

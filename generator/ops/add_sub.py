@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..elementwise_quant import QuantParamError, add_sub_quant, float_activation_range
 from ..model import Model, Operator
 from ..quantization import multiply_by_quantized_multiplier
-from . import dsp_requant
+from . import dsp_requant, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, rows
 from .add_sub_common import (
     activation_field,
@@ -20,7 +20,7 @@ from .add_sub_common import (
     quant_field,
     scale_zp,
 )
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 
 HEADER = "elementwise/tb_elementwise.h"
 
@@ -43,7 +43,7 @@ def float_activation_struct(prefix: str, activation: str) -> CStruct:
 
 def emit_binary(ctx: EmitContext, op: Operator, function_stem: str, params: CStruct | None) -> Layer:
     """The common part of ADD, SUB and MUL: shapes, operands and the call."""
-    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: {op.name}"
     activation = op.options.get("fused_activation_function", "NONE")
@@ -69,7 +69,7 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
     Each input's rescaling ((x + offset) << 20, then the input multiplier) is tabulated for all
     256 int8 values at generation time; the output requantization uses the folded DSP words.
     """
-    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
     if op.name != "ADD" or out.dtype != "int8" or not (tuple(in1.shape) == tuple(in2.shape) == tuple(out.shape)):
         return None
     activation = op.options.get("fused_activation_function", "NONE")
@@ -108,7 +108,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         layer = emit_optimized(ctx, op)
         if layer is not None:
             return layer
-    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
     params = None
     if out.dtype == "int8":
         activation = op.options.get("fused_activation_function", "NONE")
@@ -126,8 +126,9 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return emit_binary(ctx, op, "tb_add" if op.name == "ADD" else "tb_sub", params)
 
 
+BINARY = Operands(2, 2, roles=("first input", "second input"))
 _TYPES = "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"
 HANDLERS = (
-    OpHandler("ADD", check, emit, no_macs, _TYPES),
-    OpHandler("SUB", check, emit, no_macs, _TYPES),
+    OpHandler("ADD", check, emit, no_macs, _TYPES, BINARY, max_version=5),
+    OpHandler("SUB", check, emit, no_macs, _TYPES, BINARY, max_version=5),
 )

@@ -12,7 +12,7 @@ import numpy as np
 from ..elementwise_quant import QuantParamError
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
-from . import checks
+from . import checks, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, float_rows, rows, shape_text
 from .registry import supported_ops
 
@@ -42,8 +42,8 @@ def check_unary(model: Model, op: Operator, dtypes: tuple[str, ...]) -> tuple[Te
         raise MalformedModelError(
             f"operator #{op.index} {op.name} needs 1 input and 1 output, has {len(op.inputs)} and {len(op.outputs)}"
         )
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", dtypes)
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     checks.expect_not_constant(op, inp, "input")
@@ -111,9 +111,9 @@ def check_binary(model: Model, op: Operator, dtypes: tuple[str, ...]) -> tuple[T
         raise MalformedModelError(
             f"operator #{op.index} {op.name} needs 2 inputs and 1 output, has {len(op.inputs)} and {len(op.outputs)}"
         )
-    in1 = checks.required(model, op, 0, "first input")
-    in2 = checks.required(model, op, 1, "second input")
-    out = checks.required(model, op, 0, "output")
+    in1 = checks.required(model, op, slots.INPUT1, "first input")
+    in2 = checks.required(model, op, slots.INPUT2, "second input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, out, "output", dtypes)
     checks.expect_dtype(op, in1, "first input", (out.dtype,))
     checks.expect_dtype(op, in2, "second input", (out.dtype,))
@@ -172,7 +172,7 @@ def check_quant(op: Operator, derive: Callable[[], object]) -> None:
 
 def unary_layer(ctx: EmitContext, op: Operator, function: str, params: CStruct | None, header: str) -> Layer:
     """A call (params, size, input, output) or, without params, (size, input, output)."""
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     args = (str(out.num_elements), ctx.arena_pointer(inp.index, const=True),
             ctx.arena_pointer(out.index, const=False))
     if params is None:

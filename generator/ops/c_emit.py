@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import Model, Tensor
+from ..model import Model, Operator, Tensor
 from ..options import KernelSet
 from ..planner import ArenaPlan
+from . import slots
 
 C_TYPES = {
     "int8": "int8_t",
@@ -63,6 +64,16 @@ class EmitContext:
 
     def tensor(self, index: int) -> Tensor:
         return self.model.tensors[index]
+
+    def input(self, op: Operator, slot: int = slots.INPUT) -> Tensor:
+        """A required input (see ops/slots.py for the slot names)."""
+        return slots.required_input(self.model, op, slot)
+
+    def optional_input(self, op: Operator, slot: int) -> Tensor | None:
+        return slots.input_tensor(self.model, op, slot)
+
+    def output(self, op: Operator, slot: int = slots.OUTPUT) -> Tensor:
+        return slots.output_tensor(self.model, op, slot)
 
     def arena_pointer(self, index: int, const: bool) -> str:
         tensor = self.model.tensors[index]

@@ -5,6 +5,7 @@ import math
 
 from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
+from ..quantization import QuantParamError
 
 
 def tensor(model: Model, op: Operator, slot: int, role: str, *, optional: bool = False) -> Tensor | None:
@@ -54,6 +55,13 @@ def expect_per_tensor(op: Operator, t: Tensor, role: str) -> None:
             t.name, t.dtype, f"{op.name} (operator #{op.index}) needs its {role} quantized per tensor"
         )
     expect_positive_scales(op, t, role)
+
+
+def quantization_refused(op: Operator, t: Tensor, error: QuantParamError) -> UnsupportedTensorError:
+    """The error for a quantization TFLM's Prepare refuses, on the tensor that carries it."""
+    return UnsupportedTensorError(
+        t.name, t.dtype, f"{op.name} (operator #{op.index}): {error}; TFLM refuses this quantization"
+    )
 
 
 def expect_not_constant(op: Operator, t: Tensor, role: str) -> None:

@@ -9,9 +9,9 @@ import math
 
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import DTYPE_BYTES, Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import c_list, expect_movable, expect_same_type, normalized_axis, source_pointer
 
 HEADER = "concatenation/tb_concatenation.h"
@@ -23,7 +23,7 @@ def check(model: Model, op: Operator) -> None:
     activation = op.options.get("fused_activation_function", "NONE")
     if activation != "NONE":
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"fused activation {activation} (TFLM allows NONE only)")
-    out = checks.required(model, op, 0, "output")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     if not op.inputs or len(op.inputs) > MAX_INPUTS:
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"{len(op.inputs)} inputs (TFLM allows 1 to {MAX_INPUTS})")
     expect_movable(op, out, "output")
@@ -70,7 +70,7 @@ def block_params(ctx: EmitContext, op: Operator, outer: int, block_bytes: list[i
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    out = ctx.tensor(op.outputs[0])
+    out = ctx.output(op)
     rank = len(out.shape)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
     outer = math.prod(out.shape[:axis])
@@ -82,4 +82,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (OpHandler("CONCATENATION", check, emit, no_macs,
-                      "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation"),)
+                      "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation",
+                      Operands(1, None, roles=("values",)), max_version=5),)

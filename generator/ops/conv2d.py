@@ -9,9 +9,9 @@ import numpy as np
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import conv_common, window
+from . import conv_common, slots, window
 from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, dims_fields, rows
-from .registry import OpHandler
+from .registry import OpHandler, Operands
 
 HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
@@ -40,15 +40,15 @@ def check(model: Model, op: Operator) -> None:
 
 def macs(model: Model, op: Operator) -> int:
     """Output elements x kernel height x kernel width x filter depth (input channels / groups)."""
-    out = model.tensors[op.outputs[0]]
-    _, k_h, k_w, k_c = model.tensors[op.inputs[1]].shape
+    out = slots.output_tensor(model, op)
+    _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     return out.num_elements * k_h * k_w * k_c
 
 
 def _dsp_variant(model: Model, op: Operator) -> str:
     """Optimized variant for an int8 CONV_2D: "1x1" (GEMM over pixels), "general" (im2col or
     direct), or "" (grouped convolution: the reference kernel)."""
-    inp, filt = model.tensors[op.inputs[0]], model.tensors[op.inputs[1]]
+    inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
     if inp.dtype != "int8":
         return ""
     out_c, k_h, k_w, k_c = filt.shape
@@ -65,7 +65,7 @@ def scratch(model: Model, op: Operator, kernels: str) -> int:
     direct form would pay a partial quad per tap); the planner may refuse it."""
     if kernels != "optimized" or _dsp_variant(model, op) != "general":
         return 0
-    _, k_h, k_w, k_c = model.tensors[op.inputs[1]].shape
+    _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     return k_h * k_w * k_c if k_c % 4 != 0 else 0
 
 
@@ -161,6 +161,11 @@ HANDLERS = (
         "CONV_2D", check, emit, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; SAME/VALID, strides, "
         "dilations, groups",
+        # TFLM runs a CONV_2D without bias, but TFLite's reference kernel refuses it (has_bias).
+        Operands(3, 3, roles=("input", "filter", "bias"),
+                 absent_note="TFLite's reference CONV_2D, the bench's second opinion, requires a bias; "
+                             "TFLM alone would run without one"),
+        max_version=8,
         scratch=scratch,
     ),
 )

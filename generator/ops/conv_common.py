@@ -7,8 +7,9 @@ import numpy as np
 
 from ..conv_quant import ConvQuant, conv_quant, float_activation_range
 from ..errors import UnsupportedTensorError
+from ..quantization import QuantParamError
 from ..model import Model, Operator, Tensor
-from . import checks, window
+from . import checks, slots, window
 from .c_emit import (CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows,
                      shape_text)
 
@@ -29,10 +30,10 @@ class ConvTensors:
 
 def check_tensors(model: Model, op: Operator) -> ConvTensors:
     """Roles, ranks, types and constness common to both ops."""
-    inp = checks.required(model, op, 0, "input")
-    filt = checks.required(model, op, 1, "filter")
-    bias = checks.tensor(model, op, 2, "bias", optional=True)
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    filt = checks.required(model, op, slots.FILTER, "filter")
+    bias = checks.tensor(model, op, slots.BIAS, "bias", optional=True)
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", tuple(KERNEL_TYPES))
     filter_dtype, bias_dtype, out_dtype = KERNEL_TYPES[inp.dtype]
     checks.expect_dtype(op, filt, "filter", (filter_dtype,))
@@ -48,9 +49,12 @@ def check_tensors(model: Model, op: Operator) -> ConvTensors:
 
 
 def check_bias(op: Operator, bias: Tensor | None, channels: int) -> None:
-    if bias is not None and (not bias.is_constant or bias.num_elements != channels):
+    # 1-D as TFLite's reference kernels require (NumDimensions(bias) == 1); TFLM only counts.
+    if bias is not None and (not bias.is_constant or bias.shape != (channels,)):
         raise UnsupportedTensorError(
-            bias.name, bias.dtype, f"{op.name} (operator #{op.index}) needs a constant bias of {channels} values"
+            bias.name, bias.dtype,
+            f"{op.name} (operator #{op.index}) needs a constant 1-D bias of {channels} values, got shape "
+            f"{list(bias.shape)}",
         )
 
 
@@ -78,7 +82,10 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
             f"{op.name} (operator #{op.index}) int8 filters must have zero points 0 (symmetric weights), "
             f"got {sorted(set(fq.zero_points))}",
         )
-    quant = derive_quant(t, activation, channels)
+    try:
+        quant = derive_quant(t, activation, channels)
+    except QuantParamError as exc:
+        raise checks.quantization_refused(op, t.out, exc) from None
     bad = [c for c, s in enumerate(quant.shifts) if s > 31]
     if bad:
         raise UnsupportedTensorError(
@@ -91,9 +98,7 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
 
 def emit_tensors(ctx: EmitContext, op: Operator) -> ConvTensors:
     """The input, filter, bias (None when absent) and output of a layer being emitted."""
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
-    bias = ctx.tensor(bias_index) if bias_index != -1 else None
-    return ConvTensors(ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), bias, ctx.tensor(op.outputs[0]))
+    return ConvTensors(ctx.input(op), ctx.input(op, slots.FILTER), ctx.optional_input(op, slots.BIAS), ctx.output(op))
 
 
 def activation_field(quant: ConvQuant) -> tuple[str, str]:
@@ -204,7 +209,8 @@ def dsp_constants(
     w = np.asarray(weights, dtype=np.int64)
     channels = w.shape[0]
     c4 = -(-channels // 4) * 4
-    base = np.zeros(channels, dtype=np.int64) if bias is None else np.asarray(bias, dtype=np.int64)
+    # TFLM reads a bias as flat data; its shape (e.g. [n, 1]) does not matter, only its count.
+    base = np.zeros(channels, dtype=np.int64) if bias is None else np.asarray(bias, dtype=np.int64).reshape(-1)
     folded = np.zeros(c4, dtype=np.int64)
     folded[:channels] = base + input_offset * w.sum(axis=(1, 2))
     correction = None

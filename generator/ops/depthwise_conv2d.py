@@ -9,9 +9,9 @@ import numpy as np
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import conv_common, dsp_requant, window
+from . import conv_common, dsp_requant, slots, window
 from .c_emit import CArray, CStruct, EmitContext, Layer, dims_fields, rows
-from .registry import OpHandler
+from .registry import OpHandler, Operands
 
 HEADER = "depthwise_conv2d/tb_depthwise_conv2d.h"
 DSP_HEADER = "depthwise_conv2d/tb_depthwise_conv2d_dsp.h"
@@ -41,8 +41,8 @@ def check(model: Model, op: Operator) -> None:
 
 def macs(model: Model, op: Operator) -> int:
     """Output elements x kernel height x kernel width: each output reads one input channel."""
-    out = model.tensors[op.outputs[0]]
-    _, k_h, k_w, _ = model.tensors[op.inputs[1]].shape
+    out = slots.output_tensor(model, op)
+    _, k_h, k_w, _ = slots.required_input(model, op, slots.FILTER).shape
     return out.num_elements * k_h * k_w
 
 
@@ -167,5 +167,9 @@ HANDLERS = (
         "DEPTHWISE_CONV_2D", check, emit, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; any depth multiplier, "
         "SAME/VALID, strides, dilations",
+        # No -1 bias: the pinned tflite-micro's Prepare frees the absent tensor and segfaults.
+        Operands(2, 3, roles=("input", "filter", "bias"),
+                 absent_note="the pinned tflite-micro crashes (segfault) on an absent depthwise bias"),
+        max_version=6,
     ),
 )

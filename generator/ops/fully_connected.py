@@ -6,10 +6,10 @@ import numpy as np
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from ..conv_quant import float_activation_range
-from ..quantization import fully_connected_quant
-from . import checks, conv_common
+from ..quantization import QuantParamError, fully_connected_quant
+from . import checks, conv_common, slots
 from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
-from .registry import OpHandler, supported_ops
+from .registry import OpHandler, Operands, supported_ops
 
 ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
 HEADER = "fully_connected/tb_fully_connected.h"
@@ -25,10 +25,10 @@ def check(model: Model, op: Operator) -> None:
     weights_format = op.options.get("weights_format", "DEFAULT")
     if weights_format != "DEFAULT":
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"weights format {weights_format}")
-    inp = checks.required(model, op, 0, "input")
-    weights = checks.required(model, op, 1, "weights")
-    bias = checks.tensor(model, op, 2, "bias", optional=True)
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    weights = checks.required(model, op, slots.FILTER, "weights")
+    bias = checks.tensor(model, op, slots.BIAS, "bias", optional=True)
+    out = checks.required(model, op, slots.OUTPUT, "output")
 
     checks.expect_dtype(op, inp, "input", ("int8", "float32"))
     if inp.dtype == "float32":
@@ -70,6 +70,42 @@ def check(model: Model, op: Operator) -> None:
             f"operator #{op.index} FULLY_CONNECTED input shape {list(inp.shape)} holds "
             f"{inp.num_elements} values, expected {batches} batches x {depth}"
         )
+    if inp.dtype == "int8":
+        _check_int8_rescaling(op, inp, weights, bias, out, str(activation))
+
+
+BIAS_SCALE_TOLERANCE = 0.02  # TFLM: |input x filter scale - bias scale| / output scale <= 0.02
+
+
+def _check_int8_rescaling(op: Operator, inp: Tensor, weights: Tensor, bias: Tensor | None, out: Tensor,
+                          activation: str) -> None:
+    """What TFLM's Prepare checks before it folds the scales: the bias scale agrees with input x
+    weights scale, the activation range fits int32, and the multipliers fit the fixed point."""
+    assert inp.quantization and weights.quantization and out.quantization
+    out_scale = out.quantization.scales[0]
+    if bias is not None:
+        # TFLM multiplies the two float scales in single precision, then compares in double.
+        product = float(np.float32(inp.quantization.scales[0]) * np.float32(weights.quantization.scales[0]))
+        bias_scale = bias.quantization.scales[0] if bias.quantization is not None else 0.0
+        if abs(product - bias_scale) / out_scale > BIAS_SCALE_TOLERANCE:
+            raise UnsupportedTensorError(
+                bias.name, bias.dtype,
+                f"FULLY_CONNECTED (operator #{op.index}) bias scale {bias_scale:.9g} differs from input scale x "
+                f"weights scale {product:.9g} by more than {BIAS_SCALE_TOLERANCE:g} x the output scale "
+                f"{out_scale:.9g}; TFLM refuses such a bias (re-export so that the bias is quantized with "
+                "input scale x weights scale)",
+            )
+    try:
+        fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
+    except QuantParamError as exc:
+        raise checks.quantization_refused(op, out, exc) from None
+    shifts = fq.channel_shifts if fq.channel_shifts is not None else (fq.shift,)
+    if max(shifts) > 31:
+        raise UnsupportedTensorError(
+            out.name, out.dtype,
+            f"FULLY_CONNECTED (operator #{op.index}) needs a rescaling multiplier of 2^{max(shifts) - 1} or more "
+            "(input scale x weights scale / output scale); the fixed-point rescaling supports less than 2^31",
+        )
 
 
 def _check_int8_weights(op: Operator, weights: Tensor, units: int) -> None:
@@ -89,14 +125,14 @@ def _check_int8_weights(op: Operator, weights: Tensor, units: int) -> None:
 
 
 def macs(model: Model, op: Operator) -> int:
-    out = model.tensors[op.outputs[0]]
-    depth = model.tensors[op.inputs[1]].shape[1]
+    out = slots.output_tensor(model, op)
+    depth = slots.required_input(model, op, slots.FILTER).shape[1]
     return out.num_elements * depth
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
+    bias = ctx.optional_input(op, slots.BIAS)
     if inp.dtype == "float32":
         return _emit_float(ctx, op)
     assert inp.quantization and weights.quantization and out.quantization and weights.data is not None
@@ -113,8 +149,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
                comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
     ]
     bias_arg = "NULL"
-    if bias_index != -1:
-        bias = ctx.tensor(bias_index)
+    if bias is not None:
         assert bias.data is not None
         arrays.append(CArray(f"{prefix}_bias", "int32_t", bias.num_elements, rows(bias.data, 8, 11),
                              comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
@@ -154,8 +189,8 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-untyped-def]
     """Optimized int8: int16 weights in groups of 4 units, input offset folded into the bias,
     per-tensor multipliers repeated per unit so one kernel serves both quantizations."""
-    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
+    bias = ctx.optional_input(op, slots.BIAS)
     assert weights.data is not None
     units, depth = weights.shape
     batches = out.num_elements // units
@@ -166,8 +201,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-u
     else:
         multipliers, shifts = (fq.multiplier,) * units, (fq.shift,) * units
     runs = np.asarray(weights.data, dtype=np.int64).reshape(units, 1, depth)
-    bias = ctx.tensor(bias_index).data if bias_index != -1 else None
-    consts = conv_common.dsp_constants(runs, bias, fq.input_offset, shifts, corrections=False)
+    consts = conv_common.dsp_constants(runs, None if bias is None else bias.data, fq.input_offset, shifts, corrections=False)
     arrays, requant = conv_common.dsp_arrays(where, prefix, conv_common.dsp_weights(runs), consts, multipliers, shifts)
     structs = [
         CStruct("tb_fc_params_t", f"{prefix}_params", (
@@ -191,8 +225,8 @@ def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-u
 
 def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
     """float32: weights and bias as float arrays, the fused activation as a float clamp."""
-    inp, weights, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1]), ctx.tensor(op.outputs[0])
-    bias_index = op.inputs[2] if len(op.inputs) > 2 else -1
+    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
+    bias = ctx.optional_input(op, slots.BIAS)
     assert weights.data is not None
     units, depth = weights.shape
     batches = out.num_elements // units
@@ -204,8 +238,7 @@ def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
                comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
     ]
     bias_arg = "NULL"
-    if bias_index != -1:
-        bias = ctx.tensor(bias_index)
+    if bias is not None:
         assert bias.data is not None
         arrays.append(CArray(f"{prefix}_bias", "float", bias.num_elements, float_rows(bias.data),
                              comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
@@ -226,5 +259,6 @@ def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
 
 HANDLERS = (
     OpHandler("FULLY_CONNECTED", check, emit, macs,
-              "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)"),
+              "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)",
+              Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "weights", "bias")), max_version=14),
 )

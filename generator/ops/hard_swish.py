@@ -9,7 +9,7 @@ from ..elementwise_quant import hard_swish_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import check_quant, check_unary, scale_zp, unary_layer
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
 
@@ -20,7 +20,7 @@ def check_hard_swish(model: Model, op: Operator) -> None:
 
 
 def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     q = hard_swish_quant(*scale_zp(inp), *scale_zp(out))
     params = CStruct("tb_hard_swish_params_t", f"tb_l{op.index}_params", (
         ("input_zero_point", str(q.input_zero_point)),
@@ -34,5 +34,5 @@ def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8"),
+    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8", unary(), max_version=1),
 )

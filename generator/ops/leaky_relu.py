@@ -9,7 +9,7 @@ from ..elementwise_quant import QuantParamError, leaky_relu_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unsupported
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
 
@@ -31,7 +31,7 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
 
 
 def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
     params = CStruct("tb_leaky_relu_params_t", f"tb_l{op.index}_params", (
         ("input_zero_point", str(q.input_zero_point)),
@@ -43,5 +43,5 @@ def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8"),
+    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8", unary(), max_version=2),
 )

@@ -9,7 +9,7 @@ from ..elementwise_quant import logistic_tanh_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import check_quant, check_unary, quant_field, scale_zp, unsupported
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
 
@@ -31,7 +31,7 @@ def check_tanh(model: Model, op: Operator) -> None:
 
 
 def _emit_sigmoid_like(ctx: EmitContext, op: Operator, stem: str) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     prefix = f"tb_l{op.index}"
     size = str(out.num_elements)
     source, dest = ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False)
@@ -56,6 +56,7 @@ def emit_tanh(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("LOGISTIC", check_logistic, emit_logistic, no_macs, "int8 (output zero point -128), float32"),
-    OpHandler("TANH", check_tanh, emit_tanh, no_macs, "int8, float32"),
+    OpHandler("LOGISTIC", check_logistic, emit_logistic, no_macs, "int8 (output zero point -128), float32", unary(),
+              max_version=3),
+    OpHandler("TANH", check_tanh, emit_tanh, no_macs, "int8, float32", unary(), max_version=3),
 )

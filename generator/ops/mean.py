@@ -12,10 +12,10 @@ import numpy as np
 from ..elementwise_quant import QuantParamError, mean_quant
 from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
-from . import checks
+from . import checks, slots
 from .add_sub_common import REDUCE_MAX_RANK, c_int_list, quant_error, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 
 HEADER = "reduce/tb_reduce.h"
 
@@ -51,7 +51,7 @@ def reduce_layout(shape: tuple[int, ...], axes: list[int]) -> tuple[list[int], l
 
 
 def _axes(model: Model, op: Operator, inp: Tensor) -> list[int]:
-    axis = checks.required(model, op, 1, "axis")
+    axis = checks.required(model, op, slots.AXIS, "axis")
     if axis.dtype != "int32" or not axis.is_constant:
         raise UnsupportedTensorError(axis.name, axis.dtype, f"MEAN (operator #{op.index}) needs a constant int32 axis")
     assert axis.data is not None
@@ -64,8 +64,8 @@ def _axes(model: Model, op: Operator, inp: Tensor) -> list[int]:
 def check(model: Model, op: Operator) -> None:
     if len(op.inputs) != 2 or len(op.outputs) != 1:
         raise MalformedModelError(f"operator #{op.index} MEAN needs 2 inputs (data, axis) and 1 output")
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", ("int8",))
     checks.expect_dtype(op, out, "output", ("int8",))
     checks.expect_not_constant(op, inp, "input")
@@ -88,7 +88,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     axes = _axes(ctx.model, op, inp)
     outer_dims, outer_strides, inner_dims, inner_strides = reduce_layout(inp.shape, axes)
     q = mean_quant(*scale_zp(inp), *scale_zp(out), math.prod(inner_dims))
@@ -110,4 +110,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, "tb_mean_s8", args, (params, shape), header=HEADER)
 
 
-HANDLERS = (OpHandler("MEAN", check, emit, no_macs, "int8 (constant axes, keep_dims or not, rank up to 6)"),)
+HANDLERS = (OpHandler("MEAN", check, emit, no_macs, "int8 (constant axes, keep_dims or not, rank up to 6)",
+                      Operands(2, 2, roles=("input", "axis")), max_version=3),)

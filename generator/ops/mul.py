@@ -5,14 +5,16 @@ MACs: one multiply per output element (counted as one MAC each).
 """
 from __future__ import annotations
 
-from ..elementwise_quant import mul_quant
+from ..elementwise_quant import QuantParamError, mul_quant
 from ..model import Model, Operator
-from .add_sub import emit_binary
+from . import slots
+from .add_sub import BINARY, emit_binary
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import (
     activation_field,
     check_binary,
     check_fused_activation,
+    quant_error,
     quant_field,
     scale_zp,
     unsupported,
@@ -24,17 +26,20 @@ def check(model: Model, op: Operator) -> None:
     activation = check_fused_activation(op)
     in1, in2, out = check_binary(model, op, ("int8", "float32"))
     if out.dtype == "int8":
-        q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        try:
+            q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+        except QuantParamError as exc:
+            raise quant_error(op, exc) from None
         if not -31 <= q.shift <= 31:
             raise unsupported(op, f"scales whose product ratio needs shift {q.shift} (outside -31..31)")
 
 
 def macs(model: Model, op: Operator) -> int:
-    return model.tensors[op.outputs[0]].num_elements
+    return slots.output_tensor(model, op).num_elements
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    in1, in2, out = (ctx.tensor(i) for i in (*op.inputs, *op.outputs))
+    in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
     params = None
     if out.dtype == "int8":
         activation = op.options.get("fused_activation_function", "NONE")
@@ -50,4 +55,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (OpHandler("MUL", check, emit, macs,
-                      "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"),)
+                      "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)",
+                      BINARY, max_version=7),)

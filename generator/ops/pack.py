@@ -5,26 +5,26 @@ import math
 
 from ..errors import MalformedModelError
 from ..model import DTYPE_BYTES, Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import EmitContext, Layer
 from .concatenation import MAX_BLOCKS, block_params
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 from .shape_common import expect_movable, expect_same_type, normalized_axis
 
 HEADER = "pack/tb_pack.h"
 
 
 def check(model: Model, op: Operator) -> None:
-    out = checks.required(model, op, 0, "output")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, out, "output")
-    count = int(op.options.get("values_count", len(op.inputs)))
+    count = int(op.options.get("values_count", 0))  # 0, the schema's default, when options are absent
     if count != len(op.inputs) or count < 1 or count > MAX_BLOCKS:
         raise MalformedModelError(
             f"operator #{op.index} PACK declares values_count {count} with {len(op.inputs)} inputs (supported: 1..{MAX_BLOCKS})"
         )
     rank = len(out.shape)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
-    first = checks.required(model, op, 0, "input 0")
+    first = checks.required(model, op, slots.INPUT, "input 0")
     expected = tuple(first.shape[:axis]) + (count,) + tuple(first.shape[axis:])
     if tuple(out.shape) != expected:
         raise MalformedModelError(f"operator #{op.index} PACK of {count} x {list(first.shape)} on axis {axis} "
@@ -37,7 +37,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    out = ctx.tensor(op.outputs[0])
+    out = ctx.output(op)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), len(out.shape))
     outer = math.prod(out.shape[:axis])
     block = math.prod(out.shape[axis + 1:]) * DTYPE_BYTES[out.dtype]
@@ -46,4 +46,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, "tb_pack_x8", args, (params,), arrays, HEADER)
 
 
-HANDLERS = (OpHandler("PACK", check, emit, no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16"),)
+HANDLERS = (OpHandler("PACK", check, emit, no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16",
+                      Operands(1, None, roles=("values",)), max_version=3),)

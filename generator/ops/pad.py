@@ -11,9 +11,9 @@ import numpy as np
 
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
     source_pointer, width_suffix,
@@ -24,12 +24,12 @@ PAD_DTYPES = ("int8", "int16", "int32", "float32")
 
 
 def _paddings(model: Model, op: Operator) -> np.ndarray:
-    return constant_ints(model, op, 1, "paddings")
+    return constant_ints(model, op, slots.PADDINGS, "paddings")
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, inp, "input", PAD_DTYPES)
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", KERNEL_DIMS)
@@ -51,7 +51,7 @@ def check(model: Model, op: Operator) -> None:
             )
     if inp.dtype == "int8":
         checks.expect_per_tensor(op, out, "output")
-    constant = checks.tensor(model, op, 2, "constant value", optional=True) if op.name == "PADV2" else None
+    constant = checks.tensor(model, op, slots.PAD_VALUE, "constant value", optional=True) if op.name == "PADV2" else None
     if constant is not None:
         if not constant.is_constant or constant.num_elements != 1 or constant.dtype != inp.dtype:
             raise UnsupportedTensorError(
@@ -68,10 +68,8 @@ def check(model: Model, op: Operator) -> None:
 
 
 def _pad_bits(ctx: EmitContext, op: Operator) -> str:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    constant = None
-    if op.name == "PADV2" and len(op.inputs) > 2 and op.inputs[2] != -1:
-        constant = ctx.tensor(op.inputs[2])
+    inp, out = ctx.input(op), ctx.output(op)
+    constant = ctx.optional_input(op, slots.PAD_VALUE) if op.name == "PADV2" else None
     if constant is not None:
         assert constant.data is not None
         value = np.asarray(constant.data).reshape(-1)[0]
@@ -88,7 +86,7 @@ def _pad_bits(ctx: EmitContext, op: Operator) -> str:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     pairs = _paddings(ctx.model, op).reshape(len(out.shape), 2)
     prefix = f"tb_l{op.index}"
     left = (0,) * (KERNEL_DIMS - len(out.shape)) + tuple(int(v) for v in pairs[:, 0])
@@ -103,6 +101,9 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("PAD", check, emit, no_macs, "int8 (pads with the output zero point), int16, int32, float32 (pads with 0); up to 5-D"),
-    OpHandler("PADV2", check, emit, no_macs, "int8, int16, int32, float32 with a constant pad value; up to 5-D"),
+    OpHandler("PAD", check, emit, no_macs, "int8 (pads with the output zero point), int16, int32, float32 (pads with 0); up to 5-D",
+              Operands(2, 2, roles=("input", "paddings")), max_version=4),
+    OpHandler("PADV2", check, emit, no_macs, "int8, int16, int32, float32 with a constant pad value; up to 5-D",
+              Operands(2, 3, optional=frozenset({slots.PAD_VALUE}), roles=("input", "paddings", "constant value")),
+              max_version=4),
 )

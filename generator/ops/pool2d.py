@@ -10,10 +10,10 @@ from __future__ import annotations
 from ..conv_quant import pool_scales_match
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator
-from ..quantization import calculate_activation_range_quantized
-from . import checks, conv_common, window
+from ..quantization import QuantParamError, calculate_activation_range_quantized
+from . import checks, conv_common, slots, window
 from .c_emit import CStruct, EmitContext, Layer, dims_fields
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "pooling/tb_pooling.h"
 DSP_HEADER = "pooling/tb_pooling_dsp.h"
@@ -32,8 +32,8 @@ def _filter(op: Operator) -> tuple[int, int]:
 
 def check(model: Model, op: Operator) -> None:
     window.check_activation(op)
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", ("int8", "float32"))
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     window.expect_rank4(op, inp, "input")
@@ -46,6 +46,13 @@ def check(model: Model, op: Operator) -> None:
         checks.expect_per_tensor(op, inp, "input")
         checks.expect_per_tensor(op, out, "output")
         assert inp.quantization and out.quantization
+        try:
+            calculate_activation_range_quantized(
+                str(op.options.get("fused_activation_function", "NONE")), out.quantization.scales[0],
+                out.quantization.zero_points[0], out.dtype,
+            )
+        except QuantParamError as exc:
+            raise checks.quantization_refused(op, out, exc) from None
         if not pool_scales_match(inp.quantization, out.quantization):
             raise UnsupportedTensorError(
                 out.name, out.dtype,
@@ -56,7 +63,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     activation = op.options.get("fused_activation_function", "NONE")
     filter_h, filter_w = _filter(op)
     geometry = window.model_window(ctx.model, op, filter_h, filter_w, dilated=False)
@@ -93,6 +100,6 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 TYPES = "int8 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
 HANDLERS = (
-    OpHandler("AVERAGE_POOL_2D", check, emit, no_macs, TYPES),
-    OpHandler("MAX_POOL_2D", check, emit, no_macs, TYPES),
+    OpHandler("AVERAGE_POOL_2D", check, emit, no_macs, TYPES, unary(), max_version=3),
+    OpHandler("MAX_POOL_2D", check, emit, no_macs, TYPES, unary(), max_version=3),
 )

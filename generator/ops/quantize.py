@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from ..model import Model, Operator
 from ..quantization import requantize_multiplier
-from . import checks
+from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer, c_float
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "quantize/tb_quantize.h"
 DEQUANTIZE_HEADER = "dequantize/tb_dequantize.h"
 
 
 def check_quantize(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", ("float32", "int8", "uint8"))
     checks.expect_dtype(op, out, "output", ("int8", "uint8") if inp.dtype == "int8" else ("int8",))
     checks.expect_not_constant(op, inp, "input")
@@ -25,8 +25,8 @@ def check_quantize(model: Model, op: Operator) -> None:
 
 
 def check_dequantize(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", ("int8",))
     checks.expect_dtype(op, out, "output", ("float32",))
     checks.expect_not_constant(op, inp, "input")
@@ -39,7 +39,7 @@ def _affine(prefix: str, scale: float, zero_point: int) -> CStruct:
 
 
 def emit_quantize(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     assert out.quantization is not None
     prefix = f"tb_l{op.index}"
     size = str(out.num_elements)
@@ -64,7 +64,7 @@ def emit_quantize(ctx: EmitContext, op: Operator) -> Layer:
 
 
 def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     assert inp.quantization is not None
     prefix = f"tb_l{op.index}"
     params = _affine(prefix, inp.quantization.scales[0], inp.quantization.zero_points[0])
@@ -74,6 +74,7 @@ def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8"),
-    OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32"),
+    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8",
+              unary(), max_version=4),
+    OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32", unary(), max_version=7),
 )

@@ -16,6 +16,42 @@ from .c_emit import EmitContext, Layer
 
 
 @dataclass(frozen=True)
+class Operands:
+    """The operand counts an operator may have; validate() refuses any other before check() runs.
+
+    `optional` lists the input slots that may hold -1 (absent) and still be run by TFLM; an
+    optional input can always be left out by listing fewer inputs (down to `min_inputs`).
+    """
+
+    min_inputs: int
+    max_inputs: int | None  # None: any number (variadic ops check their own limit)
+    outputs: int = 1
+    optional: frozenset[int] = frozenset()
+    roles: tuple[str, ...] = ("input",)  # names of the input slots, for messages
+    absent_note: str = ""  # why a required slot cannot be -1, when there is more to say
+
+    def role(self, slot: int) -> str:
+        return self.roles[slot] if slot < len(self.roles) else f"input {slot}"
+
+    def counts_text(self) -> str:
+        if self.max_inputs is None:
+            inputs = f"at least {_count(self.min_inputs, 'input')}"
+        elif self.min_inputs == self.max_inputs:
+            inputs = _count(self.min_inputs, "input")
+        else:
+            inputs = f"{self.min_inputs} to {self.max_inputs} inputs"
+        return f"{inputs} ({', '.join(self.roles)}) and {_count(self.outputs, 'output')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def unary() -> Operands:
+    return Operands(1, 1)
+
+
+@dataclass(frozen=True)
 class OpHandler:
     """How one TFLite builtin operator is checked, emitted and counted."""
 
@@ -24,6 +60,11 @@ class OpHandler:
     emit: Callable[[EmitContext, Operator], Layer]
     macs: Callable[[Model, Operator], int]  # multiply-accumulates per inference (0 if none)
     types: str  # human-readable list of supported types, for the docs
+    operands: Operands
+    # Highest operator-code version accepted: the highest the pinned TensorFlow's BUILTIN_REF
+    # resolver registers (scripts/probe_op_versions.py prints them; a test keeps them in step).
+    # TFLM ignores versions, but TFLite refuses a model whose version it does not know.
+    max_version: int
     # Bytes of arena scratch the op's kernel in a kernel set would like (0: none); optional, the
     # planner may refuse it (ArenaPlan.scratch_offsets), and emit must then do without.
     scratch: Callable[[Model, Operator, str], int] | None = None

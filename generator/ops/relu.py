@@ -9,7 +9,7 @@ from ..elementwise_quant import relu6_bounds, relu_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .add_sub_common import activation_field, check_quant, check_unary, quant_field, scale_zp, unary_layer, unsupported
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
 
@@ -29,7 +29,7 @@ def check_relu6(model: Model, op: Operator) -> None:
 
 
 def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     if inp.dtype == "float32":
         return unary_layer(ctx, op, "tb_relu_f32", None, HEADER)
     q = relu_quant(*scale_zp(inp), *scale_zp(out))
@@ -43,7 +43,7 @@ def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
 
 
 def emit_relu6(ctx: EmitContext, op: Operator) -> Layer:
-    inp = ctx.tensor(op.inputs[0])
+    inp = ctx.input(op)
     if inp.dtype == "float32":
         return unary_layer(ctx, op, "tb_relu6_f32", None, HEADER)
     zero, six = relu6_bounds(*scale_zp(inp))
@@ -53,6 +53,6 @@ def emit_relu6(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("RELU", check_relu, emit_relu, no_macs, "int8, float32"),
-    OpHandler("RELU6", check_relu6, emit_relu6, no_macs, "int8, float32"),
+    OpHandler("RELU", check_relu, emit_relu, no_macs, "int8, float32", unary(), max_version=3),
+    OpHandler("RELU6", check_relu6, emit_relu6, no_macs, "int8, float32", unary(), max_version=3),
 )

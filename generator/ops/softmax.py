@@ -11,7 +11,7 @@ from ..elementwise_quant import QuantParamError, softmax_quant
 from ..model import Model, Operator
 from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer, c_float
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, no_macs, unary
 
 HEADER = "softmax/tb_softmax.h"
 
@@ -39,7 +39,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     depth = inp.shape[-1]
     outer = inp.num_elements // depth
     prefix = f"tb_l{op.index}"
@@ -59,4 +59,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (OpHandler("SOFTMAX", check, emit, no_macs,
-                      "int8 (output scale 1/256, zero point -128), float32; over the last dimension"),)
+                      "int8 (output scale 1/256, zero point -128), float32; over the last dimension",
+                      unary(), max_version=3),)

@@ -12,9 +12,9 @@ import math
 
 from ..errors import MalformedModelError, UnsupportedOpError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
     row_major_strides, source_pointer, width_suffix,
@@ -66,7 +66,7 @@ def fold(shape: tuple[int, ...], begin: list[int], end: list[int], strides: list
 def _operands(model: Model, op: Operator) -> tuple[list[int], list[int], list[int]]:
     return tuple(  # type: ignore[return-value]
         [int(v) for v in constant_ints(model, op, slot, role).reshape(-1)]
-        for slot, role in ((1, "begin"), (2, "end"), (3, "strides"))
+        for slot, role in ((slots.BEGIN, "begin"), (slots.END, "end"), (slots.STRIDES, "strides"))
     )
 
 
@@ -76,8 +76,8 @@ def _masks(op: Operator) -> tuple[int, int, int]:
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, inp, "input")
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", MAX_RANK)
@@ -87,6 +87,12 @@ def check(model: Model, op: Operator) -> None:
     if op.options.get("offset"):
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail="offset=true (TFLM micro ignores it)")
     begin, end, strides = _operands(model, op)
+    for slot, role in ((slots.BEGIN, "begin"), (slots.END, "end"), (slots.STRIDES, "strides")):
+        operand = slots.required_input(model, op, slot)
+        if len(operand.shape) != 1:  # TFLite's reference kernel requires vectors
+            raise MalformedModelError(
+                f"operator #{op.index} STRIDED_SLICE {role} has shape {list(operand.shape)}; it must be 1-D"
+            )
     rank = len(inp.shape)
     if not (len(begin) == len(end) == len(strides) == rank):
         raise MalformedModelError(
@@ -106,7 +112,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     begin, end, strides = _operands(ctx.model, op)
     starts, counts, strides5 = fold(inp.shape, begin, end, strides, *_masks(op))
     in_strides = row_major_strides(extend(inp.shape))
@@ -124,4 +130,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
 
 HANDLERS = (OpHandler("STRIDED_SLICE", check, emit, no_macs,
                       "int8, uint8, int16, int32, float32; up to 4-D, constant begin/end/strides (negatives), "
-                      "begin_mask, end_mask, shrink_axis_mask"),)
+                      "begin_mask, end_mask, shrink_axis_mask",
+                      Operands(4, 4, roles=("input", "begin", "end", "strides")), max_version=4),)

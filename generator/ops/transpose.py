@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import checks
+from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer
-from .registry import OpHandler, no_macs
+from .registry import OpHandler, Operands, no_macs
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
     row_major_strides, source_pointer, width_suffix,
@@ -15,12 +15,12 @@ HEADER = "transpose/tb_transpose.h"
 
 
 def _perm(model: Model, op: Operator) -> tuple[int, ...]:
-    return tuple(int(p) for p in constant_ints(model, op, 1, "permutation").reshape(-1))
+    return tuple(int(p) for p in constant_ints(model, op, slots.PERMUTATION, "permutation").reshape(-1))
 
 
 def check(model: Model, op: Operator) -> None:
-    inp = checks.required(model, op, 0, "input")
-    out = checks.required(model, op, 0, "output")
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
     expect_movable(op, inp, "input")
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", KERNEL_DIMS)
@@ -37,7 +37,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+    inp, out = ctx.input(op), ctx.output(op)
     perm = _perm(ctx.model, op)
     pad = KERNEL_DIMS - len(inp.shape)
     perm5 = tuple(range(pad)) + tuple(p + pad for p in perm)
@@ -54,4 +54,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, f"tb_transpose_{width_suffix(inp)}", args, (params,), arrays, HEADER)
 
 
-HANDLERS = (OpHandler("TRANSPOSE", check, emit, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation"),)
+HANDLERS = (OpHandler("TRANSPOSE", check, emit, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation",
+                      Operands(2, 2, roles=("input", "permutation")), max_version=7),)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
+from . import slots
 from .registry import supported_ops
 
 ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
@@ -130,5 +131,5 @@ def window_fields(window: Window, *, dilated: bool = True) -> tuple[tuple[str, s
 
 
 def model_window(model: Model, op: Operator, filter_h: int, filter_w: int, *, dilated: bool = True) -> Window:
-    inp = model.tensors[op.inputs[0]]
+    inp = slots.required_input(model, op, slots.INPUT)
     return window_of(op, inp.shape[1], inp.shape[2], filter_h, filter_w, dilated=dilated)

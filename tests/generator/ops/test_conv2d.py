@@ -8,7 +8,7 @@ import pytest
 
 from conv_specs import conv_model
 from tflm_bench.generator.codegen import emit_layers
-from tflm_bench.generator.errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
+from tflm_bench.generator.errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedOpError, UnsupportedTensorError
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.quantization import quantize_multiplier
@@ -55,13 +55,20 @@ def test_per_tensor_filter_repeats_the_multiplier() -> None:
 
 
 def test_float_conv_emits_float_kernel() -> None:
-    model = conv_model(dtype="float32", fusedActivationFunction="RELU_N1_TO_1", bias=False)
+    model = conv_model(dtype="float32", fusedActivationFunction="RELU_N1_TO_1")
     validate(model)
     layer = _layer(model)
     assert layer.function == "tb_conv2d_f32"
     assert _fields(layer, "_params")["activation"] == "{.min = -1.0f, .max = 1.0f}"
-    assert "NULL" in layer.args  # no bias
     assert next(a for a in layer.arrays if a.name.endswith("_filter")).ctype == "float"
+    assert next(a for a in layer.arrays if a.name.endswith("_bias")).ctype == "float"
+
+
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_conv_without_bias_is_refused_as_tflite_refuses_it(dtype: str) -> None:
+    # TFLM would run it, but TFLite's reference CONV_2D (the second opinion) fails to prepare.
+    with pytest.raises(MalformedGraphError, match=r"CONV_2D: its bias \(input 2\) is -1.*TFLite's reference"):
+        validate(conv_model(dtype=dtype, bias=False))
 
 
 def test_macs_count_filter_depth() -> None:
@@ -80,7 +87,6 @@ def test_macs_count_filter_depth() -> None:
         ({"out_shape": (1, 5, 4, 4)}, MalformedModelError, r"CONV_2D output shape \[1, 5, 4, 4\] should be \[1, 5, 5, 4\]"),
         ({"padding": "VALID", "in_shape": (1, 2, 2, 3)}, MalformedModelError, r"does not fit the 2x2 input"),
         ({"filter_zps": [5]}, UnsupportedTensorError, r"int8 filters must have zero points 0"),
-        ({"filter_scales": [0.1, 0.2]}, UnsupportedTensorError, r"per-channel filter needs 4 scales along dimension 0"),
         ({"filter_scales": [0.1] * 4, "quantized_dimension": 3, "filter_shape": (4, 3, 3, 4),
           "in_shape": (1, 5, 5, 4)}, UnsupportedTensorError, r"along dimension 0, got 4 along dimension 3"),
         ({"filter_shape": (4, 3, 3, 2)}, UnsupportedOpError, r"filter depth 2 with 3 input channels"),
@@ -95,3 +101,11 @@ def test_validation_errors_name_the_op_and_the_problem(kwargs, error, pattern) -
     with pytest.raises(error, match=pattern) as info:
         validate(conv_model(**kwargs))
     assert re.search(r"CONV_2D|operator #0", str(info.value))
+
+
+def test_per_channel_scale_count_must_match_the_channel_dimension() -> None:
+    # Two scales for four filters is refused while reading: no per-channel tensor may do that.
+    with pytest.raises(MalformedTensorError, match=r"'filter' \(shape \[4, 3, 3, 3\]\) has 2 per-channel scales "
+                       r"along dimension 0 of size 4") as info:
+        conv_model(filter_scales=[0.1, 0.2])
+    assert info.value.tensor_name == "filter"

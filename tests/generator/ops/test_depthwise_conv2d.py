@@ -5,7 +5,7 @@ import pytest
 
 from conv_specs import conv_model
 from tflm_bench.generator.codegen import emit_layers
-from tflm_bench.generator.errors import MalformedModelError, UnsupportedTensorError
+from tflm_bench.generator.errors import MalformedModelError, MalformedTensorError, UnsupportedTensorError
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.validate import validate
@@ -40,8 +40,6 @@ def test_float_depthwise() -> None:
          r"DEPTHWISE_CONV_2D has 6 filter channels for 3 input channels and depth multiplier 3"),
         ({"depthMultiplier": 0}, MalformedModelError, r"depth multiplier 0"),
         ({"filter_shape": (2, 3, 3, 3)}, MalformedModelError, r"filter shape \[2, 3, 3, 3\] should be \[1, kh, kw, channels\]"),
-        ({"filter_scales": [0.1] * 6, "quantized_dimension": 0}, UnsupportedTensorError,
-         r"per-channel filter needs 6 scales along dimension 3, got 6 along dimension 0"),
         ({"filter_zps": [1]}, UnsupportedTensorError, r"zero points 0"),
         ({"out_shape": (1, 5, 5, 3)}, MalformedModelError, r"output shape \[1, 5, 5, 3\] should be \[1, 5, 5, 6\]"),
     ],
@@ -51,3 +49,8 @@ def test_validation_errors_name_the_op_and_the_problem(kwargs, error, pattern) -
     with pytest.raises(error, match=pattern) as info:
         validate(conv_model(**args))
     assert "DEPTHWISE_CONV_2D" in str(info.value)
+
+
+def test_per_channel_scales_along_the_wrong_dimension_are_refused_while_reading() -> None:
+    with pytest.raises(MalformedTensorError, match=r"6 per-channel scales along dimension 0 of size 1"):
+        conv_model(**DW, filter_scales=[0.1] * 6, quantized_dimension=0)
