@@ -10,8 +10,9 @@ and makes `report.all_match_tflm` false. Metrics use output 0, dequantized to re
 """
 from __future__ import annotations
 
+import argparse
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -389,3 +390,61 @@ def format_report(report: EvaluationReport) -> str:
             lines.append(f"  vs float model: RMSE {f.rmse:.5g}, MAE {f.mae:.5g}, cosine {f.cosine:.5f}, "
                          f"max abs error {f.max_abs_error:.5g}")
     return "\n".join(lines)
+
+
+# -- command line (`tflm-bench evaluate`; cli.py adds the engine and build options) -----------------
+
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    from .datasets import X_KINDS
+    from .parallel import default_jobs
+
+    def count(text: str) -> int:
+        if not text.isdigit() or int(text) < 1:
+            raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+        return int(text)
+
+    command.add_argument("model", type=Path, help="a .tflite, or a Keras .keras/.h5 / SavedModel (see --variants)")
+    command.add_argument("--data", type=Path, required=True,
+                         help=".npz with x (samples) and y (integer labels or reference outputs), or an image folder "
+                              "with one subfolder per class")
+    command.add_argument("--calibration", type=Path, help="Keras model: representative samples (.npy, or .npz with x)")
+    command.add_argument("--variants", default="float,int8",
+                         help="Keras model: comma-separated float,dynamic,int8,uint8-io,qat (default: float,int8)")
+    command.add_argument("--train", type=Path, help="qat variant: training data .npz (x, y) to fine-tune on")
+    command.add_argument("--qat-epochs", type=count, default=1, help="qat variant: fine-tuning epochs (default: 1)")
+    command.add_argument("--jobs", type=count, default=default_jobs(),
+                         help="worker processes, one engine each (default: the cores, here %(default)s)")
+    command.add_argument("--dask", metavar="ADDRESS", help="run shards on this Dask scheduler (tcp://host:port)")
+    command.add_argument("--metric", choices=METRICS, default="auto",
+                         help="auto: accuracy for integer labels and a vector output, else regression")
+    command.add_argument("--top-k", type=count, default=5, help="also report top-k accuracy (default: 5)")
+    command.add_argument("--x-kind", choices=X_KINDS, default="auto",
+                         help="x is real-valued (quantized here as TFLite does) or already quantized; auto: "
+                              "quantized when x has the input's integer type")
+    command.add_argument("--limit", type=count, help="evaluate the first N samples only")
+    command.add_argument("--min-accuracy", type=float, metavar="FRACTION",
+                         help="exit 1 if a variant's device accuracy is below this (e.g. 0.95)")
+    command.add_argument("--no-host", action="store_true", help="skip the host TFLite interpreter column")
+    command.add_argument("--seed", type=int, default=0, help="seed for QAT fine-tuning (default: 0)")
+    command.add_argument("--json", type=Path, help="also write the full report (per-sample predictions too) here")
+
+
+def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
+    """Print the table; 0 if every device output matches TFLM and --min-accuracy holds, else 1."""
+    from .variants import parse_variants
+
+    report = evaluate(EvaluateRequest(
+        model=args.model, data=args.data, options=replace(options, compare_tflite=False),
+        variants=parse_variants(args.variants), calibration=args.calibration, train=args.train,
+        qat_epochs=args.qat_epochs, seed=args.seed, jobs=args.jobs, dask=args.dask, metric=args.metric,
+        top_k=args.top_k, x_kind=args.x_kind, limit=args.limit, host=not args.no_host, progress=True,
+    ))
+    print(report.format_text())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(report.to_json())
+    below = [v.name for v in report.variants if args.min_accuracy is not None and v.device is not None
+             and (v.device.scores.accuracy or 0.0) < args.min_accuracy]
+    for name in below:
+        print(f"gate: {name}: device accuracy below {args.min_accuracy:g}")
+    return 0 if report.all_match_tflm and not below else 1

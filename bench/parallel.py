@@ -101,6 +101,9 @@ class WorkerPool:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        # Start every worker now, so a run's throughput measures inferences, not interpreter start-up.
+        for future in [self._pool.submit(_warm_up, 0.2) for _ in range(jobs)]:
+            future.result()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -183,6 +186,11 @@ def run_shard(bundle: FirmwareBundle, indices: list[int], samples: list[list[np.
     except Exception as exc:  # noqa: BLE001 - some bench errors cannot be unpickled with their own arguments
         raise ParallelRunError(f"worker {os.getpid()} (samples {indices[0]}..{indices[-1]}): "
                                f"{type(exc).__name__}: {exc}") from None
+
+
+def _warm_up(pause_s: float) -> int:
+    time.sleep(pause_s)  # hold this worker so each of the others gets a warm-up task too
+    return os.getpid()
 
 
 # -- worker side ------------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,15 +169,29 @@ def device_blocker(model: Model) -> str | None:
 
 # -- host interpreters ----------------------------------------------------------------------------
 
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence C++ chatter on file descriptor 2 (Python's warnings are handled separately)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "wb") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def tflite_outputs(tflite: Path, inputs: np.ndarray) -> np.ndarray:
     """The TFLite interpreter (default kernels, what `tf.lite` users run) on each sample: output 0."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _quiet_stderr():
         warnings.simplefilter("ignore")  # tf.lite.Interpreter's deprecation notice in favour of LiteRT
         interpreter = tf.lite.Interpreter(model_content=Path(tflite).read_bytes())
-    interpreter.allocate_tensors()
+        interpreter.allocate_tensors()  # prints "INFO: Created TensorFlow Lite XNNPACK delegate" from C++
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     outputs = []
     for sample in inputs:
