@@ -393,6 +393,42 @@ def format_report(report: EvaluationReport) -> str:
     return "\n".join(lines)
 
 
+# -- checks for tests (pytest helpers and the Robot keywords use these) -------------------------------
+
+def check_device_accuracy(report: EvaluationReport, minimum: float, variant: str | None = None) -> None:
+    """AssertionError unless the device accuracy of `variant` (every variant run on the device, for
+    None) is at least `minimum` (a fraction, 0.9 = 90 %)."""
+    chosen = [report.variant(variant)] if variant else [v for v in report.variants if v.device is not None]
+    if not chosen:
+        raise AssertionError("no variant ran on the device: " + "; ".join(f"{v.name}: {v.device_note}" for v in report.variants))
+    for v in chosen:
+        if v.device is None:
+            raise AssertionError(f"variant {v.name} did not run on the device: {v.device_note}")
+        accuracy = v.device.scores.accuracy
+        if accuracy is None:
+            raise AssertionError(f"variant {v.name}: no accuracy (task {report.task}); evaluate with integer labels")
+        if accuracy < minimum:
+            c = v.device.scores.classification
+            raise AssertionError(f"variant {v.name}: device accuracy {accuracy:.4f} ({c.correct}/{c.count}) "
+                                 f"is below {minimum:.4f}")
+
+
+def check_accuracy_drop(report: EvaluationReport, maximum: float, variant: str) -> float:
+    """AssertionError if the float model's accuracy minus `variant`'s device accuracy exceeds
+    `maximum` (a fraction: 0.02 = two percentage points); returns the drop."""
+    reference = report.float_accuracy()
+    if reference is None:
+        raise AssertionError("no float model to compare with: evaluate a Keras model with the float variant")
+    v = report.variant(variant)
+    if v.device is None or v.device.scores.accuracy is None:
+        raise AssertionError(f"variant {variant} has no device accuracy: {v.device_note or report.task}")
+    drop = reference - v.device.scores.accuracy
+    if drop > maximum:
+        raise AssertionError(f"variant {variant}: device accuracy {v.device.scores.accuracy:.4f} is {drop:.4f} below "
+                             f"the float model's {reference:.4f}, more than {maximum:.4f}")
+    return drop
+
+
 # -- command line (`tflm-bench evaluate`; cli.py adds the engine and build options) -----------------
 
 def add_arguments(command: argparse.ArgumentParser) -> None:

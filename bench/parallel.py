@@ -28,6 +28,9 @@ from .progress import Progress
 from .session import BenchOptions, BenchSession
 
 
+DASK_CONNECT_TIMEOUT_S = 20.0  # a busy scheduler may take seconds to answer; none at all is an error
+
+
 class ParallelRunError(BenchError):
     """A worker failed; the message names the sample and the worker's error."""
 
@@ -246,7 +249,7 @@ def _run_dask(bundle: FirmwareBundle, samples: list[list[np.ndarray]], indices: 
     except ImportError as exc:
         raise InputError(f"--dask needs the distributed package ({exc}); scripts/setup.sh installs the pinned one") from exc
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}; start one (dask scheduler) "
                          "and its workers, or drop --dask") from exc

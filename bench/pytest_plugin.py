@@ -7,6 +7,10 @@ write tests such as:
         session = bench_session("models/my_model.tflite")
         results = session.run_samples(session.random_samples(20, seed=1))
         assert all(r.bit_exact for r in results)
+
+    def test_my_accuracy(bench_evaluate):
+        report = bench_evaluate("models/my_model.tflite", "data/test.npz", jobs=2)
+        check_device_accuracy(report, 0.95)          # from tflm_bench.evaluate
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import pytest
 from tflm_bench.emulation import EngineName, unavailable_reason
 from tflm_bench.generator import KernelSet
 
+from .evaluate import EvaluateRequest, EvaluationReport, evaluate
 from .session import BenchOptions, BenchSession
 
 
@@ -73,3 +78,16 @@ def bench_session(bench_options: BenchOptions) -> Iterator[Callable[[Path | str]
     yield open_session
     for session in sessions.values():
         session.stop()
+
+
+@pytest.fixture(scope="session")
+def bench_evaluate(bench_options: BenchOptions) -> Callable[..., EvaluationReport]:
+    """`bench_evaluate(model, data, **fields)`: evaluate a model on a data set with this session's
+    engine, kernels and platform. `fields` are EvaluateRequest's (variants=, calibration=, train=,
+    jobs=, limit=, metric=, ...); check the result with tflm_bench.evaluate.check_device_accuracy
+    and check_accuracy_drop."""
+
+    def run(model: Path | str, data: Path | str, **fields: object) -> EvaluationReport:
+        return evaluate(EvaluateRequest(Path(model), Path(data), options=bench_options, **fields))  # type: ignore[arg-type]
+
+    return run

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tflm_bench.cli import main
 from tflm_bench.datasets import io_specs, prepare_inputs
 from tflm_bench.parallel import SampleRun, Throughput, WorkerPool, chunks, run_samples
 from tflm_bench.progress import Progress
@@ -76,20 +77,30 @@ def test_a_pool_serves_several_firmwares(int8_samples: tuple[Path, list[list[np.
 
 
 def test_dask_local_cluster_gives_the_same_results(int8_samples: tuple[Path, list[list[np.ndarray]]],
-                                                   one_process: list[SampleRun], bench_options: BenchOptions) -> None:
+                                                   one_process: list[SampleRun], bench_options: BenchOptions,
+                                                   digits: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         runs, throughput = _run(*int8_samples, bench_options, dask=cluster.scheduler_address)
-    assert throughput.mode == "dask" and throughput.workers == 2
-    _same(one_process, runs)
+        assert throughput.mode == "dask" and throughput.workers == 2
+        _same(one_process, runs)
+        # The same through the command line.
+        model = int8_samples[0]
+        data = tmp_path / "few.npz"
+        np.savez(data, x=np.load(digits / "test.npz")["x"][:10], y=np.load(digits / "test.npz")["y"][:10])
+        assert main(["evaluate", str(model), "--data", str(data), "--dask", cluster.scheduler_address, "--no-host"]) == 0
+        assert "(dask, 2 workers)" in capsys.readouterr().out
 
 
 def test_dask_unreachable_is_a_usage_error(int8_samples: tuple[Path, list[list[np.ndarray]]],
-                                           bench_options: BenchOptions) -> None:
+                                           bench_options: BenchOptions, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tflm_bench import parallel
     from tflm_bench.errors import InputError
 
+    monkeypatch.setattr(parallel, "DASK_CONNECT_TIMEOUT_S", 2.0)
     model, samples = int8_samples
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         _run(model, samples[:2], bench_options, dask="tcp://127.0.0.1:9")

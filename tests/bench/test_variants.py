@@ -128,3 +128,21 @@ def test_readme_shows_the_digits_table() -> None:
     for row in ("float", "dynamic", "int8", "uint8-io", "qat"):
         assert f"\n{row.ljust(8)} |" in section, row
     assert "models/make_digits_example.py" in section
+
+
+def test_accuracy_checks(digits_report: EvaluationReport) -> None:
+    from tflm_bench.evaluate import check_accuracy_drop, check_device_accuracy
+
+    check_device_accuracy(digits_report, 0.85)
+    assert check_accuracy_drop(digits_report, 0.05, "int8") <= 0.05
+    with pytest.raises(AssertionError, match=r"variant int8: device accuracy 0\.\d+ \(\d+/100\) is below 1\.0100"):
+        check_device_accuracy(digits_report, 1.01, "int8")
+    with pytest.raises(AssertionError, match="variant dynamic did not run on the device: not run: dynamic-range"):
+        check_device_accuracy(digits_report, 0.5, "dynamic")
+    with pytest.raises(AssertionError, match="below the float model's"):
+        check_accuracy_drop(digits_report, -0.5, "int8")
+
+
+def test_pytest_fixture(bench_evaluate, digits: Path, digits_variants: dict[str, VariantModel]) -> None:  # type: ignore[no-untyped-def]
+    report = bench_evaluate(digits_variants["int8"].tflite, digits / "test.npz", limit=30, host=False)
+    assert report.variant("model").device.samples == 30
