@@ -126,7 +126,7 @@ def test_readme_shows_the_digits_table() -> None:
     readme = (ROOT / "README.md").read_text()
     section = readme[readme.index("## Evaluating accuracy"):]
     for row in ("float", "dynamic", "int8", "uint8-io", "qat"):
-        assert f"\n{row.ljust(8)} |" in section, row
+        assert f"\n    {row.ljust(8)} | " in section, row
     assert "models/make_digits_example.py" in section
 
 
