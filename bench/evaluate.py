@@ -200,7 +200,10 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
     # One pool of worker processes for every variant: they start once, then boot each firmware.
     pool = WorkerPool(min(request.jobs, len(data))) if request.jobs > 1 and request.dask is None and len(data) > 1 else None
     try:
-        results = tuple(_evaluate_variant(v, data, task, reference, float_outputs, request, strict=not keras, pool=pool)
+        # Variants of a Keras model all take x as the float model does: real values, quantized per variant.
+        kind = "real" if keras else request.x_kind
+        results = tuple(_evaluate_variant(v, data, task, reference, float_outputs, replace(request, x_kind=kind),
+                                          strict=not keras, pool=pool)
                         for v in variants)
     finally:
         if pool is not None:

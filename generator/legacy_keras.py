@@ -217,10 +217,15 @@ def _qat(job: dict[str, Any]) -> dict[str, Any]:
         raise QatError(f"tfmot.quantize_model refused the model: {str(exc).splitlines()[0][:300]}") from exc
     train = np.load(job["train"], allow_pickle=False)
     x, y = train["x"].astype("float32"), train["y"]
-    loss = ("sparse_categorical_crossentropy" if y.ndim == 1 and y.dtype.kind in "iu" else "mse")
-    # The float model's last activation decides whether outputs are probabilities.
-    qat.compile(optimizer=tf_keras.optimizers.Adam(float(job.get("learning_rate", 1e-4))), loss=loss,
-                metrics=["accuracy"] if loss.startswith("sparse") else [])
+    if y.ndim == 1 and y.dtype.kind in "iu":
+        # Integer labels: a classifier. Its last layer says whether it outputs probabilities or logits.
+        last = model.layers[-1]
+        probabilities = type(last).__name__ == "Softmax" or getattr(getattr(last, "activation", None), "__name__", "") == "softmax"
+        loss: Any = tf_keras.losses.SparseCategoricalCrossentropy(from_logits=not probabilities)
+        metrics = ["accuracy"]
+    else:
+        loss, metrics = "mse", []  # reference outputs: fine-tune towards them
+    qat.compile(optimizer=tf_keras.optimizers.Adam(float(job.get("learning_rate", 1e-4))), loss=loss, metrics=metrics)
     history = qat.fit(x, y, epochs=int(job["epochs"]), batch_size=32, verbose=0, shuffle=True)
     qat.save(job["saved"])
     data = _convert_int8(qat, np.load(job["calibration"], allow_pickle=False).astype("float32"), job.get("io", "int8"))
@@ -273,6 +278,10 @@ def _convert_qat_file(job: dict[str, Any]) -> dict[str, Any]:
 def _child(job_file: Path) -> int:
     job = json.loads(job_file.read_text())
     result_file = Path(job["result"])
+    jobs = {"qat": _qat, "convert": _convert_qat_file}
+    if job.get("action") not in jobs:
+        result_file.write_text(json.dumps({"error": f"internal: unknown Keras 2 job {job.get('action')!r}"}))
+        return 1
     if os.environ.get(LEGACY_ENV) != "1":
         result_file.write_text(json.dumps({"error": f"internal: the Keras 2 step must run with {LEGACY_ENV}=1"}))
         return 1
@@ -284,7 +293,7 @@ def _child(job_file: Path) -> int:
                                            + INSTALL_HINT}))
         return 1
     try:
-        result = {"qat": _qat, "convert": _convert_qat_file}[job["action"]](job)
+        result = jobs[job["action"]](job)
     except QatError as exc:
         result = {"error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - reported to the parent in one line
