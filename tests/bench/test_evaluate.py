@@ -152,3 +152,26 @@ def test_metrics() -> None:
     r = regression(np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[0.0, 1.0], [0.0, 0.0]]))
     assert r.rmse == pytest.approx(np.sqrt(0.5)) and r.mae == 0.5 and r.max_abs_error == 1.0
     assert r.cosine == 0.5  # orthogonal (0) and both zero (1)
+
+
+def test_image_folder_on_the_device(tmp_path: Path) -> None:
+    """An image folder (one subfolder per class) on the uint8 rock-paper-scissors model: labels
+    from the sorted class names, images resized to 64x64, predictions as TFLM's."""
+    import tensorflow as tf
+
+    from tflm_bench.datasets import load_image_folder
+
+    rng = np.random.default_rng(5)
+    for name in ("rock", "paper", "scissors"):
+        (tmp_path / "images" / name).mkdir(parents=True)
+        for i in range(2):
+            image = rng.integers(0, 256, (80, 70, 3), dtype=np.uint8)
+            (tmp_path / "images" / name / f"{i}.png").write_bytes(tf.io.encode_png(image).numpy())
+    model = MODELS / "rps_cnn_uint8.tflite"
+    code, result = _evaluate_json(tmp_path, str(model), "--data", str(tmp_path / "images"), "--no-host")
+    assert code == 0
+    assert result["class_names"] == ["paper", "rock", "scissors"] and result["labels"] == [0, 0, 1, 1, 2, 2]
+    scale, zero_point, dtype, shape = _input_quantization(model)
+    x = load_image_folder(tmp_path / "images", shape).x
+    expected = _tflm_predictions(model, _quantize_independently(x, scale, zero_point, dtype).reshape((6, *shape)))
+    assert result["variants"][0]["device"]["scores"]["predictions"] == expected.tolist()
