@@ -84,12 +84,12 @@ def test_uint8_rps_device_accuracy_is_tflms(tmp_path: Path) -> None:
     model = MODELS / "rps_cnn_uint8.tflite"
     scale, zero_point, dtype, shape = _input_quantization(model)
     rng = np.random.default_rng(11)
-    real = rng.uniform(-zero_point * scale, (255 - zero_point) * scale, (24, *shape[1:])).astype(np.float32)
+    real = rng.uniform(-zero_point * scale, (255 - zero_point) * scale, (12, *shape[1:])).astype(np.float32)
     quantized = _quantize_independently(real, scale, zero_point, dtype)
-    labels = rng.integers(0, 3, 24)
+    labels = rng.integers(0, 3, 12)
     np.savez(tmp_path / "q.npz", x=quantized, y=labels)
     np.savez(tmp_path / "real.npz", x=real, y=labels)
-    expected = _tflm_predictions(model, quantized.reshape((24, *shape)))
+    expected = _tflm_predictions(model, quantized.reshape((12, *shape)))
     for data in ("q.npz", "real.npz"):  # already quantized, and real values the bench quantizes
         code, result = _evaluate_json(tmp_path, str(model), "--data", str(tmp_path / data), "--no-host")
         device = result["variants"][0]["device"]
