@@ -21,6 +21,7 @@ from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, instal
 from tflm_bench.generator import IO_TYPES, KernelSet, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
+from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
@@ -117,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--out", type=Path, required=True, help="the .tflite to write")
     convert.add_argument("--io", choices=IO_TYPES, default="int8", help="input/output type: int8, uint8 or float (default: int8)")
 
+    evaluate_cmd = add("evaluate", "accuracy or regression metrics on a data set, on the device, per model variant")
+    add_evaluate_arguments(evaluate_cmd)
+    evaluate_cmd.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
+                              help=f"emulator (default: {EngineName.default()})")
+    _add_build_options(evaluate_cmd)
+
     ops = add("ops", "list the operators and types the built-in runtime supports")
     ops.add_argument("--markdown", action="store_true", help="print docs/supported-ops.md")
 
@@ -210,7 +217,11 @@ def _convert(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-COMMANDS = {"run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
+def _evaluate(args: argparse.Namespace) -> int:
+    return run_evaluate(args, _options(args, engine=args.engine))
+
+
+COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
             "ops": _ops, "convert": _convert}
 
 

@@ -47,7 +47,9 @@ class Progress:
         tty: bool | None = None,
         interval_s: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        enabled: bool = True,  # False: count silently (an API caller that wants no output)
     ) -> None:
+        self.enabled = enabled
         self.unit = unit
         self.stream = stream if stream is not None else sys.stderr
         self.tty = tty if tty is not None else bool(getattr(self.stream, "isatty", lambda: False)())
@@ -137,5 +139,7 @@ class Progress:
             self._line_open = False
 
     def _write(self, text: str) -> None:
+        if not self.enabled:
+            return
         self.stream.write(text)
         self.stream.flush()

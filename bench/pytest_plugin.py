@@ -12,6 +12,9 @@ write tests such as:
         session = bench_session("models/my_model.tflite")
         report = session.report(session.run_samples(session.random_samples(8, seed=1)))
         bench_baseline(report)   # --bench-baseline FILE [--bench-tolerance ...] [--bench-update-baseline]
+    def test_my_accuracy(bench_evaluate):
+        report = bench_evaluate("models/my_model.tflite", "data/test.npz", jobs=2)
+        check_device_accuracy(report, 0.95)          # from tflm_bench.evaluate
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from .assertions import assert_matches_baseline
 from .baseline import Comparison, ToleranceError, parse_tolerance
 from .baseline import update as update_baseline
 from .report import BenchReport
+from .evaluate import EvaluateRequest, EvaluationReport, evaluate
 from .session import BenchOptions, BenchSession
 
 
@@ -120,3 +124,16 @@ def bench_baseline(pytestconfig: pytest.Config) -> Callable[[BenchReport], Compa
         return assert_matches_baseline(report, path, tolerance)
 
     return check
+
+
+@pytest.fixture(scope="session")
+def bench_evaluate(bench_options: BenchOptions) -> Callable[..., EvaluationReport]:
+    """`bench_evaluate(model, data, **fields)`: evaluate a model on a data set with this session's
+    engine, kernels and platform. `fields` are EvaluateRequest's (variants=, calibration=, train=,
+    jobs=, limit=, metric=, ...); check the result with tflm_bench.evaluate.check_device_accuracy
+    and check_accuracy_drop."""
+
+    def run(model: Path | str, data: Path | str, **fields: object) -> EvaluationReport:
+        return evaluate(EvaluateRequest(Path(model), Path(data), options=bench_options, **fields))  # type: ignore[arg-type]
+
+    return run

@@ -131,6 +131,11 @@ class BenchSession:
         return load_inputs(path, self.start().info().inputs)
 
     def run_sample(self, number: int, sample: list[np.ndarray]) -> InputResult:
+        return self.run_sample_with_outputs(number, sample)[0]
+
+    def run_sample_with_outputs(self, number: int, sample: list[np.ndarray]) -> tuple[InputResult, list[np.ndarray]]:
+        """One sample on the device, checked against the oracles; also the device's raw outputs
+        (what an accuracy evaluation scores)."""
         device = self.start()
         self._oracle()  # the oracles load once, outside the input's timing
         if self.options.compare_tflite:
@@ -146,7 +151,7 @@ class BenchSession:
         outputs = [device.get_output(i) for i in range(len(device.info().outputs))]
         expected = self._oracle().run(sample)
         second = self._second_oracle().run(sample) if self.options.compare_tflite else None
-        return InputResult(
+        result = InputResult(
             index=number,
             outputs=tuple(
                 OutputResult(i, difference(out, expected[i]), difference(out, second[i]) if second is not None else None)
@@ -158,6 +163,7 @@ class BenchSession:
             layer_estimated_cycles=estimate.layers if estimate else None,
             seconds=time.perf_counter() - started,
         )
+        return result, outputs
 
     def run_samples(self, samples: list[list[np.ndarray]], progress: Progress | None = None) -> list[InputResult]:
         """Every sample in order; `progress` (bench/progress.py) is told of each one."""

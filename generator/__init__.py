@@ -22,7 +22,17 @@ from .firmware_build import (
     firmware_dir,
     write_memory_script,
 )
-from .intake import IO_TYPES, convert_model_file, prepare_model
+from .intake import (
+    IO_TYPES,
+    VARIANT_DESCRIPTIONS,
+    VARIANTS,
+    IntakeError,
+    convert_model_file,
+    convert_variant,
+    needs_conversion,
+    prepare_model,
+)
+from .legacy_keras import QatError, is_qat_model_file
 from .model import Model, Quantization, Tensor
 from .options import KernelSet
 from .planner import ArenaPlan
@@ -38,8 +48,9 @@ def supported_ops() -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "ABSENT", "BIAS", "input_index",
-    "IO_TYPES", "ArenaPlan", "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet",
+    "ABSENT", "BIAS", "input_index", "ArenaPlan",
+    "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "convert_variant", "is_qat_model_file", "needs_conversion",
+    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .errors import GeneratorError
+from .legacy_keras import is_qat_model_file, run_job
 
 IO_TYPES: tuple[str, ...] = ("int8", "uint8", "float")
 KERAS_SUFFIXES: tuple[str, ...] = (".keras", ".h5", ".hdf5")
@@ -146,7 +147,7 @@ def _quiet() -> Iterator[None]:
                 os.close(copy)
 
 
-def _run_converter(converter: Any) -> bytes:
+def _run_converter(converter: Any, full_integer: bool = True) -> bytes:
     try:
         with warnings.catch_warnings(), _quiet():
             warnings.simplefilter("ignore")
@@ -154,6 +155,8 @@ def _run_converter(converter: Any) -> bytes:
     except Exception as exc:  # noqa: BLE001 - the converter raises ConverterError, ValueError, ...
         text = str(exc).strip().splitlines()
         summary = " ".join(line.strip() for line in text[:6])
+        if not full_integer:
+            raise IntakeError(f"the TFLite converter could not convert the model: {type(exc).__name__}: {summary}") from exc
         raise IntakeError(
             f"the TFLite converter could not make a full-integer int8 model: {type(exc).__name__}: {summary}. "
             "Every layer must have an int8 TFLite builtin (no custom or float-only ops)."
@@ -183,6 +186,8 @@ def convert_path(model_path: Path, calibration: np.ndarray, io: str = "int8") ->
             f"{model_path} is neither a Keras model file ({', '.join(KERAS_SUFFIXES)}) nor a SavedModel folder "
             "(a folder holding saved_model.pb)"
         )
+    if is_qat_model_file(model_path):
+        return _convert_qat_file(model_path, calibration, io)
     tf = _tf()
     if model_path.is_dir():
         _check_shape(_input_shape_of_saved_model(model_path), calibration)
@@ -237,3 +242,63 @@ def prepare_model(model_path: Path, calibration_path: Path | None, work_dir: Pat
     if out.exists():
         return out
     return convert_model_file(model_path, calibration_path, out, io)
+
+
+# -- variants of one Keras model -------------------------------------------------------------------
+
+VARIANTS: tuple[str, ...] = ("float", "dynamic", "int8", "uint8-io", "qat")
+VARIANT_DESCRIPTIONS: dict[str, str] = {
+    "float": "float32, no quantization",
+    "dynamic": "dynamic-range: Optimize.DEFAULT without a representative dataset (int8 weights, float activations)",
+    "int8": "full integer: representative dataset, TFLITE_BUILTINS_INT8, int8 I/O",
+    "uint8-io": "full integer with uint8 inputs and outputs",
+    "qat": "quantization-aware training (tfmot quantize_model, fine-tuned), then full integer, int8 I/O",
+}
+
+
+def _convert_qat_file(model_path: Path, calibration: np.ndarray, io: str) -> bytes:
+    """A QAT model file (tfmot layers) loads only inside quantize_scope, under Keras 2."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tflm-bench-qat-") as tmp:
+        np.save(Path(tmp) / "calibration.npy", calibration)
+        out = Path(tmp) / "model.tflite"
+        run_job({"action": "convert", "model": str(Path(model_path).resolve()), "io": io,
+                 "calibration": str(Path(tmp) / "calibration.npy"), "out": str(out)})
+        return out.read_bytes()
+
+
+def _load_keras(model_path: Path) -> Any:
+    tf = _tf()
+    try:
+        return tf.keras.models.load_model(str(model_path), compile=False)
+    except Exception as exc:  # noqa: BLE001
+        raise IntakeError(f"cannot load the Keras model {model_path}: {type(exc).__name__}: {exc}") from exc
+
+
+def convert_variant(model_path: Path, variant: str, calibration: np.ndarray, train: Path | None = None,
+                    qat_epochs: int = 1, seed: int = 0, saved_qat_model: Path | None = None) -> bytes:
+    """One of VARIANTS of a float Keras model file, by the TFLite converter's documented flows."""
+    model_path = Path(model_path)
+    if variant not in VARIANTS:
+        raise IntakeError(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
+    if variant in ("int8", "uint8-io"):
+        return convert_path(model_path, calibration, "int8" if variant == "int8" else "uint8")
+    if variant == "qat":
+        if train is None:
+            raise IntakeError("the qat variant fine-tunes on training data: pass --train TRAIN.npz (x and y)")
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="tflm-bench-qat-") as tmp:
+            np.save(Path(tmp) / "calibration.npy", calibration)
+            out = Path(tmp) / "model.tflite"
+            saved = saved_qat_model or Path(tmp) / "qat.h5"
+            run_job({"action": "qat", "model": str(model_path.resolve()), "train": str(Path(train).resolve()),
+                     "calibration": str(Path(tmp) / "calibration.npy"), "epochs": qat_epochs, "seed": seed,
+                     "out": str(out), "saved": str(saved), "io": "int8"})
+            return out.read_bytes()
+    tf = _tf()
+    converter = tf.lite.TFLiteConverter.from_keras_model(_load_keras(model_path))
+    if variant == "dynamic":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    return _run_converter(converter, full_integer=False)

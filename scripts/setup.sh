@@ -34,11 +34,15 @@ fi
 echo "setup: python: $("$python" --version 2>&1) ($(command -v "$python"))" >&2
 
 stamp=".venv/.tflm-bench-installed"
-want="$(cat requirements.lock pyproject.toml setup.py | sha256sum | cut -c1-16)"
+want="$(cat requirements.lock requirements-nodeps.lock pyproject.toml setup.py | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "setup: .venv: installing the pinned packages of requirements.lock, then tflm-bench (editable)" >&2
     [ -x .venv/bin/python ] || "$python" -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+    # tf-keras and tensorflow-model-optimization (QAT), without their declared dependencies: tf-keras
+    # would pull the `tensorflow` distribution beside the pinned tensorflow-cpu (two TensorFlows).
+    # The header of requirements-nodeps.lock lists what `pip check` then reports, and why it is fine.
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r requirements-nodeps.lock
     .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
     echo "$want" > "$stamp"
 else

@@ -1,0 +1,216 @@
+"""Variants of one Keras model (float, dynamic-range, int8, uint8 I/O, QAT), converted once and
+cached, and the host-side runs every variant gets: the TFLite interpreter on its .tflite and the
+float Keras model as the reference."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tflm_bench.generator import (
+    VARIANT_DESCRIPTIONS,
+    VARIANTS,
+    IntakeError,
+    Model,
+    QatError,
+    convert_variant,
+    read_model,
+)
+
+from .errors import InputError
+
+# Bump when a conversion flow changes, so cached variants are made again.
+_FLOW_VERSION = "1"
+
+
+class VariantError(InputError):
+    """The variants asked for cannot be made from the inputs given."""
+
+
+@dataclass(frozen=True)
+class VariantModel:
+    name: str
+    description: str
+    tflite: Path | None  # None when the variant could not be made
+    note: str | None = None  # why not, in a user's words
+
+
+def parse_variants(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown or not names:
+        raise VariantError(f"--variants takes a comma-separated list of {', '.join(VARIANTS)}; "
+                           f"got {text!r}" + (f" ({', '.join(unknown)} unknown)" if unknown else ""))
+    return names
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:16]
+
+
+def _file_bytes(path: Path) -> bytes:
+    path = Path(path)
+    if path.is_dir():
+        return b"".join(p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file())
+    return path.read_bytes()
+
+
+def _versions() -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("tensorflow-cpu", "tf-keras", "tensorflow-model-optimization"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found).encode()
+
+
+def make_variants(model_path: Path, names: tuple[str, ...], calibration: np.ndarray | None, work_dir: Path,
+                  train: Path | None = None, qat_epochs: int = 1, seed: int = 0) -> list[VariantModel]:
+    """Each named variant as a .tflite under work_dir/variants, reused when its inputs are unchanged.
+
+    A variant that cannot be made (e.g. QAT without tf-keras) comes back with `tflite=None` and
+    the reason, so the others still run."""
+    model_path = Path(model_path)
+    if calibration is None and any(n in ("int8", "uint8-io", "qat") for n in names):
+        raise VariantError("the int8, uint8-io and qat variants are calibrated: pass --calibration CAL "
+                           "(.npy [N, *input shape], or an .npz with x)")
+    folder = Path(work_dir) / "variants"
+    folder.mkdir(parents=True, exist_ok=True)
+    base = [_FLOW_VERSION.encode(), _file_bytes(model_path), _versions()]
+    made = []
+    for name in names:
+        parts = list(base) + [name.encode()]
+        if name in ("int8", "uint8-io", "qat"):
+            assert calibration is not None
+            parts.append(np.ascontiguousarray(calibration, np.float32).tobytes())
+        if name == "qat":
+            if train is None:
+                made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], None,
+                                         "not made: QAT fine-tunes the model, pass --train TRAIN.npz (x and y)"))
+                continue
+            parts += [Path(train).read_bytes(), f"{qat_epochs}:{seed}".encode()]
+        out = folder / f"{model_path.stem}-{name}-{_digest(*parts)}.tflite"
+        if not out.exists():
+            try:
+                data = convert_variant(model_path, name, calibration if calibration is not None else np.zeros((1,)),
+                                       train, qat_epochs, seed,
+                                       saved_qat_model=out.with_suffix(".h5") if name == "qat" else None)
+            except QatError as exc:
+                made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], None, f"not made: {exc}"))
+                continue
+            except IntakeError as exc:
+                made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], None, f"not converted: {exc}"))
+                continue
+            tmp = out.with_suffix(".part")
+            tmp.write_bytes(data)
+            os.replace(tmp, out)
+        made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], out))
+    return made
+
+
+def load_calibration_array(path: Path) -> np.ndarray:
+    """--calibration: a .npy of samples, or an .npz whose x holds them."""
+    path = Path(path)
+    if not path.is_file():
+        raise VariantError(f"--calibration {path}: no such file; give a .npy [N, *input shape] or an .npz with x")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise VariantError(f"cannot read calibration data {path}: {exc}") from exc
+    if hasattr(data, "files"):
+        if "x" not in data.files:
+            raise VariantError(f"{path} has no x array; the calibration samples go in x")
+        data = data["x"]
+    if data.dtype.kind not in "fiu" or data.ndim < 2 or not len(data):
+        raise VariantError(f"calibration data {path} is {data.dtype} {list(data.shape)}; give samples [N, *input shape]")
+    return data.astype(np.float32)
+
+
+# -- what the device cannot run ------------------------------------------------------------------
+
+_WEIGHT_OPS = ("FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "BATCH_MATMUL", "UNIDIRECTIONAL_SEQUENCE_LSTM")
+
+
+def hybrid_ops(model: Model) -> list[str]:
+    """Operators computing in float32 from int8/uint8 weights: dynamic-range "hybrid" kernels."""
+    found = []
+    for op in model.operators:
+        if op.name not in _WEIGHT_OPS or len(op.inputs) < 2 or op.inputs[0] < 0 or op.inputs[1] < 0:
+            continue
+        activation, weights = model.tensors[op.inputs[0]], model.tensors[op.inputs[1]]
+        if activation.dtype == "float32" and weights.is_constant and weights.dtype in ("int8", "uint8"):
+            found.append(f"#{op.index} {op.name}")
+    return found
+
+
+def device_blocker(model: Model) -> str | None:
+    """Why the device cannot run `model`, in a user's words, for the known cases."""
+    hybrid = hybrid_ops(model)
+    if hybrid:
+        shown = ", ".join(hybrid[:4]) + (", ..." if len(hybrid) > 4 else "")
+        return (f"not run: dynamic-range quantization keeps float32 activations with int8 weights ({shown} are "
+                "hybrid operators); TFLM and this bench's runtime have no hybrid kernels. Deploy the int8 "
+                "variant (full-integer, with a calibration set) instead")
+    return None
+
+
+# -- host interpreters ----------------------------------------------------------------------------
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence C++ chatter on file descriptor 2 (Python's warnings are handled separately)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "wb") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def tflite_outputs(tflite: Path, inputs: np.ndarray) -> np.ndarray:
+    """The TFLite interpreter (default kernels, what `tf.lite` users run) on each sample: output 0."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    with warnings.catch_warnings(), _quiet_stderr():
+        warnings.simplefilter("ignore")  # tf.lite.Interpreter's deprecation notice in favour of LiteRT
+        interpreter = tf.lite.Interpreter(model_content=Path(tflite).read_bytes())
+        interpreter.allocate_tensors()  # prints "INFO: Created TensorFlow Lite XNNPACK delegate" from C++
+    source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    outputs = []
+    for sample in inputs:
+        interpreter.set_tensor(source["index"], sample.reshape(source["shape"]))
+        interpreter.invoke()
+        outputs.append(np.array(interpreter.get_tensor(target["index"])))
+    return np.stack(outputs)
+
+
+def keras_outputs(model_path: Path, x: np.ndarray) -> np.ndarray:
+    """The float Keras model itself on real-valued samples (the float reference)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    model = tf.keras.models.load_model(str(model_path), compile=False)
+    shape = tuple(model.inputs[0].shape[1:])
+    batch = x.reshape((x.shape[0], *shape)).astype(np.float32)
+    return np.asarray(model.predict(batch, batch_size=64, verbose=0))
+
+
+def model_of(tflite: Path) -> Model:
+    return read_model(Path(tflite).read_bytes())
