@@ -18,6 +18,7 @@ from .protocol import (
     FaultReport,
     Frame,
     InvokeResult,
+    RuntimeInfo,
     decode_frame,
     encode_frame,
     get_output_payload,
@@ -26,6 +27,7 @@ from .protocol import (
     parse_header,
     parse_info,
     parse_invoke,
+    parse_runtime,
     set_input_payload,
 )
 
@@ -101,6 +103,10 @@ class BenchDevice:
         if self._info is None:
             self._info = parse_info(self.request(Command.INFO))
         return self._info
+
+    def runtime(self) -> RuntimeInfo:
+        """Which runtime runs, whether it started, and its arena given and used."""
+        return parse_runtime(self.request(Command.RUNTIME))
 
     def set_input(self, index: int, values: np.ndarray) -> None:
         info = self.info()

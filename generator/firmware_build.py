@@ -28,8 +28,9 @@ from tflm_bench.emulation.board import Board, load_board
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
 from .model import Model
-from .options import KernelSet
+from .options import KernelSet, Runtime
 from .ops.registry import handlers, scratch_requests
+from .tflm_library import TflmLibrary, TflmSetup
 from .planner import plan_arena
 from .tflite_reader import read_tflite
 from .validate import validate
@@ -61,6 +62,9 @@ class BuildConfig:
     build_dir: Path  # the cache root; each build lands in build_dir/firmware/<key>
     kernels: KernelSet = KernelSet.default()
     board: Board = field(default_factory=load_board)
+    runtime: Runtime = Runtime.default()
+    tflm: TflmSetup | None = None  # the user's checked TFLM library and headers (runtime tflm)
+    arena_bytes: int | None = None  # runtime tflm: the arena to give; None: a large probe arena
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,15 @@ class FirmwareImage:
     kernels: KernelSet
     board: Board
     toolchain: str  # the first line of `arm-none-eabi-gcc --version`
+    runtime: Runtime = Runtime.GENERATED
+    tflm_library: TflmLibrary | None = None  # runtime tflm: the library linked
 
 
 def _source_files(firmware: Path) -> list[Path]:
     """Everything that shapes the image: firmware sources, the generator and its templates."""
     files: list[Path] = []
     for folder, patterns in (
-        (firmware, ("*.c", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
+        (firmware, ("*.c", "*.cc", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
         (Path(__file__).parent, ("*.py", "*.j2")),
     ):
         for pattern in patterns:
@@ -311,7 +317,12 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     """Generate, compile and size-check the firmware for one .tflite; reuse an identical build.
 
     The generator's one public entry: read, validate, plan, render C, compile, measure.
+    With runtime tflm the firmware runs the user's TFLM library instead (tflm_runtime.py).
     """
+    if Runtime(config.runtime) is Runtime.TFLM:
+        from .tflm_runtime import build_tflm_firmware
+
+        return build_tflm_firmware(config)
     build_root = Path(config.build_dir).resolve()
     model_bytes = Path(config.model).read_bytes()
     model = read_tflite(model_bytes)

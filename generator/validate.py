@@ -25,10 +25,7 @@ def validate(model: Model) -> None:
         UnsupportedTensorError: a tensor type, shape or quantization the kernels lack.
         MalformedModelError: the graph contradicts itself (e.g. a missing input).
     """
-    if not model.operators:
-        raise MalformedModelError("the subgraph has no operators")
-    if not model.inputs or not model.outputs:
-        raise MalformedModelError("the subgraph declares no inputs or no outputs")
+    _check_structure(model)
     table = handlers()
     for op in model.operators:
         if op.name not in table:
@@ -38,6 +35,29 @@ def validate(model: Model) -> None:
             raise UnsupportedOpError(name, op.index, supported_ops())
     for op in model.operators:
         table[op.name].check(model, op)
+    _check_io(model)
+
+
+def check_graph(model: Model) -> None:
+    """The checks that do not depend on a runtime's operators: a graph with operators, inputs
+    and outputs the bench protocol can carry. All the TFLM runtime needs (its library has the
+    kernels).
+
+    Raises:
+        MalformedModelError, UnsupportedTensorError: as validate().
+    """
+    _check_structure(model)
+    _check_io(model)
+
+
+def _check_structure(model: Model) -> None:
+    if not model.operators:
+        raise MalformedModelError("the subgraph has no operators")
+    if not model.inputs or not model.outputs:
+        raise MalformedModelError("the subgraph declares no inputs or no outputs")
+
+
+def _check_io(model: Model) -> None:
     for index in (*model.inputs, *model.outputs):
         _check_io_tensor(model.tensors[index])
 

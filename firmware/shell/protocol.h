@@ -16,6 +16,7 @@ enum {
     TB_MSG_SET_INPUT = 0x03,
     TB_MSG_INVOKE = 0x04,
     TB_MSG_GET_OUTPUT = 0x05,
+    TB_MSG_RUNTIME = 0x06,
     TB_MSG_REPLY = 0x80, /* or-ed into the request code */
     TB_MSG_HELLO = 0xF0,
     TB_MSG_FAULT = 0xFE,
