@@ -8,6 +8,7 @@ from tflm_bench.generator import LayerInfo, MemoryUse
 
 from .compare import FLOAT_TOLERANCE_ULP, Difference
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
+from .tflm_arena import ArenaReport
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,24 @@ class BenchConfig:
 
     engine: str
     kernels: str
-    runtime: str  # "generated": our ahead-of-time runtime
+    runtime: str  # "generated": our ahead-of-time runtime; "tflm": the user's TFLM library
     platform: str
     board: dict
     versions: dict[str, str]
+    # runtime tflm: the library's identity (path, sha256, cmsis_nn, kernels, ...); None otherwise
+    tflm_library: dict | None = None
 
     @property
     def clock_hz(self) -> int:
         return int(self.board.get("dwt_hz", 64_000_000))
 
     def summary(self) -> str:
-        return f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+        if self.tflm_library:
+            lib = self.tflm_library
+            text += (f" (TFLM library {lib['path']}, sha256 {str(lib['sha256'])[:16]}, "
+                     f"CMSIS-NN {'yes' if lib['cmsis_nn'] else 'no'})")
+        return text
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class BenchReport:
     layers: tuple[LayerInfo, ...]
     results: tuple[InputResult, ...]
     warnings: tuple[str, ...] = ()  # e.g. NaN or infinite float inputs
+    arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
 
     @property
     def all_bit_exact(self) -> bool:
@@ -125,6 +134,7 @@ class BenchReport:
             f"firmware  {self.firmware}{' (reused)' if self.firmware_reused else ''}",
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
+            *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
             "",
             f"{'input':>5}  {'verdict vs TFLM':<18} {'instructions':>12}  TFLite BUILTIN_REF",
         ]

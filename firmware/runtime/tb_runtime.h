@@ -56,6 +56,10 @@ typedef struct {
     int32_t init_status;       /* 0, or why the runtime could not start (e.g. arena too small) */
     uint32_t arena_used_bytes; /* 0: arena_bytes, as planned */
     const char *message;       /* NULL, or the runtime's last log line (NUL-terminated ASCII) */
+    /* NULL, or: set the runtime up again with only the first `bytes` of its arena (at most the
+     * size it was built with) and return the new init_status. The host finds the smallest arena
+     * that allocates this way, without one rebuild per try. */
+    int32_t (*reinit)(uint32_t bytes);
 } tb_model_info_t;
 
 /* Called by the runtime around each layer; the shell reads its cycle counter there. */

@@ -111,9 +111,21 @@ static void tb_cmd_info(const tb_frame_t *req)
 static void tb_cmd_runtime(const tb_frame_t *req)
 {
     const tb_model_info_t *info = tb_runtime_info();
-    if (req->len != 0u) {
-        tb_bad_argument(req, "RUNTIME takes no payload");
+    if (req->len != 0u && req->len != 4u) {
+        tb_bad_argument(req, "RUNTIME takes no payload, or a u32 arena size");
         return;
+    }
+    if (req->len == 4u) {
+        const uint32_t bytes = tb_get_u32(req->payload);
+        if (info->reinit == NULL) {
+            tb_bad_argument(req, "this runtime's arena is planned ahead of time");
+            return;
+        }
+        if (bytes == 0u) {
+            tb_bad_argument(req, "arena size 0");
+            return;
+        }
+        (void)info->reinit(bytes); /* the reply below carries the new status */
     }
     uint32_t text_len = 0u;
     if (info->message != NULL) {

@@ -33,6 +33,7 @@ enum : int32_t {
     TB_TFLM_INIT_ALLOCATE = 2,  /* AllocateTensors failed: arena too small, or an op is missing */
     TB_TFLM_INIT_IO = 3,        /* too many inputs/outputs, a rank over TB_MAX_RANK, or a dtype */
     TB_TFLM_INIT_INTERPRETER = 4, /* the interpreter's own initialisation failed */
+    TB_TFLM_INIT_ARENA_LIMIT = 5, /* reinit asked for more arena than the firmware has */
 };
 
 namespace {
@@ -131,14 +132,14 @@ bool Describe(const TfLiteTensor *tensor, tb_tensor_desc_t *desc)
     return true;
 }
 
-int32_t Setup()
+int32_t Build(size_t arena_bytes)
 {
     const tflite::Model *model = tflite::GetModel(tb_tflm::kModel);
     if (model->version() != TFLITE_SCHEMA_VERSION) {
         return TB_TFLM_INIT_SCHEMA;
     }
     g_interpreter = new (g_interpreter_storage) tflite::MicroInterpreter(
-        model, tb_tflm::OpResolver(), tb_tflm::kArena, tb_tflm::kArenaBytes, nullptr, &g_profiler);
+        model, tb_tflm::OpResolver(), tb_tflm::kArena, arena_bytes, nullptr, &g_profiler);
     if (g_interpreter->initialization_status() != kTfLiteOk) {
         return TB_TFLM_INIT_INTERPRETER;
     }
@@ -166,6 +167,36 @@ int32_t Setup()
     return TB_TFLM_INIT_OK;
 }
 
+/* (Re)build the interpreter over the first `arena_bytes` of the arena. */
+int32_t SetUp(uint32_t arena_bytes)
+{
+    if (arena_bytes > tb_tflm::kArenaBytes) {
+        return TB_TFLM_INIT_ARENA_LIMIT; /* keeps the interpreter there is */
+    }
+    if (g_interpreter != nullptr) {
+        g_interpreter->~MicroInterpreter();
+        g_interpreter = nullptr;
+    }
+    g_last_log[0] = '\0';
+    g_info.arena_bytes = arena_bytes;
+    g_info.arena_used_bytes = 0;
+    g_info.init_status = Build(arena_bytes);
+    if (g_info.init_status != TB_TFLM_INIT_OK) {
+        g_info.n_inputs = 0; /* nothing to read or write: the host asks RUNTIME why */
+        g_info.n_outputs = 0;
+        if (g_interpreter != nullptr) {
+            g_interpreter->~MicroInterpreter();
+            g_interpreter = nullptr;
+        }
+    }
+    return g_info.init_status;
+}
+
+int32_t Reinit(uint32_t arena_bytes)
+{
+    return SetUp(arena_bytes);
+}
+
 void Start()
 {
     if (g_started) {
@@ -177,18 +208,13 @@ void Start()
 #endif
     g_info.build_id = tb_tflm::kBuildId;
     g_info.n_layers = tb_tflm::kLayers;
-    g_info.arena_bytes = static_cast<uint32_t>(tb_tflm::kArenaBytes);
     g_info.inputs = g_inputs;
     g_info.outputs = g_outputs;
     g_info.layer_opcodes = tb_tflm::kLayerOpcodes;
     g_info.runtime_kind = TB_RUNTIME_TFLM;
-    g_info.init_status = Setup();
-    if (g_info.init_status != TB_TFLM_INIT_OK) {
-        g_info.n_inputs = 0; /* nothing to read or write: the host asks RUNTIME why */
-        g_info.n_outputs = 0;
-        g_interpreter = nullptr;
-    }
     g_info.message = g_last_log;
+    g_info.reinit = Reinit;
+    (void)SetUp(static_cast<uint32_t>(tb_tflm::kArenaBytes));
 }
 
 } // namespace
