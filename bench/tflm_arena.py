@@ -21,15 +21,16 @@ from dataclasses import dataclass
 
 from tflm_bench.generator import round_arena
 
-from .errors import BenchError
+from .errors import InputError
 from .protocol import RuntimeInfo
 
 STEP = 16  # the arena's alignment: sizes are tried in multiples of it
 MAX_REBUILDS = 4
 
 
-class ArenaSearchError(BenchError):
-    """No arena up to the probe's allocates, or a rebuilt firmware does not start."""
+class ArenaSearchError(InputError):
+    """No arena up to the probe's allocates (the model needs more RAM, or TFLM lacks an operator), or a
+    rebuilt firmware does not start: the user can fix it, so exit 2."""
 
 
 @dataclass(frozen=True)
