@@ -18,6 +18,8 @@ import re
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -29,6 +31,11 @@ from .options import Runtime
 from .tflite_reader import read_tflite
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup
 from .validate import check_graph
+
+if TYPE_CHECKING:
+    from tflm_bench.emulation.board import Board
+
+    from .firmware_build import BuildConfig, FirmwareImage
 
 RUNNER_DIR = Path("runtime") / "tflm"  # under firmware/
 RUNNER_SOURCES = ("tb_tflm_runner.cc",)
@@ -166,7 +173,7 @@ def _layer_macs(model: Model) -> list[int]:
     return macs
 
 
-def build_tflm_firmware(config):  # type: ignore[no-untyped-def]  # (BuildConfig) -> FirmwareImage
+def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
     """build_firmware() for Runtime.TFLM: generate the model file, compile the runner, link the library."""
     from . import firmware_build as fb  # the shared build machinery; imported here to avoid a cycle
 
@@ -219,7 +226,7 @@ def build_tflm_firmware(config):  # type: ignore[no-untyped-def]  # (BuildConfig
         return image(elf=elf, memory=memory, reused=False)
 
 
-def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board, fb) -> Path:  # type: ignore[no-untyped-def]
+def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board: Board, fb: ModuleType) -> Path:
     cmake_dir = build_dir / "cmake"
     memory_dir = fb.write_memory_script(board, build_dir / "memory").parent
     fb._cmake(fb.firmware_dir(), cmake_dir, [
