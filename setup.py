@@ -12,7 +12,7 @@ ROOTS = {"bench": "tflm_bench", "generator": "tflm_bench.generator", "emulation"
 DATA = {
     "tflm_bench.generator": ["templates/*.j2"],
     "tflm_bench.emulation": ["platforms/*.repl", "builtin/*.c"],
-    "tflm_bench.firmware": ["CMakeLists.txt", "**/*.c", "**/*.h", "**/*.ld", "**/*.in", "**/*.cmake"],
+    "tflm_bench.firmware": ["CMakeLists.txt", "**/*.c", "**/*.cc", "**/*.h", "**/*.ld", "**/*.in", "**/*.cmake"],
 }
 
 

@@ -18,10 +18,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_socket  # noqa: E402
-from tflm_bench.generator import IO_TYPES, KernelSet, convert_model_file, prepare_model  # noqa: E402
+from tflm_bench.generator import IO_TYPES, KernelSet, Runtime, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
+from .errors import InputError  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
@@ -71,6 +72,22 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
                          help=f"where firmware is built and cached (default: ${BUILD_ENV} or ~/.cache/tflm-bench)")
 
 
+def _add_runtime_options(command: argparse.ArgumentParser, choose: bool = True) -> None:
+    """--runtime, the user's TFLM library and headers, and the TFLM arena (docs: README, "TFLM runtime")."""
+    if choose:
+        command.add_argument("--runtime", choices=tuple(Runtime), default=str(Runtime.default()),
+                             help=f"generated (our ahead-of-time C) or tflm (your TFLM library's interpreter) "
+                                  f"(default: {Runtime.default()})")
+        command.add_argument("--arena-bytes", type=_positive_int,
+                             help="tflm: the tensor arena to give (default: find the smallest that allocates)")
+    command.add_argument("--tflm-lib", type=Path, action="append", default=[], metavar="FILE",
+                         help="libtensorflow-microlite.a built for Cortex-M4F hard-float (default: $TFLM_LIB)"
+                              + ("; repeat to compare several" if not choose else ""))
+    command.add_argument("--tflm-include", type=Path, action="append", default=[], metavar="DIR",
+                         help="TFLM source root and its third-party header folders, repeatable "
+                              "(default: $TFLM_INCLUDE, colon-separated)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tflm-bench",
@@ -92,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
                      help=f"emulator (default: {EngineName.default()})")
     _add_build_options(run)
+    _add_runtime_options(run)
     run.add_argument("--count", type=_positive_int, default=10, help="random inputs to draw without --inputs (default: 10)")
     run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
@@ -111,6 +129,19 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = add("build", "generate and build the firmware only")
     build_cmd.add_argument("model", type=Path, help="a quantized .tflite")
     _add_build_options(build_cmd)
+    _add_runtime_options(build_cmd)
+
+    compare = add("compare", "A/B: our runtime (both kernel sets) and each TFLM library on the same inputs")
+    compare.add_argument("model", type=Path, help="a .tflite")
+    compare.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
+                         help=f"emulator (default: {EngineName.default()})")
+    compare.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
+    compare.add_argument("--build-dir", type=Path, help=f"where firmware is built and cached (default: ${BUILD_ENV})")
+    _add_runtime_options(compare, choose=False)
+    compare.add_argument("--inputs", type=Path, help=".npy with samples (default: seeded random)")
+    compare.add_argument("--count", type=_positive_int, default=3, help="random inputs without --inputs (default: 3)")
+    compare.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
+    compare.add_argument("--json", type=Path, help="also write the comparison as JSON here")
 
     convert = add("convert", "convert a Keras/SavedModel model to a full-integer int8 .tflite")
     convert.add_argument("model", type=Path, help="a .keras / .h5 file or a SavedModel folder")
@@ -147,7 +178,12 @@ def _build_root(args: argparse.Namespace) -> Path:
 
 
 def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
-    return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args), **extra)  # type: ignore[arg-type]
+    if len(args.tflm_lib) > 1:
+        raise InputError(f"{args.command} takes one --tflm-lib (got {len(args.tflm_lib)}); "
+                         "`tflm-bench compare MODEL --tflm-lib A.a --tflm-lib B.a` runs several")
+    return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args),  # type: ignore[arg-type]
+                        runtime=args.runtime, tflm_lib=args.tflm_lib[0] if args.tflm_lib else None,
+                        tflm_include=tuple(args.tflm_include), arena_bytes=args.arena_bytes, **extra)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -184,9 +220,22 @@ def _build(args: argparse.Namespace) -> int:
     image = BenchSession(args.model, _options(args)).build()
     m = image.memory
     print(f"{image.elf}{' (reused)' if image.reused else ''}")
-    print(f"kernels {image.kernels}, flash {m.flash_bytes:,} / {m.flash_limit:,} B, "
+    print(f"runtime {image.runtime}, kernels {image.tflm_library.kernels if image.tflm_library else image.kernels}, flash {m.flash_bytes:,} / {m.flash_limit:,} B, "
           f"RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B)")
     return ExitCode.OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .compare_runtimes import compare_runtimes
+
+    libraries = list(args.tflm_lib) or ([Path(os.environ["TFLM_LIB"])] if os.environ.get("TFLM_LIB") else [])
+    base = BenchOptions(engine=args.engine, platform=args.platform, build_root=_build_root(args))
+    result = compare_runtimes(args.model, base, libraries, tuple(args.tflm_include), args.inputs, args.count, args.seed)
+    print(result.format_text())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(result.to_json())
+    return ExitCode.OK if result.all_passed else ExitCode.MISMATCH
 
 
 def _emulate(args: argparse.Namespace) -> int:
@@ -221,7 +270,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args, _options(args, engine=args.engine))
 
 
-COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "emulate": _emulate, "install-renode": _install_renode,
+COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode,
             "ops": _ops, "convert": _convert}
 
 

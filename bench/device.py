@@ -1,6 +1,7 @@
 """A bench device: the firmware's protocol spoken over an engine's UART."""
 from __future__ import annotations
 
+import struct
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from .protocol import (
     FaultReport,
     Frame,
     InvokeResult,
+    RuntimeInfo,
     decode_frame,
     encode_frame,
     get_layer_output_payload,
@@ -28,6 +30,7 @@ from .protocol import (
     parse_header,
     parse_info,
     parse_invoke,
+    parse_runtime,
     set_input_payload,
 )
 
@@ -103,6 +106,15 @@ class BenchDevice:
         if self._info is None:
             self._info = parse_info(self.request(Command.INFO))
         return self._info
+
+    def runtime(self) -> RuntimeInfo:
+        """Which runtime runs, whether it started, and its arena given and used."""
+        return parse_runtime(self.request(Command.RUNTIME))
+
+    def reinit_arena(self, arena_bytes: int) -> RuntimeInfo:
+        """TFLM only: set the interpreter up again over the first `arena_bytes` of its arena."""
+        self._info = None  # tensor addresses and counts change with the new set-up
+        return parse_runtime(self.request(Command.RUNTIME, struct.pack("<I", arena_bytes)))
 
     def set_input(self, index: int, values: np.ndarray) -> None:
         info = self.info()

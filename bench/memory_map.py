@@ -32,8 +32,10 @@ def short_name(name: str) -> str:
     return name.split(";", 1)[0]
 
 
-def arena_map(model: Model, plan: ArenaPlan) -> tuple[TensorPlacement, ...]:
-    """Every planned buffer sorted by offset, then first layer."""
+def arena_map(model: Model, plan: ArenaPlan | None) -> tuple[TensorPlacement, ...]:
+    """Every planned buffer sorted by offset, then first layer; () without a plan (TFLM allocates)."""
+    if plan is None:
+        return ()
     placements = [
         TensorPlacement(index, model.tensors[index].name, offset, plan.sizes[index], *plan.lifetimes[index])
         for index, offset in plan.offsets.items()

@@ -25,6 +25,7 @@ class Command(IntEnum):
     GET_OUTPUT = 0x05
     INVOKE_PARTIAL = 0x06
     GET_LAYER_OUTPUT = 0x07
+    RUNTIME = 0x08
     HELLO = 0xF0
     FAULT = 0xFE
     ERROR = 0xFF
@@ -108,6 +109,40 @@ class DeviceInfo:
     layer_opcodes: tuple[int, ...]
 
 
+class RuntimeKind(IntEnum):
+    GENERATED = 0
+    TFLM = 1
+
+
+# init_status of a TFLM runtime (firmware/runtime/tflm/tb_tflm_runner.cc).
+TFLM_INIT_STATUS: dict[int, str] = {
+    1: "the model's schema version is not the one the TFLM headers expect",
+    2: "AllocateTensors() failed: the arena is too small, or an operator is missing from the resolver",
+    3: "a model input or output the protocol cannot carry (over 16, rank over 6, or an unsupported type)",
+    4: "the MicroInterpreter could not initialise",
+}
+
+
+@dataclass(frozen=True)
+class RuntimeInfo:
+    """The RUNTIME reply: which runtime runs and its arena (given and used)."""
+
+    kind: RuntimeKind
+    init_status: int
+    arena_bytes: int
+    arena_used_bytes: int
+    message: str  # the runtime's last log line, "" if none
+
+    @property
+    def started(self) -> bool:
+        return self.init_status == 0
+
+    def problem(self) -> str:
+        """Why the runtime did not start, in words (with TFLM's last log line when there is one)."""
+        text = TFLM_INIT_STATUS.get(self.init_status, f"status {self.init_status}")
+        return text + (f" (TFLM: {self.message.strip()})" if self.message.strip() else "")
+
+
 @dataclass(frozen=True)
 class InvokeResult:
     status: int
@@ -154,6 +189,15 @@ def parse_info(payload: bytes) -> DeviceInfo:
     except struct.error as exc:
         raise ProtocolError(f"INFO payload too short ({len(payload)} bytes): {exc}") from exc
     return DeviceInfo(version, build_id, arena, tuple(tensors[:n_in]), tuple(tensors[n_in:]), opcodes)
+
+
+def parse_runtime(payload: bytes) -> RuntimeInfo:
+    if len(payload) < 16:
+        raise ProtocolError(f"RUNTIME reply of {len(payload)} bytes, expected at least 16")
+    kind, _, _, status, arena, used = struct.unpack_from("<BBHiII", payload, 0)
+    if kind not in RuntimeKind._value2member_map_:
+        raise ProtocolError(f"RUNTIME names unknown runtime kind {kind}")
+    return RuntimeInfo(RuntimeKind(kind), status, arena, used, payload[16:].decode("ascii", errors="replace"))
 
 
 def parse_invoke(payload: bytes) -> InvokeResult:

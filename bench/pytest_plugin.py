@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 import pytest
 
 from tflm_bench.emulation import EngineName, unavailable_reason
-from tflm_bench.generator import KernelSet
+from tflm_bench.generator import KernelSet, Runtime, TflmLibraryError
 
 from .assertions import assert_matches_baseline
 from .baseline import Comparison, ToleranceError, parse_tolerance
@@ -43,6 +43,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),
         help=f"kernel set compiled into the firmware: {', '.join(KernelSet)} (default: {KernelSet.default()})",
+    )
+    group.addoption(
+        "--bench-runtime", metavar="NAME", choices=tuple(Runtime), default=str(Runtime.default()),
+        help=f"runtime in the firmware: {', '.join(Runtime)} (default: {Runtime.default()}); tflm needs a library",
+    )
+    group.addoption(
+        "--bench-tflm-lib", metavar="FILE", type=Path, default=None,
+        help="libtensorflow-microlite.a for Cortex-M4F hard-float (default: $TFLM_LIB)",
+    )
+    group.addoption(
+        "--bench-tflm-include", metavar="DIR", type=Path, action="append", default=[],
+        help="TFLM source root and third-party header folders, repeatable (default: $TFLM_INCLUDE)",
     )
     group.addoption(
         "--bench-build-dir", metavar="DIR", type=Path, default=None,
@@ -74,12 +86,50 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
     reason = unavailable_reason(engine)
     if reason is not None:
         pytest.skip(reason)
-    return BenchOptions(
-        engine=engine,
-        platform=pytestconfig.getoption("--bench-platform"),
-        kernels=pytestconfig.getoption("--bench-kernels"),
-        build_root=pytestconfig.getoption("--bench-build-dir"),
-    )
+    runtime = pytestconfig.getoption("--bench-runtime")
+    try:
+        return BenchOptions(
+            engine=engine,
+            platform=pytestconfig.getoption("--bench-platform"),
+            kernels=pytestconfig.getoption("--bench-kernels"),
+            build_root=pytestconfig.getoption("--bench-build-dir"),
+            runtime=runtime,
+            tflm_lib=pytestconfig.getoption("--bench-tflm-lib"),
+            tflm_include=tuple(pytestconfig.getoption("--bench-tflm-include")),
+        )
+    except TflmLibraryError as error:
+        if error.problem == "not given":
+            pytest.skip(f"no TFLM library given: set TFLM_LIB and TFLM_INCLUDE (or --bench-tflm-lib): {error}")
+        raise
+
+
+def tflm_options(pytestconfig: pytest.Config, **extra: object) -> BenchOptions:
+    """BenchOptions for the tflm runtime from --bench-tflm-lib/--bench-tflm-include or TFLM_LIB /
+    TFLM_INCLUDE; skips, naming the reason, when no library is given."""
+    try:
+        return BenchOptions(
+            engine=pytestconfig.getoption("--bench-engine"),
+            platform=pytestconfig.getoption("--bench-platform"),
+            build_root=pytestconfig.getoption("--bench-build-dir"),
+            runtime=Runtime.TFLM,
+            tflm_lib=pytestconfig.getoption("--bench-tflm-lib"),
+            tflm_include=tuple(pytestconfig.getoption("--bench-tflm-include")),
+            **extra,  # type: ignore[arg-type]
+        )
+    except TflmLibraryError as error:
+        if error.problem == "not given":
+            pytest.skip("no TFLM library given: set TFLM_LIB and TFLM_INCLUDE")
+        raise
+
+
+@pytest.fixture(scope="session")
+def bench_tflm_options(pytestconfig: pytest.Config) -> BenchOptions:
+    """Options for the tflm runtime (the user's library), whatever --bench-runtime says; skips with
+    "no TFLM library given: set TFLM_LIB and TFLM_INCLUDE" when there is none."""
+    reason = unavailable_reason(pytestconfig.getoption("--bench-engine"))
+    if reason is not None:
+        pytest.skip(reason)
+    return tflm_options(pytestconfig)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from tflm_bench.generator import LayerInfo, MemoryUse
 from .compare import FLOAT_TOLERANCE_ULP, Difference
 from .memory_map import TensorPlacement
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
+from .tflm_arena import ArenaReport
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,24 @@ class BenchConfig:
 
     engine: str
     kernels: str
-    runtime: str  # "generated": our ahead-of-time runtime
+    runtime: str  # "generated": our ahead-of-time runtime; "tflm": the user's TFLM library
     platform: str
     board: dict
     versions: dict[str, str]
+    # runtime tflm: the library's identity (path, sha256, cmsis_nn, kernels, ...); None otherwise
+    tflm_library: dict | None = None
 
     @property
     def clock_hz(self) -> int:
         return int(self.board.get("dwt_hz", 64_000_000))
 
     def summary(self) -> str:
-        return f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+        if self.tflm_library:
+            lib = self.tflm_library
+            text += (f" (TFLM library {lib['path']}, sha256 {str(lib['sha256'])[:16]}, "
+                     f"CMSIS-NN {'yes' if lib['cmsis_nn'] else 'no'})")
+        return text
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class BenchReport:
     build_key: str = ""  # the build folder's name: hash of sources, kernels, model, toolchain and board
     layer_outputs: tuple[str, ...] = ()  # each layer's output tensor name, execution order
     tensors: tuple[TensorPlacement, ...] = ()  # the arena plan, by offset
+    arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
 
     # The configuration, by name, as reports and baselines read it.
     @property
@@ -153,6 +162,7 @@ class BenchReport:
             f"firmware  {self.firmware}{' (reused)' if self.firmware_reused else ''}",
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
+            *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
             "",
             f"{'input':>5}  {'verdict vs TFLM':<18} {'instructions':>12}  TFLite BUILTIN_REF",
         ]

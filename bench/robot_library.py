@@ -14,7 +14,7 @@ from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
 from tflm_bench.emulation import EngineName, RenodeNotInstalled
-from tflm_bench.generator import KernelSet
+from tflm_bench.generator import KernelSet, LibraryProblem, Runtime, TflmLibraryError
 
 from .assertions import assert_estimated_cycles_within, assert_layer_within, assert_no_regressions
 from .baseline import Baseline, compare, parse_tolerance
@@ -34,6 +34,20 @@ from .session import BenchOptions, BenchSession
 class TflmBench:
     """Keywords that drive one model's firmware on one engine per suite.
 
+    Library arguments: ``engine`` (builtin or renode), ``kernels`` (optimized or reference),
+    ``runtime`` (generated, or tflm for your TFLM library's interpreter), ``tflm_lib`` (a
+    libtensorflow-microlite.a; default $TFLM_LIB), ``tflm_include`` (header folders separated
+    by ``:``; default $TFLM_INCLUDE), ``arena_bytes`` (tflm: the arena; default: the smallest
+    that allocates), ``timeout`` and ``build_dir``.
+
+    Example:
+    | ***** Settings *****
+    | Library    tflm_bench.robot_library.TflmBench    runtime=tflm
+    | Suite Setup    Boot Firmware For Model    models/kws_dscnn_int8.tflite
+
+    With ``runtime=tflm`` and no library given, `Boot Firmware For Model` skips the test,
+    naming the reason ("no TFLM library given: set TFLM_LIB and TFLM_INCLUDE").
+
     Baselines and reports work on the last `Run Random Inputs`:
 
     | `Boot Firmware For Model` | ${MODEL} |
@@ -48,14 +62,32 @@ class TflmBench:
     """
 
     def __init__(self, engine: str = str(EngineName.default()), timeout: float = 120.0,
-                 kernels: str = str(KernelSet.default()), build_dir: str | None = None) -> None:
-        self._options = BenchOptions(engine=engine, timeout_s=float(timeout), kernels=kernels,
-                                     build_root=Path(build_dir) if build_dir else None)
+                 kernels: str = str(KernelSet.default()), build_dir: str | None = None,
+                 runtime: str = str(Runtime.default()), tflm_lib: str | None = None,
+                 tflm_include: str | None = None, arena_bytes: int | None = None) -> None:
+        self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels,
+                              build_root=Path(build_dir) if build_dir else None, runtime=runtime,
+                              tflm_lib=Path(tflm_lib) if tflm_lib else None,
+                              tflm_include=tuple(Path(p) for p in (tflm_include or "").split(":") if p),
+                              arena_bytes=int(arena_bytes) if arena_bytes else None)
+        self._built: BenchOptions | None = None
         self._session: BenchSession | None = None
         self._results: list[InputResult] = []
         self._checks: tuple[CheckResult, ...] = ()  # of the last baseline comparison, for the reports
         self._notes: tuple[str, ...] = ()
         self._evaluation: EvaluationReport | None = None
+
+    @property
+    def _options(self) -> BenchOptions:
+        """Built on first use, so a suite without a TFLM library can skip instead of failing to import."""
+        if self._built is None:
+            try:
+                self._built = BenchOptions(**self._settings)  # type: ignore[arg-type]
+            except TflmLibraryError as error:
+                if error.problem is LibraryProblem.NOT_GIVEN:
+                    raise SkipExecution("no TFLM library given: set TFLM_LIB and TFLM_INCLUDE") from error
+                raise
+        return self._built
 
     @not_keyword
     def session(self) -> BenchSession:
@@ -243,6 +275,63 @@ class TflmBench:
         for path in written:
             logger.info(f"wrote {path}")
         return [str(p) for p in written]
+
+    @keyword
+    def runtime_should_be(self, runtime: str) -> None:
+        """Fails unless the running firmware's runtime is `runtime` (generated or tflm).
+
+        Example:
+        | Runtime Should Be    tflm
+        """
+        actual = self.session().config().runtime
+        if actual != runtime:
+            raise AssertionError(f"the firmware runs runtime {actual}, expected {runtime}")
+
+    @keyword
+    def tflm_arena_used_bytes(self) -> int:
+        """Returns TFLM's arena_used_bytes() for the running firmware (runtime tflm only) and logs
+        the arena given and how it was found.
+
+        Example:
+        | ${used}=    TFLM Arena Used Bytes
+        | Should Be True    ${used} < 30000
+        """
+        session = self.session()
+        session.start()
+        if session.arena is None:
+            raise AssertionError("the running firmware's runtime is not tflm: it has no TFLM arena")
+        logger.info(session.arena.summary())
+        return session.arena.used_bytes
+
+    @keyword
+    def tflm_library_should_have_cmsis_nn(self, expected: bool = True) -> None:
+        """Fails unless the linked TFLM library holds CMSIS-NN kernels (``arm_*_s8``), or, with
+        ``expected=False``, unless it holds none.
+
+        Example:
+        | TFLM Library Should Have CMSIS NN    expected=False
+        """
+        library = self.session().config().tflm_library
+        if library is None:
+            raise AssertionError("the running firmware's runtime is not tflm: no TFLM library is linked")
+        wanted = expected if isinstance(expected, bool) else str(expected).lower() in ("true", "yes", "1")
+        if bool(library["cmsis_nn"]) != wanted:
+            raise AssertionError(f"TFLM library {library['path']}: CMSIS-NN {'present' if library['cmsis_nn'] else 'absent'}, "
+                                 f"expected {'present' if wanted else 'absent'}")
+
+    @keyword
+    def per_operator_counts_should_be_reported(self) -> None:
+        """Fails unless the last run reported a non-zero instruction count for every operator.
+
+        Example:
+        | Run Random Inputs    count=2
+        | Per Operator Counts Should Be Reported
+        """
+        for result in self._ran():
+            zero = [i for i, count in enumerate(result.layer_instructions) if count == 0]
+            if len(result.layer_instructions) != len(self.session().build().layers) or zero:
+                raise AssertionError(f"input {result.index}: {len(result.layer_instructions)} layer counts, "
+                                     f"layers without a count: {zero}")
 
     @keyword
     def send_corrupted_frame(self) -> str:

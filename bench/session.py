@@ -12,7 +12,17 @@ from pathlib import Path
 import numpy as np
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, create_engine, load_board, source_locator, stack_bounds
-from tflm_bench.generator import BuildConfig, FirmwareImage, KernelSet, Model, build_firmware, read_model
+from tflm_bench.generator import (
+    BuildConfig,
+    FirmwareImage,
+    KernelSet,
+    Model,
+    Runtime,
+    TflmSetup,
+    build_firmware,
+    read_model,
+    resolve_setup,
+)
 
 from .cache import cache_root
 from .compare import difference
@@ -22,8 +32,10 @@ from .inputs import load_inputs, non_finite_warnings, random_inputs
 from .oracles import TfliteReferenceOracle, TflmOracle
 from .profile import estimate_invoke
 from .progress import Progress
+from .protocol import RuntimeInfo
 from .provenance import identity, tool_versions
 from .report import BenchConfig, BenchReport, InputResult, OutputResult
+from .tflm_arena import ArenaReport, search_arena
 
 
 @dataclass(frozen=True)
@@ -37,14 +49,27 @@ class BenchOptions:
     timeout_s: float = 120.0
     kernels: KernelSet | str = KernelSet.default()
     firmware_dir: Path | None = None  # another firmware/ tree (kernel development); None: the installed one
+    runtime: Runtime | str = Runtime.default()
+    # Runtime tflm: the user's libtensorflow-microlite.a and its header folders; None / empty:
+    # $TFLM_LIB and $TFLM_INCLUDE. Checked here, so a bad library is refused before any build.
+    tflm_lib: Path | None = None
+    tflm_include: tuple[Path, ...] = ()
+    arena_bytes: int | None = None  # runtime tflm: the arena to give; None: find the smallest
+    tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
     def __post_init__(self) -> None:
         # Strings from a command line or a Robot argument become the enums, checked here once.
         object.__setattr__(self, "engine", EngineName.parse(str(self.engine)))
         try:
             object.__setattr__(self, "kernels", KernelSet.parse(str(self.kernels)))
+            object.__setattr__(self, "runtime", Runtime.parse(str(self.runtime)))
         except ValueError as exc:
-            raise BenchError(str(exc)) from None
+            raise InputError(str(exc)) from None
+        object.__setattr__(self, "tflm_include", tuple(Path(p) for p in self.tflm_include))
+        if self.arena_bytes is not None and int(self.arena_bytes) < 1:
+            raise InputError(f"--arena-bytes must be at least 1, got {self.arena_bytes}")
+        if self.runtime is Runtime.TFLM and self.tflm is None:
+            object.__setattr__(self, "tflm", resolve_setup(self.tflm_lib, self.tflm_include))
 
     @property
     def platform_path(self) -> Path:
@@ -64,6 +89,10 @@ def float_input_ranges(model: Model) -> dict[int, tuple[float, float]]:
     return ranges
 
 
+class TflmStartError(InputError):
+    """The TFLM runtime did not start on the device (arena too small, an operator missing)."""
+
+
 @dataclass
 class BenchSession:
     """Open with `start()` (or `with`), run samples, read the report; `stop()` closes the engine."""
@@ -80,29 +109,64 @@ class BenchSession:
         self.model = read_model(self.model_bytes)
         self._tflm: TflmOracle | None = None
         self._tflite: TfliteReferenceOracle | None = None
+        self._search_stack = ExitStack()
+        self.arena: ArenaReport | None = None  # runtime tflm: the arena given, used and found
+        self.runtime_info: RuntimeInfo | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     def build(self) -> FirmwareImage:
         if self.image is None:
-            self.image = build_firmware(BuildConfig(
-                model=self.model_path,
-                build_dir=self.options.build_root or cache_root(),
-                kernels=KernelSet(self.options.kernels),
-                board=load_board(self.options.platform_path),
-                firmware=self.options.firmware_dir,
-            ))
+            if self.options.runtime is Runtime.TFLM and self.options.arena_bytes is None:
+                image, self.arena = search_arena(self._build_with_arena, self._boot_runtime)
+                self.image = image  # type: ignore[assignment]
+            else:
+                self.image = self._build_with_arena(self.options.arena_bytes)
+        assert self.image is not None
         return self.image
+
+    def _build_with_arena(self, arena_bytes: int | None) -> FirmwareImage:
+        return build_firmware(BuildConfig(
+            model=self.model_path,
+            build_dir=self.options.build_root or cache_root(),
+            kernels=KernelSet(self.options.kernels),
+            board=load_board(self.options.platform_path),
+            runtime=Runtime(self.options.runtime),
+            tflm=self.options.tflm,
+            arena_bytes=arena_bytes,
+            firmware=self.options.firmware_dir,
+        ))
+
+    def _boot(self, image: FirmwareImage, stack: ExitStack) -> BenchDevice:
+        engine = stack.enter_context(create_engine(self.options.engine, self.options.platform_path))
+        engine.load_elf(image.elf)
+        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=source_locator(image.elf),
+                             stack=stack_bounds(image.elf))
+        device.wait_ready()
+        return device
+
+    def _boot_runtime(self, image: object):  # type: ignore[no-untyped-def]
+        """For the arena search: boot `image` (closing the previous search device) and return its
+        RUNTIME reply and a re-initialiser on that device."""
+        self._search_stack.close()
+        device = self._boot(image, self._search_stack)  # type: ignore[arg-type]
+        return device.runtime(), device.reinit_arena
 
     def start(self) -> BenchDevice:
         """Build if needed, boot the firmware, wait for HELLO and check the build id."""
         if self.device is not None:
             return self.device
-        image = self.build()
-        engine = self._stack.enter_context(create_engine(self.options.engine, self.options.platform_path))
-        engine.load_elf(image.elf)
-        device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=source_locator(image.elf),
-                             stack=stack_bounds(image.elf))
-        device.wait_ready()
+        try:
+            image = self.build()
+        finally:
+            self._search_stack.close()
+        device = self._boot(image, self._stack)
+        self.runtime_info = device.runtime()
+        if not self.runtime_info.started:
+            raise TflmStartError(
+                f"the TFLM runtime did not start in a {self.runtime_info.arena_bytes:,} B arena: "
+                f"{self.runtime_info.problem()}; leave out --arena-bytes to find the arena it needs")
+        if image.runtime is Runtime.TFLM and self.arena is None:
+            self.arena = ArenaReport(self.runtime_info.arena_bytes, self.runtime_info.arena_used_bytes, "given")
         build_id = device.info().build_id
         if build_id != image.build_id:
             raise BenchError(
@@ -114,6 +178,7 @@ class BenchSession:
 
     def stop(self) -> None:
         self.device = None
+        self._search_stack.close()
         self._stack.close()
 
     def __enter__(self) -> BenchSession:
@@ -185,15 +250,18 @@ class BenchSession:
             results=tuple(results),
             warnings=tuple(warnings),
             **identity(self.model, image),  # type: ignore[arg-type]
+            arena=self.arena,
         )
 
     def config(self) -> BenchConfig:
         """What this session checks with: recorded in every report so a verdict says what it checked."""
         image = self.build()
+        library = image.tflm_library
         return BenchConfig(
             engine=str(self.options.engine),
-            kernels=str(image.kernels),
-            runtime="generated",
+            kernels=library.kernels if library is not None else str(image.kernels),
+            runtime=str(image.runtime),
+            tflm_library=library.identity() if library is not None else None,
             platform=str(self.options.platform_path),
             board=image.board.to_dict(),
             versions=tool_versions(image.toolchain),

@@ -2,7 +2,7 @@
 
 The generator's public entry: `build_firmware(BuildConfig(...)) -> FirmwareImage`, plus the
 model intake (`prepare_model`, `convert_model_file`), `read_model` and the option and error
-types. Other stages import from here, never from the modules behind it.
+types; for the tflm runtime, `resolve_setup` / `check_library` (the user's TFLM library). Other stages import from here, never from the modules behind it.
 """
 from .errors import (
     FirmwareBuildError,
@@ -34,7 +34,9 @@ from .intake import (
 )
 from .legacy_keras import QatError, is_qat_model_file
 from .model import Model, Quantization, Tensor
-from .options import KernelSet
+from .options import KernelSet, Runtime
+from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, check_library, resolve_setup
+from .tflm_runtime import probe_arena_bytes, round_arena
 from .planner import ArenaPlan
 from .ops.registry import handlers as _handlers
 from .ops.slots import ABSENT, BIAS, input_index
@@ -54,5 +56,6 @@ __all__ = [
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",
-    "write_memory_script",
+    "write_memory_script", "Runtime", "LibraryProblem", "TflmLibrary", "TflmLibraryError", "TflmSetup",
+    "check_library", "resolve_setup", "probe_arena_bytes", "round_arena",
 ]

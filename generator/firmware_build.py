@@ -28,8 +28,9 @@ from tflm_bench.emulation.board import Board, load_board
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
 from .model import Model
-from .options import KernelSet
+from .options import KernelSet, Runtime
 from .ops.registry import handlers, scratch_requests
+from .tflm_library import TflmLibrary, TflmSetup
 from .planner import ArenaPlan, plan_arena
 from .tflite_reader import read_tflite
 from .validate import validate
@@ -63,6 +64,9 @@ class BuildConfig:
     kernels: KernelSet = KernelSet.default()
     board: Board = field(default_factory=load_board)
     firmware: Path | None = None  # another firmware/ tree than the installed one
+    runtime: Runtime = Runtime.default()
+    tflm: TflmSetup | None = None  # the user's checked TFLM library and headers (runtime tflm)
+    arena_bytes: int | None = None  # runtime tflm: the arena to give; None: a large probe arena
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,9 @@ class FirmwareImage:
     kernels: KernelSet
     board: Board
     toolchain: str  # the first line of `arm-none-eabi-gcc --version`
-    plan: ArenaPlan = field(compare=False, repr=False)  # where each tensor lives in the arena
+    runtime: Runtime = Runtime.GENERATED
+    tflm_library: TflmLibrary | None = None  # runtime tflm: the library linked
+    plan: ArenaPlan | None = field(default=None, compare=False, repr=False)  # generated runtime: the arena plan
 
 
 def _named(folder: Path, label: str, paths: list[Path]) -> list[tuple[str, Path]]:
@@ -108,7 +114,7 @@ def _source_files(firmware: Path) -> list[tuple[str, Path]]:
     """Everything that shapes the image: firmware sources, the generator and its templates."""
     files: list[tuple[str, Path]] = []
     for folder, label, patterns in (
-        (firmware, "firmware", ("*.c", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
+        (firmware, "firmware", ("*.c", "*.cc", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
         (Path(__file__).parent, "generator", ("*.py", "*.j2")),
     ):
         found = [p for pattern in patterns for p in folder.rglob(pattern) if "__pycache__" not in p.parts]
@@ -318,7 +324,12 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     """Generate, compile and size-check the firmware for one .tflite; reuse an identical build.
 
     The generator's one public entry: read, validate, plan, render C, compile, measure.
+    With runtime tflm the firmware runs the user's TFLM library instead (tflm_runtime.py).
     """
+    if Runtime(config.runtime) is Runtime.TFLM:
+        from .tflm_runtime import build_tflm_firmware
+
+        return build_tflm_firmware(config)
     build_root = Path(config.build_dir).resolve()
     model_bytes = Path(config.model).read_bytes()
     model = read_tflite(model_bytes)

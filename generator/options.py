@@ -20,3 +20,21 @@ class KernelSet(StrEnum):
             return cls(text)
         except ValueError:
             raise ValueError(f"unknown kernel set {text!r}; choose one of {', '.join(cls)}") from None
+
+
+class Runtime(StrEnum):
+    """What runs the model in the firmware, behind the same bench shell (tb_runtime.h)."""
+
+    GENERATED = "generated"  # our ahead-of-time C runtime, with the kernel set chosen
+    TFLM = "tflm"  # TFLM's MicroInterpreter from the user's own library (--tflm-lib)
+
+    @classmethod
+    def default(cls) -> Runtime:
+        return cls.GENERATED
+
+    @classmethod
+    def parse(cls, text: str) -> Runtime:
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown runtime {text!r}; choose one of {', '.join(cls)}") from None

@@ -34,11 +34,7 @@ def validate(model: Model) -> None:
         UnsupportedTensorError: a tensor type, shape or quantization the kernels lack.
         MalformedModelError: other contradictions found by an operator's checks.
     """
-    if not model.operators:
-        raise MalformedModelError("the subgraph has no operators")
-    if not model.inputs or not model.outputs:
-        raise MalformedModelError("the subgraph declares no inputs or no outputs")
-    check_data_flow(model)
+    _check_structure(model)
     table = handlers()
     for op in model.operators:
         if op.name not in table:
@@ -51,6 +47,30 @@ def validate(model: Model) -> None:
         check_version(op, table[op.name])
     for op in model.operators:
         table[op.name].check(model, op)
+    _check_io(model)
+
+
+def check_graph(model: Model) -> None:
+    """The checks that do not depend on a runtime's operators: a graph with operators, inputs
+    and outputs the bench protocol can carry. All the TFLM runtime needs (its library has the
+    kernels).
+
+    Raises:
+        MalformedModelError, UnsupportedTensorError: as validate().
+    """
+    _check_structure(model)
+    _check_io(model)
+
+
+def _check_structure(model: Model) -> None:
+    if not model.operators:
+        raise MalformedModelError("the subgraph has no operators")
+    if not model.inputs or not model.outputs:
+        raise MalformedModelError("the subgraph declares no inputs or no outputs")
+    check_data_flow(model)  # any runtime needs each tensor written once, before it is read
+
+
+def _check_io(model: Model) -> None:
     for index in (*model.inputs, *model.outputs):
         _check_io_tensor(model.tensors[index])
 

@@ -11,6 +11,10 @@ extern uint32_t __data_end__;
 extern uint32_t __bss_start__;
 extern uint32_t __bss_end__;
 
+typedef void (*tb_init_fn_t)(void);
+extern const tb_init_fn_t __init_array_start[];
+extern const tb_init_fn_t __init_array_end[];
+
 extern int main(void);
 
 void Reset_Handler(void);
@@ -67,6 +71,10 @@ void Reset_Handler(void)
     }
     for (uint32_t *dst = &__bss_start__; dst < &__bss_end__;) {
         *dst++ = 0u;
+    }
+    /* C++ constructors, after .data and .bss hold their start values (none in C firmware). */
+    for (const tb_init_fn_t *init = __init_array_start; init < __init_array_end; init++) {
+        (*init)();
     }
 
     main();

@@ -1,15 +1,25 @@
 /* The interface between the bench shell and an inference runtime.
  *
  * The shell (start-up, UART protocol, counters, fault reports) only sees this header. The
- * default runtime is C emitted by the generator for one model; a later runtime may wrap a
- * user's own TFLM build behind the same calls.
+ * default runtime is C emitted by the generator for one model; firmware/runtime/tflm/ wraps a
+ * user's own TFLM library (its MicroInterpreter) behind the same calls.
  */
 #ifndef TB_RUNTIME_H
 #define TB_RUNTIME_H
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TB_MAX_RANK 6
+
+/* Which runtime answers; the RUNTIME request reports it (docs/protocol.md). */
+typedef enum {
+    TB_RUNTIME_GENERATED = 0,
+    TB_RUNTIME_TFLM = 1,
+} tb_runtime_kind_t;
 
 typedef enum {
     TB_DTYPE_INT8 = 1,
@@ -42,6 +52,17 @@ typedef struct {
     /* Each layer's (first) output tensor, where it lies while later layers have not yet run;
      * NULL when the runtime does not describe them (then INVOKE_PARTIAL is refused). */
     const tb_tensor_desc_t *layer_outputs;
+    /* Filled by runtimes that allocate at start-up (TFLM). The generated runtime plans its
+     * arena ahead of time and leaves them out, so they are zero: kind GENERATED, status 0,
+     * and all of arena_bytes used. */
+    uint8_t runtime_kind;      /* a tb_runtime_kind_t */
+    int32_t init_status;       /* 0, or why the runtime could not start (e.g. arena too small) */
+    uint32_t arena_used_bytes; /* 0: arena_bytes, as planned */
+    const char *message;       /* NULL, or the runtime's last log line (NUL-terminated ASCII) */
+    /* NULL, or: set the runtime up again with only the first `bytes` of its arena (at most the
+     * size it was built with) and return the new init_status. The host finds the smallest arena
+     * that allocates this way, without one rebuild per try. */
+    int32_t (*reinit)(uint32_t bytes);
 } tb_model_info_t;
 
 /* Called by the runtime around each layer; the shell reads its cycle counter there. */
@@ -58,5 +79,9 @@ const tb_model_info_t *tb_runtime_info(void);
 
 /* 0 on success; otherwise the status of the first failing layer (see tb_status_t). */
 int32_t tb_runtime_invoke(const tb_profiler_t *profiler);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TB_RUNTIME_H */

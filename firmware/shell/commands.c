@@ -12,6 +12,7 @@ _Static_assert(12u + 4u * TB_MAX_LAYERS <= TB_MAX_PAYLOAD, "INVOKE reply must fi
 #define TB_INVOKE_PARTIAL_SIZE 2u
 #define TB_INFO_FIXED 16u
 #define TB_TENSOR_FIXED 16u /* dtype, rank, zero, scale, zero point, bytes */
+#define TB_RUNTIME_FIXED 16u /* kind, zero, status, arena bytes, arena used bytes */
 
 static uint32_t tb_get_u32(const uint8_t *p)
 {
@@ -103,6 +104,49 @@ static void tb_cmd_info(const tb_frame_t *req)
         tb_send_tensor(&tx, &info->outputs[i]);
     }
     tb_tx_write(&tx, info->layer_opcodes, info->n_layers);
+    tb_tx_end(&tx);
+}
+
+/* Which runtime runs and how much of its arena it uses: a TFLM interpreter allocates at
+ * start-up and may fail to (arena too small), which INFO cannot say. */
+static void tb_cmd_runtime(const tb_frame_t *req)
+{
+    const tb_model_info_t *info = tb_runtime_info();
+    if (req->len != 0u && req->len != 4u) {
+        tb_bad_argument(req, "RUNTIME takes no payload, or a u32 arena size");
+        return;
+    }
+    if (req->len == 4u) {
+        const uint32_t bytes = tb_get_u32(req->payload);
+        if (info->reinit == NULL) {
+            tb_bad_argument(req, "this runtime's arena is planned ahead of time");
+            return;
+        }
+        if (bytes == 0u) {
+            tb_bad_argument(req, "arena size 0");
+            return;
+        }
+        (void)info->reinit(bytes); /* the reply below carries the new status */
+    }
+    uint32_t text_len = 0u;
+    if (info->message != NULL) {
+        text_len = (uint32_t)strlen(info->message);
+        if (text_len > TB_MAX_PAYLOAD - TB_RUNTIME_FIXED) {
+            text_len = TB_MAX_PAYLOAD - TB_RUNTIME_FIXED;
+        }
+    }
+    const uint32_t used = info->arena_used_bytes != 0u ? info->arena_used_bytes : info->arena_bytes;
+    tb_tx_t tx;
+    tb_tx_begin(&tx, TB_MSG_RUNTIME | TB_MSG_REPLY, req->seq, (uint16_t)(TB_RUNTIME_FIXED + text_len));
+    tb_tx_u8(&tx, info->runtime_kind);
+    tb_tx_u8(&tx, 0u);
+    tb_tx_u16(&tx, 0u);
+    tb_tx_u32(&tx, (uint32_t)info->init_status);
+    tb_tx_u32(&tx, info->arena_bytes);
+    tb_tx_u32(&tx, used);
+    if (text_len != 0u) {
+        tb_tx_write(&tx, info->message, (uint16_t)text_len);
+    }
     tb_tx_end(&tx);
 }
 
@@ -274,6 +318,9 @@ void tb_commands_handle(const tb_frame_t *req)
         break;
     case TB_MSG_GET_LAYER_OUTPUT:
         tb_cmd_get_layer_output(req);
+        break;
+    case TB_MSG_RUNTIME:
+        tb_cmd_runtime(req);
         break;
     default:
         tb_protocol_send_error(req->seq, TB_PROTO_ERR_UNKNOWN_COMMAND, req->type,

@@ -18,6 +18,7 @@ enum {
     TB_MSG_GET_OUTPUT = 0x05,
     TB_MSG_INVOKE_PARTIAL = 0x06,
     TB_MSG_GET_LAYER_OUTPUT = 0x07,
+    TB_MSG_RUNTIME = 0x08,
     TB_MSG_REPLY = 0x80, /* or-ed into the request code */
     TB_MSG_HELLO = 0xF0,
     TB_MSG_FAULT = 0xFE,
