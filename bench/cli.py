@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
-    add_baseline_command(commands, _add_build_options)
+    add_baseline_command(commands, lambda save: (_add_build_options(save), _add_runtime_options(save)))
     return parser
 
 
@@ -178,12 +178,16 @@ def _build_root(args: argparse.Namespace) -> Path:
 
 
 def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
-    if len(args.tflm_lib) > 1:
-        raise InputError(f"{args.command} takes one --tflm-lib (got {len(args.tflm_lib)}); "
+    """The session options of a command; commands without the runtime options get their defaults."""
+    libraries = getattr(args, "tflm_lib", None) or []
+    if len(libraries) > 1:
+        raise InputError(f"{args.command} takes one --tflm-lib (got {len(libraries)}); "
                          "`tflm-bench compare MODEL --tflm-lib A.a --tflm-lib B.a` runs several")
     return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args),  # type: ignore[arg-type]
-                        runtime=args.runtime, tflm_lib=args.tflm_lib[0] if args.tflm_lib else None,
-                        tflm_include=tuple(args.tflm_include), arena_bytes=args.arena_bytes, **extra)
+                        runtime=getattr(args, "runtime", Runtime.default()),
+                        tflm_lib=libraries[0] if libraries else None,
+                        tflm_include=tuple(getattr(args, "tflm_include", None) or ()),
+                        arena_bytes=getattr(args, "arena_bytes", None), **extra)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from tflm_bench.generator import (
 from .cache import cache_root
 from .compare import difference
 from .device import BenchDevice
-from .errors import BenchError, InputError
+from .errors import BenchError, InputError, OracleError
 from .inputs import load_inputs, non_finite_warnings, random_inputs
 from .oracles import TfliteReferenceOracle, TflmOracle
 from .profile import estimate_invoke
@@ -109,6 +109,7 @@ class BenchSession:
         self.model = read_model(self.model_bytes)
         self._tflm: TflmOracle | None = None
         self._tflite: TfliteReferenceOracle | None = None
+        self.tflite_refusal: str | None = None
         self._search_stack = ExitStack()
         self.arena: ArenaReport | None = None  # runtime tflm: the arena given, used and found
         self.runtime_info: RuntimeInfo | None = None
@@ -203,8 +204,7 @@ class BenchSession:
         (what an accuracy evaluation scores)."""
         device = self.start()
         self._oracle()  # the oracles load once, outside the input's timing
-        if self.options.compare_tflite:
-            self._second_oracle()
+        self._second_oracle()
         started = time.perf_counter()
         for index, value in enumerate(sample):
             device.set_input(index, value)
@@ -215,7 +215,8 @@ class BenchSession:
             raise BenchError(f"input {number}: the firmware's invoke failed with kernel status {invoke.status}")
         outputs = [device.get_output(i) for i in range(len(device.info().outputs))]
         expected = self._oracle().run(sample)
-        second = self._second_oracle().run(sample) if self.options.compare_tflite else None
+        tflite = self._second_oracle()
+        second = tflite.run(sample) if tflite is not None else None
         result = InputResult(
             index=number,
             outputs=tuple(
@@ -248,7 +249,7 @@ class BenchSession:
             memory=image.memory,
             layers=image.layers,
             results=tuple(results),
-            warnings=tuple(warnings),
+            warnings=tuple(warnings) + ((self.tflite_refusal,) if self.tflite_refusal else ()),
             **identity(self.model, image),  # type: ignore[arg-type]
             arena=self.arena,
         )
@@ -272,9 +273,14 @@ class BenchSession:
             self._tflm = TflmOracle(self.model_bytes, len(self.model.outputs), self.model)
         return self._tflm
 
-    def _second_oracle(self) -> TfliteReferenceOracle:
-        if self._tflite is None:
-            self._tflite = TfliteReferenceOracle(self.model_bytes)
+    def _second_oracle(self) -> TfliteReferenceOracle | None:
+        """TFLite BUILTIN_REF, or None when not asked for or when it refuses a model TFLM runs
+        (e.g. CONV_2D without a bias): then the verdict is TFLM's alone and the report says why."""
+        if self._tflite is None and self.options.compare_tflite and self.tflite_refusal is None:
+            try:
+                self._tflite = TfliteReferenceOracle(self.model_bytes)
+            except OracleError as refusal:
+                self.tflite_refusal = f"TFLite BUILTIN_REF refused the model, so it is compared with TFLM only: {refusal}"
         return self._tflite
 
 
