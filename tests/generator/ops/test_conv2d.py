@@ -8,7 +8,7 @@ import pytest
 
 from conv_specs import conv_model
 from tflm_bench.generator.codegen import emit_layers
-from tflm_bench.generator.errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedOpError, UnsupportedTensorError
+from tflm_bench.generator.errors import MalformedModelError, MalformedTensorError, UnsupportedOpError, UnsupportedTensorError
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.quantization import quantize_multiplier
