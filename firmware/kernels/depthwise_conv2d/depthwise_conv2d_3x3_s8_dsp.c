@@ -66,8 +66,29 @@ __attribute__((optimize("no-schedule-insns"))) static void tb_dw3x3_taps(
 {
     const int32_t *rq = requant;
     const int16_t *w = filter;
-    for (int32_t g = 0; g < channels; g += 4) {
-        const int32_t n = channels - g < 4 ? channels - g : 4;
+    const int32_t full = channels & ~3;
+    int32_t g = 0;
+    /* Full groups: nine unrolled taps, no loop branch or group-size test per tap. */
+    for (; g < full; g += 4) {
+        int32_t a0 = rq[TB_RQ_BIAS];
+        int32_t a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS];
+        int32_t a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS];
+        int32_t a3 = rq[3 * TB_RQ_WORDS + TB_RQ_BIAS];
+        TB_DW_TAP4(tb_read_u32(taps[0] + g), w, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[1] + g), w + 4, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[2] + g), w + 8, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[3] + g), w + 12, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[4] + g), w + 16, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[5] + g), w + 20, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[6] + g), w + 24, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[7] + g), w + 28, a0, a1, a2, a3);
+        TB_DW_TAP4(tb_read_u32(taps[8] + g), w + 32, a0, a1, a2, a3);
+        tb_dw_store4(out + g, rq, 4, a0, a1, a2, a3, params);
+        rq += 4 * TB_RQ_WORDS;
+        w += 36;
+    }
+    if (g < channels) {
+        const int32_t n = channels - g;
         int32_t a0 = rq[TB_RQ_BIAS];
         int32_t a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS];
         int32_t a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS];
@@ -78,7 +99,6 @@ __attribute__((optimize("no-schedule-insns"))) static void tb_dw3x3_taps(
             w += 4;
         }
         tb_dw_store4(out + g, rq, n, a0, a1, a2, a3, params);
-        rq += 4 * TB_RQ_WORDS;
     }
 }
 
