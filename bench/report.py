@@ -53,13 +53,14 @@ class BenchConfig:
     versions: dict[str, str]
     # runtime tflm: the library's identity (path, sha256, cmsis_nn, kernels, ...); None otherwise
     tflm_library: dict | None = None
+    optimize: str = "speed"  # weight layouts of the generated runtime: speed, size or balanced
 
     @property
     def clock_hz(self) -> int:
         return int(self.board.get("dwt_hz", 64_000_000))
 
     def summary(self) -> str:
-        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}, optimize {self.optimize}"
         if self.tflm_library:
             lib = self.tflm_library
             text += (f" (TFLM library {lib['path']}, sha256 {str(lib['sha256'])[:16]}, "
