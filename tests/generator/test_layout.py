@@ -52,3 +52,15 @@ def test_small_flash_board_falls_back_per_layer(tmp_path: Path) -> None:
     layouts = {layer.weight_layout for layer in image.layers}
     assert {"int8", "int16"} <= layouts  # some layers fell back, not all
     assert image.kernels is KernelSet.OPTIMIZED
+
+
+@pytest.mark.parametrize(("name", "optimize"), [("ad_autoencoder_float", "balanced"), ("sine_int8", "size")])
+def test_size_and_balanced_builds_are_bit_exact_on_the_device(name: str, optimize: str) -> None:
+    import subprocess
+    import sys
+
+    model = next(m for m in MODELS if m.stem == name)
+    result = subprocess.run([sys.executable, "-m", "tflm_bench.cli", "run", str(model), "--optimize", optimize],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr  # 1 would mean outputs differ from TFLM
+    assert "bit-exact" in result.stdout and f"optimize {optimize}" in result.stdout
