@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_socket  # noqa: E402
-from tflm_bench.generator import IO_TYPES, KernelSet, Runtime, convert_model_file, prepare_model  # noqa: E402
+from tflm_bench.generator import IO_TYPES, KernelSet, Optimize, Runtime, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
@@ -66,6 +66,10 @@ def _port(text: str) -> int:
 def _add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--kernels", choices=tuple(KernelSet), default=str(KernelSet.default()),
                          help=f"kernel set: reference (plain TFLM port) or optimized (default: {KernelSet.default()})")
+    command.add_argument("--optimize", choices=tuple(Optimize), default=str(Optimize.default()),
+                         help="weight layouts of the optimized kernels: speed (expand all, fall back per layer only "
+                              "to fit flash), size (keep int8 weights), balanced (expand within +25%% of the weights) "
+                              f"(default: {Optimize.default()})")
     command.add_argument("--platform", type=Path,
                          help="platform description .repl; its flash, RAM and clocks are used (default: the shipped nrf52840.repl)")
     command.add_argument("--build-dir", type=Path,
@@ -184,6 +188,7 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
         raise InputError(f"{args.command} takes one --tflm-lib (got {len(libraries)}); "
                          "`tflm-bench compare MODEL --tflm-lib A.a --tflm-lib B.a` runs several")
     return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args),  # type: ignore[arg-type]
+                        optimize=getattr(args, "optimize", Optimize.default()),
                         runtime=getattr(args, "runtime", Runtime.default()),
                         tflm_lib=libraries[0] if libraries else None,
                         tflm_include=tuple(getattr(args, "tflm_include", None) or ()),
@@ -225,7 +230,11 @@ def _build(args: argparse.Namespace) -> int:
     m = image.memory
     print(f"{image.elf}{' (reused)' if image.reused else ''}")
     print(f"runtime {image.runtime}, kernels {image.tflm_library.kernels if image.tflm_library else image.kernels}, flash {m.flash_bytes:,} / {m.flash_limit:,} B, "
-          f"RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B)")
+          f"RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B), optimize {image.optimize}")
+    for layer in image.layers:
+        if layer.weight_layout:
+            print(f"  layer {layer.index:3d} {layer.op_name:<18} {layer.weight_layout:<5} weights, "
+                  f"{layer.flash_bytes:>9,} B flash")
     return ExitCode.OK
 
 

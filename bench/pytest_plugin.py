@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 import pytest
 
 from tflm_bench.emulation import EngineName, unavailable_reason
-from tflm_bench.generator import KernelSet, Runtime, TflmLibraryError
+from tflm_bench.generator import KernelSet, Optimize, Runtime, TflmLibraryError
 
 from .assertions import assert_matches_baseline
 from .baseline import Comparison, ToleranceError, parse_tolerance
@@ -43,6 +43,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),
         help=f"kernel set compiled into the firmware: {', '.join(KernelSet)} (default: {KernelSet.default()})",
+    )
+    group.addoption(
+        "--bench-optimize", metavar="GOAL", choices=tuple(Optimize), default=str(Optimize.default()),
+        help=f"weight layouts: {', '.join(Optimize)} (default: {Optimize.default()})",
     )
     group.addoption(
         "--bench-runtime", metavar="NAME", choices=tuple(Runtime), default=str(Runtime.default()),
@@ -92,6 +96,7 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
             engine=engine,
             platform=pytestconfig.getoption("--bench-platform"),
             kernels=pytestconfig.getoption("--bench-kernels"),
+            optimize=pytestconfig.getoption("--bench-optimize"),
             build_root=pytestconfig.getoption("--bench-build-dir"),
             runtime=runtime,
             tflm_lib=pytestconfig.getoption("--bench-tflm-lib"),

@@ -53,13 +53,14 @@ class BenchConfig:
     versions: dict[str, str]
     # runtime tflm: the library's identity (path, sha256, cmsis_nn, kernels, ...); None otherwise
     tflm_library: dict | None = None
+    optimize: str = "speed"  # weight layouts of the generated runtime: speed, size or balanced
 
     @property
     def clock_hz(self) -> int:
         return int(self.board.get("dwt_hz", 64_000_000))
 
     def summary(self) -> str:
-        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}"
+        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}, optimize {self.optimize}"
         if self.tflm_library:
             lib = self.tflm_library
             text += (f" (TFLM library {lib['path']}, sha256 {str(lib['sha256'])[:16]}, "
@@ -163,6 +164,7 @@ class BenchReport:
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
             *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
+            *_weights_lines(self.layers),
             "",
             f"{'input':>5}  {'verdict vs TFLM':<18} {'instructions':>12}  TFLite BUILTIN_REF",
         ]
@@ -219,3 +221,11 @@ def _tflite_summary(results: tuple[InputResult, ...]) -> str:
         f"TFLite BUILTIN_REF: {differing} output values differ (max {worst} {diffs[0].unit}); "
         "expected where TFLite's reference kernels round differently from TFLM (FULLY_CONNECTED)"
     )
+
+
+def _weights_lines(layers: tuple[LayerInfo, ...]) -> list[str]:
+    """One line: the flash bytes and weight layout of each weighted layer (generator/layout.py)."""
+    weighted = [layer for layer in layers if getattr(layer, "weight_layout", "")]
+    if not weighted:
+        return []
+    return ["weights   " + ", ".join(f"L{l.index} {l.weight_layout} {l.flash_bytes:,} B" for l in weighted)]

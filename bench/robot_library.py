@@ -35,6 +35,7 @@ class TflmBench:
     """Keywords that drive one model's firmware on one engine per suite.
 
     Library arguments: ``engine`` (builtin or renode), ``kernels`` (optimized or reference),
+    ``optimize`` (speed, size or balanced weight layouts),
     ``runtime`` (generated, or tflm for your TFLM library's interpreter), ``tflm_lib`` (a
     libtensorflow-microlite.a; default $TFLM_LIB), ``tflm_include`` (header folders separated
     by ``:``; default $TFLM_INCLUDE), ``arena_bytes`` (tflm: the arena; default: the smallest
@@ -64,8 +65,9 @@ class TflmBench:
     def __init__(self, engine: str = str(EngineName.default()), timeout: float = 120.0,
                  kernels: str = str(KernelSet.default()), build_dir: str | None = None,
                  runtime: str = str(Runtime.default()), tflm_lib: str | None = None,
-                 tflm_include: str | None = None, arena_bytes: int | None = None) -> None:
-        self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels,
+                 tflm_include: str | None = None, arena_bytes: int | None = None,
+                 optimize: str = "speed") -> None:
+        self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels, optimize=optimize,
                               build_root=Path(build_dir) if build_dir else None, runtime=runtime,
                               tflm_lib=Path(tflm_lib) if tflm_lib else None,
                               tflm_include=tuple(Path(p) for p in (tflm_include or "").split(":") if p),

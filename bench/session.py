@@ -16,6 +16,7 @@ from tflm_bench.generator import (
     BuildConfig,
     FirmwareImage,
     KernelSet,
+    Optimize,
     Model,
     Runtime,
     TflmSetup,
@@ -48,6 +49,7 @@ class BenchOptions:
     compare_tflite: bool = True
     timeout_s: float = 120.0
     kernels: KernelSet | str = KernelSet.default()
+    optimize: Optimize | str = Optimize.default()  # weight layouts (generator/layout.py)
     firmware_dir: Path | None = None  # another firmware/ tree (kernel development); None: the installed one
     runtime: Runtime | str = Runtime.default()
     # Runtime tflm: the user's libtensorflow-microlite.a and its header folders; None / empty:
@@ -62,6 +64,7 @@ class BenchOptions:
         object.__setattr__(self, "engine", EngineName.parse(str(self.engine)))
         try:
             object.__setattr__(self, "kernels", KernelSet.parse(str(self.kernels)))
+            object.__setattr__(self, "optimize", Optimize.parse(str(self.optimize)))
             object.__setattr__(self, "runtime", Runtime.parse(str(self.runtime)))
         except ValueError as exc:
             raise InputError(str(exc)) from None
@@ -130,6 +133,7 @@ class BenchSession:
             model=self.model_path,
             build_dir=self.options.build_root or cache_root(),
             kernels=KernelSet(self.options.kernels),
+            optimize=Optimize(self.options.optimize),
             board=load_board(self.options.platform_path),
             runtime=Runtime(self.options.runtime),
             tflm=self.options.tflm,
@@ -262,6 +266,7 @@ class BenchSession:
             engine=str(self.options.engine),
             kernels=library.kernels if library is not None else str(image.kernels),
             runtime=str(image.runtime),
+            optimize=str(image.optimize),
             tflm_library=library.identity() if library is not None else None,
             platform=str(self.options.platform_path),
             board=image.board.to_dict(),

@@ -39,14 +39,17 @@ class TensorDesc:
     fields: tuple[tuple[str, str], ...]
 
 
-def emit_layers(model: Model, plan: ArenaPlan, kernels: KernelSet | str = KernelSet.REFERENCE) -> list[Layer]:
+def emit_layers(
+    model: Model, plan: ArenaPlan, kernels: KernelSet | str = KernelSet.REFERENCE,
+    int8_layout: frozenset[int] = frozenset(),
+) -> list[Layer]:
     """One Layer per operator, in execution order.
 
     Raises:
         UnsupportedOpError: an operator without a kernel (call validate() first for
             the full set of checks).
     """
-    ctx = EmitContext(model, plan, KernelSet.parse(kernels))
+    ctx = EmitContext(model, plan, KernelSet.parse(kernels), frozenset(int8_layout))
     table = handlers()
     layers = []
     for op in model.operators:
@@ -58,14 +61,16 @@ def emit_layers(model: Model, plan: ArenaPlan, kernels: KernelSet | str = Kernel
 
 
 def generate_c(
-    model: Model, plan: ArenaPlan, out_dir: Path, kernels: KernelSet | str = KernelSet.REFERENCE
+    model: Model, plan: ArenaPlan, out_dir: Path, kernels: KernelSet | str = KernelSet.REFERENCE,
+    int8_layout: frozenset[int] = frozenset(),
 ) -> list[Path]:
     """Write tb_model_data.h, tb_model_data.c and tb_model.c into out_dir; return their paths.
 
     `kernels` picks the kernel set each op module calls ("reference" or "optimized"); an op
-    without an optimized kernel uses its reference kernel.
+    without an optimized kernel uses its reference kernel, and so does every operator index in
+    `int8_layout` (weights kept int8, see layout.py).
     """
-    layers = emit_layers(model, plan, kernels)  # raises before anything is written
+    layers = emit_layers(model, plan, kernels, int8_layout)  # raises before anything is written
     context = {
         "sha256": model.sha256,
         "kernels": KernelSet.parse(kernels).value,

@@ -65,7 +65,10 @@ class ModelTooLargeError(GeneratorError):
 
     The message names the bytes needed against the limit, e.g. "the model's constant
     tensors take 1200000 bytes, more than the 1048576 bytes of flash".
+    `flash_overflow` is the flash bytes over the limit when known (0 otherwise).
     """
+
+    flash_overflow: int = 0
 
 
 class FirmwareBuildError(GeneratorError):

@@ -28,8 +28,9 @@ from tflm_bench.emulation.board import Board, load_board
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
 from .model import Model
-from .options import KernelSet, Runtime
-from .ops.registry import handlers, scratch_requests
+from . import layout
+from .options import KernelSet, Optimize, Runtime
+from .ops.registry import scratch_requests
 from .tflm_library import TflmLibrary, TflmSetup
 from .planner import ArenaPlan, plan_arena
 from .tflite_reader import read_tflite
@@ -67,6 +68,7 @@ class BuildConfig:
     runtime: Runtime = Runtime.default()
     tflm: TflmSetup | None = None  # the user's checked TFLM library and headers (runtime tflm)
     arena_bytes: int | None = None  # runtime tflm: the arena to give; None: a large probe arena
+    optimize: Optimize = Optimize.default()  # weight layouts: speed, size or balanced (layout.py)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class LayerInfo:
     operator_index: int
     op_name: str
     macs: int  # multiply-accumulates per inference, 0 for ops without any
+    flash_bytes: int = 0  # the layer's constants in flash, in the layout chosen
+    weight_layout: str = ""  # "int16" (expanded for the DSP kernel), "int8", or "" (no weights)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class FirmwareImage:
     runtime: Runtime = Runtime.GENERATED
     tflm_library: TflmLibrary | None = None  # runtime tflm: the library linked
     plan: ArenaPlan | None = field(default=None, compare=False, repr=False)  # generated runtime: the arena plan
+    optimize: Optimize = Optimize.default()
 
 
 def _named(folder: Path, label: str, paths: list[Path]) -> list[tuple[str, Path]]:
@@ -139,7 +144,7 @@ def build_key(config: BuildConfig, model_bytes: bytes) -> str:
     firmware = firmware_dir(config.firmware)
     board = config.board
     extra = "\n".join((
-        config.kernels.value, hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
+        config.kernels.value, Optimize(config.optimize).value, hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
         f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
     ))
     return _digest_files(_source_files(firmware), extra)
@@ -268,10 +273,12 @@ def _raise_for_overflow(log: str, board: Board) -> None:
     if match:
         region, over = match.group(1), int(match.group(2))
         limit = board.flash.size if region.upper().startswith("FLASH") else board.ram.size
-        raise ModelTooLargeError(
+        error = ModelTooLargeError(
             f"the firmware does not fit: region {region} overflowed by {over} bytes "
             f"(limit {limit} bytes). Use a smaller model or quantize more of it."
         )
+        error.flash_overflow = over if region.upper().startswith("FLASH") else 0
+        raise error
 
 
 def measure_memory(elf: Path, arena_bytes: int, board: Board) -> MemoryUse:
@@ -299,10 +306,12 @@ def _check_fits(memory: MemoryUse) -> None:
     if memory.ram_bytes > memory.ram_limit:
         problems.append(f"RAM {memory.ram_bytes} bytes (arena {memory.arena_bytes}) > {memory.ram_limit}")
     if problems:
-        raise ModelTooLargeError(
+        error = ModelTooLargeError(
             "the model does not fit the nRF52840: " + "; ".join(problems)
             + ". Use a smaller model or fewer/narrower layers."
         )
+        error.flash_overflow = max(0, memory.flash_bytes - memory.flash_limit)
+        raise error
 
 
 def _estimate_before_build(model: Model, arena_bytes: int, board: Board) -> None:
@@ -340,32 +349,57 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
 
     build_dir = build_root / "firmware" / build_key(config, model_bytes)
     manifest = build_dir / "manifest.json"
-    table = handlers()
-    layers = tuple(
-        LayerInfo(index=i, operator_index=op.index, op_name=op.name, macs=table[op.name].macs(model, op))
-        for i, op in enumerate(model.operators)
-    )
+    optimize = Optimize(config.optimize)
+    flash = layout.layer_flash(model, plan, config.kernels)
+    constant_bytes = sum(t.data.nbytes for t in model.tensors if t.data is not None)
     sha = hashlib.sha256(model_bytes).hexdigest()
     build_id = int.from_bytes(bytes.fromhex(sha)[:4], "little")
     firmware = firmware_dir(config.firmware)
     library = kernel_library(build_root, firmware)
-    image = partial(FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=build_id, layers=layers,
-                    kernels=config.kernels, board=board, toolchain=_toolchain_version(), plan=plan)
+    image = partial(FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=build_id,
+                    kernels=config.kernels, board=board, toolchain=_toolchain_version(), plan=plan, optimize=optimize)
     with _locked(build_dir):
         if manifest.exists():
             data = json.loads(manifest.read_text())
             elf = Path(data["elf"])
             if elf.exists():
-                return image(elf=elf, memory=MemoryUse(**data["memory"]), reused=True)
+                chosen = layout.with_choice(flash, frozenset(data.get("int8_layout", ())))
+                return image(elf=elf, memory=MemoryUse(**data["memory"]), reused=True,
+                             layers=_layer_infos(model, chosen))
 
         generated = build_dir / "generated"
         generated.mkdir(parents=True, exist_ok=True)
-        sources = generate_c(model, plan, generated, config.kernels)
-        elf = compile_firmware(sources, build_dir, library, board, firmware)
-        memory = measure_memory(elf, plan.arena_bytes, board)
-        _check_fits(memory)
+        int8_layout = layout.choose(flash, optimize, constant_bytes)
+        while True:
+            sources = generate_c(model, plan, generated, config.kernels, int8_layout)
+            try:
+                elf = compile_firmware(sources, build_dir, library, board, firmware)
+                memory = measure_memory(elf, plan.arena_bytes, board)
+                _check_fits(memory)
+                break
+            except ModelTooLargeError as error:
+                # Fall back per layer to the int8 layout, least gain per byte first, and retry.
+                overflow = error.flash_overflow
+                fewer = layout.shrink(flash, int8_layout, overflow) if overflow else int8_layout
+                if fewer == int8_layout:
+                    raise
+                int8_layout = fewer
         # Written last and atomically: a build interrupted before this line is redone, not reused.
         temporary = manifest.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"elf": str(elf), "model_sha256": sha, "memory": asdict(memory)}, indent=2))
+        temporary.write_text(json.dumps({"elf": str(elf), "model_sha256": sha, "memory": asdict(memory),
+                                         "int8_layout": sorted(int8_layout)}, indent=2))
         os.replace(temporary, manifest)
-        return image(elf=elf, memory=memory, reused=False)
+        return image(elf=elf, memory=memory, reused=False,
+                     layers=_layer_infos(model, layout.with_choice(flash, int8_layout)))
+
+
+def _layer_infos(model: Model, flash: list[layout.LayerFlash]) -> tuple[LayerInfo, ...]:
+    infos = []
+    for i, (op, lf) in enumerate(zip(model.operators, flash)):
+        kind = "int16" if lf.expanded else ("int8" if lf.extra_bytes > 0 or op.name in _WEIGHTED else "")
+        infos.append(LayerInfo(index=i, operator_index=op.index, op_name=op.name, macs=lf.macs,
+                               flash_bytes=lf.flash_bytes, weight_layout=kind))
+    return tuple(infos)
+
+
+_WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")

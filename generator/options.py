@@ -22,6 +22,30 @@ class KernelSet(StrEnum):
             raise ValueError(f"unknown kernel set {text!r}; choose one of {', '.join(cls)}") from None
 
 
+class Optimize(StrEnum):
+    """How the optimized kernel set trades flash for speed when it lays out weights.
+
+    The DSP kernels of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED read weights expanded
+    to int16 at generation time; a layer left in the int8 layout runs its reference kernel.
+    See generator/layout.py for the rules.
+    """
+
+    SPEED = "speed"  # expand every layer; fall back (least gain per byte first) only to fit flash
+    SIZE = "size"  # expand no layer: flash stays within the model's weights plus the runtime
+    BALANCED = "balanced"  # expand, best gain per byte first, while the extra stays <= 25% of the weights
+
+    @classmethod
+    def default(cls) -> Optimize:
+        return cls.SPEED
+
+    @classmethod
+    def parse(cls, text: str) -> Optimize:
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown optimization goal {text!r}; choose one of {', '.join(cls)}") from None
+
+
 class Runtime(StrEnum):
     """What runs the model in the firmware, behind the same bench shell (tb_runtime.h)."""
 

@@ -30,6 +30,14 @@ class CArray:
     comment: str
 
 
+    @property
+    def num_bytes(self) -> int:
+        return self.length * C_SIZES[self.ctype]
+
+
+C_SIZES = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "int32_t": 4, "uint32_t": 4, "float": 4}
+
+
 @dataclass(frozen=True)
 class CStruct:
     """A small static const struct in tb_model.c, with designated initialisers."""
@@ -61,6 +69,11 @@ class EmitContext:
     model: Model
     plan: ArenaPlan
     kernels: KernelSet = KernelSet.REFERENCE
+    int8_layout: frozenset[int] = frozenset()  # operators kept on int8 weights (reference kernel)
+
+    def optimized(self, op: Operator) -> bool:
+        """Whether `op` may use an optimized kernel (its weights may be expanded)."""
+        return self.kernels == KernelSet.OPTIMIZED and op.index not in self.int8_layout
 
     def tensor(self, index: int) -> Tensor:
         return self.model.tensors[index]

@@ -123,7 +123,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    if ctx.kernels == "optimized":
+    if ctx.optimized(op):
         variant = _dsp_variant(ctx.model, op)
         if variant:
             return _emit_dsp(ctx, op, variant)

@@ -126,7 +126,7 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:
-    if ctx.kernels == "optimized":
+    if ctx.optimized(op):
         layer = emit_optimized(ctx, op)
         if layer is not None:
             return layer

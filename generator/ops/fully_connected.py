@@ -142,7 +142,7 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: FULLY_CONNECTED"
-    if ctx.kernels == "optimized" and fq.filter_offset == 0:
+    if ctx.optimized(op) and fq.filter_offset == 0:
         return _emit_dsp(ctx, op, fq)
     arrays = [
         CArray(f"{prefix}_weights", "int8_t", weights.num_elements, rows(weights.data, 16, 4),

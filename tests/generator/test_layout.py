@@ -1,0 +1,66 @@
+"""Weight layouts under a flash budget: --optimize size keeps flash near the weights, and a
+small-flash board still builds by falling back per layer to int8 weights."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from tflm_bench.emulation.board import load_board
+from tflm_bench.generator import BuildConfig, KernelSet, Optimize, build_firmware, read_model
+from tflm_bench.generator.layout import LayerFlash, choose, shrink
+
+BUILD_ROOT = Path(os.environ["TFLM_BENCH_BUILD"])
+MODELS = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.tflite"))
+
+
+def _flash(index: int, macs: int, int8: int, expanded: int) -> LayerFlash:
+    return LayerFlash(index, "CONV_2D", macs, int8, expanded, expanded > int8)
+
+
+def test_choice_rules() -> None:
+    layers = [_flash(0, 1000, 100, 200), _flash(1, 10, 100, 200), _flash(2, 0, 0, 0)]
+    assert choose(layers, Optimize.SPEED, 1000) == frozenset()
+    assert choose(layers, Optimize.SIZE, 1000) == {0, 1}
+    assert choose(layers, Optimize.BALANCED, 400) == {1}  # allowance 100: the best layer only
+    assert shrink(layers, frozenset(), 50) == {1}  # least MACs per extra byte first
+    assert shrink(layers, frozenset(), 150) == {0, 1}
+    assert shrink(layers, frozenset({0, 1}), 150) == {0, 1}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=[m.stem for m in MODELS])
+def test_size_keeps_flash_within_weights_plus_64k(model: Path) -> None:
+    weights = sum(t.data.nbytes for t in read_model(model.read_bytes()).tensors if t.data is not None)
+    image = build_firmware(BuildConfig(model=model, build_dir=BUILD_ROOT, optimize=Optimize.SIZE))
+    assert image.optimize is Optimize.SIZE
+    assert image.memory.flash_bytes <= weights + 64 * 1024, (image.memory.flash_bytes, weights)
+    assert all(layer.weight_layout != "int16" for layer in image.layers)
+
+
+def test_small_flash_board_falls_back_per_layer(tmp_path: Path) -> None:
+    model = next(m for m in MODELS if m.stem == "ad_autoencoder_float")
+    speed = build_firmware(BuildConfig(model=model, build_dir=BUILD_ROOT))
+    size = build_firmware(BuildConfig(model=model, build_dir=BUILD_ROOT, optimize=Optimize.SIZE))
+    assert speed.memory.flash_bytes > size.memory.flash_bytes
+    board = load_board()
+    limit = (speed.memory.flash_bytes + size.memory.flash_bytes) // 2  # the speed layout overflows this
+    small = dataclasses.replace(board, flash=dataclasses.replace(board.flash, size=limit))
+    image = build_firmware(BuildConfig(model=model, build_dir=tmp_path, board=small))
+    assert image.memory.flash_bytes <= limit
+    layouts = {layer.weight_layout for layer in image.layers}
+    assert {"int8", "int16"} <= layouts  # some layers fell back, not all
+    assert image.kernels is KernelSet.OPTIMIZED
+
+
+@pytest.mark.parametrize(("name", "optimize"), [("ad_autoencoder_float", "balanced"), ("sine_int8", "size")])
+def test_size_and_balanced_builds_are_bit_exact_on_the_device(name: str, optimize: str) -> None:
+    import subprocess
+    import sys
+
+    model = next(m for m in MODELS if m.stem == name)
+    result = subprocess.run([sys.executable, "-m", "tflm_bench.cli", "run", str(model), "--optimize", optimize],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr  # 1 would mean outputs differ from TFLM
+    assert "bit-exact" in result.stdout and f"optimize {optimize}" in result.stdout
