@@ -15,6 +15,7 @@ from .registry import OpHandler, Operands
 
 HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
+LOWCH_MAX_DEPTH = 3  # first layers over 1-3 input channels: the int16 im2col kernel
 
 
 def check(model: Model, op: Operator) -> None:
@@ -57,16 +58,32 @@ def _dsp_variant(model: Model, op: Operator) -> str:
     geometry = window.model_window(model, op, k_h, k_w)
     if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
         return "1x1"
+    if k_c <= LOWCH_MAX_DEPTH and k_h * k_w > 1:
+        return "lowch"
     return "general"
 
 
 def scratch(model: Model, op: Operator, kernels: str) -> int:
     """im2col row for the optimized general kernel when the depth is not a multiple of 4 (the
     direct form would pay a partial quad per tap); the planner may refuse it."""
-    if kernels != "optimized" or _dsp_variant(model, op) != "general":
+    variant = _dsp_variant(model, op) if kernels == "optimized" else ""
+    if variant not in ("general", "lowch"):
         return 0
     _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
+    if variant == "lowch":  # two int16 receptive fields, the length padded to even
+        return 4 * (-(-(k_h * k_w * k_c) // 2) * 2)
     return k_h * k_w * k_c if k_c % 4 != 0 else 0
+
+
+def lowch_weights(weights: np.ndarray) -> np.ndarray:
+    """int16 layout of tb_conv2d_lowch_s8_dsp for weights [channels, length]: channels in pairs
+    (padded with a zero channel), the length padded to even; [pair][k pair][channel of 2][2]."""
+    w = np.asarray(weights, dtype=np.int16)
+    channels, length = w.shape
+    c2, l2 = -(-channels // 2) * 2, -(-length // 2) * 2
+    padded = np.zeros((c2, l2), dtype=np.int16)
+    padded[:channels, :length] = w
+    return padded.reshape(c2 // 2, 2, l2 // 2, 2).transpose(0, 2, 1, 3).reshape(-1)
 
 
 def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
@@ -82,22 +99,26 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
     assert filt.data is not None
     w = np.asarray(filt.data, dtype=np.int64)
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
+    if variant == "lowch" and scratch_offset is None:
+        variant = "general"  # the planner refused the scratch: the direct form
     direct = variant == "general" and scratch_offset is None
     # Reduction runs: one per tap (direct form) or the whole receptive field (1x1, im2col).
     runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
     consts = conv_common.dsp_constants(
         runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
     )
-    arrays, requant = conv_common.dsp_arrays(
-        where, prefix, conv_common.dsp_weights(runs), consts, quant.multipliers, quant.shifts
-    )
+    layout = lowch_weights(runs[:, 0, :]) if variant == "lowch" else conv_common.dsp_weights(runs)
+    arrays, requant = conv_common.dsp_arrays(where, prefix, layout, consts, quant.multipliers, quant.shifts)
     structs: list[CStruct] = [CStruct("tb_conv_params_t", f"{prefix}_params", (
         ("input_offset", str(quant.input_offset)),
         ("output_offset", str(quant.output_offset)),
         *window.window_fields(geometry),
         conv_common.activation_field(quant),
     ))]
-    if variant == "1x1":
+    if variant == "lowch":
+        function, lead = "tb_conv2d_lowch_s8_dsp", (f"(int16_t *)&tb_arena[{scratch_offset}]",)
+        structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
+    elif variant == "1x1":
         function, lead = "tb_conv2d_1x1_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
     else:
