@@ -16,6 +16,7 @@ from .registry import OpHandler, Operands
 HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
 LOWCH_MAX_DEPTH = 3  # first layers over 1-3 input channels: the int16 im2col kernel
+LOWCH_MAX_LENGTH = 128  # its receptive field bound (TB_CONV2D_LOWCH_MAX_LENGTH, a stack row)
 
 
 def check(model: Model, op: Operator) -> None:
@@ -58,7 +59,7 @@ def _dsp_variant(model: Model, op: Operator) -> str:
     geometry = window.model_window(model, op, k_h, k_w)
     if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
         return "1x1"
-    if k_c <= LOWCH_MAX_DEPTH and k_h * k_w > 1:
+    if k_c <= LOWCH_MAX_DEPTH and 1 < k_h * k_w and k_h * k_w * k_c <= LOWCH_MAX_LENGTH:
         return "lowch"
     return "general"
 
@@ -66,12 +67,9 @@ def _dsp_variant(model: Model, op: Operator) -> str:
 def scratch(model: Model, op: Operator, kernels: str) -> int:
     """im2col row for the optimized general kernel when the depth is not a multiple of 4 (the
     direct form would pay a partial quad per tap); the planner may refuse it."""
-    variant = _dsp_variant(model, op) if kernels == "optimized" else ""
-    if variant not in ("general", "lowch"):
+    if kernels != "optimized" or _dsp_variant(model, op) != "general":
         return 0
     _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    if variant == "lowch":  # two int16 receptive fields, the length padded to even
-        return 4 * (-(-(k_h * k_w * k_c) // 2) * 2)
     return k_h * k_w * k_c if k_c % 4 != 0 else 0
 
 
@@ -99,8 +97,6 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
     assert filt.data is not None
     w = np.asarray(filt.data, dtype=np.int64)
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
-    if variant == "lowch" and scratch_offset is None:
-        variant = "general"  # the planner refused the scratch: the direct form
     direct = variant == "general" and scratch_offset is None
     # Reduction runs: one per tap (direct form) or the whole receptive field (1x1, im2col).
     runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
@@ -116,7 +112,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
         conv_common.activation_field(quant),
     ))]
     if variant == "lowch":
-        function, lead = "tb_conv2d_lowch_s8_dsp", (f"(int16_t *)&tb_arena[{scratch_offset}]",)
+        function, lead = "tb_conv2d_lowch_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
     elif variant == "1x1":
         function, lead = "tb_conv2d_1x1_s8_dsp", ()

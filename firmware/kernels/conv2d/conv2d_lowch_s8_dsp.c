@@ -1,6 +1,7 @@
 /* int8 CONV_2D, optimized for first layers over 1-3 input channels (any kernel size, stride,
  * dilation, padding; one group). For each pair of output pixels the two receptive fields are
- * copied once into an arena scratch row as int16, interleaved by element pairs
+ * copied once into a stack row as int16 (at most
+ * TB_CONV2D_LOWCH_MAX_LENGTH elements each), interleaved by element pairs
  * (p0 k0 k1, p1 k0 k1, p0 k2 k3, ...; padding taps hold the input zero point, an odd length ends
  * with a zero), then reused by every pair of output channels: one LDRD of inputs and one of
  * generator-prepared int16 weights (c0 k0 k1, c1 k0 k1, ...) feed four SMLAD (2 pixels x 2
@@ -42,8 +43,7 @@ static void tb_lowch_field(const tb_conv_params_t *params, const int8_t *image, 
     }
 }
 
-tb_status_t tb_conv2d_lowch_s8_dsp(int16_t *scratch,
-                                   const tb_conv_params_t *params,
+tb_status_t tb_conv2d_lowch_s8_dsp(const tb_conv_params_t *params,
                                    const tb_dsp_requant_t *rq,
                                    const tb_dims_t *input_dims,
                                    const int8_t *input,
@@ -52,7 +52,7 @@ tb_status_t tb_conv2d_lowch_s8_dsp(int16_t *scratch,
                                    const tb_dims_t *output_dims,
                                    int8_t *output)
 {
-    if (scratch == NULL || params == NULL || rq == NULL || rq->bias == NULL ||
+    if (params == NULL || rq == NULL || rq->bias == NULL ||
         rq->multiplier == NULL || rq->shift == NULL || input_dims == NULL || input == NULL ||
         filter_dims == NULL || filter == NULL || output_dims == NULL || output == NULL) {
         return TB_ERR_ARG;
@@ -75,6 +75,10 @@ tb_status_t tb_conv2d_lowch_s8_dsp(int16_t *scratch,
     const int32_t length = k_h * k_w * in_c;
     const int32_t length2 = (length + 1) & ~1;
     const int32_t pairs = length2 >> 1;
+    if (length > TB_CONV2D_LOWCH_MAX_LENGTH) {
+        return TB_ERR_NO_IMPL; /* larger fields: tb_conv2d_s8_dsp */
+    }
+    int16_t scratch[4 * ((TB_CONV2D_LOWCH_MAX_LENGTH + 1) / 2)];
     const int32_t pixels = out_h * out_w;
     const int32_t lo = params->activation.min, hi = params->activation.max;
     const int32_t oo = params->output_offset;
