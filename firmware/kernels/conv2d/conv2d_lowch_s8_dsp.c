@@ -21,9 +21,31 @@ static void tb_lowch_field(const tb_conv_params_t *params, const int8_t *image, 
 {
     const int16_t pad = (int16_t)(-params->input_offset);
     int32_t k = 0;
+    const int row_inside = params->dilation.w == 1 && x0 >= 0 && x0 + k_w <= in_w;
+    const int32_t run = k_w * in_c;
     for (int32_t ky = 0; ky < k_h; ky++) {
         const int32_t y = y0 + ky * params->dilation.h;
         const int y_in = y >= 0 && y < in_h;
+        if (y_in && row_inside) { /* one contiguous run of k_w * in_c bytes */
+            const int8_t *px = image + ((size_t)y * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+            int16_t *d = dst + ((k >> 1) << 2) + (k & 1);
+            int32_t i = 0;
+            if (k & 1) { /* finish the open pair */
+                *d = px[0];
+                d += 3;
+                i = 1;
+            }
+            for (; i + 1 < run; i += 2) {
+                d[0] = px[i];
+                d[1] = px[i + 1];
+                d += 4;
+            }
+            if (i < run) {
+                d[0] = px[i];
+            }
+            k += run;
+            continue;
+        }
         for (int32_t kx = 0; kx < k_w; kx++) {
             const int32_t x = x0 + kx * params->dilation.w;
             if (y_in && x >= 0 && x < in_w) {
