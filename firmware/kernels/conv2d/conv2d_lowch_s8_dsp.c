@@ -135,6 +135,13 @@ tb_status_t tb_conv2d_lowch_s8_dsp(const tb_conv_params_t *params,
                     a11 = tb_dsp_smlad(x1, w1, a11);
                 }
                 const int32_t *m = rq->multiplier + c, *sh = rq->shift + c;
+                if (rq->fast && c + 1 < out_c) {
+                    out0[c] = (int8_t)tb_dsp_requantize_fast(a00, m[0], sh[0], oo, lo, hi);
+                    out1[c] = (int8_t)tb_dsp_requantize_fast(a10, m[0], sh[0], oo, lo, hi);
+                    out0[c + 1] = (int8_t)tb_dsp_requantize_fast(a01, m[1], sh[1], oo, lo, hi);
+                    out1[c + 1] = (int8_t)tb_dsp_requantize_fast(a11, m[1], sh[1], oo, lo, hi);
+                    continue;
+                }
                 out0[c] = (int8_t)tb_dsp_requantize(a00, m[0], sh[0], rq->fast, oo, lo, hi);
                 out1[c] = (int8_t)tb_dsp_requantize(a10, m[0], sh[0], rq->fast, oo, lo, hi);
                 if (c + 1 < out_c) {
