@@ -46,6 +46,23 @@ static void tb_lowch_field(const tb_conv_params_t *params, const int8_t *image, 
             k += run;
             continue;
         }
+        if (params->dilation.w == 1) { /* clipped row: padding, a run of bytes, padding */
+            const int32_t before = !y_in ? run : (x0 < 0 ? (-x0 < k_w ? -x0 : k_w) * in_c : 0);
+            int32_t end = !y_in ? run : (in_w - x0) * in_c;
+            end = end > run ? run : end;
+            end = end < before ? before : end;
+            const int8_t *px = image + ((size_t)(y_in ? y : 0) * (size_t)in_w) * (size_t)in_c +
+                               (ptrdiff_t)x0 * in_c;
+            int16_t *d = dst + ((k >> 1) << 2) + (k & 1);
+            int32_t odd = k & 1;
+            for (int32_t i = 0; i < run; i++) {
+                *d = (i < before || i >= end) ? pad : px[i];
+                d += odd ? 3 : 1;
+                odd ^= 1;
+            }
+            k += run;
+            continue;
+        }
         for (int32_t kx = 0; kx < k_w; kx++) {
             const int32_t x = x0 + kx * params->dilation.w;
             if (y_in && x >= 0 && x < in_w) {
