@@ -17,6 +17,7 @@ HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
 LOWCH_MAX_DEPTH = 3  # first layers over 1-3 input channels: the int16 im2col kernel
 LOWCH_MAX_LENGTH = 128  # its receptive field bound (TB_CONV2D_LOWCH_MAX_LENGTH, a stack row)
+LOWCH_MAX_FILTERS = 16  # above, the general kernel's 4-channel blocks win (KWS: 64 filters)
 
 
 def check(model: Model, op: Operator) -> None:
@@ -59,7 +60,8 @@ def _dsp_variant(model: Model, op: Operator) -> str:
     geometry = window.model_window(model, op, k_h, k_w)
     if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
         return "1x1"
-    if k_c <= LOWCH_MAX_DEPTH and 1 < k_h * k_w and k_h * k_w * k_c <= LOWCH_MAX_LENGTH:
+    if (k_c <= LOWCH_MAX_DEPTH and 1 < k_h * k_w and k_h * k_w * k_c <= LOWCH_MAX_LENGTH
+            and out_c <= LOWCH_MAX_FILTERS):
         return "lowch"
     return "general"
 
