@@ -18,6 +18,8 @@ TFLITE_BUILTINS_INT8). No real data set is needed; the point is the deployment, 
 | ic_resnet8_float.tflite       | MLPerf Tiny IC ResNet-8, 32x32x3                    | float  |
 | ad_autoencoder_float.tflite   | MLPerf Tiny AD FC autoencoder, 640 in               | float  |
 | rps_cnn_uint8.tflite          | small rock-paper-scissors image CNN, 64x64x3        | uint8  |
+| spectrogram_cnn_int8.tflite   | 49x40x1 spectrogram CNN, first conv 10x8 s2, 8 f.   | int8   |
+| accel_cnn_int8.tflite         | 128x3x1 accelerometer CNN, first conv 4x3, 8 f.     | int8   |
 """
 from __future__ import annotations
 
@@ -244,6 +246,47 @@ def rps_cnn() -> tuple[bytes, str]:
     return convert_keras_model(model, x[:200], io="uint8"), f"train accuracy {metric:.3f}"
 
 
+def spectrogram_cnn() -> tuple[bytes, str]:
+    """A one-channel spectrogram CNN: a 10x8 stride-2 first convolution with 8 filters."""
+    rng = _seed(8)
+    x, y = spectrograms(rng, 800, 4, 49, 40)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(49, 40, 1)),
+        L.Conv2D(8, (10, 8), strides=(2, 2), padding="same", activation="relu"),
+        L.Conv2D(16, (3, 3), strides=(2, 2), padding="same", activation="relu"),
+        L.MaxPooling2D((2, 2)),
+        L.Flatten(),
+        L.Dense(4),
+        L.Softmax(),
+    ])
+    metric = _fit(model, x.reshape(len(x), 49, 40, 1), y, 4, "sparse_categorical_crossentropy")
+    return convert_keras_model(model, x[:200].reshape(200, 49, 40, 1), io="int8"), f"train accuracy {metric:.3f}"
+
+
+def accel_cnn() -> tuple[bytes, str]:
+    """An accelerometer CNN: 128 samples x 3 axes as a one-channel image, a 4x3 first convolution
+    with 8 filters."""
+    rng = _seed(9)
+    n, classes = 800, 4
+    y = rng.integers(0, classes, n)
+    t = np.arange(128, dtype=np.float32)[None, :, None]
+    freq = (1.0 + y)[:, None, None] * np.array([0.03, 0.05, 0.07], np.float32)[None, None, :]
+    x = (np.sin(2 * np.pi * freq * t) + 0.3 * rng.standard_normal((n, 128, 3))).astype(np.float32)
+    x = x.reshape(n, 128, 3, 1)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(128, 3, 1)),
+        L.Conv2D(8, (4, 3), padding="valid", activation="relu"),
+        L.MaxPooling2D((3, 1)),
+        L.Conv2D(16, (4, 1), padding="valid", activation="relu"),
+        L.MaxPooling2D((3, 1)),
+        L.Flatten(),
+        L.Dense(classes),
+        L.Softmax(),
+    ])
+    metric = _fit(model, x, y, 4, "sparse_categorical_crossentropy")
+    return convert_keras_model(model, x[:200], io="int8"), f"train accuracy {metric:.3f}"
+
+
 MODELS: dict[str, tuple[str, Callable[[], tuple[bytes, str]]]] = {
     "micro_speech": ("micro_speech_int8.tflite", micro_speech),
     "person_detection": ("person_detection_int8.tflite", person_detection),
@@ -252,6 +295,8 @@ MODELS: dict[str, tuple[str, Callable[[], tuple[bytes, str]]]] = {
     "ic_resnet8": ("ic_resnet8_float.tflite", ic_resnet8),
     "ad_autoencoder": ("ad_autoencoder_float.tflite", ad_autoencoder),
     "rps_cnn": ("rps_cnn_uint8.tflite", rps_cnn),
+    "spectrogram_cnn": ("spectrogram_cnn_int8.tflite", spectrogram_cnn),
+    "accel_cnn": ("accel_cnn_int8.tflite", accel_cnn),
 }
 
 

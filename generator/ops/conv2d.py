@@ -15,6 +15,12 @@ from .registry import OpHandler, Operands
 
 HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
+# First layers over one input channel (spectrograms, sensor windows): the int16 im2col kernel.
+# The kernel takes 1-3 channels, but on 3-channel images (VWW 3x3x3, 8 filters) the general
+# kernel is faster (3.69 vs 4.72 instructions/MAC), so only depth 1 dispatches to it.
+LOWCH_MAX_DEPTH = 1
+LOWCH_MAX_LENGTH = 128  # its receptive field bound (TB_CONV2D_LOWCH_MAX_LENGTH, a stack row)
+LOWCH_MAX_FILTERS = 16  # above, the general kernel's 4-channel blocks win (KWS: 64 filters)
 
 
 def check(model: Model, op: Operator) -> None:
@@ -57,6 +63,9 @@ def _dsp_variant(model: Model, op: Operator) -> str:
     geometry = window.model_window(model, op, k_h, k_w)
     if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
         return "1x1"
+    if (k_c <= LOWCH_MAX_DEPTH and 1 < k_h * k_w and k_h * k_w * k_c <= LOWCH_MAX_LENGTH
+            and out_c <= LOWCH_MAX_FILTERS):
+        return "lowch"
     return "general"
 
 
@@ -67,6 +76,17 @@ def scratch(model: Model, op: Operator, kernels: str) -> int:
         return 0
     _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     return k_h * k_w * k_c if k_c % 4 != 0 else 0
+
+
+def lowch_weights(weights: np.ndarray) -> np.ndarray:
+    """int16 layout of tb_conv2d_lowch_s8_dsp for weights [channels, length]: channels in pairs
+    (padded with a zero channel), the length padded to even; [pair][k pair][channel of 2][2]."""
+    w = np.asarray(weights, dtype=np.int16)
+    channels, length = w.shape
+    c2, l2 = -(-channels // 2) * 2, -(-length // 2) * 2
+    padded = np.zeros((c2, l2), dtype=np.int16)
+    padded[:channels, :length] = w
+    return padded.reshape(c2 // 2, 2, l2 // 2, 2).transpose(0, 2, 1, 3).reshape(-1)
 
 
 def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
@@ -88,16 +108,18 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
     consts = conv_common.dsp_constants(
         runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
     )
-    arrays, requant = conv_common.dsp_arrays(
-        where, prefix, conv_common.dsp_weights(runs), consts, quant.multipliers, quant.shifts
-    )
+    layout = lowch_weights(runs[:, 0, :]) if variant == "lowch" else conv_common.dsp_weights(runs)
+    arrays, requant = conv_common.dsp_arrays(where, prefix, layout, consts, quant.multipliers, quant.shifts)
     structs: list[CStruct] = [CStruct("tb_conv_params_t", f"{prefix}_params", (
         ("input_offset", str(quant.input_offset)),
         ("output_offset", str(quant.output_offset)),
         *window.window_fields(geometry),
         conv_common.activation_field(quant),
     ))]
-    if variant == "1x1":
+    if variant == "lowch":
+        function, lead = "tb_conv2d_lowch_s8_dsp", ()
+        structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
+    elif variant == "1x1":
         function, lead = "tb_conv2d_1x1_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
     else:

@@ -116,4 +116,24 @@ static inline int32_t tb_conv2d_s8_dsp_get_buffer_size(const tb_dims_t *input_di
     return filter_dims->h * filter_dims->w * filter_dims->c;
 }
 
+/* Longest receptive field (kernel height x width x depth) of tb_conv2d_lowch_s8_dsp: its two
+ * int16 copies live on the stack (4 bytes per element). */
+#define TB_CONV2D_LOWCH_MAX_LENGTH 128
+
+/*
+ * Optimized int8 CONV_2D for 1-3 input channels (first layers), any geometry, one group, a
+ * receptive field of at most TB_CONV2D_LOWCH_MAX_LENGTH elements. `filter` is int16 in pairs of
+ * output channels, for each pair of reduction elements (c0 k0 k1, c1 k0 k1), the reduction
+ * (k_h * k_w * depth) padded to even, the channels to even. Returns TB_ERR_NO_IMPL for grouped
+ * convolutions and longer fields. Bit-exact with tb_conv2d_s8.
+ */
+tb_status_t tb_conv2d_lowch_s8_dsp(const tb_conv_params_t *params,
+                                   const tb_dsp_requant_t *quant,
+                                   const tb_dims_t *input_dims,
+                                   const int8_t *input,
+                                   const tb_dims_t *filter_dims,
+                                   const int16_t *filter,
+                                   const tb_dims_t *output_dims,
+                                   int8_t *output);
+
 #endif /* TB_CONV2D_H */

@@ -92,3 +92,34 @@ def test_fully_connected_dsp_stress_shapes(tmp_path: Path, bench_options) -> Non
     samples += [[np.full(tensors[i].shape, v, np.int8) for i in inputs] for v in (-128, 127)]
     results = run_on_device(build_tflite(spec), samples, tmp_path, replace(bench_options, kernels="optimized"))
     assert_bit_exact(results, "FULLY_CONNECTED optimized stress")
+
+
+@pytest.mark.parametrize("kernels", ["reference", "optimized"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_conv2d_low_channel_first_layers(kernels: str, seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """First convolutions over 1-3 input channels (the optimized int16 im2col kernel): random
+    filter sizes, strides, dilations, SAME/VALID, odd and even pixel and filter counts,
+    per-tensor and per-channel scales, zero points at the rails; both kernel sets."""
+    rng = np.random.default_rng(9100 + seed)
+    layers = LayerSet()
+    while len(layers.ops) < MAX_LAYERS - 2:
+        k = len(layers.ops)
+        in_c = 1 + k % 3
+        kernel = (int(rng.integers(1, 11)), int(rng.integers(1, 9)))
+        stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        dilation = (2, 1) if k % 7 == 3 else (1, 1)
+        shape = (1, int(rng.integers(kernel[0], 14)), int(rng.integers(kernel[1], 12)), in_c)
+        w = Window(shape, kernel, stride, dilation, "SAME" if k % 2 == 0 else "VALID",
+                   ("NONE", "RELU", "RELU6")[k % 3])
+        if not w.fits():
+            continue
+        out_c = int(rng.choice([1, 2, 3, 5, 8, 9, 16]))
+        quant = conv_quant(rng, kernel[0] * kernel[1] * in_c, out_c, per_channel=k % 2 == 1)
+        if k % 4 == 0:
+            quant.in_zp, quant.out_zp = -128, 127
+        elif k % 4 == 1:
+            quant.in_zp, quant.out_zp = 127, -128
+        layers.conv(rng, w, out_c, quant, bias=k % 5 != 2)
+    results = run_on_device(layers.spec_bytes(), _extreme_samples(layers, rng), tmp_path,
+                            replace(bench_options, kernels=kernels))
+    assert_bit_exact(results, f"CONV_2D 1-3 channels {kernels} seed {seed}")
