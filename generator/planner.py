@@ -13,6 +13,11 @@ Two refinements keep the arena no larger than TFLM's for the same model:
   input's buffer: the output is byte-identical and no operator writes either tensor in
   place, so one buffer alive over both lifetimes serves both. Their kernels skip the copy
   when source and destination coincide. The aliased plan is used only when it is smaller.
+- Element-wise operators (IN_PLACE_OPS: activations, QUANTIZE/DEQUANTIZE) may write their
+  output over their input when the two have the same byte size and the input's buffer (its
+  whole alias group) has no reader after that operator. Their kernels read element i before
+  writing element i, so output == input gives the same bytes. The merged buffer is alive
+  over the union of the members' lifetimes.
 
 Scratch buffers: an operator may ask for a temporary buffer (an optimized kernel's im2col row,
 say) that lives only while that operator runs. Requests are optional: each one is granted only
@@ -77,9 +82,21 @@ def tensor_lifetimes(model: Model) -> dict[int, tuple[int, int]]:
 ALIASING_OPS: frozenset[str] = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
 
-def alias_groups(model: Model) -> dict[int, int]:
-    """tensor -> representative tensor, for outputs of ALIASING_OPS that may share their input's buffer."""
+# Element-wise kernels that read element i before writing element i (output may equal input).
+IN_PLACE_OPS: frozenset[str] = frozenset(
+    {"RELU", "RELU6", "RELU_N1_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "QUANTIZE", "DEQUANTIZE"}
+)
+
+
+def alias_groups(model: Model, in_place: bool = True) -> dict[int, int]:
+    """tensor -> representative tensor, for outputs that may share their input's buffer.
+
+    RESHAPE-like ops always qualify; with `in_place`, IN_PLACE_OPS qualify when no later
+    operator (nor the model's outputs or inputs) reads any tensor of the input's group.
+    """
     parent: dict[int, int] = {}
+    lifetimes = tensor_lifetimes(model)
+    pinned = set(model.inputs) | set(model.outputs)
 
     def find(index: int) -> int:
         while parent.get(index, index) != index:
@@ -87,7 +104,8 @@ def alias_groups(model: Model) -> dict[int, int]:
         return index
 
     for op in model.operators:
-        if op.name not in ALIASING_OPS or not op.inputs or not op.outputs:
+        reinterpret = op.name in ALIASING_OPS
+        if not (reinterpret or (in_place and op.name in IN_PLACE_OPS)) or not op.inputs or not op.outputs:
             continue
         source, dest = slots.input_index(op, slots.INPUT), op.outputs[slots.OUTPUT]
         if source < 0 or dest < 0:
@@ -97,6 +115,11 @@ def alias_groups(model: Model) -> dict[int, int]:
             continue
         if dest in model.inputs or src.num_bytes != dst.num_bytes:
             continue
+        if not reinterpret:
+            root = find(source)
+            group = [t for t in lifetimes if find(t) == root]
+            if any(t in pinned or lifetimes[t][1] > op.index for t in group):
+                continue  # someone still reads the input's bytes after this operator
         parent[find(dest)] = find(source)
     return {index: find(index) for index in parent}
 

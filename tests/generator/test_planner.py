@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gen_helpers import ModelSpec, OpSpec, TensorSpec, build_tflite
-from tflm_bench.generator.planner import ALIGNMENT, plan_arena, tensor_lifetimes
+from tflm_bench.generator.planner import ALIGNMENT, alias_groups, plan_arena, tensor_lifetimes
 from tflm_bench.generator.tflite_reader import read_tflite
 
 
@@ -106,3 +106,41 @@ def test_scratch_is_granted_only_without_growing_the_arena():
 def test_no_scratch_requests_give_the_plain_plan():
     model = read_tflite(_chain_model([64, 32, 64]))
     assert plan_arena(model, scratch={}) == plan_arena(model)
+
+
+def _in_place_model(widths: list[int], ops: list[tuple[int, int]], outputs: list[int]) -> bytes:
+    tensors = [TensorSpec(f"t{i}", (1, w), "int8", [0.1], [0]) for i, w in enumerate(widths)]
+    specs = [OpSpec("QUANTIZE", [src], [dst]) for src, dst in ops]
+    return build_tflite(ModelSpec(tensors, specs, [0], outputs))
+
+
+def test_element_wise_op_writes_over_a_dying_input():
+    # t0 -> t1 (256) -> t2 (256) -> t3: t1 dies at op 1, so t2 may take t1's buffer.
+    model = read_tflite(_in_place_model([16, 256, 256, 16], [(0, 1), (1, 2), (2, 3)], [3]))
+    assert alias_groups(model) == {2: 1}
+    assert 2 not in alias_groups(model, in_place=False)
+    plain = plan_arena(model, allow_aliasing=False)
+    plan = plan_arena(model)
+    assert plain.arena_bytes == 512
+    assert plan.arena_bytes == 256 + 16
+    assert plan.offsets[1] == plan.offsets[2]
+    # the shared buffer is alive over the union: nothing else may sit in it during ops 0..2
+    for index in (0, 3):
+        a = (plan.offsets[index], plan.offsets[index] + plan.sizes[index])
+        assert a[1] <= plan.offsets[1] or plan.offsets[1] + plan.sizes[1] <= a[0]
+
+
+def test_input_with_a_later_reader_is_not_overwritten():
+    # t1 is read by op 1 and op 2: op 1 may not write over it, op 2 (its last reader) may.
+    model = read_tflite(_in_place_model([16, 64, 64, 64], [(0, 1), (1, 2), (1, 3)], [2, 3]))
+    groups = alias_groups(model)
+    assert 2 not in groups  # t2 is also a model output
+    model = read_tflite(_in_place_model([16, 64, 64, 64, 16], [(0, 1), (1, 2), (1, 3), (3, 4)], [2, 4]))
+    groups = alias_groups(model)
+    assert 2 not in groups and groups.get(3) == 1
+
+
+def test_model_inputs_and_outputs_are_never_written_over():
+    model = read_tflite(_in_place_model([64, 64], [(0, 1)], [1]))
+    assert alias_groups(model) == {}
+
