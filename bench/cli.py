@@ -17,7 +17,7 @@ from types import FrameType
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_socket  # noqa: E402
+from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket  # noqa: E402
 from tflm_bench.generator import IO_TYPES, KernelSet, Optimize, Runtime, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
@@ -164,7 +164,9 @@ def _parser() -> argparse.ArgumentParser:
 
     emulate = add("emulate", "run firmware on the built-in engine with uart0 on a TCP socket")
     emulate.add_argument("elf", type=Path, help="firmware ELF (e.g. from `tflm-bench build`)")
-    emulate.add_argument("--uart-port", type=_port, required=True, help="TCP port on 127.0.0.1 (0: any free port)")
+    where = emulate.add_mutually_exclusive_group(required=True)
+    where.add_argument("--uart-port", type=_port, help="TCP port on 127.0.0.1 (0: any free port)")
+    where.add_argument("--uart-pty", action="store_true", help="uart0 on a pseudo-terminal; its path is the first stdout line")
     emulate.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
     emulate.add_argument("--exit-after-disconnect", action="store_true", help="stop when the first client disconnects")
 
@@ -253,6 +255,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _emulate(args: argparse.Namespace) -> int:
     elf = check_elf(args.elf)
+    if args.uart_pty:
+        serve_uart_pty(str(elf), str(args.platform or DEFAULT_PLATFORM), lambda line: print(line, flush=True))
+        return ExitCode.OK
     serve_uart_socket(str(elf), str(args.platform or DEFAULT_PLATFORM), args.uart_port, args.exit_after_disconnect,
                       lambda line: print(line, flush=True))
     return ExitCode.OK

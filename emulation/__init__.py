@@ -19,7 +19,7 @@ __all__ = [
     "DEFAULT_PLATFORM", "INSTALL_HINT", "NOT_INSTALLED", "Board", "CyccntRead", "EmulationError", "Engine",
     "FirmwareFileError", "HostBuildError", "PlatformError", "ReplError", "RenodeInstallError",
     "EngineName", "FaultState", "Region", "RenodeNotInstalled", "StackBounds", "available", "board_from_platform",
-    "check_elf", "create_engine", "describe_fault", "install_renode", "load_board", "serve_uart_socket",
+    "check_elf", "create_engine", "describe_fault", "install_renode", "load_board", "serve_uart_pty", "serve_uart_socket",
     "source_locator", "stack_bounds", "unavailable_reason",
 ]
 
@@ -36,3 +36,10 @@ def serve_uart_socket(*args: object, **kwargs: object) -> None:
     from .builtin.uart_socket import serve_firmware
 
     serve_firmware(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def serve_uart_pty(*args: object, **kwargs: object) -> None:
+    """Run firmware on the built-in engine with uart0 on a pseudo-terminal, until stopped."""
+    from .builtin.uart_pty import serve_firmware_pty
+
+    serve_firmware_pty(*args, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,68 @@
+"""`tflm-bench emulate FW.elf --uart-pty`: the bench protocol spoken over a pseudo-terminal."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import termios
+import tty
+from pathlib import Path
+
+import pytest
+
+from tflm_bench.protocol import CRC_SIZE, HEADER_SIZE, Command, decode_frame, encode_frame, parse_header
+from tflm_bench.session import BenchSession
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_exact(fd: int, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = os.read(fd, count - len(data))
+        assert chunk, "the pseudo-terminal closed"
+        data += chunk
+    return data
+
+
+def read_frame(fd: int) -> tuple[int, int, bytes]:
+    header = read_exact(fd, HEADER_SIZE)
+    _, _, length = parse_header(header)
+    frame = decode_frame(header + read_exact(fd, length + CRC_SIZE))
+    return frame.type, frame.seq, frame.payload
+
+
+@pytest.fixture(scope="module")
+def sine_elf() -> Path:
+    return BenchSession(ROOT / "models" / "sine_int8.tflite").build().elf
+
+
+def test_protocol_over_the_pty_then_stop_on_sigterm(sine_elf: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tflm_bench.cli", "emulate", str(sine_elf), "--uart-pty"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        path = process.stdout.readline().strip()
+        assert path.startswith("/dev/"), path + (process.stderr.read() if process.stderr else "")
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            tty.setraw(fd, termios.TCSANOW)
+            frame_type, _, payload = read_frame(fd)        # HELLO from boot
+            assert frame_type == Command.HELLO and payload[0] == 1
+            os.write(fd, encode_frame(Command.PING, 7, b"over pty"))
+            assert read_frame(fd) == (Command.PING | 0x80, 7, b"over pty")
+            os.write(fd, encode_frame(Command.INVOKE, 8))
+            frame_type, seq, payload = read_frame(fd)
+            assert (frame_type, seq) == (Command.INVOKE | 0x80, 8) and len(payload) == 12 + 4 * 3
+        finally:
+            os.close(fd)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert "stopped" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
