@@ -1,10 +1,14 @@
 """Parser for the subset of Renode's platform description (.repl) format the bench uses.
 
-Supported: entries ``name: Type @ sysbus ADDR`` (also ``@ sysbus <A, +S>``, ``@ { sysbus A;
-sysbus B }``, ``@ sysbus`` and no registration), indented attributes ``key: value`` (numbers,
-"strings", true/false, references to entries, ``Enum.Value``), IRQ lines ``-> target@N`` and
-``SRC -> target@N``, ``//`` and ``/* */`` comments, ``using "path"`` (relative to the including
-file) and update entries (``name:`` without a type) that change an earlier entry.
+Supported: entries ``name: Type @ bus ADDR`` (also ``@ sysbus <A, +S>``, ``@ { sysbus A;
+sysbus B }`` over several lines, ``@ sysbus``, ``@ none`` and no registration), indented
+attributes ``key: value`` (numbers, "strings", true/false, ``none``, references to entries,
+``Enum.Value``, ranges ``<a, b>`` / ``<a, +s>``, lists ``[a, b]``, ``new Type { k: v }``), IRQ
+lines ``-> target@N``, ``SRC -> a@N | b@M`` and ranges ``[0-3] -> target@[4-7]``, ``init:`` /
+``init add:`` blocks (monitor commands such as ``Tag`` and ``ApplySVD``, kept verbatim),
+updates of ``sysbus``, ``//`` and ``/* */`` comments, update entries (``name:`` without a
+type) and ``using "path"`` (optionally ``prefixed "p_"``), resolved as Renode does: against a
+list of root folders first (see ``search_path``), then relative to the including file.
 """
 
 from __future__ import annotations
@@ -13,11 +17,39 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Iterator, Mapping, Union
+import os
+from typing import Callable, Iterator, Mapping, Sequence, Union
 
 from .errors import EmulationError
 
 DEFAULT_PLATFORM = Path(__file__).parent / "platforms" / "nrf52840.repl"
+# The stock Renode Arduino Nano 33 BLE board plus what the bench needs (legacy UART, DWT, MIPS).
+RENODE_OVERLAY = Path(__file__).parent / "platforms" / "nano33ble-renode-overlay.repl"
+REPL_PATH_ENV = "TFLM_BENCH_REPL_PATH"
+
+
+def search_path(
+    extra: Sequence[Path | str] = (), environ: Mapping[str, str] | None = None
+) -> tuple[Path, ...]:
+    """Root folders `using "platforms/..."` is resolved against, in order: `extra` (the CLI's
+    --repl-path), $TFLM_BENCH_REPL_PATH (colon-separated), then the root of the Renode the bench
+    finds (the folder holding `platforms/` next to the launcher)."""
+    env = os.environ if environ is None else environ
+    roots = [Path(p) for p in extra]
+    roots += [Path(p) for p in env.get(REPL_PATH_ENV, "").split(os.pathsep) if p]
+    from .renode.discovery import find_renode
+
+    launcher = find_renode(environ=env)
+    if launcher is not None:
+        for folder in (launcher.resolve().parent, *launcher.resolve().parents):
+            if (folder / "platforms").is_dir():
+                roots.append(folder)
+                break
+    unique: list[Path] = []
+    for root in roots:
+        if root not in unique:
+            unique.append(root)
+    return tuple(unique)
 
 
 class ReplError(EmulationError):
@@ -44,7 +76,32 @@ class EnumValue:
     text: str
 
 
-Value = Union[int, float, str, bool, Reference, EnumValue]
+@dataclass(frozen=True)
+class NoneValue:
+    """Renode's ``none`` (no object)."""
+
+
+NONE = NoneValue()
+
+
+@dataclass(frozen=True)
+class RangeValue:
+    """``<start, end>`` or ``<start, +size>``; end is exclusive of nothing, as written."""
+
+    start: int
+    end: int | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class NewObject:
+    """``new Type { key: value; ... }``: an object built in place."""
+
+    type_name: str
+    attributes: tuple[tuple[str, "Value"], ...] = ()
+
+
+Value = Union[int, float, str, bool, Reference, EnumValue, NoneValue, RangeValue, NewObject, tuple]
 
 
 @dataclass(frozen=True)
@@ -82,6 +139,7 @@ class PeripheralEntry:
     attributes: Mapping[str, Value] = field(hash=False)
     irqs: tuple[IrqConnection, ...]
     source_line: SourceLine
+    init: tuple[str, ...] = ()  # monitor commands of `init:` blocks (Renode runs them; we don't)
 
     def get(self, key: str, default: Value | None = None) -> Value | None:
         """An attribute by name, case-insensitively (Renode accepts both spellings)."""
@@ -96,9 +154,9 @@ class PeripheralEntry:
 
     @property
     def address(self) -> int | None:
-        """The first registered address, if any."""
+        """The first address registered on sysbus, if any."""
         for registration in self.addresses:
-            if registration.address is not None:
+            if registration.address is not None and registration.bus == "sysbus":
                 return registration.address
         return None
 
@@ -123,6 +181,11 @@ class PlatformDescription:
     def find_by_type(self, type_name: str) -> list[PeripheralEntry]:
         return [e for e in self.entries if e.type_name == type_name]
 
+    def ignored_init(self) -> list[str]:
+        """Notes on `init:` commands (Tag, ApplySVD, ...) the built-in engine keeps but does not run."""
+        return [f"{e.name}: {len(e.init)} init command(s) ignored by the built-in engine "
+                f"(first: {e.init[0]})" for e in self.entries if e.init]
+
     def memories(self) -> list[PeripheralEntry]:
         return self.find_by_type("Memory.MappedMemory")
 
@@ -136,7 +199,7 @@ class PlatformDescription:
         """The entry whose registered range (as sized by size_of) contains address."""
         for candidate in self.entries:
             for registration in candidate.addresses:
-                if registration.address is None:
+                if registration.address is None or registration.bus != "sysbus":
                     continue
                 size = registration.size or size_of(candidate)
                 if size and registration.address <= address < registration.address + size:
@@ -145,16 +208,21 @@ class PlatformDescription:
 
 
 
-def load(path: Path | str = DEFAULT_PLATFORM) -> PlatformDescription:
-    """Parse a .repl file (and the files it includes with ``using``)."""
-    builder = _Builder()
+def load(
+    path: Path | str = DEFAULT_PLATFORM, roots: Sequence[Path | str] | None = None
+) -> PlatformDescription:
+    """Parse a .repl file (and the files it includes with ``using``); `roots` defaults to
+    ``search_path()``."""
+    builder = _Builder(search_path() if roots is None else tuple(Path(r) for r in roots))
     builder.include(Path(path), stack=(), origin=None)
     return builder.finish(str(path))
 
 
-def parse_text(text: str, path: Path | str = "<text>") -> PlatformDescription:
-    """Parse .repl text; ``using`` paths are relative to path's folder."""
-    builder = _Builder()
+def parse_text(
+    text: str, path: Path | str = "<text>", roots: Sequence[Path | str] = ()
+) -> PlatformDescription:
+    """Parse .repl text; ``using`` paths are tried under `roots`, then path's folder."""
+    builder = _Builder(tuple(Path(r) for r in roots))
     builder.parse(text, Path(path), stack=(Path(path).resolve(),))
     return builder.finish(str(path))
 
@@ -162,11 +230,11 @@ def parse_text(text: str, path: Path | str = "<text>") -> PlatformDescription:
 # --- implementation -------------------------------------------------------------------------
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_HEADER = re.compile(rf"^({_IDENT})\s*:\s*(.*)$")
+_HEADER = re.compile(rf"^({_IDENT})\s*:\s*(.*)$", re.S)
 _TYPE = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*)\s*(.*)$")
 _NUMBER = re.compile(r"^[+-]?(0[xX][0-9A-Fa-f_]+|[0-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[+-]?[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?$")
-_IRQ_TARGET = re.compile(rf"^({_IDENT})(?:\s*@\s*([0-9]+|0[xX][0-9A-Fa-f]+))?$")
+_IRQ_TARGET = re.compile(rf"^({_IDENT})(?:\s*@\s*([0-9]+|0[xX][0-9A-Fa-f]+|\[[^\]]*\]))?$")
 
 
 @dataclass
@@ -177,11 +245,64 @@ class _Draft:
     attributes: dict[str, Value]
     irqs: list[IrqConnection]
     source_line: SourceLine
+    init: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Logical:
+    """One statement: a physical line plus the lines an open '{', '[' or '<' pulls in."""
+
+    text: str
+    indent: int
+    where: SourceLine
+
+
+def _logical_lines(lines: list[str], path: Path) -> list[_Logical]:
+    out: list[_Logical] = []
+    pending: list[str] = []
+    start = 0
+    indent = 0
+    depth = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip() and not pending:
+            continue
+        if not pending:
+            start, indent = number, len(raw) - len(raw.lstrip(" \t"))
+        pending.append(raw.strip())
+        depth += _depth_change(raw)
+        if depth <= 0:
+            out.append(_Logical("\n".join(pending), indent, SourceLine(str(path), start)))
+            pending, depth = [], 0
+    if pending:
+        raise ReplError(path, start, "a '{' or '[' opened here is never closed")
+    return out
+
+
+def _depth_change(line: str) -> int:
+    depth = 0
+    in_string = False
+    for char in line:
+        if char == '"':
+            in_string = not in_string
+        elif not in_string and char in "{[":
+            depth += 1
+        elif not in_string and char in "}]":
+            depth -= 1
+    return depth
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, roots: tuple[Path, ...] = ()) -> None:
         self.drafts: dict[str, _Draft] = {}
+        self.roots = roots
+        self.prefix = ""
+        self.outer_names: set[str] = set()
+
+    def name(self, name: str) -> str:
+        """`name` as the current `using ... prefixed` sees it (sysbus and outer names kept)."""
+        if not self.prefix or name == "sysbus" or name in self.outer_names:
+            return name
+        return self.prefix + name
 
     def include(self, path: Path, stack: tuple[Path, ...], origin: SourceLine | None) -> None:
         resolved = path.resolve()
@@ -200,32 +321,63 @@ class _Builder:
 
     def parse(self, text: str, path: Path, stack: tuple[Path, ...]) -> None:
         current: _Draft | None = None
-        for number, raw in enumerate(_strip_comments(text, path), start=1):
-            if not raw.strip():
+        init_indent: int | None = None
+        for logical in _logical_lines(_strip_comments(text, path), path):
+            where, line = logical.where, logical.text
+            if init_indent is not None and logical.indent > init_indent:
+                assert current is not None
+                current.init.append(" ".join(line.split()))
                 continue
-            where = SourceLine(str(path), number)
-            if raw[0] in " \t":
+            init_indent = None
+            if logical.indent:
                 if current is None:
-                    raise ReplError(path, number, "indented line outside any entry")
-                self._body_line(current, raw.strip(), where)
+                    raise ReplError(path, where.line, "indented line outside any entry")
+                if re.fullmatch(r"init(\s+add)?\s*:", line):
+                    if not re.search(r"\badd\b", line):
+                        current.init.clear()
+                    init_indent = logical.indent
+                    continue
+                self._body_line(current, line, where)
                 continue
-            line = raw.strip()
-            if line.startswith("using"):
+            if re.match(r"using\b", line):
                 current = None
                 self._using(line, path, stack, where)
                 continue
             current = self._header(line, where)
 
     def _using(self, line: str, path: Path, stack: tuple[Path, ...], where: SourceLine) -> None:
-        match = re.fullmatch(r'using\s+"([^"]*)"\s*(.*)', line)
-        if not match:
-            raise ReplError(where.path, where.line, 'expected `using "relative/path.repl"`')
-        if match.group(2):
+        match = re.fullmatch(r'using\s+"([^"]*)"\s*(?:prefixed\s+"([^"]*)")?\s*(.*)', line)
+        if not match or match.group(3):
             raise ReplError(
                 where.path, where.line,
-                f"unsupported after using: '{match.group(2)}' (prefixed includes are not supported)",
+                'expected `using "platforms/file.repl"` (optionally `prefixed "name_"`)',
             )
-        self.include(path.parent / match.group(1), stack, where)
+        target = self._resolve(match.group(1), path, where)
+        saved = (self.prefix, self.outer_names)
+        if match.group(2):
+            self.prefix = self.prefix + match.group(2)
+            self.outer_names = set(self.drafts)
+        try:
+            self.include(target, stack, where)
+        finally:
+            self.prefix, self.outer_names = saved
+
+    def _resolve(self, relative: str, including: Path, where: SourceLine) -> Path:
+        """As Renode: the search roots first, then the including file's folder."""
+        candidate = Path(relative)
+        if candidate.is_absolute():
+            return candidate
+        tried = [root / candidate for root in self.roots] + [including.parent / candidate]
+        for option in tried:
+            if option.is_file():
+                return option
+        roots = ", ".join(str(r) for r in self.roots) or "none"
+        raise ReplError(
+            where.path, where.line,
+            f'`using "{relative}"`: no such file under the search roots ({roots}) nor next to '
+            f"{including}. Give the folder holding it (for Renode's files: the Renode tree, the "
+            f"one with platforms/) with --repl-path DIR or {REPL_PATH_ENV}=DIR",
+        )
 
     def _header(self, line: str, where: SourceLine) -> _Draft:
         match = _HEADER.match(line)
@@ -234,7 +386,7 @@ class _Builder:
                 where.path, where.line,
                 f"expected an entry `name: Type @ sysbus 0xADDRESS`, got '{line}'",
             )
-        name, rest = match.group(1), match.group(2).strip()
+        name, rest = self.name(match.group(1)), " ".join(match.group(2).split())
         type_name = ""
         type_match = _TYPE.match(rest)
         if rest and not rest.startswith("@"):
@@ -248,7 +400,10 @@ class _Builder:
                     where.path, where.line,
                     f"expected '@ sysbus ADDRESS' after the type, got '{rest}'",
                 )
-            addresses = _registrations(rest[1:].strip(), where)
+            addresses = tuple(
+                Registration(self.name(r.bus), r.address, r.size)
+                for r in _registrations(rest[1:].strip(), where)
+            )
         existing = self.drafts.get(name)
         if type_name:
             if existing is not None:
@@ -260,6 +415,8 @@ class _Builder:
             draft = _Draft(name, type_name, addresses or (), {}, [], where)
             self.drafts[name] = draft
             return draft
+        if existing is None and name == "sysbus":
+            existing = self.drafts[name] = _Draft(name, "System.SystemBus", (), {}, [], where)
         if existing is None:
             raise ReplError(
                 where.path, where.line,
@@ -271,10 +428,10 @@ class _Builder:
         return existing
 
     def _body_line(self, draft: _Draft, line: str, where: SourceLine) -> None:
-        if "->" in line:
+        if "->" in line and not line.lstrip().startswith('"'):
             self._irq(draft, line, where)
             return
-        match = re.match(rf"^({_IDENT})\s*:\s*(.*)$", line)
+        match = re.match(rf"^({_IDENT})\s*:\s*(.*)$", line, re.S)
         if not match:
             raise ReplError(
                 where.path, where.line,
@@ -286,29 +443,42 @@ class _Builder:
         for existing in list(draft.attributes):
             if existing.lower() == key.lower():
                 del draft.attributes[existing]
-        draft.attributes[key] = _value(text, where)
+        draft.attributes[key] = self._renamed(_value(text, where))
+
+    def _renamed(self, value: Value) -> Value:
+        if isinstance(value, Reference):
+            return Reference(self.name(value.name))
+        if isinstance(value, tuple):
+            return tuple(self._renamed(v) for v in value)
+        if isinstance(value, NewObject):
+            return NewObject(value.type_name, tuple((k, self._renamed(v)) for k, v in value.attributes))
+        return value
 
     def _irq(self, draft: _Draft, line: str, where: SourceLine) -> None:
-        left, right = (part.strip() for part in line.split("->", 1))
-        source: str | int | None = None
+        left, right = (" ".join(part.split()) for part in line.split("->", 1))
+        sources: list[str | int | None] = [None]
         if left:
-            if _NUMBER.match(left):
-                source = int(left.replace("_", ""), 0)
-            elif re.fullmatch(_IDENT, left):
-                source = left
-            else:
-                raise ReplError(where.path, where.line, f"bad IRQ source '{left}'")
-        targets = [t.strip() for t in right.split("|")]
+            sources = list(_irq_sources(left, where))
         connections = []
-        for target in targets:
+        for target in (t.strip() for t in right.split("|")):
             match = _IRQ_TARGET.match(target)
             if not match:
                 raise ReplError(
-                    where.path, where.line, f"bad IRQ target '{target}', expected `name@N`"
+                    where.path, where.line,
+                    f"bad IRQ target '{target}', expected `name@N` or `name@[A-B]`",
                 )
-            irq_line = int(match.group(2), 0) if match.group(2) else None
-            connections.append(IrqConnection(source, match.group(1), irq_line))
-        draft.irqs = [irq for irq in draft.irqs if irq.source != source] + connections
+            lines: list[int | None] = [None]
+            if match.group(2):
+                lines = list(_irq_numbers(match.group(2), where))
+            if len(lines) != len(sources) and not (len(lines) == 1 and len(sources) == 1):
+                raise ReplError(
+                    where.path, where.line,
+                    f"IRQ range sizes differ: {len(sources)} source(s), {len(lines)} target line(s)",
+                )
+            for source, irq_line in zip(sources, lines):
+                connections.append(IrqConnection(source, self.name(match.group(1)), irq_line))
+        replaced = {c.source for c in connections}
+        draft.irqs = [irq for irq in draft.irqs if irq.source not in replaced] + connections
 
     def finish(self, path: str) -> PlatformDescription:
         names = set(self.drafts) | {"sysbus"}
@@ -341,9 +511,32 @@ class _Builder:
                     attributes=MappingProxyType(dict(draft.attributes)),
                     irqs=tuple(draft.irqs),
                     source_line=draft.source_line,
+                    init=tuple(draft.init),
                 )
             )
         return PlatformDescription(path=path, entries=tuple(entries))
+
+
+def _irq_numbers(text: str, where: SourceLine) -> Iterator[int]:
+    ranged = re.fullmatch(r"\[\s*(\w+)\s*-\s*(\w+)\s*\]", text)
+    if ranged:
+        first, last = _int(ranged.group(1), where), _int(ranged.group(2), where)
+        if last < first:
+            raise ReplError(where.path, where.line, f"IRQ range {text} runs backwards")
+        yield from range(first, last + 1)
+        return
+    yield _int(text, where)
+
+
+def _irq_sources(text: str, where: SourceLine) -> Iterator[str | int]:
+    if text.startswith("["):
+        yield from _irq_numbers(text, where)
+    elif _NUMBER.match(text):
+        yield _int(text, where)
+    elif re.fullmatch(_IDENT, text):
+        yield text
+    else:
+        raise ReplError(where.path, where.line, f"bad IRQ source '{text}'")
 
 
 def _registrations(text: str, where: SourceLine) -> tuple[Registration, ...]:
@@ -352,7 +545,7 @@ def _registrations(text: str, where: SourceLine) -> tuple[Registration, ...]:
     if text.startswith("{"):
         if not text.endswith("}"):
             raise ReplError(where.path, where.line, "registration list misses its closing '}'")
-        parts = [p.strip() for p in text[1:-1].split(";") if p.strip()]
+        parts = [p.strip() for p in re.split(r"[;\n]", text[1:-1]) if p.strip()]
         if not parts:
             raise ReplError(where.path, where.line, "empty registration list '{ }'")
         return tuple(_registration(p, where) for p in parts)
@@ -392,6 +585,22 @@ def _value(text: str, where: SourceLine) -> Value:
         return re.sub(r"\\(.)", r"\1", match.group(1))
     if text in ("true", "false"):
         return text == "true"
+    if text == "none":
+        return NONE
+    ranged = re.fullmatch(r"<\s*([^,>]+?)\s*,\s*(\+?)\s*([^>]+?)\s*>", text)
+    if ranged:
+        start, second = _int(ranged.group(1), where), _int(ranged.group(3), where)
+        return RangeValue(start, size=second) if ranged.group(2) else RangeValue(start, end=second)
+    if text.startswith("[") and text.endswith("]"):
+        items = [i.strip() for i in text[1:-1].split(",") if i.strip()]
+        return tuple(_value(i, where) for i in items)
+    new = re.fullmatch(rf"new\s+({_IDENT}(?:\.{_IDENT})*)\s*(?:\{{(.*)\}})?", text, re.S)
+    if new:
+        pairs = []
+        for part in (p.strip() for p in re.split(r"[;\n]", new.group(2) or "") if p.strip()):
+            key, _, raw = part.partition(":")
+            pairs.append((key.strip(), _value(raw.strip(), where)))
+        return NewObject(new.group(1), tuple(pairs))
     if _NUMBER.match(text):
         return int(text.replace("_", ""), 0)
     if _FLOAT.match(text):
@@ -438,8 +647,8 @@ def _strip_comments(text: str, path: Path) -> list[str]:
                 continue
             if char == '"':
                 in_string = True
-            elif line.startswith("//", i):
-                break
+            elif line.startswith("//", i) and not line[:i].endswith(":"):
+                break  # (a URL's "://" in an init command is no comment)
             elif line.startswith("/*", i):
                 in_block = True
                 block_start = number

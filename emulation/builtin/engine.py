@@ -112,7 +112,7 @@ def _configure(platform: PlatformDescription) -> _Config:
                 f"{entry.source_line}: memory '{entry.name}' needs `size:` a positive multiple "
                 f"of 0x{PAGE:x}, got {size!r}"
             )
-        addresses = tuple(r.address for r in entry.addresses if r.address is not None)
+        addresses = tuple(r.address for r in entry.addresses if r.address is not None and r.bus == "sysbus")
         if not addresses:
             raise PlatformError(f"{entry.source_line}: memory '{entry.name}' has no address")
         memories.append(MemoryMap(entry.name, size, addresses))
@@ -165,13 +165,29 @@ def _configure(platform: PlatformDescription) -> _Config:
         if entry.type_name in modelled or entry.type_name.startswith("CPU."):
             continue
         for registration in entry.addresses:
-            if registration.address is None:
-                continue
+            if registration.address is None or registration.bus != "sysbus":
+                continue  # devices on twi0/gpio0/... are reached through their bus peripheral
             if entry.type_name == NVIC_TYPE and registration.address == SCS_BASE:
                 continue  # inside the System Control Space the engine models
             size = registration.size or PERIPHERAL_SIZE
             unmodelled.append((entry.name, registration.address, size))
-    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, tuple(unmodelled))
+    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, _page_aligned(unmodelled))
+
+
+def _page_aligned(regions: list[tuple[str, int, int]]) -> tuple[tuple[str, int, int], ...]:
+    """Unicorn maps whole pages: widen each region to pages and merge those that then share one
+    (Renode's gpio0 at 0x50000500 and gpio1 at 0x50000800), naming all of them."""
+    merged: list[tuple[str, int, int]] = []
+    for name, base, size in sorted(regions, key=lambda r: r[1]):
+        start = base - base % PAGE
+        end = -(-(base + size) // PAGE) * PAGE
+        if merged and start < merged[-1][1] + merged[-1][2]:
+            last_name, last_start, last_size = merged[-1]
+            end = max(end, last_start + last_size)
+            merged[-1] = (f"{last_name}/{name}", last_start, end - last_start)
+        else:
+            merged.append((name, start, end - start))
+    return tuple(merged)
 
 
 class _Machine:

@@ -100,13 +100,13 @@ def test_using_and_update_entries(tmp_path: Path) -> None:
         ("a: Memory.MappedMemory @ sysbus 0x0\nb:\n    size: 1\n", 2, "no earlier declaration"),
         ("a: X.Y @ sysbus 0x0\n\na: X.Y @ sysbus 0x10\n", 3, "already declared at"),
         ("a: X.Y @ sysbus zz\n", 1, "bad address"),
-        ("a: X.Y @ sysbus 0x0\n    k: [1, 2]\n", 2, "unsupported value"),
+        ("a: X.Y @ sysbus 0x0\n    k: {1, 2}\n", 2, "unsupported value"),
         ("    k: 1\n", 1, "outside any entry"),
         ("a: X.Y @ sysbus 0x0\n    -> 12@\n", 2, "bad IRQ target"),
         ("a: X.Y @ sysbus 0x0\n/* open\n\n", 2, "never closed"),
         ('a: X.Y @ sysbus 0x0\n    s: "open\n', 2, "unterminated string"),
         ("a: X.Y @ sysbus 0x0\n    -> nobody@1\n", 1, "unknown entry 'nobody'"),
-        ('using "missing.repl"\n', 1, "cannot read included file"),
+        ('using "missing.repl"\n', 1, "no such file under the search roots"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
