@@ -11,26 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tflm_bench.protocol import CRC_SIZE, HEADER_SIZE, Command, decode_frame, encode_frame, parse_header
+from tflm_bench.protocol import Command, encode_frame
 from tflm_bench.session import BenchSession
+from support import uart_frames
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def read_exact(fd: int, count: int) -> bytes:
-    data = b""
-    while len(data) < count:
-        chunk = os.read(fd, count - len(data))
-        assert chunk, "the pseudo-terminal closed"
-        data += chunk
-    return data
-
-
 def read_frame(fd: int) -> tuple[int, int, bytes]:
-    header = read_exact(fd, HEADER_SIZE)
-    _, _, length = parse_header(header)
-    frame = decode_frame(header + read_exact(fd, length + CRC_SIZE))
-    return frame.type, frame.seq, frame.payload
+    return uart_frames.read_frame(lambda n: os.read(fd, n), "the pseudo-terminal")
 
 
 @pytest.fixture(scope="module")
