@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "common/tb_dsp_gemm.h"
-#include "conv2d/conv2d_common.h"
+#include "conv2d/conv2d_dsp_common.h"
 #include "conv2d/tb_conv2d.h"
 
 /* Receptive field of the pixel at (y0, x0) as int16 into dst[0], dst[4], dst[1], dst[5], ...:
@@ -91,19 +91,10 @@ tb_status_t tb_conv2d_lowch_s8_dsp(const tb_conv_params_t *params,
                                    const tb_dims_t *output_dims,
                                    int8_t *output)
 {
-    if (params == NULL || rq == NULL || rq->bias == NULL ||
-        rq->multiplier == NULL || rq->shift == NULL || input_dims == NULL || input == NULL ||
-        filter_dims == NULL || filter == NULL || output_dims == NULL || output == NULL) {
-        return TB_ERR_ARG;
-    }
-    const tb_status_t status =
-        tb_conv2d_check_shapes(&params->stride, &params->padding, &params->dilation, input_dims,
-                               filter_dims, NULL, 0, output_dims);
-    if (status != TB_OK || params->activation.min > params->activation.max) {
-        return TB_ERR_ARG;
-    }
-    if (filter_dims->c != input_dims->c) {
-        return TB_ERR_NO_IMPL; /* grouped convolution: use tb_conv2d_s8 */
+    const tb_status_t status = tb_conv2d_dsp_check_args(params, rq, input_dims, input, filter_dims,
+                                                        filter, output_dims, output);
+    if (status != TB_OK) {
+        return status;
     }
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;

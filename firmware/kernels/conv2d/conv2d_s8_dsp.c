@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/tb_dsp_gemm.h"
-#include "conv2d/conv2d_common.h"
+#include "conv2d/conv2d_dsp_common.h"
 #include "conv2d/tb_conv2d.h"
 
 /* The receptive field of the output pixel at (y0, x0) as one row of k_h * k_w * in_c bytes. */
@@ -50,20 +50,11 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
                              const tb_dims_t *output_dims,
                              int8_t *output)
 {
-    if (params == NULL || quant == NULL || quant->requant.bias == NULL ||
-        quant->requant.multiplier == NULL || quant->requant.shift == NULL ||
-        input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
-        output_dims == NULL || output == NULL) {
-        return TB_ERR_ARG;
-    }
     const tb_status_t status =
-        tb_conv2d_check_shapes(&params->stride, &params->padding, &params->dilation, input_dims,
-                               filter_dims, NULL, 0, output_dims);
-    if (status != TB_OK || params->activation.min > params->activation.max) {
-        return TB_ERR_ARG;
-    }
-    if (filter_dims->c != input_dims->c) {
-        return TB_ERR_NO_IMPL; /* grouped convolution: use tb_conv2d_s8 */
+        tb_conv2d_dsp_check_args(params, quant == NULL ? NULL : &quant->requant, input_dims, input,
+                                 filter_dims, filter, output_dims, output);
+    if (status != TB_OK) {
+        return status;
     }
     const tb_dsp_requant_t *rq = &quant->requant;
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
