@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 import time
@@ -18,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket  # noqa: E402
-from tflm_bench.generator import IO_TYPES, KernelSet, Optimize, Runtime, convert_model_file, prepare_model  # noqa: E402
+from tflm_bench.generator import IO_TYPES, KernelSet, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
@@ -70,6 +71,10 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
                          help="weight layouts of the optimized kernels: speed (expand all, fall back per layer only "
                               "to fit flash), size (keep int8 weights), balanced (expand within +25%% of the weights) "
                               f"(default: {Optimize.default()})")
+    command.add_argument("--board", choices=tuple(Target), default=str(Target.default()), dest="target",
+                         help="emulator: an image for the emulators, linked at the flash base; nano33ble: an image "
+                              "for a real Arduino Nano 33 BLE, linked after its bootloader (see README, "
+                              f"\"Flashing a real board\") (default: {Target.default()})")
     command.add_argument("--platform", type=Path,
                          help="platform description .repl; its flash, RAM and clocks are used (default: the shipped nrf52840.repl)")
     command.add_argument("--build-dir", type=Path,
@@ -134,6 +139,11 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("model", type=Path, help="a quantized .tflite")
     _add_build_options(build_cmd)
     _add_runtime_options(build_cmd)
+    build_cmd.add_argument("--protocol", choices=tuple(Protocol), default=str(Protocol.default()),
+                           help="what the firmware speaks on uart0: bench (framed, with CRC) or mlperf (the MLPerf "
+                                f"Tiny runner's text commands) (default: {Protocol.default()})")
+    build_cmd.add_argument("--out", type=Path, metavar="FW.elf",
+                           help="also copy the image here (the cache keeps its own copy)")
 
     compare = add("compare", "A/B: our runtime (both kernel sets) and each TFLM library on the same inputs")
     compare.add_argument("model", type=Path, help="a .tflite")
@@ -194,7 +204,9 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
                         runtime=getattr(args, "runtime", Runtime.default()),
                         tflm_lib=libraries[0] if libraries else None,
                         tflm_include=tuple(getattr(args, "tflm_include", None) or ()),
-                        arena_bytes=getattr(args, "arena_bytes", None), **extra)
+                        arena_bytes=getattr(args, "arena_bytes", None),
+                        protocol=getattr(args, "protocol", Protocol.default()),
+                        target=getattr(args, "target", Target.default()), **extra)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -231,6 +243,10 @@ def _build(args: argparse.Namespace) -> int:
     image = BenchSession(args.model, _options(args)).build()
     m = image.memory
     print(f"{image.elf}{' (reused)' if image.reused else ''}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(image.elf, args.out)
+        print(f"wrote {args.out}")
     print(f"runtime {image.runtime}, kernels {image.tflm_library.kernels if image.tflm_library else image.kernels}, flash {m.flash_bytes:,} / {m.flash_limit:,} B, "
           f"RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B), optimize {image.optimize}")
     for layer in image.layers:

@@ -54,6 +54,8 @@ class BenchConfig:
     # runtime tflm: the library's identity (path, sha256, cmsis_nn, kernels, ...); None otherwise
     tflm_library: dict | None = None
     optimize: str = "speed"  # weight layouts of the generated runtime: speed, size or balanced
+    protocol: str = "bench"  # what the firmware spoke on uart0
+    target: str = "emulator"  # the image's target: emulator, or nano33ble (linked for the real board)
 
     @property
     def clock_hz(self) -> int:

@@ -18,7 +18,9 @@ from tflm_bench.generator import (
     KernelSet,
     Optimize,
     Model,
+    Protocol,
     Runtime,
+    Target,
     TflmSetup,
     build_firmware,
     read_model,
@@ -57,6 +59,8 @@ class BenchOptions:
     tflm_lib: Path | None = None
     tflm_include: tuple[Path, ...] = ()
     arena_bytes: int | None = None  # runtime tflm: the arena to give; None: find the smallest
+    protocol: Protocol | str = Protocol.default()  # what the firmware speaks on uart0
+    target: Target | str = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
     tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
     def __post_init__(self) -> None:
@@ -66,6 +70,8 @@ class BenchOptions:
             object.__setattr__(self, "kernels", KernelSet.parse(str(self.kernels)))
             object.__setattr__(self, "optimize", Optimize.parse(str(self.optimize)))
             object.__setattr__(self, "runtime", Runtime.parse(str(self.runtime)))
+            object.__setattr__(self, "protocol", Protocol.parse(str(self.protocol)))
+            object.__setattr__(self, "target", Target.parse(str(self.target)))
         except ValueError as exc:
             raise InputError(str(exc)) from None
         object.__setattr__(self, "tflm_include", tuple(Path(p) for p in self.tflm_include))
@@ -139,6 +145,8 @@ class BenchSession:
             tflm=self.options.tflm,
             arena_bytes=arena_bytes,
             firmware=self.options.firmware_dir,
+            protocol=Protocol(self.options.protocol),
+            target=Target(self.options.target),
         ))
 
     def _boot(self, image: FirmwareImage, stack: ExitStack) -> BenchDevice:
@@ -267,6 +275,8 @@ class BenchSession:
             kernels=library.kernels if library is not None else str(image.kernels),
             runtime=str(image.runtime),
             optimize=str(image.optimize),
+            protocol=str(self.options.protocol),
+            target=str(self.options.target),
             tflm_library=library.identity() if library is not None else None,
             platform=str(self.options.platform_path),
             board=image.board.to_dict(),

@@ -29,7 +29,7 @@ from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
 from .model import Model
 from . import layout
-from .options import KernelSet, Optimize, Runtime
+from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .ops.registry import scratch_requests
 from .tflm_library import TflmLibrary, TflmSetup
 from .planner import ArenaPlan, plan_arena
@@ -69,6 +69,8 @@ class BuildConfig:
     tflm: TflmSetup | None = None  # the user's checked TFLM library and headers (runtime tflm)
     arena_bytes: int | None = None  # runtime tflm: the arena to give; None: a large probe arena
     optimize: Optimize = Optimize.default()  # weight layouts: speed, size or balanced (layout.py)
+    protocol: Protocol = Protocol.default()  # what the firmware speaks on uart0
+    target: Target = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ def build_key(config: BuildConfig, model_bytes: bytes) -> str:
     firmware = firmware_dir(config.firmware)
     board = config.board
     extra = "\n".join((
-        config.kernels.value, Optimize(config.optimize).value, hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
+        config.kernels.value, Optimize(config.optimize).value, Protocol(config.protocol).value, Target(config.target).value,
+        hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
         f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
     ))
     return _digest_files(_source_files(firmware), extra)

@@ -62,3 +62,39 @@ class Runtime(StrEnum):
             return cls(text)
         except ValueError:
             raise ValueError(f"unknown runtime {text!r}; choose one of {', '.join(cls)}") from None
+
+
+class Protocol(StrEnum):
+    """What the firmware speaks on uart0."""
+
+    BENCH = "bench"  # our framed protocol with length and CRC (firmware/shell/protocol.c)
+    MLPERF = "mlperf"  # the MLCommons/EEMBC runner's '%'-terminated text commands (MLPerf Tiny)
+
+    @classmethod
+    def default(cls) -> Protocol:
+        return cls.BENCH
+
+    @classmethod
+    def parse(cls, text: str) -> Protocol:
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown protocol {text!r}; choose one of {', '.join(cls)}") from None
+
+
+class Target(StrEnum):
+    """Where the image is meant to run: how it is linked and which pins and clocks it sets up."""
+
+    EMULATOR = "emulator"  # linked at the platform's flash base (0x0), uart0 on no pins
+    NANO33BLE = "nano33ble"  # a real Arduino Nano 33 BLE: after its bootloader, uart0 on D0/D1
+
+    @classmethod
+    def default(cls) -> Target:
+        return cls.EMULATOR
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown board {text!r}; choose one of {', '.join(cls)}") from None

@@ -27,7 +27,7 @@ from .codegen import TEMPLATE_DIR
 from .errors import UnsupportedOpError
 from .model import Model
 from .ops.registry import handlers
-from .options import Runtime
+from .options import Protocol, Runtime, Target
 from .tflite_reader import read_tflite
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup
 from .validate import check_graph
@@ -193,6 +193,7 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
     extra = "\n".join((
         Runtime.TFLM.value, hashlib.sha256(model_bytes).hexdigest(), setup.library.sha256,
         _header_digest(setup.include_dirs), str(arena_bytes), fb._toolchain_version(),
+        Protocol(config.protocol).value, Target(config.target).value,
         f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
     ))
     key = fb._digest_files(fb._source_files(firmware), extra)
