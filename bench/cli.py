@@ -77,8 +77,16 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
                               f"\"Flashing a real board\") (default: {Target.default()})")
     command.add_argument("--platform", type=Path,
                          help="platform description .repl; its flash, RAM and clocks are used (default: the shipped nrf52840.repl)")
+    _add_repl_path_option(command)
     command.add_argument("--build-dir", type=Path,
                          help=f"where firmware is built and cached (default: ${BUILD_ENV} or ~/.cache/tflm-bench)")
+
+
+def _add_repl_path_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--repl-path", type=Path, action="append", default=[], metavar="DIR",
+                         help="a root folder for the platform description's `using` lines (a Renode tree "
+                              "holding platforms/), repeatable; searched before $TFLM_BENCH_REPL_PATH and "
+                              "the Renode found")
 
 
 def _add_runtime_options(command: argparse.ArgumentParser, choose: bool = True) -> None:
@@ -150,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
                          help=f"emulator (default: {EngineName.default()})")
     compare.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
+    _add_repl_path_option(compare)
     compare.add_argument("--build-dir", type=Path, help=f"where firmware is built and cached (default: ${BUILD_ENV})")
     _add_runtime_options(compare, choose=False)
     compare.add_argument("--inputs", type=Path, help=".npy with samples (default: seeded random)")
@@ -178,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--uart-port", type=_port, help="TCP port on 127.0.0.1 (0: any free port)")
     where.add_argument("--uart-pty", action="store_true", help="uart0 on a pseudo-terminal; its path is the first stdout line")
     emulate.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
+    _add_repl_path_option(emulate)
     emulate.add_argument("--exit-after-disconnect", action="store_true", help="stop when the first client disconnects")
 
     renode = add("install-renode", "download and unpack a pinned Renode portable release")
@@ -200,6 +210,7 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
         raise InputError(f"{args.command} takes one --tflm-lib (got {len(libraries)}); "
                          "`tflm-bench compare MODEL --tflm-lib A.a --tflm-lib B.a` runs several")
     return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args),  # type: ignore[arg-type]
+                        repl_path=tuple(getattr(args, "repl_path", None) or ()),
                         optimize=getattr(args, "optimize", Optimize.default()),
                         runtime=getattr(args, "runtime", Runtime.default()),
                         tflm_lib=libraries[0] if libraries else None,
@@ -260,7 +271,8 @@ def _compare(args: argparse.Namespace) -> int:
     from .compare_runtimes import compare_runtimes
 
     libraries = list(args.tflm_lib) or ([Path(os.environ["TFLM_LIB"])] if os.environ.get("TFLM_LIB") else [])
-    base = BenchOptions(engine=args.engine, platform=args.platform, build_root=_build_root(args))
+    base = BenchOptions(engine=args.engine, platform=args.platform, build_root=_build_root(args),
+                        repl_path=tuple(args.repl_path))
     result = compare_runtimes(args.model, base, libraries, tuple(args.tflm_include), args.inputs, args.count, args.seed)
     print(result.format_text())
     if args.json:
@@ -272,10 +284,11 @@ def _compare(args: argparse.Namespace) -> int:
 def _emulate(args: argparse.Namespace) -> int:
     elf = check_elf(args.elf)
     if args.uart_pty:
-        serve_uart_pty(str(elf), str(args.platform or DEFAULT_PLATFORM), lambda line: print(line, flush=True))
+        serve_uart_pty(str(elf), str(args.platform or DEFAULT_PLATFORM), lambda line: print(line, flush=True),
+                       [str(p) for p in args.repl_path])
         return ExitCode.OK
     serve_uart_socket(str(elf), str(args.platform or DEFAULT_PLATFORM), args.uart_port, args.exit_after_disconnect,
-                      lambda line: print(line, flush=True))
+                      lambda line: print(line, flush=True), [str(p) for p in args.repl_path])
     return ExitCode.OK
 
 

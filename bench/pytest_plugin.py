@@ -69,6 +69,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="platform description (default: the project's emulation/platforms/nrf52840.repl)",
     )
     group.addoption(
+        "--bench-repl-path", metavar="DIR", type=Path, action="append", default=[],
+        help="root folder for the platform description's `using` lines (e.g. a Renode tree), repeatable",
+    )
+    group.addoption(
         "--bench-baseline", metavar="FILE", type=Path, default=None,
         help="baseline file for the bench_baseline fixture (tflm-bench baseline save)",
     )
@@ -95,6 +99,7 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
         return BenchOptions(
             engine=engine,
             platform=pytestconfig.getoption("--bench-platform"),
+            repl_path=tuple(pytestconfig.getoption("--bench-repl-path")),
             kernels=pytestconfig.getoption("--bench-kernels"),
             optimize=pytestconfig.getoption("--bench-optimize"),
             build_root=pytestconfig.getoption("--bench-build-dir"),
@@ -115,6 +120,7 @@ def tflm_options(pytestconfig: pytest.Config, **extra: object) -> BenchOptions:
         return BenchOptions(
             engine=pytestconfig.getoption("--bench-engine"),
             platform=pytestconfig.getoption("--bench-platform"),
+            repl_path=tuple(pytestconfig.getoption("--bench-repl-path")),
             build_root=pytestconfig.getoption("--bench-build-dir"),
             runtime=Runtime.TFLM,
             tflm_lib=pytestconfig.getoption("--bench-tflm-lib"),

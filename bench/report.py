@@ -160,7 +160,7 @@ class BenchReport:
             f"model     {self.model} (sha256 {self.model_sha256[:16]})",
             f"config    {self.config.summary()}",
             f"platform  {self.config.platform}",
-            f"versions  tflm-bench {versions.get('tflm-bench', '?')}, tflite-micro {versions.get('tflite-micro', '?')}, "
+            f"versions  tflm-bench {versions.get('tflm-bench', '?')}, tflite-micro {versions.get('tflite-micro (TFLM oracle)', '?')}, "
             f"{versions.get('arm-none-eabi-gcc', '?')}",
             f"firmware  {self.firmware}{' (reused)' if self.firmware_reused else ''}",
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "

@@ -39,7 +39,12 @@ class TflmBench:
     ``runtime`` (generated, or tflm for your TFLM library's interpreter), ``tflm_lib`` (a
     libtensorflow-microlite.a; default $TFLM_LIB), ``tflm_include`` (header folders separated
     by ``:``; default $TFLM_INCLUDE), ``arena_bytes`` (tflm: the arena; default: the smallest
-    that allocates), ``timeout`` and ``build_dir``.
+    that allocates), ``timeout`` and ``build_dir``, ``platform`` (a platform description .repl;
+    default: the shipped nrf52840.repl) and ``repl_path`` (root folders, separated by ``:``, for
+    its ``using`` lines: e.g. a Renode tree, for Renode's stock board files).
+
+    Renode's own Nano 33 BLE board plus the shipped overlay:
+    | Library | tflm_bench.robot_library.TflmBench | platform=${OVERLAY} | repl_path=${RENODE_TREE} |
 
     Example:
     | ***** Settings *****
@@ -66,8 +71,10 @@ class TflmBench:
                  kernels: str = str(KernelSet.default()), build_dir: str | None = None,
                  runtime: str = str(Runtime.default()), tflm_lib: str | None = None,
                  tflm_include: str | None = None, arena_bytes: int | None = None,
-                 optimize: str = "speed") -> None:
+                 optimize: str = "speed", platform: str | None = None, repl_path: str | None = None) -> None:
         self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels, optimize=optimize,
+                              platform=Path(platform) if platform else None,
+                              repl_path=tuple(Path(p) for p in (repl_path or "").split(":") if p),
                               build_root=Path(build_dir) if build_dir else None, runtime=runtime,
                               tflm_lib=Path(tflm_lib) if tflm_lib else None,
                               tflm_include=tuple(Path(p) for p in (tflm_include or "").split(":") if p),

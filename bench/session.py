@@ -47,6 +47,9 @@ class BenchOptions:
 
     engine: EngineName | str = EngineName.default()
     platform: Path | None = None  # .repl; None: the shipped nrf52840.repl
+    # Root folders for the description's `using` lines (--repl-path), before $TFLM_BENCH_REPL_PATH
+    # and the Renode found; e.g. a Renode tree for its stock boards plus the shipped overlay.
+    repl_path: tuple[Path, ...] = ()
     build_root: Path | None = None  # None: cache.cache_root()
     compare_tflite: bool = True
     timeout_s: float = 120.0
@@ -75,6 +78,7 @@ class BenchOptions:
         except ValueError as exc:
             raise InputError(str(exc)) from None
         object.__setattr__(self, "tflm_include", tuple(Path(p) for p in self.tflm_include))
+        object.__setattr__(self, "repl_path", tuple(Path(p) for p in self.repl_path))
         if self.arena_bytes is not None and int(self.arena_bytes) < 1:
             raise InputError(f"--arena-bytes must be at least 1, got {self.arena_bytes}")
         if self.runtime is Runtime.TFLM and self.tflm is None:
@@ -119,6 +123,7 @@ class BenchSession:
         self._tflm: TflmOracle | None = None
         self._tflite: TfliteReferenceOracle | None = None
         self.tflite_refusal: str | None = None
+        self.engine_notes: tuple[str, ...] = ()  # e.g. Renode init: commands the built-in engine skips
         self._search_stack = ExitStack()
         self.arena: ArenaReport | None = None  # runtime tflm: the arena given, used and found
         self.runtime_info: RuntimeInfo | None = None
@@ -140,7 +145,7 @@ class BenchSession:
             build_dir=self.options.build_root or cache_root(),
             kernels=KernelSet(self.options.kernels),
             optimize=Optimize(self.options.optimize),
-            board=load_board(self.options.platform_path),
+            board=load_board(self.options.platform_path, self.options.repl_path),
             runtime=Runtime(self.options.runtime),
             tflm=self.options.tflm,
             arena_bytes=arena_bytes,
@@ -150,8 +155,9 @@ class BenchSession:
         ))
 
     def _boot(self, image: FirmwareImage, stack: ExitStack) -> BenchDevice:
-        engine = stack.enter_context(create_engine(self.options.engine, self.options.platform_path))
+        engine = stack.enter_context(create_engine(self.options.engine, self.options.platform_path, self.options.repl_path))
         engine.load_elf(image.elf)
+        self.engine_notes = tuple(engine.notes())
         device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=source_locator(image.elf),
                              stack=stack_bounds(image.elf))
         device.wait_ready()
@@ -261,7 +267,7 @@ class BenchSession:
             memory=image.memory,
             layers=image.layers,
             results=tuple(results),
-            warnings=tuple(warnings) + ((self.tflite_refusal,) if self.tflite_refusal else ()),
+            warnings=tuple(warnings) + self.engine_notes + ((self.tflite_refusal,) if self.tflite_refusal else ()),
             **identity(self.model, image),  # type: ignore[arg-type]
             arena=self.arena,
         )

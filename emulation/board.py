@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
-from .repl import DEFAULT_PLATFORM, PlatformDescription, ReplError, load
+from .repl import DEFAULT_PLATFORM, PlatformDescription, ReplError, load, search_path
 
 # Renode's CortexM default when a description sets no PerformanceInMips (BaseCPU.cs).
 RENODE_DEFAULT_MIPS = 100
@@ -74,9 +75,10 @@ def board_from_platform(platform: PlatformDescription) -> Board:
     return Board(platform.path, flash, ram, mips, frequency)
 
 
-def load_board(path: Path | str | None = None) -> Board:
-    """The board of the description at `path` (default: the shipped nrf52840.repl)."""
-    return board_from_platform(load(path or DEFAULT_PLATFORM))
+def load_board(path: Path | str | None = None, repl_path: Sequence[Path] = ()) -> Board:
+    """The board of the description at `path` (default: the shipped nrf52840.repl); `using`
+    lines are resolved under `repl_path` first, then repl.search_path()'s other roots."""
+    return board_from_platform(load(path or DEFAULT_PLATFORM, roots=search_path(repl_path)))
 
 
 def _memory_at(platform: PlatformDescription, address: int, what: str) -> Region:

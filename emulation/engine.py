@@ -51,6 +51,10 @@ class Engine(abc.ABC):
         """CYCCNT reads since the last call, with estimated cycles; None if not estimated."""
         return None
 
+    def notes(self) -> list[str]:
+        """What this engine left out of the platform description, for the report."""
+        return []
+
     def __enter__(self) -> "Engine":
         self.open()
         return self

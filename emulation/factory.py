@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Sequence
 
 from .engine import Engine
 from .errors import EmulationError
-from .repl import load
+from .repl import load, search_path
 
 
 class EngineName(StrEnum):
@@ -42,13 +43,18 @@ def available(name: EngineName | str) -> bool:
     return unavailable_reason(name) is None
 
 
-def create_engine(name: EngineName | str, platform: Path, **options: object) -> Engine:
-    """An unopened engine `name` for the .repl at `platform`; use it as a context manager."""
+def create_engine(
+    name: EngineName | str, platform: Path, repl_path: Sequence[Path] = (), **options: object
+) -> Engine:
+    """An unopened engine `name` for the .repl at `platform`; use it as a context manager.
+
+    `repl_path`: extra root folders for the description's `using` lines (--repl-path), searched
+    before $TFLM_BENCH_REPL_PATH and the Renode the bench finds (repl.search_path)."""
     engine = EngineName.parse(name)
     if engine is EngineName.BUILTIN:
         from .builtin.engine import BuiltinEngine
 
-        return BuiltinEngine(load(platform), **options)  # type: ignore[arg-type]
+        return BuiltinEngine(load(platform, roots=search_path(repl_path)), **options)  # type: ignore[arg-type]
     from .renode.engine import RenodeEngine
 
-    return RenodeEngine(platform, **options)  # type: ignore[arg-type]
+    return RenodeEngine(platform, repl_path=tuple(repl_path), **options)  # type: ignore[arg-type]

@@ -646,6 +646,10 @@ class BuiltinEngine(Engine):
         """Estimated Cortex-M4 cycles since load_elf (docs/cycle-model.md; not a measurement)."""
         return self._loaded().counter.estimated_cycles
 
+    def notes(self) -> list[str]:
+        # Renode's `init:` monitor commands (Tag, ApplySVD, ...) configure Renode, not the chip.
+        return self.platform.ignored_init()
+
     def take_cyccnt_reads(self) -> list[CyccntRead]:
         """The firmware's CYCCNT reads since the last call, with estimated cycles at each."""
         reads = self._loaded().cyccnt_reads

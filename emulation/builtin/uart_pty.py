@@ -10,7 +10,7 @@ import select
 import signal
 import threading
 import tty
-from typing import Callable
+from typing import Callable, Sequence
 
 from .engine import BuiltinEngine
 
@@ -57,16 +57,18 @@ class UartPtyBridge:
                     self.engine.write_uart(data)
 
 
-def serve_firmware_pty(elf: str, platform_path: str, tell: Callable[[str], None]) -> None:
+def serve_firmware_pty(
+    elf: str, platform_path: str, tell: Callable[[str], None], repl_path: Sequence[str] = ()
+) -> None:
     """Load elf and bridge its uart0 to a pseudo-terminal whose path is told first."""
-    from ..repl import load
+    from ..repl import load, search_path
 
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        with BuiltinEngine(load(platform_path), instruction_budget=None) as engine:
+        with BuiltinEngine(load(platform_path, roots=search_path(repl_path)), instruction_budget=None) as engine:
             engine.load_elf(elf)
             with UartPtyBridge(engine) as bridge:
                 tell(bridge.path)

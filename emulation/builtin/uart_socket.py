@@ -11,7 +11,7 @@ from __future__ import annotations
 import select
 import socket
 import threading
-from typing import Callable
+from typing import Callable, Sequence
 
 from .engine import BuiltinEngine
 
@@ -109,12 +109,13 @@ def serve_firmware(
     port: int,
     exit_after_disconnect: bool,
     tell: Callable[[str], None],
+    repl_path: Sequence[str] = (),
 ) -> None:
     """Load elf on a built-in engine for the .repl at platform_path and bridge its uart0 to
     127.0.0.1:port (0 picks a free port) until Ctrl-C, or the client leaves when asked to."""
-    from ..repl import load
+    from ..repl import load, search_path
 
-    with BuiltinEngine(load(platform_path), instruction_budget=None) as engine:
+    with BuiltinEngine(load(platform_path, roots=search_path(repl_path)), instruction_budget=None) as engine:
         engine.load_elf(elf)
         with UartSocketBridge(engine, port) as bridge:
             host_uart = engine.platform.find_by_type("UART.NRF52840_UART")

@@ -30,6 +30,8 @@ class MachineSetup:
     uart: str = "sysbus.uart0"
     terminal: str = "uart0term"
     cpu: str = "sysbus.cpu"
+    # Folders Renode's `using` lines are resolved under, before its own root (--repl-path).
+    repl_path: tuple[Path, ...] = ()
 
 
 class CommandArgumentError(ValueError):
@@ -67,6 +69,7 @@ def command_line(binary: Path | str, pid_file: Path | None = None, config_file: 
 def machine_commands(setup: MachineSetup) -> list[str]:
     """Create the machine (it becomes the monitor's current one) from the platform description."""
     return [
+        *(f"path add {monitor_path(root)}" for root in setup.repl_path),
         f"mach create {monitor_string(setup.machine)}",
         f"machine LoadPlatformDescription {monitor_path(setup.platform)}",
     ]

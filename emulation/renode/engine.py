@@ -63,8 +63,10 @@ class RenodeEngine(Engine):
         command_timeout_s: float = 60.0,
         grace_s: float = 5.0,
         port_attempts: int = 5,
+        repl_path: tuple[Path, ...] = (),
     ) -> None:
         self.platform_path = Path(platform_path).resolve()
+        self.repl_path = tuple(Path(p).resolve() for p in repl_path)
         if not self.platform_path.is_file():
             raise EmulationError(f"platform description {self.platform_path} does not exist")
         choice = backend or os.environ.get(BACKEND_ENV) or "auto"
@@ -162,11 +164,11 @@ class RenodeEngine(Engine):
         return monitor
 
     def _create_machine(self, monitor: MonitorBackend) -> MachineSetup:
-        setup = MachineSetup(platform=self.platform_path, uart_port=free_port())
+        setup = MachineSetup(platform=self.platform_path, uart_port=free_port(), repl_path=self.repl_path)
         for command in machine_commands(setup):
             self._execute(command)
         for attempt in range(self.port_attempts):
-            setup = MachineSetup(platform=self.platform_path, uart_port=free_port()) if attempt else setup
+            setup = MachineSetup(platform=self.platform_path, uart_port=free_port(), repl_path=self.repl_path) if attempt else setup
             create, connect = terminal_commands(setup)
             try:
                 self._execute(create)

@@ -43,3 +43,16 @@ def test_malformed_model_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFix
 def test_missing_model_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(tmp_path / "nope.tflite")]) == 2
     assert "nope.tflite" in capsys.readouterr().err
+
+
+def test_build_out_copies_the_image_and_json_records_protocol_and_target(
+    sine_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fw = tmp_path / "out" / "FW.elf"
+    assert main(["build", str(sine_model), "--out", str(fw)]) == 0
+    cached = Path(capsys.readouterr().out.splitlines()[0].split(" (")[0])
+    assert fw.read_bytes() == cached.read_bytes() and fw.read_bytes()[:4] == b"\x7fELF"
+    out = tmp_path / "r.json"
+    assert main(["run", str(sine_model), "--count", "1", "--no-tflite", "--json", str(out)]) == 0
+    config = json.loads(out.read_text())["config"]
+    assert (config["protocol"], config["target"]) == ("bench", "emulator")

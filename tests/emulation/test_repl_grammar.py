@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -106,7 +107,43 @@ def test_sine_runs_bit_exact_from_stock_board_and_overlay(
     from tflm_bench.session import BenchOptions, BenchSession
 
     monkeypatch.setenv(repl.REPL_PATH_ENV, str(_renode_tree()))
-    options = BenchOptions(platform=repl.RENODE_OVERLAY, build_root=tmp_path / "build", compare_tflite=False)
+    options = BenchOptions(platform=repl.RENODE_OVERLAY, compare_tflite=False)
     with BenchSession(sine_model, options) as session:
         results = session.run_samples(session.random_samples(3, seed=2))
     assert results and all(r.bit_exact for r in results)
+
+
+def test_conv_model_runs_bit_exact_from_stock_board_with_repl_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tflm_bench.cli import main
+
+    tree = _renode_tree()
+    monkeypatch.delenv(repl.REPL_PATH_ENV, raising=False)
+    model = Path(__file__).resolve().parents[2] / "models" / "accel_cnn_int8.tflite"
+    out = tmp_path / "r.json"
+    code = main(["run", str(model), "--platform", str(repl.RENODE_OVERLAY), "--repl-path", str(tree),
+                 "--count", "2", "--no-tflite", "--json", str(out)])
+    assert code == 0, capsys.readouterr()
+    data = json.loads(out.read_text())
+    assert data["all_bit_exact"] is True
+    assert data["config"]["platform"].endswith("nano33ble-renode-overlay.repl")
+    assert data["config"]["board"]["performance_mips"] == 64
+    # The stock cpu file's `sysbus:` init block (Tag, ApplySVD) is Renode setup: named, not run.
+    assert any("init command(s) ignored by the built-in engine" in w for w in data["warnings"])
+
+
+def test_cli_names_the_missing_root_and_the_option(
+    sine_model: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tflm_bench.cli import main
+
+    monkeypatch.delenv(repl.REPL_PATH_ENV, raising=False)
+    monkeypatch.setenv("PATH", "")  # no Renode to take the root from
+    monkeypatch.delenv("RENODE", raising=False)
+    top = tmp_path / "top.repl"
+    top.write_text('using "platforms/cpus/nrf52840.repl"\n')
+    assert main(["build", str(sine_model), "--platform", str(top), "--repl-path", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "platforms/cpus/nrf52840.repl" in err and "--repl-path" in err and str(tmp_path / "nowhere") in err
+    assert "Traceback" not in err

@@ -43,6 +43,7 @@ class FakeRenode:
         self.server: socket.socket | None = None
         self.client: socket.socket | None = None
         self.terminals: set[str] = set()
+        self.path_prefixes: list[Path] = []  # `path add`: where `using` lines are found
         self.connected = False
         self.running = False
         self.stop = threading.Event()
@@ -74,6 +75,9 @@ class FakeRenode:
     def dispatch(self, command: str) -> object:
         if command in ("quit", "q"):
             return None if MODE == "ignore-quit" else False
+        if match := re.fullmatch(r"path add @(\S+)", command):
+            self.path_prefixes.append(Path(match.group(1).replace("\\ ", " ")))
+            return None
         if match := re.fullmatch(r'mach create "([^"]+)"', command):
             self.machine = match.group(1)
             return None
@@ -81,7 +85,7 @@ class FakeRenode:
             path = Path(match.group(1).replace("\\ ", " "))
             if not path.is_file():
                 raise LookupError(f"Could not find file '{path}'")
-            self.engine = BuiltinEngine(repl.load(path))
+            self.engine = BuiltinEngine(repl.load(path, roots=self.path_prefixes))
             return None
         if match := re.fullmatch(r'emulation CreateServerSocketTerminal (\d+) "([^"]+)" false', command):
             if self.busy_once:

@@ -10,6 +10,7 @@ from tflm_bench.emulation.renode.commands import (
     MachineSetup,
     command_line,
     executed_instructions_command,
+    machine_commands,
     monitor_path,
     session_commands,
 )
@@ -27,6 +28,17 @@ def test_session_sequence(tmp_path: Path) -> None:
         "start",
     ]
     assert executed_instructions_command(setup) == "sysbus.cpu ExecutedInstructions"
+
+
+def test_repl_path_roots_are_added_before_the_description_loads(tmp_path: Path) -> None:
+    # Renode resolves `using "platforms/..."` under its monitor path prefixes (`path add`).
+    setup = MachineSetup(platform=tmp_path / "b.repl", uart_port=1, repl_path=(tmp_path / "r1", tmp_path / "r2"))
+    assert machine_commands(setup) == [
+        f"path add @{tmp_path / 'r1'}",
+        f"path add @{tmp_path / 'r2'}",
+        'mach create "nano"',
+        f"machine LoadPlatformDescription @{tmp_path / 'b.repl'}",
+    ]
 
 
 def test_paths_are_absolute_and_spaces_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
