@@ -170,6 +170,15 @@ def _memory(report: BenchReport) -> str:
     parts = [_figure(figures.memory_chart(m), "flash and RAM use",
                      f"flash {m.flash_bytes:,} of {m.flash_limit:,} B; RAM {m.ram_bytes:,} of {m.ram_limit:,} B, "
                      f"of which the tensor arena is {m.arena_bytes:,} B.")]
+    weighted = [layer for layer in report.layers if layer.weight_layout]
+    if weighted:
+        rows = "".join(
+            f"<tr>{_n(layer.index)}<td>{escape(layer.op_name)}</td><td>{escape(layer.weight_layout)}</td>"
+            f"{_n(layer.flash_bytes)}</tr>" for layer in weighted)
+        parts.append(f"<h3>Flash per weighted layer (optimize {escape(report.config.optimize)})</h3>"
+                     "<p>int16: weights expanded for the DSP kernel; int8: kept as in the model "
+                     "(generator/layout.py).</p><table><thead><tr><th>layer</th><th>op</th><th>weights</th>"
+                     f"<th>flash (B)</th></tr></thead><tbody>{rows}</tbody></table>")
     tensors = report.tensors
     if not tensors:
         parts.append("<p>No arena map recorded for this run.</p>")

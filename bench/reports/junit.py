@@ -70,6 +70,9 @@ def render_junit(report: BenchReport, checks: Sequence[CheckResult] = (), notes:
         ("model", report.model), ("model_sha256", report.model_sha256), ("engine", report.engine),
         ("kernels", report.kernels), ("runtime", report.runtime), ("firmware", report.firmware),
         ("firmware_sha256", report.firmware_sha256), ("build_key", report.build_key),
+        ("optimize", report.config.optimize), ("protocol", report.config.protocol), ("target", report.config.target),
+        *((f"layer.{l.index}.weights", f"{l.op_name} {l.weight_layout} {l.flash_bytes} B")
+          for l in report.layers if l.weight_layout),
         *((f"version.{k}", v) for k, v in sorted(report.versions.items())),
         *((f"note.{i}", n) for i, n in enumerate(notes)),
     ):

@@ -40,6 +40,10 @@ def render_markdown(report: BenchReport, checks: Sequence[CheckResult] = (), not
         rows.append(("est. cycles / inference",
                      f"{max(estimates):,} (~{max(estimates) / CLOCK_HZ * 1e3:.3f} ms at 64 MHz, estimated)"))
     rows.append(("flash / RAM / arena", f"{m.flash_bytes:,} B / {m.ram_bytes:,} B / {m.arena_bytes:,} B"))
+    weighted = [layer for layer in report.layers if layer.weight_layout]
+    if weighted:
+        rows.append((f"weights flash (optimize {report.config.optimize})",
+                     ", ".join(f"L{l.index} {l.weight_layout} {l.flash_bytes:,} B" for l in weighted)))
     if checks:
         rows.append(("checks", f"{len(checks) - len(failed)}/{len(checks)} passed"))
     lines = [f"### tflm-bench: {'PASS' if ok else 'FAIL'} `{_cell(name)}`", "", "| | |", "|---|---|"]

@@ -60,6 +60,8 @@ def test_run_writes_a_self_contained_html_report_with_its_figures(cli_reports, m
         assert needle in text, needle
     if model == "kws_dscnn_int8":
         assert "DEPTHWISE_CONV_2D" in text and "CONV_2D" in text
+    # Each weighted layer's flash and layout (generator/layout.py), both models have some.
+    assert "Flash per weighted layer (optimize speed)" in text and "int16" in text
 
 
 def test_errors_section_and_histogram_appear_only_when_not_bit_exact() -> None:

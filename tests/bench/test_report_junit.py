@@ -58,6 +58,9 @@ def test_cli_runs_write_one_testcase_per_input(cli_reports) -> None:  # type: ig
         assert root.get("failures") == "0" and root.get("tests") == str(count)
         properties = {p.get("name"): p.get("value") for p in root.iter("property")}
         assert properties["kernels"] == "optimized" and len(properties["model_sha256"]) == 64
+        assert (properties["optimize"], properties["protocol"], properties["target"]) == ("speed", "bench", "emulator")
+        op, layout, flash, unit = properties["layer.0.weights"].split()
+        assert (layout, unit) == ("int16", "B") and int(flash) > 0 and op in ("FULLY_CONNECTED", "CONV_2D")
 
 
 def test_a_mismatch_is_a_failure_with_its_differences() -> None:

@@ -13,6 +13,7 @@ def test_cli_runs_write_a_short_summary(cli_reports) -> None:  # type: ignore[no
         assert f"**PASS**: {count}/{count} inputs bit-exact with TFLM" in text
         assert "kernels optimized, engine builtin, runtime generated" in text
         assert "**Top" in text and "| # | op | output |" in text
+        assert "| weights flash (optimize speed) | L0 int16 " in text
         assert len(text.splitlines()) < 40 and len(text) < 4_000
 
 

@@ -2,7 +2,6 @@
 small-flash board still builds by falling back per layer to int8 weights."""
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -40,18 +39,27 @@ def test_size_keeps_flash_within_weights_plus_64k(model: Path) -> None:
 
 
 def test_small_flash_board_falls_back_per_layer(tmp_path: Path) -> None:
+    from tflm_bench.emulation import DEFAULT_PLATFORM
+    from tflm_bench.session import BenchOptions, BenchSession
+
     model = next(m for m in MODELS if m.stem == "ad_autoencoder_float")
     speed = build_firmware(BuildConfig(model=model, build_dir=BUILD_ROOT))
     size = build_firmware(BuildConfig(model=model, build_dir=BUILD_ROOT, optimize=Optimize.SIZE))
     assert speed.memory.flash_bytes > size.memory.flash_bytes
-    board = load_board()
-    limit = (speed.memory.flash_bytes + size.memory.flash_bytes) // 2  # the speed layout overflows this
-    small = dataclasses.replace(board, flash=dataclasses.replace(board.flash, size=limit))
-    image = build_firmware(BuildConfig(model=model, build_dir=tmp_path, board=small))
-    assert image.memory.flash_bytes <= limit
+    limit = (speed.memory.flash_bytes + size.memory.flash_bytes) // 2 // 4096 * 4096  # speed overflows this
+    # A smaller part as a user describes one: the shipped board with its flash entry updated.
+    platform = tmp_path / "small-flash.repl"
+    platform.write_text(f'using "{DEFAULT_PLATFORM}"\n\nflash:\n    size: 0x{limit:x}\n')
+    assert load_board(platform).flash.size == limit
+    options = BenchOptions(platform=platform, build_root=BUILD_ROOT, compare_tflite=False)
+    with BenchSession(model, options) as session:
+        image = session.build()
+        results = session.run_samples(session.random_samples(2, seed=3))
+    assert image.memory.flash_bytes <= limit and image.memory.flash_limit == limit
     layouts = {layer.weight_layout for layer in image.layers}
     assert {"int8", "int16"} <= layouts  # some layers fell back, not all
     assert image.kernels is KernelSet.OPTIMIZED
+    assert results and all(r.bit_exact for r in results)  # the mixed layout is still exact on the device
 
 
 @pytest.mark.parametrize(("name", "optimize"), [("ad_autoencoder_float", "balanced"), ("sine_int8", "size")])
