@@ -120,40 +120,58 @@ static inline uint32_t tb_dsp_w2(const int16_t *w)
  * `w` points at the group's weights for this run (ceil(length / 4) quads of 16 int16) and is
  * returned advanced past them. Reads exactly x[0..length-1].
  */
-static inline const int16_t *tb_dsp_dot4(const int8_t *x, const int16_t *w, int32_t length,
-                                         int32_t acc[4])
+/* Always inlined: a call would cost its register saves and the accumulators' round trip
+ * through memory on every tap. */
+__attribute__((always_inline)) static inline const int16_t *tb_dsp_dot4(const int8_t *x,
+                                                                        const int16_t *w,
+                                                                        int32_t length,
+                                                                        int32_t acc[4])
 {
     int32_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
     int32_t quads = length >> 2;
 #if defined(__ARM_FEATURE_DSP)
-    if (quads > 0) {
-        /* 17 instructions per 16 MACs: one input word, two SXTB16, four LDRD, eight SMLAD. */
-        uint32_t a02, a13, w0, w1;
+    /* Per quad: one input word, two SXTB16, two LDM of 4 weight words, eight SMLAD. LDM takes
+     * 1 + 4 cycles for four words where LDRD pairs take 2 x 3 and a load that does not follow
+     * another load costs 2: the loop is unrolled twice so a taken branch pays once per 32 MACs.
+     * The weight registers are fixed and ascending, as LDM's register list must be. */
+    register uint32_t w0 __asm__("r8");
+    register uint32_t w1 __asm__("r9");
+    register uint32_t w2 __asm__("r10");
+    register uint32_t w3 __asm__("r11");
+    uint32_t a02, a13;
+#define TB_DSP_QUAD_ASM                                       \
+    "ldr     %[a13], [%[x]], #4\n\t"                           \
+    "ldmia   %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t"          \
+    "sxtb16  %[a02], %[a13]\n\t"                               \
+    "sxtb16  %[a13], %[a13], ror #8\n\t"                       \
+    "smlad   %[c0], %[a02], %[w0], %[c0]\n\t"                  \
+    "smlad   %[c0], %[a13], %[w1], %[c0]\n\t"                  \
+    "smlad   %[c1], %[a02], %[w2], %[c1]\n\t"                  \
+    "smlad   %[c1], %[a13], %[w3], %[c1]\n\t"                  \
+    "ldmia   %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t"          \
+    "smlad   %[c2], %[a02], %[w0], %[c2]\n\t"                  \
+    "smlad   %[c2], %[a13], %[w1], %[c2]\n\t"                  \
+    "smlad   %[c3], %[a02], %[w2], %[c3]\n\t"                  \
+    "smlad   %[c3], %[a13], %[w3], %[c3]\n\t"
+#define TB_DSP_QUAD_OPERANDS                                                               \
+    : [x] "+r"(x), [w] "+r"(w), [c0] "+r"(acc0), [c1] "+r"(acc1), [c2] "+r"(acc2),        \
+      [c3] "+r"(acc3), [a02] "=&r"(a02), [a13] "=&r"(a13), [w0] "=&r"(w0), [w1] "=&r"(w1), \
+      [w2] "=&r"(w2), [w3] "=&r"(w3)
+    int32_t pairs = quads >> 1;
+    if (pairs > 0) {
         __asm__ volatile(
-            "1:\n\t"
-            "ldr     %[a13], [%[x]], #4\n\t"
-            "sxtb16  %[a02], %[a13]\n\t"
-            "sxtb16  %[a13], %[a13], ror #8\n\t"
-            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
-            "smlad   %[c0], %[a02], %[w0], %[c0]\n\t"
-            "smlad   %[c0], %[a13], %[w1], %[c0]\n\t"
-            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
-            "smlad   %[c1], %[a02], %[w0], %[c1]\n\t"
-            "smlad   %[c1], %[a13], %[w1], %[c1]\n\t"
-            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
-            "smlad   %[c2], %[a02], %[w0], %[c2]\n\t"
-            "smlad   %[c2], %[a13], %[w1], %[c2]\n\t"
-            "ldrd    %[w0], %[w1], [%[w]], #8\n\t"
-            "smlad   %[c3], %[a02], %[w0], %[c3]\n\t"
-            "smlad   %[c3], %[a13], %[w1], %[c3]\n\t"
+            "1:\n\t" TB_DSP_QUAD_ASM TB_DSP_QUAD_ASM
             "subs    %[n], %[n], #1\n\t"
             "bne     1b\n\t"
-            : [x] "+r"(x), [w] "+r"(w), [n] "+r"(quads), [c0] "+r"(acc0), [c1] "+r"(acc1),
-              [c2] "+r"(acc2), [c3] "+r"(acc3), [a02] "=&r"(a02), [a13] "=&r"(a13),
-              [w0] "=&r"(w0), [w1] "=&r"(w1)
+            TB_DSP_QUAD_OPERANDS, [n] "+r"(pairs)
             :
             : "cc", "memory");
     }
+    if (quads & 1) {
+        __asm__ volatile(TB_DSP_QUAD_ASM TB_DSP_QUAD_OPERANDS : : "memory");
+    }
+#undef TB_DSP_QUAD_ASM
+#undef TB_DSP_QUAD_OPERANDS
 #else
     while (quads >= 2) {
         const uint32_t a = tb_dsp_load4(x);

@@ -68,6 +68,11 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
     const int32_t out_c4 = (out_c + 3) & ~3;
     const int32_t reach_h = (k_h - 1) * params->dilation.h;
     const int32_t reach_w = (k_w - 1) * params->dilation.w;
+    /* Without dilation and with whole quads per tap (no per-tap weight padding), a filter row
+     * is one contiguous run of k_w * in_c input bytes and of weights. */
+    const int row_contiguous = params->dilation.w == 1 && (in_c & 3) == 0;
+    const int32_t row_length = k_w * in_c;
+    const size_t row_step = (size_t)params->dilation.h * (size_t)in_w * (size_t)in_c;
 
     int8_t *out = output;
     for (int32_t b = 0; b < output_dims->n; b++) {
@@ -90,7 +95,16 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
                 for (int32_t c = 0; c < out_c; c += 4) {
                     int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2],
                                       rq->bias[c + 3]};
-                    if (inside) {
+                    if (inside && row_contiguous) {
+                        /* A filter row's taps are adjacent in the image and in the weights:
+                         * one dot product per row instead of one per tap. */
+                        const int8_t *px = image + ((size_t)y0 * (size_t)in_w + (size_t)x0) *
+                                                       (size_t)in_c;
+                        for (int32_t ky = 0; ky < k_h; ky++) {
+                            w = tb_dsp_dot4(px, w, row_length, acc);
+                            px += row_step;
+                        }
+                    } else if (inside) {
                         for (int32_t ky = 0; ky < k_h; ky++) {
                             const int8_t *px = image + ((size_t)(y0 + ky * params->dilation.h) *
                                                             (size_t)in_w +
