@@ -254,8 +254,9 @@ static inline int32_t tb_dsp_requantize_fast(int32_t acc, int32_t multiplier, in
     return x > act_max ? act_max : x;
 }
 
-/* Requantize `count` (1..4) accumulators of the group starting at channel c into out[0..count-1]. */
-static inline void tb_dsp_store_group(const int32_t acc[4], const tb_dsp_requant_t *rq, int32_t c,
+/* Requantize `count` (1..4) accumulators of the group starting at channel c into out[0..count-1].
+ * Always inlined, so the accumulators stay in registers (a call spilled them, ~10% of a conv). */
+__attribute__((always_inline)) static inline void tb_dsp_store_group(const int32_t acc[4], const tb_dsp_requant_t *rq, int32_t c,
                                       int32_t count, int32_t output_offset,
                                       const tb_activation_t *act, int8_t *out)
 {
