@@ -4,13 +4,15 @@ The runner reads the model name from `profile` (`m-model-[...]`) to pick its tes
 Unless one is given, it is derived from the model's first input, the way the four MLPerf Tiny
 v1 benchmarks shape theirs:
 
-- a 2-D or smaller input (a feature vector, e.g. AD's 640 values, or sine's one value): ad01
+- a flat spectrogram of 49 frames (49x10 or 49x40 values, e.g. micro_speech's 1960): kws01
+- any other 2-D or smaller input (a feature vector, e.g. AD's 640 values, or sine's one): ad01
 - 96x96 or larger images: vww01 (VWW's 96x96x3 person detection)
 - other images with 3 channels: ic01 (IC's 32x32x3 CIFAR-10)
 - other inputs with 1 channel (spectrograms, sensor windows, e.g. KWS's 49x10x1): kws01
 """
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 from .errors import GeneratorError
@@ -33,6 +35,9 @@ class MlperfModel(StrEnum):
             raise ValueError(f"unknown MLPerf Tiny model {text!r}; choose one of {', '.join(cls)}") from None
 
 
+_FLAT_SPECTROGRAMS = (49 * 10, 49 * 40)  # KWS's MFCC and micro_speech's filterbank, flattened
+
+
 class MlperfInputError(GeneratorError):
     """The model's inputs cannot be loaded with the runner's `db` commands."""
 
@@ -43,7 +48,7 @@ def guess_model_name(model: Model) -> MlperfModel:
     if shape and shape[0] == 1:
         shape = shape[1:]
     if len(shape) <= 2:
-        return MlperfModel.AD01
+        return MlperfModel.KWS01 if math.prod(shape) in _FLAT_SPECTROGRAMS else MlperfModel.AD01
     height, width, channels = shape[-3], shape[-2], shape[-1]
     if height >= 96 and width >= 96:
         return MlperfModel.VWW01
