@@ -3,15 +3,18 @@ driven over pyserial as the MLCommons/EEMBC runner drives a board, outputs check
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tflm_bench.cli import main as cli_main
-from tflm_bench.generator import read_model
+from tflm_bench.errors import InputError
+from tflm_bench.generator import Protocol, read_model
 from tflm_bench.mlperf_client import BOOT_LINES, MlperfCommandError, MlperfDut, served_on_pty
 from tflm_bench.oracles import TflmOracle
+from tflm_bench.session import BenchOptions, BenchSession
 
 ROOT = Path(__file__).resolve().parents[3]
 # (model, the name `profile` reports: guessed from the input shape, see generator/mlperf.py)
@@ -111,3 +114,23 @@ def test_db_before_db_load_is_refused(tmp_path: Path) -> None:
             dut.command("results")
         assert dut.command("db print") == []
         assert 0 < dut.timestamp() < dut.timestamp()
+
+
+def test_the_tflm_runtime_serves_the_same_protocol(bench_tflm_options: BenchOptions, tmp_path: Path) -> None:
+    """The shell sees only tb_runtime.h: with the user's TFLM library (arena searched over the
+    bench protocol first) the results are host TFLM's too."""
+    model = ROOT / "models" / "sine_int8.tflite"
+    options = replace(bench_tflm_options, protocol=Protocol.MLPERF)
+    session = BenchSession(model, options)
+    image = session.build()
+    assert session.arena is not None and image.memory.arena_bytes == session.arena.given_bytes
+    with served_on_pty(image.elf) as pty, MlperfDut(pty.path) as dut:
+        raw = bytes([0x40])
+        dut.load(raw)
+        assert dut.infer(1, 0).results == _host_results(model, raw)
+
+
+def test_run_refuses_an_mlperf_image_with_the_way_to_serve_it() -> None:
+    session = BenchSession(ROOT / "models" / "sine_int8.tflite", BenchOptions(protocol="mlperf"))
+    with pytest.raises(InputError, match="emulate FW.elf --uart-pty"):
+        session.start()
