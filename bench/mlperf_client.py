@@ -226,3 +226,32 @@ def served_on_pty(elf: Path, timeout_s: float = 60.0, platform: Path | None = No
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+def host_results(model_bytes: bytes, raw: bytes) -> tuple[str, ...]:
+    """What `m-results-[...]` must print for the raw input bytes: host TFLM's outputs, each
+    dequantized as the firmware does it ((q - zero_point) x scale in float32; float outputs as
+    they are) and formatted with three decimals."""
+    import numpy as np
+
+    from tflm_bench.generator import read_model
+
+    from .oracles import TflmOracle
+
+    model = read_model(model_bytes)
+    samples, offset = [], 0
+    for index in model.inputs:
+        tensor = model.tensors[index]
+        size = tensor.num_bytes
+        if offset + size > len(raw):
+            raise MlperfError(f"the model's inputs take more than the {len(raw)} bytes given")
+        samples.append(np.frombuffer(raw[offset:offset + size], dtype=np.dtype(tensor.dtype)).reshape(tensor.shape))
+        offset += size
+    texts: list[str] = []
+    for index, output in zip(model.outputs, TflmOracle(model_bytes, len(model.outputs), model).run(samples)):
+        quantization = model.tensors[index].quantization
+        values = output.ravel()
+        if output.dtype != np.float32 and quantization is not None and quantization.scales:
+            values = (values.astype(np.int64) - quantization.zero_points[0]).astype(np.float32) * np.float32(quantization.scales[0])
+        texts += [format(float(np.float32(v)), ".3f") for v in values]
+    return tuple(texts)

@@ -12,7 +12,7 @@ import pytest
 from tflm_bench.cli import main as cli_main
 from tflm_bench.errors import InputError
 from tflm_bench.generator import Protocol, read_model
-from tflm_bench.mlperf_client import BOOT_LINES, MlperfCommandError, MlperfDut, served_on_pty
+from tflm_bench.mlperf_client import BOOT_LINES, MlperfCommandError, MlperfDut, host_results, served_on_pty
 from tflm_bench.oracles import TflmOracle
 from tflm_bench.session import BenchOptions, BenchSession
 
@@ -77,7 +77,8 @@ def test_accuracy_mode_matches_host_tflm(served: tuple[str, MlperfDut]) -> None:
         raw = rng.integers(-128, 128, _input_bytes(name), dtype=np.int8).tobytes()
         dut.load(raw)
         result = dut.infer(1, 0)
-        assert result.results == _host_results(ROOT / "models" / f"{name}.tflite", raw)
+        model = ROOT / "models" / f"{name}.tflite"
+        assert result.results == _host_results(model, raw) == host_results(model.read_bytes(), raw)
         assert dut.results() == result.results
 
 
