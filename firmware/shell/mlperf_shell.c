@@ -354,6 +354,9 @@ static void tb_dispatch(const char *const *tokens, size_t count)
     } else if (strcmp(command, "profile") == 0) {
         tb_line("m-profile-[ULPMark for tinyML Firmware V0.0.1]");
         tb_line("m-model-[" TB_MLPERF_MODEL "]");
+    } else if (strcmp(command, "help") == 0) {
+        tb_line("ULPMark for tinyML Firmware V0.0.1 (tflm-bench)");
+        tb_line("name | profile | timestamp | db load N | db HEX | db print | infer N [W=10] | results");
     } else if (strcmp(command, "db") == 0) {
         tb_cmd_db(tokens, count);
     } else if (strcmp(command, "infer") == 0) {

@@ -99,6 +99,7 @@ def test_errors_end_with_ready_and_change_nothing(served: tuple[str, MlperfDut])
     assert dut.command("db print") == ["m-buffer-7f"]
     with pytest.raises(MlperfCommandError, match="Buffer already full"):
         dut.command("db 01")
+    assert "infer N [W=10]" in dut.command("help")[1]
     assert dut.name() == "tflm-bench"  # still answering
 
 
