@@ -100,6 +100,8 @@ def test_errors_end_with_ready_and_change_nothing(served: tuple[str, MlperfDut])
     with pytest.raises(MlperfCommandError, match="Buffer already full"):
         dut.command("db 01")
     assert "infer N [W=10]" in dut.command("help")[1]
+    with pytest.raises(MlperfCommandError, match=r"Unknown command: (x{80})\]?$"):
+        dut.command("x" * 100)  # the runner's 80-character command buffer: the rest is dropped
     assert dut.name() == "tflm-bench"  # still answering
 
 
