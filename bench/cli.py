@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket  # noqa: E402
-from tflm_bench.generator import IO_TYPES, KernelSet, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model  # noqa: E402
+from tflm_bench.generator import IO_TYPES, KernelSet, MlperfModel, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
@@ -150,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--protocol", choices=tuple(Protocol), default=str(Protocol.default()),
                            help="what the firmware speaks on uart0: bench (framed, with CRC) or mlperf (the MLPerf "
                                 f"Tiny runner's text commands) (default: {Protocol.default()})")
+    build_cmd.add_argument("--mlperf-model", choices=tuple(MlperfModel),
+                           help="with --protocol mlperf: the name `profile` reports (m-model-[...]), which picks the "
+                                "runner's test section (default: from the input shape, see README \"MLPerf Tiny mode\")")
     build_cmd.add_argument("--out", type=Path, metavar="FW.elf",
                            help="also copy the image here (the cache keeps its own copy)")
 
@@ -217,7 +220,8 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
                         tflm_include=tuple(getattr(args, "tflm_include", None) or ()),
                         arena_bytes=getattr(args, "arena_bytes", None),
                         protocol=getattr(args, "protocol", Protocol.default()),
-                        target=getattr(args, "target", Target.default()), **extra)
+                        target=getattr(args, "target", Target.default()),
+                        mlperf_model=getattr(args, "mlperf_model", None), **extra)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -8,13 +8,16 @@ every engine the bench supports.
 """
 from __future__ import annotations
 
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
 from tflm_bench.emulation import EngineName, RenodeNotInstalled
-from tflm_bench.generator import KernelSet, LibraryProblem, Runtime, TflmLibraryError
+from tflm_bench.generator import KernelSet, LibraryProblem, Protocol, Runtime, TflmLibraryError, read_model
 
 from .assertions import assert_estimated_cycles_within, assert_layer_within, assert_no_regressions
 from .baseline import Baseline, compare, parse_tolerance
@@ -23,6 +26,7 @@ from .checks import CheckResult
 from .device import BenchDevice
 from .errors import DeviceError
 from .evaluate import EvaluateRequest, EvaluationReport, check_accuracy_drop, check_device_accuracy, evaluate
+from .mlperf_client import MlperfDut, host_results, served_on_pty
 from .protocol import encode_frame
 from .profile import format_profile
 from .report import BenchReport, InputResult
@@ -85,6 +89,7 @@ class TflmBench:
         self._checks: tuple[CheckResult, ...] = ()  # of the last baseline comparison, for the reports
         self._notes: tuple[str, ...] = ()
         self._evaluation: EvaluationReport | None = None
+        self._mlperf: tuple[ExitStack, MlperfDut, Path] | None = None  # MLPerf Tiny mode: the served image
 
     @property
     def _options(self) -> BenchOptions:
@@ -419,3 +424,99 @@ class TflmBench:
         """
         drop = check_accuracy_drop(self._evaluated(), float(maximum), variant)
         logger.info(f"{variant}: {100 * drop:.2f} percentage points below the float model (at most {100 * float(maximum):.2f})")
+
+    # -- MLPerf Tiny mode ---------------------------------------------------------------------
+    @keyword
+    def serve_mlperf_firmware_for_model(self, model: str, mlperf_model: str | None = None) -> str:
+        """Builds `model` with ``--protocol mlperf`` (the MLCommons/EEMBC runner's text protocol),
+        serves it with ``tflm-bench emulate FW.elf --uart-pty`` (the built-in engine) and opens
+        the pseudo-terminal as the runner would; returns its path. `mlperf_model` is the name
+        ``profile`` reports (kws01, vww01, ic01, ad01; default: guessed from the input shape).
+        The library's runtime and kernel options apply. Stop it with `Stop MLPerf Firmware`.
+
+        Example:
+        | ${pty}=    Serve MLPerf Firmware For Model    models/kws_dscnn_int8.tflite
+        | ${lines}=    MLPerf Command    name
+        | Should Be Equal    ${lines}[0]    m-name-dut-[tflm-bench]
+        """
+        self.stop_mlperf_firmware()
+        options = replace(self._options, protocol=Protocol.MLPERF, mlperf_model=mlperf_model or None)
+        image = BenchSession(Path(model), options).build()
+        stack = ExitStack()
+        try:
+            pty = stack.enter_context(served_on_pty(image.elf))
+            dut = stack.enter_context(MlperfDut(pty.path))
+        except BaseException:
+            stack.close()
+            raise
+        logger.info(f"{image.elf} on {pty.path}; boot: {' | '.join(pty.boot)}")
+        self._mlperf = (stack, dut, Path(model))
+        return pty.path
+
+    def _dut(self) -> MlperfDut:
+        if self._mlperf is None:
+            raise RuntimeError("no MLPerf firmware is served: call 'Serve MLPerf Firmware For Model' first")
+        return self._mlperf[1]
+
+    @keyword
+    def mlperf_command(self, command: str) -> list[str]:
+        """Sends ``command%`` and returns the reply lines before ``m-ready``; fails on an
+        ``e-[...]`` reply, with its text.
+
+        Example:
+        | ${lines}=    MLPerf Command    profile
+        | Should Be Equal    ${lines}[1]    m-model-[kws01]
+        | Run Keyword And Expect Error    *Unknown command: bogus*    MLPerf Command    bogus
+        """
+        return self._dut().command(command)
+
+    @keyword
+    def run_mlperf_performance_window(self, runs: int = 10, warmup: int = 2, seed: int = 0) -> float:
+        """Loads one seeded random input as the runner does (``db load N``, 31-byte ``db`` chunks),
+        runs ``infer runs warmup`` and returns the microseconds per inference between the two
+        ``m-lap-us`` stamps (the emulated 64 MHz clock).
+
+        Example:
+        | ${us}=    Run MLPerf Performance Window    runs=10    warmup=2
+        | Should Be True    ${us} < 5000
+        """
+        dut = self._dut()
+        dut.load(self._random_input(int(seed)))
+        result = dut.infer(int(runs), int(warmup))
+        logger.info(f"laps {result.lap_us}: {result.us_per_inference:.1f} us per inference, "
+                    f"{result.inferences_per_s:.1f} inferences/s")
+        return result.us_per_inference
+
+    @keyword
+    def mlperf_results_should_match_tflm(self, count: int = 3, seed: int = 0) -> None:
+        """Accuracy mode: for `count` seeded random inputs, ``db load``, chunks and ``infer 1 0``;
+        fails unless each ``m-results-[...]`` equals host TFLM's outputs dequantized and printed
+        with three decimals.
+
+        Example:
+        | MLPerf Results Should Match TFLM    count=4    seed=3
+        """
+        dut = self._dut()
+        assert self._mlperf is not None
+        model = self._mlperf[2]
+        for i in range(int(count)):
+            raw = self._random_input(int(seed) + i)
+            dut.load(raw)
+            got = dut.infer(1, 0).results
+            expected = host_results(model.read_bytes(), raw)
+            if got != expected:
+                raise AssertionError(f"input {i}: the firmware printed {list(got)}, host TFLM gives {list(expected)}")
+            logger.info(f"input {i}: m-results-[{','.join(got)}] as host TFLM")
+
+    def _random_input(self, seed: int) -> bytes:
+        assert self._mlperf is not None
+        model = read_model(self._mlperf[2].read_bytes())
+        size = sum(model.tensors[i].num_bytes for i in model.inputs)
+        return np.random.default_rng(seed).integers(0, 256, size, dtype=np.uint8).tobytes()
+
+    @keyword
+    def stop_mlperf_firmware(self) -> None:
+        """Closes the port and ends the emulator. Safe to call when nothing is served."""
+        if self._mlperf is not None:
+            stack, self._mlperf = self._mlperf[0], None
+            stack.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from tflm_bench.generator import (
     BuildConfig,
     FirmwareImage,
     KernelSet,
+    MlperfModel,
     Optimize,
     Model,
     Protocol,
@@ -64,6 +66,7 @@ class BenchOptions:
     arena_bytes: int | None = None  # runtime tflm: the arena to give; None: find the smallest
     protocol: Protocol | str = Protocol.default()  # what the firmware speaks on uart0
     target: Target | str = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
+    mlperf_model: MlperfModel | str | None = None  # protocol mlperf: the runner's model name; None: guessed
     tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
     def __post_init__(self) -> None:
@@ -75,6 +78,8 @@ class BenchOptions:
             object.__setattr__(self, "runtime", Runtime.parse(str(self.runtime)))
             object.__setattr__(self, "protocol", Protocol.parse(str(self.protocol)))
             object.__setattr__(self, "target", Target.parse(str(self.target)))
+            if self.mlperf_model is not None:
+                object.__setattr__(self, "mlperf_model", MlperfModel.parse(str(self.mlperf_model)))
         except ValueError as exc:
             raise InputError(str(exc)) from None
         object.__setattr__(self, "tflm_include", tuple(Path(p) for p in self.tflm_include))
@@ -132,14 +137,19 @@ class BenchSession:
     def build(self) -> FirmwareImage:
         if self.image is None:
             if self.options.runtime is Runtime.TFLM and self.options.arena_bytes is None:
-                image, self.arena = search_arena(self._build_with_arena, self._boot_runtime)
+                # The search talks the bench protocol to its images; an MLPerf image is then
+                # built with the arena it found.
+                bench = partial(self._build_with_arena, protocol=Protocol.BENCH)
+                image, self.arena = search_arena(bench, self._boot_runtime)
+                if self.options.protocol is not Protocol.BENCH:
+                    image = self._build_with_arena(self.arena.given_bytes)
                 self.image = image  # type: ignore[assignment]
             else:
                 self.image = self._build_with_arena(self.options.arena_bytes)
         assert self.image is not None
         return self.image
 
-    def _build_with_arena(self, arena_bytes: int | None) -> FirmwareImage:
+    def _build_with_arena(self, arena_bytes: int | None, protocol: Protocol | None = None) -> FirmwareImage:
         return build_firmware(BuildConfig(
             model=self.model_path,
             build_dir=self.options.build_root or cache_root(),
@@ -150,8 +160,9 @@ class BenchSession:
             tflm=self.options.tflm,
             arena_bytes=arena_bytes,
             firmware=self.options.firmware_dir,
-            protocol=Protocol(self.options.protocol),
+            protocol=protocol or Protocol(self.options.protocol),
             target=Target(self.options.target),
+            mlperf_model=MlperfModel(self.options.mlperf_model) if self.options.mlperf_model else None,
         ))
 
     def _boot(self, image: FirmwareImage, stack: ExitStack) -> BenchDevice:
@@ -174,6 +185,11 @@ class BenchSession:
         """Build if needed, boot the firmware, wait for HELLO and check the build id."""
         if self.device is not None:
             return self.device
+        if self.options.protocol is not Protocol.BENCH:
+            raise InputError(
+                f"the bench drives firmware over its own protocol; a {self.options.protocol} image is for an "
+                "external runner: build it with `tflm-bench build MODEL --protocol mlperf --out FW.elf` and serve "
+                "it with `tflm-bench emulate FW.elf --uart-pty` (README, \"MLPerf Tiny mode\")")
         try:
             image = self.build()
         finally:

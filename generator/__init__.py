@@ -33,6 +33,7 @@ from .intake import (
     prepare_model,
 )
 from .legacy_keras import QatError, is_qat_model_file
+from .mlperf import MlperfModel
 from .model import Model, Quantization, Tensor
 from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, check_library, resolve_setup
@@ -52,7 +53,7 @@ def supported_ops() -> list[tuple[str, str]]:
 __all__ = [
     "ABSENT", "BIAS", "input_index", "ArenaPlan",
     "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "convert_variant", "is_qat_model_file", "needs_conversion",
-    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target",
+    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",

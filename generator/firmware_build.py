@@ -29,6 +29,8 @@ from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
 from .model import Model
 from . import layout
+from . import mlperf
+from .mlperf import MlperfModel
 from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .ops.registry import scratch_requests
 from .tflm_library import TflmLibrary, TflmSetup
@@ -71,6 +73,7 @@ class BuildConfig:
     optimize: Optimize = Optimize.default()  # weight layouts: speed, size or balanced (layout.py)
     protocol: Protocol = Protocol.default()  # what the firmware speaks on uart0
     target: Target = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
+    mlperf_model: MlperfModel | None = None  # protocol mlperf: the runner's model name; None: guessed (mlperf.py)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def build_key(config: BuildConfig, model_bytes: bytes) -> str:
     board = config.board
     extra = "\n".join((
         config.kernels.value, Optimize(config.optimize).value, Protocol(config.protocol).value, Target(config.target).value,
+        str(config.mlperf_model or ""),
         hashlib.sha256(model_bytes).hexdigest(), _toolchain_version(),
         f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
     ))
@@ -254,16 +258,28 @@ def _run_group(command: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
+def protocol_definitions(config: BuildConfig, model: Model) -> list[str]:
+    """CMake cache entries choosing the shell: the bench protocol's, or MLPerf Tiny's."""
+    if Protocol(config.protocol) is Protocol.MLPERF:
+        return mlperf.cmake_definitions(model, config.mlperf_model)
+    return ["-DTB_PROTOCOL=bench"]
+
+
 def compile_firmware(
-    runtime_sources: list[Path], build_dir: Path, kernels: Path, board: Board, firmware: Path
+    runtime_sources: list[Path], build_dir: Path, kernels: Path, board: Board, firmware: Path,
+    shell: list[str] | None = None,
 ) -> Path:
-    """Build firmware/ with the given runtime sources, linking the prebuilt kernel library."""
+    """Build firmware/ with the given runtime sources, linking the prebuilt kernel library.
+
+    `shell`: the protocol's CMake entries (protocol_definitions); None: the bench protocol.
+    """
     cmake_dir = build_dir / "cmake"
     memory_dir = write_memory_script(board, build_dir / "memory").parent
     _cmake(firmware, cmake_dir, [
         "-DTB_RUNTIME_SOURCES=" + ";".join(str(p.resolve()) for p in runtime_sources),
         f"-DTB_KERNEL_LIBRARY={kernels}",
         f"-DTB_MEMORY_DIR={memory_dir}",
+        *(shell if shell is not None else ["-DTB_PROTOCOL=bench"]),
     ], board=board)
     elf = cmake_dir / "firmware.elf"
     if not elf.exists():
@@ -370,13 +386,14 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
                 return image(elf=elf, memory=MemoryUse(**data["memory"]), reused=True,
                              layers=_layer_infos(model, chosen))
 
+        shell = protocol_definitions(config, model)
         generated = build_dir / "generated"
         generated.mkdir(parents=True, exist_ok=True)
         int8_layout = layout.choose(flash, optimize, constant_bytes)
         while True:
             sources = generate_c(model, plan, generated, config.kernels, int8_layout)
             try:
-                elf = compile_firmware(sources, build_dir, library, board, firmware)
+                elf = compile_firmware(sources, build_dir, library, board, firmware, shell)
                 memory = measure_memory(elf, plan.arena_bytes, board)
                 _check_fits(memory)
                 break

@@ -193,7 +193,7 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
     extra = "\n".join((
         Runtime.TFLM.value, hashlib.sha256(model_bytes).hexdigest(), setup.library.sha256,
         _header_digest(setup.include_dirs), str(arena_bytes), fb._toolchain_version(),
-        Protocol(config.protocol).value, Target(config.target).value,
+        Protocol(config.protocol).value, Target(config.target).value, str(config.mlperf_model or ""),
         f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x}",
     ))
     key = fb._digest_files(fb._source_files(firmware), extra)
@@ -217,7 +217,7 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
                 f"{arena_bytes} bytes, a probe: the bench reads arena_used_bytes() from it")
         source = generate_tflm_source(model, model_bytes, setup, arena_bytes, note, build_dir / "generated")
         runner = [firmware / RUNNER_DIR / name for name in RUNNER_SOURCES]
-        elf = _compile(runner + [source], build_dir, setup, board, fb, firmware)
+        elf = _compile(runner + [source], build_dir, setup, board, fb, firmware, fb.protocol_definitions(config, model))
         memory = fb.measure_memory(elf, arena_bytes, board)
         fb._check_fits(memory)
         temporary = manifest.with_suffix(".tmp")
@@ -227,7 +227,8 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
         return image(elf=elf, memory=memory, reused=False)
 
 
-def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board: Board, fb: ModuleType, firmware: Path) -> Path:
+def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board: Board, fb: ModuleType, firmware: Path,
+             shell: list[str]) -> Path:
     cmake_dir = build_dir / "cmake"
     memory_dir = fb.write_memory_script(board, build_dir / "memory").parent
     fb._cmake(firmware, cmake_dir, [
@@ -236,6 +237,7 @@ def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board: Boar
         "-DTB_TFLM_INCLUDE_DIRS=" + ";".join(str(d) for d in setup.include_dirs),
         "-DTB_TFLM_DEFINITIONS=" + ";".join(runner_definitions(setup.library)),
         f"-DTB_MEMORY_DIR={memory_dir}",
+        *shell,
     ], board=board)
     elf = cmake_dir / "firmware.elf"
     if not elf.exists():
