@@ -5,15 +5,30 @@
 #include "common/tb_dsp.h"
 #include "elementwise/tb_elementwise_dsp.h"
 
-TB_ALWAYS_INLINE int8_t tb_add_one(const int32_t *lut1, const int32_t *lut2, const int32_t *rq, int32_t x1,
-                                   int32_t x2, const tb_add_dsp_params_t *params)
+/* The output requantization's words, and the clamp, held in registers for the whole loop: the
+ * int8 stores would otherwise make the compiler reload them after every element. */
+typedef struct {
+    int32_t mult, round, sign, shift, lo, hi;
+} tb_add_consts_t;
+
+TB_ALWAYS_INLINE int32_t tb_add_one(const int32_t *lut1, const int32_t *lut2, const tb_add_consts_t *k,
+                                    int32_t x1, int32_t x2, int clamp)
 {
     const int32_t sum2 = 2 * (lut1[x1] + lut2[x2]);
-    int32_t v = tb_dsp_requant(sum2, rq);
-    if (params->clamp) {
-        v = tb_clamp_act(v, params->activation.min, params->activation.max);
-    }
-    return (int8_t)v;
+    const int32_t c = k->round + ((sum2 >> 31) & k->sign);
+    const int32_t v = tb_sat_s8(tb_smmlar(sum2, k->mult, c) >> k->shift);
+    return clamp ? tb_clamp_act(v, k->lo, k->hi) : v;
+}
+
+/* Four elements from two words into one word; `clamp` is a constant at each call site. */
+TB_ALWAYS_INLINE uint32_t tb_add_four(const int32_t *lut1, const int32_t *lut2, const tb_add_consts_t *k,
+                                      uint32_t w1, uint32_t w2, int clamp)
+{
+    const uint32_t v0 = (uint8_t)tb_add_one(lut1, lut2, k, (int8_t)w1, (int8_t)w2, clamp);
+    const uint32_t v1 = (uint8_t)tb_add_one(lut1, lut2, k, (int8_t)(w1 >> 8), (int8_t)(w2 >> 8), clamp);
+    const uint32_t v2 = (uint8_t)tb_add_one(lut1, lut2, k, (int8_t)(w1 >> 16), (int8_t)(w2 >> 16), clamp);
+    const uint32_t v3 = (uint8_t)tb_add_one(lut1, lut2, k, (int8_t)(w1 >> 24), (int8_t)(w2 >> 24), clamp);
+    return v0 | (v1 << 8) | (v2 << 16) | (v3 << 24);
 }
 
 tb_status_t tb_add_s8_dsp(const tb_add_dsp_params_t *params,
@@ -30,17 +45,26 @@ tb_status_t tb_add_s8_dsp(const tb_add_dsp_params_t *params,
     const int32_t *lut1 = params->input1_lut + 128; /* index by the signed value */
     const int32_t *lut2 = params->input2_lut + 128;
     const int32_t *rq = params->output_requant;
+    const tb_add_consts_t k = {rq[TB_RQ_MULT], rq[TB_RQ_ROUND], rq[TB_RQ_SIGN], rq[TB_RQ_SHIFT],
+                               params->activation.min, params->activation.max};
+    /* Without a fused activation the int8 saturation is the whole clamp: a loop without it. */
+    const int clamp = params->clamp != 0;
     int32_t i = 0;
-    for (; i + 4 <= size; i += 4) {
-        const uint32_t w1 = tb_read_u32(input1 + i);
-        const uint32_t w2 = tb_read_u32(input2 + i);
-        output[i] = tb_add_one(lut1, lut2, rq, (int8_t)w1, (int8_t)w2, params);
-        output[i + 1] = tb_add_one(lut1, lut2, rq, (int8_t)(w1 >> 8), (int8_t)(w2 >> 8), params);
-        output[i + 2] = tb_add_one(lut1, lut2, rq, (int8_t)(w1 >> 16), (int8_t)(w2 >> 16), params);
-        output[i + 3] = tb_add_one(lut1, lut2, rq, (int8_t)(w1 >> 24), (int8_t)(w2 >> 24), params);
+    if (clamp) {
+        for (; i + 4 <= size; i += 4) {
+            const uint32_t packed = tb_add_four(lut1, lut2, &k, tb_read_u32(input1 + i),
+                                                tb_read_u32(input2 + i), 1);
+            __builtin_memcpy(output + i, &packed, sizeof packed); /* one STR, unaligned allowed */
+        }
+    } else {
+        for (; i + 4 <= size; i += 4) {
+            const uint32_t packed = tb_add_four(lut1, lut2, &k, tb_read_u32(input1 + i),
+                                                tb_read_u32(input2 + i), 0);
+            __builtin_memcpy(output + i, &packed, sizeof packed);
+        }
     }
     for (; i < size; i++) {
-        output[i] = tb_add_one(lut1, lut2, rq, input1[i], input2[i], params);
+        output[i] = (int8_t)tb_add_one(lut1, lut2, &k, input1[i], input2[i], clamp);
     }
     return TB_OK;
 }
