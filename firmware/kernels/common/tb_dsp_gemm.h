@@ -275,15 +275,23 @@ __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32
     }
 }
 
-/* Shift range check shared by the kernels' argument checks. */
+/* Shift range check shared by the kernels' argument checks: -31..31, and -31..-1 when fast.
+ * Branch-free and unrolled, as it runs over every channel on every call. */
 static inline int tb_dsp_shifts_valid(const tb_dsp_requant_t *rq, int32_t channels)
 {
-    for (int32_t c = 0; c < channels; c++) {
-        if (rq->shift[c] < -31 || rq->shift[c] > 31 || (rq->fast && rq->shift[c] > -1)) {
-            return 0;
-        }
+    const uint32_t span = rq->fast ? 30u : 62u; /* shift + 31 must lie in 0..span */
+    const int32_t *shift = rq->shift;
+    uint32_t bad = 0;
+    int32_t c = 0;
+    for (; c + 4 <= channels; c += 4) {
+        const int32_t s0 = shift[c], s1 = shift[c + 1], s2 = shift[c + 2], s3 = shift[c + 3];
+        bad |= (uint32_t)((uint32_t)(s0 + 31) > span) | (uint32_t)((uint32_t)(s1 + 31) > span) |
+               (uint32_t)((uint32_t)(s2 + 31) > span) | (uint32_t)((uint32_t)(s3 + 31) > span);
     }
-    return 1;
+    for (; c < channels; c++) {
+        bad |= (uint32_t)((uint32_t)(shift[c] + 31) > span);
+    }
+    return bad == 0;
 }
 
 /*

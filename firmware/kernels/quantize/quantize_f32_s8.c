@@ -34,14 +34,17 @@ tb_status_t tb_quantize_f32_s8(const tb_affine_params_t *params,
         return TB_ERR_ARG;
     }
     const float limit = 512.0f;
+    /* Copied once: the int8 stores would otherwise force a reload of both after each element. */
+    const float scale = params->scale;
+    const int32_t zero_point = params->zero_point;
     for (int32_t i = 0; i < size; i++) {
-        float quotient = input[i] / params->scale;
+        float quotient = input[i] / scale;
         if (!(quotient >= -limit)) { /* also catches NaN */
             quotient = -limit;
         } else if (quotient > limit) {
             quotient = limit;
         }
-        int32_t value = tb_round_half_away(quotient) + params->zero_point;
+        int32_t value = tb_round_half_away(quotient) + zero_point;
         value = value < -128 ? -128 : (value > 127 ? 127 : value);
         output[i] = (int8_t)value;
     }
