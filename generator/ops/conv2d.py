@@ -109,7 +109,8 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
         runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
     )
     layout = lowch_weights(runs[:, 0, :]) if variant == "lowch" else conv_common.dsp_weights(runs)
-    arrays, requant = conv_common.dsp_arrays(where, prefix, layout, consts, quant.multipliers, quant.shifts)
+    arrays, requant = conv_common.dsp_arrays(where, prefix, layout, consts, quant.multipliers, quant.shifts,
+                                             quant.output_offset)
     structs: list[CStruct] = [CStruct("tb_conv_params_t", f"{prefix}_params", (
         ("input_offset", str(quant.input_offset)),
         ("output_offset", str(quant.output_offset)),

@@ -10,6 +10,7 @@ from ..errors import UnsupportedTensorError
 from ..quantization import QuantParamError
 from ..model import Model, Operator, Tensor
 from . import checks, slots, window
+from .dsp_requant import LIMIT_ADDEND, rounding_word
 from .c_emit import (CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows,
                      shape_text)
 
@@ -227,10 +228,14 @@ def dsp_constants(
 
 def dsp_arrays(
     where: str, prefix: str, weights_layout: np.ndarray, consts: DspConstants,
-    multipliers: tuple[int, ...], shifts: tuple[int, ...],
+    multipliers: tuple[int, ...], shifts: tuple[int, ...], output_offset: int,
 ) -> tuple[list[CArray], tuple[tuple[str, str], ...]]:
     """The int16 weights, folded bias, multiplier and shift arrays of an optimized kernel, and the
-    fields of its tb_dsp_requant_t."""
+    fields of its tb_dsp_requant_t.
+
+    With the fast rescaling, a per-channel SMMLAR addend (dsp_requant.rounding_word: the rounding
+    of RoundingDivideByPOT with the output zero point folded in) lets the kernel requantize with
+    one SMMLAR, a shift and an SSAT; it is left out (NULL) where the addend could overflow."""
     arrays = [
         CArray(f"{prefix}_filter_dsp", "int16_t", len(weights_layout), rows(weights_layout, 16, 6),
                comment_text(f"{where} weights, int16 in groups of 4 channels (k0, k2, k1, k3)")),
@@ -240,8 +245,15 @@ def dsp_arrays(
     for name, values in (("multipliers", multipliers), ("shifts", shifts)):
         arrays.append(CArray(f"{prefix}_{name}", "int32_t", len(values), rows(np.asarray(values, dtype=np.int64), 8, 11),
                              f"{where} per-channel output {name}"))
+    # consts.fast implies every shift is in -31..-1, where the addend is defined.
+    rounding = [rounding_word(s, output_offset) for s in shifts] if consts.fast else []
+    folded = consts.fast and all(abs(r) + 1 < LIMIT_ADDEND for r in rounding)
+    if folded:
+        arrays.append(CArray(f"{prefix}_round", "int32_t", len(rounding), rows(np.asarray(rounding, dtype=np.int64), 8, 11),
+                             f"{where} per-channel SMMLAR addend: 2^(e-1) + output offset x 2^e"))
     fields = (("bias", f"{prefix}_bias_folded"), ("multiplier", f"{prefix}_multipliers"),
-              ("shift", f"{prefix}_shifts"), ("fast", "1" if consts.fast else "0"))
+              ("shift", f"{prefix}_shifts"), ("fast", "1" if consts.fast else "0"),
+              ("round", f"{prefix}_round" if folded else "NULL"))
     return arrays, fields
 
 

@@ -202,7 +202,8 @@ def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-u
         multipliers, shifts = (fq.multiplier,) * units, (fq.shift,) * units
     runs = np.asarray(weights.data, dtype=np.int64).reshape(units, 1, depth)
     consts = conv_common.dsp_constants(runs, None if bias is None else bias.data, fq.input_offset, shifts, corrections=False)
-    arrays, requant = conv_common.dsp_arrays(where, prefix, conv_common.dsp_weights(runs), consts, multipliers, shifts)
+    arrays, requant = conv_common.dsp_arrays(where, prefix, conv_common.dsp_weights(runs), consts, multipliers, shifts,
+                                             fq.output_offset)
     structs = [
         CStruct("tb_fc_params_t", f"{prefix}_params", (
             ("input_offset", str(fq.input_offset)),

@@ -35,6 +35,9 @@ typedef struct {
     const int32_t *shift;      /* > 0 shifts left, one per output channel */
     int32_t fast;              /* 1: every shift in -31..-1 and |acc| < 2^29 (proven by the
                                 * generator): rescale with one SMMULR and a rounding shift */
+    const int32_t *round;      /* fast only, or NULL: per channel 2^(e-1) + output_offset * 2^e
+                                * (e = -shift), the SMMLAR addend of tb_dsp.h's requantization,
+                                * proven by the generator to stay below 2^30 */
 } tb_dsp_requant_t;
 
 /* Four bytes from any address (LDR allows unaligned addresses on the Cortex-M4). */
@@ -254,6 +257,24 @@ static inline int32_t tb_dsp_requantize_fast(int32_t acc, int32_t multiplier, in
     return x > act_max ? act_max : x;
 }
 
+/* The fast rescaling with the rounding and the output offset folded into one SMMLAR addend
+ * (tb_dsp.h explains why it is bit-exact): the int8 value, saturated but not yet clamped. */
+static inline int32_t tb_dsp_requantize_folded(int32_t acc, int32_t multiplier, int32_t shift,
+                                               int32_t round)
+{
+    const int32_t acc2 = acc * 2;
+#if defined(__ARM_FEATURE_DSP)
+    int32_t x;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(x) : "r"(acc2), "r"(multiplier), "r"(round + (acc2 >> 31)));
+    return __ssat(x >> -shift, 8);
+#else
+    const int64_t sum = (int64_t)((uint64_t)(int64_t)(round + (acc2 >> 31)) << 32) +
+                        (int64_t)acc2 * (int64_t)multiplier + ((int64_t)1 << 31);
+    const int32_t x = (int32_t)(sum >> 32) >> -shift;
+    return x < -128 ? -128 : (x > 127 ? 127 : x);
+#endif
+}
+
 /* Requantize `count` (1..4) accumulators of the group starting at channel c into out[0..count-1].
  * Always inlined, so the accumulators stay in registers (a call spilled them, ~10% of a conv). */
 __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32_t acc[4], const tb_dsp_requant_t *rq, int32_t c,
@@ -262,6 +283,25 @@ __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32
 {
     const int32_t *m = rq->multiplier + c, *sh = rq->shift + c;
     const int32_t lo = act->min, hi = act->max;
+    if (rq->round != NULL && count == 4) {
+        const int32_t *rd = rq->round + c;
+        const int32_t v0 = tb_dsp_requantize_folded(acc[0], m[0], sh[0], rd[0]);
+        const int32_t v1 = tb_dsp_requantize_folded(acc[1], m[1], sh[1], rd[1]);
+        const int32_t v2 = tb_dsp_requantize_folded(acc[2], m[2], sh[2], rd[2]);
+        const int32_t v3 = tb_dsp_requantize_folded(acc[3], m[3], sh[3], rd[3]);
+        if (lo == -128 && hi == 127) { /* no fused activation: the SSAT was the clamp */
+            out[0] = (int8_t)v0;
+            out[1] = (int8_t)v1;
+            out[2] = (int8_t)v2;
+            out[3] = (int8_t)v3;
+        } else {
+            out[0] = (int8_t)tb_clamp_s32(v0, lo, hi);
+            out[1] = (int8_t)tb_clamp_s32(v1, lo, hi);
+            out[2] = (int8_t)tb_clamp_s32(v2, lo, hi);
+            out[3] = (int8_t)tb_clamp_s32(v3, lo, hi);
+        }
+        return;
+    }
     if (rq->fast && count == 4) {
         const int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
         out[0] = (int8_t)tb_dsp_requantize_fast(a0, m[0], sh[0], output_offset, lo, hi);
