@@ -17,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tflm_bench.emulation import EngineName
 from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, needs_conversion, read_model
 
 from .cache import cache_root
+from .errors import InputError
 from .datasets import Dataset, DatasetError, IoSpec, dequantize, io_specs, load_dataset, prepare_inputs
 from .metrics import ClassificationMetrics, RegressionMetrics, agreement, classification, predictions, regression
 from .parallel import Throughput, WorkerPool, run_samples
@@ -473,10 +475,16 @@ def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
     """Print the table; 0 if every device output matches TFLM and --min-accuracy holds, else 1."""
     from .variants import parse_variants
 
+    jobs = args.jobs
+    if options.engine is EngineName.SERIAL:
+        if args.dask:
+            raise InputError("--dask runs shards on other machines' emulators; a real board (--engine serial) "
+                             "is one device: leave --dask out")
+        jobs = 1  # one board, one conversation: samples run in order
     report = evaluate(EvaluateRequest(
         model=args.model, data=args.data, options=replace(options, compare_tflite=False),
         variants=parse_variants(args.variants), calibration=args.calibration, train=args.train,
-        qat_epochs=args.qat_epochs, seed=args.seed, jobs=args.jobs, dask=args.dask, metric=args.metric,
+        qat_epochs=args.qat_epochs, seed=args.seed, jobs=jobs, dask=args.dask, metric=args.metric,
         top_k=args.top_k, x_kind=args.x_kind, limit=args.limit, host=not args.no_host, progress=True,
     ))
     print(report.format_text())

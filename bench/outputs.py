@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
 
-from tflm_bench.emulation import EngineName
-
 from . import baseline as baselines
 from .baseline import Baseline, BaselineError, Comparison, Tolerance, ToleranceError, parse_tolerance
 from .checks import CheckResult
+from .engine_options import add_engine_arguments
 from .progress import Progress
 from .report import BenchReport
 from .reports import write_reports
@@ -135,8 +134,7 @@ def add_baseline_command(commands: argparse._SubParsersAction,  # type: ignore[t
     save.add_argument("-o", "--output", type=Path, default=DEFAULT_BASELINE,
                       help=f"baseline file; entries of other models/configurations are kept (default: {DEFAULT_BASELINE})")
     add_build_options(save)
-    save.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
-                      help=f"emulator (default: {EngineName.default()})")
+    add_engine_arguments(save)
     save.add_argument("--count", type=int, default=10, help="seeded random inputs per model (default: 10)")
     save.add_argument("--seed", type=int, default=0, help="seed for the inputs (default: 0)")
 

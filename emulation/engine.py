@@ -21,6 +21,12 @@ class Engine(abc.ABC):
     """One emulated board running one firmware; open it, load an ELF, talk over uart0."""
 
     name: str = "engine"
+    # False for a real board: load_elf neither flashes nor resets it, so no HELLO follows and
+    # the host resynchronises the protocol instead (BenchDevice.resync).
+    boots_on_load: bool = True
+    # What the firmware's DWT CYCCNT deltas count: "instructions" under our emulators
+    # (PerformanceInMips = DWT MHz), "cycles" on silicon.
+    count_unit: str = "instructions"
 
     @abc.abstractmethod
     def open(self) -> None:
@@ -44,8 +50,9 @@ class Engine(abc.ABC):
 
     @property
     @abc.abstractmethod
-    def executed_instructions(self) -> int:
-        """Exact number of instructions executed since load_elf."""
+    def executed_instructions(self) -> int | None:
+        """Exact number of instructions executed since load_elf; None where nobody counts them
+        (a real board)."""
 
     def take_cyccnt_reads(self) -> list[CyccntRead] | None:
         """CYCCNT reads since the last call, with estimated cycles; None if not estimated."""

@@ -14,6 +14,7 @@ class EngineName(StrEnum):
 
     BUILTIN = "builtin"  # Unicorn with exact counting and a Cortex-M4 cycle model; offline
     RENODE = "renode"    # the reference emulator, found through RENODE or PATH
+    SERIAL = "serial"    # no emulator: a real board on a serial port (port=..., baud=...)
 
     @classmethod
     def default(cls) -> EngineName:
@@ -43,12 +44,18 @@ def available(name: EngineName | str) -> bool:
 
 
 def create_engine(name: EngineName | str, platform: Path, **options: object) -> Engine:
-    """An unopened engine `name` for the .repl at `platform`; use it as a context manager."""
+    """An unopened engine `name` for the .repl at `platform`; use it as a context manager.
+
+    The serial engine takes `port=` (and `baud=`) instead; the platform describes the board."""
     engine = EngineName.parse(name)
     if engine is EngineName.BUILTIN:
         from .builtin.engine import BuiltinEngine
 
         return BuiltinEngine(load(platform), **options)  # type: ignore[arg-type]
+    if engine is EngineName.SERIAL:
+        from .serial.engine import SerialEngine
+
+        return SerialEngine(**options)  # type: ignore[arg-type]
     from .renode.engine import RenodeEngine
 
     return RenodeEngine(platform, **options)  # type: ignore[arg-type]
