@@ -24,6 +24,7 @@ from .engine import BuiltinEngine
 
 SLICE_S = 0.05
 IDLE_POLL_S = 0.1
+SETTLE_S = 0.1
 UNREAD_GRACE_S = 5.0  # after the firmware ended: how long its last output waits for a reader
 
 
@@ -81,9 +82,13 @@ class UartPtyBridge:
         return int.from_bytes(fcntl.ioctl(self._slave, termios.FIONREAD, b"\0\0\0\0"), "little")
 
     def _await_reader(self, limit_s: float) -> None:
+        # The kernel moves written bytes to the slave's queue a moment later, so look only
+        # after a pause; closing the master before the client has read them loses them (EIO).
         deadline = time.monotonic() + limit_s
+        time.sleep(SETTLE_S)
         while self.unread() and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(SETTLE_S)
+        time.sleep(SETTLE_S)  # the client's last read returns before we hang up
 
 
 def serve_firmware_pty(elf: str, platform_path: str, tell: Callable[[str], None]) -> None:
