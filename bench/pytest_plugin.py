@@ -38,7 +38,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tflm-bench")
     group.addoption(
         "--bench-engine", metavar="NAME", choices=tuple(EngineName), default=str(EngineName.default()),
-        help=f"engine that runs the firmware: {', '.join(EngineName)} (default: {EngineName.default()})",
+        help=f"engine that runs the firmware: {', '.join(EngineName)} (default: {EngineName.default()}); "
+             "serial: a real board flashed with the model's image, on --bench-port",
+    )
+    group.addoption(
+        "--bench-port", metavar="DEVICE", default=None,
+        help="--bench-engine serial: the board's serial port, e.g. /dev/ttyACM0",
+    )
+    group.addoption(
+        "--bench-baud", metavar="RATE", type=int, default=115200,
+        help="--bench-engine serial: the port's baud rate (default: 115200)",
     )
     group.addoption(
         "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),
@@ -82,6 +91,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _serial_settings(pytestconfig: pytest.Config) -> dict[str, object]:
+    """--bench-port/--bench-baud, checked against --bench-engine before any build."""
+    engine = pytestconfig.getoption("--bench-engine")
+    port = pytestconfig.getoption("--bench-port")
+    if engine == EngineName.SERIAL and not port:
+        raise pytest.UsageError("--bench-engine serial needs the board's port: add --bench-port DEVICE "
+                                "(e.g. /dev/ttyACM0 for a Nano 33 BLE)")
+    if port and engine != EngineName.SERIAL:
+        raise pytest.UsageError(f"--bench-port is for --bench-engine serial; engine {engine} runs the firmware "
+                                "itself: leave --bench-port out or add --bench-engine serial")
+    return {"port": port, "baud": pytestconfig.getoption("--bench-baud")}
+
+
 @pytest.fixture(scope="session")
 def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
     """The engine, kernels and platform chosen on the command line (skips, naming why, when the
@@ -94,6 +116,7 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
     try:
         return BenchOptions(
             engine=engine,
+            **_serial_settings(pytestconfig),  # type: ignore[arg-type]
             platform=pytestconfig.getoption("--bench-platform"),
             kernels=pytestconfig.getoption("--bench-kernels"),
             optimize=pytestconfig.getoption("--bench-optimize"),
@@ -114,6 +137,7 @@ def tflm_options(pytestconfig: pytest.Config, **extra: object) -> BenchOptions:
     try:
         return BenchOptions(
             engine=pytestconfig.getoption("--bench-engine"),
+            **_serial_settings(pytestconfig),  # type: ignore[arg-type]
             platform=pytestconfig.getoption("--bench-platform"),
             build_root=pytestconfig.getoption("--bench-build-dir"),
             runtime=Runtime.TFLM,
