@@ -91,17 +91,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _serial_settings(pytestconfig: pytest.Config) -> dict[str, object]:
-    """--bench-port/--bench-baud, checked against --bench-engine before any build."""
-    engine = pytestconfig.getoption("--bench-engine")
-    port = pytestconfig.getoption("--bench-port")
+def pytest_configure(config: pytest.Config) -> None:
+    """--bench-port goes with --bench-engine serial, both ways: refused at start-up (exit 4)."""
+    engine = config.getoption("--bench-engine", None)
+    port = config.getoption("--bench-port", None)
     if engine == EngineName.SERIAL and not port:
         raise pytest.UsageError("--bench-engine serial needs the board's port: add --bench-port DEVICE "
                                 "(e.g. /dev/ttyACM0 for a Nano 33 BLE)")
     if port and engine != EngineName.SERIAL:
         raise pytest.UsageError(f"--bench-port is for --bench-engine serial; engine {engine} runs the firmware "
                                 "itself: leave --bench-port out or add --bench-engine serial")
-    return {"port": port, "baud": pytestconfig.getoption("--bench-baud")}
+
+
+def _serial_settings(pytestconfig: pytest.Config) -> dict[str, object]:
+    """The serial engine's port and baud rate (checked in pytest_configure)."""
+    return {"port": pytestconfig.getoption("--bench-port"), "baud": pytestconfig.getoption("--bench-baud")}
 
 
 @pytest.fixture(scope="session")

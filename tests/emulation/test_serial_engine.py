@@ -182,3 +182,37 @@ def test_reads_time_out_and_the_engine_records_the_image(images: dict[str, Path]
             with pytest.raises(SerialTimeout, match="got 2 byte"):
                 engine.read_uart(3, timeout_s=0.5)
             assert time.monotonic() - started < 2.0
+
+
+PLUGIN_TEST = '''
+from tflm_bench.emulation import EngineName
+
+
+def test_sine_on_the_board(bench_session, bench_options):
+    assert bench_options.engine is EngineName.SERIAL and bench_options.port
+    session = bench_session(MODEL)
+    results = session.run_samples(session.random_samples(2, seed=5))
+    assert len(results) == 2 and all(r.bit_exact for r in results)
+    assert session.config().count_unit == "cycles"
+'''
+
+
+def run_plugin(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_board.py").write_text(f"MODEL = {str(MODELS / 'sine_int8.tflite')!r}\n" + PLUGIN_TEST)
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                           str(tmp_path / "test_board.py"), *options],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+
+
+def test_the_pytest_plugin_runs_on_the_board_given_by_bench_port(images: dict[str, Path], tmp_path: Path) -> None:
+    with emulated_board(images["sine_int8"]) as pty:
+        result = run_plugin(tmp_path, "--bench-engine", "serial", "--bench-port", pty)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+
+
+def test_the_pytest_plugin_wants_a_port_for_serial(tmp_path: Path) -> None:
+    result = run_plugin(tmp_path, "--bench-engine", "serial")
+    assert result.returncode == 4, result.stdout + result.stderr  # pytest's usage error
+    assert "--bench-engine serial needs the board's port: add --bench-port DEVICE" in result.stderr + result.stdout
