@@ -154,7 +154,8 @@ def save_baseline(args: argparse.Namespace, options: BenchOptions, out: TextIO |
         entry = baselines.entry_from_report(report)
         replaced = baseline.upsert(entry)
         print(f"{'replaced' if replaced else 'added'} {entry.model} [{entry.configuration}]: "
-              f"verdict {entry.verdict}, {entry.instructions:,} instructions per inference", file=out)
+              f"verdict {entry.verdict}, {entry.instructions:,} "
+              f"{'DWT cycles' if report.config.count_unit == 'cycles' else 'instructions'} per inference", file=out)
         if entry.verdict != "pass":
             failed.append(entry.model)
     baseline.save(args.output)
