@@ -216,3 +216,17 @@ def test_the_pytest_plugin_wants_a_port_for_serial(tmp_path: Path) -> None:
     result = run_plugin(tmp_path, "--bench-engine", "serial")
     assert result.returncode == 4, result.stdout + result.stderr  # pytest's usage error
     assert "--bench-engine serial needs the board's port: add --bench-port DEVICE" in result.stderr + result.stdout
+
+
+def test_evaluate_on_the_board_runs_one_sample_at_a_time(images: dict[str, Path], tmp_path: Path) -> None:
+    import numpy as np
+
+    x = np.linspace(0.0, 6.0, 12, dtype=np.float32).reshape(12, 1)
+    np.savez(tmp_path / "sine.npz", x=x, y=np.sin(x))
+    out = tmp_path / "evaluation.json"
+    with emulated_board(images["sine_int8"]) as pty:
+        result = cli("evaluate", str(MODELS / "sine_int8.tflite"), "--data", str(tmp_path / "sine.npz"),
+                     "--engine", "serial", "--port", pty, "--jobs", "2", "--no-host", "--json", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 worker" in result.stdout and f"the real board on {pty}" in result.stdout  # not two on one board
+    assert json.loads(out.read_text())["board_port"] == pty
