@@ -1,4 +1,5 @@
-"""The interface both emulation engines (built-in on Unicorn, Renode) implement for the bench."""
+"""The interface the engines implement for the bench: the emulators (built-in on Unicorn,
+Renode) and a real board on a serial port."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ class CyccntRead:
 
 
 class Engine(abc.ABC):
-    """One emulated board running one firmware; open it, load an ELF, talk over uart0."""
+    """One board (emulated, or real on a serial port) running one firmware; open it, load an
+    ELF, talk over uart0."""
 
     name: str = "engine"
     # False for a real board: load_elf neither flashes nor resets it, so no HELLO follows and

@@ -33,14 +33,17 @@ _BUSY_FIX = "close the program that holds it (the Arduino serial monitor, screen
 
 
 class SerialEngine(Engine):
-    """A board on `port` that already runs bench firmware; open, load_elf (record), talk."""
+    """A board on `port` that already runs bench firmware; open, load_elf (record), talk.
+
+    `port` is a device path, or a pyserial URL such as the socket://127.0.0.1:N that
+    `tflm-bench emulate FW.elf --uart-port N` serves."""
 
     name = "serial"
     boots_on_load = False
     count_unit = "cycles"
 
     def __init__(self, port: str, baud: int = DEFAULT_BAUD, drain_quiet_s: float = DRAIN_QUIET_S,
-                 drain_limit_s: float = DRAIN_LIMIT_S, port_factory: PortFactory = serial.Serial) -> None:
+                 drain_limit_s: float = DRAIN_LIMIT_S, port_factory: PortFactory = serial.serial_for_url) -> None:
         if not port:
             raise SerialPortError("(none)", "no port given", MISSING_PORT_FIX)
         if baud < 1:

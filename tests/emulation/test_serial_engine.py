@@ -47,16 +47,18 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @contextmanager
-def emulated_board(elf: Path) -> Iterator[str]:
-    """`tflm-bench emulate ELF --uart-pty` in the background; yields its PTY path."""
-    process = subprocess.Popen([*CLI, "emulate", str(elf), "--uart-pty"], stdout=subprocess.PIPE,
+def emulated_board(elf: Path, where: tuple[str, ...] = ("--uart-pty",)) -> Iterator[str]:
+    """`tflm-bench emulate ELF --uart-pty` in the background; yields its PTY path (or, with
+    --uart-port, its socket:// URL)."""
+    process = subprocess.Popen([*CLI, "emulate", str(elf), *where], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None
         ready, _, _ = select.select([process.stdout], [], [], 60.0)
         assert ready, "emulate printed no PTY path within 60 s"
-        path = process.stdout.readline().strip()
-        assert path.startswith("/dev/"), f"{path!r}: {process.stderr.read() if process.stderr else ''}"
+        line = process.stdout.readline().strip()
+        path = next((word for word in line.split() if word.startswith(("/dev/", "socket://"))), "")
+        assert path, f"{line!r}: {process.stderr.read() if process.stderr else ''}"
         yield path
     finally:
         process.terminate()
@@ -230,3 +232,13 @@ def test_evaluate_on_the_board_runs_one_sample_at_a_time(images: dict[str, Path]
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 worker" in result.stdout and f"the real board on {pty}" in result.stdout  # not two on one board
     assert json.loads(out.read_text())["board_port"] == pty
+
+
+def test_a_pyserial_url_works_too(images: dict[str, Path]) -> None:
+    """socket://127.0.0.1:N from `emulate --uart-port 0`: the same path through pyserial's URL handlers."""
+    with emulated_board(images["sine_int8"], ("--uart-port", "0")) as url:
+        assert url.startswith("socket://127.0.0.1:")
+        result = cli("run", str(MODELS / "sine_int8.tflite"), "--engine", "serial", "--port", url,
+                     "--count", "1", "--no-tflite")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "verdict: 1/1 inputs bit-exact with TFLM" in result.stdout
