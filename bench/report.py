@@ -121,6 +121,11 @@ class BenchReport:
         return self.config.versions
 
     @property
+    def count_label(self) -> str:
+        """What the counts are, for table headers: "instructions" (emulators) or "DWT cycles" (a board)."""
+        return "DWT cycles" if self.config.count_unit == "cycles" else "instructions"
+
+    @property
     def all_bit_exact(self) -> bool:
         return all(r.bit_exact for r in self.results)
 
@@ -171,7 +176,7 @@ class BenchReport:
         m = self.memory
         versions = self.config.versions
         cycles = self.config.count_unit == "cycles"
-        label = "DWT cycles" if cycles else "instructions"
+        label = self.count_label
         lines = [
             f"model     {self.model} (sha256 {self.model_sha256[:16]})",
             f"config    {self.config.summary()}",
