@@ -26,6 +26,6 @@ class SerialTimeout(EmulationError):
         super().__init__(
             f"no answer on serial port {port}: waited {seconds:.1f} s for {waiting_for} and got {received} "
             f"byte(s). Check that the board runs bench firmware (flash it as the README's \"Comparing "
-            f"against a real board\" says), that --port names its USB serial port and --baud its rate "
+            f"against a real board\" says), that --port names the serial port its UART reaches and --baud its rate "
             f"(default 115200), and press the board's reset button if it faulted"
         )
