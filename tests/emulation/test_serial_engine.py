@@ -21,7 +21,7 @@ import serial
 from tflm_bench.device import BenchDevice
 from tflm_bench.emulation import SerialPortError, SerialTimeout
 from tflm_bench.emulation.serial.engine import SerialEngine
-from tflm_bench.errors import NotBenchFirmware
+from tflm_bench.errors import NotBenchFirmware, ProtocolError
 from tflm_bench.protocol import Command, encode_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -242,3 +242,73 @@ def test_a_pyserial_url_works_too(images: dict[str, Path]) -> None:
                      "--count", "1", "--no-tflite")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "verdict: 1/1 inputs bit-exact with TFLM" in result.stdout
+
+
+def test_diff_layer_by_layer_on_the_board(images: dict[str, Path]) -> None:
+    with emulated_board(images["accel_cnn_int8"]) as pty:
+        result = cli("diff", str(MODELS / "accel_cnn_int8.tflite"), "--engine", "serial", "--port", pty)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "first diverging layer: none, every layer matches TFLM" in result.stdout
+
+
+def test_resync_retries_a_ping_the_board_missed() -> None:
+    """A board busy in an INVOKE drops what arrives meanwhile: the first PING gets no answer,
+    a later one does, and stale frames before it are skipped."""
+    from support.uart_frames import read_frame
+
+    with pty_pair() as (master, path):
+        stop = threading.Event()
+        pings: list[int] = []
+
+        def board() -> None:
+            busy_until = time.monotonic() + 1.2  # longer than one sync attempt
+            stream = bytearray()
+            while not stop.is_set():
+                if not select.select([master], [], [], 0.05)[0]:
+                    continue
+                chunk = os.read(master, 4096)
+                if time.monotonic() < busy_until:
+                    continue  # dropped, as a busy UART drops bytes
+                stream += chunk
+                start = stream.find(b"\xa5\x5a")
+                if start < 0:
+                    stream.clear()
+                    continue
+                del stream[:start]
+                view = bytes(stream)
+                try:
+                    frame_type, seq, payload = read_frame(_reader(view), "stream")
+                except AssertionError:
+                    continue  # not all of the frame yet
+                except ProtocolError:
+                    del stream[:2]  # a frame cut by the busy spell: hunt for the next start
+                    continue
+                del stream[: 10 + len(payload)]
+                pings.append(seq)
+                os.write(master, encode_frame(Command.INFO | 0x80, 99, b"stale"))  # skipped by resync
+                os.write(master, encode_frame(frame_type | 0x80, seq, payload))
+
+        responder = threading.Thread(target=board, daemon=True)
+        responder.start()
+        try:
+            with SerialEngine(path, drain_quiet_s=0.05) as engine:
+                device = BenchDevice(engine, timeout_s=5.0)
+                device.resync(5.0)
+                assert len(pings) == 1 and pings[0] == device._seq  # answered the latest PING only
+                assert device._seq >= 2  # an earlier attempt went unanswered
+        finally:
+            stop.set()
+            responder.join(timeout=5)
+
+
+def _reader(data: bytes):  # type: ignore[no-untyped-def]
+    """read(n) over a byte string, as uart_frames expects; b"" at its end."""
+    position = 0
+
+    def read(count: int) -> bytes:
+        nonlocal position
+        chunk = data[position : position + count]
+        position += len(chunk)
+        return chunk
+
+    return read
