@@ -114,11 +114,13 @@ def test_a_missing_port_is_a_usage_error_before_any_build() -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--engine", "serial"), "--engine serial needs the board's port: add --port DEVICE"),
-    (("--port", "/dev/ttyACM0"), "--port is for --engine serial"),
+    (("run", "--engine", "serial"), "--engine serial needs the board's port: add --port DEVICE"),
+    (("run", "--port", "/dev/ttyACM0"), "--port is for --engine serial"),
+    (("diff", "--engine", "serial"), "--engine serial needs the board's port"),
+    (("compare", "--engine", "serial"), "invalid choice: 'serial'"),  # it boots several images
 ])
 def test_port_and_engine_must_go_together(args: tuple[str, ...], message: str) -> None:
-    result = cli("run", str(MODELS / "sine_int8.tflite"), *args)
+    result = cli(args[0], str(MODELS / "sine_int8.tflite"), *args[1:])
     assert result.returncode == 2 and message in result.stderr, result.stderr
 
 
