@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tflm_bench.emulation import EngineName
-
-DEFAULT_BAUD = 115200
+from tflm_bench.emulation import DEFAULT_BAUD, EngineName
 
 
 def _baud(text: str) -> int:

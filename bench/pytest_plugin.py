@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tflm_bench.emulation import EngineName, unavailable_reason
+from tflm_bench.emulation import DEFAULT_BAUD, EngineName, unavailable_reason
 from tflm_bench.generator import KernelSet, Optimize, Runtime, TflmLibraryError
 
 from .assertions import assert_matches_baseline
@@ -46,8 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="--bench-engine serial: the board's serial port, e.g. /dev/ttyACM0",
     )
     group.addoption(
-        "--bench-baud", metavar="RATE", type=int, default=115200,
-        help="--bench-engine serial: the port's baud rate (default: 115200)",
+        "--bench-baud", metavar="RATE", type=int, default=DEFAULT_BAUD,
+        help=f"--bench-engine serial: the port's baud rate (default: {DEFAULT_BAUD})",
     )
     group.addoption(
         "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),

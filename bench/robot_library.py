@@ -13,7 +13,7 @@ from pathlib import Path
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
-from tflm_bench.emulation import EngineName, RenodeNotInstalled
+from tflm_bench.emulation import DEFAULT_BAUD, EngineName, RenodeNotInstalled
 from tflm_bench.generator import KernelSet, LibraryProblem, Runtime, TflmLibraryError
 
 from .assertions import assert_estimated_cycles_within, assert_layer_within, assert_no_regressions
@@ -74,7 +74,7 @@ class TflmBench:
                  kernels: str = str(KernelSet.default()), build_dir: str | None = None,
                  runtime: str = str(Runtime.default()), tflm_lib: str | None = None,
                  tflm_include: str | None = None, arena_bytes: int | None = None,
-                 optimize: str = "speed", port: str | None = None, baud: int = 115200) -> None:
+                 optimize: str = "speed", port: str | None = None, baud: int = DEFAULT_BAUD) -> None:
         self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels, optimize=optimize,
                               port=port or None, baud=int(baud),
                               build_root=Path(build_dir) if build_dir else None, runtime=runtime,

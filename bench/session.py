@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, MISSING_PORT_FIX, EngineName, SerialPortError, create_engine, load_board, source_locator, stack_bounds
+from tflm_bench.emulation import DEFAULT_BAUD, DEFAULT_PLATFORM, MISSING_PORT_FIX, EngineName, SerialPortError, create_engine, load_board, source_locator, stack_bounds
 from tflm_bench.generator import (
     BuildConfig,
     FirmwareImage,
@@ -62,7 +62,7 @@ class BenchOptions:
     protocol: Protocol | str = Protocol.default()  # what the firmware speaks on uart0
     target: Target | str = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
     port: str | None = None  # engine serial: the board's serial device, e.g. /dev/ttyACM0
-    baud: int = 115200       # engine serial: the firmware's UART rate
+    baud: int = DEFAULT_BAUD  # engine serial: the firmware's UART rate
     tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
     def __post_init__(self) -> None:

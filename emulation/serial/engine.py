@@ -17,9 +17,9 @@ import serial
 
 from ..elf_info import check_elf
 from ..engine import Engine
+from . import DEFAULT_BAUD
 from .errors import MISSING_PORT_FIX, SerialPortError, SerialTimeout
 
-DEFAULT_BAUD = 115200
 DRAIN_QUIET_S = 0.2   # the line counts as quiet after this long without a byte
 DRAIN_LIMIT_S = 2.0   # stop draining a board that never stops talking (the sync then fails)
 WRITE_TIMEOUT_S = 10.0
