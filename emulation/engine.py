@@ -26,9 +26,6 @@ class Engine(abc.ABC):
     # False for a real board: load_elf neither flashes nor resets it, so no HELLO follows and
     # the host resynchronises the protocol instead (BenchDevice.resync).
     boots_on_load: bool = True
-    # What the firmware's DWT CYCCNT deltas count: "instructions" under our emulators
-    # (PerformanceInMips = DWT MHz), "cycles" on silicon.
-    count_unit: str = "instructions"
 
     @abc.abstractmethod
     def open(self) -> None:

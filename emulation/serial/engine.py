@@ -40,7 +40,6 @@ class SerialEngine(Engine):
 
     name = "serial"
     boots_on_load = False
-    count_unit = "cycles"
 
     def __init__(self, port: str, baud: int = DEFAULT_BAUD, drain_quiet_s: float = DRAIN_QUIET_S,
                  drain_limit_s: float = DRAIN_LIMIT_S, port_factory: PortFactory = serial.serial_for_url) -> None:
