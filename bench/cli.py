@@ -22,6 +22,7 @@ from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, instal
 from tflm_bench.generator import IO_TYPES, KernelSet, MlperfModel, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
+from .engine_options import add_engine_arguments, engine_settings  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
 from .errors import InputError  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
@@ -123,8 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--calibration", type=Path, help="for a Keras/SavedModel model: .npy [N, *input shape] to calibrate int8")
     run.add_argument("--io", choices=IO_TYPES, default="int8", help="for a Keras/SavedModel model: input/output type (default: int8)")
     run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
-    run.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
-                     help=f"emulator (default: {EngineName.default()})")
+    add_engine_arguments(run)
     _add_build_options(run)
     _add_runtime_options(run)
     run.add_argument("--count", type=_positive_int, default=10, help="random inputs to draw without --inputs (default: 10)")
@@ -138,8 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
     diff.add_argument("--count", type=_positive_int, default=1, help="random inputs to draw without --inputs (default: 1)")
     diff.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
-    diff.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
-                      help=f"emulator (default: {EngineName.default()})")
+    add_engine_arguments(diff)
     _add_build_options(diff)
     diff.add_argument("--json", type=Path, help="also write every layer's verdict as JSON here")
 
@@ -158,8 +157,10 @@ def _parser() -> argparse.ArgumentParser:
 
     compare = add("compare", "A/B: our runtime (both kernel sets) and each TFLM library on the same inputs")
     compare.add_argument("model", type=Path, help="a .tflite")
-    compare.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
-                         help=f"emulator (default: {EngineName.default()})")
+    compare.add_argument("--engine", choices=tuple(n for n in EngineName if n is not EngineName.SERIAL),
+                         default=str(EngineName.default()),
+                         help=f"emulator (default: {EngineName.default()}); not serial: a board holds one image, "
+                              "compare boots several")
     compare.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
     _add_repl_path_option(compare)
     compare.add_argument("--build-dir", type=Path, help=f"where firmware is built and cached (default: ${BUILD_ENV})")
@@ -177,8 +178,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate_cmd = add("evaluate", "accuracy or regression metrics on a data set, on the device, per model variant")
     add_evaluate_arguments(evaluate_cmd)
-    evaluate_cmd.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
-                              help=f"emulator (default: {EngineName.default()})")
+    add_engine_arguments(evaluate_cmd)
     _add_build_options(evaluate_cmd)
 
     ops = add("ops", "list the operators and types the built-in runtime supports")
@@ -225,7 +225,7 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = _options(args, engine=args.engine, compare_tflite=not args.no_tflite)
+    options = _options(args, compare_tflite=not args.no_tflite, **engine_settings(args))
     outputs = RunOutputs.from_args(args)  # a bad tolerance or baseline fails before the run
     model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
     report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress())
@@ -239,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from .layer_diff import diff_model
 
-    options = _options(args, engine=args.engine, compare_tflite=False)
+    options = _options(args, compare_tflite=False, **engine_settings(args))
     with BenchSession(args.model, options) as session:
         samples = session.load_samples(args.inputs) if args.inputs else session.random_samples(args.count, args.seed)
         report = diff_model(session, samples)
@@ -251,7 +251,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    return save_baseline(args, _options(args, engine=args.engine, compare_tflite=False))
+    return save_baseline(args, _options(args, compare_tflite=False, **engine_settings(args)))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -318,7 +318,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    return run_evaluate(args, _options(args, engine=args.engine))
+    return run_evaluate(args, _options(args, **engine_settings(args)))
 
 
 COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode,

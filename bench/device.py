@@ -1,13 +1,15 @@
 """A bench device: the firmware's protocol spoken over an engine's UART."""
 from __future__ import annotations
 
+import os
 import struct
+import time
 
 import numpy as np
 
-from tflm_bench.emulation import Engine, FaultState, StackBounds, describe_fault
+from tflm_bench.emulation import EmulationError, Engine, SerialTimeout, FaultState, StackBounds, describe_fault
 
-from .errors import DeviceError, DeviceFault, InputError, ProtocolError
+from .errors import DeviceError, DeviceFault, InputError, NotBenchFirmware, ProtocolError
 from .protocol import (
     CRC_SIZE,
     HEADER_SIZE,
@@ -35,6 +37,10 @@ from .protocol import (
 )
 
 CHUNK = MAX_PAYLOAD - 8  # SET_INPUT carries 8 bytes of index and offset before its data
+# Zeros never start a frame (no A5), and this many finish any frame the firmware is part-way
+# through (header, 1024 payload bytes, CRC): it answers at most one ERROR and hunts again.
+FLUSH = bytes(HEADER_SIZE + MAX_PAYLOAD + CRC_SIZE)
+SYNC_ATTEMPT_S = 1.0  # one flush + PING; a board busy in an INVOKE may miss it, so retry
 
 
 class BenchDevice:
@@ -98,6 +104,41 @@ class BenchDevice:
             raise ProtocolError(f"firmware speaks protocol {version}, this host speaks {PROTOCOL_VERSION}")
         self.hello = frame
         return frame
+
+    def resync(self, timeout_s: float) -> None:
+        """For a board the bench did not reset (no HELLO): flush any half-received frame, then
+        PING with a random payload until its exact reply arrives; stale frames are skipped.
+
+        A silent line raises SerialTimeout; one that talks but never answers, NotBenchFirmware."""
+        deadline = time.monotonic() + timeout_s
+        stream = bytearray()
+        received = 0
+        while True:
+            self._seq = (self._seq + 1) & 0xFF
+            nonce = os.urandom(8)
+            self.engine.write_uart(FLUSH + encode_frame(Command.PING, self._seq, nonce))
+            expected = encode_frame(Command.PING | REPLY_FLAG, self._seq, nonce)
+            attempt_end = min(deadline, time.monotonic() + SYNC_ATTEMPT_S)
+            while (left := attempt_end - time.monotonic()) > 0:
+                try:
+                    stream += self.engine.read_uart(1, left)
+                except EmulationError:  # this attempt's read timed out: try again, or give up below
+                    break
+                received += 1
+                if stream.endswith(expected):
+                    return
+                del stream[: max(0, len(stream) - len(expected))]
+            if time.monotonic() < deadline:
+                continue
+            if received == 0:
+                raise SerialTimeout(self._where(), "an answer to the bench's PING", timeout_s, 0)
+            raise NotBenchFirmware(
+                f"{self._where()}: the board sent {received} byte(s) in {timeout_s:g} s but never answered the bench's "
+                f"PING, so it does not run bench firmware (or runs it at another baud rate); flash the "
+                f"image for this model as the README's \"Comparing against a real board\" says")
+
+    def _where(self) -> str:
+        return str(getattr(self.engine, "port", self.engine.name))
 
     def ping(self, data: bytes = b"") -> bytes:
         return self.request(Command.PING, data)

@@ -50,3 +50,11 @@ class OracleError(BenchError):
             f"{oracle} refused the model while {stage}: {detail}. The generator accepted this model, so "
             "this is a validation gap in tflm-bench; please report it with the model attached"
         )
+
+
+class NotBenchFirmware(InputError):
+    """A real board answers, but not with the bench protocol (other firmware, another baud rate)."""
+
+
+class WrongImage(InputError):
+    """A real board runs bench firmware for another model: it must be flashed, the bench cannot."""

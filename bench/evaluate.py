@@ -17,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tflm_bench.emulation import EngineName
 from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, needs_conversion, read_model
 
 from .cache import cache_root
+from .errors import InputError
 from .datasets import Dataset, DatasetError, IoSpec, dequantize, io_specs, load_dataset, prepare_inputs
 from .metrics import ClassificationMetrics, RegressionMetrics, agreement, classification, predictions, regression
 from .parallel import Throughput, WorkerPool, run_samples
@@ -119,6 +121,7 @@ class EvaluationReport:
     labels: tuple[int, ...] | None
     float_model: Scores | None  # the Keras model itself, for variants of a Keras model
     variants: tuple[VariantEvaluation, ...]
+    board_port: str | None = None  # engine serial: the real board's port; its counts are DWT cycles
 
     def variant(self, name: str) -> VariantEvaluation:
         for v in self.variants:
@@ -173,6 +176,11 @@ def _json_default(value: object) -> object:
 # -- the evaluation -----------------------------------------------------------------------------------
 
 def evaluate(request: EvaluateRequest) -> EvaluationReport:
+    if request.options.engine is EngineName.SERIAL:
+        if request.dask:
+            raise InputError("--dask runs shards on other machines' emulators; a real board (--engine serial) "
+                             "is one device: leave --dask out")
+        request = replace(request, jobs=1)  # one board, one conversation: samples run in order
     if request.metric not in METRICS:
         raise EvaluationError(f"--metric must be one of {', '.join(METRICS)}, got {request.metric!r}")
     model = Path(request.model)
@@ -212,6 +220,7 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
         model=str(model), dataset=data.source, samples=len(data), task=task, class_names=data.class_names,
         labels=tuple(int(v) for v in data.y) if task == "classification" and data.y is not None else None,
         float_model=float_scores, variants=results,
+        board_port=str(request.options.port) if request.options.engine is EngineName.SERIAL else None,
     )
 
 
@@ -338,7 +347,7 @@ def format_report(report: EvaluationReport) -> str:
     if report.float_model is not None:
         lines.append(f"float    Keras model on the host: {metric} {_primary(report.float_model, task)}")
     header = ("variant", ".tflite B", f"host {metric}", f"device {metric}", "top-1 = float", "arena / flash / RAM B",
-              "instructions", "est. cycles", "est. ms")
+              "DWT cycles" if report.board_port else "instructions", "est. cycles", "est. ms")
     rows = []
     notes: list[str] = []
     for v in report.variants:
@@ -364,7 +373,9 @@ def format_report(report: EvaluationReport) -> str:
     lines += [" | ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
     clock = next((v.device.clock_hz for v in report.variants if v.device), 64_000_000)
     lines.append(f"(est. cycles and ms: the engine's Cortex-M4 timing model at {clock / 1e6:g} MHz, an estimate; "
-                 "top-1 = float: agreement with the float model; device on the emulated board, checked against TFLM)")
+                 "top-1 = float: agreement with the float model; device on "
+                 + (f"the real board on {report.board_port}" if report.board_port else "the emulated board")
+                 + ", checked against TFLM)")
     lines += [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
     for v in report.variants:
         if v.device is None:

@@ -18,6 +18,8 @@ from tflm_bench.emulation import (
     RenodeInstallError,
     RenodeNotInstalled,
     ReplError,
+    SerialPortError,
+    SerialTimeout,
 )
 from tflm_bench.generator import FirmwareBuildError, GeneratorError, ToolchainMissingError
 
@@ -37,6 +39,7 @@ class ExitCode(IntEnum):
 # The user can fix these: a model, file, option, platform or installation of theirs.
 _USER_ERRORS: tuple[type[BaseException], ...] = (
     InputError, BaselineError, FirmwareFileError, PlatformError, ReplError, RenodeNotInstalled, RenodeInstallError,
+    SerialPortError, SerialTimeout,  # a board's port, cable or firmware: the user's to fix
     HostBuildError, ToolchainMissingError, FileNotFoundError, PermissionError, IsADirectoryError,
     NotADirectoryError,
 )

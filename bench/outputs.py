@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
 
-from tflm_bench.emulation import EngineName
-
 from . import baseline as baselines
 from .baseline import Baseline, BaselineError, Comparison, Tolerance, ToleranceError, parse_tolerance
 from .checks import CheckResult
+from .engine_options import add_engine_arguments
 from .progress import Progress
 from .report import BenchReport
 from .reports import write_reports
@@ -135,8 +134,7 @@ def add_baseline_command(commands: argparse._SubParsersAction,  # type: ignore[t
     save.add_argument("-o", "--output", type=Path, default=DEFAULT_BASELINE,
                       help=f"baseline file; entries of other models/configurations are kept (default: {DEFAULT_BASELINE})")
     add_build_options(save)
-    save.add_argument("--engine", choices=tuple(EngineName), default=str(EngineName.default()),
-                      help=f"emulator (default: {EngineName.default()})")
+    add_engine_arguments(save)
     save.add_argument("--count", type=int, default=10, help="seeded random inputs per model (default: 10)")
     save.add_argument("--seed", type=int, default=0, help="seed for the inputs (default: 0)")
 
@@ -156,7 +154,8 @@ def save_baseline(args: argparse.Namespace, options: BenchOptions, out: TextIO |
         entry = baselines.entry_from_report(report)
         replaced = baseline.upsert(entry)
         print(f"{'replaced' if replaced else 'added'} {entry.model} [{entry.configuration}]: "
-              f"verdict {entry.verdict}, {entry.instructions:,} instructions per inference", file=out)
+              f"verdict {entry.verdict}, {entry.instructions:,} "
+              f"{'DWT cycles' if report.config.count_unit == 'cycles' else 'instructions'} per inference", file=out)
         if entry.verdict != "pass":
             failed.append(entry.model)
     baseline.save(args.output)

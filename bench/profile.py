@@ -123,12 +123,14 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def format_profile(profiles: tuple[LayerProfile, ...], outputs: tuple[str, ...] = ()) -> list[str]:
+def format_profile(profiles: tuple[LayerProfile, ...], outputs: tuple[str, ...] = (),
+                   label: str = "instructions") -> list[str]:
     """Terminal tables: per layer (with its share of the instructions and, given `outputs`, the
     layer's output tensor: the first of TFLite's ';'-joined names), then per operator type."""
     total = sum(p.instructions for p in profiles) or 1
-    head = (f"{'layer':>5}  {'op':<18} {'instructions':>12} {'%':>6} {'est. cycles':>12} {'MACs':>10} "
-            f"{'instr/MAC':>9}" + ("  output" if outputs else ""))
+    per_mac_label = "instr/MAC" if label == "instructions" else "count/MAC"
+    head = (f"{'layer':>5}  {'op':<18} {label:>12} {'%':>6} {'est. cycles':>12} {'MACs':>10} "
+            f"{per_mac_label:>9}" + ("  output" if outputs else ""))
     lines = [head]
     for i, p in enumerate(profiles):
         output = f"  {outputs[i].split(';', 1)[0]}" if i < len(outputs) else ""
@@ -136,8 +138,8 @@ def format_profile(profiles: tuple[LayerProfile, ...], outputs: tuple[str, ...] 
             f"{p.index:>5}  {p.op_name:<18} {p.instructions:>12,} {p.instructions / total:>6.1%} "
             f"{_number(p.estimated_cycles):>12} {p.macs:>10,} {_ratio(p.instructions_per_mac):>9}{output}"
         )
-    lines += ["", f"{'op type':<18} {'layers':>6} {'instructions':>12} {'%':>6} {'est. cycles':>12} "
-                  f"{'MACs':>10} {'instr/MAC':>9}"]
+    lines += ["", f"{'op type':<18} {'layers':>6} {label:>12} {'%':>6} {'est. cycles':>12} "
+                  f"{'MACs':>10} {per_mac_label:>9}"]
     for o in sorted(op_profiles(profiles), key=lambda o: -o.instructions):  # heaviest first
         lines.append(
             f"{o.op_name:<18} {o.layers:>6} {o.instructions:>12,} {o.instructions / total:>6.1%} "

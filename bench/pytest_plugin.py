@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tflm_bench.emulation import EngineName, unavailable_reason
+from tflm_bench.emulation import DEFAULT_BAUD, EngineName, unavailable_reason
 from tflm_bench.generator import KernelSet, Optimize, Runtime, TflmLibraryError
 
 from .assertions import assert_matches_baseline
@@ -38,7 +38,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tflm-bench")
     group.addoption(
         "--bench-engine", metavar="NAME", choices=tuple(EngineName), default=str(EngineName.default()),
-        help=f"engine that runs the firmware: {', '.join(EngineName)} (default: {EngineName.default()})",
+        help=f"engine that runs the firmware: {', '.join(EngineName)} (default: {EngineName.default()}); "
+             "serial: a real board flashed with the model's image, on --bench-port",
+    )
+    group.addoption(
+        "--bench-port", metavar="DEVICE", default=None,
+        help="--bench-engine serial: the board's serial port, e.g. /dev/ttyACM0",
+    )
+    group.addoption(
+        "--bench-baud", metavar="RATE", type=int, default=DEFAULT_BAUD,
+        help=f"--bench-engine serial: the port's baud rate (default: {DEFAULT_BAUD})",
     )
     group.addoption(
         "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),
@@ -86,6 +95,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """--bench-port goes with --bench-engine serial, both ways: refused at start-up (exit 4)."""
+    engine = config.getoption("--bench-engine", None)
+    port = config.getoption("--bench-port", None)
+    if engine == EngineName.SERIAL and not port:
+        raise pytest.UsageError("--bench-engine serial needs the board's port: add --bench-port DEVICE "
+                                "(e.g. /dev/ttyACM0 for a Nano 33 BLE)")
+    if port and engine != EngineName.SERIAL:
+        raise pytest.UsageError(f"--bench-port is for --bench-engine serial; engine {engine} runs the firmware "
+                                "itself: leave --bench-port out or add --bench-engine serial")
+
+
+def _serial_settings(pytestconfig: pytest.Config) -> dict[str, object]:
+    """The serial engine's port and baud rate (checked in pytest_configure)."""
+    return {"port": pytestconfig.getoption("--bench-port"), "baud": pytestconfig.getoption("--bench-baud")}
+
+
 @pytest.fixture(scope="session")
 def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
     """The engine, kernels and platform chosen on the command line (skips, naming why, when the
@@ -98,6 +124,7 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
     try:
         return BenchOptions(
             engine=engine,
+            **_serial_settings(pytestconfig),  # type: ignore[arg-type]
             platform=pytestconfig.getoption("--bench-platform"),
             repl_path=tuple(pytestconfig.getoption("--bench-repl-path")),
             kernels=pytestconfig.getoption("--bench-kernels"),
@@ -119,6 +146,7 @@ def tflm_options(pytestconfig: pytest.Config, **extra: object) -> BenchOptions:
     try:
         return BenchOptions(
             engine=pytestconfig.getoption("--bench-engine"),
+            **_serial_settings(pytestconfig),  # type: ignore[arg-type]
             platform=pytestconfig.getoption("--bench-platform"),
             repl_path=tuple(pytestconfig.getoption("--bench-repl-path")),
             build_root=pytestconfig.getoption("--bench-build-dir"),

@@ -12,6 +12,12 @@ from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
 from .tflm_arena import ArenaReport
 
 
+COUNT_UNITS = {
+    "instructions": "instructions (DWT CYCCNT at 64 MHz with PerformanceInMips 64)",
+    "cycles": "cycles: the board's DWT CYCCNT deltas, measured on silicon (executed instructions: n/a)",
+}
+
+
 @dataclass(frozen=True)
 class OutputResult:
     index: int
@@ -56,13 +62,18 @@ class BenchConfig:
     optimize: str = "speed"  # weight layouts of the generated runtime: speed, size or balanced
     protocol: str = "bench"  # what the firmware spoke on uart0
     target: str = "emulator"  # the image's target: emulator, or nano33ble (linked for the real board)
+    port: str | None = None  # engine serial: the board's serial port
+    # What the DWT CYCCNT deltas count: "instructions" under the emulators, "cycles" on a real
+    # board (engine serial), where executed instructions are unknown.
+    count_unit: str = "instructions"
 
     @property
     def clock_hz(self) -> int:
         return int(self.board.get("dwt_hz", 64_000_000))
 
     def summary(self) -> str:
-        text = f"engine {self.engine}, runtime {self.runtime}, kernels {self.kernels}, optimize {self.optimize}"
+        engine = f"{self.engine} ({self.port}, a real board)" if self.port else self.engine
+        text = f"engine {engine}, runtime {self.runtime}, kernels {self.kernels}, optimize {self.optimize}"
         if self.tflm_library:
             lib = self.tflm_library
             text += (f" (TFLM library {lib['path']}, sha256 {str(lib['sha256'])[:16]}, "
@@ -110,6 +121,11 @@ class BenchReport:
         return self.config.versions
 
     @property
+    def count_label(self) -> str:
+        """What the counts are, for table headers: "instructions" (emulators) or "DWT cycles" (a board)."""
+        return "DWT cycles" if self.config.count_unit == "cycles" else "instructions"
+
+    @property
     def all_bit_exact(self) -> bool:
         return all(r.bit_exact for r in self.results)
 
@@ -130,7 +146,10 @@ class BenchReport:
         data["all_bit_exact"] = self.all_bit_exact
         data["all_passed"] = self.all_passed
         data["float_tolerance_ulp"] = FLOAT_TOLERANCE_ULP
-        data["count_unit"] = "instructions (DWT CYCCNT at 64 MHz with PerformanceInMips 64)"
+        data["count_unit"] = COUNT_UNITS[self.config.count_unit]
+        if self.config.count_unit == "cycles":
+            # A board counts cycles, not retired instructions: say so rather than fill in a number.
+            data["executed_instructions"] = None
         data["estimated_cycles_note"] = (
             "estimated Cortex-M4 cycles from the engine's timing model (docs/cycle-model.md), "
             "not a measurement; null when the engine has no model"
@@ -156,6 +175,8 @@ class BenchReport:
     def format_text(self) -> str:
         m = self.memory
         versions = self.config.versions
+        cycles = self.config.count_unit == "cycles"
+        label = self.count_label
         lines = [
             f"model     {self.model} (sha256 {self.model_sha256[:16]})",
             f"config    {self.config.summary()}",
@@ -167,8 +188,9 @@ class BenchReport:
             f"(arena {m.arena_bytes:,} B)",
             *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
             *_weights_lines(self.layers),
+            *([f"counts    {COUNT_UNITS['cycles']}"] if cycles else []),
             "",
-            f"{'input':>5}  {'verdict vs TFLM':<18} {'instructions':>12}  TFLite BUILTIN_REF",
+            f"{'input':>5}  {'verdict vs TFLM':<18} {label:>12}  TFLite BUILTIN_REF",
         ]
         for result in self.results:
             if result.bit_exact:
@@ -183,7 +205,7 @@ class BenchReport:
         if self.results:
             lines += ["", "per-layer profile (first input; est. cycles = estimated Cortex-M4 cycles, "
                           "a model, not a measurement):"]
-            lines += format_profile(self.profile(), self.layer_outputs)
+            lines += format_profile(self.profile(), self.layer_outputs, label)
         exact = sum(r.bit_exact for r in self.results)
         passed = sum(r.passed for r in self.results)
         counts = [r.instructions for r in self.results]
@@ -192,7 +214,12 @@ class BenchReport:
         if passed != exact:
             lines.append(f"         {passed}/{len(self.results)} pass (float32 outputs within {FLOAT_TOLERANCE_ULP} ULP)")
         if counts:
-            lines.append(f"instructions per inference: min {min(counts):,}, max {max(counts):,}")
+            if cycles:
+                clock = self.config.clock_hz
+                lines.append(f"DWT cycles per inference (measured on the board): min {min(counts):,}, max {max(counts):,} "
+                             f"(~{max(counts) * 1e3 / clock:.3f} ms at {clock / 1e6:g} MHz); executed instructions: n/a")
+            else:
+                lines.append(f"instructions per inference: min {min(counts):,}, max {max(counts):,}")
         estimates = [r.estimated_cycles for r in self.results if r.estimated_cycles is not None]
         if estimates:
             clock = self.config.clock_hz

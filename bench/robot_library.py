@@ -16,7 +16,7 @@ import numpy as np
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
-from tflm_bench.emulation import EngineName, RenodeNotInstalled
+from tflm_bench.emulation import DEFAULT_BAUD, EngineName, RenodeNotInstalled
 from tflm_bench.generator import KernelSet, LibraryProblem, Protocol, Runtime, TflmLibraryError, read_model
 
 from .assertions import assert_estimated_cycles_within, assert_layer_within, assert_no_regressions
@@ -38,7 +38,9 @@ from .session import BenchOptions, BenchSession
 class TflmBench:
     """Keywords that drive one model's firmware on one engine per suite.
 
-    Library arguments: ``engine`` (builtin or renode), ``kernels`` (optimized or reference),
+    Library arguments: ``engine`` (builtin or renode, the emulators; or serial, a real board
+    already flashed with the model's image, on ``port`` at ``baud``, default 115200),
+    ``kernels`` (optimized or reference),
     ``optimize`` (speed, size or balanced weight layouts),
     ``runtime`` (generated, or tflm for your TFLM library's interpreter), ``tflm_lib`` (a
     libtensorflow-microlite.a; default $TFLM_LIB), ``tflm_include`` (header folders separated
@@ -65,6 +67,12 @@ class TflmBench:
     | `Results Should Match Baseline` | ${CURDIR}/bench-baseline.json | tolerance=instructions=1% |
     | `Write Reports` | html=${OUTPUT_DIR}/bench.html | junit=${OUTPUT_DIR}/bench-junit.xml |
 
+    A real board (or `tflm-bench emulate FW.elf --uart-pty` standing in for one) on a serial
+    port; the board is neither flashed nor reset by the bench, and a board running another
+    model's image fails `Boot Firmware For Model` with the command that flashes it:
+
+    | Library | tflm_bench.robot_library.TflmBench | engine=serial | port=/dev/ttyACM0 | baud=115200 |
+
     To compare two kernel sets in one suite, import the library twice under different names:
 
     | Library | tflm_bench.robot_library.TflmBench | kernels=optimized | AS | Optimized |
@@ -75,10 +83,12 @@ class TflmBench:
                  kernels: str = str(KernelSet.default()), build_dir: str | None = None,
                  runtime: str = str(Runtime.default()), tflm_lib: str | None = None,
                  tflm_include: str | None = None, arena_bytes: int | None = None,
-                 optimize: str = "speed", platform: str | None = None, repl_path: str | None = None) -> None:
+                 optimize: str = "speed", platform: str | None = None, repl_path: str | None = None,
+                 port: str | None = None, baud: int = DEFAULT_BAUD) -> None:
         self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels, optimize=optimize,
                               platform=Path(platform) if platform else None,
                               repl_path=tuple(Path(p) for p in (repl_path or "").split(":") if p),
+                              port=port or None, baud=int(baud),
                               build_root=Path(build_dir) if build_dir else None, runtime=runtime,
                               tflm_lib=Path(tflm_lib) if tflm_lib else None,
                               tflm_include=tuple(Path(p) for p in (tflm_include or "").split(":") if p),
@@ -123,7 +133,13 @@ class TflmBench:
 
     @keyword
     def boot_firmware_for_model(self, model: str) -> None:
-        """Builds (or reuses) the firmware for `model`, starts the engine and waits for the firmware's HELLO."""
+        """Builds (or reuses) the firmware for `model`, starts the engine and waits for the firmware's HELLO.
+
+        With ``engine=serial`` it opens the port instead, resynchronises with the running
+        firmware and checks that the board runs this model's image.
+
+        | `Boot Firmware For Model` | ${CURDIR}/../models/sine_int8.tflite |
+        """
         self.build_firmware_for_model(model)
         try:
             self.session().start()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, create_engine, load_board, source_locator, stack_bounds
+from tflm_bench.emulation import DEFAULT_BAUD, DEFAULT_PLATFORM, MISSING_PORT_FIX, EngineName, SerialPortError, create_engine, load_board, source_locator, stack_bounds
 from tflm_bench.generator import (
     BuildConfig,
     FirmwareImage,
@@ -32,7 +32,7 @@ from tflm_bench.generator import (
 from .cache import cache_root
 from .compare import difference
 from .device import BenchDevice
-from .errors import BenchError, InputError, OracleError
+from .errors import BenchError, InputError, OracleError, WrongImage
 from .inputs import load_inputs, non_finite_warnings, random_inputs
 from .oracles import TfliteReferenceOracle, TflmOracle
 from .profile import estimate_invoke
@@ -67,6 +67,8 @@ class BenchOptions:
     protocol: Protocol | str = Protocol.default()  # what the firmware speaks on uart0
     target: Target | str = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
     mlperf_model: MlperfModel | str | None = None  # protocol mlperf: the runner's model name; None: guessed
+    port: str | None = None  # engine serial: the board's serial device, e.g. /dev/ttyACM0
+    baud: int = DEFAULT_BAUD  # engine serial: the firmware's UART rate
     tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
     def __post_init__(self) -> None:
@@ -84,10 +86,34 @@ class BenchOptions:
             raise InputError(str(exc)) from None
         object.__setattr__(self, "tflm_include", tuple(Path(p) for p in self.tflm_include))
         object.__setattr__(self, "repl_path", tuple(Path(p) for p in self.repl_path))
+        self._check_port()
         if self.arena_bytes is not None and int(self.arena_bytes) < 1:
             raise InputError(f"--arena-bytes must be at least 1, got {self.arena_bytes}")
         if self.runtime is Runtime.TFLM and self.tflm is None:
             object.__setattr__(self, "tflm", resolve_setup(self.tflm_lib, self.tflm_include))
+
+    def _check_port(self) -> None:
+        if self.engine is EngineName.SERIAL:
+            if not self.port:
+                raise InputError("--engine serial needs the board's port: add --port DEVICE "
+                                 "(e.g. --port /dev/ttyACM0 for a Nano 33 BLE)")
+            if int(self.baud) < 1:
+                raise InputError(f"--baud must be at least 1, got {self.baud}")
+            if "://" not in str(self.port) and not Path(str(self.port)).exists():
+                # Before any build: a missing board is the cheapest thing to find out.
+                raise SerialPortError(str(self.port), "no such device", MISSING_PORT_FIX)
+            if self.runtime is Runtime.TFLM and self.arena_bytes is None:
+                raise InputError("runtime tflm on a real board needs --arena-bytes N: finding the smallest arena "
+                                 "boots several images, and the bench cannot flash the board")
+        elif self.port:
+            raise InputError(f"--port is for --engine serial (a real board); engine {self.engine} "
+                             "runs the firmware itself: leave --port out or add --engine serial")
+
+    def engine_options(self) -> dict[str, object]:
+        """What create_engine needs beyond the platform: the serial engine's port and baud rate."""
+        if self.engine is EngineName.SERIAL:
+            return {"port": str(self.port), "baud": int(self.baud)}
+        return {}
 
     @property
     def platform_path(self) -> Path:
@@ -105,6 +131,10 @@ def float_input_ranges(model: Model) -> dict[int, tuple[float, float]]:
                     scale, zp = q.scales[0], q.zero_points[0]
                     ranges[position] = ((-128 - zp) * scale, (127 - zp) * scale)
     return ranges
+
+
+# A board that answers at all answers a PING in milliseconds; a silent one should fail fast.
+SYNC_TIMEOUT_S = 5.0
 
 
 class TflmStartError(InputError):
@@ -166,12 +196,17 @@ class BenchSession:
         ))
 
     def _boot(self, image: FirmwareImage, stack: ExitStack) -> BenchDevice:
-        engine = stack.enter_context(create_engine(self.options.engine, self.options.platform_path, self.options.repl_path))
+        engine = stack.enter_context(create_engine(self.options.engine, self.options.platform_path,
+                                                   self.options.repl_path, **self.options.engine_options()))
         engine.load_elf(image.elf)
         self.engine_notes = tuple(engine.notes())
         device = BenchDevice(engine, timeout_s=self.options.timeout_s, symbolize=source_locator(image.elf),
                              stack=stack_bounds(image.elf))
-        device.wait_ready()
+        if engine.boots_on_load:
+            device.wait_ready()
+        else:
+            device.resync(min(self.options.timeout_s, SYNC_TIMEOUT_S))
+            _check_board_image(device, image, str(self.options.port))
         return device
 
     def _boot_runtime(self, image: object):  # type: ignore[no-untyped-def]
@@ -299,6 +334,8 @@ class BenchSession:
             optimize=str(image.optimize),
             protocol=str(self.options.protocol),
             target=str(self.options.target),
+            port=str(self.options.port) if self.options.engine is EngineName.SERIAL else None,
+            count_unit="cycles" if self.options.engine is EngineName.SERIAL else "instructions",
             tflm_library=library.identity() if library is not None else None,
             platform=str(self.options.platform_path),
             board=image.board.to_dict(),
@@ -319,6 +356,17 @@ class BenchSession:
             except OracleError as refusal:
                 self.tflite_refusal = f"TFLite BUILTIN_REF refused the model, so it is compared with TFLM only: {refusal}"
         return self._tflite
+
+
+def _check_board_image(device: BenchDevice, image: FirmwareImage, port: str) -> None:
+    """A board keeps whatever was flashed last: refuse to compare another model's firmware."""
+    build_id = device.info().build_id
+    if build_id != image.build_id:
+        raise WrongImage(
+            f"the board on {port} runs bench firmware for another model (build id 0x{build_id:08x}; this model, "
+            f"sha256 {image.model_sha256[:16]}, is build 0x{image.build_id:08x}). The bench cannot flash it: build "
+            f"this model's image with `tflm-bench build MODEL --board nano33ble --out FW.elf`, flash FW.bin with the "
+            f"command in the README (\"Flashing a real board\"), then rerun")
 
 
 def run_bench(

@@ -14,11 +14,13 @@ from .factory import EngineName, available, create_engine, unavailable_reason
 from .faults import FaultState, StackBounds, describe_fault
 from .renode.errors import INSTALL_HINT, NOT_INSTALLED, RenodeInstallError, RenodeNotInstalled
 from .repl import DEFAULT_PLATFORM, ReplError
+from .serial import DEFAULT_BAUD
+from .serial.errors import MISSING_PORT_FIX, SerialPortError, SerialTimeout
 
 __all__ = [
-    "DEFAULT_PLATFORM", "INSTALL_HINT", "NOT_INSTALLED", "Board", "CyccntRead", "EmulationError", "Engine",
+    "DEFAULT_BAUD", "DEFAULT_PLATFORM", "INSTALL_HINT", "MISSING_PORT_FIX", "NOT_INSTALLED", "Board", "CyccntRead", "EmulationError", "Engine",
     "FirmwareFileError", "HostBuildError", "PlatformError", "ReplError", "RenodeInstallError",
-    "EngineName", "FaultState", "Region", "RenodeNotInstalled", "StackBounds", "available", "board_from_platform",
+    "EngineName", "FaultState", "Region", "RenodeNotInstalled", "SerialPortError", "SerialTimeout", "StackBounds", "available", "board_from_platform",
     "check_elf", "create_engine", "describe_fault", "install_renode", "load_board", "serve_uart_pty", "serve_uart_socket",
     "source_locator", "stack_bounds", "unavailable_reason",
 ]

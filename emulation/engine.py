@@ -1,4 +1,5 @@
-"""The interface both emulation engines (built-in on Unicorn, Renode) implement for the bench."""
+"""The interface the engines implement for the bench: the emulators (built-in on Unicorn,
+Renode) and a real board on a serial port."""
 
 from __future__ import annotations
 
@@ -18,9 +19,13 @@ class CyccntRead:
 
 
 class Engine(abc.ABC):
-    """One emulated board running one firmware; open it, load an ELF, talk over uart0."""
+    """One board (emulated, or real on a serial port) running one firmware; open it, load an
+    ELF, talk over uart0."""
 
     name: str = "engine"
+    # False for a real board: load_elf neither flashes nor resets it, so no HELLO follows and
+    # the host resynchronises the protocol instead (BenchDevice.resync).
+    boots_on_load: bool = True
 
     @abc.abstractmethod
     def open(self) -> None:
@@ -44,8 +49,9 @@ class Engine(abc.ABC):
 
     @property
     @abc.abstractmethod
-    def executed_instructions(self) -> int:
-        """Exact number of instructions executed since load_elf."""
+    def executed_instructions(self) -> int | None:
+        """Exact number of instructions executed since load_elf; None where nobody counts them
+        (a real board)."""
 
     def take_cyccnt_reads(self) -> list[CyccntRead] | None:
         """CYCCNT reads since the last call, with estimated cycles; None if not estimated."""

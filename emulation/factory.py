@@ -15,6 +15,7 @@ class EngineName(StrEnum):
 
     BUILTIN = "builtin"  # Unicorn with exact counting and a Cortex-M4 cycle model; offline
     RENODE = "renode"    # the reference emulator, found through RENODE or PATH
+    SERIAL = "serial"    # no emulator: a real board on a serial port (port=..., baud=...)
 
     @classmethod
     def default(cls) -> EngineName:
@@ -49,12 +50,17 @@ def create_engine(
     """An unopened engine `name` for the .repl at `platform`; use it as a context manager.
 
     `repl_path`: extra root folders for the description's `using` lines (--repl-path), searched
-    before $TFLM_BENCH_REPL_PATH and the Renode the bench finds (repl.search_path)."""
+    before $TFLM_BENCH_REPL_PATH and the Renode the bench finds (repl.search_path). The serial
+    engine takes `port=` (and `baud=`) instead; the platform describes the board."""
     engine = EngineName.parse(name)
     if engine is EngineName.BUILTIN:
         from .builtin.engine import BuiltinEngine
 
         return BuiltinEngine(load(platform, roots=search_path(repl_path)), **options)  # type: ignore[arg-type]
+    if engine is EngineName.SERIAL:
+        from .serial.engine import SerialEngine
+
+        return SerialEngine(**options)  # type: ignore[arg-type]
     from .renode.engine import RenodeEngine
 
     return RenodeEngine(platform, repl_path=tuple(repl_path), **options)  # type: ignore[arg-type]

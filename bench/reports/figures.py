@@ -36,8 +36,9 @@ def _clip(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def layer_chart(rows: Sequence[LayerRow]) -> bytes:
-    """Per-layer instructions and estimated cycles, one pair of horizontal bars per layer."""
+def layer_chart(rows: Sequence[LayerRow], label: str = "instructions") -> bytes:
+    """Per-layer counts (`label`: instructions, or a board's DWT cycles) and estimated cycles, one
+    pair of horizontal bars per layer."""
     height = max(2.4, 0.42 * len(rows) + 1.2)
     figure = Figure(figsize=(9, height), layout="constrained")
     axes = figure.add_subplot()
@@ -45,7 +46,7 @@ def layer_chart(rows: Sequence[LayerRow]) -> bytes:
     has_cycles = any(r.estimated_cycles is not None for r in rows)
     bar = 0.4 if has_cycles else 0.7
     axes.barh([p - (bar / 2 if has_cycles else 0) for p in positions], [r.instructions for r in rows],
-              height=bar, color=INSTRUCTIONS_COLOR, label="instructions")
+              height=bar, color=INSTRUCTIONS_COLOR, label=label)
     if has_cycles:
         axes.barh([p + bar / 2 for p in positions], [r.estimated_cycles or 0 for r in rows], height=bar,
                   color=CYCLES_COLOR, label="estimated cycles (model)")
@@ -56,7 +57,8 @@ def layer_chart(rows: Sequence[LayerRow]) -> bytes:
     axes.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
     axes.grid(axis="x", alpha=0.3)
     axes.legend(loc="lower right", fontsize=8)
-    axes.set_title("Instructions and estimated cycles per layer", fontsize=10)
+    axes.set_title(f"{label[0].upper()}{label[1:]}" + (" and estimated cycles" if has_cycles else "") + " per layer",
+                   fontsize=10)
     return _png(figure)
 
 

@@ -98,7 +98,7 @@ def _verdict(report: BenchReport, checks: Sequence[CheckResult]) -> str:
     estimates = [r.estimated_cycles for r in report.results if r.estimated_cycles is not None]
     summary = []
     if counts:
-        summary.append(("instructions per inference", f"min {min(counts):,}, max {max(counts):,}"))
+        summary.append((f"{report.count_label} per inference", f"min {min(counts):,}, max {max(counts):,}"))
     if estimates:
         summary.append(("estimated cycles per inference",
                         f"min {min(estimates):,}, max {max(estimates):,} "
@@ -109,7 +109,7 @@ def _verdict(report: BenchReport, checks: Sequence[CheckResult]) -> str:
         css = "" if r.passed else ' class="failed"'
         rows.append(f"<tr{css}><td class=\"n\">{r.index}</td><td>{escape(_input_verdict(r))}</td>"
                     f"{_n(r.instructions)}{_n(r.estimated_cycles)}{_n(round(r.seconds * 1e3, 1), ' ms')}</tr>")
-    table = ("<table><thead><tr><th>input</th><th>vs TFLM</th><th>instructions</th><th>est. cycles</th>"
+    table = (f"<table><thead><tr><th>input</th><th>vs TFLM</th><th>{report.count_label}</th><th>est. cycles</th>"
              f"<th>host time</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     if len(rows) > 20:
         table = f"<details><summary>{len(rows)} inputs</summary>{table}</details>"
@@ -137,9 +137,12 @@ def _profile(report: BenchReport) -> str:
     rows = layer_rows(report)
     if not rows:
         return "<p>No inputs ran, so there is no profile.</p>"
-    parts = [_figure(figures.layer_chart(rows), "per-layer instructions and estimated cycles",
-                     "Per layer, first input: instructions (one DWT count each) and the engine's estimated "
-                     "Cortex-M4 cycles (docs/cycle-model.md; an estimate, never a measurement).")]
+    label = report.count_label
+    measured = ("DWT cycles measured on the board" if label != "instructions"
+                else "instructions (one DWT count each) and the engine's estimated Cortex-M4 cycles "
+                     "(docs/cycle-model.md; an estimate, never a measurement)")
+    parts = [_figure(figures.layer_chart(rows, label), f"per-layer {label} and estimated cycles",
+                     f"Per layer, first input: {measured}.")]
     ordered = sorted(rows, key=lambda r: (-r.instructions, r.index))
     body = "".join(
         f"<tr><td class=\"n\" data-value=\"{r.index}\">{r.index}</td><td>{escape(r.op)}</td>"
@@ -149,8 +152,9 @@ def _profile(report: BenchReport) -> str:
         for r in ordered
     )
     head = "".join(f'<th class="sortable">{h}</th>' for h in (
-        "#", "op", "output tensor", "instructions", "% of total", "est. cycles", "% of cycles", "MACs", "instr/MAC"))
-    parts.append("<p class=\"note\">Sorted by instructions, most first; click a header to sort by it "
+        "#", "op", "output tensor", label, "% of total", "est. cycles", "% of cycles", "MACs",
+        "instr/MAC" if label == "instructions" else "count/MAC"))
+    parts.append(f"<p class=\"note\">Sorted by {label}, most first; click a header to sort by it "
                  "(\"#\" gives execution order).</p>")
     parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     ops = op_profiles(report.profile())
@@ -160,7 +164,7 @@ def _profile(report: BenchReport) -> str:
         f"{_n(o.estimated_cycles)}{_n(o.macs)}</tr>"
         for o in sorted(ops, key=lambda o: -o.instructions)
     )
-    parts.append("<h3>Per operator type</h3><table><thead><tr><th>op type</th><th>layers</th><th>instructions</th>"
+    parts.append(f"<h3>Per operator type</h3><table><thead><tr><th>op type</th><th>layers</th><th>{label}</th>"
                  f"<th>% of total</th><th>est. cycles</th><th>MACs</th></tr></thead><tbody>{op_body}</tbody></table>")
     return "".join(parts)
 

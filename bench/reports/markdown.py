@@ -34,7 +34,7 @@ def render_markdown(report: BenchReport, checks: Sequence[CheckResult] = (), not
         ("model sha256", f"`{report.model_sha256[:16]}`"),
     ]
     if counts:
-        rows.append(("instructions / inference", f"{max(counts):,}" if min(counts) == max(counts)
+        rows.append((f"{report.count_label} / inference", f"{max(counts):,}" if min(counts) == max(counts)
                      else f"{min(counts):,} - {max(counts):,}"))
     if estimates:
         rows.append(("est. cycles / inference",
@@ -51,8 +51,8 @@ def render_markdown(report: BenchReport, checks: Sequence[CheckResult] = (), not
 
     top = top_layers(layer_rows(report), TOP_LAYERS)
     if top:
-        lines += ["", f"**Top {len(top)} layers** (first input, by instructions)", "",
-                  "| # | op | output | instructions | % | est. cycles |", "|---:|---|---|---:|---:|---:|"]
+        lines += ["", f"**Top {len(top)} layers** (first input, by {report.count_label})", "",
+                  f"| # | op | output | {report.count_label} | % | est. cycles |", "|---:|---|---|---:|---:|---:|"]
         for r in top:
             cycles = "-" if r.estimated_cycles is None else f"{r.estimated_cycles:,}"
             lines.append(f"| {r.index} | {r.op} | `{_cell(r.short_output[:48])}` | {r.instructions:,} | "

@@ -67,6 +67,7 @@ _INTERRUPT_FAULTS = {
     22: (USAGEFAULT, _UNALIGNED, 0),
     23: (USAGEFAULT, _DIVBYZERO, 0),
 }
+THUMB_BRANCH_TO_SELF = b"\xfe\xe7"  # b.n . (0xE7FE, little-endian)
 CYCCNT_LOG_LIMIT = 1 << 16      # CYCCNT reads kept for take_cyccnt_reads()
 
 _REGS = [getattr(arm, f"UC_ARM_REG_R{i}") for i in range(13)] + [
@@ -685,6 +686,17 @@ class BuiltinEngine(Engine):
         data = bytes(uart.tx)
         uart.tx.clear()
         return data
+
+    @property
+    def spinning_at(self) -> int | None:
+        """The PC when the firmware sits on a Thumb branch to itself (`b .`: the end of the fault
+        report, or a return from main): it can never act again. None while it can."""
+        machine = self._loaded()
+        pc = machine.pc & ~1
+        try:
+            return pc if bytes(machine.uc.mem_read(pc, 2)) == THUMB_BRANCH_TO_SELF else None
+        except unicorn.UcError:
+            return None
 
     @property
     def waiting_for_input(self) -> bool:

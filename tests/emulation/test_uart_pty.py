@@ -55,3 +55,55 @@ def test_protocol_over_the_pty_then_stop_on_sigterm(sine_elf: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_second_client_reconnects_to_the_same_pty(sine_elf: Path) -> None:
+    """The bridge holds its own slave descriptor: a client closing the port is no hang-up."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tflm_bench.cli", "emulate", str(sine_elf), "--uart-pty"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        path = process.stdout.readline().strip()
+        for seq in (1, 2):
+            fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+            try:
+                tty.setraw(fd, termios.TCSANOW)
+                os.write(fd, encode_frame(Command.PING, seq, b"client %d" % seq))
+                reply = read_frame(fd)
+                if seq == 1 and reply[0] == Command.HELLO:  # the boot HELLO waited for the first client
+                    reply = read_frame(fd)
+                assert reply == (Command.PING | 0x80, seq, b"client %d" % seq)
+            finally:
+                os.close(fd)
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_the_bridge_ends_when_the_firmware_ends(build_c_firmware) -> None:  # type: ignore[no-untyped-def]
+    """Firmware whose fault report ends in a branch to itself: the client still reads the FAULT
+    frame, then the bridge closes by itself instead of spinning forever."""
+    elf = build_c_firmware("faults", CASE=1)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tflm_bench.cli", "emulate", str(elf), "--uart-pty"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        path = process.stdout.readline().strip()
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            tty.setraw(fd, termios.TCSANOW)
+            frame_type, _, payload = read_frame(fd)
+            assert frame_type == Command.FAULT and len(payload) == 56
+        finally:
+            os.close(fd)
+        assert process.wait(timeout=20) == 0
+        assert "firmware ended: it branches to itself at PC" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

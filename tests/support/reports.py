@@ -8,7 +8,7 @@ from tflm_bench.generator import LayerInfo, MemoryUse
 from tflm_bench.memory_map import TensorPlacement
 from tflm_bench.report import BenchConfig, BenchReport, InputResult, OutputResult
 
-CONFIG_FIELDS = ("engine", "kernels", "runtime", "platform", "board", "versions")
+CONFIG_FIELDS = ("engine", "kernels", "runtime", "platform", "board", "versions", "port", "count_unit")
 
 SHA = "ab" * 32
 EXACT = Difference(0, 0, "LSB")
