@@ -55,8 +55,11 @@ def build_baremetal(
     if platform:
         all_sources += [fw / rel for rel in PLATFORM_SOURCES]
     script = linker_script or fw / "platform" / "nrf52840.ld"
+    defines = dict(defines or {})
+    if not any(key.startswith("TB_TARGET_") for key in defines):
+        defines["TB_TARGET_EMULATOR"] = 1  # the image the emulators run (firmware/platform/board.h)
     flags = [*CPU_FLAGS, *C_FLAGS, *extra_flags,
-             *(f"-D{key}={value}" for key, value in sorted((defines or {}).items())),
+             *(f"-D{key}={value}" for key, value in sorted(defines.items())),
              f"-I{fw / 'platform'}", f"-I{fw / 'shell'}", f"-I{fw / 'runtime'}"]
     digest = hashlib.sha256(" ".join(flags).encode())
     for path in [*all_sources, script]:
