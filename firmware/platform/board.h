@@ -17,7 +17,9 @@
 /* UART0 on the header's TX and RX pins: TX (silkscreen D1/TX) is P1.03, RX (D0/RX) is P1.10.
  * Source: ArduinoCore-mbed, variants/ARDUINO_NANO33BLE/variant.cpp and pins_arduino.h
  * (Serial1's SERIAL1_TX is P1_3, SERIAL1_RX is P1_10); MicroPython's
- * ports/nrf/boards/arduino_nano_33_ble/mpconfigboard.h agrees (UART TX P1.03, RX P1.10). */
+ * ports/nrf/boards/arduino_nano_33_ble/mpconfigboard.h agrees (UART TX P1.03, RX P1.10).
+ * The core's pin table numbers them opposite to the silkscreen (index 0 = P1_3, "D0/TX");
+ * the TX/RX roles agree in every source. */
 #define TB_BOARD_UART_TX_PORT 1u
 #define TB_BOARD_UART_TX_PIN 3u
 #define TB_BOARD_UART_RX_PORT 1u
