@@ -181,7 +181,8 @@ class NrfClock:
     """The nRF52840 CLOCK peripheral: starting a clock source reports it started at once.
 
     The firmware for a real board starts the 64 MHz crystal (HFXO) and waits for
-    EVENTS_HFCLKSTARTED; here the crystal is ready immediately, so that wait takes one poll.
+    EVENTS_HFCLKSTARTED; here the crystal is ready immediately, so that wait takes one poll
+    (Renode's NRF_CLOCK also raises the event at once and reports SRC and STATE in HFCLKSTAT).
     Event registers are cleared by writing 0; everything else is kept as written.
     """
 
