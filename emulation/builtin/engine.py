@@ -730,6 +730,12 @@ class BuiltinEngine(Engine):
         """SCB VTOR as the firmware left it."""
         return self._loaded().scs.vtor
 
+    def system_register(self, address: int) -> int:
+        """A word of the System Control Space (0xE000E000-0xE000EFFF) as last written."""
+        if not SCS_BASE <= address < SCS_BASE + SCS_SIZE or address % 4:
+            raise EmulationError(f"0x{address:08x} is not a word of the System Control Space")
+        return self._loaded().scs.register(address - SCS_BASE)
+
     def read_memory(self, address: int, size: int) -> bytes:
         return bytes(self._loaded().uc.mem_read(address, size))
 

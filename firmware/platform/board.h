@@ -32,6 +32,21 @@
  * whose crystal never starts goes on with the internal oscillator instead of hanging. */
 #define TB_HFXO_START_POLLS 1000000u
 
+/* Take the core over from the bootloader: it may leave its USB and timer interrupts and
+ * SysTick enabled, and the bench firmware polls, so it wants none of them (an interrupt
+ * would reach Default_Handler and be reported as a fault). Nothing to undo after a reset. */
+static inline void tb_board_take_over(void)
+{
+#if defined(TB_TARGET_NANO33BLE)
+    tb_reg_write(TB_SYST_CSR, 0u);
+    for (uint32_t word = 0u; word < TB_NVIC_WORDS; word++) {
+        tb_reg_write(TB_NVIC_ICER0 + 4u * word, 0xFFFFFFFFu);
+        tb_reg_write(TB_NVIC_ICPR0 + 4u * word, 0xFFFFFFFFu);
+    }
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
+}
+
 /* Start the clocks the real chip needs (the HFXO on the Nano 33 BLE); nothing for the
  * emulators, whose UART timing does not depend on a clock source. */
 static inline void tb_board_clock_init(void)

@@ -35,6 +35,12 @@
 #define TB_RAM_START 0x20000000u
 #define TB_RAM_END 0x20040000u
 
+/* NVIC (nRF52840: 48 interrupts, two words of each register) and SysTick */
+#define TB_NVIC_ICER0 0xE000E180u
+#define TB_NVIC_ICPR0 0xE000E280u
+#define TB_NVIC_WORDS 2u
+#define TB_SYST_CSR 0xE000E010u
+
 /* System Control Block */
 #define TB_SCB_VTOR 0xE000ED08u
 #define TB_SCB_CCR 0xE000ED14u

@@ -69,6 +69,7 @@ void Reset_Handler(void)
      * reset value, so harmless), 0x10000 after the Nano 33 BLE's bootloader. */
     tb_reg_write(TB_SCB_VTOR, (uint32_t)(uintptr_t)tb_vector_table);
     __asm__ volatile("dsb\n\tisb" ::: "memory");
+    tb_board_take_over();
     tb_board_clock_init();
 
     const uint32_t *src = &__data_load__;
