@@ -18,8 +18,8 @@ from types import FrameType
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket  # noqa: E402
-from tflm_bench.generator import IO_TYPES, KernelSet, MlperfModel, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model  # noqa: E402
+from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
+from tflm_bench.generator import IO_TYPES, KernelSet, MlperfModel, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import BUILD_ENV, cache_root  # noqa: E402
 from .engine_options import add_engine_arguments, engine_settings  # noqa: E402
@@ -255,13 +255,23 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.out is not None and args.out.suffix.lower() in (".bin", ".hex"):
+        raise InputError(f"--out names the ELF to write (e.g. FW.elf), not {args.out.name}; "
+                         "for --board nano33ble the .bin and .hex are written next to it")
     image = BenchSession(args.model, _options(args)).build()
     m = image.memory
     print(f"{image.elf}{' (reused)' if image.reused else ''}")
+    elf = image.elf
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(image.elf, args.out)
         print(f"wrote {args.out}")
+        elf = args.out
+    if Target(args.target) is Target.NANO33BLE:
+        files = write_flash_files(elf)
+        print(f"wrote {files.binary} and {files.hex} (vector table at 0x{vector_table_address(elf):x}, after the bootloader)")
+        print("flash: double-tap the board's reset button (the LED pulses: bootloader), then")
+        print(f"  {files.bossac_command()}")
     print(f"runtime {image.runtime}, kernels {image.tflm_library.kernels if image.tflm_library else image.kernels}, flash {m.flash_bytes:,} / {m.flash_limit:,} B, "
           f"RAM {m.ram_bytes:,} / {m.ram_limit:,} B (arena {m.arena_bytes:,} B), optimize {image.optimize}")
     for layer in image.layers:

@@ -16,8 +16,8 @@ import numpy as np
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library, not_keyword
 
-from tflm_bench.emulation import DEFAULT_BAUD, EngineName, RenodeNotInstalled
-from tflm_bench.generator import KernelSet, LibraryProblem, Protocol, Runtime, TflmLibraryError, read_model
+from tflm_bench.emulation import DEFAULT_BAUD, EngineName, RenodeNotInstalled, vector_table_address
+from tflm_bench.generator import KernelSet, LibraryProblem, Protocol, Runtime, Target, TflmLibraryError, read_model
 
 from .assertions import assert_estimated_cycles_within, assert_layer_within, assert_no_regressions
 from .baseline import Baseline, compare, parse_tolerance
@@ -45,7 +45,9 @@ class TflmBench:
     ``runtime`` (generated, or tflm for your TFLM library's interpreter), ``tflm_lib`` (a
     libtensorflow-microlite.a; default $TFLM_LIB), ``tflm_include`` (header folders separated
     by ``:``; default $TFLM_INCLUDE), ``arena_bytes`` (tflm: the arena; default: the smallest
-    that allocates), ``timeout`` and ``build_dir``, ``platform`` (a platform description .repl;
+    that allocates), ``target`` (emulator, or nano33ble for the image a real Arduino Nano 33 BLE
+    runs: linked at 0x10000 after its bootloader, UART0 on P1.03/P1.10, crystal started),
+    ``timeout`` and ``build_dir``, ``platform`` (a platform description .repl;
     default: the shipped nrf52840.repl) and ``repl_path`` (root folders, separated by ``:``, for
     its ``using`` lines: e.g. a Renode tree, for Renode's stock board files).
 
@@ -84,9 +86,9 @@ class TflmBench:
                  runtime: str = str(Runtime.default()), tflm_lib: str | None = None,
                  tflm_include: str | None = None, arena_bytes: int | None = None,
                  optimize: str = "speed", platform: str | None = None, repl_path: str | None = None,
-                 port: str | None = None, baud: int = DEFAULT_BAUD) -> None:
+                 port: str | None = None, baud: int = DEFAULT_BAUD, target: str = str(Target.default())) -> None:
         self._settings = dict(engine=engine, timeout_s=float(timeout), kernels=kernels, optimize=optimize,
-                              platform=Path(platform) if platform else None,
+                              target=target, platform=Path(platform) if platform else None,
                               repl_path=tuple(Path(p) for p in (repl_path or "").split(":") if p),
                               port=port or None, baud=int(baud),
                               build_root=Path(build_dir) if build_dir else None, runtime=runtime,
@@ -123,24 +125,49 @@ class TflmBench:
         return self.session().start()
 
     @keyword
-    def build_firmware_for_model(self, model: str) -> str:
-        """Generates and builds the firmware for `model`; returns the ELF path."""
-        self._session = BenchSession(Path(model), self._options)
+    def build_firmware_for_model(self, model: str, target: str | None = None) -> str:
+        """Generates and builds the firmware for `model`; returns the ELF path.
+
+        ``target`` overrides the library's for this model: ``emulator`` (linked at 0x0) or
+        ``nano33ble`` (the image for a real Arduino Nano 33 BLE, linked at 0x10000 after its
+        bootloader; both engines boot it from its vector table).
+
+        Example:
+        | ${elf}= | `Build Firmware For Model` | ${MODEL} | target=nano33ble |
+        | `Vector Table Should Be At` | ${elf} | 0x10000 |
+        """
+        options = self._options if target is None else replace(self._options, target=target)
+        self._session = BenchSession(Path(model), options)
         image = self._session.build()
-        logger.info(f"firmware {image.elf} ({'reused' if image.reused else 'built'}), "
+        logger.info(f"firmware {image.elf} ({'reused' if image.reused else 'built'}) for {options.target}, "
                     f"flash {image.memory.flash_bytes} B, RAM {image.memory.ram_bytes} B")
         return str(image.elf)
 
     @keyword
-    def boot_firmware_for_model(self, model: str) -> None:
+    def vector_table_should_be_at(self, elf: str, address: str) -> None:
+        """Fails unless the vector table of `elf` (its ``.isr_vector``) is at `address` (e.g. 0x10000).
+
+        Example:
+        | `Vector Table Should Be At` | ${elf} | 0x10000 |
+        """
+        found, expected = vector_table_address(Path(elf)), int(str(address), 0)
+        if found != expected:
+            raise AssertionError(f"the vector table of {elf} is at 0x{found:x}, not 0x{expected:x}")
+
+    @keyword
+    def boot_firmware_for_model(self, model: str, target: str | None = None) -> None:
         """Builds (or reuses) the firmware for `model`, starts the engine and waits for the firmware's HELLO.
 
+        ``target`` as in `Build Firmware For Model`: ``nano33ble`` boots the real board's image.
         With ``engine=serial`` it opens the port instead, resynchronises with the running
         firmware and checks that the board runs this model's image.
 
-        | `Boot Firmware For Model` | ${CURDIR}/../models/sine_int8.tflite |
+        Example:
+        | `Boot Firmware For Model` | ${MODEL} | target=nano33ble |
+        | `Run Random Inputs` | count=8 | seed=1 |
+        | `Outputs Should Be Bit Exact With TFLM` |
         """
-        self.build_firmware_for_model(model)
+        self.build_firmware_for_model(model, target)
         try:
             self.session().start()
         except RenodeNotInstalled as missing:

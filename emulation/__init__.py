@@ -6,7 +6,7 @@ close), the engine list `EngineName` with `available()`, the board facts a descr
 here, never from the modules behind it.
 """
 from .board import Board, Region, board_from_platform, load_board
-from .elf_info import check_elf, source_locator, stack_bounds
+from .elf_info import check_elf, source_locator, stack_bounds, vector_table_address
 from .engine import CyccntRead, Engine
 from .builtin.hostlib import HostBuildError
 from .errors import EmulationError, FirmwareFileError, PlatformError
@@ -22,7 +22,7 @@ __all__ = [
     "FirmwareFileError", "HostBuildError", "PlatformError", "ReplError", "RenodeInstallError",
     "EngineName", "FaultState", "Region", "RenodeNotInstalled", "SerialPortError", "SerialTimeout", "StackBounds", "available", "board_from_platform",
     "check_elf", "create_engine", "describe_fault", "install_renode", "load_board", "serve_uart_pty", "serve_uart_socket",
-    "source_locator", "stack_bounds", "unavailable_reason",
+    "source_locator", "stack_bounds", "unavailable_reason", "vector_table_address",
 ]
 
 

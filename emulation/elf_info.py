@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
 
 from .builtin.symbols import SymbolTable
 from .errors import EmulationError, FirmwareFileError
@@ -44,3 +45,28 @@ def stack_bounds(elf: Path) -> StackBounds | None:
     symbols = SymbolTable(elf)
     limit, top = symbols.address_of("__stack_limit"), symbols.address_of("__stack_top")
     return StackBounds(limit, top) if limit is not None and top is not None else None
+
+
+VECTOR_SECTION = ".isr_vector"
+
+
+def vector_table_address(elf: Path) -> int:
+    """Where the image's vector table is: its `.isr_vector` section, else its lowest loaded byte.
+
+    That is 0x0 for the emulator image and 0x10000 for one linked after the Nano 33 BLE's
+    bootloader; a core starting there takes SP and PC from its first two words, as the
+    bootloader does when it hands over.
+    """
+    try:
+        with Path(elf).open("rb") as handle:
+            image = ELFFile(handle)
+            section = image.get_section_by_name(VECTOR_SECTION)
+            if section is not None and section["sh_size"] >= 8:
+                return int(section["sh_addr"])
+            loaded = [int(s["p_paddr"]) for s in image.iter_segments()
+                      if s["p_type"] == "PT_LOAD" and s["p_filesz"] > 0]
+    except ELFError as exc:
+        raise FirmwareFileError(f"{elf}: cannot read it as an ELF file: {exc}") from exc
+    if not loaded:
+        raise FirmwareFileError(f"{elf} loads nothing (no PT_LOAD segment with contents), so it has no vector table")
+    return min(loaded)

@@ -22,6 +22,8 @@ from .firmware_build import (
     firmware_dir,
     write_memory_script,
 )
+from .flash_files import BOSSAC_COMMAND, FlashFiles, write_flash_files
+from .targets import link_board
 from .intake import (
     IO_TYPES,
     VARIANT_DESCRIPTIONS,
@@ -59,4 +61,5 @@ __all__ = [
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",
     "write_memory_script", "Runtime", "LibraryProblem", "TflmLibrary", "TflmLibraryError", "TflmSetup",
     "check_library", "resolve_setup", "probe_arena_bytes", "round_arena",
+    "BOSSAC_COMMAND", "FlashFiles", "link_board", "write_flash_files",
 ]

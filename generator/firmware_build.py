@@ -35,6 +35,7 @@ from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .ops.registry import scratch_requests
 from .tflm_library import TflmLibrary, TflmSetup
 from .planner import ArenaPlan, plan_arena
+from .targets import link_board, target_layout
 from .tflite_reader import read_tflite
 from .validate import validate
 
@@ -227,7 +228,10 @@ def _cmake(
 
 
 def write_memory_script(board: Board, folder: Path) -> Path:
-    """The linker's MEMORY block for `board`, as the tb_memory.ld the firmware's script INCLUDEs."""
+    """The linker's MEMORY block for `board`, as the tb_memory.ld the firmware's script INCLUDEs.
+
+    For an image after a bootloader pass link_board(board, target): FLASH then starts there.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / MEMORY_SCRIPT
     path.write_text(
@@ -265,13 +269,21 @@ def protocol_definitions(config: BuildConfig, model: Model) -> list[str]:
     return ["-DTB_PROTOCOL=bench"]
 
 
+def target_definitions(target: Target | str) -> list[str]:
+    """CMake definitions for `target`: the firmware sources see its TB_TARGET_... macro."""
+    return [f"-DTB_TARGET_DEFINITION={target_layout(target).c_definition}"]
+
+
 def compile_firmware(
     runtime_sources: list[Path], build_dir: Path, kernels: Path, board: Board, firmware: Path,
     shell: list[str] | None = None,
+    target: Target | str = Target.default(),
 ) -> Path:
     """Build firmware/ with the given runtime sources, linking the prebuilt kernel library.
 
     `shell`: the protocol's CMake entries (protocol_definitions); None: the bench protocol.
+    `board` is the board as the linker sees it (link_board(board, target) for a target with
+    a bootloader before the image).
     """
     cmake_dir = build_dir / "cmake"
     memory_dir = write_memory_script(board, build_dir / "memory").parent
@@ -280,6 +292,7 @@ def compile_firmware(
         f"-DTB_KERNEL_LIBRARY={kernels}",
         f"-DTB_MEMORY_DIR={memory_dir}",
         *(shell if shell is not None else ["-DTB_PROTOCOL=bench"]),
+        *target_definitions(target),
     ], board=board)
     elf = cmake_dir / "firmware.elf"
     if not elf.exists():
@@ -362,7 +375,7 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     model_bytes = Path(config.model).read_bytes()
     model = read_tflite(model_bytes)
     validate(model)
-    board = config.board
+    board = link_board(config.board, config.target)  # FLASH as the image may use it
     plan = plan_arena(model, scratch=scratch_requests(model, config.kernels))
     _estimate_before_build(model, plan.arena_bytes, board)
 
@@ -376,7 +389,7 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     firmware = firmware_dir(config.firmware)
     library = kernel_library(build_root, firmware)
     image = partial(FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=build_id,
-                    kernels=config.kernels, board=board, toolchain=_toolchain_version(), plan=plan, optimize=optimize)
+                    kernels=config.kernels, board=config.board, toolchain=_toolchain_version(), plan=plan, optimize=optimize)
     with _locked(build_dir):
         if manifest.exists():
             data = json.loads(manifest.read_text())
@@ -393,7 +406,7 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
         while True:
             sources = generate_c(model, plan, generated, config.kernels, int8_layout)
             try:
-                elf = compile_firmware(sources, build_dir, library, board, firmware, shell)
+                elf = compile_firmware(sources, build_dir, library, board, firmware, shell, config.target)
                 memory = measure_memory(elf, plan.arena_bytes, board)
                 _check_fits(memory)
                 break

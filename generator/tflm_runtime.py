@@ -184,7 +184,7 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
     model_bytes = Path(config.model).read_bytes()
     model = read_tflite(model_bytes)
     check_graph(model)
-    board = config.board
+    board = fb.link_board(config.board, config.target)  # FLASH as the image may use it
     arena_bytes = round_arena(config.arena_bytes) if config.arena_bytes else probe_arena_bytes(board.ram.size)
     fb._estimate_before_build(model, arena_bytes, board)
     resolver_ops(model, setup)  # refuse a missing kernel before anything is compiled
@@ -205,7 +205,7 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
     )
     sha = hashlib.sha256(model_bytes).hexdigest()
     image = partial(fb.FirmwareImage, build_dir=build_dir, model_sha256=sha, build_id=model.build_id, layers=layers,
-                    kernels=config.kernels, board=board, toolchain=fb._toolchain_version(),
+                    kernels=config.kernels, board=config.board, toolchain=fb._toolchain_version(),
                     runtime=Runtime.TFLM, tflm_library=setup.library)
     with fb._locked(build_dir):
         if manifest.exists():
@@ -217,7 +217,8 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
                 f"{arena_bytes} bytes, a probe: the bench reads arena_used_bytes() from it")
         source = generate_tflm_source(model, model_bytes, setup, arena_bytes, note, build_dir / "generated")
         runner = [firmware / RUNNER_DIR / name for name in RUNNER_SOURCES]
-        elf = _compile(runner + [source], build_dir, setup, board, fb, firmware, fb.protocol_definitions(config, model))
+        elf = _compile(runner + [source], build_dir, setup, board, fb, firmware, fb.protocol_definitions(config, model),
+                       Target(config.target))
         memory = fb.measure_memory(elf, arena_bytes, board)
         fb._check_fits(memory)
         temporary = manifest.with_suffix(".tmp")
@@ -228,7 +229,7 @@ def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
 
 
 def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board: Board, fb: ModuleType, firmware: Path,
-             shell: list[str]) -> Path:
+             shell: list[str], target: Target) -> Path:
     cmake_dir = build_dir / "cmake"
     memory_dir = fb.write_memory_script(board, build_dir / "memory").parent
     fb._cmake(firmware, cmake_dir, [
@@ -238,6 +239,7 @@ def _compile(sources: list[Path], build_dir: Path, setup: TflmSetup, board: Boar
         "-DTB_TFLM_DEFINITIONS=" + ";".join(runner_definitions(setup.library)),
         f"-DTB_MEMORY_DIR={memory_dir}",
         *shell,
+        *fb.target_definitions(target),
     ], board=board)
     elf = cmake_dir / "firmware.elf"
     if not elf.exists():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tflm_bench.emulation.board import load_board
 from tflm_bench.emulation.errors import EmulationError
-from tflm_bench.generator import firmware_dir, write_memory_script
+from tflm_bench.generator import Target, firmware_dir, link_board, write_memory_script
 
 GCC = "arm-none-eabi-gcc"
 CPU_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
@@ -55,8 +55,11 @@ def build_baremetal(
     if platform:
         all_sources += [fw / rel for rel in PLATFORM_SOURCES]
     script = linker_script or fw / "platform" / "nrf52840.ld"
+    defines = dict(defines or {})
+    if not any(key.startswith("TB_TARGET_") for key in defines):
+        defines["TB_TARGET_EMULATOR"] = 1  # the image the emulators run (firmware/platform/board.h)
     flags = [*CPU_FLAGS, *C_FLAGS, *extra_flags,
-             *(f"-D{key}={value}" for key, value in sorted((defines or {}).items())),
+             *(f"-D{key}={value}" for key, value in sorted(defines.items())),
              f"-I{fw / 'platform'}", f"-I{fw / 'shell'}", f"-I{fw / 'runtime'}"]
     digest = hashlib.sha256(" ".join(flags).encode())
     for path in [*all_sources, script]:
@@ -66,9 +69,12 @@ def build_baremetal(
     if elf.is_file():
         return elf
     elf.parent.mkdir(parents=True, exist_ok=True)
-    # The linker script INCLUDEs the memory map the generator writes from the board's facts.
-    write_memory_script(load_board(), elf.parent)
-    command = [GCC, *flags, *LINK_FLAGS, f"-L{elf.parent}", f"-T{script}", *map(str, all_sources), "-lm",
+    # The linker script INCLUDEs the memory map the generator writes from the board's facts;
+    # with TB_TARGET_NANO33BLE, FLASH starts after the bootloader as in the board image.
+    target = Target.NANO33BLE if defines.get("TB_TARGET_NANO33BLE") else Target.EMULATOR
+    memory_dir = elf.parent / f"memory-{target}"
+    write_memory_script(link_board(load_board(), target), memory_dir)
+    command = [GCC, *flags, *LINK_FLAGS, f"-L{memory_dir}", f"-T{script}", *map(str, all_sources), "-lm",
                "-o", str(elf)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:

@@ -30,12 +30,14 @@ from ..faults import BUSFAULT, HARDFAULT, SVCALL, USAGEFAULT, CFSR_BFARVALID, ex
 from .exceptions import Fault, deliver
 from ..repl import PeripheralEntry, PlatformDescription
 from ..board import RENODE_DEFAULT_MIPS
+from ..elf_info import vector_table_address
 from .hostlib import InstructionCounter
-from .peripherals import Dwt, LegacyUart, Peripheral, SystemControlSpace, Unmodelled
+from .peripherals import Dwt, LegacyUart, NrfClock, Peripheral, SystemControlSpace, Unmodelled
 from .symbols import SymbolTable
 
 UART_TYPE = "UART.NRF52840_UART"
 DWT_TYPE = "Miscellaneous.DWT"
+CLOCK_TYPE = "Miscellaneous.NRF_CLOCK"
 MEMORY_TYPE = "Memory.MappedMemory"
 NVIC_TYPE = "IRQControllers.NVIC"
 SCS_BASE, SCS_SIZE = 0xE000E000, 0x1000
@@ -100,6 +102,7 @@ class _Config:
     uarts: tuple[tuple[str, int], ...]
     host_uart: str
     dwt: tuple[str, int, int] | None
+    clocks: tuple[tuple[str, int], ...]
     unmodelled: tuple[tuple[str, int, int], ...]
 
 
@@ -160,7 +163,10 @@ def _configure(platform: PlatformDescription) -> _Config:
             )
         dwt = (entry.name, entry.address, frequency)
 
-    modelled = {MEMORY_TYPE, UART_TYPE, DWT_TYPE}
+    clocks = tuple((entry.name, entry.address) for entry in platform.find_by_type(CLOCK_TYPE)
+                   if entry.address is not None)
+
+    modelled = {MEMORY_TYPE, UART_TYPE, DWT_TYPE, CLOCK_TYPE}
     unmodelled = []
     for entry in platform:
         if entry.type_name in modelled or entry.type_name.startswith("CPU."):
@@ -172,7 +178,7 @@ def _configure(platform: PlatformDescription) -> _Config:
                 continue  # inside the System Control Space the engine models
             size = registration.size or PERIPHERAL_SIZE
             unmodelled.append((entry.name, registration.address, size))
-    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, _page_aligned(unmodelled))
+    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, clocks, _page_aligned(unmodelled))
 
 
 def _page_aligned(regions: list[tuple[str, int, int]]) -> tuple[tuple[str, int, int], ...]:
@@ -228,6 +234,9 @@ class _Machine:
                 name, base, frequency, config.mips, self._replayed_count, self._log_cyccnt
             )
             self._map_mmio(self.dwt, exact=self.dwt.needs_exact_count)
+        self.clocks = {name: NrfClock(name, base) for name, base in config.clocks}
+        for clock in self.clocks.values():
+            self._map_mmio(clock)
         for name, base, size in config.unmodelled:
             self._map_mmio(Unmodelled(name, base, size, self._unmodelled_access))
 
@@ -318,11 +327,15 @@ class _Machine:
                     raise UnmappedAccess(
                         address, "write", len(data), None, None, None, self.repl_path
                     ) from exc
+        # Boot as the core does from the image's vector table: at 0x0 for the emulator image,
+        # at 0x10000 for one linked after the Nano 33 BLE's bootloader (which jumps there).
+        # VTOR stays at its reset value 0 until the firmware's Reset_Handler sets it.
+        table = vector_table_address(elf)
         try:
-            sp, pc = struct.unpack("<II", self.uc.mem_read(0, 8))
+            sp, pc = struct.unpack("<II", self.uc.mem_read(table, 8))
         except unicorn.UcError as exc:
             raise EmulationError(
-                f"no vector table at 0x0: the .repl {self.repl_path} maps no memory there"
+                f"no vector table at 0x{table:08x}: the .repl {self.repl_path} maps no memory there"
             ) from exc
         self.uc.reg_write(arm.UC_ARM_REG_SP, sp)
         self.uc.reg_write(arm.UC_ARM_REG_PC, pc & ~1)
@@ -711,6 +724,33 @@ class BuiltinEngine(Engine):
     def dropped_uart_bytes(self) -> int:
         """Host bytes dropped because the firmware had not enabled the UART and started RX."""
         return self._loaded().host_uart.dropped
+
+    def uart(self, name: str | None = None) -> LegacyUart:
+        """A modelled UART's state (default: the one the host talks to), e.g. its PSEL pins."""
+        machine = self._loaded()
+        if name is None:
+            return machine.host_uart
+        if name not in machine.uarts:
+            raise EmulationError(f"no UART '{name}' in {self.platform.path}; it has {', '.join(machine.uarts)}")
+        return machine.uarts[name]
+
+    def clock(self, name: str = "clock") -> NrfClock:
+        """The CLOCK peripheral's state, e.g. whether the firmware started the crystal."""
+        machine = self._loaded()
+        if name not in machine.clocks:
+            raise EmulationError(f"no NRF_CLOCK '{name}' in {self.platform.path}")
+        return machine.clocks[name]
+
+    @property
+    def vector_table_offset(self) -> int:
+        """SCB VTOR as the firmware left it."""
+        return self._loaded().scs.vtor
+
+    def system_register(self, address: int) -> int:
+        """A word of the System Control Space (0xE000E000-0xE000EFFF) as last written."""
+        if not SCS_BASE <= address < SCS_BASE + SCS_SIZE or address % 4:
+            raise EmulationError(f"0x{address:08x} is not a word of the System Control Space")
+        return self._loaded().scs.register(address - SCS_BASE)
 
     def read_memory(self, address: int, size: int) -> bytes:
         return bytes(self._loaded().uc.mem_read(address, size))

@@ -28,7 +28,6 @@ EXC_RETURN_FP_FRAME = 1 << 4      # cleared in EXC_RETURN when the frame holds F
 CONTROL_SPSEL, CONTROL_FPCA = 1 << 1, 1 << 2
 XPSR_REALIGNED = 1 << 9
 XPSR_THUMB = 1 << 24
-VECTOR_TABLE = 0x0                # VTOR's reset value; the bench firmware never moves it
 
 _FRAME_REGS = [arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
                arm.UC_ARM_REG_R12, arm.UC_ARM_REG_LR]
@@ -58,12 +57,12 @@ class Entry:
 
 
 def handler_address(
-    uc: unicorn.Uc, exception: int, is_function: Callable[[int], bool]
+    uc: unicorn.Uc, exception: int, is_function: Callable[[int], bool], vector_table: int = 0
 ) -> int | None:
-    """The handler the vector table names for exception, or None if it names no function
-    (a bare test program's table may hold code there, not vectors)."""
+    """The handler the vector table at `vector_table` (VTOR) names for exception, or None if it
+    names no function (a bare test program's table may hold code there, not vectors)."""
     try:
-        vector, = struct.unpack("<I", uc.mem_read(VECTOR_TABLE + 4 * exception, 4))
+        vector, = struct.unpack("<I", uc.mem_read(vector_table + 4 * exception, 4))
     except unicorn.UcError:
         return None
     if not vector & 1 or not is_function(vector & ~1):
@@ -81,7 +80,7 @@ def deliver(
     enable = _ENABLE_BIT.get(exception)
     if enable is not None and not scs.shcsr >> enable & 1:
         exception, hfsr = HARDFAULT, hfsr | HFSR_FORCED
-    handler = handler_address(uc, exception, is_function)
+    handler = handler_address(uc, exception, is_function, scs.vtor)
     if handler is None:
         return None
     cfsr = fault.cfsr
@@ -90,7 +89,7 @@ def deliver(
         cfsr |= CFSR_STKERR
         if not scs.shcsr >> _ENABLE_BIT[BUSFAULT] & 1:
             exception, hfsr = HARDFAULT, hfsr | HFSR_FORCED
-            handler = handler_address(uc, exception, is_function) or handler
+            handler = handler_address(uc, exception, is_function, scs.vtor) or handler
     scs.record_fault(cfsr, hfsr, fault.bfar, fault.mmfar)
     xpsr = int(uc.reg_read(arm.UC_ARM_REG_XPSR))
     uc.reg_write(arm.UC_ARM_REG_XPSR, (xpsr & 0xF80F0000) | XPSR_THUMB | exception)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from ..errors import EmulationError
@@ -42,6 +43,28 @@ class RegisterStore:
         return self._words.get(offset, 0)
 
 
+@dataclass(frozen=True)
+class PinSelect:
+    """One PSEL register of an nRF52 peripheral: PIN bits 4:0, PORT bit 5, CONNECT bit 31."""
+
+    value: int
+
+    @property
+    def connected(self) -> bool:
+        return not self.value >> 31 & 1  # CONNECT = 0 means connected
+
+    @property
+    def port(self) -> int:
+        return self.value >> 5 & 1
+
+    @property
+    def pin(self) -> int:
+        return self.value & 0x1F
+
+    def __str__(self) -> str:
+        return f"P{self.port}.{self.pin:02d}" if self.connected else "disconnected"
+
+
 class LegacyUart:
     """nRF52840 UART0 in legacy (non-EasyDMA) mode, polled; no interrupts."""
 
@@ -55,6 +78,11 @@ class LegacyUart:
     INTENSET = 0x304
     INTENCLR = 0x308
     ENABLE = 0x500
+    PSEL_RTS = 0x508
+    PSEL_TXD = 0x50C
+    PSEL_CTS = 0x510
+    PSEL_RXD = 0x514
+    PSEL_DISCONNECTED = 0xFFFFFFFF   # the PSEL registers' reset value
     RXD = 0x518
     TXD = 0x51C
     BAUDRATE = 0x524
@@ -68,6 +96,8 @@ class LegacyUart:
         self.size = 0x1000
         self._stop = stop
         self._regs = RegisterStore()
+        for psel in (self.PSEL_RTS, self.PSEL_TXD, self.PSEL_CTS, self.PSEL_RXD):
+            self._regs.write(psel, 4, self.PSEL_DISCONNECTED)
         self.rx: deque[int] = deque()
         self.tx = bytearray()
         self.dropped = 0
@@ -79,6 +109,16 @@ class LegacyUart:
     @property
     def enabled(self) -> bool:
         return self._regs.word(self.ENABLE) == self.ENABLE_UART
+
+    @property
+    def txd_pin(self) -> PinSelect:
+        """The pin TXD drives, as the firmware set PSEL.TXD."""
+        return PinSelect(self._regs.word(self.PSEL_TXD))
+
+    @property
+    def rxd_pin(self) -> PinSelect:
+        """The pin RXD samples, as the firmware set PSEL.RXD."""
+        return PinSelect(self._regs.word(self.PSEL_RXD))
 
     @property
     def receiving(self) -> bool:
@@ -135,6 +175,64 @@ class LegacyUart:
     def _waiting(self) -> None:
         self.idle = True
         self._stop()
+
+
+class NrfClock:
+    """The nRF52840 CLOCK peripheral: starting a clock source reports it started at once.
+
+    The firmware for a real board starts the 64 MHz crystal (HFXO) and waits for
+    EVENTS_HFCLKSTARTED; here the crystal is ready immediately, so that wait takes one poll
+    (Renode's NRF_CLOCK also raises the event at once and reports SRC and STATE in HFCLKSTAT).
+    Event registers are cleared by writing 0; everything else is kept as written.
+    """
+
+    TASKS_HFCLKSTART = 0x000
+    TASKS_HFCLKSTOP = 0x004
+    TASKS_LFCLKSTART = 0x008
+    TASKS_LFCLKSTOP = 0x00C
+    EVENTS_HFCLKSTARTED = 0x100
+    EVENTS_LFCLKSTARTED = 0x104
+    HFCLKRUN = 0x408
+    HFCLKSTAT = 0x40C
+    LFCLKRUN = 0x414
+    LFCLKSTAT = 0x418
+    LFCLKSRC = 0x518
+    STAT_RUNNING = 1 << 16
+    HFCLKSTAT_SRC_XTAL = 1
+
+    def __init__(self, name: str, base: int) -> None:
+        self.name = name
+        self.base = base
+        self.size = 0x1000
+        self._regs = RegisterStore()
+
+    @property
+    def hfxo_running(self) -> bool:
+        return self._regs.word(self.HFCLKSTAT) == self.STAT_RUNNING | self.HFCLKSTAT_SRC_XTAL
+
+    def read(self, offset: int, size: int) -> int:
+        return self._regs.read(offset, size)
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        register = offset & ~3
+        if register == self.TASKS_HFCLKSTART and value:
+            self._regs.write(self.HFCLKRUN, 4, 1)
+            self._regs.write(self.HFCLKSTAT, 4, self.STAT_RUNNING | self.HFCLKSTAT_SRC_XTAL)
+            self._regs.write(self.EVENTS_HFCLKSTARTED, 4, 1)
+        elif register == self.TASKS_HFCLKSTOP and value:
+            self._regs.write(self.HFCLKRUN, 4, 0)
+            self._regs.write(self.HFCLKSTAT, 4, 0)  # back on the internal oscillator
+        elif register == self.TASKS_LFCLKSTART and value:
+            self._regs.write(self.LFCLKRUN, 4, 1)
+            self._regs.write(self.LFCLKSTAT, 4, self.STAT_RUNNING | (self._regs.word(self.LFCLKSRC) & 3))
+            self._regs.write(self.EVENTS_LFCLKSTARTED, 4, 1)
+        elif register == self.TASKS_LFCLKSTOP and value:
+            self._regs.write(self.LFCLKRUN, 4, 0)
+            self._regs.write(self.LFCLKSTAT, 4, 0)
+        elif register < 0x100:
+            return  # writing 0 to a task does nothing
+        else:
+            self._regs.write(offset, size, value)
 
 
 class Dwt:
@@ -217,6 +315,8 @@ class SystemControlSpace:
 
     CPUID = 0xD00
     CPUID_CORTEX_M4_R0P1 = 0x410FC241
+    VTOR = 0xD08
+    VTOR_MASK = 0xFFFFFF80           # TBLOFF: bits 31:7 (the table is 128-byte aligned)
     CCR = 0xD14
     CCR_RESET = 0x200            # STKALIGN
     CCR_DIV_0_TRP = 1 << 4
@@ -249,6 +349,12 @@ class SystemControlSpace:
         register = offset & ~3
         if register == self.CPUID:
             return
+        if register == self.VTOR:
+            store = RegisterStore()
+            store.write(0, 4, self._regs.word(self.VTOR))
+            store.write(offset & 3, size, value)
+            self._regs.write(self.VTOR, 4, store.word(0) & self.VTOR_MASK)
+            return
         if register in (self.CFSR, self.HFSR):
             cleared = RegisterStore()
             cleared.write(offset & 3, size, value)
@@ -257,6 +363,11 @@ class SystemControlSpace:
         self._regs.write(offset, size, value)
         if register in (self.CPACR, self.CCR) and self._on_change is not None:
             self._on_change(register, self._regs.word(register))
+
+    @property
+    def vtor(self) -> int:
+        """Where exceptions take their handlers from (reset value 0x0)."""
+        return self._regs.word(self.VTOR)
 
     @property
     def cpacr(self) -> int:

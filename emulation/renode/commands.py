@@ -83,15 +83,21 @@ def terminal_commands(setup: MachineSetup) -> list[str]:
     ]
 
 
-def load_commands(elf: Path | str) -> list[str]:
-    """Load the firmware into the paused machine and start it (LoadELF refuses a running machine)."""
-    return [f"sysbus LoadELF {monitor_path(elf)}", START]
+def load_commands(elf: Path | str, vector_table: int = 0, cpu: str = "sysbus.cpu") -> list[str]:
+    """Load the firmware into the paused machine, point VTOR at its vector table, start it.
+
+    LoadELF refuses a running machine. CortexM ignores the ELF's entry point (InitFromElf does
+    nothing): on start, InitPCAndSP reads SP and PC from VectorTableOffset, and when nobody set
+    it, guesses it from the lowest loaded section. Setting it from the ELF's vector table
+    (0x0, or 0x10000 for the Nano 33 BLE image) leaves nothing to that guess.
+    """
+    return [f"sysbus LoadELF {monitor_path(elf)}", f"{cpu} VectorTableOffset 0x{vector_table:x}", START]
 
 
 def executed_instructions_command(setup: MachineSetup) -> str:
     return f"{setup.cpu} ExecutedInstructions"
 
 
-def session_commands(setup: MachineSetup, elf: Path | str) -> list[str]:
-    """The whole sequence one engine sends, in order: machine, terminal, firmware, start."""
-    return [*machine_commands(setup), *terminal_commands(setup), *load_commands(elf)]
+def session_commands(setup: MachineSetup, elf: Path | str, vector_table: int = 0) -> list[str]:
+    """The whole sequence one engine sends, in order: machine, terminal, firmware, VTOR, start."""
+    return [*machine_commands(setup), *terminal_commands(setup), *load_commands(elf, vector_table, setup.cpu)]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..engine import Engine
+from ..elf_info import vector_table_address
 from ..errors import EmulationError
 from .commands import (
     MachineSetup,
@@ -127,7 +128,8 @@ class RenodeEngine(Engine):
         if self._loaded:
             self.close()  # a fresh Renode: counts and peripheral state start from zero again
         self.open()
-        for command in load_commands(elf):
+        cpu = self._setup.cpu if self._setup is not None else MachineSetup.cpu
+        for command in load_commands(elf, vector_table_address(elf), cpu):
             self._execute(command)
         self._loaded = True
 

@@ -17,14 +17,32 @@
 #define TB_UART_BAUDRATE (TB_UART0_BASE + 0x524u)
 #define TB_UART_CONFIG (TB_UART0_BASE + 0x56Cu)
 
+#define TB_UART_PSEL_TXD (TB_UART0_BASE + 0x50Cu)
+#define TB_UART_PSEL_RXD (TB_UART0_BASE + 0x514u)
+
 #define TB_UART_ENABLE_UART 4u
 #define TB_UART_BAUD_115200 0x01D7E000u
+
+/* PSEL.xxx: PIN in bits 4:0, PORT in bit 5, CONNECT in bit 31 (0 = connected). */
+#define TB_PSEL(port, pin) ((((uint32_t)(port) & 1u) << 5) | ((uint32_t)(pin) & 0x1Fu))
+
+/* CLOCK: the 64 MHz crystal oscillator (HFXO) the UART's baud rate accuracy needs. */
+#define TB_CLOCK_BASE 0x40000000u
+#define TB_CLOCK_TASKS_HFCLKSTART (TB_CLOCK_BASE + 0x000u)
+#define TB_CLOCK_EVENTS_HFCLKSTARTED (TB_CLOCK_BASE + 0x100u)
 
 /* 256 KiB of SRAM */
 #define TB_RAM_START 0x20000000u
 #define TB_RAM_END 0x20040000u
 
+/* NVIC (nRF52840: 48 interrupts, two words of each register) and SysTick */
+#define TB_NVIC_ICER0 0xE000E180u
+#define TB_NVIC_ICPR0 0xE000E280u
+#define TB_NVIC_WORDS 2u
+#define TB_SYST_CSR 0xE000E010u
+
 /* System Control Block */
+#define TB_SCB_VTOR 0xE000ED08u
 #define TB_SCB_CCR 0xE000ED14u
 #define TB_SCB_SHCSR 0xE000ED24u
 #define TB_SCB_CPACR 0xE000ED88u

@@ -1,6 +1,7 @@
 /* Vector table and reset: the only code that runs before main. */
 #include <stdint.h>
 
+#include "board.h"
 #include "nrf52840.h"
 
 /* Linker script symbols: only their addresses mean anything. */
@@ -64,6 +65,12 @@ void Reset_Handler(void)
     /* Before anything else: the compiler may use FP registers even for plain copies. */
     tb_reg_set_bits(TB_SCB_CPACR, TB_CPACR_CP10_CP11_FULL);
     __asm__ volatile("dsb\n\tisb" ::: "memory");
+    /* Exceptions use this image's table wherever it is linked: 0x0 for the emulators (VTOR's
+     * reset value, so harmless), 0x10000 after the Nano 33 BLE's bootloader. */
+    tb_reg_write(TB_SCB_VTOR, (uint32_t)(uintptr_t)tb_vector_table);
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    tb_board_take_over();
+    tb_board_clock_init();
 
     const uint32_t *src = &__data_load__;
     for (uint32_t *dst = &__data_start__; dst < &__data_end__;) {

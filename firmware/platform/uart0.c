@@ -1,9 +1,15 @@
 #include "uart0.h"
 
+#include "board.h"
 #include "nrf52840.h"
 
 void tb_uart_init(void)
 {
+#if defined(TB_TARGET_NANO33BLE)
+    /* Pins before ENABLE: the UART takes them when it is enabled. */
+    tb_reg_write(TB_UART_PSEL_TXD, TB_BOARD_UART_PSEL_TXD);
+    tb_reg_write(TB_UART_PSEL_RXD, TB_BOARD_UART_PSEL_RXD);
+#endif
     tb_reg_write(TB_UART_ENABLE, TB_UART_ENABLE_UART);
     tb_reg_write(TB_UART_BAUDRATE, TB_UART_BAUD_115200);
     tb_reg_write(TB_UART_CONFIG, 0u); /* 8N1, no flow control */

@@ -110,17 +110,18 @@ def test_unmapped_read(platform: repl.PlatformDescription, build_program: Build)
         assert engine.executed_instructions == 5
 
 
-def test_declared_but_unmodelled_peripheral(
-    platform: repl.PlatformDescription, build_program: Build
-) -> None:
+def test_declared_but_unmodelled_peripheral(build_program: Build, tmp_path: Path) -> None:
+    described = tmp_path / "with-timer.repl"
+    described.write_text(repl.DEFAULT_PLATFORM.read_text()
+                         + "\ntimer0: Timers.NRF52840_Timer @ sysbus 0x40008000\n")
     elf = build_program("fault", CASE=3)
-    with BuiltinEngine(platform) as engine:
+    with BuiltinEngine(repl.load(described)) as engine:
         engine.load_elf(elf)
         with pytest.raises(UnmappedAccess) as caught:
             engine.read_uart(1)
         error = caught.value
-        assert error.peripheral == "clock" and error.kind == "write"
-        assert error.pc == SymbolTable(elf).address_of("tb_case") + 8  # movs, movs, mov.w
+        assert error.peripheral == "timer0" and error.kind == "write"
+        assert error.pc == SymbolTable(elf).address_of("tb_case") + 6  # movs, movs, ldr (literal)
         assert "declared in the .repl but not modelled by the built-in engine" in str(error)
         assert engine.executed_instructions == 5
 

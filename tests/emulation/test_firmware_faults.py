@@ -9,7 +9,7 @@ from typing import Callable
 import pytest
 
 from tflm_bench.device import BenchDevice
-from tflm_bench.emulation import repl
+from tflm_bench.emulation import repl, vector_table_address
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 from tflm_bench.emulation.builtin.symbols import SymbolTable
 from tflm_bench.emulation.errors import InstructionBudgetExceeded, UnmappedAccess
@@ -47,6 +47,16 @@ def test_udf_is_a_usage_fault_escalated_to_hardfault(build_c_firmware: Build) ->
     assert "HardFault (escalated) at PC" in text and "in tb_case() at faults.c:" in text
     assert "LR 0x" in text and "in main() at faults.c:" in text
     assert "UNDEFINSTR" in text and "FORCED" in text
+
+
+def test_faults_of_the_board_image_use_its_vector_table(build_c_firmware: Build) -> None:
+    """Linked at 0x10000 (TB_TARGET_NANO33BLE): the handler comes from the table VTOR points at,
+    not from erased flash at 0x0, and the report is the same as the emulator image's."""
+    elf = build_c_firmware("faults", CASE=1, TB_TARGET_NANO33BLE=1)
+    assert vector_table_address(elf) == 0x10000
+    fault = fault_of(elf)
+    assert fault.state.exception == 3 and fault.state.pc == tb_case(elf)
+    assert "HardFault (escalated) at PC" in str(fault) and "UNDEFINSTR" in str(fault)
 
 
 def test_udf_with_usagefault_enabled_is_a_usage_fault(build_c_firmware: Build) -> None:

@@ -1,5 +1,5 @@
 @ One failure per CASE (-DCASE=n): 1 udf mid-block, 2 unmapped read mid-block,
-@ 3 access to the declared-but-unmodelled CLOCK, 4 branch to self, 5 bkpt.
+@ 3 access to a declared-but-unmodelled TIMER0, 4 branch to self, 5 bkpt.
 @ Each case runs 2 instructions in reset, then 3 in its function, then fails.
     .syntax unified
     .thumb
@@ -26,8 +26,8 @@ tb_case:
     ldr r1, =0x60000000
     ldr r2, [r1]
 #elif CASE == 3
-    ldr r1, =0x40000000
-    str r0, [r1]                @ CLOCK TASKS_HFCLKSTART
+    ldr r1, =0x40008000
+    str r0, [r1]                @ TIMER0 TASKS_START
 #elif CASE == 4
     adds r0, r1
 spin:

@@ -38,6 +38,7 @@ def out(text: str) -> None:
 class FakeRenode:
     def __init__(self) -> None:
         self.machine: str | None = None
+        self.vector_table: int | None = None
         self.engine: BuiltinEngine | None = None
         self.lock = threading.Lock()
         self.server: socket.socket | None = None
@@ -105,6 +106,10 @@ class FakeRenode:
                 raise RuntimeError("Cannot load ELF on an unpaused machine.")
             assert self.engine is not None
             self.engine.load_elf(match.group(1).replace("\\ ", " "))
+            return None
+        if match := re.fullmatch(r"sysbus\.cpu VectorTableOffset (0x[0-9a-fA-F]+)", command):
+            # Like CortexM's setter, before start; the built-in engine boots from the ELF's table.
+            self.vector_table = int(match.group(1), 16)
             return None
         if command in ("start", "s"):
             if MODE == "die-on-start":

@@ -10,6 +10,7 @@ from tflm_bench.emulation.renode.commands import (
     MachineSetup,
     command_line,
     executed_instructions_command,
+    load_commands,
     machine_commands,
     monitor_path,
     session_commands,
@@ -25,6 +26,7 @@ def test_session_sequence(tmp_path: Path) -> None:
         'emulation CreateServerSocketTerminal 45678 "uart0term" false',
         "connector Connect sysbus.uart0 uart0term",
         f"sysbus LoadELF @{elf}",
+        "sysbus.cpu VectorTableOffset 0x0",
         "start",
     ]
     assert executed_instructions_command(setup) == "sysbus.cpu ExecutedInstructions"
@@ -39,6 +41,12 @@ def test_repl_path_roots_are_added_before_the_description_loads(tmp_path: Path) 
         'mach create "nano"',
         f"machine LoadPlatformDescription @{tmp_path / 'b.repl'}",
     ]
+
+
+def test_the_board_image_boots_from_its_vector_table(tmp_path: Path) -> None:
+    elf = tmp_path / "fw.elf"
+    commands = load_commands(elf, 0x10000, "sysbus.cpu")
+    assert commands[1:] == ["sysbus.cpu VectorTableOffset 0x10000", "start"]
 
 
 def test_paths_are_absolute_and_spaces_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
