@@ -93,9 +93,11 @@ def tflm_arena(model_bytes: bytes) -> TflmArena:
 
     from tflm_bench.generator import read_model as read_tflite
 
+    from .oracles import host_arena_bytes
+
     n_inputs = len(read_tflite(model_bytes).inputs)
     try:
-        interpreter = runtime.Interpreter.from_bytes(model_bytes)
+        interpreter = runtime.Interpreter.from_bytes(model_bytes, arena_size=host_arena_bytes(model_bytes))
         for index in range(n_inputs):
             detail = interpreter.get_input_details(index)
             interpreter.set_input(np.zeros(detail["shape"], dtype=detail["dtype"]), index)
