@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from support.model_files import LIGHT_MODELS
 from tflm_bench.cli import main
 from tflm_bench.device import BenchDevice
 from tflm_bench.errors import DeviceError
@@ -16,7 +17,7 @@ from tflm_bench.generator import KernelSet, firmware_dir
 from tflm_bench.layer_diff import diff_model
 from tflm_bench.session import BenchOptions, BenchSession
 
-MODELS = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.tflite"))
+MODELS = LIGHT_MODELS  # the heavy float models: test_big_float_models.py
 KWS = next(m for m in MODELS if m.stem == "kws_dscnn_int8")
 FC_KERNEL = "kernels/fully_connected/fully_connected_per_channel_s8.c"
 STORE = "output[(size_t)b * (size_t)units + (size_t)u] = (int8_t)acc;"
