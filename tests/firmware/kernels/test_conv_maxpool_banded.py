@@ -17,7 +17,7 @@ import pytest
 
 from support.tflite_builder import OpSpec, TensorSpec, build_tflite
 from support.window_layers import ACTIVATIONS, LayerSet, Window, out_size
-from tflm_bench.generator import read_model
+from tflm_bench.generator import KernelSet, read_model
 from tflm_bench.generator.fusion import conv_pool_fusions
 from tflm_bench.session import BenchOptions, BenchSession
 
@@ -75,8 +75,11 @@ def _device_outputs(model_bytes: bytes, samples: list[list[np.ndarray]], workdir
     return raw, [max(o.vs_tflm.max_diff for o in r.outputs) for r in results]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_banded_conv_maxpool_equals_unfused(seed: int, tmp_path: Path, bench_options: BenchOptions) -> None:
+@pytest.mark.parametrize(("seed", "kernels"), [(1, KernelSet.REFERENCE), (2, KernelSet.OPTIMIZED)], ids=str)
+def test_banded_conv_maxpool_equals_unfused(seed: int, kernels: KernelSet, tmp_path: Path,
+                                            bench_options: BenchOptions) -> None:
+    """One seed per kernel set: float32 layers run the same kernels in both, so each set is built once."""
+    bench_options = replace(bench_options, kernels=kernels)
     rng = np.random.default_rng(7100 + seed)
     layers = LayerSet()
     mids = [_chain(layers, rng, k + 5 * (seed - 1)) for k in range(CHAINS)]
