@@ -18,8 +18,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tflm_bench.generator.fusion import conv_pool_fusions
-from tflm_bench.generator.options import Runtime
+from tflm_bench.generator import Runtime, conv_pool_fusions
 
 from .compare import Difference, difference
 from .errors import BenchError

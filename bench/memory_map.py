@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tflm_bench.generator import ArenaPlan, Model
-from tflm_bench.generator.planner import align_up
+from tflm_bench.generator import ArenaPlan, Model, align_up
 
 
 @dataclass(frozen=True)
