@@ -60,3 +60,4 @@ def test_cli_build_prints_ram_within_the_board(capsys: pytest.CaptureFixture[str
     assert main(["build", str(MODELS_DIR / "cnn84_float.tflite")]) == ExitCode.OK
     out = capsys.readouterr().out
     assert "/ 262,144 B" in out and "RAM" in out
+    assert "layers 0+1 CONV_2D + MAX_POOL_2D fused: band 10,496 B instead of the 430,336 B conv output" in out
