@@ -258,7 +258,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.suffix.lower() in (".bin", ".hex"):
         raise InputError(f"--out names the ELF to write (e.g. FW.elf), not {args.out.name}; "
                          "for --board nano33ble the .bin and .hex are written next to it")
-    image = BenchSession(args.model, _options(args)).build()
+    session = BenchSession(args.model, _options(args))
+    image = session.build()
     m = image.memory
     print(f"{image.elf}{' (reused)' if image.reused else ''}")
     elf = image.elf
@@ -278,6 +279,10 @@ def _build(args: argparse.Namespace) -> int:
         if layer.weight_layout:
             print(f"  layer {layer.index:3d} {layer.op_name:<18} {layer.weight_layout:<5} weights, "
                   f"{layer.flash_bytes:>9,} B flash")
+    for fusion in image.plan.fusions if image.plan is not None else ():
+        conv_bytes = session.model.tensors[fusion.intermediate].num_bytes
+        print(f"  layers {fusion.conv_op}+{fusion.pool_op} CONV_2D + MAX_POOL_2D fused: band {fusion.band_bytes:,} B "
+              f"instead of the {conv_bytes:,} B conv output")
     return ExitCode.OK
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tflm_bench.generator import ArenaPlan, Model
+from tflm_bench.generator import ArenaPlan, Model, align_up
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ def arena_map(model: Model, plan: ArenaPlan | None) -> tuple[TensorPlacement, ..
         TensorPlacement(-1, f"scratch of layer {op} ({model.operators[op].name})", offset,
                         plan.scratch_sizes[op], op, op, "scratch")
         for op, offset in plan.scratch_offsets.items()
+    ]
+    placements += [
+        TensorPlacement(-1, f"band of layer {f.conv_op} (CONV_2D fused with MAX_POOL_2D)", plan.band_offsets[f.conv_op],
+                        align_up(f.band_bytes), f.conv_op, f.conv_op, "scratch")
+        for f in plan.fusions
     ]
     return tuple(sorted(placements, key=lambda p: (p.offset, p.first_layer, p.tensor)))
 

@@ -43,6 +43,17 @@ def tflm_crash_reason(model: Model) -> str | None:
     return None
 
 
+def host_arena_bytes(model_bytes: bytes) -> int:
+    """Arena to give host TFLM: its default (10x the model) misses float models whose activations
+    dwarf their weights (cnn84_float needs 538 KB from a 34 KB file). Every non-constant tensor
+    side by side (what kPreserveAllTensors needs at most) plus room for TFLM's own structures."""
+    from tflm_bench.generator import read_model
+
+    model = read_model(model_bytes)
+    activations = sum(t.num_bytes + 16 for t in model.tensors if not t.is_constant)
+    return max(len(model_bytes) * 10, activations + 64 * 1024 + 64 * len(model.tensors))
+
+
 @contextmanager
 def _refusals(oracle: str, stage: str) -> Iterator[None]:
     """Turn whatever the interpreter's binding raises into an OracleError."""
@@ -78,7 +89,9 @@ class TflmOracle:
         # spells the keyword "intrepreter_config".
         self._interpreter = _guarded(
             self.refuser, "loading and preparing it",
-            lambda: runtime.Interpreter.from_bytes(model_bytes, intrepreter_config=config),
+            lambda: runtime.Interpreter.from_bytes(
+                model_bytes, arena_size=host_arena_bytes(model_bytes), intrepreter_config=config
+            ),
         )
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:

@@ -250,7 +250,9 @@ class TflmBench:
 
         Each layer's output tensor is read from the device right after that layer (the protocol's
         INVOKE_PARTIAL and GET_LAYER_OUTPUT) and compared with TFLM's preserved tensor, so a
-        failure points at one kernel rather than at the whole model.
+        failure points at one kernel rather than at the whole model. A float32 CONV_2D fused into
+        the MAX_POOL_2D after it has no output of its own on the device: it is logged as "fused
+        into layer N, not materialised" and the pool's output is compared instead.
 
         Example:
         | Boot Firmware For Model | models/kws_dscnn_int8.tflite |

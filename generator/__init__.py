@@ -40,7 +40,8 @@ from .model import Model, Quantization, Tensor
 from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, check_library, resolve_setup
 from .tflm_runtime import probe_arena_bytes, round_arena
-from .planner import ArenaPlan
+from .fusion import ConvPoolFusion, conv_pool_fusions
+from .planner import ArenaPlan, align_up
 from .ops.registry import handlers as _handlers
 from .ops.slots import ABSENT, BIAS, input_index
 from .tflite_reader import read_tflite as read_model
@@ -53,7 +54,7 @@ def supported_ops() -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "ABSENT", "BIAS", "input_index", "ArenaPlan",
+    "ABSENT", "BIAS", "input_index", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
     "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "convert_variant", "is_qat_model_file", "needs_conversion",
     "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",

@@ -15,6 +15,7 @@ import jinja2
 from .errors import UnsupportedOpError
 from .model import Model
 from .options import KernelSet
+from .ops import fused_conv_pool
 from .ops.c_emit import EmitContext, Layer, c_float, comment_text, shape_text
 from .ops.registry import handlers, supported_ops
 from .planner import ArenaPlan
@@ -53,6 +54,11 @@ def emit_layers(
     table = handlers()
     layers = []
     for op in model.operators:
+        fusion = plan.fusion_of(op.index)
+        if fusion is not None:
+            emit = fused_conv_pool.emit_conv if op.index == fusion.conv_op else fused_conv_pool.emit_pool
+            layers.append(emit(ctx, fusion))
+            continue
         handler = table.get(op.name)
         if handler is None:
             raise UnsupportedOpError(op.name, op.index, supported_ops())
@@ -82,7 +88,7 @@ def generate_c(
         "arena_lines": _arena_lines(model, plan),
         "inputs": [_tensor_desc(model, plan, i) for i in model.inputs],
         "outputs": [_tensor_desc(model, plan, i) for i in model.outputs],
-        "layer_outputs": [_tensor_desc(model, plan, op.outputs[0]) for op in model.operators],
+        "layer_outputs": [_layer_output_desc(model, plan, op.index) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
         "build_id": f"0x{model.build_id:08x}u",
     }
@@ -121,10 +127,27 @@ def _arena_lines(model: Model, plan: ArenaPlan) -> list[str]:
         )
     for op_index, offset in sorted(plan.scratch_offsets.items()):
         lines.append(f"{offset:6d}: scratch of operator {op_index}, {plan.scratch_sizes[op_index]} bytes")
+    for fusion in plan.fusions:
+        lines.append(f"{plan.band_offsets[fusion.conv_op]:6d}: band of operator {fusion.conv_op}, "
+                     f"{fusion.band_bytes} bytes (tensor {fusion.intermediate} is not materialised)")
     return lines
 
 
-def _tensor_desc(model: Model, plan: ArenaPlan, index: int) -> TensorDesc:
+def _layer_output_desc(model: Model, plan: ArenaPlan, op_index: int) -> TensorDesc:
+    """A layer's first output; a fused conv's output does not exist: 0 bytes at NULL, so the
+    firmware refuses GET_LAYER_OUTPUT for it (the host knows why, bench/layer_diff.py)."""
+    index = model.operators[op_index].outputs[0]
+    if index not in plan.elided:
+        return _tensor_desc(model, plan, index)
+    fusion = plan.fusion_of(op_index)
+    assert fusion is not None
+    desc = _tensor_desc(model, plan, index, data="NULL")
+    fields = tuple((name, "0u" if name == "bytes" else value) for name, value in desc.fields)
+    note = f" (fused into layer {fusion.pool_op} {model.operators[fusion.pool_op].name}, not materialised)"
+    return TensorDesc(desc.comment + note, fields)
+
+
+def _tensor_desc(model: Model, plan: ArenaPlan, index: int, data: str | None = None) -> TensorDesc:
     tensor = model.tensors[index]
     q = tensor.quantization
     is_float = tensor.dtype == "float32"
@@ -140,6 +163,6 @@ def _tensor_desc(model: Model, plan: ArenaPlan, index: int) -> TensorDesc:
             ("scale", c_float(scale)),
             ("zero_point", str(zero_point)),
             ("bytes", f"{tensor.num_bytes}u"),
-            ("data", f"&tb_arena[{plan.offsets[index]}]"),
+            ("data", data if data is not None else f"&tb_arena[{plan.offsets[index]}]"),
         ),
     )

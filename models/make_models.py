@@ -20,6 +20,12 @@ TFLITE_BUILTINS_INT8). No real data set is needed; the point is the deployment, 
 | rps_cnn_uint8.tflite          | small rock-paper-scissors image CNN, 64x64x3        | uint8  |
 | spectrogram_cnn_int8.tflite   | 49x40x1 spectrogram CNN, first conv 10x8 s2, 8 f.   | int8   |
 | accel_cnn_int8.tflite         | 128x3x1 accelerometer CNN, first conv 4x3, 8 f.     | int8   |
+| mobilenet_v1_025_float.tflite | MobileNetV1 a=0.25, 96x96x3, float32 throughout     | float  |
+| cnn84_float.tflite            | 84x84x1 CNN, conv 3x3 16 f. + max-pool 2x2, float32 | float  |
+
+The two `_float` models of the last rows are not quantized at all (float32 weights and
+activations): their activations are 4x larger, which is what the generator's banded conv +
+max-pool execution and in-place operators are for (see generator/fusion.py).
 """
 from __future__ import annotations
 
@@ -287,6 +293,42 @@ def accel_cnn() -> tuple[bytes, str]:
     return convert_keras_model(model, x[:200], io="int8"), f"train accuracy {metric:.3f}"
 
 
+def _convert_float32(model: tf.keras.Model) -> bytes:
+    """A plain float32 conversion: no quantization, float32 weights and activations."""
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    return bytes(converter.convert())
+
+
+def mobilenet_v1_025_float() -> tuple[bytes, str]:
+    """MobileNetV1 a=0.25 on 96x96 RGB in float32 (4 classes: the weights stay under 1 MiB)."""
+    rng = _seed(10)
+    x, y = images(rng, 400, 4, 96, 3)
+    model = _mobilenet_v1((96, 96, 3), 0.25, 4)
+    metric = _fit(model, x, y, 2, "sparse_categorical_crossentropy")
+    return _convert_float32(model), f"train accuracy {metric:.3f}"
+
+
+def cnn84_float() -> tuple[bytes, str]:
+    """An 84x84 one-channel float32 CNN whose first stage is a 3x3, 16-filter conv + 2x2 max-pool."""
+    rng = _seed(11)
+    x, y = images(rng, 600, 4, 84, 1)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(84, 84, 1)),
+        L.Conv2D(16, 3, activation="relu"),                  # 82x82x16: 430,336 B in float32
+        L.MaxPooling2D(2),                                   # 41x41x16
+        L.Conv2D(16, 3, strides=2, activation="relu"),       # 20x20x16
+        L.MaxPooling2D(2),                                   # 10x10x16
+        L.Conv2D(32, 3, activation="relu"),                  # 8x8x32
+        L.AveragePooling2D(pool_size=(8, 8)),
+        L.Flatten(),
+        L.Dense(4),
+        L.Softmax(),
+    ])
+    metric = _fit(model, x, y, 3, "sparse_categorical_crossentropy")
+    return _convert_float32(model), f"train accuracy {metric:.3f}"
+
+
 MODELS: dict[str, tuple[str, Callable[[], tuple[bytes, str]]]] = {
     "micro_speech": ("micro_speech_int8.tflite", micro_speech),
     "person_detection": ("person_detection_int8.tflite", person_detection),
@@ -297,6 +339,8 @@ MODELS: dict[str, tuple[str, Callable[[], tuple[bytes, str]]]] = {
     "rps_cnn": ("rps_cnn_uint8.tflite", rps_cnn),
     "spectrogram_cnn": ("spectrogram_cnn_int8.tflite", spectrogram_cnn),
     "accel_cnn": ("accel_cnn_int8.tflite", accel_cnn),
+    "mobilenet_v1_025_float": ("mobilenet_v1_025_float.tflite", mobilenet_v1_025_float),
+    "cnn84_float": ("cnn84_float.tflite", cnn84_float),
 }
 
 

@@ -7,6 +7,8 @@ other statics) and flash (code, weights, constants). TFLM: the arena the tflite-
 plans for the same model, as its RecordingMicroAllocator reports it: head (planned tensors,
 the counterpart of our arena), tail (persistent runtime structures) and total. A TFLM
 deployment needs at least head + tail of RAM for its arena, plus its own stack and statics.
+"ours/TFLM" is our arena over TFLM's head; "fused" lists the CONV_2D + MAX_POOL_2D pairs run
+banded (generator/fusion.py), whose conv output is never materialised.
 """
 from __future__ import annotations
 
@@ -23,7 +25,17 @@ from tflm_bench.generator.tflite_reader import read_tflite  # noqa: E402
 from tflm_bench.memory import model_memory, tflm_arena  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = ("model", "our arena", "TFLM head", "TFLM tail", "TFLM total", "our RAM", "stack", "statics", "our flash")
+COLUMNS = ("model", "our arena", "TFLM head", "ours/TFLM", "TFLM tail", "TFLM total", "our RAM", "stack", "statics",
+           "our flash", "fused")
+
+
+def _ratio(ours: int, tflm: int) -> str:
+    return f"{ours / tflm:.2f}x" if tflm else "-"
+
+
+def _fused(data: bytes) -> str:
+    fusions = plan_arena(read_tflite(data)).fusions
+    return ", ".join(f"{f.conv_op}+{f.pool_op}" for f in fusions) or "-"
 
 
 def rows(models: list[Path]) -> list[tuple[str, ...]]:
@@ -31,15 +43,16 @@ def rows(models: list[Path]) -> list[tuple[str, ...]]:
     for path in models:
         try:
             m = model_memory(path)
-            table.append((path.name, f"{m.arena:,}", f"{m.tflm.head:,}", f"{m.tflm.tail:,}", f"{m.tflm.total:,}",
-                          f"{m.ram:,}", f"{m.stack:,}", f"{m.statics:,}", f"{m.flash:,}"))
+            table.append((path.name, f"{m.arena:,}", f"{m.tflm.head:,}", _ratio(m.arena, m.tflm.head), f"{m.tflm.tail:,}",
+                          f"{m.tflm.total:,}", f"{m.ram:,}", f"{m.stack:,}", f"{m.statics:,}", f"{m.flash:,}",
+                          _fused(path.read_bytes())))
         except GeneratorError as exc:  # still compare the plans when the firmware cannot be built
             data = path.read_bytes()
             tflm = tflm_arena(data)
             arena = plan_arena(read_tflite(data)).arena_bytes
             reason = str(exc).splitlines()[0][:60]
-            table.append((path.name, f"{arena:,}", f"{tflm.head:,}", f"{tflm.tail:,}", f"{tflm.total:,}",
-                          "-", "-", "-", f"(no build: {reason})"))
+            table.append((path.name, f"{arena:,}", f"{tflm.head:,}", _ratio(arena, tflm.head), f"{tflm.tail:,}",
+                          f"{tflm.total:,}", "-", "-", "-", f"(no build: {reason})", _fused(data)))
     return table
 
 

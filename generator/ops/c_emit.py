@@ -60,6 +60,7 @@ class Layer:
     structs: tuple[CStruct, ...]
     arrays: tuple[CArray, ...] = field(default=())
     header: str = ""  # kernel header to include, relative to firmware/kernels
+    note: str = ""  # said in the generated C's comment (e.g. how a fused layer runs)
 
 
 @dataclass(frozen=True)

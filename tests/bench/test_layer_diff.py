@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from support.model_files import LIGHT_MODELS
 from tflm_bench.cli import main
 from tflm_bench.device import BenchDevice
 from tflm_bench.errors import DeviceError
@@ -16,7 +17,7 @@ from tflm_bench.generator import KernelSet, firmware_dir
 from tflm_bench.layer_diff import diff_model
 from tflm_bench.session import BenchOptions, BenchSession
 
-MODELS = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.tflite"))
+MODELS = LIGHT_MODELS  # the heavy float models: test_big_float_models.py
 KWS = next(m for m in MODELS if m.stem == "kws_dscnn_int8")
 FC_KERNEL = "kernels/fully_connected/fully_connected_per_channel_s8.c"
 STORE = "output[(size_t)b * (size_t)units + (size_t)u] = (int8_t)acc;"
@@ -85,3 +86,26 @@ def build_c_firmware_for_identity(tmp_path: Path) -> Path:
     build = tmp_path / "identity"
     return compile_firmware([root / "tests" / "firmware" / "identity_runtime.c"], build,
                             kernel_library(cache_root(), firmware_dir()), load_board(), firmware_dir())
+
+
+def test_diff_names_the_fused_layer_and_compares_the_pool(tmp_path: Path, bench_options: BenchOptions,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """conv -> max-pool -> conv in float32: the first conv runs banded into the pool, so its output
+    never exists on the device; the diff says so and checks the pool's output instead."""
+    from support.fused_models import conv_pool_conv
+
+    model = tmp_path / "conv_pool_conv.tflite"
+    model.write_bytes(conv_pool_conv(seed=4))
+    with BenchSession(model, replace(bench_options, compare_tflite=False)) as session:
+        report = diff_model(session, session.random_samples(1, seed=2))
+    conv, pool, last = report.samples[0].layers
+    assert conv.difference is None and conv.fused_into == 1 and conv.passed
+    assert conv.verdict() == "fused into layer 1, not materialised"
+    assert pool.difference is not None and pool.op_name == "MAX_POOL_2D" and pool.passed and pool.difference.exact
+    assert last.difference is not None and last.passed
+    assert report.samples[0].first_diverging is None
+    assert json.loads(report.to_json())["samples"][0]["layers"][0]["fused_into"] == 1
+
+    assert main(["diff", str(model), "--count", "1"]) == ExitCode.OK
+    text = capsys.readouterr().out
+    assert "fused into layer 1, not materialised" in text and "first diverging layer: none" in text

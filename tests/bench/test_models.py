@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from support.model_files import LIGHT_MODELS
 from tflm_bench.compare import FLOAT_TOLERANCE_ULP
 from tflm_bench.generator import KernelSet
 from tflm_bench.session import BenchOptions, BenchSession
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-MODELS = sorted(MODELS_DIR.glob("*.tflite"))
+MODELS = LIGHT_MODELS  # the heavy float models: test_big_float_models.py
 SAMPLES = 20
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from support.model_files import LIGHT_MODELS
 from tflm_bench.cli import main
 from tflm_bench.generator import Runtime
 from tflm_bench.session import BenchOptions, BenchSession, TflmStartError, run_bench
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-MODELS = sorted(MODELS_DIR.glob("*.tflite"))
+MODELS = LIGHT_MODELS  # the heavy float models: test_big_float_models.py
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 /* float32 CONV_2D in the summation order of TFLM's reference kernel. */
 #include <stddef.h>
 
-#include "common/tb_float.h"
 #include "conv2d/conv2d_common.h"
+#include "conv2d/conv2d_f32_rows.h"
 #include "conv2d/tb_conv2d.h"
 
 tb_status_t tb_conv2d_f32(const tb_conv_f32_params_t *params,
@@ -28,43 +28,10 @@ tb_status_t tb_conv2d_f32(const tb_conv_f32_params_t *params,
     if (!(params->activation.min <= params->activation.max)) {
         return TB_ERR_ARG;
     }
-
-    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
-    const int32_t k_h = filter_dims->h, k_w = filter_dims->w, k_c = filter_dims->c;
-    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
-    const int32_t per_group = out_c / (in_c / k_c);
-
+    const size_t batch_floats = (size_t)output_dims->h * (size_t)output_dims->w * (size_t)output_dims->c;
     for (int32_t b = 0; b < output_dims->n; b++) {
-        for (int32_t oy = 0; oy < out_h; oy++) {
-            const int32_t y0 = oy * params->stride.h - params->padding.h;
-            for (int32_t ox = 0; ox < out_w; ox++) {
-                const int32_t x0 = ox * params->stride.w - params->padding.w;
-                for (int32_t oc = 0; oc < out_c; oc++) {
-                    const int32_t first_in_c = (oc / per_group) * k_c;
-                    float total = 0.0f;
-                    for (int32_t ky = 0; ky < k_h; ky++) {
-                        const int32_t y = y0 + ky * params->dilation.h;
-                        if (y < 0 || y >= in_h) {
-                            continue;
-                        }
-                        for (int32_t kx = 0; kx < k_w; kx++) {
-                            const int32_t x = x0 + kx * params->dilation.w;
-                            if (x < 0 || x >= in_w) {
-                                continue;
-                            }
-                            const float *in_px = input + tb_nhwc_offset(in_h, in_w, in_c, b, y, x, first_in_c);
-                            const float *f_px = filter + tb_nhwc_offset(k_h, k_w, k_c, oc, ky, kx, 0);
-                            for (int32_t ic = 0; ic < k_c; ic++) {
-                                total += in_px[ic] * f_px[ic];
-                            }
-                        }
-                    }
-                    const float bias_value = bias != NULL ? bias[oc] : 0.0f;
-                    output[tb_nhwc_offset(out_h, out_w, out_c, b, oy, ox, oc)] =
-                        tb_clamp_f32(total + bias_value, params->activation.min, params->activation.max);
-                }
-            }
-        }
+        tb_conv2d_f32_rows(params, input_dims, input, filter_dims, filter, bias, output_dims, b, 0,
+                           output_dims->h, output + (size_t)b * batch_floats);
     }
     return TB_OK;
 }

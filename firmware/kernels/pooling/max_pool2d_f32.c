@@ -1,8 +1,7 @@
 /* float32 MAX_POOL_2D as TFLM's reference kernel computes it. */
-#include <float.h>
 #include <stddef.h>
 
-#include "common/tb_float.h"
+#include "pooling/max_pool2d_f32_row.h"
 #include "pooling/pooling_common.h"
 #include "pooling/tb_pooling.h"
 
@@ -27,27 +26,12 @@ tb_status_t tb_max_pool2d_f32(const tb_pool_f32_params_t *params,
 
     const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
-
+    const size_t in_row = (size_t)in_w * (size_t)depth, out_row = (size_t)out_w * (size_t)depth;
     for (int32_t b = 0; b < output_dims->n; b++) {
+        const float *batch = input + (size_t)b * (size_t)in_h * in_row;
         for (int32_t oy = 0; oy < out_h; oy++) {
-            const int32_t y0 = oy * params->stride.h - params->padding.h;
-            const tb_span_t rows = tb_pool_clip(y0, params->filter.h, in_h);
-            for (int32_t ox = 0; ox < out_w; ox++) {
-                const int32_t x0 = ox * params->stride.w - params->padding.w;
-                const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
-                for (int32_t c = 0; c < depth; c++) {
-                    float max = -FLT_MAX;
-                    for (int32_t fy = rows.start; fy < rows.end; fy++) {
-                        for (int32_t fx = cols.start; fx < cols.end; fx++) {
-                            const float v = input[tb_nhwc_offset(in_h, in_w, depth, b, y0 + fy, x0 + fx, c)];
-                            /* std::max(max, v): keeps max unless max < v (a NaN tap is ignored). */
-                            max = max < v ? v : max;
-                        }
-                    }
-                    output[tb_nhwc_offset(out_h, out_w, depth, b, oy, ox, c)] =
-                        tb_clamp_f32(max, params->activation.min, params->activation.max);
-                }
-            }
+            tb_max_pool2d_f32_row(params, in_h, in_w, depth, batch, 0, oy, out_w,
+                                  output + ((size_t)b * (size_t)out_h + (size_t)oy) * out_row);
         }
     }
     return TB_OK;
