@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import serial
+from support.emulate_process import emulate_process
 
 from tflm_bench.device import BenchDevice
 from tflm_bench.emulation import SerialPortError, SerialTimeout
@@ -50,23 +51,8 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def emulated_board(elf: Path, where: tuple[str, ...] = ("--uart-pty",)) -> Iterator[str]:
     """`tflm-bench emulate ELF --uart-pty` in the background; yields its PTY path (or, with
     --uart-port, its socket:// URL)."""
-    process = subprocess.Popen([*CLI, "emulate", str(elf), *where], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 60.0)
-        assert ready, "emulate printed no PTY path within 60 s"
-        line = process.stdout.readline().strip()
-        path = next((word for word in line.split() if word.startswith(("/dev/", "socket://"))), "")
-        assert path, f"{line!r}: {process.stderr.read() if process.stderr else ''}"
-        yield path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with emulate_process(elf, *where, cwd=ROOT) as emulated:
+        yield emulated.path
 
 
 @pytest.mark.parametrize("name", ["sine_int8", "accel_cnn_int8"])

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import termios
 import tty
 from pathlib import Path
@@ -14,6 +12,7 @@ import pytest
 from tflm_bench.protocol import Command, encode_frame
 from tflm_bench.session import BenchSession
 from support import uart_frames
+from support.emulate_process import emulate_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,15 +27,10 @@ def sine_elf() -> Path:
 
 
 def test_protocol_over_the_pty_then_stop_on_sigterm(sine_elf: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tflm_bench.cli", "emulate", str(sine_elf), "--uart-pty"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
+    with emulate_process(sine_elf) as emulated:
+        process = emulated.process
         assert process.stdout is not None
-        path = process.stdout.readline().strip()
-        assert path.startswith("/dev/"), path + (process.stderr.read() if process.stderr else "")
-        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        fd = os.open(emulated.path, os.O_RDWR | os.O_NOCTTY)
         try:
             tty.setraw(fd, termios.TCSANOW)
             frame_type, _, payload = read_frame(fd)        # HELLO from boot
@@ -51,23 +45,13 @@ def test_protocol_over_the_pty_then_stop_on_sigterm(sine_elf: Path) -> None:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
         assert "stopped" in process.stdout.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_a_second_client_reconnects_to_the_same_pty(sine_elf: Path) -> None:
     """The bridge holds its own slave descriptor: a client closing the port is no hang-up."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tflm_bench.cli", "emulate", str(sine_elf), "--uart-pty"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert process.stdout is not None
-        path = process.stdout.readline().strip()
+    with emulate_process(sine_elf) as emulated:
         for seq in (1, 2):
-            fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+            fd = os.open(emulated.path, os.O_RDWR | os.O_NOCTTY)
             try:
                 tty.setraw(fd, termios.TCSANOW)
                 os.write(fd, encode_frame(Command.PING, seq, b"client %d" % seq))
@@ -77,24 +61,17 @@ def test_a_second_client_reconnects_to_the_same_pty(sine_elf: Path) -> None:
                 assert reply == (Command.PING | 0x80, seq, b"client %d" % seq)
             finally:
                 os.close(fd)
-        assert process.poll() is None
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+        assert emulated.process.poll() is None
 
 
 def test_the_bridge_ends_when_the_firmware_ends(build_c_firmware) -> None:  # type: ignore[no-untyped-def]
     """Firmware whose fault report ends in a branch to itself: the client still reads the FAULT
     frame, then the bridge closes by itself instead of spinning forever."""
     elf = build_c_firmware("faults", CASE=1)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tflm_bench.cli", "emulate", str(elf), "--uart-pty"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
+    with emulate_process(elf) as emulated:
+        process = emulated.process
         assert process.stdout is not None
-        path = process.stdout.readline().strip()
-        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        fd = os.open(emulated.path, os.O_RDWR | os.O_NOCTTY)
         try:
             tty.setraw(fd, termios.TCSANOW)
             frame_type, _, payload = read_frame(fd)
@@ -103,7 +80,3 @@ def test_the_bridge_ends_when_the_firmware_ends(build_c_firmware) -> None:  # ty
             os.close(fd)
         assert process.wait(timeout=20) == 0
         assert "firmware ended: it branches to itself at PC" in process.stdout.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
