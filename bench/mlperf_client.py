@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .child_process import end_child
 from .errors import BenchError
 
 BAUD = 115200
@@ -216,16 +217,7 @@ def served_on_pty(elf: Path, timeout_s: float = 60.0, platform: Path | None = No
             raise MlperfError(f"`tflm-bench emulate --uart-pty` failed: {(path + ' ' + err).strip()}")
         yield ServedPty(path, _read_boot(path, timeout_s))
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        end_child(process)
 
 
 def host_results(model_bytes: bytes, raw: bytes) -> tuple[str, ...]:

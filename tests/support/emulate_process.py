@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tflm_bench.child_process import end_child
+
 
 @dataclass
 class EmulateProcess:
@@ -30,13 +32,4 @@ def emulate_process(elf: Path, *where: str, cwd: Path | None = None) -> Iterator
         assert path, f"{line!r}: {process.stderr.read() if process.stderr else ''}"
         yield EmulateProcess(process, path)
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        end_child(process, grace_s=20)
