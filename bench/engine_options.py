@@ -18,7 +18,7 @@ def add_engine_arguments(command: argparse.ArgumentParser) -> None:
                          help="what runs the firmware: builtin or renode (emulators), or serial (a real board "
                               f"already flashed with this model's image, on --port) (default: {EngineName.default()})")
     command.add_argument("--port", metavar="DEVICE",
-                         help="engine serial: the board's serial port, e.g. /dev/ttyACM0 (or a PTY from "
+                         help="engine serial: the board's serial port, e.g. /dev/ttyUSB0 (or a PTY from "
                               "`tflm-bench emulate FW.elf --uart-pty`)")
     command.add_argument("--baud", type=_baud, default=DEFAULT_BAUD,
                          help=f"engine serial: the port's baud rate (default: {DEFAULT_BAUD}, the firmware's)")

@@ -43,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--bench-port", metavar="DEVICE", default=None,
-        help="--bench-engine serial: the board's serial port, e.g. /dev/ttyACM0",
+        help="--bench-engine serial: the board's serial port, e.g. /dev/ttyUSB0",
     )
     group.addoption(
         "--bench-baud", metavar="RATE", type=int, default=DEFAULT_BAUD,
@@ -101,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
     port = config.getoption("--bench-port", None)
     if engine == EngineName.SERIAL and not port:
         raise pytest.UsageError("--bench-engine serial needs the board's port: add --bench-port DEVICE "
-                                "(e.g. /dev/ttyACM0 for a Nano 33 BLE)")
+                                "(e.g. /dev/ttyUSB0: the USB-serial adapter on a Nano 33 BLE's D0/D1)")
     if port and engine != EngineName.SERIAL:
         raise pytest.UsageError(f"--bench-port is for --bench-engine serial; engine {engine} runs the firmware "
                                 "itself: leave --bench-port out or add --bench-engine serial")

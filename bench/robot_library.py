@@ -73,7 +73,7 @@ class TflmBench:
     port; the board is neither flashed nor reset by the bench, and a board running another
     model's image fails `Boot Firmware For Model` with the command that flashes it:
 
-    | Library | tflm_bench.robot_library.TflmBench | engine=serial | port=/dev/ttyACM0 | baud=115200 |
+    | Library | tflm_bench.robot_library.TflmBench | engine=serial | port=/dev/ttyUSB0 | baud=115200 |
 
     To compare two kernel sets in one suite, import the library twice under different names:
 

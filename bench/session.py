@@ -67,7 +67,7 @@ class BenchOptions:
     protocol: Protocol | str = Protocol.default()  # what the firmware speaks on uart0
     target: Target | str = Target.default()  # emulator image, or one linked for a real Nano 33 BLE
     mlperf_model: MlperfModel | str | None = None  # protocol mlperf: the runner's model name; None: guessed
-    port: str | None = None  # engine serial: the board's serial device, e.g. /dev/ttyACM0
+    port: str | None = None  # engine serial: the board's serial device, e.g. /dev/ttyUSB0
     baud: int = DEFAULT_BAUD  # engine serial: the firmware's UART rate
     tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
@@ -96,7 +96,7 @@ class BenchOptions:
         if self.engine is EngineName.SERIAL:
             if not self.port:
                 raise InputError("--engine serial needs the board's port: add --port DEVICE "
-                                 "(e.g. --port /dev/ttyACM0 for a Nano 33 BLE)")
+                                 "(e.g. --port /dev/ttyUSB0: the USB-serial adapter on a Nano 33 BLE's D0/D1)")
             if int(self.baud) < 1:
                 raise InputError(f"--baud must be at least 1, got {self.baud}")
             if "://" not in str(self.port) and not Path(str(self.port)).exists():

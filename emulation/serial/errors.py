@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from ..errors import EmulationError
 
-MISSING_PORT_FIX = ("plug the board in and name its port with --port (a Nano 33 BLE is usually /dev/ttyACM0; "
-                    "`ls /dev/ttyACM* /dev/ttyUSB*` lists candidates)")
+MISSING_PORT_FIX = ("plug the board in and name its port with --port: the USB-serial adapter wired to the "
+                    "Nano 33 BLE's D0/D1 pins, usually /dev/ttyUSB0 (the board's own USB port, /dev/ttyACM0, "
+                    "is its bootloader's; `ls /dev/ttyACM* /dev/ttyUSB*` lists candidates)")
 
 
 class SerialPortError(EmulationError):
