@@ -10,15 +10,13 @@ from __future__ import annotations
 import os
 import re
 import select
-import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .child_process import end_child
+from .child_process import EmulateChildError, emulate_child
 from .errors import BenchError
 
 BAUD = 115200
@@ -203,21 +201,11 @@ def _read_boot(path: str, timeout_s: float) -> tuple[str, ...]:
 @contextmanager
 def served_on_pty(elf: Path, timeout_s: float = 60.0, platform: Path | None = None) -> Iterator[ServedPty]:
     """`tflm-bench emulate ELF --uart-pty` as a child process, ended on exit."""
-    command = [sys.executable, "-m", "tflm_bench.cli", "emulate", str(elf), "--uart-pty",
-               *(["--platform", str(platform)] if platform else [])]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert process.stdout is not None
-        if not select.select([process.stdout], [], [], timeout_s)[0]:
-            raise MlperfError(f"`tflm-bench emulate --uart-pty` told no PTY path in {timeout_s:g} s")
-        path = process.stdout.readline().strip()
-        if not path.startswith("/dev/"):
-            process.kill()
-            _, err = process.communicate(timeout=10)
-            raise MlperfError(f"`tflm-bench emulate --uart-pty` failed: {(path + ' ' + err).strip()}")
-        yield ServedPty(path, _read_boot(path, timeout_s))
-    finally:
-        end_child(process)
+        with emulate_child(elf, platform=platform, timeout_s=timeout_s) as child:
+            yield ServedPty(child.address, _read_boot(child.address, timeout_s))
+    except EmulateChildError as error:
+        raise MlperfError(str(error)) from None
 
 
 def host_results(model_bytes: bytes, raw: bytes) -> tuple[str, ...]:

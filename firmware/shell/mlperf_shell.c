@@ -69,11 +69,16 @@ static void tb_put_u32(uint32_t value)
     tb_uart_write(digits, tb_format_u32(value, digits));
 }
 
-static void tb_timestamp(void)
+static void tb_print_lap(uint64_t cycles)
 {
     tb_puts("m-lap-us-");
-    tb_put_u32((uint32_t)(tb_clock_cycles() / TB_MLPERF_CYCLES_PER_US));
+    tb_put_u32((uint32_t)(cycles / TB_MLPERF_CYCLES_PER_US));
     tb_end_line();
+}
+
+static void tb_timestamp(void)
+{
+    tb_print_lap(tb_clock_cycles());
 }
 
 /* A decimal of at most 9 digits (no sign); false for anything else. */
@@ -333,9 +338,13 @@ static void tb_cmd_infer(const char *const *tokens, size_t count)
     tb_puts("m-infer-start-");
     tb_put_u32(runs);
     tb_end_line();
-    tb_timestamp();
+    /* Both stamps are printed after the loop: printing the first inside the window would add
+     * its own cost, which grows with its digit count, to the inferences' time. */
+    const uint64_t start = tb_clock_cycles();
     const bool ok = tb_infer_loop(info, runs);
-    tb_timestamp();
+    const uint64_t end = tb_clock_cycles();
+    tb_print_lap(start);
+    tb_print_lap(end);
     if (!ok) {
         return;
     }

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import serial
-from support.emulate_process import emulate_process
 
+from tflm_bench.child_process import emulate_child
 from tflm_bench.device import BenchDevice
 from tflm_bench.emulation import SerialPortError, SerialTimeout
 from tflm_bench.emulation.serial.engine import SerialEngine
@@ -51,8 +51,8 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def emulated_board(elf: Path, where: tuple[str, ...] = ("--uart-pty",)) -> Iterator[str]:
     """`tflm-bench emulate ELF --uart-pty` in the background; yields its PTY path (or, with
     --uart-port, its socket:// URL)."""
-    with emulate_process(elf, *where, cwd=ROOT) as emulated:
-        yield emulated.path
+    with emulate_child(elf, where, grace_s=20, cwd=ROOT) as emulated:
+        yield emulated.address
 
 
 @pytest.mark.parametrize("name", ["sine_int8", "accel_cnn_int8"])

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tflm_bench.child_process import emulate_child
 from tflm_bench.protocol import Command, encode_frame
 from tflm_bench.session import BenchSession
 from support import uart_frames
-from support.emulate_process import emulate_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,10 +27,10 @@ def sine_elf() -> Path:
 
 
 def test_protocol_over_the_pty_then_stop_on_sigterm(sine_elf: Path) -> None:
-    with emulate_process(sine_elf) as emulated:
+    with emulate_child(sine_elf, grace_s=20) as emulated:
         process = emulated.process
         assert process.stdout is not None
-        fd = os.open(emulated.path, os.O_RDWR | os.O_NOCTTY)
+        fd = os.open(emulated.address, os.O_RDWR | os.O_NOCTTY)
         try:
             tty.setraw(fd, termios.TCSANOW)
             frame_type, _, payload = read_frame(fd)        # HELLO from boot
@@ -49,9 +49,9 @@ def test_protocol_over_the_pty_then_stop_on_sigterm(sine_elf: Path) -> None:
 
 def test_a_second_client_reconnects_to_the_same_pty(sine_elf: Path) -> None:
     """The bridge holds its own slave descriptor: a client closing the port is no hang-up."""
-    with emulate_process(sine_elf) as emulated:
+    with emulate_child(sine_elf, grace_s=20) as emulated:
         for seq in (1, 2):
-            fd = os.open(emulated.path, os.O_RDWR | os.O_NOCTTY)
+            fd = os.open(emulated.address, os.O_RDWR | os.O_NOCTTY)
             try:
                 tty.setraw(fd, termios.TCSANOW)
                 os.write(fd, encode_frame(Command.PING, seq, b"client %d" % seq))
@@ -68,10 +68,10 @@ def test_the_bridge_ends_when_the_firmware_ends(build_c_firmware) -> None:  # ty
     """Firmware whose fault report ends in a branch to itself: the client still reads the FAULT
     frame, then the bridge closes by itself instead of spinning forever."""
     elf = build_c_firmware("faults", CASE=1)
-    with emulate_process(elf) as emulated:
+    with emulate_child(elf, grace_s=20) as emulated:
         process = emulated.process
         assert process.stdout is not None
-        fd = os.open(emulated.path, os.O_RDWR | os.O_NOCTTY)
+        fd = os.open(emulated.address, os.O_RDWR | os.O_NOCTTY)
         try:
             tty.setraw(fd, termios.TCSANOW)
             frame_type, _, payload = read_frame(fd)

@@ -119,10 +119,16 @@ enum {
 };
 
 /* Doubled accumulator -> int8 value (output offset added, saturated to int8, not clamped). */
+/* The same from the words themselves (a kernel that keeps them in registers). */
+TB_ALWAYS_INLINE int32_t tb_dsp_requant_words(int32_t acc2, int32_t mult, int32_t round, int32_t sign,
+                                              int32_t shift)
+{
+    return tb_sat_s8(tb_smmlar(acc2, mult, round + ((acc2 >> 31) & sign)) >> shift);
+}
+
 TB_ALWAYS_INLINE int32_t tb_dsp_requant(int32_t acc2, const int32_t *q)
 {
-    const int32_t c = q[TB_RQ_ROUND] + ((acc2 >> 31) & q[TB_RQ_SIGN]);
-    return tb_sat_s8(tb_smmlar(acc2, q[TB_RQ_MULT], c) >> q[TB_RQ_SHIFT]);
+    return tb_dsp_requant_words(acc2, q[TB_RQ_MULT], q[TB_RQ_ROUND], q[TB_RQ_SIGN], q[TB_RQ_SHIFT]);
 }
 
 TB_ALWAYS_INLINE int32_t tb_clamp_act(int32_t v, int32_t lo, int32_t hi)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/tb_dsp.h"
 #include "common/tb_fixedpoint.h"
 #include "tb_kernel_types.h"
 
@@ -257,24 +258,6 @@ static inline int32_t tb_dsp_requantize_fast(int32_t acc, int32_t multiplier, in
     return x > act_max ? act_max : x;
 }
 
-/* The fast rescaling with the rounding and the output offset folded into one SMMLAR addend
- * (tb_dsp.h explains why it is bit-exact): the int8 value, saturated but not yet clamped. */
-static inline int32_t tb_dsp_requantize_folded(int32_t acc, int32_t multiplier, int32_t shift,
-                                               int32_t round)
-{
-    const int32_t acc2 = acc * 2;
-#if defined(__ARM_FEATURE_DSP)
-    int32_t x;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(x) : "r"(acc2), "r"(multiplier), "r"(round + (acc2 >> 31)));
-    return __ssat(x >> -shift, 8);
-#else
-    const int64_t sum = (int64_t)((uint64_t)(int64_t)(round + (acc2 >> 31)) << 32) +
-                        (int64_t)acc2 * (int64_t)multiplier + ((int64_t)1 << 31);
-    const int32_t x = (int32_t)(sum >> 32) >> -shift;
-    return x < -128 ? -128 : (x > 127 ? 127 : x);
-#endif
-}
-
 /* Requantize `count` (1..4) accumulators of the group starting at channel c into out[0..count-1].
  * Always inlined, so the accumulators stay in registers (a call spilled them, ~10% of a conv). */
 __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32_t acc[4], const tb_dsp_requant_t *rq, int32_t c,
@@ -284,11 +267,13 @@ __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32
     const int32_t *m = rq->multiplier + c, *sh = rq->shift + c;
     const int32_t lo = act->min, hi = act->max;
     if (rq->round != NULL && count == 4) {
+        /* tb_dsp.h's folded requantization on the doubled accumulator; every shift is <= -1
+         * here, so the sign word is -1. Saturated to int8, not yet clamped. */
         const int32_t *rd = rq->round + c;
-        const int32_t v0 = tb_dsp_requantize_folded(acc[0], m[0], sh[0], rd[0]);
-        const int32_t v1 = tb_dsp_requantize_folded(acc[1], m[1], sh[1], rd[1]);
-        const int32_t v2 = tb_dsp_requantize_folded(acc[2], m[2], sh[2], rd[2]);
-        const int32_t v3 = tb_dsp_requantize_folded(acc[3], m[3], sh[3], rd[3]);
+        const int32_t v0 = tb_dsp_requant_words(acc[0] * 2, m[0], rd[0], -1, -sh[0]);
+        const int32_t v1 = tb_dsp_requant_words(acc[1] * 2, m[1], rd[1], -1, -sh[1]);
+        const int32_t v2 = tb_dsp_requant_words(acc[2] * 2, m[2], rd[2], -1, -sh[2]);
+        const int32_t v3 = tb_dsp_requant_words(acc[3] * 2, m[3], rd[3], -1, -sh[3]);
         if (lo == -128 && hi == 127) { /* no fused activation: the SSAT was the clamp */
             out[0] = (int8_t)v0;
             out[1] = (int8_t)v1;

@@ -14,9 +14,7 @@ typedef struct {
 TB_ALWAYS_INLINE int32_t tb_add_one(const int32_t *lut1, const int32_t *lut2, const tb_add_consts_t *k,
                                     int32_t x1, int32_t x2, int clamp)
 {
-    const int32_t sum2 = 2 * (lut1[x1] + lut2[x2]);
-    const int32_t c = k->round + ((sum2 >> 31) & k->sign);
-    const int32_t v = tb_sat_s8(tb_smmlar(sum2, k->mult, c) >> k->shift);
+    const int32_t v = tb_dsp_requant_words(2 * (lut1[x1] + lut2[x2]), k->mult, k->round, k->sign, k->shift);
     return clamp ? tb_clamp_act(v, k->lo, k->hi) : v;
 }
 

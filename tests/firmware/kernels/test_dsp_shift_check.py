@@ -3,11 +3,11 @@ shift in -31..31, and in -31..-1 when the kernel's fast rescaling is on, at any 
 position (the check is unrolled by four, so a bad shift in the tail must be caught too)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from support.host_c import build_host_program
 
 KERNELS = Path(__file__).resolve().parents[3] / "firmware" / "kernels"
 DRIVER = r"""
@@ -33,15 +33,7 @@ int main(void)
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.skip("no host C compiler (cc or gcc) to build the check for the host")
-    folder = tmp_path_factory.mktemp("shift-check")
-    (folder / "driver.c").write_text(DRIVER)
-    binary = folder / "check"
-    subprocess.run([compiler, "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{KERNELS}",
-                    str(folder / "driver.c"), "-o", str(binary)], check=True)
-    return binary
+    return build_host_program(tmp_path_factory.mktemp("shift-check"), DRIVER, KERNELS, name="check")
 
 
 def _expected(fast: int, shifts: list[int]) -> int:

@@ -2,12 +2,12 @@
 format(value, ".3f") does (correctly rounded, halves to even), which the runner's results use."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from support.host_c import build_host_program
 
 SHELL = Path(__file__).resolve().parents[3] / "firmware" / "shell"
 DRIVER = r"""
@@ -33,15 +33,8 @@ int main(void)
 
 @pytest.fixture(scope="module")
 def formatter(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.skip("no host C compiler (cc or gcc) to build the formatter for the host")
-    folder = tmp_path_factory.mktemp("format")
-    (folder / "driver.c").write_text(DRIVER)
-    binary = folder / "format"
-    subprocess.run([compiler, "-std=c11", "-Wall", "-Wextra", "-Werror", f"-I{SHELL}",
-                    str(SHELL / "mlperf_format.c"), str(folder / "driver.c"), "-o", str(binary)], check=True)
-    return binary
+    return build_host_program(tmp_path_factory.mktemp("format"), DRIVER, SHELL, (SHELL / "mlperf_format.c",),
+                              name="format")
 
 
 def _bit_patterns() -> np.ndarray:

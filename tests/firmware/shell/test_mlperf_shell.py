@@ -48,6 +48,9 @@ def _host_results(model_path: Path, raw: bytes) -> tuple[str, ...]:
     return tuple(texts)
 
 
+PROFILER_COUNTS_PER_LAYER = 16  # the shell's CYCCNT read and store around one layer, with margin
+
+
 def _input_bytes(name: str) -> int:
     model = read_model((ROOT / "models" / f"{name}.tflite").read_bytes())
     return model.tensors[model.inputs[0]].num_bytes
@@ -74,7 +77,11 @@ def test_performance_mode_as_the_runner_does_it(served: tuple[str, MlperfDut]) -
     tensor = model.tensors[model.inputs[0]]
     with BenchSession(ROOT / "models" / f"{name}.tflite", BenchOptions(compare_tflite=False)) as bench:
         counted = bench.run_sample(0, [np.frombuffer(raw, np.int8).reshape(tensor.shape)]).instructions
-    assert windows[0].elapsed_us * 64 == pytest.approx(10 * counted, rel=0.01, abs=2 * 64)
+    # The window holds the inferences alone; the bench's count also holds its profiler's CYCCNT
+    # reads around every layer (at most PROFILER_COUNTS_PER_LAYER each), which dominate a model
+    # as small as sine.
+    slack = 2 * 64 + 10 * len(model.operators) * PROFILER_COUNTS_PER_LAYER
+    assert windows[0].elapsed_us * 64 == pytest.approx(10 * counted, rel=0.01, abs=slack)
 
 
 def test_accuracy_mode_matches_host_tflm(served: tuple[str, MlperfDut]) -> None:
