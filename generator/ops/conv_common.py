@@ -1,6 +1,7 @@
 """Checks and emitted constants shared by CONV_2D and DEPTHWISE_CONV_2D (int8 and float32)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -249,12 +250,28 @@ def dsp_arrays(
     rounding = [rounding_word(s, output_offset) for s in shifts] if consts.fast else []
     folded = consts.fast and all(abs(r) + 1 < LIMIT_ADDEND for r in rounding)
     if folded:
-        arrays.append(CArray(f"{prefix}_round", "int32_t", len(rounding), rows(np.asarray(rounding, dtype=np.int64), 8, 11),
-                             f"{where} per-channel SMMLAR addend: 2^(e-1) + output offset x 2^e"))
+        packed = packed_requant(consts.bias, multipliers, rounding, [-s for s in shifts])
+        arrays.append(CArray(f"{prefix}_requant4", "int32_t", len(packed), rows(packed, 16, 11),
+                             f"{where} per group of 4 channels: folded biases, multipliers, SMMLAR "
+                             "addends 2^(e-1) + output offset x 2^e, right shifts e"))
     fields = (("bias", f"{prefix}_bias_folded"), ("multiplier", f"{prefix}_multipliers"),
               ("shift", f"{prefix}_shifts"), ("fast", "1" if consts.fast else "0"),
-              ("round", f"{prefix}_round" if folded else "NULL"))
+              ("packed", f"{prefix}_requant4" if folded else "NULL"))
     return arrays, fields
+
+
+def packed_requant(
+    bias: np.ndarray, multipliers: Sequence[int], rounding: Sequence[int], right_shifts: Sequence[int]
+) -> np.ndarray:
+    """tb_dsp_requant_t.packed: per group of 4 channels, 4 folded biases, 4 multipliers, 4 SMMLAR
+    addends, 4 right shifts. Padding channels (never stored) get bias 0, multiplier 0, shift 1."""
+    groups = -(-len(multipliers) // 4)
+    table = np.zeros((groups, 4, 4), dtype=np.int64)
+    table[:, 3, :] = 1
+    for c, (m, r, e) in enumerate(zip(multipliers, rounding, right_shifts)):
+        table[c // 4, 1:, c % 4] = (m, r, e)
+    table[:, 0, :] = np.asarray(bias, dtype=np.int64)[: groups * 4].reshape(groups, 4)
+    return table.reshape(-1)
 
 
 def nested(fields: tuple[tuple[str, str], ...]) -> str:

@@ -36,10 +36,40 @@ typedef struct {
     const int32_t *shift;      /* > 0 shifts left, one per output channel */
     int32_t fast;              /* 1: every shift in -31..-1 and |acc| < 2^29 (proven by the
                                 * generator): rescale with one SMMULR and a rounding shift */
-    const int32_t *round;      /* fast only, or NULL: per channel 2^(e-1) + output_offset * 2^e
-                                * (e = -shift), the SMMLAR addend of tb_dsp.h's requantization,
-                                * proven by the generator to stay below 2^30 */
+    const int32_t *packed;     /* fast only, or NULL: per group of 4 channels, 16 words: the
+                                * folded biases, the multipliers, the SMMLAR addends
+                                * 2^(e-1) + output_offset * 2^e of tb_dsp.h's requantization
+                                * (proven by the generator to stay below 2^30) and the right
+                                * shifts e = -shift, 4 of each */
 } tb_dsp_requant_t;
+
+/* Word offsets within a group of tb_dsp_requant_t.packed. */
+enum {
+    TB_DSP_PACKED_BIAS = 0,
+    TB_DSP_PACKED_MULT = 4,
+    TB_DSP_PACKED_ROUND = 8,
+    TB_DSP_PACKED_SHIFT = 12,
+    TB_DSP_PACKED_WORDS = 16,
+};
+
+/* Rows of a GEMM over full groups of 4 channels with packed constants (gemm_rows_s8_dsp.c):
+ * rows x (quads * 4) int8 inputs times the tb_dsp_gemm.h weights, every group requantized,
+ * clamped and stored as one word. Field offsets are fixed: the routine is hand-written. */
+typedef struct {
+    const int8_t *x;       /*  0: first row */
+    const int16_t *w;      /*  4: weights of the full groups */
+    const int32_t *packed; /*  8: tb_dsp_requant_t.packed */
+    int8_t *out;           /* 12: first row's output */
+    int32_t x_step;        /* 16: bytes from one row's start to the next */
+    int32_t out_skip;      /* 20: output bytes after a row's full groups */
+    int32_t quads;         /* 24: row length / 4, >= 1 */
+    int32_t groups;        /* 28: full groups per row, >= 1 */
+    int32_t rows;          /* 32: >= 1 */
+    uint32_t lo4;          /* 36: activation minimum in every byte */
+    uint32_t hi4;          /* 40: activation maximum in every byte */
+} tb_dsp_gemm_job_t;
+
+void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job);
 
 /* Four bytes from any address (LDR allows unaligned addresses on the Cortex-M4). */
 static inline uint32_t tb_dsp_load4(const int8_t *p)
@@ -61,6 +91,9 @@ static inline uint32_t tb_dsp_load_tail(const int8_t *p, int32_t n)
     }
     return v;
 }
+
+/* Orders the compiler's memory accesses: stores before it are done before reads after it. */
+static inline void tb_dsp_barrier(void) { __asm__ volatile("" ::: "memory"); }
 
 /* Bytes 0 and 2 of v, sign-extended into the two halfwords. */
 static inline uint32_t tb_dsp_sxtb16(uint32_t v)
@@ -134,6 +167,9 @@ __attribute__((always_inline)) static inline const int16_t *tb_dsp_dot4(const in
     int32_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
     int32_t quads = length >> 2;
 #if defined(__ARM_FEATURE_DSP)
+    /* No "memory" clobber, so the caller's constants stay in registers across the loop: the asm
+     * only reads x and w, which no kernel writes within a call except an im2col row, and the
+     * im2col kernel puts a compiler barrier (tb_dsp_barrier) between the two. */
     /* Per quad: one input word, two SXTB16, two LDM of 4 weight words, eight SMLAD. LDM takes
      * 1 + 4 cycles for four words where LDRD pairs take 2 x 3 and a load that does not follow
      * another load costs 2: the loop is unrolled twice so a taken branch pays once per 32 MACs.
@@ -169,10 +205,10 @@ __attribute__((always_inline)) static inline const int16_t *tb_dsp_dot4(const in
             "bne     1b\n\t"
             TB_DSP_QUAD_OPERANDS, [n] "+r"(pairs)
             :
-            : "cc", "memory");
+            : "cc");
     }
     if (quads & 1) {
-        __asm__ volatile(TB_DSP_QUAD_ASM TB_DSP_QUAD_OPERANDS : : "memory");
+        __asm__ volatile(TB_DSP_QUAD_ASM TB_DSP_QUAD_OPERANDS);
     }
 #undef TB_DSP_QUAD_ASM
 #undef TB_DSP_QUAD_OPERANDS
@@ -258,6 +294,94 @@ static inline int32_t tb_dsp_requantize_fast(int32_t acc, int32_t multiplier, in
     return x > act_max ? act_max : x;
 }
 
+/*
+ * The folded requantization (tb_dsp.h) of one full group: four accumulators (|acc| < 2^29,
+ * every e >= 1, so the sign word is -1) to four int8 values saturated, not yet clamped, packed
+ * into one word (channel 0 in the low byte). q points at the group's 16 packed words.
+ * Loads run back to back, as a load right after another costs one cycle instead of two.
+ */
+TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_packed(int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                                 const int32_t *q)
+{
+#if defined(__ARM_FEATURE_DSP)
+    uint32_t t0, t1, t2, t3;
+    __asm__("ldr    %[t0], [%[q], #16]\n\t"
+            "ldr    %[t1], [%[q], #20]\n\t"
+            "ldr    %[t2], [%[q], #32]\n\t"
+            "ldr    %[t3], [%[q], #36]\n\t"
+            "add    %[t2], %[t2], %[a0], asr #31\n\t"
+            "add    %[t3], %[t3], %[a1], asr #31\n\t"
+            "lsl    %[a0], %[a0], #1\n\t"
+            "lsl    %[a1], %[a1], #1\n\t"
+            "smmlar %[a0], %[a0], %[t0], %[t2]\n\t"
+            "smmlar %[a1], %[a1], %[t1], %[t3]\n\t"
+            "ldr    %[t0], [%[q], #48]\n\t"
+            "ldr    %[t1], [%[q], #52]\n\t"
+            "ldr    %[t2], [%[q], #24]\n\t"
+            "ldr    %[t3], [%[q], #28]\n\t"
+            "asr    %[a0], %[a0], %[t0]\n\t"
+            "asr    %[a1], %[a1], %[t1]\n\t"
+            "ldr    %[t0], [%[q], #40]\n\t"
+            "ldr    %[t1], [%[q], #44]\n\t"
+            "ssat   %[a0], #8, %[a0]\n\t"
+            "ssat   %[a1], #8, %[a1]\n\t"
+            "add    %[t0], %[t0], %[a2], asr #31\n\t"
+            "add    %[t1], %[t1], %[a3], asr #31\n\t"
+            "lsl    %[a2], %[a2], #1\n\t"
+            "lsl    %[a3], %[a3], #1\n\t"
+            "smmlar %[a2], %[a2], %[t2], %[t0]\n\t"
+            "smmlar %[a3], %[a3], %[t3], %[t1]\n\t"
+            "ldr    %[t0], [%[q], #56]\n\t"
+            "ldr    %[t1], [%[q], #60]\n\t"
+            "asr    %[a2], %[a2], %[t0]\n\t"
+            "asr    %[a3], %[a3], %[t1]\n\t"
+            "ssat   %[a2], #8, %[a2]\n\t"
+            "ssat   %[a3], #8, %[a3]\n\t"
+            "bfi    %[a0], %[a1], #8, #8\n\t"
+            "bfi    %[a0], %[a2], #16, #8\n\t"
+            "bfi    %[a0], %[a3], #24, #8"
+            : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [t0] "=&r"(t0),
+              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [q] "r"(q));
+    return (uint32_t)a0;
+#else
+    const int32_t acc[4] = {a0, a1, a2, a3};
+    uint32_t word = 0;
+    for (int32_t i = 0; i < 4; i++) {
+        const int32_t v = tb_dsp_requant_words(acc[i] * 2, q[TB_DSP_PACKED_MULT + i],
+                                               q[TB_DSP_PACKED_ROUND + i], -1, q[TB_DSP_PACKED_SHIFT + i]);
+        word |= (uint32_t)(uint8_t)v << (8 * i);
+    }
+    return word;
+#endif
+}
+
+/* Each byte of v clamped to [lo, hi] (both replicated into every byte; int8 lanes). */
+TB_ALWAYS_INLINE uint32_t tb_dsp_clamp4(uint32_t v, uint32_t lo4, uint32_t hi4)
+{
+#if defined(__ARM_FEATURE_DSP)
+    uint32_t t;
+    __asm__("ssub8  %[t], %[v], %[lo]\n\t"
+            "sel    %[v], %[v], %[lo]\n\t"
+            "ssub8  %[t], %[v], %[hi]\n\t"
+            "sel    %[v], %[hi], %[v]"
+            : [v] "+&r"(v), [t] "=&r"(t)
+            : [lo] "r"(lo4), [hi] "r"(hi4)
+            : "cc");
+    return v;
+#else
+    uint32_t r = 0;
+    for (int32_t i = 0; i < 4; i++) {
+        const int32_t x = (int8_t)(v >> (8 * i)), lo = (int8_t)lo4, hi = (int8_t)hi4;
+        r |= (uint32_t)(uint8_t)(x < lo ? lo : (x > hi ? hi : x)) << (8 * i);
+    }
+    return r;
+#endif
+}
+
+/* An int8 activation bound replicated into the four bytes of a word. */
+static inline uint32_t tb_dsp_bytes4(int32_t v) { return (uint32_t)(uint8_t)v * 0x01010101u; }
+
 /* Requantize `count` (1..4) accumulators of the group starting at channel c into out[0..count-1].
  * Always inlined, so the accumulators stay in registers (a call spilled them, ~10% of a conv). */
 __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32_t acc[4], const tb_dsp_requant_t *rq, int32_t c,
@@ -266,25 +390,13 @@ __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32
 {
     const int32_t *m = rq->multiplier + c, *sh = rq->shift + c;
     const int32_t lo = act->min, hi = act->max;
-    if (rq->round != NULL && count == 4) {
-        /* tb_dsp.h's folded requantization on the doubled accumulator; every shift is <= -1
-         * here, so the sign word is -1. Saturated to int8, not yet clamped. */
-        const int32_t *rd = rq->round + c;
-        const int32_t v0 = tb_dsp_requant_words(acc[0] * 2, m[0], rd[0], -1, -sh[0]);
-        const int32_t v1 = tb_dsp_requant_words(acc[1] * 2, m[1], rd[1], -1, -sh[1]);
-        const int32_t v2 = tb_dsp_requant_words(acc[2] * 2, m[2], rd[2], -1, -sh[2]);
-        const int32_t v3 = tb_dsp_requant_words(acc[3] * 2, m[3], rd[3], -1, -sh[3]);
-        if (lo == -128 && hi == 127) { /* no fused activation: the SSAT was the clamp */
-            out[0] = (int8_t)v0;
-            out[1] = (int8_t)v1;
-            out[2] = (int8_t)v2;
-            out[3] = (int8_t)v3;
-        } else {
-            out[0] = (int8_t)tb_clamp_s32(v0, lo, hi);
-            out[1] = (int8_t)tb_clamp_s32(v1, lo, hi);
-            out[2] = (int8_t)tb_clamp_s32(v2, lo, hi);
-            out[3] = (int8_t)tb_clamp_s32(v3, lo, hi);
+    if (rq->packed != NULL && count == 4) {
+        uint32_t word = tb_dsp_requant4_packed(acc[0], acc[1], acc[2], acc[3],
+                                               rq->packed + (size_t)(c / 4) * TB_DSP_PACKED_WORDS);
+        if (lo != -128 || hi != 127) { /* else the SSAT was the clamp */
+            word = tb_dsp_clamp4(word, tb_dsp_bytes4(lo), tb_dsp_bytes4(hi));
         }
+        memcpy(out, &word, sizeof word);
         return;
     }
     if (rq->fast && count == 4) {
@@ -320,6 +432,43 @@ static inline int tb_dsp_shifts_valid(const tb_dsp_requant_t *rq, int32_t channe
 }
 
 /*
+ * `rows` rows of a GEMM, row r at x + r * x_step, its outputs at out + r * channels: the full
+ * groups through the hand-written tb_dsp_gemm_rows_s8 when the constants are packed and the
+ * length is whole quads, everything else through tb_dsp_dot4 and tb_dsp_store_group.
+ */
+static inline void tb_dsp_gemm_rows(const int8_t *x, int32_t length, int32_t rows, size_t x_step,
+                                    const int16_t *weights, int32_t channels,
+                                    const tb_dsp_requant_t *rq, int32_t output_offset,
+                                    const tb_activation_t *act, int8_t *out)
+{
+    int32_t first = 0; /* the first channel left to the C path */
+    if (rq->packed != NULL && (length & 3) == 0 && length > 0 && channels >= 4 && rows > 0) {
+        const tb_dsp_gemm_job_t job = {
+            .x = x, .w = weights, .packed = rq->packed, .out = out, .x_step = (int32_t)x_step,
+            .out_skip = channels & 3, .quads = length >> 2, .groups = channels >> 2, .rows = rows,
+            .lo4 = tb_dsp_bytes4(act->min), .hi4 = tb_dsp_bytes4(act->max),
+        };
+        tb_dsp_gemm_rows_s8(&job);
+        first = channels & ~3;
+        if (first == channels) {
+            return;
+        }
+    }
+    const int16_t *w0 = weights + (size_t)(first / 4) * (size_t)((length + 3) / 4) * 16;
+    for (int32_t r = 0; r < rows; r++) {
+        const int8_t *row = x + (size_t)r * x_step;
+        int8_t *o = out + (size_t)r * (size_t)channels;
+        const int16_t *w = w0;
+        for (int32_t c = first; c < channels; c += 4) {
+            int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2], rq->bias[c + 3]};
+            w = tb_dsp_dot4(row, w, length, acc);
+            const int32_t count = channels - c < 4 ? channels - c : 4;
+            tb_dsp_store_group(acc, rq, c, count, output_offset, act, o + c);
+        }
+    }
+}
+
+/*
  * out[c] for c < channels = requantized (bias'[c] + sum_k x[k] * w(c, k)): one row of a GEMM
  * (one pixel of a 1x1 convolution, one batch of a fully connected layer, one im2col row).
  */
@@ -327,13 +476,7 @@ static inline void tb_dsp_gemm_row(const int8_t *x, int32_t length, const int16_
                                    int32_t channels, const tb_dsp_requant_t *rq,
                                    int32_t output_offset, const tb_activation_t *act, int8_t *out)
 {
-    const int16_t *w = weights;
-    for (int32_t c = 0; c < channels; c += 4) {
-        int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2], rq->bias[c + 3]};
-        w = tb_dsp_dot4(x, w, length, acc);
-        const int32_t count = channels - c < 4 ? channels - c : 4;
-        tb_dsp_store_group(acc, rq, c, count, output_offset, act, out + c);
-    }
+    tb_dsp_gemm_rows(x, length, 1, 0, weights, channels, rq, output_offset, act, out);
 }
 
 #endif /* TB_DSP_GEMM_H */

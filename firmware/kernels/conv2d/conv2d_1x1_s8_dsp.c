@@ -38,16 +38,21 @@ tb_status_t tb_conv2d_1x1_s8_dsp(const tb_conv_params_t *params,
         return TB_ERR_ARG;
     }
     int8_t *out = output;
+    const size_t x_step = (size_t)params->stride.w * (size_t)in_c;
     for (int32_t b = 0; b < output_dims->n; b++) {
+        if (params->stride.h == 1 && params->stride.w == 1) { /* the whole image is one run of rows */
+            const int8_t *image = input + tb_nhwc_offset(in_h, in_w, in_c, b, 0, 0, 0);
+            tb_dsp_gemm_rows(image, in_c, out_h * out_w, x_step, filter, out_c, quant,
+                             params->output_offset, &params->activation, out);
+            out += (size_t)out_h * (size_t)out_w * (size_t)out_c;
+            continue;
+        }
         for (int32_t oy = 0; oy < out_h; oy++) {
             const int8_t *row =
                 input + tb_nhwc_offset(in_h, in_w, in_c, b, oy * params->stride.h, 0, 0);
-            for (int32_t ox = 0; ox < out_w; ox++) {
-                tb_dsp_gemm_row(row, in_c, filter, out_c, quant, params->output_offset,
-                                &params->activation, out);
-                row += (size_t)params->stride.w * (size_t)in_c;
-                out += out_c;
-            }
+            tb_dsp_gemm_rows(row, in_c, out_w, x_step, filter, out_c, quant, params->output_offset,
+                             &params->activation, out);
+            out += (size_t)out_w * (size_t)out_c;
         }
     }
     return TB_OK;

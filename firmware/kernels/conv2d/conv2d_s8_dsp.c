@@ -84,6 +84,7 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
                 if (scratch != NULL) {
                     tb_conv2d_im2col_row(params, image, in_h, in_w, in_c, k_h, k_w, y0, x0,
                                          scratch);
+                    tb_dsp_barrier(); /* the GEMM's asm reads the row without a memory clobber */
                     tb_dsp_gemm_row(scratch, taps * in_c, filter, out_c, rq,
                                     params->output_offset, &params->activation, out);
                     out += out_c;

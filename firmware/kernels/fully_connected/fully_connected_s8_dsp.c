@@ -32,10 +32,9 @@ tb_status_t tb_fully_connected_s8_dsp(const tb_fc_params_t *params,
     if (!tb_dsp_shifts_valid(quant, units)) {
         return TB_ERR_ARG;
     }
-    for (int32_t b = 0; b < batches; b++) {
-        tb_dsp_gemm_row(input + (size_t)b * (size_t)depth, depth, filter, units, quant,
-                        params->output_offset, &params->activation,
-                        output + (size_t)b * (size_t)units);
+    if (batches > 0) {
+        tb_dsp_gemm_rows(input, depth, batches, (size_t)depth, filter, units, quant,
+                         params->output_offset, &params->activation, output);
     }
     return TB_OK;
 }

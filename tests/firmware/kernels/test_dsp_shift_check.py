@@ -23,7 +23,7 @@ int main(void)
                 return 2;
             }
         }
-        const tb_dsp_requant_t rq = {.bias = NULL, .multiplier = NULL, .shift = shift, .fast = fast, .round = NULL};
+        const tb_dsp_requant_t rq = {.bias = NULL, .multiplier = NULL, .shift = shift, .fast = fast, .packed = NULL};
         printf("%d\n", tb_dsp_shifts_valid(&rq, n));
     }
     return 0;
