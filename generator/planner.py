@@ -41,7 +41,7 @@ first dw conv's output past the pointwise output; the bound (the dw -> pw peak) 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .fusion import ConvPoolFusion, conv_pool_fusions
@@ -254,14 +254,23 @@ def _plan_with(
     return arena_bytes, offsets, sizes, lifetimes
 
 
+def _sizes(request: int | Sequence[int]) -> tuple[int, ...]:
+    """A scratch request's acceptable sizes, most wanted first (an int: that size only)."""
+    sizes = (request,) if isinstance(request, int) else tuple(request)
+    return tuple(s for s in sizes if s > 0)
+
+
 def plan_arena(
-    model: Model, allow_aliasing: bool = True, scratch: Mapping[int, int] | None = None, fuse: bool = True
+    model: Model, allow_aliasing: bool = True, scratch: Mapping[int, int | Sequence[int]] | None = None,
+    fuse: bool = True,
 ) -> ArenaPlan:
     """Place every non-constant tensor in one arena; deterministic for a given model.
 
     Args:
-        scratch: operator index -> bytes of a temporary buffer that operator would like; granted
-            requests appear in `scratch_offsets`, refused ones (they would grow the arena) do not.
+        scratch: operator index -> bytes of a temporary buffer that operator would like, or the
+            sizes it can use, most wanted first (the first that does not grow the arena is
+            granted); granted requests appear in `scratch_offsets` and `scratch_sizes`, refused
+            ones (every size would grow the arena) do not.
         fuse: run eligible CONV_2D + MAX_POOL_2D pairs banded (generator/fusion.py); False plans
             every tensor, as the unfused kernels need.
     """
@@ -269,14 +278,16 @@ def plan_arena(
     fused_ops = {f.conv_op for f in fusions} | {f.pool_op for f in fusions}
     arena_bytes, offsets, sizes, lifetimes = _plan_with(model, allow_aliasing, {}, fusions)
     granted: dict[int, int] = {}
-    requests = sorted(((size, op) for op, size in (scratch or {}).items() if size > 0 and op not in fused_ops),
-                      key=lambda r: (-r[0], r[1]))
-    for size, op_index in requests:
-        trial = {**granted, op_index: size}
-        trial_bytes, trial_offsets, trial_sizes, trial_lives = _plan_with(model, allow_aliasing, trial, fusions)
-        if trial_bytes <= arena_bytes:
-            granted = trial
-            offsets, sizes, lifetimes = trial_offsets, trial_sizes, trial_lives
+    choices = {op: _sizes(request) for op, request in (scratch or {}).items() if op not in fused_ops}
+    requests = sorted(((options[0], op) for op, options in choices.items() if options), key=lambda r: (-r[0], r[1]))
+    for _, op_index in requests:
+        for size in choices[op_index]:  # the operator's preference first, then smaller ones
+            trial = {**granted, op_index: size}
+            trial_bytes, trial_offsets, trial_sizes, trial_lives = _plan_with(model, allow_aliasing, trial, fusions)
+            if trial_bytes <= arena_bytes:
+                granted = trial
+                offsets, sizes, lifetimes = trial_offsets, trial_sizes, trial_lives
+                break
     scratch_offsets = {op: offsets.pop(_scratch_key(op)) for op in sorted(granted)}
     scratch_sizes = {op: sizes.pop(_scratch_key(op)) for op in sorted(granted)}
     for op in granted:

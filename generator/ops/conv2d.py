@@ -15,12 +15,6 @@ from .registry import OpHandler, Operands
 
 HEADER = "conv2d/tb_conv2d.h"
 FILTER_CHANNEL_DIM = 0  # filter [out_c, kh, kw, filter depth], quantized along out_c
-# First layers over one input channel (spectrograms, sensor windows): the int16 im2col kernel.
-# The kernel takes 1-3 channels, but on 3-channel images (VWW 3x3x3, 8 filters) the general
-# kernel is faster (3.69 vs 4.72 instructions/MAC), so only depth 1 dispatches to it.
-LOWCH_MAX_DEPTH = 1
-LOWCH_MAX_LENGTH = 128  # its receptive field bound (TB_CONV2D_LOWCH_MAX_LENGTH, a stack row)
-LOWCH_MAX_FILTERS = 16  # above, the general kernel's 4-channel blocks win (KWS: 64 filters)
 
 
 def check(model: Model, op: Operator) -> None:
@@ -52,41 +46,68 @@ def macs(model: Model, op: Operator) -> int:
 
 
 def _dsp_variant(model: Model, op: Operator) -> str:
-    """Optimized variant for an int8 CONV_2D: "1x1" (GEMM over pixels), "general" (im2col or
-    direct), or "" (grouped convolution: the reference kernel)."""
+    """Optimized variant for an int8 CONV_2D: "1x1" (GEMM over pixels), "rows" (GEMM over
+    receptive fields that are contiguous in the input), "general" (im2col or direct), or ""
+    (grouped convolution: the reference kernel)."""
     inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
     if inp.dtype != "int8":
         return ""
-    out_c, k_h, k_w, k_c = filt.shape
+    _, k_h, k_w, k_c = filt.shape
     if k_c != inp.shape[3]:
         return ""
     geometry = window.model_window(model, op, k_h, k_w)
     if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
         return "1x1"
-    if (k_c <= LOWCH_MAX_DEPTH and 1 < k_h * k_w and k_h * k_w * k_c <= LOWCH_MAX_LENGTH
-            and out_c <= LOWCH_MAX_FILTERS):
-        return "lowch"
+    if contiguous_fields(geometry, inp.shape[1], inp.shape[2], k_h, k_w):
+        return "rows"
     return "general"
 
 
-def scratch(model: Model, op: Operator, kernels: str) -> int:
-    """im2col row for the optimized general kernel when the depth is not a multiple of 4 (the
-    direct form would pay a partial quad per tap); the planner may refuse it."""
+def contiguous_fields(geometry: window.Window, in_h: int, in_w: int, k_h: int, k_w: int) -> bool:
+    """Whether every receptive field is one contiguous run of the NHWC input (no copy needed):
+    no padding on either side, no dilation, and the filter as wide as the input or one row high."""
+    g = geometry
+    inside = ((g.out_h - 1) * g.stride_h + k_h <= in_h and (g.out_w - 1) * g.stride_w + k_w <= in_w)
+    plain = g.pad_h == 0 and g.pad_w == 0 and g.dilation_h == 1 and g.dilation_w == 1 and inside
+    return plain and ((k_w == in_w and g.out_w == 1) or k_h == 1)
+
+
+IM2COL_ROWS = 8  # receptive fields per GEMM call: spreads the call's set-up over 8 pixels
+# Depths that are whole quads run direct or im2col: im2col saves the per-tap-row calls and
+# requantizes in the hand-written GEMM, but copies the field. Measured on IC ResNet-8 (3x3):
+# depth 16 and 32 gain 4-14% with im2col, depth 64 loses 7%.
+IM2COL_MAX_QUAD_DEPTH = 32
+
+
+def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
+    """One im2col row rounded up to whole quads: the kernel pads it, so the GEMM runs no partial
+    quad (tb_conv2d_s8_dsp_row_bytes)."""
+    return -(-(k_h * k_w * k_c) // 4) * 4
+
+
+def scratch(model: Model, op: Operator, kernels: str) -> tuple[int, ...]:
+    """im2col rows for the optimized general kernel, unless the depth is whole quads above
+    IM2COL_MAX_QUAD_DEPTH (the direct form would pay a partial quad per tap on other depths):
+    IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
+    the arena, or none."""
     if kernels != "optimized" or _dsp_variant(model, op) != "general":
-        return 0
+        return ()
     _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    return k_h * k_w * k_c if k_c % 4 != 0 else 0
+    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH:
+        return ()
+    row = im2col_row_bytes(k_h, k_w, k_c)
+    most = max(1, min(IM2COL_ROWS, slots.output_tensor(model, op).num_elements // max(1, k_c_out(model, op))))
+    return tuple(dict.fromkeys(n * row for n in (most, 4, 2, 1) if n <= most))
 
 
-def lowch_weights(weights: np.ndarray) -> np.ndarray:
-    """int16 layout of tb_conv2d_lowch_s8_dsp for weights [channels, length]: channels in pairs
-    (padded with a zero channel), the length padded to even; [pair][k pair][channel of 2][2]."""
-    w = np.asarray(weights, dtype=np.int16)
-    channels, length = w.shape
-    c2, l2 = -(-channels // 2) * 2, -(-length // 2) * 2
-    padded = np.zeros((c2, l2), dtype=np.int16)
-    padded[:channels, :length] = w
-    return padded.reshape(c2 // 2, 2, l2 // 2, 2).transpose(0, 2, 1, 3).reshape(-1)
+def k_c_out(model: Model, op: Operator) -> int:
+    return int(slots.required_input(model, op, slots.FILTER).shape[0])
+
+
+def im2col_rows(ctx: EmitContext, op: Operator) -> int:
+    """The rows the granted scratch holds."""
+    _, k_h, k_w, k_c = slots.required_input(ctx.model, op, slots.FILTER).shape
+    return max(1, min(IM2COL_ROWS, ctx.plan.scratch_sizes[op.index] // im2col_row_bytes(k_h, k_w, k_c)))
 
 
 def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
@@ -108,7 +129,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
     consts = conv_common.dsp_constants(
         runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
     )
-    layout = lowch_weights(runs[:, 0, :]) if variant == "lowch" else conv_common.dsp_weights(runs)
+    layout = conv_common.dsp_weights(runs)
     arrays, requant = conv_common.dsp_arrays(where, prefix, layout, consts, quant.multipliers, quant.shifts,
                                              quant.output_offset)
     structs: list[CStruct] = [CStruct("tb_conv_params_t", f"{prefix}_params", (
@@ -117,15 +138,13 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
         *window.window_fields(geometry),
         conv_common.activation_field(quant),
     ))]
-    if variant == "lowch":
-        function, lead = "tb_conv2d_lowch_s8_dsp", ()
-        structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
-    elif variant == "1x1":
-        function, lead = "tb_conv2d_1x1_s8_dsp", ()
+    if variant in ("1x1", "rows"):
+        function, lead = f"tb_conv2d_{variant}_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
     else:
         function = "tb_conv2d_s8_dsp"
-        lead = ("NULL",) if scratch_offset is None else (f"(int8_t *)&tb_arena[{scratch_offset}]",)
+        lead = (("NULL", "0") if scratch_offset is None else
+                (f"(int8_t *)&tb_arena[{scratch_offset}]", str(im2col_rows(ctx, op))))
         correction = "NULL"
         if consts.tap_correction is not None:
             arrays.append(CArray(f"{prefix}_tap_correction", "int32_t", consts.tap_correction.size,

@@ -65,9 +65,10 @@ class OpHandler:
     # resolver registers (scripts/probe_op_versions.py prints them; a test keeps them in step).
     # TFLM ignores versions, but TFLite refuses a model whose version it does not know.
     max_version: int
-    # Bytes of arena scratch the op's kernel in a kernel set would like (0: none); optional, the
-    # planner may refuse it (ArenaPlan.scratch_offsets), and emit must then do without.
-    scratch: Callable[[Model, Operator, str], int] | None = None
+    # Bytes of arena scratch the op's kernel in a kernel set would like (0: none), or the sizes it
+    # can use, most wanted first; optional, the planner may refuse it (ArenaPlan.scratch_offsets),
+    # and emit must then do without.
+    scratch: Callable[[Model, Operator, str], int | tuple[int, ...]] | None = None
 
 
 def no_macs(model: Model, op: Operator) -> int:
@@ -87,16 +88,17 @@ def handlers() -> dict[str, OpHandler]:
     return found
 
 
-def scratch_requests(model: Model, kernels: str) -> dict[int, int]:
-    """Operator index -> scratch bytes its kernel would like in kernel set `kernels`."""
+def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
+    """Operator index -> scratch sizes its kernel can use in kernel set `kernels`, most wanted first."""
     table = handlers()
     requests = {}
     for op in model.operators:
         handler = table.get(op.name)
         if handler is not None and handler.scratch is not None:
-            size = handler.scratch(model, op, kernels)
-            if size > 0:
-                requests[op.index] = size
+            request = handler.scratch(model, op, kernels)
+            sizes = tuple(s for s in ((request,) if isinstance(request, int) else request) if s > 0)
+            if sizes:
+                requests[op.index] = sizes
     return requests
 
 

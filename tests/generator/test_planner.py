@@ -103,6 +103,18 @@ def test_scratch_is_granted_only_without_growing_the_arena():
     assert plan.offsets == {i: plan.offsets[i] for i in base.offsets}  # every tensor still planned
 
 
+def test_scratch_alternatives_take_the_largest_that_fits():
+    # Op 1 can use 10,000, 1,000 or 200 bytes: only 200 (208 aligned) fits without growing the
+    # arena; op 0 has no size that fits and is refused.
+    model = read_tflite(_chain_model([256, 256, 16, 16]))
+    base = plan_arena(model)
+    plan = plan_arena(model, scratch={1: (10_000, 1_000, 200), 0: (10_000, 5_000)})
+    _check_no_conflicts(plan)
+    _check_scratch(plan)
+    assert plan.arena_bytes == base.arena_bytes
+    assert plan.scratch_sizes.get(1) == 208 and 0 not in plan.scratch_offsets
+
+
 def test_no_scratch_requests_give_the_plain_plan():
     model = read_tflite(_chain_model([64, 32, 64]))
     assert plan_arena(model, scratch={}) == plan_arena(model)

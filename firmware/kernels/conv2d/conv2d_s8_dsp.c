@@ -11,36 +11,84 @@
 #include "conv2d/conv2d_dsp_common.h"
 #include "conv2d/tb_conv2d.h"
 
-/* The receptive field of the output pixel at (y0, x0) as one row of k_h * k_w * in_c bytes. */
+/* n bytes from src to dst, a word at a time (unaligned LDR/STR are allowed on the Cortex-M4):
+ * the rows here are a few to a few hundred bytes, where a memcpy call costs more than the copy. */
+static inline void tb_im2col_copy(int8_t *dst, const int8_t *src, size_t n)
+{
+    for (; n >= 4; n -= 4, dst += 4, src += 4) {
+        uint32_t v;
+        memcpy(&v, src, sizeof v);
+        memcpy(dst, &v, sizeof v);
+    }
+    for (; n > 0; n--) {
+        *dst++ = *src++;
+    }
+}
+
+/* n bytes of the pad value (the input zero point, whose offset-folded product is zero). */
+static inline void tb_im2col_fill(int8_t *dst, int8_t pad, size_t n)
+{
+    const uint32_t v = (uint32_t)(uint8_t)pad * 0x01010101u;
+    for (; n >= 4; n -= 4, dst += 4) {
+        memcpy(dst, &v, sizeof v);
+    }
+    for (; n > 0; n--) {
+        *dst++ = pad;
+    }
+}
+
+/* The receptive field of the output pixel at (y0, x0) as one row of k_h * k_w * in_c bytes:
+ * per filter row, the taps left of the image, the span inside it (one copy without dilation)
+ * and the taps right of it. */
 static void tb_conv2d_im2col_row(const tb_conv_params_t *params, const int8_t *image,
                                  int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_h,
                                  int32_t k_w, int32_t y0, int32_t x0, int8_t *dst)
 {
     const int8_t pad = (int8_t)(-params->input_offset);
-    const size_t row_bytes = (size_t)k_w * (size_t)in_c;
-    for (int32_t ky = 0; ky < k_h; ky++) {
+    const int32_t dw = params->dilation.w;
+    const size_t pixel = (size_t)in_c, row_bytes = (size_t)k_w * pixel;
+    const size_t image_row = (size_t)in_w * pixel, row_step = (size_t)params->dilation.h * image_row;
+    if (dw == 1 && x0 >= 0 && x0 + k_w <= in_w) { /* every column inside: one copy per row */
+        const int8_t *src = image + (size_t)x0 * pixel + (size_t)y0 * image_row;
+        for (int32_t ky = 0, y = y0; ky < k_h; ky++, y += params->dilation.h, src += row_step) {
+            if (y < 0 || y >= in_h) {
+                tb_im2col_fill(dst, pad, row_bytes);
+            } else {
+                tb_im2col_copy(dst, src, row_bytes);
+            }
+            dst += row_bytes;
+        }
+        return;
+    }
+    /* Taps kx0 .. kx1-1 fall inside the image columns. */
+    int32_t kx0 = 0, kx1 = k_w;
+    while (kx0 < k_w && x0 + kx0 * dw < 0) {
+        kx0++;
+    }
+    while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= in_w) {
+        kx1--;
+    }
+    for (int32_t ky = 0; ky < k_h; ky++, dst += row_bytes) {
         const int32_t y = y0 + ky * params->dilation.h;
-        if (y < 0 || y >= in_h) {
-            memset(dst, pad, row_bytes);
-        } else if (params->dilation.w == 1 && x0 >= 0 && x0 + k_w <= in_w) {
-            memcpy(dst, image + ((size_t)y * (size_t)in_w + (size_t)x0) * (size_t)in_c, row_bytes);
+        if (y < 0 || y >= in_h || kx0 >= kx1) {
+            tb_im2col_fill(dst, pad, row_bytes);
+            continue;
+        }
+        const int8_t *src = image + ((size_t)y * (size_t)in_w + (size_t)(x0 + kx0 * dw)) * pixel;
+        tb_im2col_fill(dst, pad, (size_t)kx0 * pixel);
+        if (dw == 1) {
+            tb_im2col_copy(dst + (size_t)kx0 * pixel, src, (size_t)(kx1 - kx0) * pixel);
         } else {
-            for (int32_t kx = 0; kx < k_w; kx++) {
-                const int32_t x = x0 + kx * params->dilation.w;
-                int8_t *d = dst + (size_t)kx * (size_t)in_c;
-                if (x < 0 || x >= in_w) {
-                    memset(d, pad, (size_t)in_c);
-                } else {
-                    memcpy(d, image + ((size_t)y * (size_t)in_w + (size_t)x) * (size_t)in_c,
-                           (size_t)in_c);
-                }
+            for (int32_t kx = kx0; kx < kx1; kx++, src += (size_t)dw * pixel) {
+                tb_im2col_copy(dst + (size_t)kx * pixel, src, pixel);
             }
         }
-        dst += row_bytes;
+        tb_im2col_fill(dst + (size_t)kx1 * pixel, pad, (size_t)(k_w - kx1) * pixel);
     }
 }
 
 tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
+                             int32_t scratch_rows,
                              const tb_conv_params_t *params,
                              const tb_conv_dsp_quant_t *quant,
                              const tb_dims_t *input_dims,
@@ -60,10 +108,11 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
-    if (!tb_dsp_shifts_valid(rq, out_c)) {
+    if (!tb_dsp_shifts_valid(rq, out_c) || (scratch != NULL && scratch_rows < 1)) {
         return TB_ERR_ARG;
     }
     const int32_t taps = k_h * k_w;
+    const int32_t field = taps * in_c, field4 = tb_conv2d_s8_dsp_row_bytes(filter_dims);
     const int32_t tap_weights = ((in_c + 3) / 4) * 16; /* int16 per tap per group of 4 */
     const int32_t out_c4 = (out_c + 3) & ~3;
     const int32_t reach_h = (k_h - 1) * params->dilation.h;
@@ -75,21 +124,43 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
     const size_t row_step = (size_t)params->dilation.h * (size_t)in_w * (size_t)in_c;
 
     int8_t *out = output;
+    if (scratch != NULL) {
+        /* im2col: receptive fields into scratch rows, one GEMM call per `scratch_rows` pixels
+         * (the outputs of consecutive pixels are adjacent, across image rows too). */
+        int32_t pending = 0;
+        for (int32_t b = 0; b < output_dims->n; b++) {
+            const int8_t *image = input + tb_nhwc_offset(in_h, in_w, in_c, b, 0, 0, 0);
+            for (int32_t oy = 0; oy < out_h; oy++) {
+                for (int32_t ox = 0; ox < out_w; ox++) {
+                    int8_t *row = scratch + (size_t)pending * (size_t)field4;
+                    tb_conv2d_im2col_row(params, image, in_h, in_w, in_c, k_h, k_w,
+                                         oy * params->stride.h - params->padding.h,
+                                         ox * params->stride.w - params->padding.w, row);
+                    /* Up to a whole quad: the padding weights are zero, any byte will do. */
+                    tb_im2col_fill(row + field, 0, (size_t)(field4 - field));
+                    if (++pending == scratch_rows) {
+                        tb_dsp_barrier(); /* the GEMM's asm reads the rows without a memory clobber */
+                        tb_dsp_gemm_rows(scratch, field4, pending, (size_t)field4, filter, out_c, rq,
+                                         params->output_offset, &params->activation, out);
+                        out += (size_t)pending * (size_t)out_c;
+                        pending = 0;
+                    }
+                }
+            }
+        }
+        if (pending > 0) {
+            tb_dsp_barrier();
+            tb_dsp_gemm_rows(scratch, field4, pending, (size_t)field4, filter, out_c, rq,
+                             params->output_offset, &params->activation, out);
+        }
+        return TB_OK;
+    }
     for (int32_t b = 0; b < output_dims->n; b++) {
         const int8_t *image = input + tb_nhwc_offset(in_h, in_w, in_c, b, 0, 0, 0);
         for (int32_t oy = 0; oy < out_h; oy++) {
             const int32_t y0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < out_w; ox++) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
-                if (scratch != NULL) {
-                    tb_conv2d_im2col_row(params, image, in_h, in_w, in_c, k_h, k_w, y0, x0,
-                                         scratch);
-                    tb_dsp_barrier(); /* the GEMM's asm reads the row without a memory clobber */
-                    tb_dsp_gemm_row(scratch, taps * in_c, filter, out_c, rq,
-                                    params->output_offset, &params->activation, out);
-                    out += out_c;
-                    continue;
-                }
                 const int inside =
                     y0 >= 0 && x0 >= 0 && y0 + reach_h < in_h && x0 + reach_w < in_w;
                 const int16_t *w = filter;

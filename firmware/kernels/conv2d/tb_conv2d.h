@@ -92,13 +92,30 @@ tb_status_t tb_conv2d_1x1_s8_dsp(const tb_conv_params_t *params,
                                  int8_t *output);
 
 /*
- * Optimized int8 CONV_2D, any geometry, one group. With `scratch` (k_h * k_w * input depth
- * bytes, planned in the arena: tb_conv2d_s8_dsp_get_buffer_size) it runs im2col and the filter
+ * Optimized int8 CONV_2D whose receptive fields are contiguous in the input: VALID, no
+ * dilation, and a filter as wide as the input or one row high. `filter` is the generator's int16
+ * layout (common/tb_dsp_gemm.h) as one reduction run of k_h * k_w * depth. Returns
+ * TB_ERR_NO_IMPL for other geometries. Bit-exact with tb_conv2d_s8.
+ */
+tb_status_t tb_conv2d_rows_s8_dsp(const tb_conv_params_t *params,
+                                  const tb_dsp_requant_t *quant,
+                                  const tb_dims_t *input_dims,
+                                  const int8_t *input,
+                                  const tb_dims_t *filter_dims,
+                                  const int16_t *filter,
+                                  const tb_dims_t *output_dims,
+                                  int8_t *output);
+
+/*
+ * Optimized int8 CONV_2D, any geometry, one group. With `scratch` (`scratch_rows` >= 1 rows of
+ * tb_conv2d_s8_dsp_row_bytes, planned in the arena) it runs im2col, a GEMM call per
+ * `scratch_rows` output pixels, and the filter
  * is laid out as one reduction run of k_h * k_w * depth; with scratch NULL it runs directly on
  * the input and the filter is laid out per tap (each tap's depth padded to a multiple of 4).
  * Returns TB_ERR_NO_IMPL for grouped convolutions. Bit-exact with tb_conv2d_s8.
  */
 tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
+                             int32_t scratch_rows,
                              const tb_conv_params_t *params,
                              const tb_conv_dsp_quant_t *quant,
                              const tb_dims_t *input_dims,
@@ -108,32 +125,10 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
                              const tb_dims_t *output_dims,
                              int8_t *output);
 
-/* Scratch bytes tb_conv2d_s8_dsp needs for im2col. */
-static inline int32_t tb_conv2d_s8_dsp_get_buffer_size(const tb_dims_t *input_dims,
-                                                       const tb_dims_t *filter_dims)
+/* Bytes of one im2col row of tb_conv2d_s8_dsp: the receptive field rounded up to whole quads. */
+static inline int32_t tb_conv2d_s8_dsp_row_bytes(const tb_dims_t *filter_dims)
 {
-    (void)input_dims;
-    return filter_dims->h * filter_dims->w * filter_dims->c;
+    return (filter_dims->h * filter_dims->w * filter_dims->c + 3) & ~3;
 }
-
-/* Longest receptive field (kernel height x width x depth) of tb_conv2d_lowch_s8_dsp: its two
- * int16 copies live on the stack (4 bytes per element). */
-#define TB_CONV2D_LOWCH_MAX_LENGTH 128
-
-/*
- * Optimized int8 CONV_2D for 1-3 input channels (first layers), any geometry, one group, a
- * receptive field of at most TB_CONV2D_LOWCH_MAX_LENGTH elements. `filter` is int16 in pairs of
- * output channels, for each pair of reduction elements (c0 k0 k1, c1 k0 k1), the reduction
- * (k_h * k_w * depth) padded to even, the channels to even. Returns TB_ERR_NO_IMPL for grouped
- * convolutions and longer fields. Bit-exact with tb_conv2d_s8.
- */
-tb_status_t tb_conv2d_lowch_s8_dsp(const tb_conv_params_t *params,
-                                   const tb_dsp_requant_t *quant,
-                                   const tb_dims_t *input_dims,
-                                   const int8_t *input,
-                                   const tb_dims_t *filter_dims,
-                                   const int16_t *filter,
-                                   const tb_dims_t *output_dims,
-                                   int8_t *output);
 
 #endif /* TB_CONV2D_H */

@@ -4,6 +4,7 @@ odd widths, 1x1 with stride, im2col (depth not a multiple of 4) and direct (padd
 forms, zero points at both rails, rescaling outside the SMMULR fast path, and int8 extremes."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
+from tflm_bench.session import BenchOptions, BenchSession
 from support.tflite_builder import ModelSpec, OpSpec, TensorSpec, build_tflite
 from support.window_layers import LayerSet, Window, conv_quant
 
@@ -123,3 +125,50 @@ def test_conv2d_low_channel_first_layers(kernels: str, seed: int, tmp_path: Path
     results = run_on_device(layers.spec_bytes(), _extreme_samples(layers, rng), tmp_path,
                             replace(bench_options, kernels=kernels))
     assert_bit_exact(results, f"CONV_2D 1-3 channels {kernels} seed {seed}")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_conv2d_dsp_gemm_paths(seed: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """The paths through the hand-written GEMM (tb_dsp_gemm_rows_s8): convolutions whose fields
+    are contiguous runs of the input (filters as wide as the input, one row high, VALID, random
+    strides: tb_conv2d_rows_s8_dsp) and im2col in batches of rows (depths off whole quads or up to
+    32, SAME and VALID, fields padded to whole quads). A first layer with large tensors frees
+    arena space the later layers' im2col rows fit in. Checks the generated code took those paths."""
+    rng = np.random.default_rng(9300 + seed)
+    layers = LayerSet()
+    big = conv_quant(rng, 8, 8, per_channel=False)
+    layers.conv(rng, Window((1, 24, 24, 8), (1, 1), padding="VALID"), 8, big)
+    out_cs = [1, 3, 4, 5, 8, 12, 17]
+    for k in range(1, MAX_LAYERS):
+        in_c = int(rng.integers(1, 10))
+        out_c = out_cs[(k + seed) % len(out_cs)]
+        kind = k % 3
+        if kind == 0:  # as wide as the input: one pixel per output row
+            width = int(rng.integers(1, 5))
+            w = Window((1, int(rng.integers(6, 20)), width, in_c), (int(rng.integers(1, 6)), width),
+                       (int(rng.integers(1, 4)), 1), padding="VALID", activation=("NONE", "RELU")[k % 2])
+        elif kind == 1:  # one row high: a 1-D signal along the width
+            w = Window((1, int(rng.integers(1, 4)), int(rng.integers(6, 24)), in_c), (1, int(rng.integers(2, 6))),
+                       (int(rng.integers(1, 3)), int(rng.integers(1, 4))), padding="VALID",
+                       activation=("RELU6", "NONE")[k % 2])
+        else:  # im2col: any small depth, both paddings
+            w = Window((1, int(rng.integers(3, 9)), int(rng.integers(3, 9)), in_c), (3, int(rng.integers(2, 4))),
+                       (1 + k % 2, 1), padding=("SAME", "VALID")[k % 2])
+        if not w.fits():
+            continue
+        taps = w.kernel[0] * w.kernel[1] * in_c
+        quant = conv_quant(rng, taps, out_c, per_channel=k % 2 == 1)
+        if k % 4 == 0:
+            quant.in_zp, quant.out_zp = -128, 127
+        layers.conv(rng, w, out_c, quant, bias=k % 5 != 2)
+    path = tmp_path / "gemm_paths.tflite"
+    path.write_bytes(layers.spec_bytes())
+    options = BenchOptions(engine=bench_options.engine, platform=bench_options.platform,
+                           build_root=bench_options.build_root, compare_tflite=False, kernels="optimized")
+    with BenchSession(path, options) as session:
+        results = session.run_samples(_extreme_samples(layers, rng))
+        source = (session.build().build_dir / "generated" / "tb_model.c").read_text()
+    assert_bit_exact(results, f"CONV_2D GEMM paths seed {seed}")
+    assert "tb_conv2d_rows_s8_dsp(" in source
+    batched = re.findall(r"tb_conv2d_s8_dsp\(\s*\(int8_t \*\)&tb_arena\[\d+\],\s*(\d+),", source)
+    assert any(int(rows) > 1 for rows in batched), "no im2col layer got more than one row"

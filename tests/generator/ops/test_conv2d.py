@@ -108,3 +108,61 @@ def test_per_channel_scale_count_must_match_the_channel_dimension() -> None:
                        r"along dimension 0 of size 4") as info:
         conv_model(filter_scales=[0.1, 0.2])
     assert info.value.tensor_name == "filter"
+
+
+def _optimized_layer(model):  # type: ignore[no-untyped-def]
+    from tflm_bench.generator.ops.registry import scratch_requests
+
+    return emit_layers(model, plan_arena(model, scratch=scratch_requests(model, "optimized")), "optimized")[0]
+
+
+@pytest.mark.parametrize(
+    ("in_shape", "filter_shape", "options", "function"),
+    [
+        # The filter as wide as the input (an accelerometer window): every field is k_h rows.
+        ((1, 32, 3, 1), (8, 4, 3, 1), {"padding": "VALID"}, "tb_conv2d_rows_s8_dsp"),
+        # One row high (a 1-D signal along the width), stride 2.
+        ((1, 1, 30, 6), (5, 1, 4, 6), {"padding": "VALID", "strideW": 2}, "tb_conv2d_rows_s8_dsp"),
+        # SAME padding makes the border fields leave the input: the general kernel.
+        ((1, 32, 3, 1), (8, 4, 3, 1), {"padding": "SAME"}, "tb_conv2d_s8_dsp"),
+        # Dilation breaks the run.
+        ((1, 1, 30, 6), (5, 1, 4, 6), {"padding": "VALID", "dilationWFactor": 2}, "tb_conv2d_s8_dsp"),
+        # 1x1 stays the 1x1 GEMM.
+        ((1, 6, 6, 8), (4, 1, 1, 8), {"padding": "VALID"}, "tb_conv2d_1x1_s8_dsp"),
+    ],
+)
+def test_optimized_variant_follows_the_receptive_fields(in_shape, filter_shape, options, function) -> None:  # type: ignore[no-untyped-def]
+    layer = _optimized_layer(conv_model(in_shape=in_shape, filter_shape=filter_shape, **options))
+    assert layer.function == function
+
+
+def test_im2col_asks_for_rows_and_takes_what_fits() -> None:
+    from tflm_bench.generator.ops import conv2d
+
+    model = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(8, 3, 3, 3), padding="SAME")
+    sizes = conv2d.scratch(model, model.operators[0], "optimized")
+    assert sizes == (8 * 28, 4 * 28, 2 * 28, 28)  # 27-byte fields padded to whole quads
+    # A lone layer's input and output fill the arena: no size fits, the kernel runs direct.
+    layer = _optimized_layer(model)
+    assert layer.function == "tb_conv2d_s8_dsp" and layer.args[:2] == ("NULL", "0")
+    assert conv2d.scratch(model, model.operators[0], "reference") == ()
+    # Depths of whole quads above IM2COL_MAX_QUAD_DEPTH run direct without asking.
+    deep = conv_model(in_shape=(1, 6, 6, 64), filter_shape=(8, 3, 3, 64), padding="SAME")
+    assert conv2d.scratch(deep, deep.operators[0], "optimized") == ()
+
+
+def test_packed_requant_holds_bias_multiplier_addend_and_shift_per_group() -> None:
+    model = conv_model(in_shape=(1, 4, 4, 8), filter_shape=(6, 1, 1, 8), padding="VALID")
+    layer = _optimized_layer(model)
+    packed = _ints(layer, "_requant4")
+    assert len(packed) == 2 * 16  # 6 channels: two groups, the second padded
+    bias, mult, shifts = _ints(layer, "_bias_folded"), _ints(layer, "_multipliers"), _ints(layer, "_shifts")
+    for c in range(6):
+        group, lane = divmod(c, 4)
+        e = -shifts[c]
+        assert packed[group * 16 + lane] == bias[c]
+        assert packed[group * 16 + 4 + lane] == mult[c]
+        assert packed[group * 16 + 12 + lane] == e
+        # 2^(e-1) + output zero point x 2^e (conv_model's output zero point is 0)
+        assert packed[group * 16 + 8 + lane] == 1 << (e - 1)
+    assert packed[16 + 6:16 + 8] == [0, 0] and packed[16 + 12 + 2:16 + 16] == [1, 1]
