@@ -95,6 +95,13 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
                f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift"),
     )
     clamp = quant.activation_min > -128 or quant.activation_max < 127
+    packed_table = "NULL"
+    if fast and all(row[5] >= 1 for row in words[:out_c]):
+        table = packed_words(words)
+        arrays += (CArray(f"{prefix}_requant4", "int32_t", table.size, rows(table, 16, 11),
+                          f"{where} per group of 4 channels: biases x2 (offset folded), multipliers, "
+                          "SMMLAR addends, right shifts"),)
+        packed_table = f"{prefix}_requant4"
     pad = "NULL"
     if fast:  # SAME padding, or VALID windows that overhang the input's last row/column
         zp = -quant.input_offset
@@ -111,6 +118,7 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
             conv_common.activation_field(quant),
             ("clamp", "1" if clamp else "0"),
             ("pad_pixel", pad),
+            ("packed", packed_table),
         )),
         CStruct("tb_dims_t", f"{prefix}_input_dims", dims_fields(*inp.shape), True),
         CStruct("tb_dims_t", f"{prefix}_output_dims", dims_fields(*out.shape), True),
@@ -123,6 +131,13 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
         f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
     )
     return Layer(op.index, op.name, op.index, function, args, structs, arrays, DSP_HEADER)
+
+
+def packed_words(words: list[list[int]]) -> np.ndarray:
+    """tb_depthwise_conv_dsp_params_t.packed from the per-channel words (padded to groups of 4):
+    per group, the 4 interior biases, multipliers, addends and right shifts."""
+    table = np.asarray(words, dtype=np.int64).reshape(-1, 4, 6)  # [group][channel][word]
+    return table[:, :, [0, 2, 3, 5]].transpose(0, 2, 1).reshape(-1)
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:

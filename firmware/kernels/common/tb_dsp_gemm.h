@@ -295,13 +295,13 @@ static inline int32_t tb_dsp_requantize_fast(int32_t acc, int32_t multiplier, in
 }
 
 /*
- * The folded requantization (tb_dsp.h) of one full group: four accumulators (|acc| < 2^29,
- * every e >= 1, so the sign word is -1) to four int8 values saturated, not yet clamped, packed
- * into one word (channel 0 in the low byte). q points at the group's 16 packed words.
+ * The folded requantization (tb_dsp.h) of one full group: four doubled accumulators (|acc2| <
+ * 2^30, every e >= 1, so the sign word is -1) to four int8 values saturated, not yet clamped,
+ * packed into one word (channel 0 in the low byte). q points at the group's 16 packed words.
  * Loads run back to back, as a load right after another costs one cycle instead of two.
  */
-TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_packed(int32_t a0, int32_t a1, int32_t a2, int32_t a3,
-                                                 const int32_t *q)
+TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_doubled(int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                                  const int32_t *q)
 {
 #if defined(__ARM_FEATURE_DSP)
     uint32_t t0, t1, t2, t3;
@@ -311,8 +311,6 @@ TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_packed(int32_t a0, int32_t a1, int32_t
             "ldr    %[t3], [%[q], #36]\n\t"
             "add    %[t2], %[t2], %[a0], asr #31\n\t"
             "add    %[t3], %[t3], %[a1], asr #31\n\t"
-            "lsl    %[a0], %[a0], #1\n\t"
-            "lsl    %[a1], %[a1], #1\n\t"
             "smmlar %[a0], %[a0], %[t0], %[t2]\n\t"
             "smmlar %[a1], %[a1], %[t1], %[t3]\n\t"
             "ldr    %[t0], [%[q], #48]\n\t"
@@ -327,8 +325,6 @@ TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_packed(int32_t a0, int32_t a1, int32_t
             "ssat   %[a1], #8, %[a1]\n\t"
             "add    %[t0], %[t0], %[a2], asr #31\n\t"
             "add    %[t1], %[t1], %[a3], asr #31\n\t"
-            "lsl    %[a2], %[a2], #1\n\t"
-            "lsl    %[a3], %[a3], #1\n\t"
             "smmlar %[a2], %[a2], %[t2], %[t0]\n\t"
             "smmlar %[a3], %[a3], %[t3], %[t1]\n\t"
             "ldr    %[t0], [%[q], #56]\n\t"
@@ -348,12 +344,19 @@ TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_packed(int32_t a0, int32_t a1, int32_t
     const int32_t acc[4] = {a0, a1, a2, a3};
     uint32_t word = 0;
     for (int32_t i = 0; i < 4; i++) {
-        const int32_t v = tb_dsp_requant_words(acc[i] * 2, q[TB_DSP_PACKED_MULT + i],
+        const int32_t v = tb_dsp_requant_words(acc[i], q[TB_DSP_PACKED_MULT + i],
                                                q[TB_DSP_PACKED_ROUND + i], -1, q[TB_DSP_PACKED_SHIFT + i]);
         word |= (uint32_t)(uint8_t)v << (8 * i);
     }
     return word;
 #endif
+}
+
+/* The same on plain accumulators (|acc| < 2^29): doubling keeps the sign the addend needs. */
+TB_ALWAYS_INLINE uint32_t tb_dsp_requant4_packed(int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                                 const int32_t *q)
+{
+    return tb_dsp_requant4_doubled(a0 * 2, a1 * 2, a2 * 2, a3 * 2, q);
 }
 
 /* Each byte of v clamped to [lo, hi] (both replicated into every byte; int8 lanes). */

@@ -8,6 +8,15 @@
 
 #include "depthwise_conv2d/depthwise_conv2d_dsp_common.h"
 
+/* The nine tap pointers of the window whose top-left input pixel is at origin. */
+static inline void tb_dw3x3_window_taps(tb_dw3x3_job_t *job, const int8_t *origin, size_t row, size_t c)
+{
+    for (int32_t t = 0; t < 9; t++) {
+        job->taps[t] = origin + (size_t)(t / 3) * row + (size_t)(t % 3) * c;
+    }
+}
+
+/* One interior output pixel in C (the variant without packed constants, and partial groups). */
 __attribute__((optimize("no-schedule-insns"))) static void tb_dw3x3_interior(const int32_t *requant, const int8_t *origin, int32_t in_w, int32_t channels,
                               const int16_t *filter, int8_t *out, const tb_depthwise_conv_dsp_params_t *params)
 {
@@ -17,7 +26,14 @@ __attribute__((optimize("no-schedule-insns"))) static void tb_dw3x3_interior(con
     const int32_t *rq = requant;
     const int16_t *w = filter;
     int32_t g = 0;
-    const int8_t *p0 = origin;
+    if (params->packed != NULL && full > 0) {
+        tb_dw3x3_job_t job;
+        tb_dw3x3_window_taps(&job, origin, row, c);
+        g = tb_dw3x3_full_groups(&job, filter, out, channels, 1, 0, params);
+        rq += (size_t)g * TB_RQ_WORDS;
+        w += (size_t)(g / 4) * 36;
+    }
+    const int8_t *p0 = origin + g;
     for (; g < full; g += 4, p0 += 4) {
         /* Opaque copies stop the compiler from keeping nine tap pointers (and spilling them):
          * three row pointers and LDR with a register offset are enough. */
@@ -68,6 +84,15 @@ __attribute__((optimize("no-schedule-insns"))) static void tb_dw3x3_taps(
     const int16_t *w = filter;
     const int32_t full = channels & ~3;
     int32_t g = 0;
+    if (params->packed != NULL && full > 0) {
+        tb_dw3x3_job_t job;
+        for (int32_t t = 0; t < 9; t++) {
+            job.taps[t] = taps[t];
+        }
+        g = tb_dw3x3_full_groups(&job, filter, out, channels, 1, 0, params);
+        rq += (size_t)g * TB_RQ_WORDS;
+        w += (size_t)(g / 4) * 36;
+    }
     /* Full groups: nine unrolled taps, no loop branch or group-size test per tap. */
     for (; g < full; g += 4) {
         int32_t a0 = rq[TB_RQ_BIAS];
@@ -129,9 +154,20 @@ tb_status_t tb_depthwise_conv2d_3x3_s8_dsp(const tb_depthwise_conv_dsp_params_t 
             const int rows_inside = y0 >= 0 && y0 + 2 < in_h;
             for (int32_t ox = 0; ox < out_w; ox++, out += pixel) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
-                if (rows_inside && x0 >= 0 && x0 + 2 < in_w) {
-                    tb_dw3x3_interior(requant, image + ((size_t)y0 * (size_t)in_w + (size_t)x0) * pixel, in_w,
-                                      in_c, filter, out, params);
+                const int8_t *origin = image + ((size_t)y0 * (size_t)in_w + (size_t)x0) * pixel;
+                if (rows_inside && x0 >= 0 && x0 + 2 < in_w && params->packed != NULL && (in_c & 3) == 0) {
+                    /* The row's run of interior pixels: one call to the hand-written routine. */
+                    int32_t run = 1;
+                    while (ox + run < out_w && x0 + run * params->stride.w + 2 < in_w) {
+                        run++;
+                    }
+                    tb_dw3x3_job_t job;
+                    tb_dw3x3_window_taps(&job, origin, (size_t)in_w * pixel, pixel);
+                    tb_dw3x3_full_groups(&job, filter, out, in_c, run, params->stride.w * in_c, params);
+                    ox += run - 1;
+                    out += (size_t)(run - 1) * pixel;
+                } else if (rows_inside && x0 >= 0 && x0 + 2 < in_w) {
+                    tb_dw3x3_interior(requant, origin, in_w, in_c, filter, out, params);
                 } else if (params->pad_pixel != NULL) {
                     const int8_t *taps[9];
                     for (int32_t ky = 0; ky < 3; ky++) {

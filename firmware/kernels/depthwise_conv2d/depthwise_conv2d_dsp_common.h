@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/tb_dsp.h"
+#include "common/tb_dsp_gemm.h"
 #include "depthwise_conv2d/tb_depthwise_conv2d_dsp.h"
 
 static inline tb_status_t tb_dw_dsp_check(const tb_depthwise_conv_dsp_params_t *params,
@@ -95,6 +96,44 @@ TB_ALWAYS_INLINE void tb_dw_store4(int8_t *out, const int32_t *rq, int32_t n, in
     if (n > 3) {
         out[3] = (int8_t)tb_dw_finish(a3, rq + 3 * TB_RQ_WORDS, params);
     }
+}
+
+/* The full groups of one output pixel of the 3x3 variant with packed constants, through the
+ * hand-written tb_dw3x3_pixel_s8 (depthwise_conv2d_3x3_pixel_s8_dsp.c). Field offsets are fixed. */
+typedef struct {
+    const int8_t *taps[9];  /*  0: each tap's input pixel (the pad pixel in the padding) */
+    const int16_t *w;       /* 36: the filter's first group */
+    const int32_t *packed;  /* 40: tb_depthwise_conv_dsp_params_t.packed */
+    int8_t *out;            /* 44: the pixel's first output channel */
+    int32_t groups;         /* 48: full groups, >= 1 */
+    uint32_t lo4;           /* 52: activation minimum in every byte */
+    uint32_t hi4;           /* 56: activation maximum in every byte */
+    int32_t pixels;         /* 60: output pixels in a row, >= 1 (more than one: channels % 4 == 0) */
+    int32_t step;           /* 64: bytes every tap moves from one pixel to the next */
+} tb_dw3x3_job_t;
+
+void tb_dw3x3_pixel_s8(const tb_dw3x3_job_t *job);
+
+/* The full groups of `pixels` adjacent output pixels (taps `step` bytes apart) through
+ * tb_dw3x3_pixel_s8; returns the channels it did per pixel. */
+TB_ALWAYS_INLINE int32_t tb_dw3x3_full_groups(tb_dw3x3_job_t *job, const int16_t *filter, int8_t *out,
+                                              int32_t channels, int32_t pixels, int32_t step,
+                                              const tb_depthwise_conv_dsp_params_t *params)
+{
+    const int32_t full = channels & ~3;
+    if (params->packed == NULL || full == 0) {
+        return 0;
+    }
+    job->w = filter;
+    job->packed = params->packed;
+    job->out = out;
+    job->groups = full / 4;
+    job->lo4 = tb_dsp_bytes4(params->activation.min);
+    job->hi4 = tb_dsp_bytes4(params->activation.max);
+    job->pixels = pixels;
+    job->step = step;
+    tb_dw3x3_pixel_s8(job);
+    return full;
 }
 
 /* One output pixel, depth multiplier 1, every group of 4 channels; taps outside the input are

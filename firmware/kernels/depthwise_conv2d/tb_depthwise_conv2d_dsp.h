@@ -34,6 +34,10 @@ typedef struct {
      * padding that reads it adds filter x (zp - zp) = 0, so border outputs of the 3x3 variant
      * run the unrolled interior code with the offset-folded bias. */
     const int8_t *pad_pixel;
+    /* 3x3 variant with every right shift e >= 1, or NULL: per group of 4 channels the
+     * offset-folded biases x2, multipliers, SMMLAR addends and right shifts, 4 of each
+     * (tb_dsp_gemm.h's packed layout), so a full group requantizes and stores as one word. */
+    const int32_t *packed;
 } tb_depthwise_conv_dsp_params_t;
 
 /* Any geometry and depth multiplier. */

@@ -54,3 +54,34 @@ def test_validation_errors_name_the_op_and_the_problem(kwargs, error, pattern) -
 def test_per_channel_scales_along_the_wrong_dimension_are_refused_while_reading() -> None:
     with pytest.raises(MalformedTensorError, match=r"6 per-channel scales along dimension 0 of size 1"):
         conv_model(**DW, filter_scales=[0.1] * 6, quantized_dimension=0)
+
+
+def _ints(layer, suffix: str) -> list[int]:  # type: ignore[no-untyped-def]
+    array = next(a for a in layer.arrays if a.name.endswith(suffix))
+    return [int(v) for row in array.rows for v in row.split(",") if v.strip()]
+
+
+def test_3x3_packs_its_constants_per_group_of_4() -> None:
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, 5), filter_shape=(1, 3, 3, 5))
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == "tb_depthwise_conv2d_3x3_s8_dsp"
+    params = dict(layer.structs[0].fields)
+    assert params["packed"] == "tb_l0_requant4"
+    words = _ints(layer, "_requant")  # per channel: bias2, raw bias2, multiplier, round, sign, shift
+    packed = _ints(layer, "_requant4")
+    assert len(packed) == 2 * 16
+    for c in range(5):
+        group, lane = divmod(c, 4)
+        row = words[6 * c:6 * c + 6]
+        assert [packed[group * 16 + 4 * k + lane] for k in range(4)] == [row[0], row[2], row[3], row[5]]
+
+
+def test_a_shift_of_zero_keeps_the_per_channel_path() -> None:
+    # Rescale 0.05 x 0.2 / 0.0125 = 0.8: TFLM shift 0 (e = 0), where the packed form's sign term
+    # does not hold; the per-channel words handle it.
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, 4), filter_shape=(1, 3, 3, 4),
+                       filter_scales=[0.2], out_scale=0.0125)
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == "tb_depthwise_conv2d_3x3_s8_dsp"
+    assert dict(layer.structs[0].fields)["packed"] == "NULL"
+    assert _ints(layer, "_requant")[5] == 0
