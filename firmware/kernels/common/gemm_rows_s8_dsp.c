@@ -52,7 +52,7 @@ __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
     (void)job;
     __asm__ volatile(
         "push    {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
-        "sub     sp, sp, #40\n\t"
+        "sub     sp, sp, #44\n\t" /* with the 9 pushed registers: 8-byte aligned */
         "str     r0, [sp, #32]\n\t"
         "ldr     r1, [r0, #0]\n\t"
         "str     r1, [sp, #0]\n\t"
@@ -142,7 +142,7 @@ __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
         "subs    r0, r0, #1\n\t"
         "str     r0, [sp, #20]\n\t"
         "bne     4b\n\t"
-        "add     sp, sp, #40\n\t"
+        "add     sp, sp, #44\n\t"
         "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
 }
 
