@@ -46,8 +46,8 @@ def macs(model: Model, op: Operator) -> int:
 
 
 def _dsp_variant(model: Model, op: Operator) -> str:
-    """Optimized variant for an int8 CONV_2D: "1x1" (GEMM over pixels), "rows" (GEMM over
-    receptive fields that are contiguous in the input), "general" (im2col or direct), or ""
+    """Optimized variant for an int8 CONV_2D: "rows" (GEMM over receptive fields that are
+    contiguous in the input, 1x1 without padding included), "general" (im2col or direct), or ""
     (grouped convolution: the reference kernel)."""
     inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
     if inp.dtype != "int8":
@@ -56,8 +56,6 @@ def _dsp_variant(model: Model, op: Operator) -> str:
     if k_c != inp.shape[3]:
         return ""
     geometry = window.model_window(model, op, k_h, k_w)
-    if k_h == 1 and k_w == 1 and geometry.pad_h == 0 and geometry.pad_w == 0:
-        return "1x1"
     if contiguous_fields(geometry, inp.shape[1], inp.shape[2], k_h, k_w):
         return "rows"
     return "general"
@@ -65,10 +63,12 @@ def _dsp_variant(model: Model, op: Operator) -> str:
 
 def contiguous_fields(geometry: window.Window, in_h: int, in_w: int, k_h: int, k_w: int) -> bool:
     """Whether every receptive field is one contiguous run of the NHWC input (no copy needed):
-    no padding on either side, no dilation, and the filter as wide as the input or one row high."""
+    no padding on either side, no dilation along a filter dimension above 1, and the filter as
+    wide as the input or one row high (a 1x1 filter among them)."""
     g = geometry
     inside = ((g.out_h - 1) * g.stride_h + k_h <= in_h and (g.out_w - 1) * g.stride_w + k_w <= in_w)
-    plain = g.pad_h == 0 and g.pad_w == 0 and g.dilation_h == 1 and g.dilation_w == 1 and inside
+    undilated = (g.dilation_h == 1 or k_h == 1) and (g.dilation_w == 1 or k_w == 1)
+    plain = g.pad_h == 0 and g.pad_w == 0 and undilated and inside
     return plain and ((k_w == in_w and g.out_w == 1) or k_h == 1)
 
 
@@ -96,12 +96,9 @@ def scratch(model: Model, op: Operator, kernels: str) -> tuple[int, ...]:
     if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH:
         return ()
     row = im2col_row_bytes(k_h, k_w, k_c)
-    most = max(1, min(IM2COL_ROWS, slots.output_tensor(model, op).num_elements // max(1, k_c_out(model, op))))
+    pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))
+    most = max(1, min(IM2COL_ROWS, pixels))
     return tuple(dict.fromkeys(n * row for n in (most, 4, 2, 1) if n <= most))
-
-
-def k_c_out(model: Model, op: Operator) -> int:
-    return int(slots.required_input(model, op, slots.FILTER).shape[0])
 
 
 def im2col_rows(ctx: EmitContext, op: Operator) -> int:
@@ -124,7 +121,7 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
     w = np.asarray(filt.data, dtype=np.int64)
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
     direct = variant == "general" and scratch_offset is None
-    # Reduction runs: one per tap (direct form) or the whole receptive field (1x1, im2col).
+    # Reduction runs: one per tap (direct form) or the whole receptive field (rows, im2col).
     runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
     consts = conv_common.dsp_constants(
         runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
@@ -138,8 +135,8 @@ def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
         *window.window_fields(geometry),
         conv_common.activation_field(quant),
     ))]
-    if variant in ("1x1", "rows"):
-        function, lead = f"tb_conv2d_{variant}_s8_dsp", ()
+    if variant == "rows":
+        function, lead = "tb_conv2d_rows_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
     else:
         function = "tb_conv2d_s8_dsp"

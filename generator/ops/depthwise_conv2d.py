@@ -97,7 +97,8 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
     clamp = quant.activation_min > -128 or quant.activation_max < 127
     packed_table = "NULL"
     if fast and all(row[5] >= 1 for row in words[:out_c]):
-        table = packed_words(words)
+        rows6 = np.asarray(words, dtype=np.int64)  # per channel, padded: bias2, raw bias2, m, round, sign, e
+        table = conv_common.packed_requant(rows6[:, 0], rows6[:out_c, 2], rows6[:out_c, 3], rows6[:out_c, 5])
         arrays += (CArray(f"{prefix}_requant4", "int32_t", table.size, rows(table, 16, 11),
                           f"{where} per group of 4 channels: biases x2 (offset folded), multipliers, "
                           "SMMLAR addends, right shifts"),)
@@ -131,13 +132,6 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
         f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
     )
     return Layer(op.index, op.name, op.index, function, args, structs, arrays, DSP_HEADER)
-
-
-def packed_words(words: list[list[int]]) -> np.ndarray:
-    """tb_depthwise_conv_dsp_params_t.packed from the per-channel words (padded to groups of 4):
-    per group, the 4 interior biases, multipliers, addends and right shifts."""
-    table = np.asarray(words, dtype=np.int64).reshape(-1, 4, 6)  # [group][channel][word]
-    return table[:, :, [0, 2, 3, 5]].transpose(0, 2, 1).reshape(-1)
 
 
 def emit(ctx: EmitContext, op: Operator) -> Layer:

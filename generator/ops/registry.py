@@ -65,10 +65,10 @@ class OpHandler:
     # resolver registers (scripts/probe_op_versions.py prints them; a test keeps them in step).
     # TFLM ignores versions, but TFLite refuses a model whose version it does not know.
     max_version: int
-    # Bytes of arena scratch the op's kernel in a kernel set would like (0: none), or the sizes it
-    # can use, most wanted first; optional, the planner may refuse it (ArenaPlan.scratch_offsets),
-    # and emit must then do without.
-    scratch: Callable[[Model, Operator, str], int | tuple[int, ...]] | None = None
+    # Bytes of arena scratch the op's kernel in a kernel set can use, most wanted first (empty:
+    # none); optional, the planner may refuse it (ArenaPlan.scratch_offsets), and emit must then
+    # do without.
+    scratch: Callable[[Model, Operator, str], tuple[int, ...]] | None = None
 
 
 def no_macs(model: Model, op: Operator) -> int:
@@ -95,8 +95,7 @@ def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
     for op in model.operators:
         handler = table.get(op.name)
         if handler is not None and handler.scratch is not None:
-            request = handler.scratch(model, op, kernels)
-            sizes = tuple(s for s in ((request,) if isinstance(request, int) else request) if s > 0)
+            sizes = handler.scratch(model, op, kernels)
             if sizes:
                 requests[op.index] = sizes
     return requests

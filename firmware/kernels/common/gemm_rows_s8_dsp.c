@@ -1,5 +1,5 @@
-/* tb_dsp_gemm_rows_s8 (tb_dsp_gemm.h): the inner GEMM of the optimized 1x1 CONV_2D, im2col
- * CONV_2D and FULLY_CONNECTED kernels, hand-scheduled for the Cortex-M4.
+/* tb_dsp_gemm_rows_s8 (tb_dsp_gemm.h): the inner GEMM of the optimized contiguous-field and
+ * im2col CONV_2D and FULLY_CONNECTED kernels, hand-scheduled for the Cortex-M4.
  *
  * Written as one routine because compiled C could not keep the loop state in registers: with
  * the MAC loop holding 13 of the 14 free registers, GCC spilled and reloaded the constants
@@ -19,7 +19,6 @@
 #include <stddef.h>
 
 #include "common/tb_dsp_gemm.h"
-
 
 #if defined(__ARM_FEATURE_DSP) && defined(__thumb2__)
 

@@ -435,7 +435,9 @@ static inline int tb_dsp_shifts_valid(const tb_dsp_requant_t *rq, int32_t channe
 }
 
 /*
- * `rows` rows of a GEMM, row r at x + r * x_step, its outputs at out + r * channels: the full
+ * out[r][c] = requantized (bias'[c] + sum_k x[r][k] * w(c, k)) for `rows` rows of a GEMM (pixels
+ * of a 1x1 or contiguous-field convolution, im2col rows, batches of a fully connected layer),
+ * row r at x + r * x_step, its outputs at out + r * channels: the full
  * groups through the hand-written tb_dsp_gemm_rows_s8 when the constants are packed and the
  * length is whole quads, everything else through tb_dsp_dot4 and tb_dsp_store_group.
  */
@@ -469,17 +471,6 @@ static inline void tb_dsp_gemm_rows(const int8_t *x, int32_t length, int32_t row
             tb_dsp_store_group(acc, rq, c, count, output_offset, act, o + c);
         }
     }
-}
-
-/*
- * out[c] for c < channels = requantized (bias'[c] + sum_k x[k] * w(c, k)): one row of a GEMM
- * (one pixel of a 1x1 convolution, one batch of a fully connected layer, one im2col row).
- */
-static inline void tb_dsp_gemm_row(const int8_t *x, int32_t length, const int16_t *weights,
-                                   int32_t channels, const tb_dsp_requant_t *rq,
-                                   int32_t output_offset, const tb_activation_t *act, int8_t *out)
-{
-    tb_dsp_gemm_rows(x, length, 1, 0, weights, channels, rq, output_offset, act, out);
 }
 
 #endif /* TB_DSP_GEMM_H */

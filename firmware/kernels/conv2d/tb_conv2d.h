@@ -78,22 +78,8 @@ typedef struct {
 } tb_conv_dsp_quant_t;
 
 /*
- * Optimized int8 CONV_2D for a 1x1 filter without padding (any stride): a GEMM over output
- * pixels. `filter` is the generator's int16 layout (common/tb_dsp_gemm.h), the bias is folded
- * into `quant`. Returns TB_ERR_NO_IMPL for other filters. Bit-exact with tb_conv2d_s8.
- */
-tb_status_t tb_conv2d_1x1_s8_dsp(const tb_conv_params_t *params,
-                                 const tb_dsp_requant_t *quant,
-                                 const tb_dims_t *input_dims,
-                                 const int8_t *input,
-                                 const tb_dims_t *filter_dims,
-                                 const int16_t *filter,
-                                 const tb_dims_t *output_dims,
-                                 int8_t *output);
-
-/*
- * Optimized int8 CONV_2D whose receptive fields are contiguous in the input: VALID, no
- * dilation, and a filter as wide as the input or one row high. `filter` is the generator's int16
+ * Optimized int8 CONV_2D whose receptive fields are contiguous in the input: no padding, no
+ * dilation, and a filter as wide as the input or one row high (1x1 filters included). `filter` is the generator's int16
  * layout (common/tb_dsp_gemm.h) as one reduction run of k_h * k_w * depth. Returns
  * TB_ERR_NO_IMPL for other geometries. Bit-exact with tb_conv2d_s8.
  */

@@ -58,7 +58,6 @@ __attribute__((naked)) void tb_dw3x3_pixel_s8(const tb_dw3x3_job_t *job)
         "str     r4, [sp, #8]\n\t"
         "str     r5, [sp, #12]\n\t"
         "str     r6, [sp, #16]\n\t"
-        "str     r0, [sp, #20]\n\t"
         "movs    r11, #0\n\t"
         /* one output pixel */
         "2:\n\t"

@@ -127,8 +127,8 @@ def _optimized_layer(model):  # type: ignore[no-untyped-def]
         ((1, 32, 3, 1), (8, 4, 3, 1), {"padding": "SAME"}, "tb_conv2d_s8_dsp"),
         # Dilation breaks the run.
         ((1, 1, 30, 6), (5, 1, 4, 6), {"padding": "VALID", "dilationWFactor": 2}, "tb_conv2d_s8_dsp"),
-        # 1x1 stays the 1x1 GEMM.
-        ((1, 6, 6, 8), (4, 1, 1, 8), {"padding": "VALID"}, "tb_conv2d_1x1_s8_dsp"),
+        # 1x1 is a one-row filter: the same copy-free GEMM.
+        ((1, 6, 6, 8), (4, 1, 1, 8), {"padding": "VALID"}, "tb_conv2d_rows_s8_dsp"),
     ],
 )
 def test_optimized_variant_follows_the_receptive_fields(in_shape, filter_shape, options, function) -> None:  # type: ignore[no-untyped-def]
