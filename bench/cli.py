@@ -19,13 +19,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
-from tflm_bench.generator import IO_TYPES, KernelSet, MlperfModel, Optimize, Protocol, Runtime, Target, convert_model_file, prepare_model, write_flash_files  # noqa: E402
+from tflm_bench.generator import IO_TYPES, Target, convert_model_file, prepare_model, write_flash_files  # noqa: E402
 
-from .cache import BUILD_ENV, cache_root  # noqa: E402
-from .engine_options import add_engine_arguments, engine_settings  # noqa: E402
+from .cache import cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
 from .errors import InputError  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
+from .option_table import add_arguments, namespace_values, positive_int, to_bench_options  # noqa: E402
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
@@ -45,16 +45,6 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread so cleanup (`finally`, context managers) runs."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -65,45 +55,10 @@ def _port(text: str) -> int:
     return value
 
 
-def _add_build_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--kernels", choices=tuple(KernelSet), default=str(KernelSet.default()),
-                         help=f"kernel set: reference (plain TFLM port) or optimized (default: {KernelSet.default()})")
-    command.add_argument("--optimize", choices=tuple(Optimize), default=str(Optimize.default()),
-                         help="weight layouts of the optimized kernels: speed (expand all, fall back per layer only "
-                              "to fit flash), size (keep int8 weights), balanced (expand within +25%% of the weights) "
-                              f"(default: {Optimize.default()})")
-    command.add_argument("--board", choices=tuple(Target), default=str(Target.default()), dest="target",
-                         help="emulator: an image for the emulators, linked at the flash base; nano33ble: an image "
-                              "for a real Arduino Nano 33 BLE, linked after its bootloader (see README, "
-                              f"\"Flashing a real board\") (default: {Target.default()})")
-    command.add_argument("--platform", type=Path,
-                         help="platform description .repl; its flash, RAM and clocks are used (default: the shipped nrf52840.repl)")
-    _add_repl_path_option(command)
-    command.add_argument("--build-dir", type=Path,
-                         help=f"where firmware is built and cached (default: ${BUILD_ENV} or ~/.cache/tflm-bench)")
-
-
-def _add_repl_path_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--repl-path", type=Path, action="append", default=[], metavar="DIR",
-                         help="a root folder for the platform description's `using` lines (a Renode tree "
-                              "holding platforms/), repeatable; searched before $TFLM_BENCH_REPL_PATH and "
-                              "the Renode found")
-
-
-def _add_runtime_options(command: argparse.ArgumentParser, choose: bool = True) -> None:
-    """--runtime, the user's TFLM library and headers, and the TFLM arena (docs: README, "TFLM runtime")."""
-    if choose:
-        command.add_argument("--runtime", choices=tuple(Runtime), default=str(Runtime.default()),
-                             help=f"generated (our ahead-of-time C) or tflm (your TFLM library's interpreter) "
-                                  f"(default: {Runtime.default()})")
-        command.add_argument("--arena-bytes", type=_positive_int,
-                             help="tflm: the tensor arena to give (default: find the smallest that allocates)")
-    command.add_argument("--tflm-lib", type=Path, action="append", default=[], metavar="FILE",
-                         help="libtensorflow-microlite.a built for Cortex-M4F hard-float (default: $TFLM_LIB)"
-                              + ("; repeat to compare several" if not choose else ""))
-    command.add_argument("--tflm-include", type=Path, action="append", default=[], metavar="DIR",
-                         help="TFLM source root and its third-party header folders, repeatable "
-                              "(default: $TFLM_INCLUDE, colon-separated)")
+def _add_samples(command: argparse.ArgumentParser, count: int) -> None:
+    command.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
+    command.add_argument("--count", type=positive_int, default=count, help=f"random inputs to draw without --inputs (default: {count})")
+    command.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,51 +78,33 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("model", type=Path, help="a quantized .tflite, or a Keras .keras/.h5 / SavedModel folder with --calibration")
     run.add_argument("--calibration", type=Path, help="for a Keras/SavedModel model: .npy [N, *input shape] to calibrate int8")
     run.add_argument("--io", choices=IO_TYPES, default="int8", help="for a Keras/SavedModel model: input/output type (default: int8)")
-    run.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
-    add_engine_arguments(run)
-    _add_build_options(run)
-    _add_runtime_options(run)
-    run.add_argument("--count", type=_positive_int, default=10, help="random inputs to draw without --inputs (default: 10)")
-    run.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
+    _add_samples(run, count=10)
+    add_arguments(run, "run")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
     add_run_arguments(run)
 
     diff = add("diff", "compare every layer's output on the device with host TFLM; name the first that differs")
     diff.add_argument("model", type=Path, help="a .tflite")
-    diff.add_argument("--inputs", type=Path, help=".npy with samples [N, *input shape] or one sample (default: seeded random)")
-    diff.add_argument("--count", type=_positive_int, default=1, help="random inputs to draw without --inputs (default: 1)")
-    diff.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
-    add_engine_arguments(diff)
-    _add_build_options(diff)
+    _add_samples(diff, count=1)
+    add_arguments(diff, "diff")
     diff.add_argument("--json", type=Path, help="also write every layer's verdict as JSON here")
 
     build_cmd = add("build", "generate and build the firmware only")
     build_cmd.add_argument("model", type=Path, help="a quantized .tflite")
-    _add_build_options(build_cmd)
-    _add_runtime_options(build_cmd)
-    build_cmd.add_argument("--protocol", choices=tuple(Protocol), default=str(Protocol.default()),
-                           help="what the firmware speaks on uart0: bench (framed, with CRC) or mlperf (the MLPerf "
-                                f"Tiny runner's text commands) (default: {Protocol.default()})")
-    build_cmd.add_argument("--mlperf-model", choices=tuple(MlperfModel),
-                           help="with --protocol mlperf: the name `profile` reports (m-model-[...]), which picks the "
-                                "runner's test section (default: from the input shape, see README \"MLPerf Tiny mode\")")
+    add_arguments(build_cmd, "build")
     build_cmd.add_argument("--out", type=Path, metavar="FW.elf",
                            help="also copy the image here (the cache keeps its own copy)")
 
     compare = add("compare", "A/B: our runtime (both kernel sets) and each TFLM library on the same inputs")
     compare.add_argument("model", type=Path, help="a .tflite")
-    compare.add_argument("--engine", choices=tuple(n for n in EngineName if n is not EngineName.SERIAL),
-                         default=str(EngineName.default()),
-                         help=f"emulator (default: {EngineName.default()}); not serial: a board holds one image, "
-                              "compare boots several")
-    compare.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
-    _add_repl_path_option(compare)
-    compare.add_argument("--build-dir", type=Path, help=f"where firmware is built and cached (default: ${BUILD_ENV})")
-    _add_runtime_options(compare, choose=False)
-    compare.add_argument("--inputs", type=Path, help=".npy with samples (default: seeded random)")
-    compare.add_argument("--count", type=_positive_int, default=3, help="random inputs without --inputs (default: 3)")
-    compare.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
+    add_arguments(compare, "compare",
+                  engine={"choices": tuple(n for n in EngineName if n is not EngineName.SERIAL),
+                          "help": f"emulator (default: {EngineName.default()}); not serial: a board holds one image, "
+                                  "compare boots several"},
+                  tflm_lib={"help": "libtensorflow-microlite.a built for Cortex-M4F hard-float; repeat to compare "
+                                    "several (default: $TFLM_LIB)"})
+    _add_samples(compare, count=3)
     compare.add_argument("--json", type=Path, help="also write the comparison as JSON here")
 
     convert = add("convert", "convert a Keras/SavedModel model to a full-integer int8 .tflite")
@@ -178,8 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate_cmd = add("evaluate", "accuracy or regression metrics on a data set, on the device, per model variant")
     add_evaluate_arguments(evaluate_cmd)
-    add_engine_arguments(evaluate_cmd)
-    _add_build_options(evaluate_cmd)
+    add_arguments(evaluate_cmd, "evaluate")
 
     ops = add("ops", "list the operators and types the built-in runtime supports")
     ops.add_argument("--markdown", action="store_true", help="print docs/supported-ops.md")
@@ -189,8 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     where = emulate.add_mutually_exclusive_group(required=True)
     where.add_argument("--uart-port", type=_port, help="TCP port on 127.0.0.1 (0: any free port)")
     where.add_argument("--uart-pty", action="store_true", help="uart0 on a pseudo-terminal; its path is the first stdout line")
-    emulate.add_argument("--platform", type=Path, help="platform description .repl (default: the shipped nrf52840.repl)")
-    _add_repl_path_option(emulate)
+    add_arguments(emulate, "emulate")
     emulate.add_argument("--exit-after-disconnect", action="store_true", help="stop when the first client disconnects")
 
     renode = add("install-renode", "download and unpack a pinned Renode portable release")
@@ -198,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
-    add_baseline_command(commands, lambda save: (_add_build_options(save), _add_runtime_options(save)))
+    add_baseline_command(commands, lambda save: add_arguments(save, "baseline save"))
     return parser
 
 
@@ -207,25 +142,12 @@ def _build_root(args: argparse.Namespace) -> Path:
 
 
 def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
-    """The session options of a command; commands without the runtime options get their defaults."""
-    libraries = getattr(args, "tflm_lib", None) or []
-    if len(libraries) > 1:
-        raise InputError(f"{args.command} takes one --tflm-lib (got {len(libraries)}); "
-                         "`tflm-bench compare MODEL --tflm-lib A.a --tflm-lib B.a` runs several")
-    return BenchOptions(platform=args.platform, kernels=args.kernels, build_root=_build_root(args),  # type: ignore[arg-type]
-                        repl_path=tuple(getattr(args, "repl_path", None) or ()),
-                        optimize=getattr(args, "optimize", Optimize.default()),
-                        runtime=getattr(args, "runtime", Runtime.default()),
-                        tflm_lib=libraries[0] if libraries else None,
-                        tflm_include=tuple(getattr(args, "tflm_include", None) or ()),
-                        arena_bytes=getattr(args, "arena_bytes", None),
-                        protocol=getattr(args, "protocol", Protocol.default()),
-                        target=getattr(args, "target", Target.default()),
-                        mlperf_model=getattr(args, "mlperf_model", None), **extra)
+    """The session options of a command; options it does not take keep their defaults."""
+    return to_bench_options(namespace_values(args), **extra)
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = _options(args, compare_tflite=not args.no_tflite, **engine_settings(args))
+    options = _options(args, compare_tflite=not args.no_tflite)
     outputs = RunOutputs.from_args(args)  # a bad tolerance or baseline fails before the run
     model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
     report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress())
@@ -239,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from .layer_diff import diff_model
 
-    options = _options(args, compare_tflite=False, **engine_settings(args))
+    options = _options(args, compare_tflite=False)
     with BenchSession(args.model, options) as session:
         samples = session.load_samples(args.inputs) if args.inputs else session.random_samples(args.count, args.seed)
         report = diff_model(session, samples)
@@ -251,7 +173,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    return save_baseline(args, _options(args, compare_tflite=False, **engine_settings(args)))
+    return save_baseline(args, _options(args, compare_tflite=False))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -290,8 +212,7 @@ def _compare(args: argparse.Namespace) -> int:
     from .compare_runtimes import compare_runtimes
 
     libraries = list(args.tflm_lib) or ([Path(os.environ["TFLM_LIB"])] if os.environ.get("TFLM_LIB") else [])
-    base = BenchOptions(engine=args.engine, platform=args.platform, build_root=_build_root(args),
-                        repl_path=tuple(args.repl_path))
+    base = to_bench_options(namespace_values(args, leave_out=("tflm_lib", "tflm_include")))
     result = compare_runtimes(args.model, base, libraries, tuple(args.tflm_include), args.inputs, args.count, args.seed)
     print(result.format_text())
     if args.json:
@@ -333,7 +254,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    return run_evaluate(args, _options(args, **engine_settings(args)))
+    return run_evaluate(args, _options(args))
 
 
 COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode,

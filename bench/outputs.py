@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Callable, TextIO
 from . import baseline as baselines
 from .baseline import Baseline, BaselineError, Comparison, Tolerance, ToleranceError, parse_tolerance
 from .checks import CheckResult
-from .engine_options import add_engine_arguments
 from .progress import Progress
 from .report import BenchReport
 from .reports import write_reports
@@ -126,15 +125,14 @@ class RunOutputs:
 
 
 def add_baseline_command(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-                         add_build_options: Callable[[argparse.ArgumentParser], None]) -> None:
+                         add_bench_options: Callable[[argparse.ArgumentParser], None]) -> None:
     baseline = commands.add_parser("baseline", help="record baselines to compare later runs with")
     actions = baseline.add_subparsers(dest="baseline_command", required=True)
     save = actions.add_parser("save", help="run each model and record its figures in a baseline file")
     save.add_argument("models", nargs="+", type=Path, metavar="MODEL", help=".tflite models")
     save.add_argument("-o", "--output", type=Path, default=DEFAULT_BASELINE,
                       help=f"baseline file; entries of other models/configurations are kept (default: {DEFAULT_BASELINE})")
-    add_build_options(save)
-    add_engine_arguments(save)
+    add_bench_options(save)
     save.add_argument("--count", type=int, default=10, help="seeded random inputs per model (default: 10)")
     save.add_argument("--seed", type=int, default=0, help="seed for the inputs (default: 0)")
 
