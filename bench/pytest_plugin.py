@@ -23,64 +23,21 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tflm_bench.emulation import DEFAULT_BAUD, EngineName, unavailable_reason
-from tflm_bench.generator import KernelSet, Optimize, Runtime, TflmLibraryError
+from tflm_bench.emulation import EngineName, unavailable_reason
+from tflm_bench.generator import Runtime, TflmLibraryError
 
 from .assertions import assert_matches_baseline
 from .baseline import Comparison, ToleranceError, parse_tolerance
 from .baseline import update as update_baseline
 from .report import BenchReport
 from .evaluate import EvaluateRequest, EvaluationReport, evaluate
+from .option_table import BENCH_OPTIONS, add_pytest_options, to_bench_options
 from .session import BenchOptions, BenchSession
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tflm-bench")
-    group.addoption(
-        "--bench-engine", metavar="NAME", choices=tuple(EngineName), default=str(EngineName.default()),
-        help=f"engine that runs the firmware: {', '.join(EngineName)} (default: {EngineName.default()}); "
-             "serial: a real board flashed with the model's image, on --bench-port",
-    )
-    group.addoption(
-        "--bench-port", metavar="DEVICE", default=None,
-        help="--bench-engine serial: the board's serial port, e.g. /dev/ttyUSB0",
-    )
-    group.addoption(
-        "--bench-baud", metavar="RATE", type=int, default=DEFAULT_BAUD,
-        help=f"--bench-engine serial: the port's baud rate (default: {DEFAULT_BAUD})",
-    )
-    group.addoption(
-        "--bench-kernels", metavar="SET", choices=tuple(KernelSet), default=str(KernelSet.default()),
-        help=f"kernel set compiled into the firmware: {', '.join(KernelSet)} (default: {KernelSet.default()})",
-    )
-    group.addoption(
-        "--bench-optimize", metavar="GOAL", choices=tuple(Optimize), default=str(Optimize.default()),
-        help=f"weight layouts: {', '.join(Optimize)} (default: {Optimize.default()})",
-    )
-    group.addoption(
-        "--bench-runtime", metavar="NAME", choices=tuple(Runtime), default=str(Runtime.default()),
-        help=f"runtime in the firmware: {', '.join(Runtime)} (default: {Runtime.default()}); tflm needs a library",
-    )
-    group.addoption(
-        "--bench-tflm-lib", metavar="FILE", type=Path, default=None,
-        help="libtensorflow-microlite.a for Cortex-M4F hard-float (default: $TFLM_LIB)",
-    )
-    group.addoption(
-        "--bench-tflm-include", metavar="DIR", type=Path, action="append", default=[],
-        help="TFLM source root and third-party header folders, repeatable (default: $TFLM_INCLUDE)",
-    )
-    group.addoption(
-        "--bench-build-dir", metavar="DIR", type=Path, default=None,
-        help="where firmware is built and cached (default: $TFLM_BENCH_BUILD or ~/.cache/tflm-bench)",
-    )
-    group.addoption(
-        "--bench-platform", metavar="REPL", type=Path, default=None,
-        help="platform description (default: the project's emulation/platforms/nrf52840.repl)",
-    )
-    group.addoption(
-        "--bench-repl-path", metavar="DIR", type=Path, action="append", default=[],
-        help="root folder for the platform description's `using` lines (e.g. a Renode tree), repeatable",
-    )
+    add_pytest_options(group.addoption)  # the bench options, as --bench-<flag> (option_table.py)
     group.addoption(
         "--bench-baseline", metavar="FILE", type=Path, default=None,
         help="baseline file for the bench_baseline fixture (tflm-bench baseline save)",
@@ -107,33 +64,20 @@ def pytest_configure(config: pytest.Config) -> None:
                                 "itself: leave --bench-port out or add --bench-engine serial")
 
 
-def _serial_settings(pytestconfig: pytest.Config) -> dict[str, object]:
-    """The serial engine's port and baud rate (checked in pytest_configure)."""
-    return {"port": pytestconfig.getoption("--bench-port"), "baud": pytestconfig.getoption("--bench-baud")}
+def _options(pytestconfig: pytest.Config, **extra: object) -> BenchOptions:
+    values = {option.name: pytestconfig.getoption(option.pytest_dest) for option in BENCH_OPTIONS}
+    return to_bench_options(values, lambda option: option.pytest_flag, **extra)
 
 
 @pytest.fixture(scope="session")
 def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
     """The engine, kernels and platform chosen on the command line (skips, naming why, when the
     engine cannot run here, e.g. "Renode not installed")."""
-    engine = pytestconfig.getoption("--bench-engine")
-    reason = unavailable_reason(engine)
+    reason = unavailable_reason(pytestconfig.getoption("--bench-engine"))
     if reason is not None:
         pytest.skip(reason)
-    runtime = pytestconfig.getoption("--bench-runtime")
     try:
-        return BenchOptions(
-            engine=engine,
-            **_serial_settings(pytestconfig),  # type: ignore[arg-type]
-            platform=pytestconfig.getoption("--bench-platform"),
-            repl_path=tuple(pytestconfig.getoption("--bench-repl-path")),
-            kernels=pytestconfig.getoption("--bench-kernels"),
-            optimize=pytestconfig.getoption("--bench-optimize"),
-            build_root=pytestconfig.getoption("--bench-build-dir"),
-            runtime=runtime,
-            tflm_lib=pytestconfig.getoption("--bench-tflm-lib"),
-            tflm_include=tuple(pytestconfig.getoption("--bench-tflm-include")),
-        )
+        return _options(pytestconfig)
     except TflmLibraryError as error:
         if error.problem == "not given":
             pytest.skip(f"no TFLM library given: set TFLM_LIB and TFLM_INCLUDE (or --bench-tflm-lib): {error}")
@@ -142,19 +86,10 @@ def bench_options(pytestconfig: pytest.Config) -> BenchOptions:
 
 def tflm_options(pytestconfig: pytest.Config, **extra: object) -> BenchOptions:
     """BenchOptions for the tflm runtime from --bench-tflm-lib/--bench-tflm-include or TFLM_LIB /
-    TFLM_INCLUDE; skips, naming the reason, when no library is given."""
+    TFLM_INCLUDE (the other --bench- options apply too); skips, naming the reason, when no
+    library is given."""
     try:
-        return BenchOptions(
-            engine=pytestconfig.getoption("--bench-engine"),
-            **_serial_settings(pytestconfig),  # type: ignore[arg-type]
-            platform=pytestconfig.getoption("--bench-platform"),
-            repl_path=tuple(pytestconfig.getoption("--bench-repl-path")),
-            build_root=pytestconfig.getoption("--bench-build-dir"),
-            runtime=Runtime.TFLM,
-            tflm_lib=pytestconfig.getoption("--bench-tflm-lib"),
-            tflm_include=tuple(pytestconfig.getoption("--bench-tflm-include")),
-            **extra,  # type: ignore[arg-type]
-        )
+        return _options(pytestconfig, **({"runtime": Runtime.TFLM} | extra))
     except TflmLibraryError as error:
         if error.problem == "not given":
             pytest.skip("no TFLM library given: set TFLM_LIB and TFLM_INCLUDE")
