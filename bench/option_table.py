@@ -13,6 +13,7 @@ because they set BenchOptions fields, but are not bench options.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -229,9 +230,14 @@ def robot_arguments() -> tuple[tuple[str, object], ...]:
     return tuple((option.name, option.default if not option.repeatable else None) for option in BENCH_OPTIONS)
 
 
+def _robot_literals(text: str) -> str:
+    """`code` in a help text as libdoc's ``code`` (a single backquote there links a keyword)."""
+    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+
+
 def robot_arguments_doc() -> str:
     """Libdoc's table of the library arguments."""
-    rows = [f"| ``{option.name}`` | {option.help_text(robot_spelling, 'several separated by ``:``')} |"
+    rows = [f"| ``{option.name}`` | {_robot_literals(option.help_text(robot_spelling, 'several separated by ``:``'))} |"
             for option in BENCH_OPTIONS]
     return "\n".join(["| =Argument= | =Meaning= |", *rows])
 

@@ -1,0 +1,115 @@
+"""Keywords that run inputs through the booted firmware and check the outputs and the counts."""
+from __future__ import annotations
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..assertions import assert_estimated_cycles_within, assert_layer_within
+from ..profile import format_profile
+from .state import LibraryState
+
+
+class RunKeywords:
+    def __init__(self, state: LibraryState) -> None:
+        self.state = state
+
+    @keyword
+    def run_random_inputs(self, count: int = 10, seed: int = 0) -> int:
+        """Runs `count` seeded random inputs through the device and the oracles; returns how many ran."""
+        session = self.state.session()
+        self.state.results = session.run_samples(session.random_samples(int(count), int(seed)))
+        self.state.checks, self.state.notes = (), ()
+        for result in self.state.results:
+            logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
+                        f"{result.instructions} instructions")
+        return len(self.state.results)
+
+    @keyword
+    def outputs_should_be_bit_exact_with_tflm(self) -> None:
+        """Fails unless every output of the last run matched TFLM bit for bit."""
+        results = self.state.ran()
+        bad = [r for r in results if not r.bit_exact]
+        if bad:
+            details = "; ".join(
+                f"input {r.index} output {o.index}: {o.vs_tflm.mismatches} values differ (max {o.vs_tflm.max_diff} {o.vs_tflm.unit})"
+                for r in bad for o in r.outputs if not o.vs_tflm.exact
+            )
+            raise AssertionError(f"{len(bad)} of {len(results)} inputs differ from TFLM: {details}")
+
+    @keyword
+    def instructions_per_inference_should_be_at_most(self, budget: int) -> None:
+        """Fails if any inference of the last run executed more than `budget` instructions."""
+        worst = max(self.state.ran(), key=lambda r: r.instructions)
+        logger.info(f"most instructions per inference: {worst.instructions} (input {worst.index}), budget {budget}")
+        if worst.instructions > int(budget):
+            raise AssertionError(
+                f"input {worst.index} took {worst.instructions} instructions, over the budget of {int(budget)}"
+            )
+
+    @keyword("Layer ${layer} Instructions Should Be At Most")
+    def layer_instructions_should_be_at_most(self, layer: int, budget: int) -> None:
+        """Fails if layer `layer` (0-based) executed more than `budget` instructions on any input."""
+        assert_layer_within(self.state.ran(), int(layer), int(budget))
+
+    @keyword("Layer ${layer} Estimated Cycles Should Be At Most")
+    def layer_estimated_cycles_should_be_at_most(self, layer: int, budget: int) -> None:
+        """Fails if layer `layer` took more than `budget` estimated Cortex-M4 cycles (a model)."""
+        assert_layer_within(self.state.ran(), int(layer), int(budget), metric="estimated_cycles")
+
+    @keyword
+    def estimated_cycles_per_inference_should_be_at_most(self, budget: int) -> None:
+        """Fails if any inference took more than `budget` estimated Cortex-M4 cycles.
+
+        Estimated cycles come from the built-in engine's timing model (docs/cycle-model.md);
+        they are not measured and real hardware may take more."""
+        results = self.state.ran()
+        logger.info("estimated cycles per inference: "
+                    + ", ".join(str(r.estimated_cycles) for r in results) + f"; budget {budget}")
+        assert_estimated_cycles_within(results, int(budget))
+
+    @keyword
+    def every_layer_should_match_tflm(self, count: int = 1, seed: int = 0) -> int:
+        """Runs `count` seeded random inputs layer by layer and fails naming the first layer whose
+        output differs from host TFLM's; returns the number of layers checked.
+
+        Each layer's output tensor is read from the device right after that layer (the protocol's
+        INVOKE_PARTIAL and GET_LAYER_OUTPUT) and compared with TFLM's preserved tensor, so a
+        failure points at one kernel rather than at the whole model. A float32 CONV_2D fused into
+        the MAX_POOL_2D after it has no output of its own on the device: it is logged as "fused
+        into layer N, not materialised" and the pool's output is compared instead.
+
+        Example:
+        | Boot Firmware For Model | models/kws_dscnn_int8.tflite |
+        | ${layers}= | Every Layer Should Match TFLM | count=2 | seed=1 |
+        """
+        from ..layer_diff import diff_model
+
+        session = self.state.session()
+        report = diff_model(session, session.random_samples(int(count), int(seed)))
+        logger.info(report.format_text())
+        for sample in report.samples:
+            first = sample.first_diverging
+            if first is not None:
+                raise AssertionError(f"input {sample.sample}: first diverging layer {first.layer} {first.op_name} "
+                                     f"({first.tensor}): {first.verdict()}")
+        return len(report.samples[0].layers) if report.samples else 0
+
+    @keyword
+    def log_layer_profile(self) -> None:
+        """Logs the per-layer table (instructions, estimated cycles, MACs) of the first input."""
+        report = self.state.report()
+        logger.info("\n".join(format_profile(report.profile(), report.layer_outputs)))
+
+    @keyword
+    def per_operator_counts_should_be_reported(self) -> None:
+        """Fails unless the last run reported a non-zero instruction count for every operator.
+
+        Example:
+        | Run Random Inputs    count=2
+        | Per Operator Counts Should Be Reported
+        """
+        for result in self.state.ran():
+            zero = [i for i, count in enumerate(result.layer_instructions) if count == 0]
+            if len(result.layer_instructions) != len(self.state.session().build().layers) or zero:
+                raise AssertionError(f"input {result.index}: {len(result.layer_instructions)} layer counts, "
+                                     f"layers without a count: {zero}")
