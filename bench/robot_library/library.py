@@ -19,8 +19,11 @@ from .state import LibraryState
 
 _ARGUMENTS = robot_arguments()
 # What Robot and libdoc read as the library's arguments: one per bench option, with its default.
+# Only the first (engine) may be given by position: the others' order is the table's, so a
+# positional value is refused rather than landing on another argument than it used to.
 _SIGNATURE = inspect.Signature([Parameter("self", Parameter.POSITIONAL_OR_KEYWORD)] + [
-    Parameter(name, Parameter.POSITIONAL_OR_KEYWORD, default=default) for name, default in _ARGUMENTS])
+    Parameter(name, Parameter.POSITIONAL_OR_KEYWORD if number == 0 else Parameter.KEYWORD_ONLY, default=default)
+    for number, (name, default) in enumerate(_ARGUMENTS)])
 
 
 @library(scope="SUITE", auto_keywords=False)
