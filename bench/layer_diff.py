@@ -22,7 +22,7 @@ from tflm_bench.generator import Runtime, conv_pool_fusions
 
 from .compare import Difference, difference
 from .errors import BenchError
-from .oracles import TflmOracle
+from .oracle_process import OracleKind, OracleProcess
 from .report import BenchConfig
 from .session import BenchSession
 
@@ -109,7 +109,7 @@ def _short(name: str) -> str:
     return first if len(first) <= 44 else "..." + first[-41:]
 
 
-def diff_sample(session: BenchSession, oracle: TflmOracle, number: int, sample: list[np.ndarray]) -> SampleDiff:
+def diff_sample(session: BenchSession, oracle: OracleProcess, number: int, sample: list[np.ndarray]) -> SampleDiff:
     """Every layer of `session`'s model on the device against `oracle` (preserve_all) for one sample."""
     device = session.start()
     model = session.model
@@ -135,6 +135,7 @@ def diff_sample(session: BenchSession, oracle: TflmOracle, number: int, sample: 
 
 def diff_model(session: BenchSession, samples: list[list[np.ndarray]]) -> DiffReport:
     """Per-layer verdicts for every sample; the session is started if it is not yet."""
-    oracle = TflmOracle(session.model_bytes, len(session.model.outputs), session.model, preserve_all=True)
-    diffs = tuple(diff_sample(session, oracle, number, sample) for number, sample in enumerate(samples))
+    with OracleProcess(OracleKind.TFLM, session.model_bytes, len(session.model.outputs), session.model,
+                       preserve_all=True) as oracle:
+        diffs = tuple(diff_sample(session, oracle, number, sample) for number, sample in enumerate(samples))
     return DiffReport(str(session.model_path), session.config(), diffs)

@@ -34,7 +34,7 @@ from .compare import difference
 from .device import BenchDevice
 from .errors import BenchError, InputError, OracleError, WrongImage
 from .inputs import load_inputs, non_finite_warnings, random_inputs
-from .oracles import TfliteReferenceOracle, TflmOracle
+from .oracle_process import OracleCrash, OracleKind, OracleProcess
 from .profile import estimate_invoke
 from .progress import Progress
 from .protocol import RuntimeInfo
@@ -155,8 +155,8 @@ class BenchSession:
         self.model_path = Path(self.model_path)
         self.model_bytes = self.model_path.read_bytes()
         self.model = read_model(self.model_bytes)
-        self._tflm: TflmOracle | None = None
-        self._tflite: TfliteReferenceOracle | None = None
+        self._tflm: OracleProcess | None = None
+        self._tflite: OracleProcess | None = None
         self.tflite_refusal: str | None = None
         self.engine_notes: tuple[str, ...] = ()  # e.g. Renode init: commands the built-in engine skips
         self._search_stack = ExitStack()
@@ -225,6 +225,7 @@ class BenchSession:
                 f"the bench drives firmware over its own protocol; a {self.options.protocol} image is for an "
                 "external runner: build it with `tflm-bench build MODEL --protocol mlperf --out FW.elf` and serve "
                 "it with `tflm-bench emulate FW.elf --uart-pty` (README, \"MLPerf Tiny mode\")")
+        self._launch_oracles()  # they load beside the build and the boot
         try:
             image = self.build()
         finally:
@@ -272,7 +273,7 @@ class BenchSession:
         """One sample on the device, checked against the oracles; also the device's raw outputs
         (what an accuracy evaluation scores)."""
         device = self.start()
-        self._oracle()  # the oracles load once, outside the input's timing
+        self._oracle().ready()  # the oracles load once, outside the input's timing
         self._second_oracle()
         started = time.perf_counter()
         for index, value in enumerate(sample):
@@ -284,8 +285,7 @@ class BenchSession:
             raise BenchError(f"input {number}: the firmware's invoke failed with kernel status {invoke.status}")
         outputs = [device.get_output(i) for i in range(len(device.info().outputs))]
         expected = self._oracle().run(sample)
-        tflite = self._second_oracle()
-        second = tflite.run(sample) if tflite is not None else None
+        second = self._second_answer(sample)
         result = InputResult(
             index=number,
             outputs=tuple(
@@ -342,20 +342,52 @@ class BenchSession:
             versions=tool_versions(image.toolchain),
         )
 
-    def _oracle(self) -> TflmOracle:
+    def _launch_oracles(self) -> None:
+        """Start the oracles' processes (each loads its interpreter while the bench goes on)."""
         if self._tflm is None:
-            self._tflm = TflmOracle(self.model_bytes, len(self.model.outputs), self.model)
+            self._tflm = OracleProcess(OracleKind.TFLM, self.model_bytes, len(self.model.outputs), self.model)
+            self._stack.callback(self._close_oracles)
+        if self._tflite is None and self.options.compare_tflite and self.tflite_refusal is None:
+            self._tflite = OracleProcess(OracleKind.TFLITE, self.model_bytes, len(self.model.outputs))
+
+    def _close_oracles(self) -> None:
+        for oracle in (self._tflm, self._tflite):
+            if oracle is not None:
+                oracle.close()
+        self._tflm = self._tflite = None
+
+    def _oracle(self) -> OracleProcess:
+        self._launch_oracles()
+        assert self._tflm is not None
         return self._tflm
 
-    def _second_oracle(self) -> TfliteReferenceOracle | None:
-        """TFLite BUILTIN_REF, or None when not asked for or when it refuses a model TFLM runs
-        (e.g. CONV_2D without a bias): then the verdict is TFLM's alone and the report says why."""
-        if self._tflite is None and self.options.compare_tflite and self.tflite_refusal is None:
+    def _second_oracle(self) -> OracleProcess | None:
+        """TFLite BUILTIN_REF, or None when not asked for, or when it refuses (e.g. CONV_2D without
+        a bias) or crashes on a model TFLM runs: then the verdict is TFLM's alone and the report says why."""
+        self._launch_oracles()
+        if self._tflite is not None:
             try:
-                self._tflite = TfliteReferenceOracle(self.model_bytes)
+                self._tflite.ready()
             except OracleError as refusal:
-                self.tflite_refusal = f"TFLite BUILTIN_REF refused the model, so it is compared with TFLM only: {refusal}"
+                self._drop_second_oracle(f"TFLite BUILTIN_REF refused the model, so it is compared with TFLM only: {refusal}")
+            except OracleCrash as crash:
+                self._drop_second_oracle(f"TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: {crash}")
         return self._tflite
+
+    def _second_answer(self, sample: list[np.ndarray]) -> list[np.ndarray] | None:
+        tflite = self._second_oracle()
+        if tflite is None:
+            return None
+        try:
+            return tflite.run(sample)
+        except OracleCrash as crash:
+            self._drop_second_oracle(f"TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: {crash}")
+            return None
+
+    def _drop_second_oracle(self, reason: str) -> None:
+        assert self._tflite is not None
+        self._tflite.close()
+        self._tflite, self.tflite_refusal = None, reason
 
 
 def _check_board_image(device: BenchDevice, image: FirmwareImage, port: str) -> None:

@@ -32,6 +32,7 @@ from ..repl import PeripheralEntry, PlatformDescription
 from ..board import RENODE_DEFAULT_MIPS
 from ..elf_info import vector_table_address
 from .hostlib import InstructionCounter
+from .signals import deferred_signals
 from .peripherals import Dwt, LegacyUart, NrfClock, Peripheral, SystemControlSpace, Unmodelled
 from .symbols import SymbolTable
 
@@ -415,50 +416,55 @@ class _Machine:
         """
         self.counter.take_stopped()
         self.counter.set_timeout(timeout_s)
-        stop_at: int | None = None       # a NOCP replay runs up to the FP instruction
         try:
-            while True:
-                self.invalid = None
-                try:
-                    self.uc.emu_start(self.pc | 1, until if stop_at is None else stop_at)
-                except unicorn.UcError as exc:
-                    self._take(self._fault_from(exc))
-                    continue
-                if self.pending is not None:
-                    self._raise_pending()
-                if self.fault is not None:
-                    fault, self.fault = self.fault, None
-                    self._take(fault)
-                    continue
-                if self._replay is not None and self._replay_pc is None:
-                    self._replay_pc = self.pc
-                    self.counter.rewind(self._replay_pc)
-                    continue
-                if self._div_trap_changed:
-                    self._div_trap_changed = False
-                    self.counter.rewind(self.pc)
-                    self._div_trap = self.scs.div_trap
-                    self.counter.set_div_trap(self._div_trap)
-                    self.uc.ctl_flush_tb()
-                    continue
-                divide = self.counter.take_div0()
-                if divide is not None:
-                    self._take(Fault(USAGEFAULT, divide, "divide by zero (CCR.DIV_0_TRP set)",
-                                     cfsr=_DIVBYZERO))
-                    continue
-                nocp = self.counter.take_nocp()
-                if nocp is not None and nocp != self.pc:
-                    self.uc.ctl_remove_cache(self.pc, nocp + 4)
-                    stop_at = nocp
-                    continue
-                if nocp is not None or (stop_at is not None and self.pc == stop_at):
-                    stop_at = None
-                    self._take(Fault(USAGEFAULT, self.pc, "floating-point instruction with the "
-                                     "FPU disabled in CPACR", cfsr=_NOCP))
-                    continue
-                return
+            with deferred_signals(self.uc.emu_stop) as signals:
+                self._run_loop(until, signals)
         finally:
             self.counter.set_timeout(None)
+
+    def _run_loop(self, until: int, signals: list[int]) -> None:
+        """run()'s loop; it ends early once a signal has stopped the emulator (deferred_signals)."""
+        stop_at: int | None = None       # a NOCP replay runs up to the FP instruction
+        while not signals:
+            self.invalid = None
+            try:
+                self.uc.emu_start(self.pc | 1, until if stop_at is None else stop_at)
+            except unicorn.UcError as exc:
+                self._take(self._fault_from(exc))
+                continue
+            if self.pending is not None:
+                self._raise_pending()
+            if self.fault is not None:
+                fault, self.fault = self.fault, None
+                self._take(fault)
+                continue
+            if self._replay is not None and self._replay_pc is None:
+                self._replay_pc = self.pc
+                self.counter.rewind(self._replay_pc)
+                continue
+            if self._div_trap_changed:
+                self._div_trap_changed = False
+                self.counter.rewind(self.pc)
+                self._div_trap = self.scs.div_trap
+                self.counter.set_div_trap(self._div_trap)
+                self.uc.ctl_flush_tb()
+                continue
+            divide = self.counter.take_div0()
+            if divide is not None:
+                self._take(Fault(USAGEFAULT, divide, "divide by zero (CCR.DIV_0_TRP set)",
+                                 cfsr=_DIVBYZERO))
+                continue
+            nocp = self.counter.take_nocp()
+            if nocp is not None and nocp != self.pc:
+                self.uc.ctl_remove_cache(self.pc, nocp + 4)
+                stop_at = nocp
+                continue
+            if nocp is not None or (stop_at is not None and self.pc == stop_at):
+                stop_at = None
+                self._take(Fault(USAGEFAULT, self.pc, "floating-point instruction with the "
+                                 "FPU disabled in CPACR", cfsr=_NOCP))
+                continue
+            return
 
     def _take(self, fault: Fault) -> None:
         """Deliver fault to the firmware's handler, or raise it when there is none."""

@@ -140,10 +140,10 @@ def test_debug_shows_the_traceback(sine_model: Path, monkeypatch: pytest.MonkeyP
 
 def test_a_mismatch_exits_1(sine_model: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A wrong oracle answer stands in for a device that computes wrong: the verdict must say 1."""
-    from tflm_bench import oracles
+    from tflm_bench.oracle_process import OracleProcess
 
-    real_run = oracles.TflmOracle.run
-    monkeypatch.setattr(oracles.TflmOracle, "run", lambda self, sample: [o + 1 for o in real_run(self, sample)])
+    real_run = OracleProcess.run
+    monkeypatch.setattr(OracleProcess, "run", lambda self, sample: [o + 1 for o in real_run(self, sample)])
     assert main(["run", str(sine_model), "--count", "2", "--no-tflite"]) == ExitCode.MISMATCH
     assert "MISMATCH" in capsys.readouterr().out
 

@@ -76,3 +76,67 @@ def test_a_signal_ends_the_build_and_its_compilers(
                                capture_output=True, text=True, timeout=600)
         assert rerun.returncode == 0, rerun.stderr
         assert "firmware.elf" in rerun.stdout and "(reused)" not in rerun.stdout
+
+
+def _run_until(args: list[str], marker: str, timeout_s: float = 300) -> tuple[subprocess.Popen[str], list[str]]:
+    """`tflm-bench ARGS`, returned once a stderr line contains `marker` (lines read so far kept)."""
+    import threading
+
+    process = subprocess.Popen([str(BENCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if marker in line:
+                seen.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not seen.wait(timeout_s):
+        process.kill()
+        pytest.fail(f"never saw {marker!r}: {''.join(lines)[-2000:]}")
+    return process, lines
+
+
+@pytest.mark.parametrize("signum,code,word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_a_signal_during_emulation_ends_the_run_within_a_second(
+    sine_model: Path, tmp_path: Path, signum: int, code: int, word: str
+) -> None:
+    """The signal lands while the emulator runs (often inside a UART callback): the run stops at
+    once, with one line and no traceback, instead of finishing and exiting 0."""
+    build_dir = tmp_path / "cache"
+    subprocess.run([str(BENCH), "build", str(sine_model), "--build-dir", str(build_dir)], check=True, capture_output=True)
+    process, lines = _run_until(["run", str(sine_model), "--count", "100000", "--build-dir", str(build_dir)],
+                                "inputs ")
+    time.sleep(0.5)  # well inside the run of inputs
+    sent = time.monotonic()
+    os.kill(process.pid, signum)
+    process.wait(timeout=30)
+    took = time.monotonic() - sent
+    time.sleep(0.2)  # the reader thread takes the last lines
+    err = "".join(lines)
+    assert process.returncode == code, err[-2000:]
+    assert took < 1.0, f"took {took:.2f} s to stop"
+    assert "Traceback" not in err and "Exception ignored" not in err, err[-2000:]
+    assert err.strip().splitlines()[-1] == f"tflm-bench: {word}"
+
+
+def test_ctrl_c_while_the_oracles_load_ends_the_run_within_a_second(sine_model: Path, tmp_path: Path) -> None:
+    """The oracles load TensorFlow in processes of their own: the bench is never stuck in it."""
+    build_dir = tmp_path / "cache"
+    subprocess.run([str(BENCH), "build", str(sine_model), "--build-dir", str(build_dir)], check=True, capture_output=True)
+    process, lines = _run_until(["run", str(sine_model), "--count", "3", "--build-dir", str(build_dir)],
+                                "building and booting")
+    deadline = time.monotonic() + 30
+    while len(children := _descendants(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the TFLM and TFLite oracles' processes
+    assert len(children) >= 2, "the oracles did not start in processes of their own"
+    sent = time.monotonic()
+    os.kill(process.pid, signal.SIGINT)
+    process.wait(timeout=30)
+    assert time.monotonic() - sent < 1.0
+    assert process.returncode == 130 and "Traceback" not in "".join(lines)
+    time.sleep(0.3)
+    assert not [pid for pid in children if _alive(pid)], "oracle processes outlived the bench"
