@@ -10,7 +10,7 @@ from setuptools import find_packages, setup
 ROOTS = {"bench": "tflm_bench", "generator": "tflm_bench.generator", "emulation": "tflm_bench.emulation"}
 # Non-Python files each package needs at run time.
 DATA = {
-    "tflm_bench.generator": ["templates/*.j2"],
+    "tflm_bench.generator": ["templates/*.j2", "templates/export/*.j2"],
     "tflm_bench.emulation": ["platforms/*.repl", "builtin/*.c"],
     "tflm_bench.firmware": ["CMakeLists.txt", "**/*.c", "**/*.cc", "**/*.h", "**/*.ld", "**/*.in", "**/*.cmake"],
 }

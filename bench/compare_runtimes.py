@@ -177,7 +177,7 @@ def compare_runtimes(model: Path, base: BenchOptions, libraries: list[Path], inc
         try:
             if samples is None:
                 info = device.info()
-                samples = (load_inputs(inputs_path, info.inputs) if inputs_path else
+                samples = (load_inputs(inputs_path, info.inputs).samples if inputs_path else
                            random_inputs(info.inputs, count, seed, float_input_ranges(session.model)))
             report = session.report(session.run_samples(samples))
         finally:

@@ -98,6 +98,7 @@ class BenchReport:
     layer_outputs: tuple[str, ...] = ()  # each layer's output tensor name, execution order
     tensors: tuple[TensorPlacement, ...] = ()  # the arena plan, by offset
     arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
+    input_conversion: str | None = None  # how --inputs values were converted to the input's type
 
     # The configuration, by name, as reports and baselines read it.
     @property
@@ -187,6 +188,7 @@ class BenchReport:
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
             *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
+            *([f"inputs    {self.input_conversion}"] if self.input_conversion else []),
             *_weights_lines(self.layers),
             *([f"counts    {COUNT_UNITS['cycles']}"] if cycles else []),
             "",

@@ -159,6 +159,7 @@ class BenchSession:
         self._tflite: OracleProcess | None = None
         self.tflite_refusal: str | None = None
         self.engine_notes: tuple[str, ...] = ()  # e.g. Renode init: commands the built-in engine skips
+        self.input_conversion: str | None = None  # how loaded inputs were converted (inputs.LoadedInputs)
         self._search_stack = ExitStack()
         self.arena: ArenaReport | None = None  # runtime tflm: the arena given, used and found
         self.runtime_info: RuntimeInfo | None = None
@@ -264,7 +265,10 @@ class BenchSession:
         return random_inputs(self.start().info().inputs, count, seed, float_input_ranges(self.model))
 
     def load_samples(self, path: Path) -> list[list[np.ndarray]]:
-        return load_inputs(path, self.start().info().inputs)
+        """The samples of a .npy; float data for a quantized input is quantized (input_conversion says how)."""
+        loaded = load_inputs(path, self.start().info().inputs)
+        self.input_conversion = loaded.conversion
+        return loaded.samples
 
     def run_sample(self, number: int, sample: list[np.ndarray]) -> InputResult:
         return self.run_sample_with_outputs(number, sample)[0]
@@ -321,6 +325,7 @@ class BenchSession:
             warnings=tuple(warnings) + self.engine_notes + ((self.tflite_refusal,) if self.tflite_refusal else ()),
             **identity(self.model, image),  # type: ignore[arg-type]
             arena=self.arena,
+            input_conversion=self.input_conversion,
         )
 
     def config(self) -> BenchConfig:
@@ -412,4 +417,6 @@ def run_bench(
         progress.note(f"building and booting {Path(model_path).name} ({options.kernels} kernels, {options.engine} engine)")
     with BenchSession(model_path, options) as session:
         samples = session.load_samples(inputs_path) if inputs_path else session.random_samples(count, seed)
+        if session.input_conversion and progress is not None:
+            progress.note(f"inputs: {session.input_conversion}")
         return session.report(session.run_samples(samples, progress), tuple(non_finite_warnings(samples)))

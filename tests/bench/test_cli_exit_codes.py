@@ -53,10 +53,21 @@ def test_inputs_as_one_sample_or_stacked_on_the_batch_axis(
     assert f"{count}/{count} inputs bit-exact" in capsys.readouterr().out
 
 
-def test_inputs_of_the_wrong_type_say_how_to_cast(sine_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    inputs = tmp_path / "x.npy"
-    np.save(inputs, np.zeros((2, 1), np.float64))
-    assert "astype(np.int8)" in _usage_error(capsys, ["run", str(sine_model), "--inputs", str(inputs)])
+def test_float_inputs_for_a_quantized_model_are_quantized_and_said(
+    sine_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Float data is quantized with the input's scale and zero point (never cast), announced and
+    recorded in the JSON; other integer types are refused without a cast's advice."""
+    inputs, report = tmp_path / "x.npy", tmp_path / "r.json"
+    np.save(inputs, np.linspace(0, 6, 4).reshape(4, 1))  # float64 radians, as the sine model was trained
+    assert main(["run", str(sine_model), "--inputs", str(inputs), "--no-tflite", "--json", str(report)]) == ExitCode.OK
+    captured = capsys.readouterr()
+    assert "inputs    x.npy: float64 values quantized to int8 with the input's scale" in captured.out
+    assert "inputs: x.npy: float64 values quantized" in captured.err
+    assert "quantized to int8" in json.loads(report.read_text())["input_conversion"]
+    np.save(inputs, np.zeros((2, 1), np.int64))
+    err = _usage_error(capsys, ["run", str(sine_model), "--inputs", str(inputs)])
+    assert "astype(np.int8)" not in err and "give the real values as float32" in err
 
 
 @pytest.mark.parametrize("content", [b"", b"not a numpy file", None])
