@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
-from tflm_bench.generator import IO_TYPES, Target, convert_model_file, prepare_model, write_flash_files  # noqa: E402
+from tflm_bench.generator import IO_TYPES, ExportFormat, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
@@ -95,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     add_arguments(build_cmd, "build")
     build_cmd.add_argument("--out", type=Path, metavar="FW.elf",
                            help="also copy the image here (the cache keeps its own copy)")
+
+    export = add("export", "write the generated runtime the bench verified as a library for your own firmware")
+    export.add_argument("model", type=Path, help="a quantized .tflite")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write the library into")
+    export.add_argument("--format", choices=tuple(ExportFormat), default=str(ExportFormat.default()),
+                        help="c: src/ and an example main.c; cmake: the same as a CMake package; arduino: an Arduino "
+                             f"library (library.properties, src/, examples/) (default: {ExportFormat.default()})")
+    add_arguments(export, "export")
 
     compare = add("compare", "A/B: our runtime (both kernel sets) and each TFLM library on the same inputs")
     compare.add_argument("model", type=Path, help="a .tflite")
@@ -208,6 +216,17 @@ def _build(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    session = BenchSession(args.model, _options(args))
+    image = session.build()
+    library = export_library(image, session.model, args.model, args.out, ExportFormat(args.format))
+    print(f"wrote {library.root} ({library.format} library {library.name}: {len(library.sources)} C sources, "
+          f"export.json, README.md)")
+    print(f"build id 0x{image.build_id:08x}, build {image.build_dir.name}, kernels {image.kernels}, optimize "
+          f"{image.optimize}: the code `tflm-bench run` checks for this model with the same options")
+    return ExitCode.OK
+
+
 def _compare(args: argparse.Namespace) -> int:
     from .compare_runtimes import compare_runtimes
 
@@ -257,7 +276,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args, _options(args))
 
 
-COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode,
+COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "export": _export, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode,
             "ops": _ops, "convert": _convert}
 
 

@@ -29,6 +29,7 @@ from .session import BenchOptions
 # The CLI commands that take an option. "baseline save" is the subcommand's full name.
 RUNNING = frozenset({"run", "diff", "evaluate", "baseline save"})  # boot firmware on an engine
 BUILDING = RUNNING | {"build"}
+EXPORTING = frozenset({"export"})  # builds the runtime it writes out: the generated runtime's options
 CHOOSING_RUNTIME = frozenset({"run", "build", "baseline save"})
 BENCH_COMMAND = "run"  # its options are the bench options every front end exposes
 
@@ -148,22 +149,22 @@ _TABLE = (
            help="engine serial: the port's baud rate", default_doc=f"{DEFAULT_BAUD}, the firmware's"),
     Option("timeout", "timeout_s", parse=_seconds, default=120.0, metavar="SECONDS", commands=RUNNING,
            help="how long to wait for each reply of the firmware"),
-    Option("kernels", "kernels", enum=KernelSet, default=str(KernelSet.default()), commands=BUILDING,
+    Option("kernels", "kernels", enum=KernelSet, default=str(KernelSet.default()), commands=BUILDING | EXPORTING,
            help="kernel set: reference (plain TFLM port) or optimized"),
-    Option("optimize", "optimize", enum=Optimize, default=str(Optimize.default()), commands=BUILDING,
+    Option("optimize", "optimize", enum=Optimize, default=str(Optimize.default()), commands=BUILDING | EXPORTING,
            help="weight layouts of the optimized kernels: speed (expand all, fall back per layer only to fit "
                 "flash), size (keep int8 weights), balanced (expand within +25% of the weights)"),
     Option("target", "target", flag="board", enum=Target, default=str(Target.default()), commands=BUILDING,
            help="emulator: an image for the emulators, linked at the flash base; nano33ble: an image for a real "
                 "Arduino Nano 33 BLE, linked after its bootloader (see README, \"Flashing a real board\")"),
-    Option("platform", "platform", parse=Path, metavar="REPL", commands=BUILDING | {"compare", "emulate"},
+    Option("platform", "platform", parse=Path, metavar="REPL", commands=BUILDING | EXPORTING | {"compare", "emulate"},
            help="platform description .repl; its flash, RAM and clocks are used",
            default_doc="the shipped nrf52840.repl"),
     Option("repl_path", "repl_path", parse=Path, repeatable=True, metavar="DIR", env="TFLM_BENCH_REPL_PATH",
-           commands=BUILDING | {"compare", "emulate"},
+           commands=BUILDING | EXPORTING | {"compare", "emulate"},
            help="a root folder for the platform description's `using` lines (a Renode tree holding platforms/), "
                 "searched before $TFLM_BENCH_REPL_PATH and the Renode found"),
-    Option("build_dir", "build_root", parse=_resolved, metavar="DIR", env=BUILD_ENV, commands=BUILDING | {"compare"},
+    Option("build_dir", "build_root", parse=_resolved, metavar="DIR", env=BUILD_ENV, commands=BUILDING | EXPORTING | {"compare"},
            help="where firmware is built and cached", default_doc=f"${BUILD_ENV} or ~/.cache/tflm-bench"),
     Option("runtime", "runtime", enum=Runtime, default=str(Runtime.default()), commands=CHOOSING_RUNTIME,
            help="generated (our ahead-of-time C) or tflm (your TFLM library's interpreter)"),

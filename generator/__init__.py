@@ -22,6 +22,7 @@ from .firmware_build import (
     firmware_dir,
     write_memory_script,
 )
+from .export import ExportError, ExportFormat, ExportedLibrary, export_library
 from .flash_files import BOSSAC_COMMAND, FlashFiles, write_flash_files
 from .targets import link_board
 from .intake import (
@@ -63,4 +64,5 @@ __all__ = [
     "write_memory_script", "Runtime", "LibraryProblem", "TflmLibrary", "TflmLibraryError", "TflmSetup",
     "check_library", "resolve_setup", "probe_arena_bytes", "round_arena",
     "BOSSAC_COMMAND", "FlashFiles", "link_board", "write_flash_files",
+    "ExportError", "ExportFormat", "ExportedLibrary", "export_library",
 ]

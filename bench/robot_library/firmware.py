@@ -1,6 +1,7 @@
 """Keywords that build and boot the firmware and ask the running firmware about itself."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from robot.api import SkipExecution, logger
 from robot.api.deco import keyword
 
 from tflm_bench.emulation import RenodeNotInstalled, vector_table_address
+from tflm_bench.generator import ExportFormat, export_library
 
 from ..errors import DeviceError
 from ..protocol import encode_frame
@@ -37,6 +39,43 @@ class FirmwareKeywords:
         logger.info(f"firmware {image.elf} ({'reused' if image.reused else 'built'}) for {options.target}, "
                     f"flash {image.memory.flash_bytes} B, RAM {image.memory.ram_bytes} B")
         return str(image.elf)
+
+    @keyword
+    def export_library_for_model(self, model: str, out: str, format: str = "c") -> str:
+        """Builds (or reuses) the firmware for `model` with the library's options and writes its
+        generated runtime as a library into `out`; returns the library's folder.
+
+        ``format``: ``c`` (src/ and an example main.c), ``cmake`` (a CMake package) or ``arduino``
+        (an Arduino library: then the folder is `out`/<model>_model). The files are the ones the
+        bench compiles and checks; export.json records the build id and build folder.
+
+        Example:
+        | ${lib}= | `Export Library For Model` | ${MODEL} | ${OUTPUT_DIR}/lib | format=arduino |
+        | `Exported Library Should Be Of Model` | ${lib} | ${MODEL} |
+        """
+        session = BenchSession(Path(model), self.state.options)
+        image = session.build()
+        library = export_library(image, session.model, Path(model), Path(out), ExportFormat.parse(format))
+        logger.info(f"exported {library.name} ({library.format}) to {library.root}: build id 0x{image.build_id:08x}, "
+                    f"build {image.build_dir.name}")
+        return str(library.root)
+
+    @keyword
+    def exported_library_should_be_of_model(self, library: str, model: str) -> None:
+        """Fails unless the export.json in `library` records the build that the bench makes of
+        `model` with this library's options (same model hash, build id and build folder).
+
+        Example:
+        | `Exported Library Should Be Of Model` | ${lib} | ${MODEL} |
+        """
+        recorded = json.loads((Path(library) / "export.json").read_text())
+        image = BenchSession(Path(model), self.state.options).build()
+        expected = {"model_sha256": image.model_sha256, "build_id": f"0x{image.build_id:08x}",
+                    "build_key": image.build_dir.name}
+        differ = {key: (recorded.get(key), value) for key, value in expected.items() if recorded.get(key) != value}
+        if differ:
+            raise AssertionError(f"{library} is not the bench's build of {model}: "
+                                 + ", ".join(f"{key} {got} != {want}" for key, (got, want) in differ.items()))
 
     @keyword
     def vector_table_should_be_at(self, elf: str, address: str) -> None:

@@ -129,3 +129,15 @@ def test_a_tflm_runtime_image_is_refused() -> None:
 
     with pytest.raises(ExportError, match="runs your own TFLM library"):
         export_library(TflmImage(), None, Path("m.tflite"), Path("/nonexistent"))  # type: ignore[arg-type]
+
+
+def test_the_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tflm_bench.cli import main
+
+    model = ROOT / "models" / "sine_int8.tflite"
+    assert main(["export", str(model), "--out", str(tmp_path / "lib"), "--format", "cmake", "--kernels", "reference"]) == 0
+    out = capsys.readouterr().out
+    assert "cmake library sine_int8_model" in out and "kernels reference" in out
+    manifest = json.loads((tmp_path / "lib" / "export.json").read_text())
+    assert manifest["kernels"] == "reference" and (tmp_path / "lib" / "CMakeLists.txt").is_file()
+    assert main(["export", str(model), "--out", str(tmp_path / "x"), "--format", "zip"]) == 2
