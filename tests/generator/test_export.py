@@ -140,4 +140,6 @@ def test_the_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "cmake library sine_int8_model" in out and "kernels reference" in out
     manifest = json.loads((tmp_path / "lib" / "export.json").read_text())
     assert manifest["kernels"] == "reference" and (tmp_path / "lib" / "CMakeLists.txt").is_file()
-    assert main(["export", str(model), "--out", str(tmp_path / "x"), "--format", "zip"]) == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["export", str(model), "--out", str(tmp_path / "x"), "--format", "zip"])
+    assert usage.value.code == 2 and "invalid choice: 'zip'" in capsys.readouterr().err
