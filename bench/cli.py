@@ -29,6 +29,7 @@ from .option_table import add_arguments, namespace_values, positive_int, to_benc
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
+from .trace import PhaseClock  # noqa: E402
 
 EPILOG = """exit codes:
   0    every output as expected (bit-exact with TFLM; float32 within tolerance)
@@ -157,13 +158,15 @@ def _options(args: argparse.Namespace, **extra: object) -> BenchOptions:
 def _run(args: argparse.Namespace) -> int:
     options = _options(args, compare_tflite=not args.no_tflite)
     outputs = RunOutputs.from_args(args)  # a bad tolerance or baseline fails before the run
-    model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
-    report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress())
+    clock = PhaseClock()
+    with clock.phase("model intake"):
+        model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
+    report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress(), clock=clock)
     print(report.format_text())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(report.to_json())
-    return outputs.finish(report)
+    return outputs.finish(report, clock.phases)
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -116,6 +116,10 @@ class OracleProcess:
         child.close()
         self._ready = False
 
+    def loaded(self) -> bool:
+        """True once the child has answered (loaded or refused): ready() would not wait."""
+        return self._ready or self._conn.poll(0)
+
     def ready(self) -> None:
         """Wait until the oracle has loaded the model.
 

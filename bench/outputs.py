@@ -13,6 +13,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, TextIO
 
 from . import baseline as baselines
@@ -21,6 +22,7 @@ from .checks import CheckResult
 from .progress import Progress
 from .report import BenchReport
 from .reports import write_reports
+from .trace import Phase, report_trace, write_trace
 
 if TYPE_CHECKING:
     from .session import BenchOptions
@@ -44,6 +46,9 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
                        help="write a short Markdown summary (fits $GITHUB_STEP_SUMMARY)")
     group.add_argument("--junit", type=Path, metavar="FILE.xml",
                        help="write JUnit XML: one testcase per input and per baseline check")
+    group.add_argument("--trace", type=Path, metavar="FILE.json",
+                       help="write the first input's per-layer timeline and the run's phases in the Trace Event "
+                            "Format (open it in Perfetto or Speedscope)")
     group.add_argument("--baseline", type=Path, metavar="FILE",
                        help="compare with this baseline (tflm-bench baseline save); exit 1 on a regression")
     group.add_argument("--tolerance", type=_tolerance_argument, metavar="SPEC",
@@ -62,6 +67,7 @@ class RunOutputs:
     tolerance: Tolerance = field(default_factory=lambda: parse_tolerance(None))
     update: bool = False
     baseline: Baseline | None = None  # loaded before the run, so a bad file fails fast
+    trace: Path | None = None
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
 
@@ -77,10 +83,11 @@ class RunOutputs:
         if path is not None:
             loaded = Baseline.load_or_empty(path) if update else Baseline.load(path)
         return cls(getattr(args, "report", None), getattr(args, "markdown", None), getattr(args, "junit", None),
-                   path, tolerance or parse_tolerance(None), update, loaded)
+                   path, tolerance or parse_tolerance(None), update, loaded, getattr(args, "trace", None))
 
-    def finish(self, report: BenchReport) -> int:
-        """Compare or update the baseline, write the reports; the run's exit code."""
+    def finish(self, report: BenchReport, phases: Sequence[Phase] = ()) -> int:
+        """Compare or update the baseline, write the reports (and the trace, with the run's
+        phases); the run's exit code."""
         code = 0 if report.all_passed else 1
         checks: tuple[CheckResult, ...] = ()
         notes: tuple[str, ...] = ()
@@ -109,6 +116,8 @@ class RunOutputs:
                 problem = None  # the missing entry has just been recorded
         for path in write_reports(report, self.html, self.markdown, self.junit, checks, notes):
             print(f"wrote {path}", file=self.out)
+        if self.trace is not None:
+            print(f"wrote {write_trace(self.trace, report_trace(report, phases))}", file=self.out)
         if problem is not None:
             print(f"tflm-bench: error: {problem}", file=self.err)
             return 2

@@ -41,6 +41,7 @@ from .protocol import RuntimeInfo
 from .provenance import identity, tool_versions
 from .report import BenchConfig, BenchReport, InputResult, OutputResult
 from .tflm_arena import ArenaReport, search_arena
+from .trace import PhaseClock
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ class BenchSession:
                 f"the bench drives firmware over its own protocol; a {self.options.protocol} image is for an "
                 "external runner: build it with `tflm-bench build MODEL --protocol mlperf --out FW.elf` and serve "
                 "it with `tflm-bench emulate FW.elf --uart-pty` (README, \"MLPerf Tiny mode\")")
-        self._launch_oracles()  # they load beside the build and the boot
+        self.launch_oracles()  # they load beside the build and the boot
         try:
             image = self.build()
         finally:
@@ -277,8 +278,7 @@ class BenchSession:
         """One sample on the device, checked against the oracles; also the device's raw outputs
         (what an accuracy evaluation scores)."""
         device = self.start()
-        self._oracle().ready()  # the oracles load once, outside the input's timing
-        self._second_oracle()
+        self.oracles_ready()  # the oracles load once, outside the input's timing
         started = time.perf_counter()
         for index, value in enumerate(sample):
             device.set_input(index, value)
@@ -347,7 +347,7 @@ class BenchSession:
             versions=tool_versions(image.toolchain),
         )
 
-    def _launch_oracles(self) -> None:
+    def launch_oracles(self) -> None:
         """Start the oracles' processes (each loads its interpreter while the bench goes on)."""
         if self._tflm is None:
             self._tflm = OracleProcess(OracleKind.TFLM, self.model_bytes, len(self.model.outputs), self.model)
@@ -362,14 +362,14 @@ class BenchSession:
         self._tflm = self._tflite = None
 
     def _oracle(self) -> OracleProcess:
-        self._launch_oracles()
+        self.launch_oracles()
         assert self._tflm is not None
         return self._tflm
 
     def _second_oracle(self) -> OracleProcess | None:
         """TFLite BUILTIN_REF, or None when not asked for, or when it refuses (e.g. CONV_2D without
         a bias) or crashes on a model TFLM runs: then the verdict is TFLM's alone and the report says why."""
-        self._launch_oracles()
+        self.launch_oracles()
         if self._tflite is not None:
             try:
                 self._tflite.ready()
@@ -378,6 +378,15 @@ class BenchSession:
             except OracleCrash as crash:
                 self._drop_second_oracle(f"TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: {crash}")
         return self._tflite
+
+    def oracles_loaded(self) -> bool:
+        """Whether every oracle launched has answered that it loaded the model (without waiting)."""
+        return all(o.loaded() for o in (self._tflm, self._tflite) if o is not None)
+
+    def oracles_ready(self) -> None:
+        """Wait until the oracles have loaded the model (they load beside the build and boot)."""
+        self._oracle().ready()
+        self._second_oracle()
 
     def _second_answer(self, sample: list[np.ndarray]) -> list[np.ndarray] | None:
         tflite = self._second_oracle()
@@ -408,15 +417,31 @@ def _check_board_image(device: BenchDevice, image: FirmwareImage, port: str) -> 
 
 def run_bench(
     model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions(),
-    progress: Progress | None = None,
+    progress: Progress | None = None, clock: PhaseClock | None = None,
 ) -> BenchReport:
-    """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report."""
+    """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report;
+    `clock` records how long each phase took (for --trace)."""
     if inputs_path is None and count < 1:
         raise InputError(f"the number of random inputs must be at least 1, got {count}")
     if progress is not None:
         progress.note(f"building and booting {Path(model_path).name} ({options.kernels} kernels, {options.engine} engine)")
-    with BenchSession(model_path, options) as session:
+    clock = clock or PhaseClock()
+    session = BenchSession(model_path, options)
+    try:
+        session.launch_oracles()  # they load TensorFlow beside the build and the boot
+        with clock.phase("build"):
+            session.build()
+        with clock.phase("boot"):
+            session.start()
         samples = session.load_samples(inputs_path) if inputs_path else session.random_samples(count, seed)
         if session.input_conversion and progress is not None:
             progress.note(f"inputs: {session.input_conversion}")
-        return session.report(session.run_samples(samples, progress), tuple(non_finite_warnings(samples)))
+        with clock.phase("oracles loading"):
+            if progress is not None and not session.oracles_loaded():
+                progress.note("loading the oracles (host TFLM, TFLite's reference interpreter)")
+            session.oracles_ready()
+        with clock.phase(f"{len(samples)} inputs on the device and the oracles"):
+            results = session.run_samples(samples, progress)
+        return session.report(results, tuple(non_finite_warnings(samples)))
+    finally:
+        session.stop()

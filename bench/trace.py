@@ -8,9 +8,13 @@ Timestamps and durations are microseconds, as the format requires.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .report import BenchReport
 
 DEVICE_PID = 1
 HOST_PID = 2
@@ -34,6 +38,22 @@ class Phase:
     name: str
     start_s: float
     seconds: float
+
+
+@dataclass
+class PhaseClock:
+    """Records the phases of a run in wall time, from the clock's creation."""
+
+    started: float = field(default_factory=time.monotonic)
+    phases: list[Phase] = field(default_factory=list)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        begin = time.monotonic()
+        try:
+            yield
+        finally:
+            self.phases.append(Phase(name, begin - self.started, time.monotonic() - begin))
 
 
 def layer_events(layers: Sequence[LayerSlice], clock_hz: int, cycles_kind: str) -> list[dict[str, object]]:
@@ -81,3 +101,17 @@ def write_trace(path: Path, document: dict[str, object]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     return path
+
+
+def report_trace(report: BenchReport, phases: Sequence[Phase] = ()) -> dict[str, object]:
+    """The first input's layers as the device ran them, and the run's phases.
+
+    Slices last the engine's estimated cycles at the board clock; without an estimate (Renode)
+    the counts the firmware read, labelled as what they are."""
+    profile = report.profile()
+    estimated = bool(profile) and all(p.estimated_cycles is not None for p in profile)
+    kind = "estimated cycles" if estimated else report.count_label
+    names = report.layer_outputs
+    layers = [LayerSlice(p.index, p.op_name, int(p.estimated_cycles if estimated else p.instructions), p.macs,
+                         names[p.index] if p.index < len(names) else "") for p in profile]
+    return trace_document(Path(report.model).name, layers, report.config.clock_hz, kind, phases)

@@ -38,3 +38,26 @@ def test_layers_are_end_to_end_at_the_clock(tmp_path: Path) -> None:
 def test_the_checker_sees_a_missing_field() -> None:
     with pytest.raises(AssertionError, match="lacks"):
         check_trace_event_format({"traceEvents": [{"name": "x", "ph": "X", "ts": 0, "pid": 1, "tid": 1}]})
+
+
+def test_a_kws_trace_has_one_slice_per_layer_at_the_board_clock(tmp_path: Path) -> None:
+    from tflm_bench.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    trace, report = tmp_path / "kws.json", tmp_path / "run.json"
+    assert main(["run", str(root / "models" / "kws_dscnn_int8.tflite"), "--count", "1", "--no-tflite",
+                 "--trace", str(trace), "--json", str(report)]) == 0
+    document = json.loads(trace.read_text())
+    check_trace_event_format(document)
+    data = json.loads(report.read_text())
+    clock = data["config"]["board"]["dwt_hz"]
+    layers = [e for e in document["traceEvents"] if e.get("cat") == "layer"]
+    profile = data["profile"]["layers"]
+    assert len(layers) == len(profile) == len(data["layers"])
+    for event, layer in zip(layers, profile):
+        assert event["dur"] == pytest.approx(layer["estimated_cycles"] * 1e6 / clock)
+        assert event["args"]["estimated cycles"] == layer["estimated_cycles"]
+    # End to end: each slice starts where the one before ended.
+    assert all(b["ts"] == pytest.approx(a["ts"] + a["dur"]) for a, b in zip(layers, layers[1:]))
+    phases = [e["name"] for e in document["traceEvents"] if e.get("cat") == "phase"]
+    assert phases[:3] == ["model intake", "build", "boot"] and phases[-1].endswith("inputs on the device and the oracles")
