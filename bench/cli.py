@@ -9,6 +9,7 @@ import argparse
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -19,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
 from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
-from tflm_bench.generator import IO_TYPES, ExportFormat, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
+from tflm_bench.generator import IO_TYPES, QAT_PACKAGES, ExportFormat, missing_qat_packages, qat_install_command, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
@@ -142,6 +143,8 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
+    add("install-qat", "install what the qat variant of `evaluate` needs (tf-keras, tensorflow-model-optimization) "
+                       "into this Python, without their dependencies")
     add_baseline_command(commands, lambda save: add_arguments(save, "baseline save"))
     return parser
 
@@ -262,6 +265,21 @@ def _install_renode(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _install_qat(args: argparse.Namespace) -> int:
+    missing = missing_qat_packages()
+    if not missing:
+        print(f"QAT packages already installed: {', '.join(QAT_PACKAGES)}")
+        return ExitCode.OK
+    command = qat_install_command(sys.executable)
+    print(f"installing {', '.join(missing)}: {' '.join(command)}")
+    # --no-deps: tf-keras declares `tensorflow`, which would be a second TensorFlow beside tensorflow-cpu.
+    result = subprocess.run(command)
+    if result.returncode != 0:
+        raise InputError(f"pip could not install {', '.join(missing)} (exit {result.returncode}); run the command "
+                         "above yourself to see why")
+    return ExitCode.OK
+
+
 def _ops(args: argparse.Namespace) -> int:
     from .ops_doc import ops_markdown, ops_text
 
@@ -279,7 +297,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args, _options(args))
 
 
-COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "export": _export, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode,
+COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "export": _export, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode, "install-qat": _install_qat,
             "ops": _ops, "convert": _convert}
 
 

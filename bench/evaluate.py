@@ -197,10 +197,7 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
             raise EvaluationError(f"{model} is already a .tflite: --calibration, --train and --variants apply to a "
                                   "Keras model only")
         variants = [VariantModel("model", "the given .tflite", model)]
-    first = next((v.tflite for v in variants if v.tflite is not None), None)
-    if first is None:
-        raise EvaluationError("no variant could be made: " + "; ".join(f"{v.name}: {v.note}" for v in variants))
-    first_inputs, first_outputs = io_specs(read_model(first.read_bytes()))
+    first_inputs, first_outputs = io_specs(read_model(variants[0].tflite.read_bytes()))
     data = load_dataset(request.data, first_inputs[0].shape).head(request.limit)
     float_outputs = _float_reference(model, data, request) if keras else None
     task, reference = _task(data, request.metric, first_outputs[0], float_outputs)
@@ -277,9 +274,6 @@ def _scores(outputs: np.ndarray, data: Dataset, task: str, reference: np.ndarray
 def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference: np.ndarray | None,
                       float_outputs: np.ndarray | None, request: EvaluateRequest, strict: bool,
                       pool: WorkerPool | None = None) -> VariantEvaluation:
-    if variant.tflite is None:
-        return VariantEvaluation(variant.name, variant.description, None, None, None, None,
-                                 device_note=variant.note, host_note=variant.note)
     model_bytes = variant.tflite.read_bytes()
     model = read_model(model_bytes)
     (input_spec, *_), (output_spec, *_) = io_specs(model)

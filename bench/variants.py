@@ -19,7 +19,9 @@ from tflm_bench.generator import (
     VARIANTS,
     IntakeError,
     Model,
+    QAT_PACKAGES,
     QatError,
+    missing_qat_packages,
     convert_variant,
     read_model,
 )
@@ -38,8 +40,7 @@ class VariantError(InputError):
 class VariantModel:
     name: str
     description: str
-    tflite: Path | None  # None when the variant could not be made
-    note: str | None = None  # why not, in a user's words
+    tflite: Path
 
 
 def parse_variants(text: str) -> tuple[str, ...]:
@@ -81,12 +82,16 @@ def make_variants(model_path: Path, names: tuple[str, ...], calibration: np.ndar
                   train: Path | None = None, qat_epochs: int = 1, seed: int = 0) -> list[VariantModel]:
     """Each named variant as a .tflite under work_dir/variants, reused when its inputs are unchanged.
 
-    A variant that cannot be made (e.g. QAT without tf-keras) comes back with `tflite=None` and
-    the reason, so the others still run."""
+    Raises:
+        VariantError: a variant asked for cannot be made (QAT without its packages or without
+            training data, a conversion that fails); the message says what to do.
+    """
     model_path = Path(model_path)
     if calibration is None and any(n in ("int8", "uint8-io", "qat") for n in names):
         raise VariantError("the int8, uint8-io and qat variants are calibrated: pass --calibration CAL "
                            "(.npy [N, *input shape], or an .npz with x)")
+    if "qat" in names:
+        _check_qat_possible(train)
     folder = Path(work_dir) / "variants"
     folder.mkdir(parents=True, exist_ok=True)
     base = [_FLOW_VERSION.encode(), _file_bytes(model_path), _versions()]
@@ -97,10 +102,7 @@ def make_variants(model_path: Path, names: tuple[str, ...], calibration: np.ndar
             assert calibration is not None
             parts.append(np.ascontiguousarray(calibration, np.float32).tobytes())
         if name == "qat":
-            if train is None:
-                made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], None,
-                                         "not made: QAT fine-tunes the model, pass --train TRAIN.npz (x and y)"))
-                continue
+            assert train is not None
             parts += [Path(train).read_bytes(), f"{qat_epochs}:{seed}".encode()]
         out = folder / f"{model_path.stem}-{name}-{_digest(*parts)}.tflite"
         if not out.exists():
@@ -108,17 +110,26 @@ def make_variants(model_path: Path, names: tuple[str, ...], calibration: np.ndar
                 data = convert_variant(model_path, name, calibration if calibration is not None else np.zeros((1,)),
                                        train, qat_epochs, seed,
                                        saved_qat_model=out.with_suffix(".h5") if name == "qat" else None)
-            except QatError as exc:
-                made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], None, f"not made: {exc}"))
-                continue
-            except IntakeError as exc:
-                made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], None, f"not converted: {exc}"))
-                continue
+            except (QatError, IntakeError) as exc:
+                raise VariantError(f"the {name} variant could not be made: {exc}") from exc
             tmp = out.with_suffix(".part")
             tmp.write_bytes(data)
             os.replace(tmp, out)
         made.append(VariantModel(name, VARIANT_DESCRIPTIONS[name], out))
     return made
+
+
+def _check_qat_possible(train: Path | None) -> None:
+    """Before any conversion: QAT needs its packages and training data."""
+    missing = missing_qat_packages()
+    if missing:
+        raise VariantError(
+            f"the qat variant needs {' and '.join(missing)}, which are not installed: run `tflm-bench install-qat` "
+            f"(it runs pip install --no-deps {' '.join(QAT_PACKAGES)}; --no-deps, because tf-keras would pull a "
+            "second TensorFlow), or leave qat out of --variants")
+    if train is None:
+        raise VariantError("the qat variant fine-tunes the model: pass --train TRAIN.npz (x and y), or leave qat "
+                           "out of --variants")
 
 
 def load_calibration_array(path: Path) -> np.ndarray:

@@ -35,7 +35,7 @@ from .intake import (
     needs_conversion,
     prepare_model,
 )
-from .legacy_keras import QatError, is_qat_model_file
+from .legacy_keras import QAT_PACKAGES, QatError, is_qat_model_file, missing_qat_packages, qat_install_command
 from .mlperf import MlperfModel
 from .model import Model, Quantization, Tensor
 from .options import KernelSet, Optimize, Protocol, Runtime, Target
@@ -56,7 +56,7 @@ def supported_ops() -> list[tuple[str, str]]:
 
 __all__ = [
     "ABSENT", "BIAS", "input_index", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
-    "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "convert_variant", "is_qat_model_file", "needs_conversion",
+    "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "QAT_PACKAGES", "missing_qat_packages", "qat_install_command", "convert_variant", "is_qat_model_file", "needs_conversion",
     "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",

@@ -40,6 +40,25 @@ class QatError(GeneratorError):
     """Quantization-aware training or loading a QAT model failed."""
 
 
+# What QAT needs beyond the bench's own dependencies, pinned as in requirements-nodeps.lock (a
+# test keeps the two equal). Installed with --no-deps: tf-keras declares `tensorflow`, which pip
+# would install as a second TensorFlow beside the pinned tensorflow-cpu.
+QAT_PACKAGES = ("tf_keras==2.21.0", "tensorflow-model-optimization==0.8.1")
+QAT_MODULES = {"tf_keras": QAT_PACKAGES[0], "tensorflow_model_optimization": QAT_PACKAGES[1]}
+
+
+def missing_qat_packages() -> list[str]:
+    """The QAT packages that cannot be imported here (checked without importing them)."""
+    import importlib.util
+
+    return [package for module, package in QAT_MODULES.items() if importlib.util.find_spec(module) is None]
+
+
+def qat_install_command(python: str) -> list[str]:
+    """The pip command that installs QAT's packages into `python`'s environment."""
+    return [python, "-m", "pip", "install", "--no-deps", *QAT_PACKAGES]
+
+
 # -- parent side ---------------------------------------------------------------------------------
 
 def saved_model_config(path: Path) -> str | None:

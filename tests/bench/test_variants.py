@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tflm_bench.evaluate import EvaluationReport
-from tflm_bench.generator import QatError, convert_model_file, is_qat_model_file, read_model
+from tflm_bench.generator import QAT_PACKAGES, QatError, convert_model_file, is_qat_model_file, read_model
 from tflm_bench.variants import VariantError, VariantModel, hybrid_ops, make_variants, parse_variants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +75,25 @@ def test_variant_arguments(digits: Path, tmp_path: Path) -> None:
         parse_variants("int8,int4")
     with pytest.raises(VariantError, match="are calibrated: pass --calibration"):
         make_variants(digits / "digits_cnn.keras", ("int8",), None, tmp_path)
-    made = make_variants(digits / "digits_cnn.keras", ("qat",), np.load(digits / "calibration.npy"), tmp_path)
-    assert made[0].tflite is None and "pass --train" in (made[0].note or "")
+    with pytest.raises(VariantError, match="pass --train TRAIN.npz"):
+        make_variants(digits / "digits_cnn.keras", ("qat",), np.load(digits / "calibration.npy"), tmp_path)
+
+
+def test_qat_without_its_packages_names_the_install_command(digits: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A variant the user asked for that cannot be made is an error, never a silent missing row."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tf_keras" else real(name, *a))
+    with pytest.raises(VariantError, match=r"needs tf_keras==2.21.0, which are not installed: run `tflm-bench install-qat`"):
+        make_variants(digits / "digits_cnn.keras", ("float", "qat"), np.load(digits / "calibration.npy"), tmp_path,
+                      train=digits / "train.npz")
+
+
+def test_the_qat_pins_are_the_lock_files() -> None:
+    lock = (Path(__file__).resolve().parents[2] / "requirements-nodeps.lock").read_text().splitlines()
+    assert sorted(QAT_PACKAGES) == sorted(line.strip() for line in lock if line.strip() and not line.startswith("#"))
 
 
 def test_qat_model_files_load_with_the_quantize_scope(digits: Path, digits_variants: dict[str, VariantModel],
