@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     add_arguments(run, "run")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
+    run.add_argument("--labels", metavar="FILE|A,B,...",
+                     help="class names of the first output, for the top class shown per input: a file with one "
+                          "name per line, or names separated by commas")
     add_run_arguments(run)
 
     diff = add("diff", "compare every layer's output on the device with host TFLM; name the first that differs")
@@ -164,7 +167,8 @@ def _run(args: argparse.Namespace) -> int:
     clock = PhaseClock()
     with clock.phase("model intake"):
         model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
-    report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress(), clock=clock)
+    report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress(), clock=clock,
+                       labels=args.labels)
     print(report.format_text())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

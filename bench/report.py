@@ -7,10 +7,13 @@ from dataclasses import asdict, dataclass, field
 from tflm_bench.generator import LayerInfo, MemoryUse
 
 from .compare import FLOAT_TOLERANCE_ULP, Difference
+from .io_view import IoTensor, format_outputs, top_class
 from .memory_map import TensorPlacement
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
 from .tflm_arena import ArenaReport
 
+
+OUTPUT_ROWS = 20  # inputs whose outputs the terminal shows
 
 COUNT_UNITS = {
     "instructions": "instructions (DWT CYCCNT at 64 MHz with PerformanceInMips 64)",
@@ -35,6 +38,7 @@ class InputResult:
     estimated_cycles: int | None = None
     layer_estimated_cycles: tuple[int, ...] | None = None
     seconds: float = field(default=0.0, compare=False)  # host wall time of the input, for JUnit
+    values: tuple[tuple[float, ...], ...] = ()  # the device's outputs, dequantized (io_view.dequantized)
 
     @property
     def bit_exact(self) -> bool:
@@ -99,6 +103,9 @@ class BenchReport:
     tensors: tuple[TensorPlacement, ...] = ()  # the arena plan, by offset
     arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
     input_conversion: str | None = None  # how --inputs values were converted to the input's type
+    io: tuple[IoTensor, ...] = ()  # each input and output: dtype, shape, scale, zero point
+    classifier: bool = False  # the first output's argmax is a class (io_view.is_classifier)
+    labels: tuple[str, ...] = ()  # class names, when given
 
     # The configuration, by name, as reports and baselines read it.
     @property
@@ -142,8 +149,19 @@ class BenchReport:
         first = self.results[0]
         return layer_profiles(self.layers, first.layer_instructions, first.layer_estimated_cycles)
 
+    @property
+    def outputs_io(self) -> tuple[IoTensor, ...]:
+        return tuple(t for t in self.io if t.role == "output")
+
+    def top_classes(self) -> list[tuple[int, str] | None]:
+        """Each input's top class and its name, or None when the model is no classifier."""
+        return [top_class(r.values[0], self.labels) if self.classifier and r.values else None for r in self.results]
+
     def to_dict(self) -> dict:
         data = asdict(self)
+        for row, top in zip(data["results"], self.top_classes()):
+            if top is not None:
+                row["top_class"], row["top_label"] = top[0], top[1] or None
         data["all_bit_exact"] = self.all_bit_exact
         data["all_passed"] = self.all_passed
         data["float_tolerance_ulp"] = FLOAT_TOLERANCE_ULP
@@ -189,6 +207,7 @@ class BenchReport:
             f"(arena {m.arena_bytes:,} B)",
             *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
             *([f"inputs    {self.input_conversion}"] if self.input_conversion else []),
+            *[f"io        {tensor.describe()}" for tensor in self.io],
             *_weights_lines(self.layers),
             *([f"counts    {COUNT_UNITS['cycles']}"] if cycles else []),
             "",
@@ -204,6 +223,12 @@ class BenchReport:
                     if not o.vs_tflm.exact
                 )
             lines.append(f"{result.index:>5}  {verdict:<18} {result.instructions:>12,}  {_tflite_note(result)}")
+        shown = [r for r in self.results if r.values][:OUTPUT_ROWS]
+        if shown:
+            more = f" (the first {len(shown)}; all {len(self.results)} in --json)" if len(self.results) > len(shown) else ""
+            lines += ["", f"outputs on the device, dequantized{more}:"]
+            lines += [f"{r.index:>5}  {format_outputs(r.values, self.outputs_io, self.classifier, self.labels)}"
+                      for r in shown]
         if self.results:
             lines += ["", "per-layer profile (first input; est. cycles = estimated Cortex-M4 cycles, "
                           "a model, not a measurement):"]

@@ -34,6 +34,7 @@ from .compare import difference
 from .device import BenchDevice
 from .errors import BenchError, InputError, OracleError, WrongImage
 from .inputs import load_inputs, non_finite_warnings, random_inputs
+from .io_view import dequantized, io_tensors, is_classifier, load_labels
 from .oracle_process import OracleCrash, OracleKind, OracleProcess
 from .profile import estimate_invoke
 from .progress import Progress
@@ -161,6 +162,8 @@ class BenchSession:
         self.tflite_refusal: str | None = None
         self.engine_notes: tuple[str, ...] = ()  # e.g. Renode init: commands the built-in engine skips
         self.input_conversion: str | None = None  # how loaded inputs were converted (inputs.LoadedInputs)
+        self.io = io_tensors(self.model)
+        self.labels: tuple[str, ...] = ()  # class names of the first output (run --labels)
         self._search_stack = ExitStack()
         self.arena: ArenaReport | None = None  # runtime tflm: the arena given, used and found
         self.runtime_info: RuntimeInfo | None = None
@@ -301,6 +304,7 @@ class BenchSession:
             estimated_cycles=estimate.total if estimate else None,
             layer_estimated_cycles=estimate.layers if estimate else None,
             seconds=time.perf_counter() - started,
+            values=tuple(dequantized(out, tensor) for out, tensor in zip(outputs, self.io[len(self.model.inputs):])),
         )
         return result, outputs
 
@@ -326,6 +330,9 @@ class BenchSession:
             **identity(self.model, image),  # type: ignore[arg-type]
             arena=self.arena,
             input_conversion=self.input_conversion,
+            io=self.io,
+            classifier=is_classifier(self.model, self.labels),
+            labels=self.labels,
         )
 
     def config(self) -> BenchConfig:
@@ -417,7 +424,7 @@ def _check_board_image(device: BenchDevice, image: FirmwareImage, port: str) -> 
 
 def run_bench(
     model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions(),
-    progress: Progress | None = None, clock: PhaseClock | None = None,
+    progress: Progress | None = None, clock: PhaseClock | None = None, labels: str | None = None,
 ) -> BenchReport:
     """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report;
     `clock` records how long each phase took (for --trace)."""
@@ -428,6 +435,8 @@ def run_bench(
     clock = clock or PhaseClock()
     session = BenchSession(model_path, options)
     try:
+        first = session.io[len(session.model.inputs)]
+        session.labels = load_labels(labels, int(np.prod(first.shape)))
         session.launch_oracles()  # they load TensorFlow beside the build and the boot
         with clock.phase("build"):
             session.build()
