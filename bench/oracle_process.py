@@ -11,10 +11,14 @@ first input and never delays Ctrl-C; and the bench process never loads TensorFlo
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import signal
+import tempfile
 from enum import StrEnum
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,7 +40,7 @@ class OracleKind(StrEnum):
 class OracleCrash(BenchError):
     """An oracle's process ended without answering (a signal such as SIGSEGV or SIGABRT)."""
 
-    def __init__(self, oracle: str, stage: str, exitcode: int | None) -> None:
+    def __init__(self, oracle: str, stage: str, exitcode: int | None, last_lines: list[str] | None = None) -> None:
         self.oracle = oracle
         self.stage = stage
         if exitcode is not None and exitcode < 0:
@@ -46,12 +50,20 @@ class OracleCrash(BenchError):
                 how = f"signal {-exitcode}"
         else:
             how = f"exit status {exitcode}"
-        super().__init__(f"{oracle} crashed while {stage} ({how}); the bench ran it in a process of its own, "
+        said = f"; its last output: {' | '.join(last_lines)}" if last_lines else ""
+        super().__init__(f"{oracle} crashed while {stage} ({how}){said}; the bench ran it in a process of its own, "
                          "so only that oracle's answer is lost. This is a bug of that interpreter on this model")
 
 
-def _serve(conn: Connection, kind: str, model_bytes: bytes, n_outputs: int, preserve_all: bool) -> None:
-    """Child: load the oracle, say whether it could, then answer run/tensor requests until EOF."""
+def _serve(conn: Connection, kind: str, model_bytes: bytes, n_outputs: int, preserve_all: bool, log: str) -> None:
+    """Child: load the oracle, say whether it could, then answer run/tensor requests until EOF.
+
+    Its stdout and stderr go to `log`: TensorFlow's start-up lines (absl, oneDNN, XNNPACK) stay
+    off the user's terminal and Robot's console, and a crash's last words are kept for the report."""
+    descriptor = os.open(log, os.O_WRONLY | os.O_APPEND)
+    os.dup2(descriptor, 1)
+    os.dup2(descriptor, 2)
+    os.close(descriptor)
     from .oracles import TfliteReferenceOracle, TflmOracle
 
     try:
@@ -103,7 +115,10 @@ class OracleProcess:
         self.refuser: str = implementation.refuser
         context = multiprocessing.get_context("spawn")  # no forked emulator or lock state in the child
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, str(self.kind), model_bytes, n_outputs, preserve_all),
+        handle, self._log = tempfile.mkstemp(prefix=f"tflm-bench-{self.kind}-oracle-", suffix=".log")
+        os.close(handle)
+        self._process = context.Process(target=_serve, args=(child, str(self.kind), model_bytes, n_outputs, preserve_all,
+                                                             self._log),
                                         daemon=True, name=f"tflm-bench {self.kind} oracle")
         # The child starts with SIGINT ignored (inherited through exec): a Ctrl-C at the terminal
         # reaches the whole process group, and the bench, not the child, decides what it ends.
@@ -147,6 +162,8 @@ class OracleProcess:
         if self._process.is_alive():
             self._process.kill()
         self._process.join(timeout=5)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._log)
 
     def __enter__(self) -> OracleProcess:
         return self
@@ -174,7 +191,11 @@ class OracleProcess:
 
     def _crash(self, stage: str) -> OracleCrash:
         self._process.join(timeout=5)
-        return OracleCrash(self.refuser, stage, self._process.exitcode)
+        try:
+            last = Path(self._log).read_text(errors="replace").strip().splitlines()[-3:]
+        except OSError:
+            last = []
+        return OracleCrash(self.refuser, stage, self._process.exitcode, last)
 
 
 def _main_thread() -> bool:

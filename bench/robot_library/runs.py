@@ -1,10 +1,14 @@
 """Keywords that run inputs through the booted firmware and check the outputs and the counts."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 from robot.api import logger
 from robot.api.deco import keyword
 
 from ..assertions import assert_estimated_cycles_within, assert_layer_within
+from ..datasets import io_specs, load_dataset, prepare_inputs
 from ..profile import format_profile
 from .state import LibraryState
 
@@ -23,6 +27,70 @@ class RunKeywords:
             logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
                         f"{result.instructions} instructions")
         return len(self.state.results)
+
+    @keyword
+    def run_inputs_from_file(self, path: str, limit: int | None = None, labels: str | None = None) -> int:
+        """Runs real samples through the device and the oracles; returns how many ran.
+
+        `path`: a ``.npy`` of samples ([N, *input shape], float data for a quantized input is
+        quantized with the input's scale and zero point), an ``.npz`` with ``x`` (and ``y``, class
+        labels, and ``class_names``), or an image folder with one subfolder per class (as Keras's
+        image_dataset_from_directory; the folder names are the classes). ``limit``: the first N
+        samples only. ``labels``: class names separated by ``,`` (else the data's own).
+
+        Example:
+        | ${ran}= | `Run Inputs From File` | ${CURDIR}/data/test.npz | limit=20 |
+        | `Top Class Of Input Should Be` | 0 | paper |
+        | `Device Accuracy On The Last Run Should Be At Least` | 0.9 |
+        """
+        session = self.state.session()
+        self.state.targets = None
+        names: tuple[str, ...] = ()
+        if Path(path).suffix.lower() == ".npy":
+            samples = session.load_samples(Path(path))
+        else:
+            model_inputs, _ = io_specs(session.model)
+            data = load_dataset(Path(path), model_inputs[0].shape).head(int(limit) if limit else None)
+            x = prepare_inputs(data.x, model_inputs[0], "auto", data.source)
+            samples = [[sample] for sample in x]
+            self.state.targets = data.y if data.has_labels else None
+            names = data.class_names or ()
+        samples = samples[:int(limit)] if limit else samples
+        session.labels = tuple(n.strip() for n in labels.split(",")) if labels else names
+        self.state.results = session.run_samples(samples)
+        self.state.checks, self.state.notes = (), ()
+        for result in self.state.results:
+            logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
+                        f"{result.instructions} instructions, outputs {result.values}")
+        return len(self.state.results)
+
+    @keyword
+    def top_class_of_input_should_be(self, index: int, expected: str) -> None:
+        """Fails unless the device's top class for input `index` of the last run is `expected`:
+        a class index, or a class name (from the data's class names or ``labels``)."""
+        report = self.state.report()
+        top = report.top_classes()[int(index)]
+        if top is None:
+            raise AssertionError("the model is no classifier (no SOFTMAX output and no class names given)")
+        number, name = top
+        if str(expected) not in (str(number), name):
+            raise AssertionError(f"input {index}: the top class is {number}{f' ({name})' if name else ''}, not {expected}")
+
+    @keyword
+    def device_accuracy_on_the_last_run_should_be_at_least(self, minimum: float) -> float:
+        """Fails unless the share of samples of the last `Run Inputs From File` whose device top
+        class equals their label is at least `minimum` (0..1); returns that accuracy."""
+        targets = self.state.targets
+        if targets is None:
+            raise AssertionError("the last run had no class labels: run an .npz with y, or an image folder")
+        tops = self.state.report().top_classes()
+        if any(top is None for top in tops):
+            raise AssertionError("the model is no classifier (no SOFTMAX output and no class names given)")
+        accuracy = float(np.mean([top[0] == int(label) for top, label in zip(tops, targets)]))  # type: ignore[index]
+        logger.info(f"device accuracy {accuracy:.4f} over {len(tops)} samples")
+        if accuracy < float(minimum):
+            raise AssertionError(f"device accuracy {accuracy:.4f} is below {float(minimum):g}")
+        return accuracy
 
     @keyword
     def outputs_should_be_bit_exact_with_tflm(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+
+import numpy as np
 from pathlib import Path
 
 from robot.api import SkipExecution
@@ -41,6 +43,7 @@ class LibraryState:
     checks: tuple[CheckResult, ...] = ()  # of the last baseline comparison, for the reports
     notes: tuple[str, ...] = ()
     evaluation: EvaluationReport | None = None
+    targets: np.ndarray | None = None  # class labels of the samples of the last `Run Inputs From File`
     mlperf: ServedMlperf | None = None
     _built: BenchOptions | None = None
 
