@@ -13,16 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from tflm_bench.emulation import EngineName
-from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, needs_conversion, read_model
+from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, Model, needs_conversion, read_model
 
 from .cache import cache_root
-from .errors import InputError
+from .errors import BenchError, InputError
 from .datasets import Dataset, DatasetError, IoSpec, dequantize, io_specs, load_dataset, prepare_inputs
+from .oracle_process import OracleKind, OracleProcess
 from .metrics import ClassificationMetrics, RegressionMetrics, agreement, classification, predictions, regression
 from .parallel import Throughput, WorkerPool, run_samples
 from .progress import Progress
@@ -105,10 +107,12 @@ class VariantEvaluation:
     description: str
     tflite: str | None
     tflite_bytes: int | None
-    host: Scores | None
+    host: Scores | None  # host TFLM: the oracle's arithmetic, which the device must match
     device: DeviceRun | None
     device_note: str | None = None  # why the device column is empty
-    host_note: str | None = None
+    host_note: str | None = None  # why the host TFLM column is empty
+    host_tflite: Scores | None = None  # TFLite's interpreter, default kernels (XNNPACK): what tf.lite users run
+    host_tflite_differs: int | None = None  # samples whose output 0 differs between TFLite and host TFLM
 
 
 @dataclass(frozen=True)
@@ -278,16 +282,28 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
     model = read_model(model_bytes)
     (input_spec, *_), (output_spec, *_) = io_specs(model)
     inputs = prepare_inputs(data.x, input_spec, request.x_kind, data.source)
-    host = None
+    host = tflite = None
+    host_note: str | None = None
+    differs: int | None = None
     if request.host:
-        host = _scores(dequantize(tflite_outputs(variant.tflite, inputs), output_spec), data, task, reference,
-                       float_outputs, request)
+        scored = partial(_scores, data=data, task=task, reference=reference, float_outputs=float_outputs,
+                         request=request)
+        tflite_raw = tflite_outputs(variant.tflite, inputs)
+        tflite = scored(dequantize(tflite_raw, output_spec))
+        try:
+            tflm_raw = host_tflm_outputs(model_bytes, model, inputs)
+        except BenchError as refusal:
+            host_note = f"host TFLM could not run it: {refusal}"
+        else:
+            host = scored(dequantize(tflm_raw, output_spec))
+            differs = int(sum(not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)))
+    variant_row = partial(VariantEvaluation, variant.name, variant.description, str(variant.tflite), len(model_bytes),
+                          host, host_note=host_note, host_tflite=tflite, host_tflite_differs=differs)
     blocker = device_blocker(model)
     if blocker is not None:
         if strict:
             raise EvaluationError(f"{variant.tflite}: {blocker}")
-        return VariantEvaluation(variant.name, variant.description, str(variant.tflite), len(model_bytes), host, None,
-                                 device_note=blocker)
+        return variant_row(None, device_note=blocker)
     # TFLM is the oracle here; TFLite's BUILTIN_REF second opinion would only slow every sample.
     session = BenchSession(variant.tflite, replace(request.options, compare_tflite=False))
     try:
@@ -296,8 +312,7 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
         except GeneratorError as exc:
             if strict or isinstance(exc, FirmwareBuildError):
                 raise
-            return VariantEvaluation(variant.name, variant.description, str(variant.tflite), len(model_bytes), host,
-                                     None, device_note=f"not run: {exc}")
+            return variant_row(None, device_note=f"not run: {exc}")
         progress = Progress(unit=f"{variant.name} samples", enabled=request.progress)
         runs, throughput = run_samples(session, [[sample] for sample in inputs], request.jobs, request.dask, progress,
                                          pool)
@@ -316,7 +331,14 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
         memory=image.memory,
         throughput=throughput,
     )
-    return VariantEvaluation(variant.name, variant.description, str(variant.tflite), len(model_bytes), host, device)
+    return variant_row(device)
+
+
+def host_tflm_outputs(model_bytes: bytes, model: Model, inputs: np.ndarray) -> np.ndarray:
+    """Host TFLM (the oracle, in its own process) on each sample: output 0."""
+    n_outputs = len(model.outputs)
+    with OracleProcess(OracleKind.TFLM, model_bytes, n_outputs, model) as oracle:
+        return np.stack([oracle.run([sample])[0] for sample in inputs])
 
 
 # -- text -----------------------------------------------------------------------------------------------
@@ -340,7 +362,8 @@ def format_report(report: EvaluationReport) -> str:
     lines = [f"model    {report.model}", f"data     {report.dataset}: {report.samples} samples, {task}"]
     if report.float_model is not None:
         lines.append(f"float    Keras model on the host: {metric} {_primary(report.float_model, task)}")
-    header = ("variant", ".tflite B", f"host {metric}", f"device {metric}", "top-1 = float", "arena / flash / RAM B",
+    header = ("variant", ".tflite B", f"host TFLM {metric}", f"TFLite {metric}", f"device {metric}", "top-1 = float",
+              "arena / flash / RAM B",
               "DWT cycles" if report.board_port else "instructions", "est. cycles", "est. ms")
     rows = []
     notes: list[str] = []
@@ -358,8 +381,16 @@ def format_report(report: EvaluationReport) -> str:
                     "-" if d.estimated_cycles_mean is None else f"{d.estimated_cycles_mean:,.0f}",
                     "-" if d.ms_per_inference is None else f"{d.ms_per_inference:.3f}")
             agree = d.scores.agreement_with_float
+        tflite_text = _primary(v.host_tflite, task) if v.host_tflite else "-"
+        if v.host_tflite_differs:
+            notes.append(f"{v.name}: TFLite's default kernels (the XNNPACK delegate) gave other outputs than host TFLM "
+                         f"on {v.host_tflite_differs} of {report.samples} samples; TFLM's arithmetic is what the device "
+                         "runs, so the host TFLM and device columns agree")
+            tflite_text += f" [{len(notes)}]"
+        if v.host is None and v.host_note:
+            notes.append(f"{v.name}: {v.host_note}")
         rows.append((v.name, "-" if v.tflite_bytes is None else f"{v.tflite_bytes:,}",
-                     _primary(v.host, task) if v.host else "-", device_text,
+                     _primary(v.host, task) if v.host else "-", tflite_text, device_text,
                      _percent(agree) if agree is not None else "-", *rest))
     widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
     lines += ["", " | ".join(h.ljust(w) for h, w in zip(header, widths)),
@@ -469,7 +500,8 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--limit", type=count, help="evaluate the first N samples only")
     command.add_argument("--min-accuracy", type=float, metavar="FRACTION",
                          help="exit 1 if a variant's device accuracy is below this (e.g. 0.95)")
-    command.add_argument("--no-host", action="store_true", help="skip the host TFLite interpreter column")
+    command.add_argument("--no-host", action="store_true",
+                         help="skip the host columns (host TFLM, and TFLite's interpreter with its default kernels)")
     command.add_argument("--seed", type=int, default=0, help="seed for QAT fine-tuning (default: 0)")
     command.add_argument("--json", type=Path, help="also write the full report (per-sample predictions too) here")
 
@@ -488,8 +520,10 @@ def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(report.to_json())
-    below = [v.name for v in report.variants if args.min_accuracy is not None and v.device is not None
+    below = [v for v in report.variants if args.min_accuracy is not None and v.device is not None
              and (v.device.scores.accuracy or 0.0) < args.min_accuracy]
-    for name in below:
-        print(f"gate: {name}: device accuracy below {args.min_accuracy:g}")
+    for variant in below:
+        assert variant.device is not None
+        print(f"gate: {variant.name}: device accuracy {variant.device.scores.accuracy or 0.0:.4f} is below "
+              f"--min-accuracy {args.min_accuracy:g}")
     return 0 if report.all_match_tflm and not below else 1
