@@ -108,8 +108,9 @@ def assert_matches_baseline(
 def assert_no_regressions(comparison: Comparison) -> None:
     """Raise AssertionError listing the comparison's regressions, if any (notes appended)."""
     if not comparison.passed:
-        raise AssertionError(
-            f"{len(comparison.regressions)} regression(s) against the baseline: "
-            + "; ".join(c.describe() for c in comparison.regressions)
-            + "".join(f" (note: {n})" for n in comparison.notes)
-        )
+        # One line each: pytest shows the message as it is, and a long one is unreadable.
+        raise AssertionError("\n".join([
+            f"{len(comparison.regressions)} regression(s) against the baseline:",
+            *(f"  {c.describe()}" for c in comparison.regressions),
+            *(f"  note: {n}" for n in comparison.notes),
+        ]))

@@ -26,6 +26,7 @@ from typing import Any
 from .checks import CheckResult
 from .errors import BenchError
 from .memory_map import short_name
+from .io_view import IoTensor
 from .report import BenchReport
 
 FORMAT = "tflm-bench-baseline"
@@ -158,7 +159,10 @@ class BaselineEntry:
     arena_bytes: int
     flash_bytes: int
     ram_bytes: int
-    accuracy: float | None = None  # fraction in [0, 1]; the slot for an accuracy measurement
+    accuracy: float | None = None  # fraction in [0, 1], from `evaluate` (device accuracy of the variant)
+    # Each I/O tensor as "input 0 int8 [1, 49, 10, 1] scale 0.1 zero point -128": a change is a
+    # regression of its own (a float model saved over an int8 one); empty in older baselines.
+    io: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, Configuration]:
@@ -181,6 +185,7 @@ class BaselineEntry:
             "flash_bytes": self.flash_bytes,
             "ram_bytes": self.ram_bytes,
             "accuracy": self.accuracy,
+            "io": list(self.io),
         }
 
     @classmethod
@@ -204,6 +209,7 @@ class BaselineEntry:
             flash_bytes=int(data["flash_bytes"]),
             ram_bytes=int(data["ram_bytes"]),
             accuracy=None if data.get("accuracy") is None else float(data["accuracy"]),
+            io=tuple(str(t) for t in data.get("io", ())),
         )
 
 
@@ -241,8 +247,14 @@ def entry_from_report(report: BenchReport) -> BaselineEntry:
         arena_bytes=report.memory.arena_bytes,
         flash_bytes=report.memory.flash_bytes,
         ram_bytes=report.memory.ram_bytes,
-        accuracy=getattr(report, "accuracy", None),
+        io=tuple(io_signature(t) for t in report.io),
     )
+
+
+def io_signature(tensor: IoTensor) -> str:
+    """What a sketch feeding the model relies on: role, type, shape and quantization."""
+    quant = f" scale {tensor.scale:.9g} zero point {tensor.zero_point}" if tensor.quantized else ""
+    return f"{tensor.role} {tensor.position} {tensor.dtype} {list(tensor.shape)}{quant}"
 
 
 # -- the file -------------------------------------------------------------------------------------
@@ -301,20 +313,20 @@ class Baseline:
             return "the baseline is empty"
         return "; ".join(f"{e.model} [{e.configuration}]" for e in sorted(self.entries, key=lambda e: (e.model, e.configuration)))
 
-    def match(self, report: BenchReport) -> tuple[BaselineEntry, list[str]]:
-        """The entry to compare `report` with, and notes on how it differs from the run."""
-        config = configuration_of(report)
-        name = Path(report.model).name
+    def match(self, run: BaselineEntry) -> tuple[BaselineEntry, list[str]]:
+        """The entry to compare the `run`'s figures with, and notes on how it differs from the run."""
+        config = run.configuration
+        name = run.model
         notes: list[str] = []
-        candidates = [e for e in self.entries if e.model_sha256 == report.model_sha256]
+        candidates = [e for e in self.entries if e.model_sha256 == run.model_sha256]
         if not candidates:
             candidates = [e for e in self.entries if e.model == name]
             if candidates:
                 notes.append(f"model {name} changed since the baseline (sha256 {candidates[0].model_sha256[:16]} -> "
-                             f"{report.model_sha256[:16]}); matched by file name")
+                             f"{run.model_sha256[:16]}); matched by file name")
         if not candidates:
             raise BaselineError(
-                f"the baseline has no entry for model {name} (sha256 {report.model_sha256[:16]}); it has: "
+                f"the baseline has no entry for model {name} (sha256 {run.model_sha256[:16]}); it has: "
                 f"{self.describe()}. Add one with --update-baseline or `tflm-bench baseline save`"
             )
 
@@ -344,11 +356,14 @@ class Change:
     new: float
     limit: Limit | None
     layer: str | None = None  # "layer 1 FULLY_CONNECTED dense_1" for a per-layer change
+    detail: str = ""  # what changed, for a change that is not a number (inputs and outputs)
 
     def describe(self) -> str:
         where = f"{self.layer} {self.metric}" if self.layer else self.metric
         if self.metric == "verdict":
             return "verdict: pass -> fail (outputs differ from TFLM)"
+        if self.detail:
+            return f"{self.metric} changed: {self.detail}"
         if self.metric == "accuracy":
             moved = f"{self.old:.2%} -> {self.new:.2%} ({(self.new - self.old) * 100:+.2f}pp"
         else:
@@ -400,9 +415,13 @@ def _compare_value(metric: str, label: str, old: float | None, new: float | None
 
 def compare(report: BenchReport, baseline: Baseline, tolerance: Tolerance | None = None) -> Comparison:
     """Every baseline metric of `report` against its matching entry (see the module docstring)."""
+    return compare_entry(entry_from_report(report), baseline, tolerance)
+
+
+def compare_entry(run: BaselineEntry, baseline: Baseline, tolerance: Tolerance | None = None) -> Comparison:
+    """Every figure of `run` (a run's, or an evaluated variant's) against its matching entry."""
     tolerance = tolerance or parse_tolerance(None)
-    entry, notes = baseline.match(report)
-    run = entry_from_report(report)
+    entry, notes = baseline.match(run)
     regressions: list[Change] = []
     improvements: list[Change] = []
     checks: list[CheckResult] = []
@@ -429,6 +448,16 @@ def compare(report: BenchReport, baseline: Baseline, tolerance: Tolerance | None
         checks.append(CheckResult("baseline: verdict", False, verdict_change.describe()))
     else:
         checks.append(CheckResult("baseline: verdict", True, f"verdict: {entry.verdict} -> {run.verdict}"))
+
+    if entry.io and run.io and entry.io != run.io:
+        # Not a figure that can be tolerated: a sketch feeding the old tensors feeds wrong data.
+        changed = Change("inputs and outputs", 1, 0, None, detail="; ".join(
+            f"{old} -> {new}" for old, new in zip(entry.io, run.io) if old != new) or
+            f"{len(entry.io)} -> {len(run.io)} tensors")
+        regressions.append(changed)
+        checks.append(CheckResult("baseline: inputs and outputs", False, changed.describe()))
+    elif entry.io and run.io:
+        checks.append(CheckResult("baseline: inputs and outputs", True, "types, shapes and quantization unchanged"))
 
     record("instructions per inference", [_compare_value(
         "instructions per inference", "instructions per inference", entry.instructions, run.instructions,

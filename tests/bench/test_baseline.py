@@ -99,20 +99,20 @@ def test_unusable_files_are_baseline_errors(tmp_path: Path, content: str | None,
 def test_the_same_configuration_is_preferred_and_another_one_is_a_note() -> None:
     baseline = Baseline([entry_from_report(synthetic_report(kernels="reference")),
                          entry_from_report(synthetic_report(kernels="optimized"))])
-    entry, notes = baseline.match(synthetic_report(kernels="optimized"))
+    entry, notes = baseline.match(entry_from_report(synthetic_report(kernels="optimized")))
     assert entry.configuration.kernels == "optimized" and notes == []
     only_optimized = Baseline([entry_from_report(synthetic_report(kernels="optimized"))])
-    entry, notes = only_optimized.match(synthetic_report(kernels="reference"))
+    entry, notes = only_optimized.match(entry_from_report(synthetic_report(kernels="reference")))
     assert entry.configuration.kernels == "optimized"
     assert notes and "kernels optimized -> reference" in notes[0]
 
 
 def test_a_changed_model_is_matched_by_name_and_an_unknown_one_is_an_error() -> None:
     baseline = Baseline([entry_from_report(synthetic_report())])
-    entry, notes = baseline.match(synthetic_report(sha="ef" * 32))
+    entry, notes = baseline.match(entry_from_report(synthetic_report(sha="ef" * 32)))
     assert entry.model_sha256 == SHA and "changed since the baseline" in notes[0]
     with pytest.raises(BaselineError, match=r"no entry for model other.tflite .* it has: tiny.tflite \[kernels=optimized"):
-        baseline.match(synthetic_report(model="other.tflite", sha="ef" * 32))
+        baseline.match(entry_from_report(synthetic_report(model="other.tflite", sha="ef" * 32)))
 
 
 # -- comparing ------------------------------------------------------------------------------------
@@ -291,3 +291,34 @@ def test_bench_baseline_fixture_compares_updates_and_skips(tmp_path: Path) -> No
     assert "2 passed" in loose.stdout, loose.stdout
     bad = inner("--bench-baseline", str(baseline), "--bench-tolerance", "instructions")
     assert bad.returncode != 0 and "--bench-tolerance: tolerance 'instructions'" in bad.stdout + bad.stderr
+
+
+def test_a_changed_input_or_output_type_is_a_regression_of_its_own() -> None:
+    """A float model saved over the int8 one: its counts may even improve, but a sketch feeding
+    int8 data to it is broken, so the I/O change fails the gate by itself."""
+    from tflm_bench.io_view import IoTensor
+
+    int8_io = (IoTensor("input", 0, "x", "int8", (1, 4), 0.1, -3), IoTensor("output", 0, "y", "int8", (1, 2), 0.5, 0))
+    float_io = (IoTensor("input", 0, "x", "float32", (1, 4), 0.0, 0), int8_io[1])
+    baseline = Baseline([entry_from_report(synthetic_report(io=int8_io))])
+    comparison = compare(synthetic_report(io=float_io), baseline)
+    assert not comparison.passed
+    described = [c.describe() for c in comparison.regressions]
+    assert described == ["inputs and outputs changed: input 0 int8 [1, 4] scale 0.1 zero point -3 -> "
+                         "input 0 float32 [1, 4]"]
+    failed = [c for c in comparison.checks if not c.passed]
+    assert [c.name for c in failed] == ["baseline: inputs and outputs"]
+    assert compare(synthetic_report(io=int8_io), baseline).passed
+    assert compare(synthetic_report(), baseline).passed  # a run (or baseline) without I/O records skips it
+
+
+def test_a_regression_message_has_one_line_per_change() -> None:
+    from tflm_bench.assertions import assert_no_regressions
+
+    baseline = Baseline([entry_from_report(synthetic_report())])
+    worse = synthetic_report(results=(result(0, (900, 900, 900)),))
+    with pytest.raises(AssertionError) as failure:
+        assert_no_regressions(compare(worse, baseline))
+    lines = str(failure.value).splitlines()
+    assert lines[0].endswith("regression(s) against the baseline:") and len(lines) > 2
+    assert all(line.startswith("  ") for line in lines[1:])
