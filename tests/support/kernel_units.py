@@ -17,10 +17,14 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from support.host_c import build_host_c
+
+if TYPE_CHECKING:
+    from tflm_bench.generator.ops.c_emit import Layer
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNELS = ROOT / "firmware" / "kernels"
@@ -56,7 +60,7 @@ class UnitReport:
     text: str
 
 
-def _definitions(layer) -> list[str]:  # type: ignore[no-untyped-def]
+def _definitions(layer: Layer) -> list[str]:
     """The layer's constant arrays and parameter structs, as the generated runtime has them."""
     lines = []
     for a in layer.arrays:

@@ -21,7 +21,7 @@ from support.kernel_units import (
     write_header,
 )
 from support.layer_models import LayerModel
-from support.tflite_builder import ModelSpec, TensorSpec, build_tflite
+from support.tflite_builder import ModelSpec, OpSpec, TensorSpec, build_tflite
 from support.window_layers import ACTIVATIONS, LayerSet, Window, conv_quant
 
 SAMPLES = 2
@@ -52,9 +52,8 @@ def _fully_connected(rng: np.random.Generator, per_channel_too: bool) -> bytes:
     """Depths on and off whole quads, unit counts below, at and off groups of 4, 1-3 batches; the
     last layer's rescaling multiplier is about 0.6 (shift 0: not the SMMULR fast path)."""
     tensors: list[TensorSpec] = []
-    ops, inputs, outputs = [], [], []
-    from support.tflite_builder import OpSpec
-
+    ops: list[OpSpec] = []
+    inputs, outputs = [], []
     shapes = ((16, 8, 2), (13, 5, 1), (4, 3, 3), (32, 17, 2), (7, 12, 1), (3, 6, 2))
     for k, (depth, units, batches) in enumerate(shapes):
         per_channel = per_channel_too and k % 2 == 1
