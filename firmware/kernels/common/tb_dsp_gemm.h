@@ -1,6 +1,6 @@
-/* Building blocks of the optimized int8 kernels (CONV_2D, FULLY_CONNECTED): an int8 x int16
- * dot product over 4 output channels using the Cortex-M4 DSP extension (SXTB16 + SMLAD), and a
- * requantization that is bit-exact with TFLM's MultiplyByQuantizedMultiplier.
+/* The GEMM of the optimized int8 kernels (CONV_2D, FULLY_CONNECTED): an int8 x int16 dot product
+ * over 4 output channels using the Cortex-M4 DSP extension (SXTB16 + SMLAD), each group
+ * requantized bit-exactly with TFLM (common/tb_requant.h).
  *
  * Weight layout (prepared by the generator): output channels in groups of 4 (the last group
  * padded with zero weights); within a group, for each run of 4 reduction elements k0..k3
@@ -12,8 +12,8 @@
  * bias'[c] = bias[c] + input_offset * sum_k weights[c][k], so the inner loop multiplies raw
  * int8 inputs (padding taps either read the input zero point or are corrected by the caller).
  *
- * Every intrinsic sits under __ARM_FEATURE_DSP with a plain-C fallback computing the same value,
- * so the host build compiles and gives the same results.
+ * The instructions come from common/tb_isa.h, each with a plain-C twin, so the host build
+ * compiles and gives the same results.
  */
 #ifndef TB_DSP_GEMM_H
 #define TB_DSP_GEMM_H
@@ -170,8 +170,7 @@ __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32
     const int32_t *m = rq->multiplier + c, *sh = rq->shift + c;
     const int32_t lo = act->min, hi = act->max;
     if (rq->packed != NULL && count == 4) {
-        uint32_t word = tb_requant4(acc[0], acc[1], acc[2], acc[3],
-                                               rq->packed + (size_t)(c / 4) * TB_RQ4_WORDS);
+        uint32_t word = tb_requant4(acc[0], acc[1], acc[2], acc[3], rq->packed + (size_t)(c / 4) * TB_RQ4_WORDS);
         if (lo != -128 || hi != 127) { /* else the SSAT was the clamp */
             word = tb_clamp4(word, tb_bytes4(lo), tb_bytes4(hi));
         }
