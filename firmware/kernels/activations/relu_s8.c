@@ -2,7 +2,7 @@
 #include <stddef.h>
 
 #include "activations/tb_activations.h"
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 
 tb_status_t tb_relu_s8(const tb_relu_params_t *params, int32_t size, const int8_t *input, int8_t *output)
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "activations/tb_activations.h"
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 
 /* The output for an input inside the range radius, given it rescaled to Q4.27. */
 typedef int8_t (*tb_sigmoid_curve_fn)(int32_t x_q4);

@@ -5,7 +5,7 @@
 #include "activations/sigmoid_common.h"
 #include "activations/tb_activations.h"
 #include "activations/tb_fixedpoint_math.h"
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 
 static inline int8_t tb_tanh_s8_curve(int32_t x_q4)
 {

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 
 static inline int32_t tb_fp_add(int32_t a, int32_t b)
 {

@@ -6,7 +6,7 @@
  * between the loop and the requantization, ~150 cycles per group of 4 channels. Here the loop
  * counters live in a stack frame and every group costs ~66 cycles besides its MACs:
  *   - biases, multipliers, addends and shifts come from one packed block per group (four LDM);
- *   - the requantization is tb_dsp.h's folded form (SMMLAR, shift, SSAT) on four channels;
+ *   - the requantization is tb_requant.h's folded form (SMMLAR, shift, SSAT) on four channels;
  *   - the four int8 results are clamped as one word (SSUB8 + SEL) and stored with one STR
  *     (unaligned stores are allowed on the Cortex-M4).
  * An odd number of quads enters the two-quad loop at its second half.
@@ -31,20 +31,7 @@ _Static_assert(offsetof(tb_dsp_gemm_job_t, x) == 0 && offsetof(tb_dsp_gemm_job_t
                    offsetof(tb_dsp_gemm_job_t, lo4) == 36 && offsetof(tb_dsp_gemm_job_t, hi4) == 40,
                "gemm_rows_s8_dsp.c reads tb_dsp_gemm_job_t at fixed offsets");
 
-#define TB_GEMM_QUAD                      \
-    "ldr     r7, [r0], #4\n\t"            \
-    "ldmia   r1!, {r8, r9, r10, r11}\n\t" \
-    "sxtb16  r6, r7\n\t"                  \
-    "sxtb16  r7, r7, ror #8\n\t"          \
-    "smlad   r2, r6, r8, r2\n\t"          \
-    "smlad   r2, r7, r9, r2\n\t"          \
-    "smlad   r3, r6, r10, r3\n\t"         \
-    "smlad   r3, r7, r11, r3\n\t"         \
-    "ldmia   r1!, {r8, r9, r10, r11}\n\t" \
-    "smlad   r4, r6, r8, r4\n\t"          \
-    "smlad   r4, r7, r9, r4\n\t"          \
-    "smlad   r5, r6, r10, r5\n\t"         \
-    "smlad   r5, r7, r11, r5\n\t"
+#define TB_GEMM_QUAD TB_ASM_QUAD("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11")
 
 __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
 {
@@ -116,10 +103,7 @@ __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
         "bfi     r2, r5, #24, #8\n\t"
         /* clamp the four lanes, store them */
         "ldrd    r0, r6, [sp, #24]\n\t"
-        "ssub8   r7, r2, r0\n\t"
-        "sel     r2, r2, r0\n\t"
-        "ssub8   r7, r2, r6\n\t"
-        "sel     r2, r6, r2\n\t"
+        TB_ASM_CLAMP4("r2", "r0", "r6", "r7")
         "ldr     r0, [sp, #16]\n\t"
         "str     r2, [r0], #4\n\t"
         "str     r0, [sp, #16]\n\t"
@@ -157,11 +141,11 @@ void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
         for (int32_t g = 0; g < job->groups; g++) {
             int32_t acc[4] = {q[0], q[1], q[2], q[3]};
             w = tb_dsp_dot4(row, w, job->quads * 4, acc);
-            uint32_t word = tb_dsp_requant4_packed(acc[0], acc[1], acc[2], acc[3], q);
-            word = tb_dsp_clamp4(word, job->lo4, job->hi4);
+            uint32_t word = tb_requant4(acc[0], acc[1], acc[2], acc[3], q);
+            word = tb_clamp4(word, job->lo4, job->hi4);
             memcpy(out, &word, sizeof word);
             out += 4;
-            q += TB_DSP_PACKED_WORDS;
+            q += TB_RQ4_WORDS;
         }
         out += job->out_skip;
         row += job->x_step;

@@ -36,7 +36,7 @@ tb_status_t tb_conv2d_rows_s8_dsp(const tb_conv_params_t *params,
         !(full_width || k_h == 1)) {
         return TB_ERR_NO_IMPL; /* fields not contiguous: tb_conv2d_s8_dsp */
     }
-    if (!tb_dsp_shifts_valid(quant, out_c)) {
+    if (!tb_requant_shifts_valid(quant, out_c)) {
         return TB_ERR_ARG;
     }
     const int32_t length = k_h * k_w * in_c;

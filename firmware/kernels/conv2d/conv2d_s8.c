@@ -1,7 +1,7 @@
 /* int8 CONV_2D with per-channel output multipliers (TFLM reference arithmetic). */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "conv2d/conv2d_common.h"
 #include "conv2d/tb_conv2d.h"
 

@@ -108,7 +108,7 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
-    if (!tb_dsp_shifts_valid(rq, out_c) || (scratch != NULL && scratch_rows < 1)) {
+    if (!tb_requant_shifts_valid(rq, out_c) || (scratch != NULL && scratch_rows < 1)) {
         return TB_ERR_ARG;
     }
     const int32_t taps = k_h * k_w;
@@ -139,7 +139,7 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
                     /* Up to a whole quad: the padding weights are zero, any byte will do. */
                     tb_im2col_fill(row + field, 0, (size_t)(field4 - field));
                     if (++pending == scratch_rows) {
-                        tb_dsp_barrier(); /* the GEMM's asm reads the rows without a memory clobber */
+                        tb_barrier(); /* the GEMM's asm reads the rows without a memory clobber */
                         tb_dsp_gemm_rows(scratch, field4, pending, (size_t)field4, filter, out_c, rq,
                                          params->output_offset, &params->activation, out);
                         out += (size_t)pending * (size_t)out_c;
@@ -149,7 +149,7 @@ tb_status_t tb_conv2d_s8_dsp(int8_t *scratch,
             }
         }
         if (pending > 0) {
-            tb_dsp_barrier();
+            tb_barrier();
             tb_dsp_gemm_rows(scratch, field4, pending, (size_t)field4, filter, out_c, rq,
                              params->output_offset, &params->activation, out);
         }

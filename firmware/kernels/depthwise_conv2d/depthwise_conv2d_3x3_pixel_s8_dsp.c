@@ -4,7 +4,7 @@
  * Written as one routine for the same reason as the GEMM (common/gemm_rows_s8_dsp.c): compiled
  * C ran out of registers over the nine taps and reloaded tap pointers and constants from the
  * stack, ~100 cycles per group besides the 36 MACs. Here a group costs 9 x 11 cycles of taps
- * and ~50 for its biases, requantization (tb_dsp.h's folded form on the doubled sums, the
+ * and ~50 for its biases, requantization (tb_requant.h's folded form on the doubled sums, the
  * packed constants of tb_depthwise_conv_dsp_params_t.packed), clamp and one word store.
  *
  * A run of adjacent pixels (an output row's interior) is one call: every tap moves by the same
@@ -70,45 +70,12 @@ __attribute__((naked)) void tb_dw3x3_pixel_s8(const tb_dw3x3_job_t *job)
         "ldmia   lr!, {r2, r3, r4, r5}\n\t"
         TB_DW_TAP(0) TB_DW_TAP(1) TB_DW_TAP(2) TB_DW_TAP(3) TB_DW_TAP(4) TB_DW_TAP(5)
         TB_DW_TAP(6) TB_DW_TAP(7) TB_DW_TAP(8)
-        /* requantize the doubled sums: multipliers at lr, addends at lr+16, shifts at lr+32 */
-        "ldr     r6, [lr, #0]\n\t"
-        "ldr     r7, [lr, #4]\n\t"
-        "ldr     r8, [lr, #16]\n\t"
-        "ldr     r9, [lr, #20]\n\t"
-        "add     r8, r8, r2, asr #31\n\t"
-        "add     r9, r9, r3, asr #31\n\t"
-        "smmlar  r2, r2, r6, r8\n\t"
-        "smmlar  r3, r3, r7, r9\n\t"
-        "ldr     r6, [lr, #32]\n\t"
-        "ldr     r7, [lr, #36]\n\t"
-        "ldr     r8, [lr, #8]\n\t"
-        "ldr     r9, [lr, #12]\n\t"
-        "asr     r2, r2, r6\n\t"
-        "asr     r3, r3, r7\n\t"
-        "ldr     r6, [lr, #24]\n\t"
-        "ldr     r7, [lr, #28]\n\t"
-        "ssat    r2, #8, r2\n\t"
-        "ssat    r3, #8, r3\n\t"
-        "add     r6, r6, r4, asr #31\n\t"
-        "add     r7, r7, r5, asr #31\n\t"
-        "smmlar  r4, r4, r8, r6\n\t"
-        "smmlar  r5, r5, r9, r7\n\t"
-        "ldr     r6, [lr, #40]\n\t"
-        "ldr     r7, [lr, #44]\n\t"
-        "asr     r4, r4, r6\n\t"
-        "asr     r5, r5, r7\n\t"
-        "ssat    r4, #8, r4\n\t"
-        "ssat    r5, #8, r5\n\t"
-        "bfi     r2, r3, #8, #8\n\t"
-        "bfi     r2, r4, #16, #8\n\t"
-        "bfi     r2, r5, #24, #8\n\t"
+        /* requantize the doubled sums: multipliers at lr (after the biases' LDM) */
+        TB_ASM_REQUANT4("lr", "0", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
         "add     lr, lr, #48\n\t"
         /* clamp the four lanes, store them, next group */
         "ldrd    r6, r7, [sp, #8]\n\t"
-        "ssub8   r8, r2, r6\n\t"
-        "sel     r2, r2, r6\n\t"
-        "ssub8   r8, r2, r7\n\t"
-        "sel     r2, r7, r2\n\t"
+        TB_ASM_CLAMP4("r2", "r6", "r7", "r8")
         "ldr     r6, [sp, #0]\n\t"
         "str     r2, [r6], #4\n\t"
         "str     r6, [sp, #0]\n\t"
@@ -139,12 +106,12 @@ void tb_dw3x3_pixel_s8(const tb_dw3x3_job_t *job)
         const int16_t *w = job->w;
         const int32_t *q = job->packed;
         const size_t offset = (size_t)p * (size_t)job->step;
-        for (int32_t g = 0; g < job->groups; g++, q += TB_DSP_PACKED_WORDS, out += 4) {
+        for (int32_t g = 0; g < job->groups; g++, q += TB_RQ4_WORDS, out += 4) {
             int32_t a0 = q[0], a1 = q[1], a2 = q[2], a3 = q[3];
             for (int32_t t = 0; t < 9; t++, w += 4) {
                 TB_DW_TAP4(tb_read_u32(job->taps[t] + offset + 4 * (size_t)g), w, a0, a1, a2, a3);
             }
-            const uint32_t word = tb_dsp_clamp4(tb_dsp_requant4_doubled(a0, a1, a2, a3, q), job->lo4, job->hi4);
+            const uint32_t word = tb_clamp4(tb_requant4_doubled(a0, a1, a2, a3, q), job->lo4, job->hi4);
             __builtin_memcpy(out, &word, sizeof word);
         }
     }

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/tb_dsp.h"
-#include "common/tb_dsp_gemm.h"
+#include "common/tb_isa.h"
+#include "common/tb_requant.h"
 #include "depthwise_conv2d/tb_depthwise_conv2d_dsp.h"
 
 static inline tb_status_t tb_dw_dsp_check(const tb_depthwise_conv_dsp_params_t *params,
@@ -42,14 +42,6 @@ TB_ALWAYS_INLINE uint32_t tb_dw_load_group(const int8_t *p, int32_t n)
     return v;
 }
 
-/* Two words of 4-byte aligned filter data (one LDRD). */
-TB_ALWAYS_INLINE void tb_read_w2(const int16_t *w, uint32_t *lo, uint32_t *hi)
-{
-    const int16_t *a = (const int16_t *)__builtin_assume_aligned(w, 4);
-    __builtin_memcpy(lo, a, sizeof *lo);
-    __builtin_memcpy(hi, a + 2, sizeof *hi);
-}
-
 /* Four channels of one tap: acc[c] += w[c] * x[c] with the [c0, c2, c1, c3] filter layout. */
 #define TB_DW_TAP4(x, w, a0, a1, a2, a3)                     \
     do {                                                     \
@@ -79,7 +71,7 @@ TB_ALWAYS_INLINE void tb_read_w2(const int16_t *w, uint32_t *lo, uint32_t *hi)
 /* Requantize, clamp and store up to 4 channels of one output pixel. */
 TB_ALWAYS_INLINE int32_t tb_dw_finish(int32_t acc2, const int32_t *rq, const tb_depthwise_conv_dsp_params_t *params)
 {
-    const int32_t v = tb_dsp_requant(acc2, rq);
+    const int32_t v = tb_requant_row(acc2, rq);
     return params->clamp ? tb_clamp_act(v, params->activation.min, params->activation.max) : v;
 }
 
@@ -128,8 +120,8 @@ TB_ALWAYS_INLINE int32_t tb_dw3x3_full_groups(tb_dw3x3_job_t *job, const int16_t
     job->packed = params->packed;
     job->out = out;
     job->groups = full / 4;
-    job->lo4 = tb_dsp_bytes4(params->activation.min);
-    job->hi4 = tb_dsp_bytes4(params->activation.max);
+    job->lo4 = tb_bytes4(params->activation.min);
+    job->hi4 = tb_bytes4(params->activation.max);
     job->pixels = pixels;
     job->step = step;
     tb_dw3x3_pixel_s8(job);

@@ -1,7 +1,7 @@
 /* int8 DEPTHWISE_CONV_2D with per-channel output multipliers (TFLM reference arithmetic). */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "depthwise_conv2d/depthwise_conv2d_common.h"
 #include "depthwise_conv2d/tb_depthwise_conv2d.h"
 

@@ -69,7 +69,7 @@ static void tb_dw_multiplier(const tb_depthwise_conv_dsp_params_t *params, const
                     acc += (int32_t)w[ky * k_w + kx] * ((int32_t)p[(size_t)x * (size_t)in_c] + offset);
                 }
             }
-            int32_t v = tb_dsp_requant(acc, rq);
+            int32_t v = tb_requant_row(acc, rq);
             if (params->clamp) {
                 v = tb_clamp_act(v, params->activation.min, params->activation.max);
             }

@@ -2,8 +2,8 @@
  *
  * Bit-exact with TFLM's reference kernel (tb_depthwise_conv2d_s8). The generator folds what it
  * knows ahead of time: filter values doubled and reordered, the input offset folded into the
- * bias of interior outputs, and per-channel requantization constants (common/tb_dsp.h,
- * TB_RQ_* words, TB_RQ_WORDS per output channel).
+ * bias of interior outputs, and per-channel requantization constants (common/tb_requant.h's
+ * rows: TB_RQ_* words, TB_RQ_WORDS per output channel).
  *
  * Filter layout (int16, doubled values):
  *  - depth multiplier 1: groups of 4 channels (the last one zero-padded), per group every tap
@@ -36,7 +36,7 @@ typedef struct {
     const int8_t *pad_pixel;
     /* 3x3 variant with every right shift e >= 1, or NULL: per group of 4 channels the
      * offset-folded biases x2, multipliers, SMMLAR addends and right shifts, 4 of each
-     * (tb_dsp_gemm.h's packed layout), so a full group requantizes and stores as one word. */
+     * (common/tb_requant.h's groups, TB_RQ4_*), so a full group requantizes and stores as one word. */
     const int32_t *packed;
 } tb_depthwise_conv_dsp_params_t;
 

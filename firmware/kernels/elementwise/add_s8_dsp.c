@@ -2,7 +2,7 @@
  * then the folded output requantization. Bit-exact with tb_add_s8 (TFLM's reference). */
 #include <stddef.h>
 
-#include "common/tb_dsp.h"
+#include "common/tb_requant.h"
 #include "elementwise/tb_elementwise_dsp.h"
 
 /* The output requantization's words, and the clamp, held in registers for the whole loop: the
@@ -14,7 +14,7 @@ typedef struct {
 TB_ALWAYS_INLINE int32_t tb_add_one(const int32_t *lut1, const int32_t *lut2, const tb_add_consts_t *k,
                                     int32_t x1, int32_t x2, int clamp)
 {
-    const int32_t v = tb_dsp_requant_words(2 * (lut1[x1] + lut2[x2]), k->mult, k->round, k->sign, k->shift);
+    const int32_t v = tb_requant_folded(2 * (lut1[x1] + lut2[x2]), k->mult, k->round, k->sign, k->shift);
     return clamp ? tb_clamp_act(v, k->lo, k->hi) : v;
 }
 

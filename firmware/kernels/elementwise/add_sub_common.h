@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "elementwise/broadcast.h"
 #include "elementwise/tb_elementwise.h"
 

@@ -1,7 +1,7 @@
 /* int8 MUL with broadcasting, matching TFLM's reference kernel bit for bit. */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "elementwise/broadcast.h"
 #include "elementwise/tb_elementwise.h"
 

@@ -3,7 +3,7 @@
  * The generator tabulates each input's rescaling ahead of time: lut[x + 128] holds TFLM's
  * MultiplyByQuantizedMultiplierSmallerThanOne((x + offset) << left_shift) for every int8 x, so
  * an element costs two byte loads, two table loads, an add and the output requantization
- * (common/tb_dsp.h, six TB_RQ_* words; the sum is doubled before it).
+ * (common/tb_requant.h, one row of TB_RQ_* words; the sum is doubled before it).
  */
 #ifndef TB_ELEMENTWISE_DSP_H
 #define TB_ELEMENTWISE_DSP_H

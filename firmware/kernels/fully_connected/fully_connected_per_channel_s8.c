@@ -1,7 +1,7 @@
 /* int8 FULLY_CONNECTED with one output multiplier per unit (TFLM reference arithmetic). */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "fully_connected/fully_connected_common.h"
 #include "fully_connected/tb_fully_connected.h"
 

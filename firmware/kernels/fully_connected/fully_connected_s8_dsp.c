@@ -29,7 +29,7 @@ tb_status_t tb_fully_connected_s8_dsp(const tb_fc_params_t *params,
         return TB_ERR_NO_IMPL; /* the folded bias assumes symmetric weights */
     }
     const int32_t batches = input_dims->n, depth = filter_dims->c, units = filter_dims->n;
-    if (!tb_dsp_shifts_valid(quant, units)) {
+    if (!tb_requant_shifts_valid(quant, units)) {
         return TB_ERR_ARG;
     }
     if (batches > 0) {

@@ -1,20 +1,10 @@
 /* Optimized int8 AVERAGE_POOL_2D: four channels per step in 16-bit lanes (SXTAB16). */
 #include <stddef.h>
 
-#include "common/tb_dsp.h"
-#include "common/tb_fixedpoint.h"
+#include "common/tb_isa.h"
+#include "common/tb_requant.h"
 #include "pooling/pooling_common.h"
 #include "pooling/tb_pooling_dsp.h"
-
-/* Lane-wise: acc16 + sign-extended bytes 0 and 2 of x (SXTAB16). */
-TB_ALWAYS_INLINE uint32_t tb_sxtab16(uint32_t acc, uint32_t x)
-{
-#if defined(__ARM_FEATURE_DSP)
-    return __sxtab16(acc, x);
-#else
-    return tb_sadd16(acc, tb_sxtb16(x));
-#endif
-}
 
 TB_ALWAYS_INLINE int32_t tb_avg_finish(int32_t acc, int32_t count, const tb_pool_params_t *params)
 {

@@ -1,7 +1,7 @@
 /* int8 MAX_POOL_2D (TFLM reference arithmetic). */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "pooling/pooling_common.h"
 #include "pooling/tb_pooling.h"
 

@@ -1,26 +1,10 @@
 /* Optimized int8 MAX_POOL_2D: byte-wise maximum of four channels per step (SSUB8 + SEL). */
 #include <stddef.h>
 
-#include "common/tb_dsp.h"
-#include "common/tb_fixedpoint.h"
+#include "common/tb_isa.h"
+#include "common/tb_requant.h"
 #include "pooling/pooling_common.h"
 #include "pooling/tb_pooling_dsp.h"
-
-/* Byte-wise signed maximum. */
-TB_ALWAYS_INLINE uint32_t tb_max8(uint32_t a, uint32_t b)
-{
-#if defined(__ARM_FEATURE_DSP)
-    (void)__ssub8((int8x4_t)a, (int8x4_t)b); /* GE bits: a >= b per byte */
-    return (uint32_t)__sel((uint8x4_t)a, (uint8x4_t)b);
-#else
-    uint32_t r = 0;
-    for (int i = 0; i < 32; i += 8) {
-        const int8_t x = (int8_t)(a >> i), y = (int8_t)(b >> i);
-        r |= (uint32_t)(uint8_t)(x > y ? x : y) << i;
-    }
-    return r;
-#endif
-}
 
 tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                                  const tb_dims_t *input_dims,

@@ -1,7 +1,7 @@
 /* QUANTIZE int8 -> int8 (requantization), matching TFLM's reference Requantize. */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "quantize/tb_quantize.h"
 
 tb_status_t tb_requantize_s8_s8(const tb_requantize_params_t *params,

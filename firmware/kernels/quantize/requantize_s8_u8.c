@@ -3,7 +3,7 @@
  * this general path (the multiplier is exactly 1.0 then), so one loop covers both. */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "quantize/tb_quantize.h"
 
 tb_status_t tb_requantize_s8_u8(const tb_requantize_params_t *params,

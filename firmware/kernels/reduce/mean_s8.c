@@ -2,7 +2,7 @@
  * minus zero point x count, rescaled by a multiplier already divided by count. */
 #include <stddef.h>
 
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "reduce/tb_reduce.h"
 
 static int32_t tb_product(const int32_t *dims)

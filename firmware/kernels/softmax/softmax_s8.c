@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "activations/tb_fixedpoint_math.h"
-#include "common/tb_fixedpoint.h"
+#include "common/tb_requant.h"
 #include "softmax/tb_softmax.h"
 
 enum {

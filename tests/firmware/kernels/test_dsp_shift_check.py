@@ -1,4 +1,4 @@
-"""common/tb_dsp_gemm.h's tb_dsp_shifts_valid, compiled for the host (its plain-C build): every
+"""common/tb_requant.h's tb_requant_shifts_valid, compiled for the host (its plain-C build): every
 shift in -31..31, and in -31..-1 when the kernel's fast rescaling is on, at any channel count and
 position (the check is unrolled by four, so a bad shift in the tail must be caught too)."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from support.host_c import build_host_program
 KERNELS = Path(__file__).resolve().parents[3] / "firmware" / "kernels"
 DRIVER = r"""
 #include <stdio.h>
-#include "common/tb_dsp_gemm.h"
+#include "common/tb_requant.h"
 int main(void)
 {
     int fast, n;
@@ -24,7 +24,7 @@ int main(void)
             }
         }
         const tb_dsp_requant_t rq = {.bias = NULL, .multiplier = NULL, .shift = shift, .fast = fast, .packed = NULL};
-        printf("%d\n", tb_dsp_shifts_valid(&rq, n));
+        printf("%d\n", tb_requant_shifts_valid(&rq, n));
     }
     return 0;
 }
