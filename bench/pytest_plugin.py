@@ -75,7 +75,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--bench-platform", metavar="REPL", type=Path, default=None,
-        help="platform description (default: the project's emulation/platforms/nrf52840.repl)",
+        help="platform description (default: the project's bench/board/platforms/nrf52840.repl)",
     )
     group.addoption(
         "--bench-repl-path", metavar="DIR", type=Path, action="append", default=[],

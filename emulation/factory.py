@@ -7,7 +7,7 @@ from typing import Sequence
 
 from .engine import Engine
 from .errors import EmulationError
-from .repl import load, search_path
+from tflm_bench.board import load_description as load, search_path
 
 
 class EngineName(StrEnum):

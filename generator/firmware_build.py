@@ -23,7 +23,7 @@ from pathlib import Path
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 
-from tflm_bench.emulation.board import Board, load_board
+from tflm_bench.board import Board, load_board
 
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError

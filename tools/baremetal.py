@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tflm_bench.emulation.board import load_board
+from tflm_bench.board import load_board
 from tflm_bench.emulation.errors import EmulationError
 from tflm_bench.generator import Target, firmware_dir, link_board, write_memory_script
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tflm_bench.emulation import load_board
+from tflm_bench.board import load_board
 from tflm_bench.generator import BuildConfig, ModelTooLargeError, UnsupportedOpError, build_firmware
 
 BOARD = load_board()
