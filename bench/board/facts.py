@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .currents import NRF52840_CURRENTS, SupplyCurrents
-
 from .description import DEFAULT_PLATFORM, PlatformDescription, ReplError, load, search_path
 
 # Renode's CortexM default when a description sets no PerformanceInMips (BaseCPU.cs).
