@@ -11,7 +11,8 @@ ROOTS = {"bench": "tflm_bench", "generator": "tflm_bench.generator", "emulation"
 # Non-Python files each package needs at run time.
 DATA = {
     "tflm_bench.generator": ["templates/*.j2", "templates/export/*.j2"],
-    "tflm_bench.emulation": ["platforms/*.repl", "builtin/*.c"],
+    "tflm_bench.board": ["platforms/*.repl"],
+    "tflm_bench.emulation": ["builtin/*.c"],
     "tflm_bench.firmware": ["CMakeLists.txt", "**/*.c", "**/*.cc", "**/*.h", "**/*.ld", "**/*.in", "**/*.cmake"],
 }
 

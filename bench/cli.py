@@ -19,7 +19,8 @@ from types import FrameType
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
+from tflm_bench.board import DEFAULT_PLATFORM  # noqa: E402
+from tflm_bench.emulation import EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
 from tflm_bench.generator import IO_TYPES, QAT_PACKAGES, ExportFormat, missing_qat_packages, qat_install_command, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import cache_root  # noqa: E402

@@ -21,7 +21,7 @@ from .compare import FLOAT_TOLERANCE_ULP
 from .errors import BenchError
 from .inputs import load_inputs, random_inputs
 from .profile import op_profiles
-from .report import BenchReport
+from .report import BenchReport, instructions_unit
 from .session import BenchOptions, BenchSession, float_input_ranges
 
 
@@ -66,6 +66,7 @@ class Comparison:
     inputs: int
     variants: tuple[VariantResult, ...]
     notes: tuple[str, ...] = field(default=())
+    count_unit: str = "instructions"  # what the counts are on the board the variants ran on
 
     @property
     def all_passed(self) -> bool:
@@ -75,9 +76,10 @@ class Comparison:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["count_unit"]  # written last, as before the board gave it
         data["all_passed"] = self.all_passed
         data["float_tolerance_ulp"] = FLOAT_TOLERANCE_ULP
-        data["count_unit"] = "instructions (DWT CYCCNT at 64 MHz with PerformanceInMips 64), first input"
+        data["count_unit"] = f"{self.count_unit}, first input"
         return data
 
     def to_json(self) -> str:
@@ -163,6 +165,7 @@ def compare_runtimes(model: Path, base: BenchOptions, libraries: list[Path], inc
     samples: list[list[np.ndarray]] | None = None
     results: list[VariantResult] = []
     notes: list[str] = []
+    unit = ""
     if not libraries:
         notes.append("no TFLM library given (--tflm-lib or TFLM_LIB): only our runtime was compared")
     for variant in chosen:
@@ -182,7 +185,8 @@ def compare_runtimes(model: Path, base: BenchOptions, libraries: list[Path], inc
             report = session.report(session.run_samples(samples))
         finally:
             session.stop()
+        unit = instructions_unit(report.config.board)
         results.append(_result(variant, report))
     if samples is None:
         raise BenchError(f"no variant could run {model}")
-    return Comparison(str(model), str(base.engine), len(samples), tuple(results), tuple(notes))
+    return Comparison(str(model), str(base.engine), len(samples), tuple(results), tuple(notes), unit)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tflm_bench.board import load_board
 from tflm_bench.emulation import EngineName
 from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, Model, needs_conversion, read_model
 
@@ -125,6 +126,7 @@ class EvaluationReport:
     labels: tuple[int, ...] | None
     float_model: Scores | None  # the Keras model itself, for variants of a Keras model
     variants: tuple[VariantEvaluation, ...]
+    clock_hz: int  # the board's core clock, for the estimated time per inference
     board_port: str | None = None  # engine serial: the real board's port; its counts are DWT cycles
 
     def variant(self, name: str) -> VariantEvaluation:
@@ -148,6 +150,7 @@ class EvaluationReport:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["clock_hz"]  # each device run carries its own
         for variant, raw in zip(self.variants, data["variants"]):
             if variant.device is not None:
                 raw["device"]["ms_per_inference"] = variant.device.ms_per_inference
@@ -221,6 +224,7 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
         model=str(model), dataset=data.source, samples=len(data), task=task, class_names=data.class_names,
         labels=tuple(int(v) for v in data.y) if task == "classification" and data.y is not None else None,
         float_model=float_scores, variants=results,
+        clock_hz=load_board(request.options.platform_path, request.options.repl_path).clock_hz,
         board_port=str(request.options.port) if request.options.engine is EngineName.SERIAL else None,
     )
 
@@ -327,7 +331,7 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
         instructions_mean=float(np.mean([run.instructions for run in runs])),
         instructions_max=max(run.instructions for run in runs),
         estimated_cycles_mean=float(np.mean(estimates)) if len(estimates) == len(runs) else None,
-        clock_hz=int(image.board.to_dict().get("dwt_hz", 64_000_000)),
+        clock_hz=image.board.clock_hz,
         memory=image.memory,
         throughput=throughput,
     )
@@ -396,7 +400,7 @@ def format_report(report: EvaluationReport) -> str:
     lines += ["", " | ".join(h.ljust(w) for h, w in zip(header, widths)),
               "-|-".join("-" * w for w in widths)]
     lines += [" | ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
-    clock = next((v.device.clock_hz for v in report.variants if v.device), 64_000_000)
+    clock = report.clock_hz
     lines.append(f"(est. cycles and ms: the engine's Cortex-M4 timing model at {clock / 1e6:g} MHz, an estimate; "
                  "top-1 = float: agreement with the float model; device on "
                  + (f"the real board on {report.board_port}" if report.board_port else "the emulated board")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from tflm_bench.board import ReplError
 from tflm_bench.emulation import (
     FirmwareFileError,
     HostBuildError,
     PlatformError,
     RenodeInstallError,
     RenodeNotInstalled,
-    ReplError,
     SerialPortError,
     SerialTimeout,
 )

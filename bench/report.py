@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+
+from tflm_bench.board import core_clock_hz
 
 from tflm_bench.generator import LayerInfo, MemoryUse
 
@@ -15,10 +18,13 @@ from .tflm_arena import ArenaReport
 
 OUTPUT_ROWS = 20  # inputs whose outputs the terminal shows
 
-COUNT_UNITS = {
-    "instructions": "instructions (DWT CYCCNT at 64 MHz with PerformanceInMips 64)",
-    "cycles": "cycles: the board's DWT CYCCNT deltas, measured on silicon (executed instructions: n/a)",
-}
+CYCLES_UNIT = "cycles: the board's DWT CYCCNT deltas, measured on silicon (executed instructions: n/a)"
+
+
+def instructions_unit(board: Mapping[str, object]) -> str:
+    """What an emulator's counts are on `board` (a Board.to_dict()): its DWT clock and MIPS."""
+    return (f"instructions (DWT CYCCNT at {core_clock_hz(board) / 1e6:g} MHz "
+            f"with PerformanceInMips {board['performance_mips']})")
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,15 @@ class BenchConfig:
 
     @property
     def clock_hz(self) -> int:
-        return int(self.board.get("dwt_hz", 64_000_000))
+        return core_clock_hz(self.board)
+
+    @property
+    def count_unit_text(self) -> str:
+        return CYCLES_UNIT if self.count_unit == "cycles" else instructions_unit(self.board)
+
+    def time_at_clock(self, cycles: int) -> str:
+        """`cycles` as time at the board's core clock: "~0.123 ms at 64 MHz"."""
+        return f"~{cycles * 1e3 / self.clock_hz:.3f} ms at {self.clock_hz / 1e6:g} MHz"
 
     def summary(self) -> str:
         engine = f"{self.engine} ({self.port}, a real board)" if self.port else self.engine
@@ -165,7 +179,7 @@ class BenchReport:
         data["all_bit_exact"] = self.all_bit_exact
         data["all_passed"] = self.all_passed
         data["float_tolerance_ulp"] = FLOAT_TOLERANCE_ULP
-        data["count_unit"] = COUNT_UNITS[self.config.count_unit]
+        data["count_unit"] = self.config.count_unit_text
         if self.config.count_unit == "cycles":
             # A board counts cycles, not retired instructions: say so rather than fill in a number.
             data["executed_instructions"] = None
@@ -209,7 +223,7 @@ class BenchReport:
             *([f"inputs    {self.input_conversion}"] if self.input_conversion else []),
             *[f"io        {tensor.describe()}" for tensor in self.io],
             *_weights_lines(self.layers),
-            *([f"counts    {COUNT_UNITS['cycles']}"] if cycles else []),
+            *([f"counts    {CYCLES_UNIT}"] if cycles else []),
             "",
             f"{'input':>5}  {'verdict vs TFLM':<18} {label:>12}  TFLite BUILTIN_REF",
         ]
@@ -242,16 +256,14 @@ class BenchReport:
             lines.append(f"         {passed}/{len(self.results)} pass (float32 outputs within {FLOAT_TOLERANCE_ULP} ULP)")
         if counts:
             if cycles:
-                clock = self.config.clock_hz
                 lines.append(f"DWT cycles per inference (measured on the board): min {min(counts):,}, max {max(counts):,} "
-                             f"(~{max(counts) * 1e3 / clock:.3f} ms at {clock / 1e6:g} MHz); executed instructions: n/a")
+                             f"({self.config.time_at_clock(max(counts))}); executed instructions: n/a")
             else:
                 lines.append(f"instructions per inference: min {min(counts):,}, max {max(counts):,}")
         estimates = [r.estimated_cycles for r in self.results if r.estimated_cycles is not None]
         if estimates:
-            clock = self.config.clock_hz
             lines.append(f"estimated cycles per inference: min {min(estimates):,}, max {max(estimates):,} "
-                         f"(~{max(estimates) * 1e3 / clock:.3f} ms at {clock / 1e6:g} MHz, estimated)")
+                         f"({self.config.time_at_clock(max(estimates))}, estimated)")
         lines.append(_tflite_summary(self.results))
         return "\n".join(lines)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tflm_bench.emulation import DEFAULT_BAUD, DEFAULT_PLATFORM, MISSING_PORT_FIX, EngineName, SerialPortError, create_engine, load_board, source_locator, stack_bounds
+from tflm_bench.board import DEFAULT_PLATFORM, load_board
+from tflm_bench.emulation import DEFAULT_BAUD, MISSING_PORT_FIX, EngineName, SerialPortError, create_engine, source_locator, stack_bounds
 from tflm_bench.generator import (
     BuildConfig,
     FirmwareImage,

@@ -1,11 +1,10 @@
 """Platform descriptions (.repl) and the engines that run firmware on them.
 
 The emulation stage's public entry: `create_engine(name, platform)` (an Engine to open and
-close), the engine list `EngineName` with `available()`, the board facts a description gives
-(`load_board`), and what reading firmware and its faults takes. Other stages import from
-here, never from the modules behind it.
+close), the engine list `EngineName` with `available()`, and what reading firmware and its
+faults takes. The platform description and the board facts it gives are tflm_bench.board's.
+Other stages import from here, never from the modules behind it.
 """
-from .board import Board, Region, board_from_platform, load_board
 from .elf_info import check_elf, source_locator, stack_bounds, vector_table_address
 from .engine import CyccntRead, Engine
 from .builtin.hostlib import HostBuildError
@@ -13,15 +12,14 @@ from .errors import EmulationError, FirmwareFileError, PlatformError
 from .factory import EngineName, available, create_engine, unavailable_reason
 from .faults import FaultState, StackBounds, describe_fault
 from .renode.errors import INSTALL_HINT, NOT_INSTALLED, RenodeInstallError, RenodeNotInstalled
-from .repl import DEFAULT_PLATFORM, ReplError
 from .serial import DEFAULT_BAUD
 from .serial.errors import MISSING_PORT_FIX, SerialPortError, SerialTimeout
 
 __all__ = [
-    "DEFAULT_BAUD", "DEFAULT_PLATFORM", "INSTALL_HINT", "MISSING_PORT_FIX", "NOT_INSTALLED", "Board", "CyccntRead", "EmulationError", "Engine",
-    "FirmwareFileError", "HostBuildError", "PlatformError", "ReplError", "RenodeInstallError",
-    "EngineName", "FaultState", "Region", "RenodeNotInstalled", "SerialPortError", "SerialTimeout", "StackBounds", "available", "board_from_platform",
-    "check_elf", "create_engine", "describe_fault", "install_renode", "load_board", "serve_uart_pty", "serve_uart_socket",
+    "DEFAULT_BAUD", "INSTALL_HINT", "MISSING_PORT_FIX", "NOT_INSTALLED", "CyccntRead", "EmulationError", "Engine",
+    "FirmwareFileError", "HostBuildError", "PlatformError", "RenodeInstallError",
+    "EngineName", "FaultState", "RenodeNotInstalled", "SerialPortError", "SerialTimeout", "StackBounds", "available",
+    "check_elf", "create_engine", "describe_fault", "install_renode", "serve_uart_pty", "serve_uart_socket",
     "source_locator", "stack_bounds", "unavailable_reason", "vector_table_address",
 ]
 

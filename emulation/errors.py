@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-REPL_HINT = "emulation/platforms/nrf52840.repl"
+REPL_HINT = "bench/board/platforms/nrf52840.repl"
 
 
 def _where(pc: int | None, function: str | None) -> str:

@@ -5,9 +5,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Sequence
 
+from tflm_bench.board import load_description as load, search_path
+
 from .engine import Engine
 from .errors import EmulationError
-from .repl import load, search_path
 
 
 class EngineName(StrEnum):

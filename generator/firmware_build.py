@@ -23,7 +23,7 @@ from pathlib import Path
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 
-from tflm_bench.emulation.board import Board, load_board
+from tflm_bench.board import Board, load_board
 
 from .codegen import generate_c
 from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
@@ -41,6 +41,7 @@ from .validate import validate
 
 TOOLCHAIN_FILE = "cmake/arm-none-eabi.cmake"
 MEMORY_SCRIPT = "tb_memory.ld"  # INCLUDEd by firmware/platform/nrf52840.ld
+FACTS_HEADER = "tb_board_facts.h"  # the RAM bounds and core clock for the C, beside it
 
 
 def firmware_dir(override: Path | None = None) -> Path:
@@ -228,7 +229,8 @@ def _cmake(
 
 
 def write_memory_script(board: Board, folder: Path) -> Path:
-    """The linker's MEMORY block for `board`, as the tb_memory.ld the firmware's script INCLUDEs.
+    """The linker's MEMORY block for `board`, as the tb_memory.ld the firmware's script INCLUDEs,
+    and beside it tb_board_facts.h: the RAM bounds and the core clock as C constants.
 
     For an image after a bootloader pass link_board(board, target): FLASH then starts there.
     """
@@ -240,6 +242,14 @@ def write_memory_script(board: Board, folder: Path) -> Path:
         f"    FLASH (rx)  : ORIGIN = 0x{board.flash.base:08x}, LENGTH = 0x{board.flash.size:x}\n"
         f"    RAM   (rwx) : ORIGIN = 0x{board.ram.base:08x}, LENGTH = 0x{board.ram.size:x}\n"
         "}\n"
+    )
+    (folder / FACTS_HEADER).write_text(
+        f"/* From {board.platform}. */\n"
+        "#ifndef TB_BOARD_FACTS_H\n#define TB_BOARD_FACTS_H\n"
+        f"#define TB_RAM_START 0x{board.ram.base:08x}u\n"
+        f"#define TB_RAM_END 0x{board.ram.end:08x}u\n"
+        f"#define TB_CORE_CLOCK_HZ {board.clock_hz}u\n"
+        "#endif\n"
     )
     return path
 

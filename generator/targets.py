@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from tflm_bench.emulation.board import Board
+from tflm_bench.board import Board
 
 from .errors import ModelTooLargeError
 from .options import Target

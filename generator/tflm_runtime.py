@@ -33,7 +33,7 @@ from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSet
 from .validate import check_graph
 
 if TYPE_CHECKING:
-    from tflm_bench.emulation.board import Board
+    from tflm_bench.board import Board
 
     from .firmware_build import BuildConfig, FirmwareImage
 

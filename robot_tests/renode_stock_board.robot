@@ -10,7 +10,7 @@ Suite Setup       Skip If    not $RENODE_TREE    no Renode tree given (set TFLM_
 Test Teardown     Stop Firmware
 
 *** Variables ***
-${OVERLAY}        ${CURDIR}/../emulation/platforms/nano33ble-renode-overlay.repl
+${OVERLAY}        ${CURDIR}/../bench/board/platforms/nano33ble-renode-overlay.repl
 ${RENODE_TREE}    %{TFLM_BENCH_RENODE_TREE=}
 ${SINE}           ${CURDIR}/../models/sine_int8.tflite
 ${CONV}           ${CURDIR}/../models/accel_cnn_int8.tflite

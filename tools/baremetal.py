@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tflm_bench.emulation.board import load_board
+from tflm_bench.board import load_board
 from tflm_bench.emulation.errors import EmulationError
 from tflm_bench.generator import Target, firmware_dir, link_board, write_memory_script
 
@@ -58,9 +58,15 @@ def build_baremetal(
     defines = dict(defines or {})
     if not any(key.startswith("TB_TARGET_") for key in defines):
         defines["TB_TARGET_EMULATOR"] = 1  # the image the emulators run (firmware/platform/board.h)
+    # The linker script INCLUDEs the memory map the generator writes from the board's facts
+    # (fault.c includes the RAM bounds written beside it); with TB_TARGET_NANO33BLE, FLASH
+    # starts after the bootloader as in the board image.
+    target = Target.NANO33BLE if defines.get("TB_TARGET_NANO33BLE") else Target.EMULATOR
+    memory_dir = Path(out_dir) / f"memory-{target}"
+    write_memory_script(link_board(load_board(), target), memory_dir)
     flags = [*CPU_FLAGS, *C_FLAGS, *extra_flags,
              *(f"-D{key}={value}" for key, value in sorted(defines.items())),
-             f"-I{fw / 'platform'}", f"-I{fw / 'shell'}", f"-I{fw / 'runtime'}"]
+             f"-I{fw / 'platform'}", f"-I{fw / 'shell'}", f"-I{fw / 'runtime'}", f"-I{memory_dir}"]
     digest = hashlib.sha256(" ".join(flags).encode())
     for path in [*all_sources, script]:
         digest.update(path.read_bytes())
@@ -69,11 +75,6 @@ def build_baremetal(
     if elf.is_file():
         return elf
     elf.parent.mkdir(parents=True, exist_ok=True)
-    # The linker script INCLUDEs the memory map the generator writes from the board's facts;
-    # with TB_TARGET_NANO33BLE, FLASH starts after the bootloader as in the board image.
-    target = Target.NANO33BLE if defines.get("TB_TARGET_NANO33BLE") else Target.EMULATOR
-    memory_dir = elf.parent / f"memory-{target}"
-    write_memory_script(link_board(load_board(), target), memory_dir)
     command = [GCC, *flags, *LINK_FLAGS, f"-L{memory_dir}", f"-T{script}", *map(str, all_sources), "-lm",
                "-o", str(elf)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -17,7 +17,7 @@ from unicorn import arm_const as arm
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 from tflm_bench.emulation.builtin.symbols import SymbolTable
 from tflm_bench.emulation.errors import EmulationError
-from tflm_bench.emulation.repl import DEFAULT_PLATFORM, PlatformDescription, load
+from tflm_bench.board.description import DEFAULT_PLATFORM, PlatformDescription, load
 
 
 SYSTEM_PAGES = (0xE000E000, 0xE0001000)   # System Control Space, DWT

@@ -18,7 +18,7 @@ from tflm_bench.generator import MemoryUse
 
 from ..memory_map import TensorPlacement, short_name
 from ..report import BenchReport
-from . import LayerRow
+from .rows import LayerRow
 
 INSTRUCTIONS_COLOR = "#3b6ea8"
 CYCLES_COLOR = "#e08a2c"

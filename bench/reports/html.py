@@ -16,7 +16,7 @@ from ..checks import CheckResult
 from ..compare import FLOAT_TOLERANCE_ULP
 from ..profile import op_profiles
 from ..report import BenchReport, InputResult
-from . import CLOCK_HZ, configuration_line, layer_rows, passed, verdict_line
+from .rows import configuration_line, layer_rows, passed, verdict_line
 from . import figures
 
 SECTIONS = ("verdict", "identity", "profile", "memory", "errors", "checks")
@@ -102,7 +102,7 @@ def _verdict(report: BenchReport, checks: Sequence[CheckResult]) -> str:
     if estimates:
         summary.append(("estimated cycles per inference",
                         f"min {min(estimates):,}, max {max(estimates):,} "
-                        f"(~{max(estimates) / CLOCK_HZ * 1e3:.3f} ms at 64 MHz; a model, not a measurement)"))
+                        f"({report.config.time_at_clock(max(estimates))}; a model, not a measurement)"))
     lines.append(_kv_table([(k, escape(v)) for k, v in summary]))
     rows = []
     for r in report.results:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..checks import CheckResult
 from ..report import BenchReport
-from . import CLOCK_HZ, configuration_line, layer_rows, passed, top_layers, verdict_line
+from .rows import configuration_line, layer_rows, passed, top_layers, verdict_line
 
 TOP_LAYERS = 5
 MAX_CHECK_LINES = 10
@@ -38,7 +38,7 @@ def render_markdown(report: BenchReport, checks: Sequence[CheckResult] = (), not
                      else f"{min(counts):,} - {max(counts):,}"))
     if estimates:
         rows.append(("est. cycles / inference",
-                     f"{max(estimates):,} (~{max(estimates) / CLOCK_HZ * 1e3:.3f} ms at 64 MHz, estimated)"))
+                     f"{max(estimates):,} ({report.config.time_at_clock(max(estimates))}, estimated)"))
     rows.append(("flash / RAM / arena", f"{m.flash_bytes:,} B / {m.ram_bytes:,} B / {m.arena_bytes:,} B"))
     weighted = [layer for layer in report.layers if layer.weight_layout]
     if weighted:

@@ -64,7 +64,8 @@ class MlperfKeywords:
     def run_mlperf_performance_window(self, runs: int = 10, warmup: int = 2, seed: int = 0) -> float:
         """Loads one seeded random input as the runner does (``db load N``, 31-byte ``db`` chunks),
         runs ``infer runs warmup`` and returns the microseconds per inference between the two
-        ``m-lap-us`` stamps (the emulated 64 MHz clock).
+        ``m-lap-us`` stamps (DWT cycles at the board's core clock, the DWT frequency its
+        platform description gives).
 
         Example:
         | ${us}=    Run MLPerf Performance Window    runs=10    warmup=2

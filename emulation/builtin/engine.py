@@ -15,6 +15,8 @@ import unicorn
 from elftools.elf.elffile import ELFFile
 from unicorn import arm_const as arm
 
+from tflm_bench.board import RENODE_DEFAULT_MIPS, PeripheralEntry, PlatformDescription
+
 from ..engine import CyccntRead, Engine
 from ..errors import (
     CpuFault,
@@ -28,8 +30,6 @@ from ..errors import (
 )
 from ..faults import BUSFAULT, HARDFAULT, SVCALL, USAGEFAULT, CFSR_BFARVALID, exception_name
 from .exceptions import Fault, deliver
-from ..repl import PeripheralEntry, PlatformDescription
-from ..board import RENODE_DEFAULT_MIPS
 from ..elf_info import vector_table_address
 from .hostlib import InstructionCounter
 from .signals import deferred_signals

@@ -95,7 +95,7 @@ def serve_firmware_pty(
     elf: str, platform_path: str, tell: Callable[[str], None], repl_path: Sequence[str] = ()
 ) -> None:
     """Load elf and bridge its uart0 to a pseudo-terminal whose path is told first."""
-    from ..repl import load, search_path
+    from tflm_bench.board import load_description as load, search_path
 
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt

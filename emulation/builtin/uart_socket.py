@@ -113,7 +113,7 @@ def serve_firmware(
 ) -> None:
     """Load elf on a built-in engine for the .repl at platform_path and bridge its uart0 to
     127.0.0.1:port (0 picks a free port) until Ctrl-C, or the client leaves when asked to."""
-    from ..repl import load, search_path
+    from tflm_bench.board import load_description as load, search_path
 
     with BuiltinEngine(load(platform_path, roots=search_path(repl_path)), instruction_budget=None) as engine:
         engine.load_elf(elf)

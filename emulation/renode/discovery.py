@@ -3,25 +3,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from tflm_bench.board import RENODE_BINARY as BINARY_NAME, RENODE_ENV_VAR as ENV_VAR, find_renode
+
 from .errors import RenodeNotInstalled
 
-ENV_VAR = "RENODE"
-BINARY_NAME = "renode"
-
-
-def find_renode(explicit: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
-    """The Renode launcher to run, or None: `explicit`, else $RENODE, else `renode` on $PATH."""
-    env = os.environ if environ is None else environ
-    for candidate in (explicit, env.get(ENV_VAR) or None):
-        if candidate:
-            path = Path(candidate).expanduser()
-            return path if _is_executable(path) else None
-    found = shutil.which(BINARY_NAME, path=env.get("PATH"))
-    return Path(found) if found else None
+__all__ = ["BINARY_NAME", "ENV_VAR", "find_renode", "pyrenode3_importable", "renode_available", "require_renode"]
 
 
 def require_renode(explicit: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path:
@@ -44,6 +33,3 @@ def renode_available(environ: Mapping[str, str] | None = None) -> bool:
     """A Renode binary is found, or pyrenode3 can be imported."""
     return find_renode(environ=environ) is not None or pyrenode3_importable()
 
-
-def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "nrf52840.h"
+#include "tb_board_facts.h" /* TB_RAM_START/END: the board's RAM, written by the build */
 #include "protocol.h"
 #include "uart0.h"
 

@@ -31,10 +31,6 @@
 #define TB_CLOCK_TASKS_HFCLKSTART (TB_CLOCK_BASE + 0x000u)
 #define TB_CLOCK_EVENTS_HFCLKSTARTED (TB_CLOCK_BASE + 0x100u)
 
-/* 256 KiB of SRAM */
-#define TB_RAM_START 0x20000000u
-#define TB_RAM_END 0x20040000u
-
 /* NVIC (nRF52840: 48 interrupts, two words of each register) and SysTick */
 #define TB_NVIC_ICER0 0xE000E180u
 #define TB_NVIC_ICPR0 0xE000E280u

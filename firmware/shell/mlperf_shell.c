@@ -13,6 +13,7 @@
 
 #include "dwt.h"
 #include "mlperf_format.h"
+#include "tb_board_facts.h" /* TB_CORE_CLOCK_HZ, written by the build from the board */
 #include "tb_runtime.h"
 #include "uart0.h"
 
@@ -26,7 +27,7 @@
 #define TB_MLPERF_CMD_SIZE 80u
 #define TB_MLPERF_MAX_TOKENS 4u
 #define TB_MLPERF_DEFAULT_WARMUP 10u
-#define TB_MLPERF_CYCLES_PER_US 64u /* the DWT runs at the 64 MHz core clock */
+#define TB_MLPERF_CYCLES_PER_US (TB_CORE_CLOCK_HZ / 1000000u) /* the DWT counts core cycles */
 #define TB_MLPERF_PRINT_PER_LINE 8u
 
 static uint8_t s_buffer[TB_MLPERF_BUFFER_BYTES];

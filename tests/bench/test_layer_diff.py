@@ -65,7 +65,8 @@ def test_cli_diff_prints_each_layer_and_writes_json(sine_model: Path, tmp_path: 
 
 
 def test_a_runtime_without_layer_outputs_refuses_partial_invokes(build_c_firmware_for_identity: Path) -> None:
-    from tflm_bench.emulation import DEFAULT_PLATFORM, create_engine
+    from tflm_bench.board import DEFAULT_PLATFORM
+    from tflm_bench.emulation import create_engine
 
     with create_engine("builtin", DEFAULT_PLATFORM) as engine:
         engine.load_elf(build_c_firmware_for_identity)
@@ -79,7 +80,7 @@ def test_a_runtime_without_layer_outputs_refuses_partial_invokes(build_c_firmwar
 def build_c_firmware_for_identity(tmp_path: Path) -> Path:
     """The shell with tests/firmware/identity_runtime.c, which describes no layer outputs."""
     from tflm_bench.cache import cache_root
-    from tflm_bench.emulation import load_board
+    from tflm_bench.board import load_board
     from tflm_bench.generator.firmware_build import compile_firmware, kernel_library
 
     root = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import pytest
 
 from support.reports import MISMATCH, result, synthetic_report
 from tflm_bench.checks import CheckResult
-from tflm_bench.reports import layer_rows, top_layers
+from tflm_bench.reports.rows import layer_rows, top_layers
 from tflm_bench.reports.html import render_html
 
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')

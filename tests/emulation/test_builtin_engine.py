@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from tflm_bench.emulation import repl
+from tflm_bench.board import description as repl
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 from tools.speed import measure_speed
 from tflm_bench.emulation.builtin.symbols import SymbolTable

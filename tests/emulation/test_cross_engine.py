@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from tflm_bench.device import BenchDevice
-from tflm_bench.emulation import DEFAULT_PLATFORM, create_engine
+from tflm_bench.board import DEFAULT_PLATFORM
+from tflm_bench.emulation import create_engine
 from tflm_bench.emulation.renode.discovery import renode_available
 from tflm_bench.emulation.renode.errors import INSTALL_HINT, NOT_INSTALLED
 from tflm_bench.session import BenchSession

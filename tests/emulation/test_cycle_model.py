@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from tflm_bench.emulation import repl
+from tflm_bench.board import description as repl
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 from tflm_bench.emulation.builtin.symbols import SymbolTable
 

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from tflm_bench.emulation import repl
+from tflm_bench.board import description as repl
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 
 HAND_COUNTED = 1 + 1 + 100 * 10   # see tests/emulation/firmware/cyccnt.c

@@ -9,7 +9,8 @@ from typing import Callable
 import pytest
 
 from tflm_bench.device import BenchDevice
-from tflm_bench.emulation import repl, vector_table_address
+from tflm_bench.board import description as repl
+from tflm_bench.emulation import vector_table_address
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 from tflm_bench.emulation.builtin.symbols import SymbolTable
 from tflm_bench.emulation.errors import InstructionBudgetExceeded, UnmappedAccess

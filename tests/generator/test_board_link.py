@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from elftools.elf.elffile import ELFFile
 
-from tflm_bench.emulation import load_board, vector_table_address
+from tflm_bench.board import load_board
+from tflm_bench.emulation import vector_table_address
 from tflm_bench.generator import BuildConfig, FirmwareImage, ModelTooLargeError, Target, build_firmware, write_flash_files
 from tflm_bench.generator.targets import NANO33BLE_BOOTLOADER_BYTES, link_board
 

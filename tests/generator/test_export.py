@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, EngineName, create_engine
+from tflm_bench.board import DEFAULT_PLATFORM
+from tflm_bench.emulation import EngineName, create_engine
 from tflm_bench.generator import firmware_dir, read_model, write_memory_script
 from tflm_bench.generator.export import ExportFormat, ExportError, export_library, library_name
 from tflm_bench.session import BenchOptions, BenchSession

@@ -1,12 +1,13 @@
 """Firmware builds: cached by hashes, sized against the nRF52840, failing clearly when too large."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from tflm_bench.emulation import load_board
-from tflm_bench.generator import BuildConfig, ModelTooLargeError, UnsupportedOpError, build_firmware
+from tflm_bench.board import Board, load_board
+from tflm_bench.generator import BuildConfig, ModelTooLargeError, UnsupportedOpError, build_firmware, write_memory_script
 
 BOARD = load_board()
 FLASH_LIMIT, RAM_LIMIT = BOARD.flash.size, BOARD.ram.size
@@ -41,3 +42,17 @@ def test_unsupported_op_fails_generation(unsupported_op_model: Path, tmp_path: P
         _build(unsupported_op_model, tmp_path)
     assert "FULLY_CONNECTED" in str(error.value)
     assert not (tmp_path / "firmware").exists()  # failed before anything was built
+
+
+def test_the_memory_script_and_the_c_facts_come_from_the_board(tmp_path: Path) -> None:
+    assert "#define TB_RAM_END 0x20040000u\n" in _facts_header(BOARD, tmp_path / "shipped")  # as the C had it
+    small = dataclasses.replace(BOARD, ram=dataclasses.replace(BOARD.ram, size=16 * 1024), dwt_hz=48_000_000)
+    header = _facts_header(small, tmp_path / "small")
+    assert "#define TB_RAM_START 0x20000000u\n#define TB_RAM_END 0x20004000u\n" in header
+    assert "#define TB_CORE_CLOCK_HZ 48000000u\n" in header
+    assert "RAM   (rwx) : ORIGIN = 0x20000000, LENGTH = 0x4000" in (tmp_path / "small" / "tb_memory.ld").read_text()
+
+
+def _facts_header(board: Board, folder: Path) -> str:
+    write_memory_script(board, folder)
+    return (folder / "tb_board_facts.h").read_text()

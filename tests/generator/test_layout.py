@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tflm_bench.emulation.board import load_board
+from tflm_bench.board import load_board
 from tflm_bench.generator import BuildConfig, KernelSet, Optimize, build_firmware, read_model
 from tflm_bench.generator.layout import LayerFlash, choose, shrink
 
@@ -39,7 +39,7 @@ def test_size_keeps_flash_within_weights_plus_64k(model: Path) -> None:
 
 
 def test_small_flash_board_falls_back_per_layer(tmp_path: Path) -> None:
-    from tflm_bench.emulation import DEFAULT_PLATFORM
+    from tflm_bench.board import DEFAULT_PLATFORM
     from tflm_bench.session import BenchOptions, BenchSession
 
     model = next(m for m in MODELS if m.stem == "ad_autoencoder_float")

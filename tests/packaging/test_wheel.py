@@ -27,7 +27,7 @@ REQUIRED = (
     "tflm_bench/firmware/runtime/tb_runtime.h",
     "tflm_bench/firmware/kernels/fully_connected/fully_connected_s8.c",
     "tflm_bench/generator/templates/tb_model.c.j2",
-    "tflm_bench/emulation/platforms/nrf52840.repl",
+    "tflm_bench/board/platforms/nrf52840.repl",
     "tflm_bench/emulation/builtin/counter.c",
     "tflm_bench/generator/ops/fully_connected.py",
     "tflm_bench/pytest_plugin.py",
@@ -94,7 +94,7 @@ def test_wheel_and_sdist_carry_the_run_time_files(built: tuple[Path, Path]) -> N
 
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for name in ("firmware/CMakeLists.txt", "emulation/platforms/nrf52840.repl", "generator/templates/tb_model.c.j2",
+    for name in ("firmware/CMakeLists.txt", "bench/board/platforms/nrf52840.repl", "generator/templates/tb_model.c.j2",
                  "emulation/builtin/counter.c", "setup.py"):
         assert name in members, f"the sdist lacks {name}"
 

@@ -24,7 +24,7 @@ def result(index: int, layers: tuple[int, ...] = (100, 300, 50), cycles: tuple[i
 def synthetic_report(results: tuple[InputResult, ...] | None = None, kernels: str = "optimized",
                      model: str = "models/tiny.tflite", sha: str = SHA, **changes: object) -> BenchReport:
     config = BenchConfig(engine="builtin", kernels=kernels, runtime="generated",
-                         platform="emulation/platforms/nrf52840.repl", board={"dwt_hz": 64_000_000},
+                         platform="bench/board/platforms/nrf52840.repl", board={"dwt_hz": 64_000_000, "performance_mips": 64},
                          versions={"python": "3.11.7", "tflm-bench": "0.1.0"})
     config = replace(config, **{k: changes.pop(k) for k in CONFIG_FIELDS if k in changes})  # type: ignore[arg-type]
     report = BenchReport(

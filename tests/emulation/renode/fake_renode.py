@@ -22,7 +22,7 @@ import sys
 import threading
 from pathlib import Path
 
-from tflm_bench.emulation import repl
+from tflm_bench.board import description as repl
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 from tflm_bench.emulation.errors import EmulationError, EmulatorTimeout, FirmwareIdle
 

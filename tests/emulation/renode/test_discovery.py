@@ -15,7 +15,7 @@ from tflm_bench.emulation.renode.discovery import (
 from tflm_bench.emulation.renode.errors import RenodeNotInstalled
 
 MESSAGE = "Renode not installed: set RENODE=/path/to/renode or run `tflm-bench install-renode`"
-PLATFORM = Path(__file__).resolve().parents[3] / "emulation" / "platforms" / "nrf52840.repl"
+PLATFORM = Path(__file__).resolve().parents[3] / "bench" / "board" / "platforms" / "nrf52840.repl"
 
 
 def executable(path: Path) -> Path:

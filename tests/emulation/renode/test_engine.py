@@ -20,7 +20,7 @@ from tflm_bench.emulation.renode.engine import RenodeEngine
 from tflm_bench.emulation.renode.errors import RenodeCommandError, RenodeProcessError
 from tflm_bench.protocol import Command
 
-PLATFORM = Path(__file__).resolve().parents[3] / "emulation" / "platforms" / "nrf52840.repl"
+PLATFORM = Path(__file__).resolve().parents[3] / "bench" / "board" / "platforms" / "nrf52840.repl"
 
 
 def gone(pid: int, within_s: float = 5.0) -> bool:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 import os
 from typing import Callable, Iterator, Mapping, Sequence, Union
 
-from .errors import EmulationError
+from .renode_launcher import find_renode
 
 DEFAULT_PLATFORM = Path(__file__).parent / "platforms" / "nrf52840.repl"
 # The stock Renode Arduino Nano 33 BLE board plus what the bench needs (legacy UART, DWT, MIPS).
@@ -37,8 +37,6 @@ def search_path(
     env = os.environ if environ is None else environ
     roots = [Path(p) for p in extra]
     roots += [Path(p) for p in env.get(REPL_PATH_ENV, "").split(os.pathsep) if p]
-    from .renode.discovery import find_renode
-
     launcher = find_renode(environ=env)
     if launcher is not None:
         for folder in (launcher.resolve().parent, *launcher.resolve().parents):
@@ -52,7 +50,7 @@ def search_path(
     return tuple(unique)
 
 
-class ReplError(EmulationError):
+class ReplError(Exception):
     """A platform description cannot be read; names file:line and the problem."""
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tflm_bench.emulation import load_board, repl
-from tflm_bench.emulation.repl import NONE, IrqConnection, NewObject, RangeValue, Reference, Registration, ReplError
+from tflm_bench.board import description as repl, load_board
+from tflm_bench.board.description import NONE, IrqConnection, NewObject, RangeValue, Reference, Registration, ReplError
 
 GRAMMAR = """
 /* block

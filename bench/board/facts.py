@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from .repl import DEFAULT_PLATFORM, PlatformDescription, ReplError, load, search_path
+from .currents import NRF52840_CURRENTS, SupplyCurrents
+from .description import DEFAULT_PLATFORM, PlatformDescription, ReplError, load, search_path
 
 # Renode's CortexM default when a description sets no PerformanceInMips (BaseCPU.cs).
 RENODE_DEFAULT_MIPS = 100
@@ -38,14 +39,22 @@ class Board:
     ram: Region
     performance_mips: int  # instructions per microsecond the emulator retires
     dwt_hz: int            # the DWT's clock: CYCCNT = instructions x dwt_hz / (MIPS x 1e6)
+    # Data-sheet currents for energy estimates; a description names no currents, and every
+    # board the bench describes is an nRF52840. Not part of to_dict(): no report carries them yet.
+    currents: SupplyCurrents = NRF52840_CURRENTS
+
+    @property
+    def clock_hz(self) -> int:
+        """The core clock: the nRF52840's DWT counts core cycles, so the DWT frequency is it."""
+        return self.dwt_hz
 
     @property
     def counts_per_instruction(self) -> float:
         return self.dwt_hz / (self.performance_mips * 1e6)
 
     def seconds(self, cycles: int) -> float:
-        """Wall time of `cycles` core cycles at the DWT clock (the core clock on the nRF52840)."""
-        return cycles / self.dwt_hz
+        """Wall time of `cycles` core cycles at the core clock."""
+        return cycles / self.clock_hz
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +64,11 @@ class Board:
             "performance_mips": self.performance_mips,
             "dwt_hz": self.dwt_hz,
         }
+
+
+def core_clock_hz(board: Mapping[str, object]) -> int:
+    """The core clock of a board as to_dict() wrote it (a report's `config.board`)."""
+    return int(board["dwt_hz"])  # type: ignore[call-overload]
 
 
 def board_from_platform(platform: PlatformDescription) -> Board:
@@ -77,7 +91,7 @@ def board_from_platform(platform: PlatformDescription) -> Board:
 
 def load_board(path: Path | str | None = None, repl_path: Sequence[Path] = ()) -> Board:
     """The board of the description at `path` (default: the shipped nrf52840.repl); `using`
-    lines are resolved under `repl_path` first, then repl.search_path()'s other roots."""
+    lines are resolved under `repl_path` first, then description.search_path()'s other roots."""
     return board_from_platform(load(path or DEFAULT_PLATFORM, roots=search_path(repl_path)))
 
 

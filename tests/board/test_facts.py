@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tflm_bench.emulation import DEFAULT_PLATFORM, ReplError, load_board
+from tflm_bench.board import DEFAULT_PLATFORM, ReplError, load_board
 from tflm_bench.generator import BuildConfig, ModelTooLargeError, build_firmware
 from tflm_bench.session import BenchOptions, BenchSession
 
