@@ -51,8 +51,9 @@ _UNITS: dict[str, tuple[str, ...]] = {
     "flash": ("%", ""),
     "ram": ("%", ""),
     "accuracy": ("pp",),
+    "energy": ("%", ""),  # "" : microjoules
 }
-DEFAULT_TOLERANCE = "instructions=1%,cycles=1%,arena=0,flash=0,ram=0,accuracy=0.5pp"
+DEFAULT_TOLERANCE = "instructions=1%,cycles=1%,arena=0,flash=0,ram=0,accuracy=0.5pp,energy=1%"
 _ITEM = re.compile(r"^\s*([a-z_]+)\s*=\s*([0-9]+(?:\.[0-9]+)?)\s*(%|pp)?\s*$")
 
 
@@ -88,7 +89,7 @@ class Tolerance:
 
 
 def parse_tolerance(text: str | None) -> Tolerance:
-    """`instructions=1%,cycles=1%,arena=0,flash=0,accuracy=0.5pp`; unnamed metrics keep defaults."""
+    """`instructions=1%,cycles=1%,arena=0,flash=0,accuracy=0.5pp,energy=1%`; unnamed metrics keep defaults."""
     limits = dict(_parse_items(DEFAULT_TOLERANCE))
     if text:
         limits.update(_parse_items(text))
@@ -163,6 +164,7 @@ class BaselineEntry:
     # Each I/O tensor as "input 0 int8 [1, 49, 10, 1] scale 0.1 zero point -128": a change is a
     # regression of its own (a float model saved over an int8 one); empty in older baselines.
     io: tuple[str, ...] = ()
+    energy_uj: float | None = None  # estimated energy per inference (bench/energy.py), worst input
 
     @property
     def key(self) -> tuple[str, Configuration]:
@@ -186,6 +188,7 @@ class BaselineEntry:
             "ram_bytes": self.ram_bytes,
             "accuracy": self.accuracy,
             "io": list(self.io),
+            "energy_uj": self.energy_uj,
         }
 
     @classmethod
@@ -210,6 +213,7 @@ class BaselineEntry:
             ram_bytes=int(data["ram_bytes"]),
             accuracy=None if data.get("accuracy") is None else float(data["accuracy"]),
             io=tuple(str(t) for t in data.get("io", ())),
+            energy_uj=None if data.get("energy_uj") is None else float(data["energy_uj"]),
         )
 
 
@@ -248,6 +252,7 @@ def entry_from_report(report: BenchReport) -> BaselineEntry:
         flash_bytes=report.memory.flash_bytes,
         ram_bytes=report.memory.ram_bytes,
         io=tuple(io_signature(t) for t in report.io),
+        energy_uj=round(report.energy.microjoules, 3) if report.energy is not None else None,
     )
 
 
@@ -368,7 +373,9 @@ class Change:
             moved = f"{self.old:.2%} -> {self.new:.2%} ({(self.new - self.old) * 100:+.2f}pp"
         else:
             percent = f", {(self.new - self.old) / self.old:+.1%}" if self.old else ""
-            moved = f"{self.old:,.0f} -> {self.new:,.0f} ({self.new - self.old:+,.0f}{percent}"
+            digits = 1 if "uJ" in self.metric else 0  # energy is fractional; counts and bytes are whole
+            moved = (f"{self.old:,.{digits}f} -> {self.new:,.{digits}f} ({self.new - self.old:+,.{digits}f}"
+                     f"{percent}")
         allowed = f", tolerance {self.limit}" if self.limit is not None else ""
         return f"{where}: {moved}{allowed})"
 
@@ -490,6 +497,12 @@ def compare_entry(run: BaselineEntry, baseline: Baseline, tolerance: Tolerance |
     ):
         record(name, [_compare_value(name, name, old_bytes, new_bytes, tolerance[metric])],
                summary=f"{old_bytes:,} -> {new_bytes:,} B")
+
+    if entry.energy_uj is not None and run.energy_uj is not None:
+        record("energy per inference", [_compare_value("energy per inference (uJ, estimated)",
+                                                       "energy per inference (uJ, estimated)", entry.energy_uj,
+                                                       run.energy_uj, tolerance["energy"])],
+               summary=f"{entry.energy_uj:,.1f} -> {run.energy_uj:,.1f} uJ")
 
     if entry.accuracy is not None and run.accuracy is not None and not math.isnan(run.accuracy):
         record("accuracy", [_compare_value("accuracy", "accuracy", entry.accuracy, run.accuracy,

@@ -23,9 +23,17 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tflm_bench.board import SupplyCurrents
 
-class EnergyInputError(ValueError):
+from .errors import InputError
+
+
+class EnergyInputError(InputError):
     """An energy option the user gave cannot be read (the message names the accepted forms)."""
+
+
+FIGURES_SOURCE = ("nRF52840 data-sheet typical currents (bench/board/currents.py; a description may override them "
+                  "with `// tflm-bench: FIELD VALUE` lines), chip only")
 
 
 class Regulator(StrEnum):
@@ -39,18 +47,16 @@ class Regulator(StrEnum):
         return cls.DCDC
 
 
-@dataclass(frozen=True)
-class CurrentFigures:
-    """Typical supply currents of the chip, in amperes, and the supply they were given for."""
+def run_amps(currents: SupplyCurrents, regulator: Regulator, clock_hz: int) -> float:
+    """The CPU's current running from flash at `clock_hz`: the data-sheet figure at its own clock,
+    scaled by the clock (the current of a CMOS core grows with its frequency)."""
+    micro = currents.cpu_flash_dcdc_ua if regulator is Regulator.DCDC else currents.cpu_flash_ldo_ua
+    return micro * 1e-6 * clock_hz / currents.cpu_clock_hz
 
-    run_dcdc: float  # CPU at the core clock running from flash, HFXO, DC/DC regulator
-    run_ldo: float  # the same with the LDO regulator
-    sleep: float  # System ON, all RAM retained, woken by the RTC: between periodic inferences
-    rated_volts: float  # the supply voltage of the figures
-    source: str  # where the figures come from, printed beside every estimate
 
-    def run(self, regulator: Regulator) -> float:
-        return self.run_dcdc if regulator is Regulator.DCDC else self.run_ldo
+def sleep_amps(currents: SupplyCurrents) -> float:
+    """System ON with all RAM kept, woken by the RTC: the state between periodic inferences."""
+    return currents.on_ram_retained_rtc_ua * 1e-6
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,16 @@ class EnergySettings:
                                    "(e.g. --duty 1/s)")
 
 
+def settings_from_options(regulator: str, supply_volts: float, duty: str | None, battery: str | None) -> EnergySettings:
+    """EnergySettings from the option values (text as given on a command line or in Robot)."""
+    try:
+        chosen = Regulator(str(regulator))
+    except ValueError:
+        raise EnergyInputError(f"--regulator {regulator!r}: choose one of {', '.join(Regulator)}") from None
+    return EnergySettings(chosen, float(supply_volts), DutyCycle.parse(duty) if duty else None,
+                          Battery.parse(battery) if battery else None)
+
+
 @dataclass(frozen=True)
 class DutyEstimate:
     """Average current and battery life at a duty cycle."""
@@ -126,7 +142,7 @@ class EnergyEstimate:
     cycles_kind: str  # "estimated cycles" (the engine's model) or "DWT cycles" (a board)
     clock_hz: int
     settings: EnergySettings
-    figures: CurrentFigures
+    currents: SupplyCurrents
     seconds: float
     run_amps: float
     run_watts: float
@@ -146,8 +162,8 @@ class EnergyEstimate:
             "regulator": str(self.settings.regulator),
             "supply_volts": self.settings.supply_volts,
             "run_current_ma": self.run_amps * 1e3,
-            "sleep_current_ua": self.figures.sleep * 1e6,
-            "figures_source": self.figures.source,
+            "sleep_current_ua": sleep_amps(self.currents) * 1e6,
+            "figures_source": FIGURES_SOURCE,
             "seconds_per_inference": self.seconds,
             "run_power_mw": self.run_watts * 1e3,
             "energy_uj_per_inference": self.microjoules,
@@ -163,14 +179,25 @@ class EnergyEstimate:
             }
         return data
 
+    def summary(self) -> str:
+        """One line: energy, power and time, the regulator and supply, and the duty's figures."""
+        s = self.settings
+        text = (f"~{self.microjoules:,.1f} uJ ({self.run_watts * 1e3:.2f} mW for {self.seconds * 1e3:.3f} ms; "
+                f"{'LDO' if s.regulator is Regulator.LDO else 'DC/DC'}, {s.supply_volts:g} V)")
+        if self.duty is not None:
+            text += f"; at {self.duty.duty.text}: average {self.duty.average_amps * 1e6:,.1f} uA"
+            if self.duty.battery is not None and self.duty.battery_hours is not None:
+                text += f", {self.duty.battery.text} lasts ~{_duration(self.duty.battery_hours)}"
+        return text + " (estimate, chip only)"
+
     def format_lines(self) -> list[str]:
-        s, f = self.settings, self.figures
+        s = self.settings
         lines = [
             f"energy    ~{self.microjoules:,.1f} uJ per inference (estimate: {self.cycles:,} {self.cycles_kind} at "
             f"{self.clock_hz / 1e6:g} MHz = {self.seconds * 1e3:.3f} ms, {self.run_watts * 1e3:.2f} mW while running)",
             f"          assumed: {s.regulator.name if s.regulator is Regulator.LDO else 'DC/DC'} regulator, "
             f"{s.supply_volts:g} V supply, {self.run_amps * 1e3:g} mA running from flash, "
-            f"{f.sleep * 1e6:g} uA asleep (System ON); {f.source}",
+            f"{sleep_amps(self.currents) * 1e6:g} uA asleep (System ON); {FIGURES_SOURCE}",
         ]
         if self.duty is not None:
             d = self.duty
@@ -182,7 +209,7 @@ class EnergyEstimate:
         return lines
 
 
-def estimate(cycles: int, clock_hz: int, figures: CurrentFigures, settings: EnergySettings,
+def estimate(cycles: int, clock_hz: int, currents: SupplyCurrents, settings: EnergySettings,
              cycles_kind: str = "estimated cycles") -> EnergyEstimate:
     """The energy of one inference and, with a duty cycle, the average current and battery life.
 
@@ -192,8 +219,8 @@ def estimate(cycles: int, clock_hz: int, figures: CurrentFigures, settings: Ener
     if cycles < 0 or clock_hz <= 0:
         raise ValueError(f"cycles {cycles} and clock {clock_hz} Hz must be non-negative and positive")
     seconds = cycles / clock_hz
-    run_amps = figures.run(settings.regulator)
-    run_watts = settings.supply_volts * run_amps
+    running = run_amps(currents, settings.regulator, clock_hz)
+    run_watts = settings.supply_volts * running
     duty = None
     if settings.duty is not None:
         share = settings.duty.per_second * seconds
@@ -203,10 +230,10 @@ def estimate(cycles: int, clock_hz: int, figures: CurrentFigures, settings: Ener
                 f"--duty {settings.duty.text}: one inference takes {seconds * 1e3:.3f} ms, so at most {most} fit "
                 "in a second; choose a lower rate"
             )
-        average = share * run_amps + (1 - share) * figures.sleep
+        average = share * running + (1 - share) * sleep_amps(currents)
         hours = settings.battery.amp_hours / average if settings.battery is not None else None
         duty = DutyEstimate(settings.duty, share, average, settings.battery, hours)
-    return EnergyEstimate(cycles, cycles_kind, clock_hz, settings, figures, seconds, run_amps, run_watts,
+    return EnergyEstimate(cycles, cycles_kind, clock_hz, settings, currents, seconds, running, run_watts,
                           run_watts * seconds, duty)
 
 

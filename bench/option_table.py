@@ -23,6 +23,7 @@ from tflm_bench.emulation import DEFAULT_BAUD, EngineName
 from tflm_bench.generator import KernelSet, MlperfModel, Optimize, Protocol, Runtime, Target
 
 from .cache import BUILD_ENV
+from .energy import Regulator
 from .errors import InputError
 from .session import BenchOptions
 
@@ -49,6 +50,16 @@ def _baud(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"a baud rate is a positive whole number, got {text!r}")
     return int(text)
+
+
+def _volts(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a voltage") from None
+    if not 1.7 <= value <= 5.5:
+        raise argparse.ArgumentTypeError(f"the nRF52840 runs from 1.7 V to 5.5 V (VDDH), got {text}")
+    return value
 
 
 def _seconds(text: str) -> float:
@@ -177,6 +188,16 @@ _TABLE = (
            commands=CHOOSING_RUNTIME | {"compare"},
            help="TFLM source root and its third-party header folders",
            default_doc="$TFLM_INCLUDE, colon-separated"),
+    Option("regulator", "regulator", enum=Regulator, default=str(Regulator.default()), commands=RUNNING,
+           help="energy estimate: the nRF52840's regulator, dcdc or ldo (whether Arduino's core turns on the DC/DC "
+                "is not known: name the one you use)"),
+    Option("supply_volts", "supply_volts", parse=_volts, default=3.0, metavar="VOLTS", commands=RUNNING,
+           help="energy estimate: the supply voltage (the data sheet's currents are for 3.0 V)"),
+    Option("duty", "duty", metavar="RATE", commands=RUNNING,
+           help="energy estimate: how often the model runs, e.g. 1/s, 30/min, 4/h, 12/day; with it the average "
+                "current, System ON sleep between inferences"),
+    Option("battery", "battery", metavar="CAPACITY", commands=RUNNING,
+           help="energy estimate: a battery's capacity, e.g. 220mAh, for its life at {duty}"),
     Option("protocol", "protocol", enum=Protocol, default=str(Protocol.default()), commands=frozenset({"build"}),
            help="what the firmware speaks on uart0: bench (framed, with CRC) or mlperf (the MLPerf Tiny "
                 "runner's text commands)"),

@@ -10,6 +10,7 @@ from tflm_bench.board import core_clock_hz
 from tflm_bench.generator import LayerInfo, MemoryUse
 
 from .compare import FLOAT_TOLERANCE_ULP, Difference
+from .energy import EnergyEstimate
 from .io_view import IoTensor, format_outputs, top_class
 from .memory_map import TensorPlacement
 from .profile import LayerProfile, format_profile, layer_profiles, op_profiles
@@ -118,6 +119,7 @@ class BenchReport:
     arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
     input_conversion: str | None = None  # how --inputs values were converted to the input's type
     io: tuple[IoTensor, ...] = ()  # each input and output: dtype, shape, scale, zero point
+    energy: EnergyEstimate | None = None  # per inference, an estimate (bench/energy.py); None without cycles
     classifier: bool = False  # the first output's argmax is a class (io_view.is_classifier)
     labels: tuple[str, ...] = ()  # class names, when given
 
@@ -173,6 +175,7 @@ class BenchReport:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["energy"] = self.energy.to_dict() if self.energy is not None else None
         for row, top in zip(data["results"], self.top_classes()):
             if top is not None:
                 row["top_class"], row["top_label"] = top[0], top[1] or None
@@ -264,6 +267,10 @@ class BenchReport:
         if estimates:
             lines.append(f"estimated cycles per inference: min {min(estimates):,}, max {max(estimates):,} "
                          f"({self.config.time_at_clock(max(estimates))}, estimated)")
+        if self.energy is not None:
+            lines += self.energy.format_lines()
+        elif self.results:
+            lines.append("energy    n/a: this engine gives no cycles (its counts are instructions), so no estimate")
         lines.append(_tflite_summary(self.results))
         return "\n".join(lines)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tflm_bench.board import DEFAULT_PLATFORM, load_board
+from tflm_bench.board import DEFAULT_PLATFORM, Board, load_board
 from tflm_bench.emulation import DEFAULT_BAUD, MISSING_PORT_FIX, EngineName, SerialPortError, create_engine, source_locator, stack_bounds
 from tflm_bench.generator import (
     BuildConfig,
@@ -33,6 +33,7 @@ from tflm_bench.generator import (
 from .cache import cache_root
 from .compare import difference
 from .device import BenchDevice
+from .energy import EnergyEstimate, EnergySettings, Regulator, estimate as estimate_energy, settings_from_options
 from .errors import BenchError, InputError, OracleError, WrongImage
 from .inputs import load_inputs, non_finite_warnings, random_inputs
 from .io_view import dequantized, io_tensors, is_classifier, load_labels
@@ -72,6 +73,11 @@ class BenchOptions:
     mlperf_model: MlperfModel | str | None = None  # protocol mlperf: the runner's model name; None: guessed
     port: str | None = None  # engine serial: the board's serial device, e.g. /dev/ttyUSB0
     baud: int = DEFAULT_BAUD  # engine serial: the firmware's UART rate
+    # The energy estimate (bench/energy.py): regulator, supply, and optionally a duty cycle and a battery.
+    regulator: str = str(Regulator.default())
+    supply_volts: float = 3.0
+    duty: str | None = None
+    battery: str | None = None
     tflm: TflmSetup | None = field(default=None, compare=False)  # filled from tflm_lib/tflm_include
 
     def __post_init__(self) -> None:
@@ -90,6 +96,7 @@ class BenchOptions:
         object.__setattr__(self, "tflm_include", tuple(Path(p) for p in self.tflm_include))
         object.__setattr__(self, "repl_path", tuple(Path(p) for p in self.repl_path))
         self._check_port()
+        self.energy_settings  # bad energy options are refused before any build
         if self.arena_bytes is not None and int(self.arena_bytes) < 1:
             raise InputError(f"--arena-bytes must be at least 1, got {self.arena_bytes}")
         if self.runtime is Runtime.TFLM and self.tflm is None:
@@ -111,6 +118,10 @@ class BenchOptions:
         elif self.port:
             raise InputError(f"--port is for --engine serial (a real board); engine {self.engine} "
                              "runs the firmware itself: leave --port out or add --engine serial")
+
+    @property
+    def energy_settings(self) -> EnergySettings:
+        return settings_from_options(self.regulator, self.supply_volts, self.duty, self.battery)
 
     def engine_options(self) -> dict[str, object]:
         """What create_engine needs beyond the platform: the serial engine's port and baud rate."""
@@ -332,9 +343,23 @@ class BenchSession:
             arena=self.arena,
             input_conversion=self.input_conversion,
             io=self.io,
+            energy=self._energy(results, image.board),
             classifier=is_classifier(self.model, self.labels),
             labels=self.labels,
         )
+
+    def _energy(self, results: list[InputResult], board: Board) -> EnergyEstimate | None:
+        """The slowest input's energy: estimated cycles, or the DWT cycles a real board counted;
+        None on an engine with neither (Renode counts instructions only)."""
+        if not results:
+            return None
+        if self.options.engine is EngineName.SERIAL:
+            cycles, kind = max(r.instructions for r in results), "DWT cycles"
+        elif all(r.estimated_cycles is not None for r in results):
+            cycles, kind = max(int(r.estimated_cycles or 0) for r in results), "estimated cycles"
+        else:
+            return None
+        return estimate_energy(cycles, board.clock_hz, board.currents, self.options.energy_settings, kind)
 
     def config(self) -> BenchConfig:
         """What this session checks with: recorded in every report so a verdict says what it checked."""

@@ -163,9 +163,24 @@ SizeFunction = Callable[[PeripheralEntry], "int | None"]
 
 
 @dataclass(frozen=True)
+class Directive:
+    """One `// tflm-bench: NAME VALUE` line of a description."""
+
+    name: str
+    value: str
+    where: SourceLine
+
+
+_DIRECTIVE = re.compile(r"^\s*//\s*tflm-bench\s*:\s*(\w+)\s*[=:]?\s*(\S+)\s*$")
+
+
+@dataclass(frozen=True)
 class PlatformDescription:
     path: str
     entries: tuple[PeripheralEntry, ...]
+    # `// tflm-bench: NAME VALUE` comment lines: facts for the bench that Renode has no property
+    # for (e.g. the chip's supply currents); a comment to Renode. Outer files override included ones.
+    directives: tuple[Directive, ...] = ()
 
     def __iter__(self) -> Iterator[PeripheralEntry]:
         return iter(self.entries)
@@ -292,6 +307,7 @@ def _depth_change(line: str) -> int:
 class _Builder:
     def __init__(self, roots: tuple[Path, ...] = ()) -> None:
         self.drafts: dict[str, _Draft] = {}
+        self.directives: dict[str, Directive] = {}
         self.roots = roots
         self.prefix = ""
         self.outer_names: set[str] = set()
@@ -318,6 +334,15 @@ class _Builder:
         self.parse(text, path, stack + (resolved,))
 
     def parse(self, text: str, path: Path, stack: tuple[Path, ...]) -> None:
+        self._parse_entries(text, path, stack)
+        # After the entries: the files this one includes were parsed there, so its own
+        # directives override theirs.
+        for number, line in enumerate(text.splitlines(), 1):
+            found = _DIRECTIVE.match(line)
+            if found:
+                self.directives[found.group(1)] = Directive(found.group(1), found.group(2), SourceLine(str(path), number))
+
+    def _parse_entries(self, text: str, path: Path, stack: tuple[Path, ...]) -> None:
         current: _Draft | None = None
         init_indent: int | None = None
         for logical in _logical_lines(_strip_comments(text, path), path):
@@ -512,7 +537,7 @@ class _Builder:
                     init=tuple(draft.init),
                 )
             )
-        return PlatformDescription(path=path, entries=tuple(entries))
+        return PlatformDescription(path=path, entries=tuple(entries), directives=tuple(self.directives.values()))
 
 
 def _irq_numbers(text: str, where: SourceLine) -> Iterator[int]:

@@ -5,6 +5,8 @@ with them, so a `--platform` with another flash size or clock changes every stag
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -86,7 +88,27 @@ def board_from_platform(platform: PlatformDescription) -> Board:
     if not isinstance(mips, int) or mips <= 0 or not isinstance(frequency, int) or frequency <= 0:
         raise ReplError(platform.path, cpu.source_line.line,
                         f"PerformanceInMips ({mips!r}) and the DWT frequency ({frequency!r}) must be positive integers")
-    return Board(platform.path, flash, ram, mips, frequency)
+    return Board(platform.path, flash, ram, mips, frequency, currents=_currents(platform))
+
+
+def _currents(platform: PlatformDescription) -> SupplyCurrents:
+    """The data-sheet currents, with what `// tflm-bench: FIELD VALUE` lines override."""
+    fields = {f.name for f in dataclasses.fields(SupplyCurrents)}
+    changes: dict[str, float | int] = {}
+    for directive in platform.directives:
+        where = directive.where
+        if directive.name not in fields:
+            raise ReplError(where.path, where.line, f"`// tflm-bench: {directive.name}` names no board fact; "
+                                                    f"the supply currents are: {', '.join(sorted(fields))}")
+        try:
+            value = float(directive.value)
+        except ValueError:
+            raise ReplError(where.path, where.line,
+                            f"`// tflm-bench: {directive.name}` wants a number, got {directive.value!r}") from None
+        if value <= 0:
+            raise ReplError(where.path, where.line, f"`// tflm-bench: {directive.name}` must be positive, got {value:g}")
+        changes[directive.name] = int(value) if directive.name == "cpu_clock_hz" else value
+    return dataclasses.replace(NRF52840_CURRENTS, **changes) if changes else NRF52840_CURRENTS
 
 
 def load_board(path: Path | str | None = None, repl_path: Sequence[Path] = ()) -> Board:

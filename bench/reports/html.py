@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from ..checks import CheckResult
+from ..io_view import SHOWN_VALUES
 from ..compare import FLOAT_TOLERANCE_ULP
 from ..profile import op_profiles
 from ..report import BenchReport, InputResult
@@ -103,6 +104,9 @@ def _verdict(report: BenchReport, checks: Sequence[CheckResult]) -> str:
         summary.append(("estimated cycles per inference",
                         f"min {min(estimates):,}, max {max(estimates):,} "
                         f"({report.config.time_at_clock(max(estimates))}; a model, not a measurement)"))
+    if report.energy is not None:
+        summary += [(f"energy{' (estimate)' if i == 0 else ''}", " ".join(line.split()))
+                    for i, line in enumerate(report.energy.format_lines())]
     lines.append(_kv_table([(k, escape(v)) for k, v in summary]))
     rows = []
     for r in report.results:
@@ -130,7 +134,34 @@ def _identity(report: BenchReport) -> str:
         ("platform", f"<code>{escape(report.platform or 'default')}</code>"),
     ]
     versions = [(name, f"<code>{escape(version)}</code>") for name, version in sorted(report.versions.items())]
-    return _kv_table(rows) + "<h3>Tool versions</h3>" + (_kv_table(versions) if versions else "<p>not recorded</p>")
+    return _kv_table(rows) + _io_table(report) + "<h3>Tool versions</h3>" + (_kv_table(versions) if versions else "<p>not recorded</p>")
+
+
+def _io_table(report: BenchReport) -> str:
+    """What a sketch feeding the model needs: each input and output's type and quantization."""
+    if not report.io:
+        return ""
+    body = "".join(f"<tr><td>{t.role} {t.position}</td><td><code>{escape(t.name)}</code></td><td>{t.dtype}</td>"
+                   f"<td>{list(t.shape)}</td><td class=\"n\">{t.scale:.9g}</td><td class=\"n\">{t.zero_point}</td></tr>"
+                   for t in report.io)
+    return ("<h3>Inputs and outputs</h3><table><thead><tr><th>tensor</th><th>name</th><th>dtype</th><th>shape</th>"
+            f"<th>scale</th><th>zero point</th></tr></thead><tbody>{body}</tbody></table>"
+            "<p class=\"note\">A real value x enters as round(x / scale) + zero point; an output q means "
+            "scale &times; (q &minus; zero point). Scale 0: a float tensor.</p>")
+
+
+def _outputs(report: BenchReport) -> str:
+    """Each input's outputs on the device, dequantized, and the top class of a classifier."""
+    tops = report.top_classes()
+    rows = []
+    for result, top in zip(report.results, tops):
+        values = " | ".join(", ".join(f"{v:.4g}" for v in row[:SHOWN_VALUES]) + (" ..." if len(row) > SHOWN_VALUES else "")
+                            for row in result.values)
+        cls = "" if top is None else f"{top[0]}{f' ({top[1]})' if top[1] else ''}"
+        rows.append(f"<tr><td class=\"n\">{result.index}</td><td>{escape(values)}</td><td>{escape(cls)}</td></tr>")
+    table = (f"<table><thead><tr><th>input</th><th>outputs (dequantized)</th><th>top class</th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
+    return f"<details><summary>{len(rows)} inputs</summary>{table}</details>" if len(rows) > 20 else table
 
 
 def _profile(report: BenchReport) -> str:
@@ -235,6 +266,7 @@ def render_html(report: BenchReport, checks: Sequence[CheckResult] = (), notes: 
     sections = [
         ("verdict", "Verdict", _verdict(report, checks)),
         ("identity", "Model, firmware and tools", _identity(report)),
+        *([("outputs", "Outputs on the device", _outputs(report))] if any(r.values for r in report.results) else []),
         ("profile", "Profile", _profile(report)),
         ("memory", "Memory", _memory(report)),
     ]

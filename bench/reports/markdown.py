@@ -39,7 +39,10 @@ def render_markdown(report: BenchReport, checks: Sequence[CheckResult] = (), not
     if estimates:
         rows.append(("est. cycles / inference",
                      f"{max(estimates):,} ({report.config.time_at_clock(max(estimates))}, estimated)"))
+    if report.energy is not None:
+        rows.append(("energy / inference", report.energy.summary()))
     rows.append(("flash / RAM / arena", f"{m.flash_bytes:,} B / {m.ram_bytes:,} B / {m.arena_bytes:,} B"))
+    rows += [(f"{t.role} {t.position}", t.describe().split(" ", 2)[2]) for t in report.io]
     weighted = [layer for layer in report.layers if layer.weight_layout]
     if weighted:
         rows.append((f"weights flash (optimize {report.config.optimize})",

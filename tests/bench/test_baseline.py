@@ -34,7 +34,7 @@ SINE = ROOT / "models" / "sine_int8.tflite"
 
 def test_tolerance_defaults_and_overrides() -> None:
     default = parse_tolerance(None)
-    assert str(default) == "instructions=1%,cycles=1%,arena=0,flash=0,ram=0,accuracy=0.5pp"
+    assert str(default) == "instructions=1%,cycles=1%,arena=0,flash=0,ram=0,accuracy=0.5pp,energy=1%"
     tolerance = parse_tolerance(" instructions=2.5% , flash=64,accuracy=1pp")
     assert tolerance["instructions"].allowed(1000) == pytest.approx(25)
     assert tolerance["flash"].allowed(10_000) == 64
@@ -237,7 +237,7 @@ def test_update_baseline_records_the_run_and_then_it_passes(optimized_baseline: 
 
 def test_a_loose_tolerance_accepts_the_reference_kernels(optimized_baseline: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["run", str(SINE), "--count", "3", "--no-tflite", "--kernels", "reference", "--baseline",
-                 str(optimized_baseline), "--tolerance", "instructions=1000%,cycles=1000%,flash=100%,ram=100%,arena=100%"])
+                 str(optimized_baseline), "--tolerance", "instructions=1000%,cycles=1000%,flash=100%,ram=100%,arena=100%,energy=1000%"])
     assert code == 0, capsys.readouterr().out
 
 
@@ -322,3 +322,19 @@ def test_a_regression_message_has_one_line_per_change() -> None:
     lines = str(failure.value).splitlines()
     assert lines[0].endswith("regression(s) against the baseline:") and len(lines) > 2
     assert all(line.startswith("  ") for line in lines[1:])
+
+
+def test_an_energy_regression_fails_the_gate() -> None:
+    """The estimate moves with the cycles and the regulator: the LDO draws about twice the current."""
+    from tflm_bench.board import NRF52840_CURRENTS
+    from tflm_bench.energy import EnergySettings, Regulator, estimate
+
+    dcdc = estimate(6_400_000, 64_000_000, NRF52840_CURRENTS, EnergySettings())
+    ldo = estimate(6_400_000, 64_000_000, NRF52840_CURRENTS, EnergySettings(Regulator.LDO))
+    baseline = Baseline([entry_from_report(synthetic_report(energy=dcdc))])
+    assert baseline.entries[0].energy_uj == pytest.approx(990.0)
+    assert compare(synthetic_report(energy=dcdc), baseline).passed
+    comparison = compare(synthetic_report(energy=ldo), baseline)
+    assert [c.describe() for c in comparison.regressions] == [
+        "energy per inference (uJ, estimated): 990.0 -> 1,890.0 (+900.0, +90.9%, tolerance 1%)"]
+    assert compare(synthetic_report(energy=ldo), baseline, parse_tolerance("energy=100%")).passed

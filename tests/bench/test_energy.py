@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tflm_bench.energy import (
-    Battery, CurrentFigures, DutyCycle, EnergyInputError, EnergySettings, Regulator, estimate,
-)
-
-# The nRF52840 datasheet's typical figures at 3.0 V (REFERENCE section 9).
-FIGURES = CurrentFigures(run_dcdc=3.3e-3, run_ldo=6.3e-3, sleep=3.16e-6, rated_volts=3.0, source="test figures")
+from tflm_bench.board import NRF52840_CURRENTS as FIGURES
+from tflm_bench.energy import Battery, DutyCycle, EnergyInputError, EnergySettings, Regulator, estimate
 
 
 def test_one_inference_is_power_times_time() -> None:
@@ -37,7 +33,7 @@ def test_duty_cycle_and_battery_life() -> None:
     assert result.duty.average_amps == pytest.approx(average)
     assert result.duty.battery_hours == pytest.approx(0.220 / average)
     text = "\n".join(result.format_lines())
-    assert "990.0 uJ" in text and "27.5 days" in text and "test figures" in text
+    assert "990.0 uJ" in text and "27.5 days" in text and "data-sheet typical currents" in text
     data = result.to_dict()
     assert data["estimate"] is True and data["duty"]["battery_days"] == pytest.approx(0.220 / average / 24)
 
@@ -71,3 +67,33 @@ def test_bad_battery_and_supply_are_refused() -> None:
 def test_a_duty_faster_than_the_model_is_refused() -> None:
     with pytest.raises(EnergyInputError, match="at most 10 fit in a second"):
         estimate(6_400_000, 64_000_000, FIGURES, EnergySettings(duty=DutyCycle.parse("11/s")))
+
+
+def test_the_run_current_scales_with_the_clock() -> None:
+    """A platform at 32 MHz: half the data sheet's 64 MHz current, for twice the time."""
+    fast = estimate(6_400_000, 64_000_000, FIGURES, EnergySettings())
+    slow = estimate(6_400_000, 32_000_000, FIGURES, EnergySettings())
+    assert slow.run_amps == pytest.approx(fast.run_amps / 2) and slow.seconds == pytest.approx(2 * fast.seconds)
+    assert slow.joules == pytest.approx(fast.joules)
+
+
+def test_run_reports_energy_by_the_documented_formula(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The sine model's estimated cycles through the formula in bench/energy.py, against the report."""
+    import json
+
+    from tflm_bench.cli import main
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    out = tmp_path / "r.json"
+    assert main(["run", str(root / "models" / "sine_int8.tflite"), "--count", "2", "--no-tflite", "--duty", "10/min",
+                 "--battery", "1.2Ah", "--supply-volts", "3.3", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    cycles = max(r["estimated_cycles"] for r in data["results"])
+    energy = data["energy"]
+    seconds = cycles / 64e6
+    assert energy["cycles"] == cycles and energy["seconds_per_inference"] == pytest.approx(seconds)
+    assert energy["energy_uj_per_inference"] == pytest.approx(3.3 * 3.3e-3 * seconds * 1e6)
+    share = seconds / 6
+    average = share * 3.3e-3 + (1 - share) * 3.16e-6
+    assert energy["duty"]["average_current_ua"] == pytest.approx(average * 1e6)
+    assert energy["duty"]["battery_hours"] == pytest.approx(1.2 / average)

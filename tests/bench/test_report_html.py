@@ -49,16 +49,19 @@ def test_run_writes_a_self_contained_html_report_with_its_figures(cli_reports, m
     assert run.code == 0, run.out
     text = run.html.read_text()
     page = _parse(text)
-    assert page.sections == ["verdict", "identity", "profile", "memory"]  # bit-exact: no errors section
+    assert page.sections == ["verdict", "identity", "outputs", "profile", "memory"]  # bit-exact: no errors section
     assert not page.external, f"the report refers to outside files: {page.external}"
     figures = _figures(text)
     assert len(figures) == 3  # layers, flash/RAM, arena map
     assert all(f.startswith(b"\x89PNG\r\n\x1a\n") and len(f) > 2_000 for f in figures)
     assert "PASS" in text and f"{count}/{count} inputs bit-exact with TFLM" in text
     for needle in ("model sha256", "firmware sha256", "build key", "kernel set", "optimized", "tflite-micro",
-                   "arm-none-eabi-gcc", "% of total", "first layer", "last layer"):
+                   "arm-none-eabi-gcc", "% of total", "first layer", "last layer",
+                   # what a sketch needs, what the device answered, what it costs
+                   "Inputs and outputs", "zero point", "outputs (dequantized)", "uJ per inference"):
         assert needle in text, needle
     if model == "kws_dscnn_int8":
+        assert "top class" in text
         assert "DEPTHWISE_CONV_2D" in text and "CONV_2D" in text
     # Each weighted layer's flash and layout (generator/layout.py), both models have some.
     assert "Flash per weighted layer (optimize speed)" in text and "int16" in text
