@@ -49,3 +49,21 @@ def test_a_description_without_a_dwt_is_refused_by_name(tmp_path: Path) -> None:
     path.write_text(text[:start] + text[text.index("frequency: 64000000", start) + len("frequency: 64000000"):])
     with pytest.raises(ReplError, match="no DWT entry"):
         load_board(path)
+
+
+def test_a_description_overrides_the_supply_currents_in_comments(tmp_path: Path) -> None:
+    """`// tflm-bench: FIELD VALUE` lines are comments to Renode; an outer file's win over the file it uses."""
+    from tflm_bench.board import DEFAULT_PLATFORM, NRF52840_CURRENTS, ReplError, load_board
+
+    inner = tmp_path / "inner.repl"
+    inner.write_text(Path(DEFAULT_PLATFORM).read_text() + "// tflm-bench: cpu_flash_dcdc_ua 3000\n"
+                     "// tflm-bench: on_ram_retained_rtc_ua 2.5\n")
+    outer = tmp_path / "outer.repl"
+    outer.write_text(f'using "{inner}"\n// tflm-bench: cpu_flash_dcdc_ua = 3100\n')
+    board = load_board(outer)
+    assert board.currents.cpu_flash_dcdc_ua == 3100 and board.currents.on_ram_retained_rtc_ua == 2.5
+    assert board.currents.cpu_flash_ldo_ua == NRF52840_CURRENTS.cpu_flash_ldo_ua
+    assert load_board().currents == NRF52840_CURRENTS
+    outer.write_text(f'using "{inner}"\n// tflm-bench: cpu_current 3100\n')
+    with pytest.raises(ReplError, match=r"outer.repl:2: .*names no board fact; the supply currents are: .*cpu_flash_dcdc_ua"):
+        load_board(outer)
