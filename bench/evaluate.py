@@ -23,6 +23,7 @@ from tflm_bench.emulation import EngineName
 from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, Model, needs_conversion, read_model
 
 from .cache import cache_root
+from .energy import EnergyEstimate, Regulator, estimate as estimate_energy
 from .errors import BenchError, InputError
 from .datasets import Dataset, DatasetError, IoSpec, dequantize, io_specs, load_dataset, prepare_inputs
 from .oracle_process import OracleKind, OracleProcess
@@ -93,6 +94,7 @@ class DeviceRun:
     clock_hz: int
     memory: MemoryUse
     throughput: Throughput
+    energy: EnergyEstimate | None = None  # of the mean estimated cycles (bench/energy.py); None without them
 
     @property
     def ms_per_inference(self) -> float | None:
@@ -158,6 +160,7 @@ class EvaluationReport:
                 raw["device"]["accuracy"] = variant.device.scores.accuracy
                 if variant.device.scores.classification:
                     raw["device"]["correct"] = variant.device.scores.classification.correct
+                raw["device"]["energy"] = variant.device.energy.to_dict() if variant.device.energy else None
             if variant.host is not None:
                 raw["host"]["accuracy"] = variant.host.accuracy
         data["all_match_tflm"] = self.all_match_tflm
@@ -334,6 +337,8 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
         clock_hz=image.board.clock_hz,
         memory=image.memory,
         throughput=throughput,
+        energy=(estimate_energy(round(float(np.mean(estimates))), image.board.clock_hz, image.board.currents,
+                                request.options.energy_settings) if estimates and len(estimates) == len(runs) else None),
     )
     return variant_row(device)
 
@@ -368,7 +373,7 @@ def format_report(report: EvaluationReport) -> str:
         lines.append(f"float    Keras model on the host: {metric} {_primary(report.float_model, task)}")
     header = ("variant", ".tflite B", f"host TFLM {metric}", f"TFLite {metric}", f"device {metric}", "top-1 = float",
               "arena / flash / RAM B",
-              "DWT cycles" if report.board_port else "instructions", "est. cycles", "est. ms")
+              "DWT cycles" if report.board_port else "instructions", "est. cycles", "est. ms", "est. uJ")
     rows = []
     notes: list[str] = []
     for v in report.variants:
@@ -376,14 +381,15 @@ def format_report(report: EvaluationReport) -> str:
         if d is None:
             notes.append(f"{v.name}: {v.device_note or 'not run'}")
             device_text = f"not run [{len(notes)}]"
-            rest = ("-", "-", "-", "-")
+            rest = ("-", "-", "-", "-", "-")
             agree = v.host.agreement_with_float if v.host else None
         else:
             m = d.memory
             device_text = _primary(d.scores, task) + ("" if d.tflm_mismatches == 0 else f" ({d.tflm_mismatches} != TFLM)")
             rest = (f"{m.arena_bytes:,} / {m.flash_bytes:,} / {m.ram_bytes:,}", f"{d.instructions_mean:,.0f}",
                     "-" if d.estimated_cycles_mean is None else f"{d.estimated_cycles_mean:,.0f}",
-                    "-" if d.ms_per_inference is None else f"{d.ms_per_inference:.3f}")
+                    "-" if d.ms_per_inference is None else f"{d.ms_per_inference:.3f}",
+                    "-" if d.energy is None else f"{d.energy.microjoules:,.1f}")
             agree = d.scores.agreement_with_float
         tflite_text = _primary(v.host_tflite, task) if v.host_tflite else "-"
         if v.host_tflite_differs:
@@ -405,6 +411,12 @@ def format_report(report: EvaluationReport) -> str:
                  "top-1 = float: agreement with the float model; device on "
                  + (f"the real board on {report.board_port}" if report.board_port else "the emulated board")
                  + ", checked against TFLM)")
+    energy = next((v.device.energy for v in report.variants if v.device and v.device.energy), None)
+    if energy is not None:
+        regulator = "LDO" if energy.settings.regulator is Regulator.LDO else "DC/DC"
+        lines.append(f"(est. uJ: energy per inference at the mean est. cycles, {regulator} regulator, "
+                     f"{energy.settings.supply_volts:g} V, the data sheet's currents, chip only: an estimate, "
+                     "docs/energy.md)")
     lines += [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
     for v in report.variants:
         if v.device is None:
@@ -415,6 +427,8 @@ def format_report(report: EvaluationReport) -> str:
                      + ("all outputs as TFLM gives them" if d.tflm_mismatches == 0
                         else f"{d.tflm_mismatches} samples DIFFER from TFLM")
                      + f"; {d.throughput.describe()}")
+        if d.energy is not None and d.energy.duty is not None:
+            lines.append(f"  energy {d.energy.summary()}")
         c = d.scores.classification
         if c is not None:
             top = ", ".join(f"top-{k} {_percent(a)}" for k, a in c.top_k.items())

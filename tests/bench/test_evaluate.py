@@ -184,3 +184,17 @@ def test_image_folder_on_the_device(tmp_path: Path) -> None:
     x = load_image_folder(tmp_path / "images", shape).x
     expected = _tflm_predictions(model, _quantize_independently(x, scale, zero_point, dtype).reshape((6, *shape)))
     assert result["variants"][0]["device"]["scores"]["predictions"] == expected.tolist()
+
+
+def test_evaluate_reports_energy_per_variant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    digits = MODELS / "digits"
+    code, result = _evaluate_json(tmp_path, str(digits / "digits_cnn_int8.tflite"), "--data", str(digits / "test.npz"),
+                                  "--limit", "10", "--no-host", "--duty", "4/h", "--battery", "1Ah")
+    assert code == 0
+    device = result["variants"][0]["device"]
+    energy = device["energy"]
+    assert energy["cycles"] == round(device["estimated_cycles_mean"])
+    assert energy["energy_uj_per_inference"] == pytest.approx(3.0 * 3.3e-3 * energy["cycles"] / 64e6 * 1e6)
+    assert energy["duty"]["battery_days"] > 365  # 4 inferences an hour: the chip sleeps nearly always
+    out = capsys.readouterr().out
+    assert "est. uJ" in out and "at 4/h: average" in out
