@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -197,11 +198,13 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
     if not model.exists():
         raise DatasetError(f"model {model} does not exist")
     keras = needs_conversion(model)
+    # Every phase that can take more than a moment says what it is doing (the sample loops count).
+    phases = Progress(enabled=request.progress)
     if keras:
         calibration = load_calibration_array(request.calibration) if request.calibration else None
         work = request.options.build_root or cache_root()
         variants = make_variants(model, request.variants, calibration, work, request.train, request.qat_epochs,
-                                 request.seed)
+                                 request.seed, note=phases.note)
     else:
         if request.calibration or request.train:
             raise EvaluationError(f"{model} is already a .tflite: --calibration, --train and --variants apply to a "
@@ -209,6 +212,8 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
         variants = [VariantModel("model", "the given .tflite", model)]
     first_inputs, first_outputs = io_specs(read_model(variants[0].tflite.read_bytes()))
     data = load_dataset(request.data, first_inputs[0].shape).head(request.limit)
+    if keras:
+        phases.note(f"float reference: the Keras model on {len(data)} samples")
     float_outputs = _float_reference(model, data, request) if keras else None
     task, reference = _task(data, request.metric, first_outputs[0], float_outputs)
     float_scores = _scores(float_outputs, data, task, reference, None, request) if float_outputs is not None else None
@@ -218,7 +223,7 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
         # Variants of a Keras model all take x as the float model does: real values, quantized per variant.
         kind = "real" if keras else request.x_kind
         results = tuple(_evaluate_variant(v, data, task, reference, float_outputs, replace(request, x_kind=kind),
-                                          strict=not keras, pool=pool)
+                                          strict=not keras, pool=pool, note=phases.note)
                         for v in variants)
     finally:
         if pool is not None:
@@ -284,7 +289,7 @@ def _scores(outputs: np.ndarray, data: Dataset, task: str, reference: np.ndarray
 
 def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference: np.ndarray | None,
                       float_outputs: np.ndarray | None, request: EvaluateRequest, strict: bool,
-                      pool: WorkerPool | None = None) -> VariantEvaluation:
+                      pool: WorkerPool | None = None, note: Callable[[str], None] = lambda _: None) -> VariantEvaluation:
     model_bytes = variant.tflite.read_bytes()
     model = read_model(model_bytes)
     (input_spec, *_), (output_spec, *_) = io_specs(model)
@@ -293,6 +298,7 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
     host_note: str | None = None
     differs: int | None = None
     if request.host:
+        note(f"{variant.name}: host TFLM and TFLite on {len(inputs)} samples")
         scored = partial(_scores, data=data, task=task, reference=reference, float_outputs=float_outputs,
                          request=request)
         tflite_raw = tflite_outputs(variant.tflite, inputs)
@@ -315,6 +321,7 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
     session = BenchSession(variant.tflite, replace(request.options, compare_tflite=False))
     try:
         try:
+            note(f"{variant.name}: building the firmware")
             image = session.build()
         except GeneratorError as exc:
             if strict or isinstance(exc, FirmwareBuildError):

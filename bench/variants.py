@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +79,8 @@ def _versions() -> bytes:
 
 
 def make_variants(model_path: Path, names: tuple[str, ...], calibration: np.ndarray | None, work_dir: Path,
-                  train: Path | None = None, qat_epochs: int = 1, seed: int = 0) -> list[VariantModel]:
+                  train: Path | None = None, qat_epochs: int = 1, seed: int = 0,
+                  note: Callable[[str], None] = lambda _: None) -> list[VariantModel]:
     """Each named variant as a .tflite under work_dir/variants, reused when its inputs are unchanged.
 
     Raises:
@@ -105,7 +106,11 @@ def make_variants(model_path: Path, names: tuple[str, ...], calibration: np.ndar
             assert train is not None
             parts += [Path(train).read_bytes(), f"{qat_epochs}:{seed}".encode()]
         out = folder / f"{model_path.stem}-{name}-{_digest(*parts)}.tflite"
-        if not out.exists():
+        if out.exists():
+            note(f"{name}: converted before, reused ({out.name})")
+        else:
+            note(f"{name}: quantization-aware fine-tuning, {qat_epochs} epoch(s) on {Path(train).name}, then converting"
+                 if name == "qat" and train is not None else f"{name}: converting {model_path.name}")
             try:
                 data = convert_variant(model_path, name, calibration if calibration is not None else np.zeros((1,)),
                                        train, qat_epochs, seed,

@@ -198,3 +198,20 @@ def test_evaluate_reports_energy_per_variant(tmp_path: Path, capsys: pytest.Capt
     assert energy["duty"]["battery_days"] > 365  # 4 inferences an hour: the chip sleeps nearly always
     out = capsys.readouterr().out
     assert "est. uJ" in out and "at 4/h: average" in out
+
+
+def test_every_long_phase_of_evaluate_says_what_it_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Conversion, the float reference, the host columns and the builds each announce themselves
+    (the sample loops count with an ETA), so a run of variants is never silent for long."""
+    digits = MODELS / "digits"
+    test = np.load(digits / "test.npz")
+    np.savez(tmp_path / "few.npz", x=test["x"][:4], y=test["y"][:4])
+    code, _ = _evaluate_json(tmp_path, str(digits / "digits_cnn.keras"), "--data", str(tmp_path / "few.npz"),
+                             "--calibration", str(digits / "calibration.npy"), "--variants", "int8")
+    assert code == 0
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if line.startswith("tflm-bench: ")]
+    assert [n.split(": ", 2)[1:] for n in notes][:4] == [
+        ["int8", notes[0].split(": ", 2)[2]], ["float reference", "the Keras model on 4 samples"],
+        ["int8", "host TFLM and TFLite on 4 samples"], ["int8", "building the firmware"]]
+    assert "converting digits_cnn.keras" in notes[0] or "converted before, reused" in notes[0]
