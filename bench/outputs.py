@@ -114,10 +114,10 @@ class RunOutputs:
                 print(f"baseline: {'replaced' if replaced else 'added'} {entry.model} [{entry.configuration}] "
                       f"in {self.baseline_path}", file=self.out)
                 problem = None  # the missing entry has just been recorded
-        for path in write_reports(report, self.html, self.markdown, self.junit, checks, notes):
-            print(f"wrote {path}", file=self.out)
         if self.trace is not None:
             print(f"wrote {write_trace(self.trace, report_trace(report, phases))}", file=self.out)
+        for path in write_reports(report, self.html, self.markdown, self.junit, checks, notes, self.trace):
+            print(f"wrote {path}", file=self.out)
         if problem is not None:
             print(f"tflm-bench: error: {problem}", file=self.err)
             return 2

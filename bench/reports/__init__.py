@@ -10,7 +10,9 @@ this module, so no writer imports its package back.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from ..checks import CheckResult
@@ -26,13 +28,18 @@ def write_reports(
     junit: Path | None = None,
     checks: Sequence[CheckResult] = (),
     notes: Sequence[str] = (),
+    trace: Path | None = None,
 ) -> list[Path]:
-    """Write the requested formats (parents created); returns the paths written."""
+    """Write the requested formats (parents created); returns the paths written. `trace`: a
+    timeline written beside them (--trace), which the HTML report links to."""
     from .html import render_html
     from .junit import render_junit
     from .markdown import render_markdown
 
     written = []
+    if html is not None and trace is not None:
+        link = os.path.relpath(Path(trace).resolve(), Path(html).resolve().parent)
+        render_html = partial(render_html, trace=link)
     for path, render in ((html, render_html), (markdown, render_markdown), (junit, render_junit)):
         if path is None:
             continue

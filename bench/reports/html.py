@@ -137,6 +137,14 @@ def _identity(report: BenchReport) -> str:
     return _kv_table(rows) + _io_table(report) + "<h3>Tool versions</h3>" + (_kv_table(versions) if versions else "<p>not recorded</p>")
 
 
+def _trace_link(trace: str | None) -> str:
+    if trace is None:
+        return ""
+    return (f'<p>Timeline of the first inference, layer by layer, and of the run\'s phases: '
+            f'<a class="trace" href="{escape(trace)}">{escape(trace)}</a> (Trace Event Format: open it in Perfetto '
+            "or Speedscope, or chrome://tracing).</p>")
+
+
 def _io_table(report: BenchReport) -> str:
     """What a sketch feeding the model needs: each input and output's type and quantization."""
     if not report.io:
@@ -261,13 +269,15 @@ def _checks(checks: Sequence[CheckResult], notes: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def render_html(report: BenchReport, checks: Sequence[CheckResult] = (), notes: Sequence[str] = ()) -> str:
+def render_html(report: BenchReport, checks: Sequence[CheckResult] = (), notes: Sequence[str] = (),
+                trace: str | None = None) -> str:
+    """The page; `trace` is the path of a timeline (Trace Event Format) relative to the page."""
     name = Path(report.model).name
     sections = [
         ("verdict", "Verdict", _verdict(report, checks)),
         ("identity", "Model, firmware and tools", _identity(report)),
         *([("outputs", "Outputs on the device", _outputs(report))] if any(r.values for r in report.results) else []),
-        ("profile", "Profile", _profile(report)),
+        ("profile", "Profile", _profile(report) + _trace_link(trace)),
         ("memory", "Memory", _memory(report)),
     ]
     errors = _errors(report)

@@ -45,8 +45,10 @@ def test_a_kws_trace_has_one_slice_per_layer_at_the_board_clock(tmp_path: Path) 
 
     root = Path(__file__).resolve().parents[2]
     trace, report = tmp_path / "kws.json", tmp_path / "run.json"
+    html = tmp_path / "reports" / "kws.html"
     assert main(["run", str(root / "models" / "kws_dscnn_int8.tflite"), "--count", "1", "--no-tflite",
-                 "--trace", str(trace), "--json", str(report)]) == 0
+                 "--trace", str(trace), "--json", str(report), "--report", str(html)]) == 0
+    assert 'class="trace" href="../kws.json"' in html.read_text()  # the report links the timeline
     document = json.loads(trace.read_text())
     check_trace_event_format(document)
     data = json.loads(report.read_text())
