@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import CheckResult
+from .checks import CheckResult, checks_summary
 from .errors import BenchError
 from .memory_map import short_name
 from .io_view import IoTensor
@@ -141,6 +141,7 @@ class LayerFigures:
     output: str  # short output tensor name
     instructions: int
     estimated_cycles: int | None
+    fused_into: int | None = None  # a CONV_2D run inside the MAX_POOL_2D after it: that layer's index
 
     @property
     def label(self) -> str:
@@ -181,7 +182,8 @@ class BaselineEntry:
             "instructions": self.instructions,
             "estimated_cycles": self.estimated_cycles,
             "layers": [{"index": layer.index, "op": layer.op, "output": layer.output,
-                        "instructions": layer.instructions, "estimated_cycles": layer.estimated_cycles}
+                        "instructions": layer.instructions, "estimated_cycles": layer.estimated_cycles,
+                        **({"fused_into": layer.fused_into} if layer.fused_into is not None else {})}
                        for layer in self.layers],
             "arena_bytes": self.arena_bytes,
             "flash_bytes": self.flash_bytes,
@@ -205,7 +207,8 @@ class BaselineEntry:
             layers=tuple(
                 LayerFigures(int(layer["index"]), str(layer["op"]), str(layer.get("output", "")),
                              int(layer["instructions"]),
-                             None if layer.get("estimated_cycles") is None else int(layer["estimated_cycles"]))
+                             None if layer.get("estimated_cycles") is None else int(layer["estimated_cycles"]),
+                             None if layer.get("fused_into") is None else int(layer["fused_into"]))
                 for layer in data.get("layers", [])
             ),
             arena_bytes=int(data["arena_bytes"]),
@@ -229,6 +232,7 @@ def entry_from_report(report: BenchReport) -> BaselineEntry:
     cycles = [r.estimated_cycles for r in results]
     layer_cycles = [r.layer_estimated_cycles for r in results]
     names = report.layer_outputs
+    fused = dict(report.fused_layers)
     layers = []
     for i, info in enumerate(report.layers):
         per_input = [r.layer_instructions[i] for r in results if i < len(r.layer_instructions)]
@@ -238,7 +242,8 @@ def entry_from_report(report: BenchReport) -> BaselineEntry:
         if all(c is not None and i < len(c) for c in layer_cycles):
             estimated = max(c[i] for c in layer_cycles if c is not None)
         output = short_name(names[i]) if i < len(names) else ""
-        layers.append(LayerFigures(info.index, info.op_name, output, max(per_input), estimated))
+        layers.append(LayerFigures(info.index, info.op_name, output, max(per_input), estimated,
+                                   fused.get(info.operator_index)))
     return BaselineEntry(
         model=Path(report.model).name,
         model_sha256=report.model_sha256,
@@ -397,7 +402,7 @@ class Comparison:
         lines = [f"baseline: {self.entry.model} [{self.entry.configuration}]"]
         lines += [f"  note: {n}" for n in self.notes]
         if self.regressions:
-            lines.append(f"  REGRESSION ({len(self.regressions)}):")
+            lines.append(f"  REGRESSION: {checks_summary(self.checks)}:")
             lines += [f"    {c.describe()}" for c in self.regressions]
         if self.improvements:
             lines.append(f"  improved ({len(self.improvements)}; --update-baseline records them):")
@@ -481,6 +486,14 @@ def compare_entry(run: BaselineEntry, baseline: Baseline, tolerance: Tolerance |
                      "or other operators): per-layer figures not compared")
     layer_skip = "" if same_layers else "the model's layers differ from the baseline's"
     pairs = list(zip(entry.layers, run.layers)) if same_layers else []
+    fused = [(old, new) for old, new in pairs if old.fused_into != new.fused_into]
+    for old, new in fused:
+        # Its work moved into the pool layer (counted there): not an improvement of -100%.
+        now = f"runs fused into layer {new.fused_into}" if new.fused_into is not None else "runs on its own"
+        before = f"fused into layer {old.fused_into}" if old.fused_into is not None else "on its own"
+        notes.append(f"{new.label} {now} (in the baseline: {before}); its figures are counted in that pair, "
+                     "not compared layer by layer")
+    pairs = [pair for pair in pairs if pair not in fused]
     record("per-layer instructions", [
         _compare_value("instructions", "instructions", old.instructions, new.instructions,
                        tolerance["instructions"], layer=new.label) for old, new in pairs], layer_skip)

@@ -5,6 +5,7 @@ Reports list them (HTML, Markdown) and JUnit makes each one a testcase, so a CI 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -20,3 +21,13 @@ class CheckResult:
     @property
     def status(self) -> str:
         return "skipped" if self.skipped else ("passed" if self.passed else "failed")
+
+
+def checks_summary(checks: Sequence[CheckResult]) -> str:
+    """The one count every output gives (terminal, HTML, Markdown; JUnit's failures are the same
+    checks): "2 of 14 checks failed (17 figures regressed)", or "14 checks passed"."""
+    failed = [c for c in checks if not c.passed]
+    if not failed:
+        return f"{len(checks)} checks passed"
+    figures = sum(1 + len(c.details) for c in failed)
+    return f"{len(failed)} of {len(checks)} checks failed ({figures} figure{'s' if figures != 1 else ''} regressed)"

@@ -119,6 +119,8 @@ class BenchReport:
     arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
     input_conversion: str | None = None  # how --inputs values were converted to the input's type
     io: tuple[IoTensor, ...] = ()  # each input and output: dtype, shape, scale, zero point
+    # (conv operator, pool operator) of each CONV_2D run fused into the MAX_POOL_2D after it
+    fused_layers: tuple[tuple[int, int], ...] = ()
     energy: EnergyEstimate | None = None  # per inference, an estimate (bench/energy.py); None without cycles
     classifier: bool = False  # the first output's argmax is a class (io_view.is_classifier)
     labels: tuple[str, ...] = ()  # class names, when given

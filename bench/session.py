@@ -344,6 +344,7 @@ class BenchSession:
             input_conversion=self.input_conversion,
             io=self.io,
             energy=self._energy(results, image.board),
+            fused_layers=tuple((f.conv_op, f.pool_op) for f in image.plan.fusions) if image.plan is not None else (),
             classifier=is_classifier(self.model, self.labels),
             labels=self.labels,
         )

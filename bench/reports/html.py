@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from ..checks import CheckResult
+from ..checks import CheckResult, checks_summary
 from ..io_view import SHOWN_VALUES
 from ..compare import FLOAT_TOLERANCE_ULP
 from ..profile import op_profiles
@@ -93,7 +93,7 @@ def _verdict(report: BenchReport, checks: Sequence[CheckResult]) -> str:
     failed_checks = [c for c in checks if not c.passed]
     lines = [f'<p><span class="verdict {"pass" if ok else "fail"}">{"PASS" if ok else "FAIL"}</span> '
              f"{escape(verdict_line(report))}"
-             + (f"; {len(failed_checks)} of {len(checks)} checks failed" if failed_checks else "")
+             + (f"; {checks_summary(checks)}" if failed_checks else "")
              + "</p>"]
     counts = [r.instructions for r in report.results]
     estimates = [r.estimated_cycles for r in report.results if r.estimated_cycles is not None]

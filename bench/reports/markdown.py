@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..checks import CheckResult
+from ..checks import CheckResult, checks_summary
 from ..report import BenchReport
 from .rows import configuration_line, layer_rows, passed, top_layers, verdict_line
 
@@ -48,7 +48,7 @@ def render_markdown(report: BenchReport, checks: Sequence[CheckResult] = (), not
         rows.append((f"weights flash (optimize {report.config.optimize})",
                      ", ".join(f"L{l.index} {l.weight_layout} {l.flash_bytes:,} B" for l in weighted)))
     if checks:
-        rows.append(("checks", f"{len(checks) - len(failed)}/{len(checks)} passed"))
+        rows.append(("checks", checks_summary(checks)))
     lines = [f"### tflm-bench: {'PASS' if ok else 'FAIL'} `{_cell(name)}`", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {_cell(v)} |" for k, v in rows]
 

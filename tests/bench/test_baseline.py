@@ -17,6 +17,7 @@ from support.reports import MISMATCH, SHA, result, synthetic_report
 from tflm_bench.assertions import assert_matches_baseline
 from tflm_bench.baseline import (
     Baseline,
+    BaselineEntry,
     BaselineError,
     ToleranceError,
     compare,
@@ -144,7 +145,16 @@ def test_a_regression_names_metric_layer_and_old_new() -> None:
     ]
     failed = [c for c in comparison.checks if not c.passed]
     assert [c.name for c in failed] == ["baseline: instructions per inference", "baseline: per-layer instructions"]
-    assert "REGRESSION (2)" in comparison.format_text()
+    # One count in every output: the terminal, HTML and Markdown say the same (JUnit fails the same checks).
+    summary = f"2 of {len(comparison.checks)} checks failed (2 figures regressed)"
+    assert f"REGRESSION: {summary}" in comparison.format_text()
+    from tflm_bench.reports.html import render_html
+    from tflm_bench.reports.markdown import render_markdown
+    from tflm_bench.reports.junit import render_junit
+
+    report = _slower(1.10)
+    assert summary in render_html(report, comparison.checks) and summary in render_markdown(report, comparison.checks)
+    assert 'failures="2"' in render_junit(report, comparison.checks).split("<testcase")[0]
     with pytest.raises(AssertionError, match="instructions per inference: 460 -> 490"):
         assert_matches_baseline(_slower(1.10), baseline, "instructions=1%,cycles=50%")
 
@@ -338,3 +348,16 @@ def test_an_energy_regression_fails_the_gate() -> None:
     assert [c.describe() for c in comparison.regressions] == [
         "energy per inference (uJ, estimated): 990.0 -> 1,890.0 (+900.0, +90.9%, tolerance 1%)"]
     assert compare(synthetic_report(energy=ldo), baseline, parse_tolerance("energy=100%")).passed
+
+
+def test_a_layer_now_fused_is_named_as_fused_not_as_improved() -> None:
+    """The float model's CONV_2D runs inside its MAX_POOL_2D (generator/fusion.py): its own count
+    drops to almost nothing, which is not an improvement of that layer."""
+    baseline = Baseline([entry_from_report(synthetic_report())])
+    fused = synthetic_report(results=(result(0, (2, 398, 50)),), fused_layers=((0, 1),))
+    comparison = compare(fused, baseline, parse_tolerance("instructions=100%,cycles=100%"))
+    assert not [c for c in comparison.improvements if c.layer and c.layer.startswith("layer 0")]
+    assert any("layer 0 CONV_2D model/conv runs fused into layer 1" in n for n in comparison.notes)
+    assert entry_from_report(fused).layers[0].fused_into == 1
+    again = BaselineEntry.from_json(entry_from_report(fused).to_json())
+    assert again.layers[0].fused_into == 1 and again.layers[1].fused_into is None

@@ -31,6 +31,6 @@ def test_failures_show_in_the_verdict_and_failed_checks_are_listed_briefly() -> 
     assert "**FAIL**: 0/1 inputs bit-exact" in text
     checks = tuple(CheckResult(f"baseline: metric {i}", False, f"metric {i}: 1 -> 2") for i in range(15))
     text = render_markdown(synthetic_report(), checks, ("compared with kernels=optimized",))
-    assert "**FAIL**" in text and "| checks | 0/15 passed |" in text
+    assert "**FAIL**" in text and "| checks | 15 of 15 checks failed (15 figures regressed) |" in text
     assert "- metric 0: 1 -> 2" in text and "- metric 9: 1 -> 2" in text and "- metric 10" not in text
     assert "and 5 more" in text and "> compared with kernels=optimized" in text
