@@ -13,13 +13,15 @@ from .errors import (
     ToolchainMissingError,
     UnsupportedTensorError,
 )
-from .firmware_build import (
+from .build import (
     BuildConfig,
     FirmwareImage,
     LayerInfo,
     MemoryUse,
     build_firmware,
     firmware_dir,
+    probe_arena_bytes,
+    round_arena,
     write_memory_script,
 )
 from .flash_files import BOSSAC_COMMAND, FlashFiles, write_flash_files
@@ -39,7 +41,6 @@ from .mlperf import MlperfModel
 from .model import Model, Quantization, Tensor
 from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, check_library, resolve_setup
-from .tflm_runtime import probe_arena_bytes, round_arena
 from .fusion import ConvPoolFusion, conv_pool_fusions
 from .planner import ArenaPlan, align_up
 from .ops.registry import handlers as _handlers

@@ -80,7 +80,7 @@ def build_c_firmware_for_identity(tmp_path: Path) -> Path:
     """The shell with tests/firmware/identity_runtime.c, which describes no layer outputs."""
     from tflm_bench.cache import cache_root
     from tflm_bench.emulation import load_board
-    from tflm_bench.generator.firmware_build import compile_firmware, kernel_library
+    from tflm_bench.generator.build.pipeline import compile_firmware, kernel_library
 
     root = Path(__file__).resolve().parents[2]
     build = tmp_path / "identity"

@@ -9,7 +9,7 @@ import pytest
 
 from tflm_bench.generator import LibraryProblem, TflmLibraryError, check_library, resolve_setup
 from tflm_bench.generator.tflm_library import TAG_ABI_VFP_ARGS, TAG_CPU_ARCH, check_includes, parse_arm_attributes
-from tflm_bench.generator.tflm_runtime import resolver_methods
+from tflm_bench.generator.build.tflm import resolver_methods
 
 HARD = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 # The interpreter entry points, defined under their C++ names so a tiny C file can stand in for TFLM.

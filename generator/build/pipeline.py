@@ -25,19 +25,19 @@ from elftools.elf.elffile import ELFFile
 
 from tflm_bench.emulation.board import Board, load_board
 
-from .codegen import generate_c
-from .errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
-from .model import Model
-from . import layout
-from . import mlperf
-from .mlperf import MlperfModel
-from .options import KernelSet, Optimize, Protocol, Runtime, Target
-from .ops.registry import scratch_requests
-from .tflm_library import TflmLibrary, TflmSetup
-from .planner import ArenaPlan, plan_arena
-from .targets import link_board, target_layout
-from .tflite_reader import read_tflite
-from .validate import validate
+from ..codegen import generate_c
+from ..errors import FirmwareBuildError, ModelTooLargeError, ToolchainMissingError
+from ..model import Model
+from .. import layout
+from .. import mlperf
+from ..mlperf import MlperfModel
+from ..options import KernelSet, Optimize, Protocol, Runtime, Target
+from ..ops.registry import scratch_requests
+from ..tflm_library import TflmLibrary, TflmSetup
+from ..planner import ArenaPlan, plan_arena
+from ..targets import link_board, target_layout
+from ..tflite_reader import read_tflite
+from ..validate import validate
 
 TOOLCHAIN_FILE = "cmake/arm-none-eabi.cmake"
 MEMORY_SCRIPT = "tb_memory.ld"  # INCLUDEd by firmware/platform/nrf52840.ld
@@ -50,7 +50,7 @@ def firmware_dir(override: Path | None = None) -> Path:
     tflm_bench/generator and tflm_bench/firmware, so one relative path serves both.
     `override` is another tree of the same layout (kernel development, fault injection).
     """
-    folder = Path(override).resolve() if override is not None else Path(__file__).resolve().parents[1] / "firmware"
+    folder = Path(override).resolve() if override is not None else Path(__file__).resolve().parents[2] / "firmware"
     if not (folder / "CMakeLists.txt").is_file():
         raise FirmwareBuildError(
             f"the firmware sources are missing (no {folder / 'CMakeLists.txt'}); the tflm-bench "
@@ -126,7 +126,7 @@ def _source_files(firmware: Path) -> list[tuple[str, Path]]:
     files: list[tuple[str, Path]] = []
     for folder, label, patterns in (
         (firmware, "firmware", ("*.c", "*.cc", "*.h", "*.ld", "*.txt", "*.cmake", "*.S")),
-        (Path(__file__).parent, "generator", ("*.py", "*.j2")),
+        (Path(__file__).parents[1], "generator", ("*.py", "*.j2")),
     ):
         found = [p for pattern in patterns for p in folder.rglob(pattern) if "__pycache__" not in p.parts]
         files += _named(folder, label, found)
@@ -368,7 +368,7 @@ def build_firmware(config: BuildConfig) -> FirmwareImage:
     With runtime tflm the firmware runs the user's TFLM library instead (tflm_runtime.py).
     """
     if Runtime(config.runtime) is Runtime.TFLM:
-        from .tflm_runtime import build_tflm_firmware
+        from .tflm import build_tflm_firmware
 
         return build_tflm_firmware(config)
     build_root = Path(config.build_dir).resolve()

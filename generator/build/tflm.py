@@ -23,19 +23,19 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .codegen import TEMPLATE_DIR
-from .errors import UnsupportedOpError
-from .model import Model
-from .ops.registry import handlers
-from .options import Protocol, Runtime, Target
-from .tflite_reader import read_tflite
-from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup
-from .validate import check_graph
+from ..codegen import TEMPLATE_DIR
+from ..errors import UnsupportedOpError
+from ..model import Model
+from ..ops.registry import handlers
+from ..options import Protocol, Runtime, Target
+from ..tflite_reader import read_tflite
+from ..tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup
+from ..validate import check_graph
 
 if TYPE_CHECKING:
     from tflm_bench.emulation.board import Board
 
-    from .firmware_build import BuildConfig, FirmwareImage
+    from .pipeline import BuildConfig, FirmwareImage
 
 RUNNER_DIR = Path("runtime") / "tflm"  # under firmware/
 RUNNER_SOURCES = ("tb_tflm_runner.cc",)
@@ -175,7 +175,7 @@ def _layer_macs(model: Model) -> list[int]:
 
 def build_tflm_firmware(config: BuildConfig) -> FirmwareImage:
     """build_firmware() for Runtime.TFLM: generate the model file, compile the runner, link the library."""
-    from . import firmware_build as fb  # the shared build machinery; imported here to avoid a cycle
+    from . import pipeline as fb  # the shared build machinery; imported here to avoid a cycle
 
     if config.tflm is None:
         raise TflmLibraryError(LibraryProblem.NOT_GIVEN, "BuildConfig(runtime=tflm) needs tflm=resolve_setup(library, includes)")
