@@ -1,6 +1,7 @@
 """Model intake, .tflite reading, validation, planning, C generation and firmware build.
 
-The generator's public entry: `build_firmware(BuildConfig(...)) -> FirmwareImage`, plus the
+The generator's public entry: `build_firmware(BuildConfig(...)) -> FirmwareImage` (or
+`FirmwarePipeline(config)` for several arenas of one TFLM build), plus the
 model intake (`prepare_model`, `convert_model_file`), `read_model` and the option and error
 types; for the tflm runtime, `resolve_setup` / `check_library` (the user's TFLM library). Other stages import from here, never from the modules behind it.
 """
@@ -16,6 +17,7 @@ from .errors import (
 from .build import (
     BuildConfig,
     FirmwareImage,
+    FirmwarePipeline,
     LayerInfo,
     MemoryUse,
     build_firmware,
@@ -57,7 +59,7 @@ def supported_ops() -> list[tuple[str, str]]:
 __all__ = [
     "ABSENT", "BIAS", "input_index", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
     "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "convert_variant", "is_qat_model_file", "needs_conversion",
-    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
+    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "FirmwarePipeline", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",
