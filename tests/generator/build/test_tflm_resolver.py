@@ -5,39 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from support.fake_tflm import fake_library, write_resolver
 from support.model_files import MODELS_DIR
-from tflm_bench.generator import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, read_model
-from tflm_bench.generator.build.tflm_resolver import RESOLVER_HEADER, header_digest, resolver_methods, resolver_ops
-
-RESOLVER = """
-  TfLiteStatus AddCustom(const char* name, const TFLMRegistration* registration) { return kTfLiteOk; }
-  TfLiteStatus AddConv2D(
-      const TFLMRegistration& registration = Register_CONV_2D()) {
-    return AddBuiltin(BuiltinOperator_CONV_2D, registration, ParseConv2D);
-  }
-  TfLiteStatus AddSin() {
-    return AddBuiltin(BuiltinOperator_SIN, Register_SIN(), ParseSin);
-  }
-"""
-
-
-def write_resolver(folder: Path) -> Path:
-    """A resolver header with CONV_2D (registered by name), FULLY_CONNECTED and SIN (not named)."""
-    header = folder / RESOLVER_HEADER
-    header.parent.mkdir(parents=True, exist_ok=True)
-    header.write_text(RESOLVER + """  TfLiteStatus AddFullyConnected(
-      const TFLMRegistration& registration = Register_FULLY_CONNECTED()) {
-    return AddBuiltin(BuiltinOperator_FULLY_CONNECTED, registration, ParseFullyConnected);
-  }
-""")
-    return header
-
-
-def fake_library(registrations: set[str]) -> TflmLibrary:
-    """A checked library as the checks would describe it, without an archive behind it."""
-    return TflmLibrary(Path("/nowhere/libtensorflow-microlite.a"), "0" * 64, 1, "Armv7E-M", "hard", False, (),
-                       registrations=frozenset(registrations), defined=frozenset())
-
+from tflm_bench.generator import LibraryProblem, TflmLibraryError, TflmSetup, read_model
+from tflm_bench.generator.build.tflm_resolver import header_digest, resolver_methods, resolver_ops
 
 def test_resolver_methods_are_read_from_the_users_header(tmp_path: Path) -> None:
     write_resolver(tmp_path)
