@@ -37,7 +37,7 @@ class GeneratedPlan(Planned):
     int8_layout: frozenset[int] = frozenset()  # operators kept in the int8 layout
 
 
-class GeneratedRuntime(RuntimePart):
+class GeneratedRuntime(RuntimePart[GeneratedPlan]):
     runtime = Runtime.GENERATED
 
     def __init__(self, kernels: KernelSet, optimize: Optimize, firmware: Path) -> None:
@@ -55,31 +55,27 @@ class GeneratedRuntime(RuntimePart):
         plan = plan_arena(model, scratch=scratch_requests(model, self.kernels))
         return GeneratedPlan(plan.arena_bytes, plan)
 
-    def plan_layout(self, model: Model, planned: Planned) -> GeneratedPlan:
-        assert isinstance(planned, GeneratedPlan)
+    def plan_layout(self, model: Model, planned: GeneratedPlan) -> GeneratedPlan:
         flash = tuple(layout.layer_flash(model, planned.plan, self.kernels))
         constant_bytes = sum(t.data.nbytes for t in model.tensors if t.data is not None)
         chosen = layout.choose(list(flash), self.optimize, constant_bytes)
         return GeneratedPlan(planned.arena_bytes, planned.plan, flash, chosen)
 
-    def emit(self, model: Model, model_bytes: bytes, planned: Planned, out_dir: Path) -> list[Path]:
-        assert isinstance(planned, GeneratedPlan)
+    def emit(self, model: Model, model_bytes: bytes, planned: GeneratedPlan, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         return generate_c(model, planned.plan, out_dir, self.kernels, planned.int8_layout)
 
     def definitions(self, build_root: Path) -> list[str]:
         return [f"-DTB_KERNEL_LIBRARY={kernel_library(build_root, self.firmware)}"]
 
-    def fall_back(self, planned: Planned, error: ModelTooLargeError) -> GeneratedPlan | None:
-        assert isinstance(planned, GeneratedPlan)
+    def fall_back(self, planned: GeneratedPlan, error: ModelTooLargeError) -> GeneratedPlan | None:
         overflow = error.flash_overflow
         fewer = layout.shrink(list(planned.flash), planned.int8_layout, overflow) if overflow else planned.int8_layout
         if fewer == planned.int8_layout:
             return None
         return GeneratedPlan(planned.arena_bytes, planned.plan, planned.flash, fewer)
 
-    def layers(self, model: Model, planned: Planned) -> tuple[LayerInfo, ...]:
-        assert isinstance(planned, GeneratedPlan)
+    def layers(self, model: Model, planned: GeneratedPlan) -> tuple[LayerInfo, ...]:
         infos = []
         chosen = layout.with_choice(list(planned.flash), planned.int8_layout)
         for i, (op, lf) in enumerate(zip(model.operators, chosen)):
@@ -88,8 +84,7 @@ class GeneratedRuntime(RuntimePart):
                                    flash_bytes=lf.flash_bytes, weight_layout=kind))
         return tuple(infos)
 
-    def record(self, planned: Planned) -> dict[str, Any]:
-        assert isinstance(planned, GeneratedPlan)
+    def record(self, planned: GeneratedPlan) -> dict[str, Any]:
         return {"int8_layout": sorted(planned.int8_layout), "plan": plan_record(planned.plan)}
 
     def image_fields(self, record: dict[str, Any]) -> dict[str, Any]:

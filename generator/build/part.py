@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from tflm_bench.emulation.board import Board
 
@@ -27,7 +27,10 @@ class Planned:
     arena_bytes: int
 
 
-class RuntimePart(ABC):
+P = TypeVar("P", bound=Planned)
+
+
+class RuntimePart(ABC, Generic[P]):
     runtime: ClassVar[Runtime]
     prefix: ClassVar[str] = ""  # before the key in the build folder's name
 
@@ -46,16 +49,16 @@ class RuntimePart(ABC):
         return None
 
     @abstractmethod
-    def plan(self, model: Model, board: Board, arena_bytes: int | None) -> Planned:
+    def plan(self, model: Model, board: Board, arena_bytes: int | None) -> P:
         """The arena (the caller's `arena_bytes` as given_arena takes it, or planned); the pipeline
         checks it against the board before plan_layout."""
 
-    def plan_layout(self, model: Model, planned: Planned) -> Planned:
+    def plan_layout(self, model: Model, planned: P) -> P:
         """The weight layouts, once the arena is known to fit."""
         return planned
 
     @abstractmethod
-    def emit(self, model: Model, model_bytes: bytes, planned: Planned, out_dir: Path) -> list[Path]:
+    def emit(self, model: Model, model_bytes: bytes, planned: P, out_dir: Path) -> list[Path]:
         """Write the runtime's generated sources into out_dir; same plan, same bytes. Returns every
         source the runtime compiles (generated and fixed ones)."""
 
@@ -64,16 +67,16 @@ class RuntimePart(ABC):
         """CMake entries that build and link this runtime (besides its sources); build_root is the
         cache root, for what the runtime builds once for all models."""
 
-    def fall_back(self, planned: Planned, error: ModelTooLargeError) -> Planned | None:
+    def fall_back(self, planned: P, error: ModelTooLargeError) -> P | None:
         """A smaller plan to emit and compile again after `error`; None: the error stands."""
         return None
 
     @abstractmethod
-    def layers(self, model: Model, planned: Planned) -> tuple[LayerInfo, ...]:
+    def layers(self, model: Model, planned: P) -> tuple[LayerInfo, ...]:
         """The image's layers as reports list them."""
 
     @abstractmethod
-    def record(self, planned: Planned) -> dict[str, Any]:
+    def record(self, planned: P) -> dict[str, Any]:
         """What the manifest keeps so a cache hit can describe the image (JSON types only)."""
 
     @abstractmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 from ..errors import ModelTooLargeError
 from ..options import Protocol, Runtime, Target
@@ -28,7 +29,7 @@ from .tflm import TflmRuntime
 from .toolchain import compile_firmware, firmware_dir, shell_definitions, toolchain_version
 
 
-def runtime_part(config: BuildConfig) -> RuntimePart:
+def runtime_part(config: BuildConfig) -> RuntimePart[Any]:
     """The part for config.runtime."""
     firmware = firmware_dir(config.firmware)
     if Runtime(config.runtime) is Runtime.TFLM:
@@ -39,7 +40,7 @@ def runtime_part(config: BuildConfig) -> RuntimePart:
 class FirmwarePipeline:
     """One model's firmware under one configuration; the intake and key are done once, here."""
 
-    def __init__(self, config: BuildConfig, part: RuntimePart | None = None) -> None:
+    def __init__(self, config: BuildConfig, part: RuntimePart[Any] | None = None) -> None:
         self.config = config
         self.part = part if part is not None else runtime_part(config)
         self.model_bytes = Path(config.model).read_bytes()
@@ -100,7 +101,7 @@ class FirmwarePipeline:
         )
 
 
-def build_key(config: BuildConfig, model_bytes: bytes, part: RuntimePart | None = None) -> str:
+def build_key(config: BuildConfig, model_bytes: bytes, part: RuntimePart[Any] | None = None) -> str:
     """The build folder's key: sources, toolchain, model, shell, board and the runtime's own parts."""
     part = part if part is not None else runtime_part(config)
     board = config.board

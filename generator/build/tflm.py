@@ -99,7 +99,7 @@ class TflmPlan(Planned):
     given: bool  # the caller's arena, or the probe (the bench reads arena_used_bytes() from it)
 
 
-class TflmRuntime(RuntimePart):
+class TflmRuntime(RuntimePart[TflmPlan]):
     """TFLM's interpreter from the user's library: one build per model, one image per arena."""
 
     runtime = Runtime.TFLM
@@ -128,8 +128,7 @@ class TflmRuntime(RuntimePart):
     def plan(self, model: Model, board: Board, arena_bytes: int | None) -> TflmPlan:
         return TflmPlan(self.given_arena(arena_bytes, board), given=bool(arena_bytes))
 
-    def emit(self, model: Model, model_bytes: bytes, planned: Planned, out_dir: Path) -> list[Path]:
-        assert isinstance(planned, TflmPlan)
+    def emit(self, model: Model, model_bytes: bytes, planned: TflmPlan, out_dir: Path) -> list[Path]:
         note = (f"{planned.arena_bytes} bytes, given" if planned.given else
                 f"{planned.arena_bytes} bytes, a probe: the bench reads arena_used_bytes() from it")
         source = generate_tflm_source(model, model_bytes, self.setup, self.ops, planned.arena_bytes, note, out_dir)
@@ -142,11 +141,11 @@ class TflmRuntime(RuntimePart):
             "-DTB_TFLM_DEFINITIONS=" + ";".join(runner_definitions(self.setup.library)),
         ]
 
-    def layers(self, model: Model, planned: Planned) -> tuple[LayerInfo, ...]:
+    def layers(self, model: Model, planned: TflmPlan) -> tuple[LayerInfo, ...]:
         return tuple(LayerInfo(index=i, operator_index=op.index, op_name=op.name, macs=macs)
                      for i, (op, macs) in enumerate(zip(model.operators, _layer_macs(model))))
 
-    def record(self, planned: Planned) -> dict[str, Any]:
+    def record(self, planned: TflmPlan) -> dict[str, Any]:
         return {"tflm_library": self.setup.library.identity()}
 
     def image_fields(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from tflm_bench.generator import (
     BuildConfig,
     FirmwarePipeline,
     LayerInfo,
-    MemoryUse,
     Model,
     ModelTooLargeError,
     Runtime,
@@ -65,13 +64,13 @@ def test_unsupported_op_fails_generation(unsupported_op_model: Path, tmp_path: P
 STEPS = ("check", "plan", "plan_layout", "emit", "definitions", "fall_back", "layers", "record")
 
 
-def _spied(part: RuntimePart) -> RuntimePart:
+def _spied(part: RuntimePart[Any]) -> RuntimePart[Any]:
     for step in STEPS:
         setattr(part, step, Mock(wraps=getattr(part, step)))
     return part
 
 
-def _calls(part: RuntimePart) -> dict[str, int]:
+def _calls(part: RuntimePart[Any]) -> dict[str, int]:
     return {step: getattr(part, step).call_count for step in STEPS}
 
 
@@ -100,7 +99,7 @@ class _FakePlan(Planned):
     int8: bool = False
 
 
-class _FakeRuntime(RuntimePart):
+class _FakeRuntime(RuntimePart[_FakePlan]):
     """A runtime taking its arena from the caller, whose first image overflows flash until it falls back."""
 
     runtime = Runtime.GENERATED
@@ -118,7 +117,7 @@ class _FakeRuntime(RuntimePart):
     def plan(self, model: Model, board: Board, arena_bytes: int | None) -> _FakePlan:
         return _FakePlan(self.given_arena(arena_bytes, board))
 
-    def emit(self, model: Model, model_bytes: bytes, planned: Planned, out_dir: Path) -> list[Path]:
+    def emit(self, model: Model, model_bytes: bytes, planned: _FakePlan, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "fake.c").write_text(f"/* {planned} */\n")
         return [out_dir / "fake.c"]
@@ -126,14 +125,13 @@ class _FakeRuntime(RuntimePart):
     def definitions(self, build_root: Path) -> list[str]:
         return []
 
-    def fall_back(self, planned: Planned, error: ModelTooLargeError) -> _FakePlan | None:
-        assert isinstance(planned, _FakePlan)
+    def fall_back(self, planned: _FakePlan, error: ModelTooLargeError) -> _FakePlan | None:
         return None if planned.int8 else _FakePlan(planned.arena_bytes, int8=True)
 
-    def layers(self, model: Model, planned: Planned) -> tuple[LayerInfo, ...]:
-        return (LayerInfo(0, 0, "FAKE", 0, weight_layout="int8" if getattr(planned, "int8") else "int16"),)
+    def layers(self, model: Model, planned: _FakePlan) -> tuple[LayerInfo, ...]:
+        return (LayerInfo(0, 0, "FAKE", 0, weight_layout="int8" if planned.int8 else "int16"),)
 
-    def record(self, planned: Planned) -> dict[str, Any]:
+    def record(self, planned: _FakePlan) -> dict[str, Any]:
         return {}
 
     def image_fields(self, record: dict[str, Any]) -> dict[str, Any]:
