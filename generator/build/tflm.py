@@ -4,7 +4,7 @@ The bench shell is the same as for the generated runtime; behind tb_runtime.h si
 runner in firmware/runtime/tflm/, and the generator writes one file for the model
 (templates/tb_tflm_model.cc.j2): the flatbuffer, the arena, and a MicroMutableOpResolver with
 exactly the model's operators. Which resolver method adds which operator is read from the
-user's own micro_mutable_op_resolver.h, so the mapping follows their TFLM version.
+user's own micro_mutable_op_resolver.h (tflm_resolver.py), so the mapping follows their TFLM version.
 
 Validation here is the graph checks only (validate.check_graph): the library brings the
 kernels, so a model with operators our runtime lacks runs as long as the library has them.
