@@ -91,7 +91,8 @@ def test_a_build_runs_each_step_once_and_a_cache_hit_reads_only_the_model_and_ma
     assert _calls(cached) == dict.fromkeys(STEPS, 0) | {"check": 1}
     assert compile_step.call_count == 1
     # The manifest describes the image as fully as the build did: layers, memory and the arena plan.
-    assert second == replace(first, reused=True) and second.plan == first.plan is not None
+    assert second == replace(first, reused=True)
+    assert first.plan is not None and second.plan == first.plan
 
 
 @dataclass(frozen=True)
