@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from tflm_bench.emulation import DEFAULT_BAUD, MISSING_PORT_FIX, EngineName, Ser
 from tflm_bench.generator import (
     BuildConfig,
     FirmwareImage,
+    FirmwarePipeline,
     KernelSet,
     MlperfModel,
     Optimize,
@@ -184,20 +184,20 @@ class BenchSession:
     def build(self) -> FirmwareImage:
         if self.image is None:
             if self.options.runtime is Runtime.TFLM and self.options.arena_bytes is None:
-                # The search talks the bench protocol to its images; an MLPerf image is then
-                # built with the arena it found.
-                bench = partial(self._build_with_arena, protocol=Protocol.BENCH)
-                image, self.arena = search_arena(bench, self._boot_runtime)
+                # The search talks the bench protocol to its images: one build, an image per arena
+                # it tries. An MLPerf image is then built with the arena it found.
+                search = FirmwarePipeline(self._build_config(Protocol.BENCH))
+                image, self.arena = search_arena(search.with_arena, self._boot_runtime)
                 if self.options.protocol is not Protocol.BENCH:
-                    image = self._build_with_arena(self.arena.given_bytes)
+                    image = build_firmware(self._build_config(arena_bytes=self.arena.given_bytes))
                 self.image = image  # type: ignore[assignment]
             else:
-                self.image = self._build_with_arena(self.options.arena_bytes)
+                self.image = build_firmware(self._build_config())
         assert self.image is not None
         return self.image
 
-    def _build_with_arena(self, arena_bytes: int | None, protocol: Protocol | None = None) -> FirmwareImage:
-        return build_firmware(BuildConfig(
+    def _build_config(self, protocol: Protocol | None = None, arena_bytes: int | None = None) -> BuildConfig:
+        return BuildConfig(
             model=self.model_path,
             build_dir=self.options.build_root or cache_root(),
             kernels=KernelSet(self.options.kernels),
@@ -205,12 +205,12 @@ class BenchSession:
             board=load_board(self.options.platform_path, self.options.repl_path),
             runtime=Runtime(self.options.runtime),
             tflm=self.options.tflm,
-            arena_bytes=arena_bytes,
+            arena_bytes=arena_bytes if arena_bytes is not None else self.options.arena_bytes,
             firmware=self.options.firmware_dir,
             protocol=protocol or Protocol(self.options.protocol),
             target=Target(self.options.target),
             mlperf_model=MlperfModel(self.options.mlperf_model) if self.options.mlperf_model else None,
-        ))
+        )
 
     def _boot(self, image: FirmwareImage, stack: ExitStack) -> BenchDevice:
         engine = stack.enter_context(create_engine(self.options.engine, self.options.platform_path,

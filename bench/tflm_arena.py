@@ -92,8 +92,9 @@ def search_arena(
     build: Callable[[int | None], object],
     boot_runtime: Callable[[object], tuple[RuntimeInfo, Callable[[int], RuntimeInfo]]],
 ) -> tuple[object, ArenaReport]:
-    """Run the method above. `build(arena_bytes or None for the probe)` gives a FirmwareImage;
-    `boot_runtime(image)` boots it and returns its RUNTIME reply and a re-initialiser."""
+    """Run the method above. `build(arena_bytes or None for the probe)` gives a FirmwareImage
+    (FirmwarePipeline.with_arena: one build, relinked per arena); `boot_runtime(image)` boots it
+    and returns its RUNTIME reply and a re-initialiser."""
     probe_image = build(None)
     probe, reinit = boot_runtime(probe_image)
     smallest, tries = smallest_arena(probe, lambda n: reinit(n).started)

@@ -1,6 +1,7 @@
 """Model intake, .tflite reading, validation, planning, C generation and firmware build.
 
-The generator's public entry: `build_firmware(BuildConfig(...)) -> FirmwareImage`, plus the
+The generator's public entry: `build_firmware(BuildConfig(...)) -> FirmwareImage` (or
+`FirmwarePipeline(config)` for several arenas of one TFLM build), plus the
 model intake (`prepare_model`, `convert_model_file`), `read_model` and the option and error
 types; for the tflm runtime, `resolve_setup` / `check_library` (the user's TFLM library). Other stages import from here, never from the modules behind it.
 """
@@ -13,13 +14,16 @@ from .errors import (
     ToolchainMissingError,
     UnsupportedTensorError,
 )
-from .firmware_build import (
+from .build import (
     BuildConfig,
     FirmwareImage,
+    FirmwarePipeline,
     LayerInfo,
     MemoryUse,
     build_firmware,
     firmware_dir,
+    probe_arena_bytes,
+    round_arena,
     write_memory_script,
 )
 from .export import ExportError, ExportFormat, ExportedLibrary, export_library
@@ -40,7 +44,6 @@ from .mlperf import MlperfModel
 from .model import Model, Quantization, Tensor
 from .options import KernelSet, Optimize, Protocol, Runtime, Target
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, check_library, resolve_setup
-from .tflm_runtime import probe_arena_bytes, round_arena
 from .fusion import ConvPoolFusion, conv_pool_fusions
 from .planner import ArenaPlan, align_up
 from .ops.registry import handlers as _handlers
@@ -57,7 +60,7 @@ def supported_ops() -> list[tuple[str, str]]:
 __all__ = [
     "ABSENT", "BIAS", "input_index", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
     "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "QAT_PACKAGES", "missing_qat_packages", "qat_install_command", "convert_variant", "is_qat_model_file", "needs_conversion",
-    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
+    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "FirmwarePipeline", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",

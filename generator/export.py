@@ -23,7 +23,7 @@ import jinja2
 
 from .codegen import DATA_HEADER, TEMPLATE_DIR
 from .errors import GeneratorError
-from .firmware_build import FirmwareImage, firmware_dir
+from .build import FirmwareImage, firmware_dir
 from .model import Model
 from .options import KernelSet, Runtime
 

@@ -5,7 +5,7 @@ to int16 (pairs for SMLAD), which can double a layer's constants. A layer kept i
 layout runs its reference kernel instead, bit-exact with the expanded one. The choice:
 
 - speed: expand every layer; only when the image would not fit the board's flash, layers
-  fall back, the least MACs per extra byte first, until it fits (firmware_build retries).
+  fall back, the least MACs per extra byte first, until it fits (the build pipeline retries, generator/build/pipeline.py).
 - size: expand no layer, so flash is the model's weights plus the runtime code.
 - balanced: expand layers in order of MACs per extra byte, best first, while the total
   extra stays within BALANCED_SHARE of the model's constant bytes.

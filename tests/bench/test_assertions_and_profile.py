@@ -11,7 +11,7 @@ from tflm_bench.assertions import (
 from tflm_bench.emulation.engine import CyccntRead
 from tflm_bench.profile import estimate_invoke, format_profile, layer_profiles, op_profiles
 from tflm_bench.report import InputResult
-from tflm_bench.generator.firmware_build import LayerInfo
+from tflm_bench.generator import LayerInfo
 
 
 def result(index: int, layers: tuple[int, ...], cycles: tuple[int, ...] | None) -> InputResult:

@@ -81,12 +81,13 @@ def build_c_firmware_for_identity(tmp_path: Path) -> Path:
     """The shell with tests/firmware/identity_runtime.c, which describes no layer outputs."""
     from tflm_bench.cache import cache_root
     from tflm_bench.board import load_board
-    from tflm_bench.generator.firmware_build import compile_firmware, kernel_library
+    from tflm_bench.generator.build.generated import kernel_library
+    from tflm_bench.generator.build.toolchain import compile_firmware
 
     root = Path(__file__).resolve().parents[2]
     build = tmp_path / "identity"
-    return compile_firmware([root / "tests" / "firmware" / "identity_runtime.c"], build,
-                            kernel_library(cache_root(), firmware_dir()), load_board(), firmware_dir())
+    return compile_firmware([root / "tests" / "firmware" / "identity_runtime.c"], build, load_board(), firmware_dir(),
+                            [f"-DTB_KERNEL_LIBRARY={kernel_library(cache_root(), firmware_dir())}"])
 
 
 def test_diff_names_the_fused_layer_and_compares_the_pool(tmp_path: Path, bench_options: BenchOptions,

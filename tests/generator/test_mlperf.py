@@ -7,7 +7,7 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 from tflm_bench.generator import BuildConfig, MlperfModel, Protocol, read_model
-from tflm_bench.generator.firmware_build import build_key
+from tflm_bench.generator.build.pipeline import build_key
 from tflm_bench.generator.mlperf import cmake_definitions, guess_model_name, input_bytes
 from tflm_bench.session import BenchOptions, BenchSession
 

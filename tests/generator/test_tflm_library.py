@@ -9,7 +9,6 @@ import pytest
 
 from tflm_bench.generator import LibraryProblem, TflmLibraryError, check_library, resolve_setup
 from tflm_bench.generator.tflm_library import TAG_ABI_VFP_ARGS, TAG_CPU_ARCH, check_includes, parse_arm_attributes
-from tflm_bench.generator.tflm_runtime import resolver_methods
 
 HARD = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 # The interpreter entry points, defined under their C++ names so a tiny C file can stand in for TFLM.
@@ -128,22 +127,3 @@ def test_arm_attributes_are_read() -> None:
     vendor = b"aeabi\0" + file_sub
     section = b"A" + (4 + len(vendor)).to_bytes(4, "little") + vendor
     assert parse_arm_attributes(section) == {TAG_CPU_ARCH: 13, TAG_ABI_VFP_ARGS: 1}
-
-
-def test_resolver_methods_are_read_from_the_users_header(tmp_path: Path) -> None:
-    header = tmp_path / "tensorflow/lite/micro/micro_mutable_op_resolver.h"
-    header.parent.mkdir(parents=True)
-    header.write_text("""
-  TfLiteStatus AddCustom(const char* name, const TFLMRegistration* registration) { return kTfLiteOk; }
-  TfLiteStatus AddConv2D(
-      const TFLMRegistration& registration = Register_CONV_2D()) {
-    return AddBuiltin(BuiltinOperator_CONV_2D, registration, ParseConv2D);
-  }
-  TfLiteStatus AddSin() {
-    return AddBuiltin(BuiltinOperator_SIN, Register_SIN(), ParseSin);
-  }
-""")
-    methods = resolver_methods((tmp_path,))
-    assert set(methods) == {"CONV_2D", "SIN"}
-    assert methods["CONV_2D"].method == "AddConv2D" and methods["CONV_2D"].registration == "CONV_2D"
-    assert methods["SIN"].registration is None  # named after the AddBuiltin call: not checked
