@@ -176,6 +176,7 @@ def main(argv: list[str]) -> int:
         return 2
     if "--pid-file" in argv:
         Path(argv[argv.index("--pid-file") + 1]).write_text(str(os.getpid()))
+    Path("fake-renode-tmpdir").write_text(os.environ.get("TMPDIR", ""))  # for the tests
     fake = FakeRenode()
     out(CLEAR + "\n\rRenode (fake, a test double)\n\r\n\r")
     fake.prompt()

@@ -163,3 +163,13 @@ def test_loading_again_starts_a_fresh_renode(fake_renode: Path, sine_elf: Path) 
         renode.load_elf(sine_elf)
         assert renode.pid != first and gone(first or 0)
         assert BenchDevice(renode, timeout_s=20).wait_ready().type == Command.HELLO
+
+
+def test_renode_gets_a_private_temp_folder(fake_renode: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Renode deletes every `renode-*` folder of its temp folder that is not a live Renode's
+    # (TemporaryFilesManager.Cleanup): a user's /tmp/renode-builds would go.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with engine() as renode:
+        assert renode._workdir is not None
+        given = Path((renode._workdir / "fake-renode-tmpdir").read_text())
+        assert given == renode._workdir / "tmp" and given.is_dir()
