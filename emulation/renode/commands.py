@@ -6,6 +6,7 @@ command is checked against Renode's sources; docs/renode.md lists where.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,21 @@ def machine_commands(setup: MachineSetup) -> list[str]:
         f"mach create {monitor_string(setup.machine)}",
         f"machine LoadPlatformDescription {monitor_path(setup.platform)}",
     ]
+
+
+# What Renode prints when an `init:` block's `ApplySVD @https://...` (the stock nrf52840.repl
+# has one) cannot download the SVD: the description is loaded all the same (every peripheral
+# exists); only the SVD's register names, and the init commands after it, are missing.
+SVD_DOWNLOAD_FAILURE = re.compile(r"Failed to download (\S+\.svd(?:\.gz)?), see log for details\.?")
+
+
+def svd_download_failures(error: str) -> list[str] | None:
+    """The SVD URLs of an error text made only of SVD download failures, else None."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    matches = [SVD_DOWNLOAD_FAILURE.fullmatch(line) for line in lines]
+    if not lines or not all(matches):
+        return None
+    return [m.group(1) for m in matches if m is not None]
 
 
 def terminal_commands(setup: MachineSetup) -> list[str]:

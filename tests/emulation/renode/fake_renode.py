@@ -90,6 +90,11 @@ class FakeRenode:
                 raise LookupError(f"Could not find file '{path}'")
             self.description = repl.load(path, roots=self.path_prefixes)
             self.engine = BuiltinEngine(self.description)
+            # Offline, Renode's ApplySVD of a URL fails after the machine is built (stock nrf52840.repl).
+            for entry in self.description:
+                for init in entry.init:
+                    if match := re.match(r"ApplySVD @(https?://\S+)", init.strip()):
+                        return f"Failed to download {match.group(1)}, see log for details."
             return None
         if match := re.fullmatch(r"sysbus\.cpu MaximumBlockSize(?: (\d+))?", command):
             if match.group(1) is None:

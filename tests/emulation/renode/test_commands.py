@@ -17,6 +17,7 @@ from tflm_bench.emulation.renode.commands import (
     machine_commands,
     monitor_path,
     session_commands,
+    svd_download_failures,
 )
 
 
@@ -119,3 +120,11 @@ def test_exact_overlay_includes_the_platform_and_overrides_mips_and_dwts(tmp_pat
     )
     with pytest.raises(CommandArgumentError):
         exact_overlay(tmp_path / 'a"b.repl', clock)
+
+
+def test_only_svd_download_failures_are_recognised() -> None:
+    url = "https://dl.antmicro.com/projects/renode/svd/NRF52840.svd.gz"
+    assert svd_download_failures(f"Failed to download {url}, see log for details.") == [url]
+    assert svd_download_failures(f"Failed to download {url}, see log for details.\nCould not find file 'x'") is None
+    assert svd_download_failures("Failed to download https://x/fw.elf, see log for details.") is None
+    assert svd_download_failures("") is None

@@ -205,3 +205,23 @@ def test_renode_gets_a_private_temp_folder(fake_renode: Path, tmp_path: Path, mo
         assert renode._workdir is not None
         given = Path((renode._workdir / "fake-renode-tmpdir").read_text())
         assert given == renode._workdir / "tmp" and given.is_dir()
+
+
+def test_an_svd_that_cannot_be_downloaded_is_a_note_not_a_failure(
+    fake_renode: Path, sine_elf: Path, tmp_path: Path
+) -> None:
+    # Renode's stock nrf52840.repl ends with `sysbus: init: ApplySVD @https://...`; offline,
+    # LoadPlatformDescription prints "Failed to download ..." after building the machine.
+    board = tmp_path / "svd.repl"
+    board.write_text(f'using "{PLATFORM}"\nsysbus:\n    init:\n        ApplySVD @https://example.org/NRF52840.svd.gz\n')
+    with RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20) as renode:
+        renode.load_elf(sine_elf)
+        assert BenchDevice(renode, timeout_s=20).wait_ready().type == Command.HELLO
+        assert any("could not download https://example.org/NRF52840.svd.gz" in note for note in renode.notes())
+
+
+def test_other_description_failures_still_stop(fake_renode: Path, tmp_path: Path) -> None:
+    board = tmp_path / "bad.repl"
+    board.write_text(f'using "{tmp_path / "missing.repl"}"\n')
+    with pytest.raises(RenodeCommandError):
+        RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20).open()
