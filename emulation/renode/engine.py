@@ -7,18 +7,26 @@ firmware then runs freely in Renode while the host exchanges bytes over the sock
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from tflm_bench.board import RENODE_DEFAULT_MIPS, load_description, search_path
 from ..engine import Engine
 from ..elf_info import vector_table_address
 from ..errors import EmulationError
 from .commands import (
+    CommandArgumentError,
+    ExactClock,
     MachineSetup,
+    exact_clock,
+    exact_count_commands,
+    exact_overlay,
     executed_instructions_command,
+    svd_download_failures,
     load_commands,
     machine_commands,
     terminal_commands,
@@ -32,6 +40,10 @@ from .uart import UartSocket, free_port
 
 BACKEND_ENV = "TFLM_BENCH_RENODE_BACKEND"
 BACKENDS = ("auto", "process", "pyrenode3")
+# "0" (or false/no/off) runs Renode as configured, faster but with inexact DWT counts
+# (emulation/renode/exact_counts.md).
+EXACT_ENV = "TFLM_BENCH_RENODE_EXACT"
+DWT_TYPE = "Miscellaneous.DWT"
 _BIND_FAILURES = ("Unable to create", "AddressAlreadyInUse", "already in use")
 
 
@@ -47,6 +59,10 @@ class MonitorBackend(Protocol):
     def execute(self, command: str, timeout_s: float, check: bool = True) -> Reply: ...
 
     def close(self) -> None: ...
+
+
+def repl_default_mips() -> int:
+    return RENODE_DEFAULT_MIPS
 
 
 class RenodeEngine(Engine):
@@ -65,6 +81,7 @@ class RenodeEngine(Engine):
         grace_s: float = 5.0,
         port_attempts: int = 5,
         repl_path: tuple[Path, ...] = (),
+        exact_counts: bool | None = None,
     ) -> None:
         self.platform_path = Path(platform_path).resolve()
         self.repl_path = tuple(Path(p).resolve() for p in repl_path)
@@ -81,6 +98,11 @@ class RenodeEngine(Engine):
         self.command_timeout_s = command_timeout_s
         self.grace_s = grace_s
         self.port_attempts = port_attempts
+        if exact_counts is None:
+            exact_counts = os.environ.get(EXACT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+        self.exact_counts = exact_counts
+        self._notes: list[str] = []
+        self._block_per_instruction = False
         self._monitor: MonitorBackend | None = None
         self._uart: UartSocket | None = None
         self._workdir: Path | None = None
@@ -155,22 +177,71 @@ class RenodeEngine(Engine):
 
     def _start_monitor(self) -> MonitorBackend:
         monitor: MonitorBackend
+        self._workdir = Path(tempfile.mkdtemp(prefix="tflm-bench-renode-"))
         if self.backend == "pyrenode3":
             monitor = Pyrenode3Monitor()
         else:
             assert self.binary is not None
-            self._workdir = Path(tempfile.mkdtemp(prefix="tflm-bench-renode-"))
             monitor = MonitorProcess(self.binary, self._workdir, grace_s=self.grace_s)
         self._monitor = monitor
         monitor.start(self.start_timeout_s)
         return monitor
 
+    def notes(self) -> list[str]:
+        return list(self._notes)
+
+    def _machine_description(self) -> Path:
+        """The .repl to load: the platform itself, or (exact counts) an overlay in the work
+        folder that moves PerformanceInMips and the DWT frequencies to exact values."""
+        self._notes = []
+        self._block_per_instruction = self.exact_counts
+        if not self.exact_counts:
+            self._notes.append(
+                f"Renode runs with {EXACT_ENV}=0: DWT counts are those of translation-block starts, "
+                "in steps of MIPS / gcd(MIPS, 1000) instructions (emulation/renode/exact_counts.md)"
+            )
+            return self.platform_path
+        try:
+            platform = load_description(self.platform_path, roots=search_path(self.repl_path))
+            cpu = platform.cpu()
+        except EmulationError as exc:
+            self._notes.append(f"Renode: DWT steps left as configured (cannot read the description: {exc})")
+            return self.platform_path
+        mips = cpu.get("PerformanceInMips", repl_default_mips())
+        dwts = {e.name: e.get("frequency") for e in platform.find_by_type(DWT_TYPE)}
+        # Without a DWT the firmware has no clock to read: nothing to make exact.
+        self._block_per_instruction = bool(dwts)
+        frequencies = {name: f for name, f in dwts.items() if isinstance(f, int) and not isinstance(f, bool)}
+        clock: ExactClock | None = exact_clock(cpu.name, mips, frequencies) if frequencies == dwts else None
+        if clock is None:
+            if dwts and isinstance(mips, int) and mips > 0 and 1000 % mips:
+                step = mips // math.gcd(mips, 1000)
+                self._notes.append(f"Renode: PerformanceInMips {mips} cannot be moved to a divisor of 1000 "
+                                   f"keeping the DWT frequencies; DWT counts move in steps of {step} instructions")
+            return self.platform_path
+        assert self._workdir is not None
+        overlay = self._workdir / "exact-counts.repl"
+        try:
+            overlay.write_text(exact_overlay(self.platform_path, clock))
+        except CommandArgumentError as exc:
+            self._notes.append(f"Renode: DWT steps left as configured ({exc})")
+            return self.platform_path
+        self._notes.append(clock.note(int(mips), frequencies))  # type: ignore[arg-type]
+        return overlay
+
     def _create_machine(self, monitor: MonitorBackend) -> MachineSetup:
-        setup = MachineSetup(platform=self.platform_path, uart_port=free_port(), repl_path=self.repl_path)
+        description = self._machine_description()
+        setup = MachineSetup(platform=description, uart_port=free_port(), repl_path=self.repl_path)
         for command in machine_commands(setup):
-            self._execute(command)
+            if command.startswith("machine LoadPlatformDescription"):
+                self._load_tolerating_svd(command)
+            else:
+                self._execute(command)
+        if self._block_per_instruction:
+            for command in exact_count_commands(setup):
+                self._execute(command)
         for attempt in range(self.port_attempts):
-            setup = MachineSetup(platform=self.platform_path, uart_port=free_port(), repl_path=self.repl_path) if attempt else setup
+            setup = MachineSetup(platform=description, uart_port=free_port(), repl_path=self.repl_path) if attempt else setup
             create, connect = terminal_commands(setup)
             try:
                 self._execute(create)
@@ -181,6 +252,20 @@ class RenodeEngine(Engine):
             self._execute(connect)
             return setup
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _load_tolerating_svd(self, command: str) -> None:
+        """LoadPlatformDescription; an init block's ApplySVD that cannot download (no network)
+        is noted, not fatal: Renode has built the machine by then."""
+        assert self._monitor is not None
+        reply = self._monitor.execute(command, self.command_timeout_s, check=False)
+        failure = reply.error
+        if failure is None:
+            return
+        urls = svd_download_failures(failure)
+        if urls is None:
+            raise RenodeCommandError(command, failure)
+        self._notes.append(f"Renode could not download {', '.join(urls)} (an `init:` ApplySVD; no network?): "
+                           "the machine is complete, register names from the SVD are missing")
 
     def _execute(self, command: str) -> Reply:
         if self._monitor is None:

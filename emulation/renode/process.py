@@ -117,7 +117,12 @@ class MonitorProcess:
         """Launch Renode and wait for its first prompt."""
         pid_file = self.workdir / "renode.pid"
         argv = command_line(self.binary, pid_file=pid_file, config_file=self.workdir / "renode.config")
-        env = {**os.environ, "RENODE_CI_MODE": "YES", **self._extra_env}
+        # Renode's TemporaryFilesManager deletes, at start-up, every folder of the temp folder
+        # named `renode-*` that is not a live Renode's (e.g. a build folder /tmp/renode-builds):
+        # give it a private temp folder so it can only clean up after itself.
+        temp = self.workdir / "tmp"
+        temp.mkdir(exist_ok=True)
+        env = {**os.environ, "RENODE_CI_MODE": "YES", "TMPDIR": str(temp), **self._extra_env}
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -11,6 +11,7 @@ from tflm_bench.board import description as repl
 from tflm_bench.emulation.builtin.engine import BuiltinEngine
 
 HAND_COUNTED = 1 + 1 + 100 * 10   # see tests/emulation/firmware/cyccnt.c
+BLOCK_DELTAS = [5, 4, 3, 3, 7, 3]   # see tests/emulation/firmware/cyccnt_blocks.c
 
 
 def measured_delta(platform: repl.PlatformDescription, elf: Path) -> int:
@@ -44,3 +45,12 @@ def test_cyccnt_follows_renode_frequency_over_mips(
 ) -> None:
     platform = variant(tmp_path, name, body)
     assert measured_delta(platform, build_c_firmware("cyccnt")) == 2 * HAND_COUNTED
+
+
+def test_cyccnt_reads_inside_a_translation_block_count_every_instruction_before_them(
+    build_c_firmware: Callable[..., Path],
+) -> None:
+    with BuiltinEngine(repl.load()) as engine:
+        engine.load_elf(build_c_firmware("cyccnt_blocks"))
+        reads = struct.unpack("<7I", engine.read_uart(28))
+    assert [b - a for a, b in zip(reads, reads[1:])] == BLOCK_DELTAS

@@ -153,13 +153,13 @@ def run_host(unit: KernelUnit, header_dir: Path, out_dir: Path) -> UnitReport:
 
 def run_device(unit: KernelUnit, header_dir: Path, out_dir: Path) -> UnitReport:
     """The C test built as bare-metal firmware (the Cortex-M4 paths) and run on the built-in emulator."""
-    from tflm_bench.board import description
+    from tflm_bench.board import load_description
     from tflm_bench.emulation.builtin.engine import BuiltinEngine
     from tools.baremetal import build_baremetal
 
     elf = build_baremetal(list(unit.c_sources()), out_dir, defines={"TB_UNIT_DEVICE": 1},
                           extra_flags=(*(f"-D{d}" for d in unit.defines), f"-I{KERNELS}", f"-I{UNIT}", f"-I{header_dir}"))
-    with BuiltinEngine(description.load()) as engine:
+    with BuiltinEngine(load_description()) as engine:
         engine.load_elf(elf)
         size = int.from_bytes(engine.read_uart(4), "little")
         return parse_report(engine.read_uart(size, timeout_s=120).decode())

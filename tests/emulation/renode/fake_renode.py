@@ -49,6 +49,8 @@ class FakeRenode:
         self.running = False
         self.stop = threading.Event()
         self.busy_once = MODE == "port-busy-once"
+        self.description: repl.PlatformDescription | None = None
+        self.maximum_block_size = 10000  # tlib's TCG_MAX_INSNS, what Renode reports by default
 
     def prompt(self) -> None:
         if MODE != "no-prompt":
@@ -86,8 +88,22 @@ class FakeRenode:
             path = Path(match.group(1).replace("\\ ", " "))
             if not path.is_file():
                 raise LookupError(f"Could not find file '{path}'")
-            self.engine = BuiltinEngine(repl.load(path, roots=self.path_prefixes))
+            self.description = repl.load(path, roots=self.path_prefixes)
+            self.engine = BuiltinEngine(self.description)
+            # Offline, Renode's ApplySVD of a URL fails after the machine is built (stock nrf52840.repl).
+            for entry in self.description:
+                for init in entry.init:
+                    if match := re.match(r"ApplySVD @(https?://\S+)", init.strip()):
+                        return f"Failed to download {match.group(1)}, see log for details."
             return None
+        if match := re.fullmatch(r"sysbus\.cpu MaximumBlockSize(?: (\d+))?", command):
+            if match.group(1) is None:
+                return f"0x{self.maximum_block_size:08X}"
+            self.maximum_block_size = int(match.group(1))
+            return None
+        if command == "sysbus.cpu PerformanceInMips":
+            assert self.description is not None
+            return f"0x{int(self.description.cpu().get('PerformanceInMips', 100)):08X}"
         if match := re.fullmatch(r'emulation CreateServerSocketTerminal (\d+) "([^"]+)" false', command):
             if self.busy_once:
                 self.busy_once = False
@@ -176,6 +192,7 @@ def main(argv: list[str]) -> int:
         return 2
     if "--pid-file" in argv:
         Path(argv[argv.index("--pid-file") + 1]).write_text(str(os.getpid()))
+    Path("fake-renode-tmpdir").write_text(os.environ.get("TMPDIR", ""))  # for the tests
     fake = FakeRenode()
     out(CLEAR + "\n\rRenode (fake, a test double)\n\r\n\r")
     fake.prompt()

@@ -9,11 +9,15 @@ from tflm_bench.emulation.renode.commands import (
     CommandArgumentError,
     MachineSetup,
     command_line,
+    exact_clock,
+    exact_count_commands,
+    exact_overlay,
     executed_instructions_command,
     load_commands,
     machine_commands,
     monitor_path,
     session_commands,
+    svd_download_failures,
 )
 
 
@@ -68,3 +72,59 @@ def test_headless_command_line_has_no_monitor_port() -> None:
         "--pid-file", "/tmp/x.pid", "--config", "/tmp/c",
     ]
     assert "--port" not in argv and "-P" not in argv
+
+
+def test_exact_counts_use_one_instruction_per_translation_block() -> None:
+    # A CYCCNT read sees the instructions of the blocks before its own (tlib adds a block's
+    # count when the next one starts): one-instruction blocks make every read exact.
+    setup = MachineSetup(platform=Path("b.repl"), uart_port=1)
+    assert exact_count_commands(setup) == ["sysbus.cpu MaximumBlockSize 1"]
+
+
+@pytest.mark.parametrize(
+    "mips, dwts, expected",
+    [
+        # 64 MIPS: 1 ns ticks take 8 instructions at a time; 100 MIPS takes them one by one,
+        # and a 100 MHz DWT keeps one count per instruction.
+        (64, {"dwt": 64_000_000}, (100, (("dwt", 100_000_000),))),
+        (32, {"dwt": 64_000_000}, (40, (("dwt", 80_000_000),))),     # two counts per instruction
+        (64, {"dwt": 128_000_000}, (100, (("dwt", 200_000_000),))),
+        (64, {}, (100, ())),
+        (16, {"dwt": 2_000_002}, (40, (("dwt", 5_000_005),))),       # 20 and 25 would not scale integrally
+    ],
+)
+def test_exact_clock_moves_mips_to_a_divisor_of_1000_keeping_counts_per_instruction(
+    mips: int, dwts: dict[str, int], expected: tuple[int, tuple[tuple[str, int], ...]]
+) -> None:
+    clock = exact_clock("cpu", mips, dwts)
+    assert clock is not None and (clock.mips, clock.dwt_frequencies) == expected
+    assert 1000 % clock.mips == 0
+    for name, frequency in clock.dwt_frequencies:
+        assert frequency * mips == dwts[name] * clock.mips     # CYCCNT per instruction unchanged
+
+
+@pytest.mark.parametrize("mips", [100, 125, 1000, 1, 2000, 64.5, "64", True])
+def test_exact_clock_leaves_exact_or_impossible_settings_alone(mips: object) -> None:
+    assert exact_clock("cpu", mips, {"dwt": 64_000_000}) is None
+
+
+def test_exact_clock_refuses_a_frequency_past_the_dwts_uint() -> None:
+    assert exact_clock("cpu", 999, {"dwt": 4_000_000_000}) is None
+
+
+def test_exact_overlay_includes_the_platform_and_overrides_mips_and_dwts(tmp_path: Path) -> None:
+    clock = exact_clock("cpu", 64, {"dwt": 64_000_000})
+    assert clock is not None
+    assert exact_overlay(tmp_path / "board.repl", clock) == (
+        f'using "{tmp_path / "board.repl"}"\n\ncpu:\n    PerformanceInMips: 100\n\ndwt:\n    frequency: 100000000\n'
+    )
+    with pytest.raises(CommandArgumentError):
+        exact_overlay(tmp_path / 'a"b.repl', clock)
+
+
+def test_only_svd_download_failures_are_recognised() -> None:
+    url = "https://dl.antmicro.com/projects/renode/svd/NRF52840.svd.gz"
+    assert svd_download_failures(f"Failed to download {url}, see log for details.") == [url]
+    assert svd_download_failures(f"Failed to download {url}, see log for details.\nCould not find file 'x'") is None
+    assert svd_download_failures("Failed to download https://x/fw.elf, see log for details.") is None
+    assert svd_download_failures("") is None

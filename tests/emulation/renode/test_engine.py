@@ -163,3 +163,65 @@ def test_loading_again_starts_a_fresh_renode(fake_renode: Path, sine_elf: Path) 
         renode.load_elf(sine_elf)
         assert renode.pid != first and gone(first or 0)
         assert BenchDevice(renode, timeout_s=20).wait_ready().type == Command.HELLO
+
+
+def number(renode: RenodeEngine, command: str) -> int:
+    return int(renode.monitor(command).strip(), 0)
+
+
+def test_exact_counts_are_configured_by_default(fake_renode: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One instruction per translation block, and 64 MIPS / 64 MHz moved to 100 MIPS / 100 MHz
+    # (emulation/renode/exact_counts.md).
+    monkeypatch.delenv("TFLM_BENCH_RENODE_EXACT", raising=False)
+    with engine() as renode:
+        assert number(renode, "sysbus.cpu MaximumBlockSize") == 1
+        assert number(renode, "sysbus.cpu PerformanceInMips") == 100
+        assert any("PerformanceInMips 64 -> 100" in note and "64000000 -> 100000000 Hz" in note
+                   for note in renode.notes())
+
+
+def test_exact_counts_can_be_turned_off(fake_renode: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFLM_BENCH_RENODE_EXACT", "0")
+    with engine() as renode:
+        assert number(renode, "sysbus.cpu MaximumBlockSize") == 10000
+        assert number(renode, "sysbus.cpu PerformanceInMips") == 64
+        assert any("TFLM_BENCH_RENODE_EXACT=0" in note for note in renode.notes())
+
+
+def test_exact_counts_need_no_overlay_when_mips_divides_1000(fake_renode: Path, tmp_path: Path) -> None:
+    board = tmp_path / "mips100.repl"
+    board.write_text(f'using "{PLATFORM}"\ncpu:\n    PerformanceInMips: 100\ndwt:\n    frequency: 100000000\n')
+    with RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20) as renode:
+        assert number(renode, "sysbus.cpu MaximumBlockSize") == 1
+        assert number(renode, "sysbus.cpu PerformanceInMips") == 100
+        assert renode.notes() == []
+
+
+def test_renode_gets_a_private_temp_folder(fake_renode: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Renode deletes every `renode-*` folder of its temp folder that is not a live Renode's
+    # (TemporaryFilesManager.Cleanup): a user's /tmp/renode-builds would go.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with engine() as renode:
+        assert renode._workdir is not None
+        given = Path((renode._workdir / "fake-renode-tmpdir").read_text())
+        assert given == renode._workdir / "tmp" and given.is_dir()
+
+
+def test_an_svd_that_cannot_be_downloaded_is_a_note_not_a_failure(
+    fake_renode: Path, sine_elf: Path, tmp_path: Path
+) -> None:
+    # Renode's stock nrf52840.repl ends with `sysbus: init: ApplySVD @https://...`; offline,
+    # LoadPlatformDescription prints "Failed to download ..." after building the machine.
+    board = tmp_path / "svd.repl"
+    board.write_text(f'using "{PLATFORM}"\nsysbus:\n    init:\n        ApplySVD @https://example.org/NRF52840.svd.gz\n')
+    with RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20) as renode:
+        renode.load_elf(sine_elf)
+        assert BenchDevice(renode, timeout_s=20).wait_ready().type == Command.HELLO
+        assert any("could not download https://example.org/NRF52840.svd.gz" in note for note in renode.notes())
+
+
+def test_other_description_failures_still_stop(fake_renode: Path, tmp_path: Path) -> None:
+    board = tmp_path / "bad.repl"
+    board.write_text(f'using "{tmp_path / "missing.repl"}"\n')
+    with pytest.raises(RenodeCommandError):
+        RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20).open()
