@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from tflm_bench.board import RENODE_DEFAULT_MIPS, load_description, search_path
+from tflm_bench.board import RENODE_DEFAULT_MIPS, ReplError, load_description, search_path
 from ..engine import Engine
 from ..elf_info import vector_table_address
 from ..errors import EmulationError
@@ -204,7 +204,7 @@ class RenodeEngine(Engine):
         try:
             platform = load_description(self.platform_path, roots=search_path(self.repl_path))
             cpu = platform.cpu()
-        except EmulationError as exc:
+        except (EmulationError, ReplError) as exc:
             self._notes.append(f"Renode: DWT steps left as configured (cannot read the description: {exc})")
             return self.platform_path
         mips = cpu.get("PerformanceInMips", repl_default_mips())
