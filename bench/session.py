@@ -253,6 +253,9 @@ class BenchSession:
             raise TflmStartError(
                 f"the TFLM runtime did not start in a {self.runtime_info.arena_bytes:,} B arena: "
                 f"{self.runtime_info.problem()}; leave out --arena-bytes to find the arena it needs")
+        if image.runtime is Runtime.TFLM and self.runtime_info.message.strip():
+            # TFLM's MicroPrintf lines (a default or release_with_logs library) reach the user.
+            self.engine_notes += (f"TFLM logged: {self.runtime_info.message.strip()}",)
         if image.runtime is Runtime.TFLM and self.arena is None:
             self.arena = ArenaReport(self.runtime_info.arena_bytes, self.runtime_info.arena_used_bytes, "given")
         build_id = device.info().build_id

@@ -6,6 +6,7 @@
  * first INFO. A failure to set up (an arena too small, an operator the library lacks) is
  * kept in init_status and the last log line, which the RUNTIME request reports.
  */
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -262,6 +263,25 @@ extern "C" void DebugLog(const char *format, va_list args)
     KeepLogLine(line);
 }
 #endif
+
+/* TFLM's default and release_with_logs builds log through newlib-nano's vsnprintf, which links
+ * malloc, which needs _sbrk. The firmware has no heap otherwise, so a small fixed pool serves
+ * it; running out is ENOMEM (a log line is lost), never memory beyond the pool. Weak: a
+ * library or application that brings its own _sbrk keeps it. */
+extern "C" {
+__attribute__((weak)) void *_sbrk(ptrdiff_t increment)
+{
+    alignas(8) static unsigned char heap[2048];
+    static size_t used = 0;
+    if (increment < 0 || static_cast<size_t>(increment) > sizeof heap - used) {
+        errno = ENOMEM;
+        return reinterpret_cast<void *>(-1);
+    }
+    void *start = &heap[used];
+    used += static_cast<size_t>(increment);
+    return start;
+}
+}
 
 /* C++ run-time pieces the library may reference. There is no crtbegin.o (-nostartfiles), and
  * static destructors never run: main() never returns, so registering them is a no-op. */
