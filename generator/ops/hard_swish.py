@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..elementwise_quant import hard_swish_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
+from .layer_plan import LayerPlan, single
 from .add_sub_common import check_quant, check_unary, scale_zp, unary_layer
 from .registry import OpHandler, no_macs, unary
 
@@ -19,7 +20,8 @@ def check_hard_swish(model: Model, op: Operator) -> None:
     check_quant(op, lambda: hard_swish_quant(*scale_zp(inp), *scale_zp(out)))
 
 
-def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
+def emit_hard_swish(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     q = hard_swish_quant(*scale_zp(inp), *scale_zp(out))
     params = CStruct("tb_hard_swish_params_t", f"tb_l{op.index}_params", (
@@ -34,5 +36,5 @@ def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8", unary(), max_version=1),
+    OpHandler("HARD_SWISH", check_hard_swish, single(emit_hard_swish), no_macs, "int8", unary(), max_version=1),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..elementwise_quant import QuantParamError, leaky_relu_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
+from .layer_plan import LayerPlan, single
 from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unsupported
 from .registry import OpHandler, no_macs, unary
 
@@ -30,7 +31,8 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
             raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31)")
 
 
-def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
+def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
     params = CStruct("tb_leaky_relu_params_t", f"tb_l{op.index}_params", (
@@ -43,5 +45,5 @@ def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8", unary(), max_version=2),
+    OpHandler("LEAKY_RELU", check_leaky_relu, single(emit_leaky_relu), no_macs, "int8", unary(), max_version=2),
 )

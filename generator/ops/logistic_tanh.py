@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..elementwise_quant import logistic_tanh_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
+from .layer_plan import LayerPlan, single
 from .add_sub_common import check_quant, check_unary, quant_field, scale_zp, unsupported
 from .registry import OpHandler, no_macs, unary
 
@@ -47,16 +48,18 @@ def _emit_sigmoid_like(ctx: EmitContext, op: Operator, stem: str) -> Layer:
                  (params,), header=HEADER)
 
 
-def emit_logistic(ctx: EmitContext, op: Operator) -> Layer:
+def emit_logistic(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     return _emit_sigmoid_like(ctx, op, "tb_logistic")
 
 
-def emit_tanh(ctx: EmitContext, op: Operator) -> Layer:
+def emit_tanh(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     return _emit_sigmoid_like(ctx, op, "tb_tanh")
 
 
 HANDLERS = (
-    OpHandler("LOGISTIC", check_logistic, emit_logistic, no_macs, "int8 (output zero point -128), float32", unary(),
+    OpHandler("LOGISTIC", check_logistic, single(emit_logistic), no_macs, "int8 (output zero point -128), float32", unary(),
               max_version=3),
-    OpHandler("TANH", check_tanh, emit_tanh, no_macs, "int8, float32", unary(), max_version=3),
+    OpHandler("TANH", check_tanh, single(emit_tanh), no_macs, "int8, float32", unary(), max_version=3),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..elementwise_quant import relu6_bounds, relu_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
+from .layer_plan import LayerPlan, single
 from .add_sub_common import activation_field, check_quant, check_unary, quant_field, scale_zp, unary_layer, unsupported
 from .registry import OpHandler, no_macs, unary
 
@@ -28,7 +29,8 @@ def check_relu6(model: Model, op: Operator) -> None:
         check_quant(op, lambda: relu6_bounds(*scale_zp(inp)))
 
 
-def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
+def emit_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     if inp.dtype == "float32":
         return unary_layer(ctx, op, "tb_relu_f32", None, HEADER)
@@ -42,7 +44,8 @@ def emit_relu(ctx: EmitContext, op: Operator) -> Layer:
     return unary_layer(ctx, op, "tb_relu_s8", params, HEADER)
 
 
-def emit_relu6(ctx: EmitContext, op: Operator) -> Layer:
+def emit_relu6(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp = ctx.input(op)
     if inp.dtype == "float32":
         return unary_layer(ctx, op, "tb_relu6_f32", None, HEADER)
@@ -53,6 +56,6 @@ def emit_relu6(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("RELU", check_relu, emit_relu, no_macs, "int8, float32", unary(), max_version=3),
-    OpHandler("RELU6", check_relu6, emit_relu6, no_macs, "int8, float32", unary(), max_version=3),
+    OpHandler("RELU", check_relu, single(emit_relu), no_macs, "int8, float32", unary(), max_version=3),
+    OpHandler("RELU6", check_relu6, single(emit_relu6), no_macs, "int8, float32", unary(), max_version=3),
 )

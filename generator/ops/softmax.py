@@ -11,6 +11,7 @@ from ..elementwise_quant import QuantParamError, softmax_quant
 from ..model import Model, Operator
 from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer, c_float
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "softmax/tb_softmax.h"
@@ -38,7 +39,8 @@ def check(model: Model, op: Operator) -> None:
             raise quant_error(op, exc) from None
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     depth = inp.shape[-1]
     outer = inp.num_elements // depth
@@ -58,6 +60,6 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, function, args, (params,), header=HEADER)
 
 
-HANDLERS = (OpHandler("SOFTMAX", check, emit, no_macs,
+HANDLERS = (OpHandler("SOFTMAX", check, single(emit), no_macs,
                       "int8 (output scale 1/256, zero point -128), float32; over the last dimension",
                       unary(), max_version=3),)
