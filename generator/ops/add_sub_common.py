@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..elementwise_quant import QuantParamError
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from . import checks, slots
-from .c_emit import CStruct, EmitContext, Layer, comment_text, shape_text
-from .layer_plan import Constant, float_constant, int_constant
+from .c_emit import CStruct, EmitContext, Layer, comment_text, layer, shape_text
+from .layer_plan import Constant, LayerPlan, PlanContext, Planned, float_constant, int_constant
 from .registry import supported_ops
 
 BROADCAST_MAX_RANK = 6  # TB_BROADCAST_MAX_RANK in elementwise/tb_elementwise.h
@@ -190,11 +191,21 @@ def check_quant(op: Operator, derive: Callable[[], object]) -> None:
         raise quant_error(op, exc) from None
 
 
-def unary_layer(ctx: EmitContext, op: Operator, function: str, params: CStruct | None, header: str) -> Layer:
+def unary_plan(derive: Callable[[Operator, Tensor, Tensor], Any]) -> Callable[[PlanContext, Operator], Planned]:
+    """The plan of a one-input op: `derive(op, input, output)` (its int8 quantization) for an int8
+    input, nothing for float32."""
+    def plan(ctx: PlanContext, op: Operator) -> Planned:
+        inp, out = ctx.input(op), ctx.output(op)
+        return Planned(derive(op, inp, out) if inp.dtype == "int8" else None)
+
+    return plan
+
+
+def unary_layer(ctx: EmitContext, plan: LayerPlan, function: str, params: CStruct | None, header: str) -> Layer:
     """A call (params, size, input, output) or, without params, (size, input, output)."""
-    inp, out = ctx.input(op), ctx.output(op)
+    inp, out = ctx.input(plan.op), ctx.output(plan.op)
     args = (str(out.num_elements), ctx.arena_pointer(inp.index, const=True),
             ctx.arena_pointer(out.index, const=False))
     if params is None:
-        return Layer(op.index, op.name, op.index, function, args, (), header=header)
-    return Layer(op.index, op.name, op.index, function, (f"&{params.name}", *args), (params,), header=header)
+        return layer(plan, function, args, (), header)
+    return layer(plan, function, (f"&{params.name}", *args), (params,), header)
