@@ -1,7 +1,8 @@
 """Emit the C runtime for one validated model: constant data plus the layer sequence.
 
-The op modules in ops/ decide names, folded constants and argument lists; the Jinja2
-templates in templates/ only lay them out. Output depends on nothing but the model and
+Each operator's chosen kernel variant plans the layer (ops/registry.plan_layers) and emits its
+names, constants and argument lists from that plan; the Jinja2 templates in templates/ only lay
+them out. Output depends on nothing but the model and
 the plan, so the same model gives byte-identical files.
 """
 
@@ -12,12 +13,10 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import UnsupportedOpError
 from .model import Model
 from .options import KernelSet
-from .ops import fused_conv_pool
 from .ops.c_emit import EmitContext, Layer, c_float, comment_text, shape_text
-from .ops.registry import handlers, supported_ops
+from .ops.registry import plan_layers
 from .planner import ArenaPlan
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -50,20 +49,8 @@ def emit_layers(
         UnsupportedOpError: an operator without a kernel (call validate() first for
             the full set of checks).
     """
-    ctx = EmitContext(model, plan, KernelSet.parse(kernels), frozenset(int8_layout))
-    table = handlers()
-    layers = []
-    for op in model.operators:
-        fusion = plan.fusion_of(op.index)
-        if fusion is not None:
-            emit = fused_conv_pool.emit_conv if op.index == fusion.conv_op else fused_conv_pool.emit_pool
-            layers.append(emit(ctx, fusion))
-            continue
-        handler = table.get(op.name)
-        if handler is None:
-            raise UnsupportedOpError(op.name, op.index, supported_ops())
-        layers.append(handler.emit(ctx, op))
-    return layers
+    ctx = EmitContext(model, plan)
+    return [layer.variant.emit(ctx, layer) for layer in plan_layers(model, plan, kernels, frozenset(int8_layout))]
 
 
 def generate_c(

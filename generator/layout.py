@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codegen import emit_layers
 from .model import Model
 from .options import KernelSet, Optimize
-from .ops.registry import handlers
+from .ops.registry import handlers, plan_layers
 from .planner import ArenaPlan
 
 BALANCED_SHARE = 0.25  # balanced: expanded weights may add at most this share of the weights
@@ -48,14 +47,14 @@ class LayerFlash:
 
 
 def layer_flash(model: Model, plan: ArenaPlan, kernels: KernelSet) -> list[LayerFlash]:
-    """Constant bytes of every layer with and without its optimized layout (all expanded)."""
-    reference = emit_layers(model, plan, KernelSet.REFERENCE)
-    optimized = emit_layers(model, plan, kernels)
+    """Constant bytes of every layer with and without its optimized layout (all expanded), from
+    the layers' plans: no C is formatted."""
+    reference = plan_layers(model, plan, KernelSet.REFERENCE)
+    optimized = plan_layers(model, plan, kernels)
     table = handlers()
     result = []
     for op, ref, opt in zip(model.operators, reference, optimized):
-        int8_bytes = sum(a.num_bytes for a in ref.arrays)
-        expanded_bytes = sum(a.num_bytes for a in opt.arrays)
+        int8_bytes, expanded_bytes = ref.constant_bytes, opt.constant_bytes
         result.append(LayerFlash(op.index, op.name, table[op.name].macs(model, op), int8_bytes,
                                  expanded_bytes, expanded=expanded_bytes > int8_bytes))
     return result

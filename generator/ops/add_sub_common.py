@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-
-import numpy as np
+from typing import Any
 
 from ..elementwise_quant import QuantParamError
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from . import checks, slots
-from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, float_rows, rows, shape_text
+from .c_emit import CStruct, EmitContext, Layer, comment_text, layer, shape_text
+from .layer_plan import Constant, LayerPlan, PlanContext, Planned, float_constant, int_constant
 from .registry import supported_ops
 
 BROADCAST_MAX_RANK = 6  # TB_BROADCAST_MAX_RANK in elementwise/tb_elementwise.h
@@ -60,6 +60,12 @@ def scale_zp(t: Tensor) -> tuple[float, int]:
 
 
 # ---------------------------------------------------------------- broadcasting
+
+
+def binary_scales(model: Model, op: Operator) -> tuple[float, int, float, int, float, int]:
+    """Scale and zero point of a binary op's two inputs and its output."""
+    in1, in2 = slots.required_input(model, op, slots.INPUT1), slots.required_input(model, op, slots.INPUT2)
+    return (*scale_zp(in1), *scale_zp(in2), *scale_zp(slots.output_tensor(model, op)))
 
 
 def broadcast_layout(
@@ -136,22 +142,37 @@ def broadcast_struct(prefix: str, out: Tensor, in1: Tensor, in2: Tensor) -> CStr
     ))
 
 
-def operand(ctx: EmitContext, index: int, prefix: str, role: str, where: str) -> tuple[str, tuple[CArray, ...]]:
-    """A pointer to an input: into the arena, or to a flash array for a constant tensor."""
-    tensor = ctx.tensor(index)
-    if not tensor.is_constant:
-        return ctx.arena_pointer(index, const=True), ()
-    assert tensor.data is not None
-    name = f"{prefix}_{role}"
-    comment = comment_text(f"{where} constant {role} '{tensor.name}' {shape_text(tensor)}")
-    values = np.asarray(tensor.data).reshape(-1)
-    if tensor.dtype == "float32":
-        array = CArray(name, "float", max(values.size, 1), float_rows(values), comment)
-    elif tensor.dtype == "int8":
-        array = CArray(name, "int8_t", max(values.size, 1), rows(values, 16, 4), comment)
-    else:
-        raise UnsupportedTensorError(tensor.name, tensor.dtype, f"{where}: constant operands must be int8 or float32")
-    return name, (array,)
+BINARY_OPERANDS = ((slots.INPUT1, "input1"), (slots.INPUT2, "input2"))
+
+
+def operand_constants(model: Model, op: Operator) -> tuple[Constant, ...]:
+    """Flash arrays of a binary op's constant inputs (the others are read from the arena)."""
+    found = []
+    for slot, role in BINARY_OPERANDS:
+        tensor = slots.required_input(model, op, slot)
+        if not tensor.is_constant:
+            continue
+        assert tensor.data is not None
+        where = f"Layer {op.index}: {op.name}"
+        name = f"tb_l{op.index}_{role}"
+        comment = comment_text(f"{where} constant {role} '{tensor.name}' {shape_text(tensor)}")
+        length = max(tensor.data.size, 1)
+        if tensor.dtype == "float32":
+            found.append(float_constant(name, tensor.data, comment, length))
+        elif tensor.dtype == "int8":
+            found.append(int_constant(name, "int8_t", tensor.data, comment, 16, 4, length))
+        else:
+            raise UnsupportedTensorError(tensor.name, tensor.dtype, f"{where}: constant operands must be int8 or float32")
+    return tuple(found)
+
+
+def operand_pointers(ctx: EmitContext, op: Operator) -> tuple[str, str]:
+    """The two inputs of a binary op: the arena, or operand_constants' arrays."""
+    pointers = []
+    for slot, role in BINARY_OPERANDS:
+        tensor = ctx.input(op, slot)
+        pointers.append(f"tb_l{op.index}_{role}" if tensor.is_constant else ctx.arena_pointer(tensor.index, const=True))
+    return pointers[0], pointers[1]
 
 
 def quant_field(multiplier: int, shift: int) -> str:
@@ -170,11 +191,21 @@ def check_quant(op: Operator, derive: Callable[[], object]) -> None:
         raise quant_error(op, exc) from None
 
 
-def unary_layer(ctx: EmitContext, op: Operator, function: str, params: CStruct | None, header: str) -> Layer:
+def unary_plan(derive: Callable[[Operator, Tensor, Tensor], Any]) -> Callable[[PlanContext, Operator], Planned]:
+    """The plan of a one-input op: `derive(op, input, output)` (its int8 quantization) for an int8
+    input, nothing for float32."""
+    def plan(ctx: PlanContext, op: Operator) -> Planned:
+        inp, out = ctx.input(op), ctx.output(op)
+        return Planned(derive(op, inp, out) if inp.dtype == "int8" else None)
+
+    return plan
+
+
+def unary_layer(ctx: EmitContext, plan: LayerPlan, function: str, params: CStruct | None, header: str) -> Layer:
     """A call (params, size, input, output) or, without params, (size, input, output)."""
-    inp, out = ctx.input(op), ctx.output(op)
+    inp, out = ctx.input(plan.op), ctx.output(plan.op)
     args = (str(out.num_elements), ctx.arena_pointer(inp.index, const=True),
             ctx.arena_pointer(out.index, const=False))
     if params is None:
-        return Layer(op.index, op.name, op.index, function, args, (), header=header)
-    return Layer(op.index, op.name, op.index, function, (f"&{params.name}", *args), (params,), header=header)
+        return layer(plan, function, args, (), header)
+    return layer(plan, function, (f"&{params.name}", *args), (params,), header)

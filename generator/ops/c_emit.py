@@ -5,10 +5,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import Model, Operator, Tensor
-from ..options import KernelSet
-from ..planner import ArenaPlan
-from . import slots
+from ..model import Tensor
+from .layer_plan import C_SIZES, Constant, LayerPlan, PlanContext
 
 C_TYPES = {
     "int8": "int8_t",
@@ -35,7 +33,13 @@ class CArray:
         return self.length * C_SIZES[self.ctype]
 
 
-C_SIZES = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "int32_t": 4, "uint32_t": 4, "float": 4}
+def c_array(constant: Constant) -> CArray:
+    """A planned constant as C rows; an empty one declares a single 0."""
+    c = constant
+    text = float_rows(c.values, c.per_line) if c.width == 0 else rows(c.values, c.per_line, c.width)
+    if c.num_elements > c.values.size:
+        text = text or ("0,",)
+    return CArray(c.name, c.ctype, c.num_elements, text, c.comment)
 
 
 @dataclass(frozen=True)
@@ -64,35 +68,21 @@ class Layer:
 
 
 @dataclass(frozen=True)
-class EmitContext:
-    """What an op module may read while emitting: the model and where tensors live."""
-
-    model: Model
-    plan: ArenaPlan
-    kernels: KernelSet = KernelSet.REFERENCE
-    int8_layout: frozenset[int] = frozenset()  # operators kept on int8 weights (reference kernel)
-
-    def optimized(self, op: Operator) -> bool:
-        """Whether `op` may use an optimized kernel (its weights may be expanded)."""
-        return self.kernels == KernelSet.OPTIMIZED and op.index not in self.int8_layout
-
-    def tensor(self, index: int) -> Tensor:
-        return self.model.tensors[index]
-
-    def input(self, op: Operator, slot: int = slots.INPUT) -> Tensor:
-        """A required input (see ops/slots.py for the slot names)."""
-        return slots.required_input(self.model, op, slot)
-
-    def optional_input(self, op: Operator, slot: int) -> Tensor | None:
-        return slots.input_tensor(self.model, op, slot)
-
-    def output(self, op: Operator, slot: int = slots.OUTPUT) -> Tensor:
-        return slots.output_tensor(self.model, op, slot)
+class EmitContext(PlanContext):
+    """What an emit may read: the planning context plus C expressions for arena tensors."""
 
     def arena_pointer(self, index: int, const: bool) -> str:
         tensor = self.model.tensors[index]
         qualifier = "const " if const else ""
         return f"({qualifier}{C_TYPES[tensor.dtype]} *)&tb_arena[{self.plan.offsets[index]}]"
+
+
+def layer(plan: LayerPlan, function: str, args: tuple[str, ...], structs: tuple[CStruct, ...] | list[CStruct],
+          header: str, note: str = "") -> Layer:
+    """The Layer of a planned call; its arrays are the plan's constants, in the plan's order."""
+    op = plan.op
+    return Layer(op.index, op.name, op.index, function, args, tuple(structs),
+                 tuple(c_array(c) for c in plan.constants), header, note)
 
 
 def comment_text(text: str) -> str:

@@ -10,9 +10,10 @@ import math
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import DTYPE_BYTES, Model, Operator
 from . import checks, slots
-from .c_emit import CArray, CStruct, EmitContext, Layer
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, supported_ops
-from .shape_common import c_list, expect_movable, expect_same_type, normalized_axis, source_pointer
+from .shape_common import c_list, expect_movable, expect_same_type, normalized_axis, plan_inputs, source_pointer
 
 HEADER = "concatenation/tb_concatenation.h"
 MAX_INPUTS = 10  # TFLM's kMaxInputNum for CONCATENATION
@@ -53,34 +54,31 @@ def check(model: Model, op: Operator) -> None:
         raise MalformedModelError(f"operator #{op.index} CONCATENATION inputs add up to {total} along axis {axis}, output has {out.shape[axis]}")
 
 
-def block_params(ctx: EmitContext, op: Operator, outer: int, block_bytes: list[int], kind: str) -> tuple[CStruct, tuple[CArray, ...]]:
+def block_params(ctx: EmitContext, op: Operator, outer: int, block_bytes: list[int], kind: str) -> CStruct:
+    """The block copy of CONCATENATION and PACK; constant inputs are shape_common.plan_inputs' arrays."""
     prefix = f"tb_l{op.index}"
-    pointers, arrays = [], []
-    for slot, index in enumerate(op.inputs):
-        pointer, extra = source_pointer(ctx, index, f"{prefix}_input{slot}", f"Layer {op.index}: {op.name} input {slot}")
-        pointers.append(pointer)
-        arrays.extend(extra)
-    params = CStruct(kind, f"{prefix}_params", (
+    pointers = [source_pointer(ctx, index, f"{prefix}_input{slot}") for slot, index in enumerate(op.inputs)]
+    return CStruct(kind, f"{prefix}_params", (
         ("outer", str(outer)),
         ("count", str(len(op.inputs))),
         ("bytes", c_list(block_bytes)),
         ("inputs", "{" + ", ".join(pointers) + "}"),
     ))
-    return params, tuple(arrays)
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     out = ctx.output(op)
     rank = len(out.shape)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
     outer = math.prod(out.shape[:axis])
     width = DTYPE_BYTES[out.dtype]
     blocks = [math.prod(ctx.tensor(i).shape[axis:]) * width for i in op.inputs]
-    params, arrays = block_params(ctx, op, outer, blocks, "tb_concatenation_params_t")
+    params = block_params(ctx, op, outer, blocks, "tb_concatenation_params_t")
     args = (f"&{params.name}", ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, "tb_concatenation_x8", args, (params,), arrays, HEADER)
+    return layer(plan, "tb_concatenation_x8", args, (params,), HEADER)
 
 
-HANDLERS = (OpHandler("CONCATENATION", check, emit, no_macs,
+HANDLERS = (OpHandler("CONCATENATION", check, single(emit, plan_inputs), no_macs,
                       "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation",
                       Operands(1, None, roles=("values",)), max_version=5),)

@@ -5,12 +5,17 @@ convolution (filter depth dividing the input depth), as TFLM's reference kernels
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import numpy as np
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
-from . import conv_common, slots, window
-from .c_emit import CArray, CStruct, EmitContext, Layer, comment_text, dims_fields, rows
+from ..options import KernelSet
+from . import conv_common, fused_conv_pool, slots, window
+from .c_emit import CStruct, EmitContext, Layer, comment_text, layer
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant, int_constant
 from .registry import OpHandler, Operands
 
 HEADER = "conv2d/tb_conv2d.h"
@@ -45,10 +50,10 @@ def macs(model: Model, op: Operator) -> int:
     return out.num_elements * k_h * k_w * k_c
 
 
-def _dsp_variant(model: Model, op: Operator) -> str:
-    """Optimized variant for an int8 CONV_2D: "rows" (GEMM over receptive fields that are
-    contiguous in the input, 1x1 without padding included), "general" (im2col or direct), or ""
-    (grouped convolution: the reference kernel)."""
+def _dsp_form(model: Model, op: Operator) -> str:
+    """Optimized form for an int8 CONV_2D: "rows" (GEMM over receptive fields that are contiguous
+    in the input, 1x1 without padding included), "general" (im2col or direct), or "" (grouped
+    convolution, float32: the reference kernel)."""
     inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
     if inp.dtype != "int8":
         return ""
@@ -85,13 +90,11 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
     return -(-(k_h * k_w * k_c) // 4) * 4
 
 
-def scratch(model: Model, op: Operator, kernels: str) -> tuple[int, ...]:
-    """im2col rows for the optimized general kernel, unless the depth is whole quads above
+def scratch(model: Model, op: Operator) -> tuple[int, ...]:
+    """im2col rows for the general kernel, unless the depth is whole quads above
     IM2COL_MAX_QUAD_DEPTH (the direct form would pay a partial quad per tap on other depths):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
     the arena, or none."""
-    if kernels != "optimized" or _dsp_variant(model, op) != "general":
-        return ()
     _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH:
         return ()
@@ -101,109 +104,101 @@ def scratch(model: Model, op: Operator, kernels: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(n * row for n in (most, 4, 2, 1) if n <= most))
 
 
-def im2col_rows(ctx: EmitContext, op: Operator) -> int:
-    """The rows the granted scratch holds."""
-    _, k_h, k_w, k_c = slots.required_input(ctx.model, op, slots.FILTER).shape
-    return max(1, min(IM2COL_ROWS, ctx.plan.scratch_sizes[op.index] // im2col_row_bytes(k_h, k_w, k_c)))
+@dataclass(frozen=True)
+class DspConv:
+    """The plan of an optimized int8 CONV_2D."""
+
+    conv: conv_common.ConvLayer
+    requant: conv_common.DspRequant
+    contiguous: bool  # the "rows" kernel; else the general one
+    im2col: tuple[int, int] | None  # general: granted scratch offset and rows; None: direct
+    tap_correction: bool  # direct: per-tap padding corrections in flash
 
 
-def _emit_dsp(ctx: EmitContext, op: Operator, variant: str) -> Layer:
-    """Optimized int8 CONV_2D: int16 weights in the kernel's layout, folded bias, SMLAD."""
-    t = conv_common.emit_tensors(ctx, op)
-    inp, filt, bias, out = t.inp, t.filt, t.bias, t.out
-    activation = op.options.get("fused_activation_function", "NONE")
-    out_c, k_h, k_w, k_c = filt.shape
-    geometry = window.model_window(ctx.model, op, k_h, k_w)
+def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
+    """int16 weights in the kernel's layout, folded bias, SMLAD."""
+    conv = conv_common.plan_layer(ctx.model, op, ctx.input(op, slots.FILTER).shape[0])
+    t, quant = conv.t, conv.quant
+    assert quant is not None and t.filt.data is not None
+    out_c, k_h, k_w, k_c = t.filt.shape
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: {op.name}"
-    quant = conv_common.derive_quant(t, activation, out_c)
-    assert filt.data is not None
-    w = np.asarray(filt.data, dtype=np.int64)
+    w = np.asarray(t.filt.data, dtype=np.int64)
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
-    direct = variant == "general" and scratch_offset is None
+    im2col = None
+    if not contiguous and scratch_offset is not None:
+        rows = max(1, min(IM2COL_ROWS, ctx.plan.scratch_sizes[op.index] // im2col_row_bytes(k_h, k_w, k_c)))
+        im2col = (scratch_offset, rows)
+    direct = not contiguous and im2col is None
     # Reduction runs: one per tap (direct form) or the whole receptive field (rows, im2col).
     runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
     consts = conv_common.dsp_constants(
-        runs, None if bias is None else bias.data, quant.input_offset, quant.shifts, corrections=direct
+        runs, None if t.bias is None else t.bias.data, quant.input_offset, quant.shifts, corrections=direct
     )
-    layout = conv_common.dsp_weights(runs)
-    arrays, requant = conv_common.dsp_arrays(where, prefix, layout, consts, quant.multipliers, quant.shifts,
-                                             quant.output_offset)
+    constants, requant = conv_common.dsp_plan(where, prefix, conv_common.dsp_weights(runs), consts,
+                                              quant.multipliers, quant.shifts, quant.output_offset)
+    if consts.tap_correction is not None:
+        constants += (int_constant(f"{prefix}_tap_correction", "int32_t", consts.tap_correction,
+                                   comment_text(f"{where} per tap and channel: -input offset x tap weight sum"), 8, 11),)
+    return Planned(DspConv(conv, requant, contiguous, im2col, consts.tap_correction is not None), constants)
+
+
+def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    p: DspConv = plan.params
+    t, quant, prefix = p.conv.t, p.conv.quant, plan.prefix
+    assert quant is not None
+    requant = conv_common.dsp_requant_fields(prefix, p.requant)
     structs: list[CStruct] = [CStruct("tb_conv_params_t", f"{prefix}_params", (
         ("input_offset", str(quant.input_offset)),
         ("output_offset", str(quant.output_offset)),
-        *window.window_fields(geometry),
+        *window.window_fields(p.conv.geometry),
         conv_common.activation_field(quant),
     ))]
-    if variant == "rows":
+    if p.contiguous:
         function, lead = "tb_conv2d_rows_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
     else:
         function = "tb_conv2d_s8_dsp"
-        lead = (("NULL", "0") if scratch_offset is None else
-                (f"(int8_t *)&tb_arena[{scratch_offset}]", str(im2col_rows(ctx, op))))
-        correction = "NULL"
-        if consts.tap_correction is not None:
-            arrays.append(CArray(f"{prefix}_tap_correction", "int32_t", consts.tap_correction.size,
-                                 rows(consts.tap_correction, 8, 11),
-                                 comment_text(f"{where} per tap and channel: -input offset x tap weight sum")))
-            correction = f"{prefix}_tap_correction"
+        lead = ("NULL", "0") if p.im2col is None else (f"(int8_t *)&tb_arena[{p.im2col[0]}]", str(p.im2col[1]))
+        correction = f"{prefix}_tap_correction" if p.tap_correction else "NULL"
         structs.append(CStruct("tb_conv_dsp_quant_t", f"{prefix}_quant",
                                (("requant", conv_common.nested(requant)), ("tap_correction", correction))))
-    for role, shape in (("input", inp.shape), ("filter", filt.shape), ("output", out.shape)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True))
+    structs += conv_common.dims_structs(prefix, (("input", t.inp.shape), ("filter", t.filt.shape),
+                                                  ("output", t.out.shape)))
     args = (
         *lead, f"&{prefix}_params", f"&{prefix}_quant",
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
         f"&{prefix}_filter_dims", f"{prefix}_filter_dsp",
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+        f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
     )
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+    return layer(plan, function, args, structs, HEADER)
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
-    if ctx.optimized(op):
-        variant = _dsp_variant(ctx.model, op)
-        if variant:
-            return _emit_dsp(ctx, op, variant)
-    t = conv_common.emit_tensors(ctx, op)
-    inp, filt = t.inp, t.filt
-    activation = op.options.get("fused_activation_function", "NONE")
-    out_c, k_h, k_w, k_c = filt.shape
-    geometry = window.model_window(ctx.model, op, k_h, k_w)
-    prefix = f"tb_l{op.index}"
-    arrays, bias_arg = conv_common.constant_arrays(ctx, op, t, prefix)
-    structs: list[CStruct] = []
-    if inp.dtype == "int8":
-        quant = conv_common.derive_quant(t, activation, out_c)
-        structs.append(CStruct("tb_conv_params_t", f"{prefix}_params", (
-            ("input_offset", str(quant.input_offset)),
-            ("output_offset", str(quant.output_offset)),
-            *window.window_fields(geometry),
-            conv_common.activation_field(quant),
-        )))
-        quant_arrays, quant_struct = conv_common.quant_constants(op, quant, prefix)
-        arrays += quant_arrays
-        structs.append(quant_struct)
-        function, quant_args = "tb_conv2d_s8", (f"&{prefix}_quant",)
-    else:
-        structs.append(CStruct("tb_conv_f32_params_t", f"{prefix}_params", (
-            *window.window_fields(geometry),
-            conv_common.float_activation_fields(activation),
-        )))
-        function, quant_args = "tb_conv2d_f32", ()
-    return conv_common.reference_layer(ctx, op, t, out_c, function, quant_args, bias_arg, structs, arrays, HEADER)
+def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
+    return conv_common.plan_reference(ctx, op, ctx.input(op, slots.FILTER).shape[0])
 
+
+def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    return conv_common.emit_reference(ctx, plan, "tb_conv2d", "tb_conv", (), HEADER)
+
+
+VARIANTS = (
+    fused_conv_pool.FUSED_CONV,
+    Variant("dsp rows", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=True), _emit_dsp,
+            applies=lambda model, op: _dsp_form(model, op) == "rows", expands_weights=True),
+    Variant("dsp general", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=False), _emit_dsp,
+            applies=lambda model, op: _dsp_form(model, op) == "general", scratch=scratch, expands_weights=True),
+    Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),
+)
 
 HANDLERS = (
     OpHandler(
-        "CONV_2D", check, emit, macs,
+        "CONV_2D", check, VARIANTS, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; SAME/VALID, strides, "
         "dilations, groups",
         # TFLM runs a CONV_2D without bias; TFLite's reference kernel refuses one (has_bias), so
         # the session then compares with TFLM only and says so in the report.
         Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "filter", "bias")),
         max_version=8,
-        scratch=scratch,
     ),
 )

@@ -12,8 +12,8 @@ from ..quantization import QuantParamError
 from ..model import Model, Operator, Tensor
 from . import checks, slots, window
 from .dsp_requant import LIMIT_ADDEND, rounding_word
-from .c_emit import (CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows,
-                     shape_text)
+from .c_emit import C_TYPES, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, layer, shape_text
+from .layer_plan import Constant, LayerPlan, PlanContext, Planned, float_constant, int_constant
 
 # The (input, filter, bias, output) types of each supported kernel, keyed by the input type.
 KERNEL_TYPES: dict[str, tuple[str, str, str]] = {
@@ -98,9 +98,10 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
         )
 
 
-def emit_tensors(ctx: EmitContext, op: Operator) -> ConvTensors:
-    """The input, filter, bias (None when absent) and output of a layer being emitted."""
-    return ConvTensors(ctx.input(op), ctx.input(op, slots.FILTER), ctx.optional_input(op, slots.BIAS), ctx.output(op))
+def tensors(model: Model, op: Operator) -> ConvTensors:
+    """The input, filter, bias (None when absent) and output of a validated layer."""
+    return ConvTensors(slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER),
+                       slots.input_tensor(model, op, slots.BIAS), slots.output_tensor(model, op))
 
 
 def activation_field(quant: ConvQuant) -> tuple[str, str]:
@@ -108,24 +109,82 @@ def activation_field(quant: ConvQuant) -> tuple[str, str]:
     return ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}")
 
 
-def reference_layer(
-    ctx: EmitContext, op: Operator, t: ConvTensors, channels: int, function: str, quant_args: tuple[str, ...],
-    bias_arg: str, structs: list[CStruct], arrays: list[CArray], header: str,
+@dataclass(frozen=True)
+class ConvLayer:
+    """The plan of a convolution's reference kernel (and the common part of the others)."""
+
+    t: ConvTensors
+    geometry: window.Window
+    activation: str
+    channels: int  # output channels
+    quant: ConvQuant | None  # int8 only
+
+
+def plan_layer(model: Model, op: Operator, channels: int) -> ConvLayer:
+    """Tensors, window (the filter is [., kh, kw, .] in both ops), fused activation, quantization."""
+    t = tensors(model, op)
+    _, k_h, k_w, _ = t.filt.shape
+    activation = str(op.options.get("fused_activation_function", "NONE"))
+    quant = derive_quant(t, activation, channels) if t.inp.dtype == "int8" else None
+    return ConvLayer(t, window.model_window(model, op, k_h, k_w), activation, channels, quant)
+
+
+def plan_reference(ctx: PlanContext, op: Operator, channels: int) -> Planned:
+    """Filter and bias typed like the tensors, then (int8) the per-channel multipliers and shifts."""
+    conv = plan_layer(ctx.model, op, channels)
+    constants = reference_constants(op, conv.t)
+    if conv.quant is not None:
+        constants += quant_constants(op, conv.quant)
+    return Planned(conv, constants)
+
+
+def emit_reference(
+    ctx: EmitContext, plan: LayerPlan, stem: str, params_type: str, extra: tuple[tuple[str, str], ...], header: str,
 ) -> Layer:
-    """The reference kernel's call: params, quant (int8), then dims and data of input, filter,
-    bias and output; adds the tb_dims_t structs to `structs`."""
-    prefix = f"tb_l{op.index}"
-    for role, shape in (("input", t.inp.shape), ("filter", t.filt.shape), ("bias", (1, 1, 1, channels)),
-                        ("output", t.out.shape)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True))
+    """The reference kernel's call `{stem}_s8` / `{stem}_f32`: params ({params_type}_params_t or
+    _f32_params_t, `extra` fields after the offsets), quant (int8), then dims and data of input,
+    filter, bias and output."""
+    conv: ConvLayer = plan.params
+    prefix = plan.prefix
+    structs: list[CStruct] = []
+    if conv.quant is not None:
+        structs.append(CStruct(f"{params_type}_params_t", f"{prefix}_params", (
+            ("input_offset", str(conv.quant.input_offset)),
+            ("output_offset", str(conv.quant.output_offset)),
+            *extra,
+            *window.window_fields(conv.geometry),
+            activation_field(conv.quant),
+        )))
+        structs.append(CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
+                               (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts"))))
+        function, quant_args = f"{stem}_s8", (f"&{prefix}_quant",)
+    else:
+        structs.append(CStruct(f"{params_type}_f32_params_t", f"{prefix}_params", (
+            *extra,
+            *window.window_fields(conv.geometry),
+            float_activation_fields(conv.activation),
+        )))
+        function, quant_args = f"{stem}_f32", ()
+    t = conv.t
+    structs += dims_structs(prefix, (("input", t.inp.shape), ("filter", t.filt.shape),
+                                     ("bias", (1, 1, 1, conv.channels)), ("output", t.out.shape)))
     args = (
         f"&{prefix}_params", *quant_args,
         f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
         f"&{prefix}_filter_dims", f"{prefix}_filter",
-        f"&{prefix}_bias_dims", bias_arg,
+        f"&{prefix}_bias_dims", bias_arg(prefix, t.bias),
         f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
     )
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), header)
+    return layer(plan, function, args, structs, header)
+
+
+def dims_structs(prefix: str, shapes: Sequence[tuple[str, Sequence[int]]]) -> list[CStruct]:
+    """One compact tb_dims_t per (role, NHWC shape)."""
+    return [CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(*shape), True) for role, shape in shapes]
+
+
+def bias_arg(prefix: str, bias: Tensor | None) -> str:
+    return "NULL" if bias is None else f"{prefix}_bias"
 
 
 def derive_quant(t: ConvTensors, activation: str, channels: int) -> ConvQuant:
@@ -138,39 +197,34 @@ def float_activation_fields(activation: str) -> tuple[str, str]:
     return ("activation", f"{{.min = {c_float(lo)}, .max = {c_float(hi)}}}")
 
 
-def constant_arrays(ctx: EmitContext, op: Operator, t: ConvTensors, prefix: str) -> tuple[list[CArray], str]:
-    """The filter and bias arrays (typed like the tensors) and the C expression for the bias argument."""
+def reference_constants(op: Operator, t: ConvTensors) -> tuple[Constant, ...]:
+    """The filter and bias arrays, typed like the tensors."""
     where = f"Layer {op.index}: {op.name}"
-    assert t.filt.data is not None
-    if t.filt.dtype == "float32":
-        filter_rows, ctype = float_rows(t.filt.data), "float"
-    else:
-        filter_rows, ctype = rows(t.filt.data, 16, 4), "int8_t"
-    arrays = [CArray(f"{prefix}_filter", ctype, t.filt.num_elements, filter_rows,
-                     comment_text(f"{where} filter '{t.filt.name}' {shape_text(t.filt)}"))]
-    if t.bias is None:
-        return arrays, "NULL"
-    assert t.bias.data is not None
-    if t.bias.dtype == "float32":
-        bias_rows, ctype = float_rows(t.bias.data), "float"
-    else:
-        bias_rows, ctype = rows(t.bias.data, 8, 11), "int32_t"
-    arrays.append(CArray(f"{prefix}_bias", ctype, t.bias.num_elements, bias_rows,
-                         comment_text(f"{where} bias '{t.bias.name}' {shape_text(t.bias)}")))
-    return arrays, f"{prefix}_bias"
+    prefix = f"tb_l{op.index}"
+    found = [tensor_constant(f"{prefix}_filter", t.filt, f"{where} filter", 16, 4)]
+    if t.bias is not None:
+        found.append(tensor_constant(f"{prefix}_bias", t.bias, f"{where} bias", 8, 11))
+    return tuple(found)
 
 
-def quant_constants(op: Operator, quant: ConvQuant, prefix: str) -> tuple[list[CArray], CStruct]:
-    """Per-channel multiplier and shift arrays and the tb_per_channel_quant_t pointing at them."""
-    where = f"Layer {op.index}: {op.name}"
-    arrays = [
-        CArray(f"{prefix}_{name}", "int32_t", len(values), rows(np.asarray(values, dtype=np.int64), 8, 11),
-               f"{where} per-channel output {name}")
-        for name, values in (("multipliers", quant.multipliers), ("shifts", quant.shifts))
-    ]
-    struct = CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
-                     (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts")))
-    return arrays, struct
+def tensor_constant(name: str, tensor: Tensor, what: str, per_line: int, width: int) -> Constant:
+    """A constant tensor's values as they are (int8 / int32 / float32)."""
+    assert tensor.data is not None
+    comment = comment_text(f"{what} '{tensor.name}' {shape_text(tensor)}")
+    if tensor.dtype == "float32":
+        return float_constant(name, tensor.data, comment)
+    return int_constant(name, C_TYPES[tensor.dtype], tensor.data, comment, per_line, width)
+
+
+def quant_constants(op: Operator, quant: ConvQuant) -> tuple[Constant, ...]:
+    """Per-channel multiplier and shift arrays (tb_per_channel_quant_t points at them)."""
+    return channel_quant_constants(f"Layer {op.index}: {op.name}", f"tb_l{op.index}", quant.multipliers, quant.shifts)
+
+
+def channel_quant_constants(where: str, prefix: str, multipliers: Sequence[int],
+                            shifts: Sequence[int]) -> tuple[Constant, ...]:
+    return tuple(int_constant(f"{prefix}_{name}", "int32_t", values, f"{where} per-channel output {name}", 8, 11)
+                 for name, values in (("multipliers", multipliers), ("shifts", shifts)))
 
 
 # ---- Optimized (DSP) int8 kernels: weight layout, folded bias, requantization constants ----
@@ -227,37 +281,47 @@ def dsp_constants(
     return DspConstants(folded, correction, fast)
 
 
-def dsp_arrays(
+@dataclass(frozen=True)
+class DspRequant:
+    """Requantization of an optimized kernel (tb_dsp_requant_t): fast SMMULR rescaling, and the
+    packed per-group table when the SMMLAR addends cannot overflow."""
+
+    fast: bool
+    packed: bool
+
+
+def dsp_plan(
     where: str, prefix: str, weights_layout: np.ndarray, consts: DspConstants,
-    multipliers: tuple[int, ...], shifts: tuple[int, ...], output_offset: int,
-) -> tuple[list[CArray], tuple[tuple[str, str], ...]]:
-    """The int16 weights, folded bias, multiplier and shift arrays of an optimized kernel, and the
-    fields of its tb_dsp_requant_t.
+    multipliers: Sequence[int], shifts: Sequence[int], output_offset: int,
+) -> tuple[tuple[Constant, ...], DspRequant]:
+    """The int16 weights, folded bias, multiplier and shift arrays of an optimized kernel.
 
     With the fast rescaling, a per-channel SMMLAR addend (dsp_requant.rounding_word: the rounding
     of RoundingDivideByPOT with the output zero point folded in) lets the kernel requantize with
     one SMMLAR, a shift and an SSAT; it is left out (NULL) where the addend could overflow."""
-    arrays = [
-        CArray(f"{prefix}_filter_dsp", "int16_t", len(weights_layout), rows(weights_layout, 16, 6),
-               comment_text(f"{where} weights, int16 in groups of 4 channels (k0, k2, k1, k3)")),
-        CArray(f"{prefix}_bias_folded", "int32_t", len(consts.bias), rows(consts.bias, 8, 11),
-               comment_text(f"{where} bias + input offset x sum of weights")),
+    constants = [
+        int_constant(f"{prefix}_filter_dsp", "int16_t", weights_layout,
+                     comment_text(f"{where} weights, int16 in groups of 4 channels (k0, k2, k1, k3)"), 16, 6),
+        int_constant(f"{prefix}_bias_folded", "int32_t", consts.bias,
+                     comment_text(f"{where} bias + input offset x sum of weights"), 8, 11),
+        *channel_quant_constants(where, prefix, multipliers, shifts),
     ]
-    for name, values in (("multipliers", multipliers), ("shifts", shifts)):
-        arrays.append(CArray(f"{prefix}_{name}", "int32_t", len(values), rows(np.asarray(values, dtype=np.int64), 8, 11),
-                             f"{where} per-channel output {name}"))
     # consts.fast implies every shift is in -31..-1, where the addend is defined.
     rounding = [rounding_word(s, output_offset) for s in shifts] if consts.fast else []
-    folded = consts.fast and all(abs(r) + 1 < LIMIT_ADDEND for r in rounding)
-    if folded:
-        packed = packed_requant(consts.bias, multipliers, rounding, [-s for s in shifts])
-        arrays.append(CArray(f"{prefix}_requant4", "int32_t", len(packed), rows(packed, 16, 11),
-                             f"{where} per group of 4 channels: folded biases, multipliers, SMMLAR "
-                             "addends 2^(e-1) + output offset x 2^e, right shifts e"))
-    fields = (("bias", f"{prefix}_bias_folded"), ("multiplier", f"{prefix}_multipliers"),
-              ("shift", f"{prefix}_shifts"), ("fast", "1" if consts.fast else "0"),
-              ("packed", f"{prefix}_requant4" if folded else "NULL"))
-    return arrays, fields
+    packed = consts.fast and all(abs(r) + 1 < LIMIT_ADDEND for r in rounding)
+    if packed:
+        table = packed_requant(consts.bias, multipliers, rounding, [-s for s in shifts])
+        constants.append(int_constant(f"{prefix}_requant4", "int32_t", table,
+                                      f"{where} per group of 4 channels: folded biases, multipliers, SMMLAR "
+                                      "addends 2^(e-1) + output offset x 2^e, right shifts e", 16, 11))
+    return tuple(constants), DspRequant(consts.fast, packed)
+
+
+def dsp_requant_fields(prefix: str, requant: DspRequant) -> tuple[tuple[str, str], ...]:
+    """The fields of the tb_dsp_requant_t pointing at dsp_plan's arrays."""
+    return (("bias", f"{prefix}_bias_folded"), ("multiplier", f"{prefix}_multipliers"),
+            ("shift", f"{prefix}_shifts"), ("fast", "1" if requant.fast else "0"),
+            ("packed", f"{prefix}_requant4" if requant.packed else "NULL"))
 
 
 def packed_requant(

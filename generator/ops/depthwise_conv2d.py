@@ -5,12 +5,16 @@ strides, dilations, fused NONE/RELU/RELU6/RELU_N1_TO_1, as TFLM's reference kern
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import MalformedModelError
 from ..model import Model, Operator
+from ..options import KernelSet
 from . import conv_common, dsp_requant, slots, window
-from .c_emit import CArray, CStruct, EmitContext, Layer, dims_fields, rows
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant, int_constant
 from .registry import OpHandler, Operands
 
 HEADER = "depthwise_conv2d/tb_depthwise_conv2d.h"
@@ -46,35 +50,54 @@ def macs(model: Model, op: Operator) -> int:
     return out.num_elements * k_h * k_w
 
 
-def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
-    """The DSP kernels (tb_depthwise_conv2d_3x3_s8_dsp or _s8_dsp), or None to keep the reference.
-
-    Generation-time work: filter values doubled and reordered (groups of 4 channels as
-    [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
-    interior outputs, per-channel requantization words, and the per-layer variant choice.
-    """
-    t = conv_common.emit_tensors(ctx, op)
-    inp, filt, bias_t, out = t.inp, t.filt, t.bias, t.out
+def _dsp_words(model: Model, op: Operator) -> list[list[int]] | None:
+    """Per-channel requantization words of the DSP kernels, or None where the folded arithmetic
+    would not be exact (then the reference kernel runs)."""
+    inp = slots.required_input(model, op, slots.INPUT)
     if inp.dtype != "int8":
         return None
-    activation = op.options.get("fused_activation_function", "NONE")
-    _, k_h, k_w, out_c = filt.shape
-    multiplier = int(op.options["depth_multiplier"])
-    geometry = window.model_window(ctx.model, op, k_h, k_w)
-    quant = conv_common.derive_quant(t, activation, out_c)
-    assert filt.data is not None
-    weights = np.asarray(filt.data, dtype=np.int64).reshape(k_h * k_w, out_c)  # [tap][channel]
-    bias = (np.asarray(bias_t.data, dtype=np.int64).reshape(-1) if bias_t is not None and bias_t.data is not None
+    return _dsp_quant(model, op)[1]
+
+
+def _dsp_quant(model: Model, op: Operator) -> tuple[conv_common.ConvLayer, list[list[int]] | None]:
+    conv = conv_common.plan_layer(model, op, slots.required_input(model, op, slots.FILTER).shape[3])
+    t, quant = conv.t, conv.quant
+    assert quant is not None and t.filt.data is not None
+    _, k_h, k_w, out_c = t.filt.shape
+    weights = np.asarray(t.filt.data, dtype=np.int64).reshape(k_h * k_w, out_c)  # [tap][channel]
+    bias = (np.asarray(t.bias.data, dtype=np.int64).reshape(-1) if t.bias is not None and t.bias.data is not None
             else np.zeros(out_c, dtype=np.int64))
-    tap_sums = weights.sum(axis=0)
     abs_sums = np.abs(weights).sum(axis=0)
-    folded = bias + quant.input_offset * tap_sums
+    folded = bias + quant.input_offset * weights.sum(axis=0)
     bounds = np.maximum(np.abs(folded) + 128 * abs_sums, np.abs(bias) + 255 * abs_sums)
-    words = dsp_requant.requant_words(quant.multipliers, quant.shifts, quant.output_offset,
-                                      folded.tolist(), bias.tolist(), bounds.tolist())
-    if words is None:
-        return None
-    doubled = 2 * weights
+    return conv, dsp_requant.requant_words(quant.multipliers, quant.shifts, quant.output_offset,
+                                           folded.tolist(), bias.tolist(), bounds.tolist())
+
+
+@dataclass(frozen=True)
+class DspDepthwise:
+    """The plan of tb_depthwise_conv2d_3x3_s8_dsp (`fast`) or tb_depthwise_conv2d_s8_dsp."""
+
+    conv: conv_common.ConvLayer
+    multiplier: int
+    fast: bool
+    clamp: bool
+    packed: bool  # a per-group requantization table
+    pad_pixel: bool
+
+
+def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
+    """Generation-time work: filter values doubled and reordered (groups of 4 channels as
+    [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
+    interior outputs, per-channel requantization words, and the per-layer kernel choice.
+    """
+    conv, words = _dsp_quant(ctx.model, op)
+    quant = conv.quant
+    assert words is not None and quant is not None and conv.t.filt.data is not None
+    _, k_h, k_w, out_c = conv.t.filt.shape
+    multiplier = int(op.options["depth_multiplier"])
+    geometry = conv.geometry
+    doubled = 2 * np.asarray(conv.t.filt.data, dtype=np.int64).reshape(k_h * k_w, out_c)
     if multiplier == 1:
         groups = -(-out_c // 4)
         padded = np.zeros((k_h * k_w, groups * 4), dtype=np.int64)
@@ -87,93 +110,74 @@ def emit_optimized(ctx: EmitContext, op: Operator) -> Layer | None:
     fast = multiplier == 1 and (k_h, k_w) == (3, 3) and (geometry.dilation_h, geometry.dilation_w) == (1, 1)
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: {op.name}"
-    flat = np.asarray(packed).reshape(-1)
-    arrays = (
-        CArray(f"{prefix}_filter_dsp", "int16_t", flat.size, rows(flat, 16, 5),
-               f"{where} filter x2, {'[group of 4][tap][c0 c2 c1 c3]' if multiplier == 1 else '[channel][tap]'}"),
-        CArray(f"{prefix}_requant", "int32_t", 6 * len(words), rows(np.asarray(words).reshape(-1), 6, 11),
-               f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift"),
-    )
+    constants = [
+        int_constant(f"{prefix}_filter_dsp", "int16_t", packed,
+                     f"{where} filter x2, {'[group of 4][tap][c0 c2 c1 c3]' if multiplier == 1 else '[channel][tap]'}",
+                     16, 5),
+        int_constant(f"{prefix}_requant", "int32_t", words,
+                     f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift", 6, 11),
+    ]
     clamp = quant.activation_min > -128 or quant.activation_max < 127
-    packed_table = "NULL"
-    if fast and all(row[5] >= 1 for row in words[:out_c]):
+    table = fast and all(row[5] >= 1 for row in words[:out_c])
+    if table:
         rows6 = np.asarray(words, dtype=np.int64)  # per channel, padded: bias2, raw bias2, m, round, sign, e
-        table = conv_common.packed_requant(rows6[:, 0], rows6[:out_c, 2], rows6[:out_c, 3], rows6[:out_c, 5])
-        arrays += (CArray(f"{prefix}_requant4", "int32_t", table.size, rows(table, 16, 11),
-                          f"{where} per group of 4 channels: biases x2 (offset folded), multipliers, "
-                          "SMMLAR addends, right shifts"),)
-        packed_table = f"{prefix}_requant4"
-    pad = "NULL"
+        constants.append(int_constant(
+            f"{prefix}_requant4", "int32_t",
+            conv_common.packed_requant(rows6[:, 0], rows6[:out_c, 2], rows6[:out_c, 3], rows6[:out_c, 5]),
+            f"{where} per group of 4 channels: biases x2 (offset folded), multipliers, SMMLAR addends, right shifts",
+            16, 11))
     if fast:  # SAME padding, or VALID windows that overhang the input's last row/column
         zp = -quant.input_offset
-        pad_values = np.full(-(-out_c // 4) * 4, zp, dtype=np.int64)
-        arrays += (CArray(f"{prefix}_pad_pixel", "int8_t", pad_values.size, rows(pad_values, 16, 4),
-                          f"{where} one padding pixel: the input zero point {zp} in every channel"),)
-        pad = f"{prefix}_pad_pixel"
+        constants.append(int_constant(f"{prefix}_pad_pixel", "int8_t", np.full(-(-out_c // 4) * 4, zp),
+                                      f"{where} one padding pixel: the input zero point {zp} in every channel", 16, 4))
+    return Planned(DspDepthwise(conv, multiplier, fast, clamp, table, fast), tuple(constants))
+
+
+def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    p: DspDepthwise = plan.params
+    t, quant, prefix = p.conv.t, p.conv.quant, plan.prefix
+    assert quant is not None
     structs = (
         CStruct("tb_depthwise_conv_dsp_params_t", f"{prefix}_params", (
             ("input_offset", str(quant.input_offset)),
-            ("depth_multiplier", str(multiplier)),
-            *window.window_fields(geometry),
-            ("filter", window.tile(k_h, k_w)),
+            ("depth_multiplier", str(p.multiplier)),
+            *window.window_fields(p.conv.geometry),
+            ("filter", window.tile(p.conv.geometry.filter_h, p.conv.geometry.filter_w)),
             conv_common.activation_field(quant),
-            ("clamp", "1" if clamp else "0"),
-            ("pad_pixel", pad),
-            ("packed", packed_table),
+            ("clamp", "1" if p.clamp else "0"),
+            ("pad_pixel", f"{prefix}_pad_pixel" if p.pad_pixel else "NULL"),
+            ("packed", f"{prefix}_requant4" if p.packed else "NULL"),
         )),
-        CStruct("tb_dims_t", f"{prefix}_input_dims", dims_fields(*inp.shape), True),
-        CStruct("tb_dims_t", f"{prefix}_output_dims", dims_fields(*out.shape), True),
+        *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("output", t.out.shape))),
     )
-    function = "tb_depthwise_conv2d_3x3_s8_dsp" if fast else "tb_depthwise_conv2d_s8_dsp"
+    function = "tb_depthwise_conv2d_3x3_s8_dsp" if p.fast else "tb_depthwise_conv2d_s8_dsp"
     args = (
         f"&{prefix}_params", f"{prefix}_requant",
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
         f"{prefix}_filter_dsp",
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+        f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
     )
-    return Layer(op.index, op.name, op.index, function, args, structs, arrays, DSP_HEADER)
+    return layer(plan, function, args, structs, DSP_HEADER)
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
-    if ctx.optimized(op):
-        layer = emit_optimized(ctx, op)
-        if layer is not None:
-            return layer
-    t = conv_common.emit_tensors(ctx, op)
-    inp, filt = t.inp, t.filt
-    activation = op.options.get("fused_activation_function", "NONE")
-    _, k_h, k_w, out_c = filt.shape
-    multiplier = int(op.options["depth_multiplier"])
-    geometry = window.model_window(ctx.model, op, k_h, k_w)
-    prefix = f"tb_l{op.index}"
-    arrays, bias_arg = conv_common.constant_arrays(ctx, op, t, prefix)
-    structs: list[CStruct] = []
-    if inp.dtype == "int8":
-        quant = conv_common.derive_quant(t, activation, out_c)
-        structs.append(CStruct("tb_depthwise_conv_params_t", f"{prefix}_params", (
-            ("input_offset", str(quant.input_offset)),
-            ("output_offset", str(quant.output_offset)),
-            ("depth_multiplier", str(multiplier)),
-            *window.window_fields(geometry),
-            conv_common.activation_field(quant),
-        )))
-        quant_arrays, quant_struct = conv_common.quant_constants(op, quant, prefix)
-        arrays += quant_arrays
-        structs.append(quant_struct)
-        function, quant_args = "tb_depthwise_conv2d_s8", (f"&{prefix}_quant",)
-    else:
-        structs.append(CStruct("tb_depthwise_conv_f32_params_t", f"{prefix}_params", (
-            ("depth_multiplier", str(multiplier)),
-            *window.window_fields(geometry),
-            conv_common.float_activation_fields(activation),
-        )))
-        function, quant_args = "tb_depthwise_conv2d_f32", ()
-    return conv_common.reference_layer(ctx, op, t, out_c, function, quant_args, bias_arg, structs, arrays, HEADER)
+def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
+    return conv_common.plan_reference(ctx, op, ctx.input(op, slots.FILTER).shape[3])
 
+
+def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    multiplier = ("depth_multiplier", str(int(plan.op.options["depth_multiplier"])))
+    return conv_common.emit_reference(ctx, plan, "tb_depthwise_conv2d", "tb_depthwise_conv", (multiplier,), HEADER)
+
+
+VARIANTS = (
+    Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=lambda model, op: _dsp_words(model, op) is not None,
+            expands_weights=True),
+    Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),
+)
 
 HANDLERS = (
     OpHandler(
-        "DEPTHWISE_CONV_2D", check, emit, macs,
+        "DEPTHWISE_CONV_2D", check, VARIANTS, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; any depth multiplier, "
         "SAME/VALID, strides, dilations",
         # No -1 bias: the pinned tflite-micro's Prepare frees the absent tensor and segfaults.

@@ -1,14 +1,18 @@
 """FULLY_CONNECTED, int8 (per-tensor or per-channel weights, int32 bias) and float32, fused clamps."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from ..conv_quant import float_activation_range
-from ..quantization import QuantParamError, fully_connected_quant
+from ..options import KernelSet
+from ..quantization import FullyConnectedQuant, QuantParamError, fully_connected_quant
 from . import checks, conv_common, slots
-from .c_emit import CArray, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, float_rows, rows, shape_text
+from .c_emit import CStruct, EmitContext, Layer, c_float, layer
+from .layer_plan import Constant, LayerPlan, PlanContext, Planned, Variant
 from .registry import OpHandler, Operands, supported_ops
 
 ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
@@ -130,136 +134,148 @@ def macs(model: Model, op: Operator) -> int:
     return out.num_elements * depth
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
-    bias = ctx.optional_input(op, slots.BIAS)
-    if inp.dtype == "float32":
-        return _emit_float(ctx, op)
-    assert inp.quantization and weights.quantization and out.quantization and weights.data is not None
-    units, depth = weights.shape
-    batches = out.num_elements // units
-    activation = op.options.get("fused_activation_function", "NONE")
-    fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
-    prefix = f"tb_l{op.index}"
-    where = f"Layer {op.index}: FULLY_CONNECTED"
-    if ctx.optimized(op) and fq.filter_offset == 0:
-        return _emit_dsp(ctx, op, fq)
-    arrays = [
-        CArray(f"{prefix}_weights", "int8_t", weights.num_elements, rows(weights.data, 16, 4),
-               comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
-    ]
-    bias_arg = "NULL"
-    if bias is not None:
-        assert bias.data is not None
-        arrays.append(CArray(f"{prefix}_bias", "int32_t", bias.num_elements, rows(bias.data, 8, 11),
-                             comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
-        bias_arg = f"{prefix}_bias"
+@dataclass(frozen=True)
+class FcLayer:
+    """A FULLY_CONNECTED as data: tensors, sizes and (int8) the folded quantization."""
 
-    structs = [
-        CStruct("tb_fc_params_t", f"{prefix}_params", (
-            ("input_offset", str(fq.input_offset)),
-            ("filter_offset", str(fq.filter_offset)),
-            ("output_offset", str(fq.output_offset)),
-            ("activation", f"{{.min = {fq.activation_min}, .max = {fq.activation_max}}}"),
-        ))
-    ]
-    if fq.channel_multipliers is not None and fq.channel_shifts is not None:
-        function = "tb_fully_connected_per_channel_s8"
-        for name, values in (("multipliers", fq.channel_multipliers), ("shifts", fq.channel_shifts)):
-            arrays.append(CArray(f"{prefix}_{name}", "int32_t", len(values),
-                                 rows(np.asarray(values, dtype=np.int64), 8, 11), f"{where} per-channel output {name}"))
-        structs.append(CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
-                               (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts"))))
+    inp: Tensor
+    weights: Tensor
+    bias: Tensor | None
+    out: Tensor
+    units: int
+    depth: int
+    batches: int
+    activation: str
+    fq: FullyConnectedQuant | None  # int8 only
+
+
+def _fc(model: Model, op: Operator) -> FcLayer:
+    inp, weights, out = (slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER),
+                         slots.output_tensor(model, op))
+    units, depth = weights.shape
+    activation = str(op.options.get("fused_activation_function", "NONE"))
+    fq = None
+    if inp.dtype == "int8":
+        assert inp.quantization and weights.quantization and out.quantization
+        fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
+    return FcLayer(inp, weights, slots.input_tensor(model, op, slots.BIAS), out, units, depth,
+                   out.num_elements // units, activation, fq)
+
+
+def _constants(op: Operator, fc: FcLayer) -> tuple[Constant, ...]:
+    """Weights and bias typed like the tensors, then per-channel multipliers and shifts."""
+    where, prefix = f"Layer {op.index}: FULLY_CONNECTED", f"tb_l{op.index}"
+    found = [conv_common.tensor_constant(f"{prefix}_weights", fc.weights, f"{where} weights", 16, 4)]
+    if fc.bias is not None:
+        found.append(conv_common.tensor_constant(f"{prefix}_bias", fc.bias, f"{where} bias", 8, 11))
+    if fc.fq is not None and fc.fq.channel_multipliers is not None and fc.fq.channel_shifts is not None:
+        found += conv_common.channel_quant_constants(where, prefix, fc.fq.channel_multipliers, fc.fq.channel_shifts)
+    return tuple(found)
+
+
+def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
+    fc = _fc(ctx.model, op)
+    return Planned(fc, _constants(op, fc))
+
+
+def _fc_params(prefix: str, fq: FullyConnectedQuant, filter_offset: int) -> CStruct:
+    return CStruct("tb_fc_params_t", f"{prefix}_params", (
+        ("input_offset", str(fq.input_offset)),
+        ("filter_offset", str(filter_offset)),
+        ("output_offset", str(fq.output_offset)),
+        ("activation", f"{{.min = {fq.activation_min}, .max = {fq.activation_max}}}"),
+    ))
+
+
+def _dims(prefix: str, fc: FcLayer, bias: bool) -> list[CStruct]:
+    roles = (("input", fc.batches, fc.depth), ("filter", fc.units, fc.depth),
+             *((("bias", 1, fc.units),) if bias else ()), ("output", fc.batches, fc.units))
+    return conv_common.dims_structs(prefix, [(role, (n, 1, 1, c)) for role, n, c in roles])
+
+
+def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    """int8 (per-tensor or per-channel) or float32 (the fused activation as a float clamp)."""
+    fc: FcLayer = plan.params
+    prefix = plan.prefix
+    if fc.fq is None:
+        low, high = float_activation_range(fc.activation)
+        structs = [CStruct("tb_fc_f32_params_t", f"{prefix}_params",
+                           (("activation", f"{{.min = {c_float(low)}, .max = {c_float(high)}}}"),))]
+        function, quant_args = "tb_fully_connected_f32", ()
+    elif fc.fq.channel_multipliers is not None and fc.fq.channel_shifts is not None:
+        structs = [_fc_params(prefix, fc.fq, fc.fq.filter_offset),
+                   CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
+                           (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts")))]
+        function, quant_args = "tb_fully_connected_per_channel_s8", (f"&{prefix}_quant",)
     else:
-        function = "tb_fully_connected_s8"
-        structs.append(CStruct("tb_quant_t", f"{prefix}_quant",
-                               (("multiplier", str(fq.multiplier)), ("shift", str(fq.shift))), compact=True))
-    for role, n, c in (("input", batches, depth), ("filter", units, depth), ("bias", 1, units), ("output", batches, units)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(n, 1, 1, c), True))
+        structs = [_fc_params(prefix, fc.fq, fc.fq.filter_offset),
+                   CStruct("tb_quant_t", f"{prefix}_quant",
+                           (("multiplier", str(fc.fq.multiplier)), ("shift", str(fc.fq.shift))), compact=True)]
+        function, quant_args = "tb_fully_connected_s8", (f"&{prefix}_quant",)
+    structs += _dims(prefix, fc, bias=True)
     args = (
-        f"&{prefix}_params", f"&{prefix}_quant",
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_params", *quant_args,
+        f"&{prefix}_input_dims", ctx.arena_pointer(fc.inp.index, const=True),
         f"&{prefix}_filter_dims", f"{prefix}_weights",
-        f"&{prefix}_bias_dims", bias_arg,
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+        f"&{prefix}_bias_dims", conv_common.bias_arg(prefix, fc.bias),
+        f"&{prefix}_output_dims", ctx.arena_pointer(fc.out.index, const=False),
     )
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs), tuple(arrays), HEADER)
+    return layer(plan, function, args, structs, HEADER)
 
 
-def _emit_dsp(ctx: EmitContext, op: Operator, fq) -> Layer:  # type: ignore[no-untyped-def]
-    """Optimized int8: int16 weights in groups of 4 units, input offset folded into the bias,
-    per-tensor multipliers repeated per unit so one kernel serves both quantizations."""
-    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
-    bias = ctx.optional_input(op, slots.BIAS)
-    assert weights.data is not None
-    units, depth = weights.shape
-    batches = out.num_elements // units
-    prefix = f"tb_l{op.index}"
-    where = f"Layer {op.index}: FULLY_CONNECTED"
+def _dsp_applies(model: Model, op: Operator) -> bool:
+    fq = _fc(model, op).fq
+    return fq is not None and fq.filter_offset == 0
+
+
+@dataclass(frozen=True)
+class DspFc:
+    fc: FcLayer
+    requant: conv_common.DspRequant
+
+
+def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
+    """int16 weights in groups of 4 units, input offset folded into the bias, per-tensor
+    multipliers repeated per unit so one kernel serves both quantizations."""
+    fc = _fc(ctx.model, op)
+    fq = fc.fq
+    assert fq is not None and fc.weights.data is not None
     if fq.channel_multipliers is not None and fq.channel_shifts is not None:
         multipliers, shifts = tuple(fq.channel_multipliers), tuple(fq.channel_shifts)
     else:
-        multipliers, shifts = (fq.multiplier,) * units, (fq.shift,) * units
-    runs = np.asarray(weights.data, dtype=np.int64).reshape(units, 1, depth)
-    consts = conv_common.dsp_constants(runs, None if bias is None else bias.data, fq.input_offset, shifts, corrections=False)
-    arrays, requant = conv_common.dsp_arrays(where, prefix, conv_common.dsp_weights(runs), consts, multipliers, shifts,
-                                             fq.output_offset)
-    structs = [
-        CStruct("tb_fc_params_t", f"{prefix}_params", (
-            ("input_offset", str(fq.input_offset)),
-            ("filter_offset", "0"),
-            ("output_offset", str(fq.output_offset)),
-            ("activation", f"{{.min = {fq.activation_min}, .max = {fq.activation_max}}}"),
-        )),
-        CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant),
-    ]
-    for role, n, c in (("input", batches, depth), ("filter", units, depth), ("output", batches, units)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(n, 1, 1, c), True))
+        multipliers, shifts = (fq.multiplier,) * fc.units, (fq.shift,) * fc.units
+    runs = np.asarray(fc.weights.data, dtype=np.int64).reshape(fc.units, 1, fc.depth)
+    consts = conv_common.dsp_constants(runs, None if fc.bias is None else fc.bias.data, fq.input_offset, shifts,
+                                       corrections=False)
+    constants, requant = conv_common.dsp_plan(f"Layer {op.index}: FULLY_CONNECTED", f"tb_l{op.index}",
+                                              conv_common.dsp_weights(runs), consts, multipliers, shifts,
+                                              fq.output_offset)
+    return Planned(DspFc(fc, requant), constants)
+
+
+def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    p: DspFc = plan.params
+    fc, prefix = p.fc, plan.prefix
+    assert fc.fq is not None
+    structs = [_fc_params(prefix, fc.fq, 0),
+               CStruct("tb_dsp_requant_t", f"{prefix}_quant", conv_common.dsp_requant_fields(prefix, p.requant)),
+               *_dims(prefix, fc, bias=False)]
     args = (
         f"&{prefix}_params", f"&{prefix}_quant",
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
+        f"&{prefix}_input_dims", ctx.arena_pointer(fc.inp.index, const=True),
         f"&{prefix}_filter_dims", f"{prefix}_filter_dsp",
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
+        f"&{prefix}_output_dims", ctx.arena_pointer(fc.out.index, const=False),
     )
-    return Layer(op.index, op.name, op.index, "tb_fully_connected_s8_dsp", args, tuple(structs), tuple(arrays), HEADER)
+    return layer(plan, "tb_fully_connected_s8_dsp", args, structs, HEADER)
 
 
-def _emit_float(ctx: EmitContext, op: Operator) -> Layer:
-    """float32: weights and bias as float arrays, the fused activation as a float clamp."""
-    inp, weights, out = ctx.input(op), ctx.input(op, slots.FILTER), ctx.output(op)
-    bias = ctx.optional_input(op, slots.BIAS)
-    assert weights.data is not None
-    units, depth = weights.shape
-    batches = out.num_elements // units
-    low, high = float_activation_range(op.options.get("fused_activation_function", "NONE"))
-    prefix = f"tb_l{op.index}"
-    where = f"Layer {op.index}: FULLY_CONNECTED"
-    arrays = [
-        CArray(f"{prefix}_weights", "float", weights.num_elements, float_rows(weights.data),
-               comment_text(f"{where} weights '{weights.name}' {shape_text(weights)}"))
-    ]
-    bias_arg = "NULL"
-    if bias is not None:
-        assert bias.data is not None
-        arrays.append(CArray(f"{prefix}_bias", "float", bias.num_elements, float_rows(bias.data),
-                             comment_text(f"{where} bias '{bias.name}' {shape_text(bias)}")))
-        bias_arg = f"{prefix}_bias"
-    structs = [CStruct("tb_fc_f32_params_t", f"{prefix}_params",
-                       (("activation", f"{{.min = {c_float(low)}, .max = {c_float(high)}}}"),))]
-    for role, n, c in (("input", batches, depth), ("filter", units, depth), ("bias", 1, units), ("output", batches, units)):
-        structs.append(CStruct("tb_dims_t", f"{prefix}_{role}_dims", dims_fields(n, 1, 1, c), True))
-    args = (
-        f"&{prefix}_params",
-        f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
-        f"&{prefix}_filter_dims", f"{prefix}_weights",
-        f"&{prefix}_bias_dims", bias_arg,
-        f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
-    )
-    return Layer(op.index, op.name, op.index, "tb_fully_connected_f32", args, tuple(structs), tuple(arrays), HEADER)
-
+VARIANTS = (
+    Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=_dsp_applies, expands_weights=True),
+    Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),
+)
 
 HANDLERS = (
-    OpHandler("FULLY_CONNECTED", check, emit, macs,
+    OpHandler("FULLY_CONNECTED", check, VARIANTS, macs,
               "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)",
               Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "weights", "bias")), max_version=14),
 )

@@ -5,10 +5,11 @@ MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
 """
 from __future__ import annotations
 
-from ..elementwise_quant import hard_swish_quant
+from ..elementwise_quant import HardSwishQuant, hard_swish_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
-from .add_sub_common import check_quant, check_unary, scale_zp, unary_layer
+from .layer_plan import LayerPlan, single
+from .add_sub_common import check_quant, check_unary, scale_zp, unary_layer, unary_plan
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
@@ -19,10 +20,9 @@ def check_hard_swish(model: Model, op: Operator) -> None:
     check_quant(op, lambda: hard_swish_quant(*scale_zp(inp), *scale_zp(out)))
 
 
-def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.input(op), ctx.output(op)
-    q = hard_swish_quant(*scale_zp(inp), *scale_zp(out))
-    params = CStruct("tb_hard_swish_params_t", f"tb_l{op.index}_params", (
+def emit_hard_swish(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    q: HardSwishQuant = plan.params
+    params = CStruct("tb_hard_swish_params_t", f"{plan.prefix}_params", (
         ("input_zero_point", str(q.input_zero_point)),
         ("output_zero_point", str(q.output_zero_point)),
         ("output_multiplier", str(q.output_multiplier_fixedpoint_int16)),
@@ -30,9 +30,10 @@ def emit_hard_swish(ctx: EmitContext, op: Operator) -> Layer:
         ("output_exponent", str(q.output_multiplier_exponent)),
         ("reluish_exponent", str(q.reluish_multiplier_exponent)),
     ))
-    return unary_layer(ctx, op, "tb_hard_swish_s8", params, HEADER)
+    return unary_layer(ctx, plan, "tb_hard_swish_s8", params, HEADER)
 
 
+VARIANTS = single(emit_hard_swish, unary_plan(lambda op, inp, out: hard_swish_quant(*scale_zp(inp), *scale_zp(out))))
 HANDLERS = (
-    OpHandler("HARD_SWISH", check_hard_swish, emit_hard_swish, no_macs, "int8", unary(), max_version=1),
+    OpHandler("HARD_SWISH", check_hard_swish, VARIANTS, no_macs, "int8", unary(), max_version=1),
 )

@@ -5,10 +5,11 @@ MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
 """
 from __future__ import annotations
 
-from ..elementwise_quant import QuantParamError, leaky_relu_quant
+from ..elementwise_quant import LeakyReluQuant, QuantParamError, leaky_relu_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
-from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unsupported
+from .layer_plan import LayerPlan, single
+from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unary_plan, unsupported
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
@@ -30,18 +31,19 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
             raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31)")
 
 
-def emit_leaky_relu(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.input(op), ctx.output(op)
-    q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
-    params = CStruct("tb_leaky_relu_params_t", f"tb_l{op.index}_params", (
+def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    q: LeakyReluQuant = plan.params
+    params = CStruct("tb_leaky_relu_params_t", f"{plan.prefix}_params", (
         ("input_zero_point", str(q.input_zero_point)),
         ("output_zero_point", str(q.output_zero_point)),
         ("identity_quant", quant_field(q.identity_multiplier, q.identity_shift)),
         ("alpha_quant", quant_field(q.alpha_multiplier, q.alpha_shift)),
     ))
-    return unary_layer(ctx, op, "tb_leaky_relu_s8", params, HEADER)
+    return unary_layer(ctx, plan, "tb_leaky_relu_s8", params, HEADER)
 
 
+VARIANTS = single(emit_leaky_relu,
+                  unary_plan(lambda op, inp, out: leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))))
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, emit_leaky_relu, no_macs, "int8", unary(), max_version=2),
+    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "int8", unary(), max_version=2),
 )

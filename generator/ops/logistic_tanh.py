@@ -5,10 +5,13 @@ MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
 """
 from __future__ import annotations
 
-from ..elementwise_quant import logistic_tanh_quant
+from functools import partial
+
+from ..elementwise_quant import SigmoidLikeQuant, logistic_tanh_quant
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
-from .add_sub_common import check_quant, check_unary, quant_field, scale_zp, unsupported
+from .layer_plan import LayerPlan, single
+from .add_sub_common import check_quant, check_unary, quant_field, scale_zp, unary_layer, unary_plan, unsupported
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
@@ -30,33 +33,23 @@ def check_tanh(model: Model, op: Operator) -> None:
         check_quant(op, lambda: logistic_tanh_quant(*scale_zp(inp)))
 
 
-def _emit_sigmoid_like(ctx: EmitContext, op: Operator, stem: str) -> Layer:
-    inp, out = ctx.input(op), ctx.output(op)
-    prefix = f"tb_l{op.index}"
-    size = str(out.num_elements)
-    source, dest = ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False)
-    if inp.dtype == "float32":
-        return Layer(op.index, op.name, op.index, f"{stem}_f32", (size, source, dest), (), header=HEADER)
-    q = logistic_tanh_quant(*scale_zp(inp))
-    params = CStruct("tb_sigmoid_params_t", f"{prefix}_params", (
+def _emit_sigmoid_like(ctx: EmitContext, plan: LayerPlan, stem: str) -> Layer:
+    q: SigmoidLikeQuant | None = plan.params
+    if q is None:
+        return unary_layer(ctx, plan, f"{stem}_f32", None, HEADER)
+    params = CStruct("tb_sigmoid_params_t", f"{plan.prefix}_params", (
         ("input_zero_point", str(q.input_zero_point)),
         ("input_range_radius", str(q.input_range_radius)),
         ("input_quant", quant_field(q.input_multiplier, q.input_left_shift)),
     ))
-    return Layer(op.index, op.name, op.index, f"{stem}_s8", (f"&{params.name}", size, source, dest),
-                 (params,), header=HEADER)
+    return unary_layer(ctx, plan, f"{stem}_s8", params, HEADER)
 
 
-def emit_logistic(ctx: EmitContext, op: Operator) -> Layer:
-    return _emit_sigmoid_like(ctx, op, "tb_logistic")
-
-
-def emit_tanh(ctx: EmitContext, op: Operator) -> Layer:
-    return _emit_sigmoid_like(ctx, op, "tb_tanh")
-
-
+_PLAN = unary_plan(lambda op, inp, out: logistic_tanh_quant(*scale_zp(inp)))
+LOGISTIC = single(partial(_emit_sigmoid_like, stem="tb_logistic"), _PLAN)
+TANH = single(partial(_emit_sigmoid_like, stem="tb_tanh"), _PLAN)
 HANDLERS = (
-    OpHandler("LOGISTIC", check_logistic, emit_logistic, no_macs, "int8 (output zero point -128), float32", unary(),
+    OpHandler("LOGISTIC", check_logistic, LOGISTIC, no_macs, "int8 (output zero point -128), float32", unary(),
               max_version=3),
-    OpHandler("TANH", check_tanh, emit_tanh, no_macs, "int8, float32", unary(), max_version=3),
+    OpHandler("TANH", check_tanh, TANH, no_macs, "int8, float32", unary(), max_version=3),
 )

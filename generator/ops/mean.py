@@ -15,6 +15,7 @@ from ..model import Model, Operator, Tensor
 from . import checks, slots
 from .add_sub_common import REDUCE_MAX_RANK, c_int_list, quant_error, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs
 
 HEADER = "reduce/tb_reduce.h"
@@ -87,7 +88,8 @@ def check(model: Model, op: Operator) -> None:
         raise quant_error(op, exc) from None
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     axes = _axes(ctx.model, op, inp)
     outer_dims, outer_strides, inner_dims, inner_strides = reduce_layout(inp.shape, axes)
@@ -110,5 +112,5 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
     return Layer(op.index, op.name, op.index, "tb_mean_s8", args, (params, shape), header=HEADER)
 
 
-HANDLERS = (OpHandler("MEAN", check, emit, no_macs, "int8 (constant axes, keep_dims or not, rank up to 6)",
+HANDLERS = (OpHandler("MEAN", check, single(emit), no_macs, "int8 (constant axes, keep_dims or not, rank up to 6)",
                       Operands(2, 2, roles=("input", "axis")), max_version=3),)

@@ -5,13 +5,17 @@ MACs: one multiply per output element (counted as one MAC each).
 """
 from __future__ import annotations
 
-from ..elementwise_quant import QuantParamError, mul_quant
+from functools import partial
+
+from ..elementwise_quant import MulQuant, QuantParamError, mul_quant
 from ..model import Model, Operator
 from . import slots
-from .add_sub import BINARY, emit_binary
-from .c_emit import CStruct, EmitContext, Layer
+from .add_sub import BINARY, emit_binary, plan_binary
+from .c_emit import EmitContext, Layer
+from .layer_plan import LayerPlan, single
 from .add_sub_common import (
     activation_field,
+    binary_scales,
     check_binary,
     check_fused_activation,
     quant_error,
@@ -38,22 +42,24 @@ def macs(model: Model, op: Operator) -> int:
     return slots.output_tensor(model, op).num_elements
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
-    in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
-    params = None
-    if out.dtype == "int8":
-        activation = op.options.get("fused_activation_function", "NONE")
-        q = mul_quant(*scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
-        params = CStruct("tb_mul_params_t", f"tb_l{op.index}_params", (
-            ("input1_offset", str(q.input1_offset)),
-            ("input2_offset", str(q.input2_offset)),
-            ("output_offset", str(q.output_offset)),
-            ("output_quant", quant_field(q.multiplier, q.shift)),
-            ("activation", activation_field(q.activation_min, q.activation_max)),
-        ))
-    return emit_binary(ctx, op, "tb_mul", params)
+def _quant(model: Model, op: Operator) -> MulQuant:
+    return mul_quant(*binary_scales(model, op), str(op.options.get("fused_activation_function", "NONE")))
 
 
-HANDLERS = (OpHandler("MUL", check, emit, macs,
+def _fields(q: MulQuant) -> tuple[tuple[str, str], ...]:
+    return (
+        ("input1_offset", str(q.input1_offset)),
+        ("input2_offset", str(q.input2_offset)),
+        ("output_offset", str(q.output_offset)),
+        ("output_quant", quant_field(q.multiplier, q.shift)),
+        ("activation", activation_field(q.activation_min, q.activation_max)),
+    )
+
+
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    return emit_binary(ctx, plan, "tb_mul", "tb_mul_params_t", _fields)
+
+
+HANDLERS = (OpHandler("MUL", check, single(emit, partial(plan_binary, quant=_quant)), macs,
                       "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)",
                       BINARY, max_version=7),)

@@ -6,10 +6,11 @@ import math
 from ..errors import MalformedModelError
 from ..model import DTYPE_BYTES, Model, Operator
 from . import checks, slots
-from .c_emit import EmitContext, Layer
+from .c_emit import EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
 from .concatenation import MAX_BLOCKS, block_params
 from .registry import OpHandler, Operands, no_macs
-from .shape_common import expect_movable, expect_same_type, normalized_axis
+from .shape_common import expect_movable, expect_same_type, normalized_axis, plan_inputs
 
 HEADER = "pack/tb_pack.h"
 
@@ -36,15 +37,16 @@ def check(model: Model, op: Operator) -> None:
             raise MalformedModelError(f"operator #{op.index} PACK input {slot} shape {list(inp.shape)} differs from input 0 {list(first.shape)}")
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     out = ctx.output(op)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), len(out.shape))
     outer = math.prod(out.shape[:axis])
     block = math.prod(out.shape[axis + 1:]) * DTYPE_BYTES[out.dtype]
-    params, arrays = block_params(ctx, op, outer, [block] * len(op.inputs), "tb_pack_params_t")
+    params = block_params(ctx, op, outer, [block] * len(op.inputs), "tb_pack_params_t")
     args = (f"&{params.name}", ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, "tb_pack_x8", args, (params,), arrays, HEADER)
+    return layer(plan, "tb_pack_x8", args, (params,), HEADER)
 
 
-HANDLERS = (OpHandler("PACK", check, emit, no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16",
+HANDLERS = (OpHandler("PACK", check, single(emit, plan_inputs), no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16",
                       Operands(1, None, roles=("values",)), max_version=3),)

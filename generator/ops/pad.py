@@ -12,11 +12,12 @@ import numpy as np
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator
 from . import checks, slots
-from .c_emit import CStruct, EmitContext, Layer
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
-    source_pointer, width_suffix,
+    plan_input, source_pointer, width_suffix,
 )
 
 HEADER = "pad/tb_pad.h"
@@ -85,7 +86,8 @@ def _pad_bits(ctx: EmitContext, op: Operator) -> str:
     return f"0x{int(value) & ((1 << width) - 1):0{width // 4}x}u"
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     pairs = _paddings(ctx.model, op).reshape(len(out.shape), 2)
     prefix = f"tb_l{op.index}"
@@ -95,15 +97,16 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         ("output_dims", c_list(extend(out.shape))),
         ("left", c_list(left)),
     ))
-    source, arrays = source_pointer(ctx, inp.index, f"{prefix}_input", f"Layer {op.index}: {op.name} input")
+    source = source_pointer(ctx, inp.index, f"{prefix}_input")
     args = (f"&{prefix}_params", _pad_bits(ctx, op), source, ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, f"tb_pad_{width_suffix(inp)}", args, (params,), arrays, HEADER)
+    return layer(plan, f"tb_pad_{width_suffix(inp)}", args, (params,), HEADER)
 
 
+VARIANTS = single(emit, plan_input)
 HANDLERS = (
-    OpHandler("PAD", check, emit, no_macs, "int8 (pads with the output zero point), int16, int32, float32 (pads with 0); up to 5-D",
+    OpHandler("PAD", check, VARIANTS, no_macs, "int8 (pads with the output zero point), int16, int32, float32 (pads with 0); up to 5-D",
               Operands(2, 2, roles=("input", "paddings")), max_version=4),
-    OpHandler("PADV2", check, emit, no_macs, "int8, int16, int32, float32 with a constant pad value; up to 5-D",
+    OpHandler("PADV2", check, VARIANTS, no_macs, "int8, int16, int32, float32 with a constant pad value; up to 5-D",
               Operands(2, 3, optional=frozenset({slots.PAD_VALUE}), roles=("input", "paddings", "constant value")),
               max_version=4),
 )

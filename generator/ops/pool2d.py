@@ -7,12 +7,17 @@ MAC count: 0 (a pool multiplies nothing).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 from ..conv_quant import pool_scales_match
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator
+from ..options import KernelSet
 from ..quantization import QuantParamError, calculate_activation_range_quantized
-from . import checks, conv_common, slots, window
-from .c_emit import CStruct, EmitContext, Layer, dims_fields
+from . import checks, conv_common, fused_conv_pool, slots, window
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "pooling/tb_pooling.h"
@@ -62,44 +67,61 @@ def check(model: Model, op: Operator) -> None:
             )
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+@dataclass(frozen=True)
+class Pool:
+    geometry: window.Window
+    activation: tuple[int, int] | None  # int8 clamp; None: float32 (the fused activation's range)
+
+
+def _plan(ctx: PlanContext, op: Operator) -> Planned:
     inp, out = ctx.input(op), ctx.output(op)
-    activation = op.options.get("fused_activation_function", "NONE")
-    filter_h, filter_w = _filter(op)
-    geometry = window.model_window(ctx.model, op, filter_h, filter_w, dilated=False)
-    prefix = f"tb_l{op.index}"
-    if inp.dtype == "int8":
-        assert out.quantization is not None
-        act_min, act_max = calculate_activation_range_quantized(
-            activation, out.quantization.scales[0], out.quantization.zero_points[0], out.dtype
-        )
+    activation = str(op.options.get("fused_activation_function", "NONE"))
+    geometry = window.model_window(ctx.model, op, *_filter(op), dilated=False)
+    if inp.dtype != "int8":
+        return Planned(Pool(geometry, None))
+    assert out.quantization is not None
+    return Planned(Pool(geometry, calculate_activation_range_quantized(
+        activation, out.quantization.scales[0], out.quantization.zero_points[0], out.dtype)))
+
+
+def _emit(ctx: EmitContext, plan: LayerPlan, dsp: bool) -> Layer:
+    """Both kernel sets take the same parameters; the DSP kernels step four channels at once."""
+    p: Pool = plan.params
+    op, prefix = plan.op, plan.prefix
+    inp, out = ctx.input(op), ctx.output(op)
+    if p.activation is not None:
         params = CStruct("tb_pool_params_t", f"{prefix}_params", (
-            *window.window_fields(geometry, dilated=False),
-            ("activation", f"{{.min = {act_min}, .max = {act_max}}}"),
+            *window.window_fields(p.geometry, dilated=False),
+            ("activation", f"{{.min = {p.activation[0]}, .max = {p.activation[1]}}}"),
         ))
     else:
         params = CStruct("tb_pool_f32_params_t", f"{prefix}_params", (
-            *window.window_fields(geometry, dilated=False),
-            conv_common.float_activation_fields(activation),
+            *window.window_fields(p.geometry, dilated=False),
+            conv_common.float_activation_fields(str(op.options.get("fused_activation_function", "NONE"))),
         ))
-    structs = (
-        params,
-        CStruct("tb_dims_t", f"{prefix}_input_dims", dims_fields(*inp.shape), True),
-        CStruct("tb_dims_t", f"{prefix}_output_dims", dims_fields(*out.shape), True),
-    )
+    structs = (params, *conv_common.dims_structs(prefix, (("input", inp.shape), ("output", out.shape))))
     args = (
         f"&{prefix}_params",
         f"&{prefix}_input_dims", ctx.arena_pointer(inp.index, const=True),
         f"&{prefix}_output_dims", ctx.arena_pointer(out.index, const=False),
     )
-    function, header = FUNCTIONS[(op.name, inp.dtype)], HEADER
-    if ctx.kernels == "optimized" and inp.dtype == "int8" and filter_h * filter_w <= DSP_MAX_TAPS:
-        function, header = f"{function}_dsp", DSP_HEADER  # same parameters, four channels per step
-    return Layer(op.index, op.name, op.index, function, args, structs, (), header)
+    function = FUNCTIONS[(op.name, inp.dtype)]
+    return layer(plan, f"{function}_dsp" if dsp else function, args, structs, DSP_HEADER if dsp else HEADER)
 
+
+def _dsp_applies(model: Model, op: Operator) -> bool:
+    filter_h, filter_w = _filter(op)
+    return slots.required_input(model, op, slots.INPUT).dtype == "int8" and filter_h * filter_w <= DSP_MAX_TAPS
+
+
+VARIANTS = (
+    fused_conv_pool.FUSED_POOL,
+    Variant("dsp", KernelSet.OPTIMIZED, _plan, partial(_emit, dsp=True), applies=_dsp_applies),
+    Variant("reference", KernelSet.REFERENCE, _plan, partial(_emit, dsp=False)),
+)
 
 TYPES = "int8 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
 HANDLERS = (
-    OpHandler("AVERAGE_POOL_2D", check, emit, no_macs, TYPES, unary(), max_version=3),
-    OpHandler("MAX_POOL_2D", check, emit, no_macs, TYPES, unary(), max_version=3),
+    OpHandler("AVERAGE_POOL_2D", check, VARIANTS, no_macs, TYPES, unary(), max_version=3),
+    OpHandler("MAX_POOL_2D", check, VARIANTS, no_macs, TYPES, unary(), max_version=3),
 )

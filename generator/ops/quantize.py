@@ -6,6 +6,7 @@ from ..model import Model, Operator
 from ..quantization import requantize_multiplier
 from . import checks, slots
 from .c_emit import CStruct, EmitContext, Layer, c_float
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "quantize/tb_quantize.h"
@@ -38,7 +39,8 @@ def _affine(prefix: str, scale: float, zero_point: int) -> CStruct:
     return CStruct("tb_affine_params_t", f"{prefix}_params", (("scale", c_float(scale)), ("zero_point", str(zero_point))))
 
 
-def emit_quantize(ctx: EmitContext, op: Operator) -> Layer:
+def emit_quantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     assert out.quantization is not None
     prefix = f"tb_l{op.index}"
@@ -63,7 +65,8 @@ def emit_quantize(ctx: EmitContext, op: Operator) -> Layer:
                  (f"&{prefix}_params", f"&{prefix}_quant", size, source, dest), structs, header=HEADER)
 
 
-def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
+def emit_dequantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     assert inp.quantization is not None
     prefix = f"tb_l{op.index}"
@@ -74,7 +77,7 @@ def emit_dequantize(ctx: EmitContext, op: Operator) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, emit_quantize, no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8",
+    OpHandler("QUANTIZE", check_quantize, single(emit_quantize), no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8",
               unary(), max_version=4),
-    OpHandler("DEQUANTIZE", check_dequantize, emit_dequantize, no_macs, "int8 -> float32", unary(), max_version=7),
+    OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32", unary(), max_version=7),
 )

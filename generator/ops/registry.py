@@ -11,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from ..errors import UnsupportedOpError
 from ..model import Model, Operator
-from .c_emit import EmitContext, Layer
+from ..options import KernelSet
+from ..planner import ArenaPlan
+from .layer_plan import LayerPlan, PlanContext, Variant
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,13 @@ def unary() -> Operands:
 
 @dataclass(frozen=True)
 class OpHandler:
-    """How one TFLite builtin operator is checked, emitted and counted."""
+    """How one TFLite builtin operator is checked, run (its kernel variants) and counted."""
 
     name: str  # BuiltinOperator name, e.g. "FULLY_CONNECTED"
     check: Callable[[Model, Operator], None]  # raises UnsupportedOpError / UnsupportedTensorError
-    emit: Callable[[EmitContext, Operator], Layer]
+    # Kernel variants in preference order (choose_variant); the last is the reference kernel
+    # every validated operator can run.
+    variants: tuple[Variant, ...]
     macs: Callable[[Model, Operator], int]  # multiply-accumulates per inference (0 if none)
     types: str  # human-readable list of supported types, for the docs
     operands: Operands
@@ -65,10 +70,6 @@ class OpHandler:
     # resolver registers (scripts/probe_op_versions.py prints them; a test keeps them in step).
     # TFLM ignores versions, but TFLite refuses a model whose version it does not know.
     max_version: int
-    # Bytes of arena scratch the op's kernel in a kernel set can use, most wanted first (empty:
-    # none); optional, the planner may refuse it (ArenaPlan.scratch_offsets), and emit must then
-    # do without.
-    scratch: Callable[[Model, Operator, str], tuple[int, ...]] | None = None
 
 
 def no_macs(model: Model, op: Operator) -> int:
@@ -88,16 +89,54 @@ def handlers() -> dict[str, OpHandler]:
     return found
 
 
+def choose_variant(model: Model, op: Operator, kernels: KernelSet | str,
+                   int8_layout: frozenset[int] = frozenset(), fused: bool = False) -> Variant:
+    """The kernel-set choice, made here only: the first applicable variant of `kernels`' set or
+    the reference set, skipping weight-expanding variants for operators kept in the int8 layout;
+    the fused variant exactly when the arena plan fused the operator.
+
+    Raises:
+        UnsupportedOpError: an operator without a kernel (validate() says more).
+    """
+    handler = handlers().get(op.name)
+    if handler is None:
+        raise UnsupportedOpError(op.name, op.index, supported_ops())
+    kernel_set = KernelSet.parse(kernels)
+    for variant in handler.variants:
+        if variant.fused != fused:
+            continue
+        if variant.kernels is not KernelSet.REFERENCE and variant.kernels is not kernel_set:
+            continue
+        if variant.expands_weights and op.index in int8_layout:
+            continue
+        if variant.applies(model, op):
+            return variant
+    raise UnsupportedOpError(op.name, op.index, supported_ops(), detail="no kernel variant applies; validate() first")
+
+
+def plan_layers(model: Model, arena: ArenaPlan, kernels: KernelSet | str = KernelSet.REFERENCE,
+                int8_layout: frozenset[int] = frozenset()) -> list[LayerPlan]:
+    """One LayerPlan per operator, in execution order; no C is formatted."""
+    ctx = PlanContext(model, arena)
+    plans = []
+    for op in model.operators:
+        variant = choose_variant(model, op, kernels, int8_layout, fused=arena.fusion_of(op.index) is not None)
+        planned = variant.plan(ctx, op)
+        plans.append(LayerPlan(op, variant, planned.params, planned.constants))
+    return plans
+
+
 def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
-    """Operator index -> scratch sizes its kernel can use in kernel set `kernels`, most wanted first."""
-    table = handlers()
+    """Operator index -> scratch sizes the variant chosen in kernel set `kernels` can use, most
+    wanted first (the arena planner grants one or none)."""
     requests = {}
     for op in model.operators:
-        handler = table.get(op.name)
-        if handler is not None and handler.scratch is not None:
-            sizes = handler.scratch(model, op, kernels)
-            if sizes:
-                requests[op.index] = sizes
+        if op.name not in handlers():
+            continue
+        variant = choose_variant(model, op, kernels)
+        sizes = variant.scratch(model, op) if variant.scratch is not None else ()
+        if sizes:
+            requests[op.index] = sizes
     return requests
 
 

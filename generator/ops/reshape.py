@@ -13,9 +13,10 @@ import math
 from ..errors import MalformedModelError
 from ..model import Model, Operator, Tensor
 from . import checks, slots, static_values
-from .c_emit import EmitContext, Layer
+from .c_emit import EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, unary
-from .shape_common import expect_movable, expect_same_type, num_bytes, source_pointer
+from .shape_common import expect_movable, expect_same_type, num_bytes, plan_input, source_pointer
 
 HEADER = "reshape/tb_reshape.h"
 
@@ -86,20 +87,22 @@ def _check_squeeze_dims(op: Operator, inp: Tensor) -> None:
             )
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     prefix = f"tb_l{op.index}"
-    source, arrays = source_pointer(ctx, inp.index, f"{prefix}_input", f"Layer {op.index}: {op.name} input")
+    source = source_pointer(ctx, inp.index, f"{prefix}_input")
     args = (source, ctx.arena_pointer(out.index, const=False), str(num_bytes(out)))
-    return Layer(op.index, op.name, op.index, "tb_reshape_x8", args, (), arrays, HEADER)
+    return layer(plan, "tb_reshape_x8", args, (), HEADER)
 
 
 TYPES = "int8, uint8, int16, int32, float32 (output may alias the input: no copy)"
+VARIANTS = single(emit, plan_input)
 HANDLERS = (
-    OpHandler("RESHAPE", check, emit, no_macs, TYPES,
+    OpHandler("RESHAPE", check, VARIANTS, no_macs, TYPES,
               Operands(1, 2, roles=("input", "shape"),
                        absent_note="TFLite's reference RESHAPE crashes (segfault) on a -1 shape input"),
               max_version=1),
-    OpHandler("SQUEEZE", check, emit, no_macs, TYPES, unary(), max_version=1),
-    OpHandler("EXPAND_DIMS", check, emit, no_macs, TYPES, Operands(2, 2, roles=("input", "axis")), max_version=1),
+    OpHandler("SQUEEZE", check, VARIANTS, no_macs, TYPES, unary(), max_version=1),
+    OpHandler("EXPAND_DIMS", check, VARIANTS, no_macs, TYPES, Operands(2, 2, roles=("input", "axis")), max_version=1),
 )

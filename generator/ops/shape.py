@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..errors import MalformedModelError, UnsupportedOpError, UnsupportedTensorError
 from ..model import Model, Operator
 from . import checks, slots
-from .c_emit import CArray, EmitContext, Layer, rows
+from .c_emit import EmitContext, Layer, layer
+from .layer_plan import LayerPlan, PlanContext, Planned, int_constant, single
 from .registry import OpHandler, no_macs, supported_ops, unary
 
 HEADER = "shape/tb_shape.h"
@@ -27,15 +28,19 @@ def check(model: Model, op: Operator) -> None:
         )
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
-    inp, out = ctx.input(op), ctx.output(op)
-    prefix = f"tb_l{op.index}"
+def plan(ctx: PlanContext, op: Operator) -> Planned:
+    inp = ctx.input(op)
     dims = [int(d) for d in inp.shape] or [0]
-    array = CArray(f"{prefix}_dims", "int32_t", len(dims), rows(dims, 8, 6),
-                   f"Layer {op.index}: SHAPE of '{inp.name}' (static)".replace("*/", "* /"))
-    args = (f"{prefix}_dims", str(len(inp.shape)), ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, "tb_shape_s32", args, (), (array,), HEADER)
+    return Planned(constants=(int_constant(f"tb_l{op.index}_dims", "int32_t", dims,
+                                           f"Layer {op.index}: SHAPE of '{inp.name}' (static)".replace("*/", "* /"),
+                                           8, 6),))
 
 
-HANDLERS = (OpHandler("SHAPE", check, emit, no_macs, "any input type -> int32 (static shape, a constant copy)",
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op, prefix = plan.op, plan.prefix
+    args = (f"{prefix}_dims", str(len(ctx.input(op).shape)), ctx.arena_pointer(ctx.output(op).index, const=False))
+    return layer(plan, "tb_shape_s32", args, (), HEADER)
+
+
+HANDLERS = (OpHandler("SHAPE", check, single(emit, plan), no_macs, "any input type -> int32 (static shape, a constant copy)",
                       unary(), max_version=1),)

@@ -9,8 +9,9 @@ import numpy as np
 
 from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import DTYPE_BYTES, Model, Operator, Tensor
-from . import checks
-from .c_emit import C_TYPES, CArray, EmitContext, comment_text, float_rows, rows, shape_text
+from . import checks, slots
+from .c_emit import C_TYPES, EmitContext, comment_text, shape_text
+from .layer_plan import Constant, PlanContext, Planned, float_constant, int_constant
 
 KERNEL_DIMS = 5
 # Types the data-movement kernels handle (by width); the C side only moves bits.
@@ -80,20 +81,39 @@ def normalized_axis(op: Operator, axis: int, rank: int) -> int:
     return axis + rank if axis < 0 else axis
 
 
-def source_pointer(ctx: EmitContext, index: int, name: str, what: str) -> tuple[str, tuple[CArray, ...]]:
-    """C expression for reading tensor `index`: its arena slot, or a flash array for constants."""
-    tensor = ctx.tensor(index)
+def input_constant(model: Model, index: int, name: str, what: str) -> tuple[Constant, ...]:
+    """Tensor `index` as a flash array when it is constant (else it is read from the arena)."""
+    tensor = model.tensors[index]
     if not tensor.is_constant:
-        return ctx.arena_pointer(index, const=True), ()
+        return ()
     assert tensor.data is not None
     values = np.asarray(tensor.data).reshape(-1)
+    comment = comment_text(f"{what} '{tensor.name}' {shape_text(tensor)} (constant)")
+    length = max(values.size, 1)
     if tensor.dtype == "float32":
-        text = float_rows(values)
-    else:
-        text = rows(values, 16, 6)
-    array = CArray(name, C_TYPES[tensor.dtype], max(values.size, 1), text or ("0,",),
-                   comment_text(f"{what} '{tensor.name}' {shape_text(tensor)} (constant)"))
-    return name, (array,)
+        return (float_constant(name, values, comment, length),)
+    return (int_constant(name, C_TYPES[tensor.dtype], values, comment, 16, 6, length),)
+
+
+def plan_input(ctx: PlanContext, op: Operator) -> Planned:
+    """A data-movement op reading input 0 (in flash when constant, as `{prefix}_input`)."""
+    index = slots.input_index(op, slots.INPUT)
+    return Planned(constants=input_constant(ctx.model, index, f"tb_l{op.index}_input",
+                                            f"Layer {op.index}: {op.name} input"))
+
+
+def plan_inputs(ctx: PlanContext, op: Operator) -> Planned:
+    """A data-movement op reading every input (in flash when constant, as `{prefix}_input{slot}`)."""
+    constants: tuple[Constant, ...] = ()
+    for slot, index in enumerate(op.inputs):
+        constants += input_constant(ctx.model, index, f"tb_l{op.index}_input{slot}",
+                                    f"Layer {op.index}: {op.name} input {slot}")
+    return Planned(constants=constants)
+
+
+def source_pointer(ctx: EmitContext, index: int, name: str) -> str:
+    """C expression for reading tensor `index`: its arena slot, or input_constant's array."""
+    return name if ctx.tensor(index).is_constant else ctx.arena_pointer(index, const=True)
 
 
 def num_bytes(tensor: Tensor) -> int:

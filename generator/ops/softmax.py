@@ -9,8 +9,9 @@ import numpy as np
 
 from ..elementwise_quant import QuantParamError, softmax_quant
 from ..model import Model, Operator
-from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unsupported
-from .c_emit import CStruct, EmitContext, Layer, c_float
+from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_plan, unsupported
+from .c_emit import CStruct, EmitContext, Layer, c_float, layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "softmax/tb_softmax.h"
@@ -38,16 +39,15 @@ def check(model: Model, op: Operator) -> None:
             raise quant_error(op, exc) from None
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op, prefix, q = plan.op, plan.prefix, plan.params
     inp, out = ctx.input(op), ctx.output(op)
     depth = inp.shape[-1]
     outer = inp.num_elements // depth
-    prefix = f"tb_l{op.index}"
-    if inp.dtype == "float32":
+    if q is None:
         params = CStruct("tb_softmax_f32_params_t", f"{prefix}_params", (("beta", c_float(_beta(op))),), compact=True)
         function = "tb_softmax_f32"
     else:
-        q = softmax_quant(_beta(op), scale_zp(inp)[0])
         params = CStruct("tb_softmax_params_t", f"{prefix}_params", (
             ("input_quant", quant_field(q.input_multiplier, q.input_left_shift)),
             ("diff_min", str(q.diff_min)),
@@ -55,9 +55,10 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         function = "tb_softmax_s8"
     args = (f"&{params.name}", str(outer), str(depth),
             ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, function, args, (params,), header=HEADER)
+    return layer(plan, function, args, (params,), HEADER)
 
 
-HANDLERS = (OpHandler("SOFTMAX", check, emit, no_macs,
+VARIANTS = single(emit, unary_plan(lambda op, inp, out: softmax_quant(_beta(op), scale_zp(inp)[0])))
+HANDLERS = (OpHandler("SOFTMAX", check, VARIANTS, no_macs,
                       "int8 (output scale 1/256, zero point -128), float32; over the last dimension",
                       unary(), max_version=3),)

@@ -13,11 +13,12 @@ import math
 from ..errors import MalformedModelError, UnsupportedOpError
 from ..model import Model, Operator
 from . import checks, slots
-from .c_emit import CStruct, EmitContext, Layer
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, supported_ops
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
-    row_major_strides, source_pointer, width_suffix,
+    row_major_strides, plan_input, source_pointer, width_suffix,
 )
 
 HEADER = "strided_slice/tb_strided_slice.h"
@@ -111,7 +112,8 @@ def check(model: Model, op: Operator) -> None:
         )
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     begin, end, strides = _operands(ctx.model, op)
     starts, counts, strides5 = fold(inp.shape, begin, end, strides, *_masks(op))
@@ -123,12 +125,13 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         ("step", c_list([s * st for s, st in zip(strides5, in_strides)])),
         ("base", str(base)),
     ))
-    source, arrays = source_pointer(ctx, inp.index, f"{prefix}_input", f"Layer {op.index}: STRIDED_SLICE input")
+    source = source_pointer(ctx, inp.index, f"{prefix}_input")
     args = (f"&{prefix}_params", source, ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, f"tb_strided_slice_{width_suffix(inp)}", args, (params,), arrays, HEADER)
+    return layer(plan, f"tb_strided_slice_{width_suffix(inp)}", args, (params,), HEADER)
 
 
-HANDLERS = (OpHandler("STRIDED_SLICE", check, emit, no_macs,
+VARIANTS = single(emit, plan_input)
+HANDLERS = (OpHandler("STRIDED_SLICE", check, VARIANTS, no_macs,
                       "int8, uint8, int16, int32, float32; up to 4-D, constant begin/end/strides (negatives), "
                       "begin_mask, end_mask, shrink_axis_mask",
                       Operands(4, 4, roles=("input", "begin", "end", "strides")), max_version=4),)

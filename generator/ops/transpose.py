@@ -4,11 +4,12 @@ from __future__ import annotations
 from ..errors import MalformedModelError
 from ..model import Model, Operator
 from . import checks, slots
-from .c_emit import CStruct, EmitContext, Layer
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs
 from .shape_common import (
     KERNEL_DIMS, c_list, constant_ints, expect_movable, expect_rank, expect_same_type, extend,
-    row_major_strides, source_pointer, width_suffix,
+    row_major_strides, plan_input, source_pointer, width_suffix,
 )
 
 HEADER = "transpose/tb_transpose.h"
@@ -36,7 +37,8 @@ def check(model: Model, op: Operator) -> None:
         )
 
 
-def emit(ctx: EmitContext, op: Operator) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
     perm = _perm(ctx.model, op)
     pad = KERNEL_DIMS - len(inp.shape)
@@ -49,10 +51,11 @@ def emit(ctx: EmitContext, op: Operator) -> Layer:
         ("step", c_list([strides[p] for p in perm5])),
         ("base", "0"),
     ))
-    source, arrays = source_pointer(ctx, inp.index, f"{prefix}_input", f"Layer {op.index}: TRANSPOSE input")
+    source = source_pointer(ctx, inp.index, f"{prefix}_input")
     args = (f"&{prefix}_params", source, ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, f"tb_transpose_{width_suffix(inp)}", args, (params,), arrays, HEADER)
+    return layer(plan, f"tb_transpose_{width_suffix(inp)}", args, (params,), HEADER)
 
 
-HANDLERS = (OpHandler("TRANSPOSE", check, emit, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation",
+VARIANTS = single(emit, plan_input)
+HANDLERS = (OpHandler("TRANSPOSE", check, VARIANTS, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation",
                       Operands(2, 2, roles=("input", "permutation")), max_version=7),)

@@ -9,7 +9,11 @@ import pytest
 
 from tflm_bench.board import load_board
 from tflm_bench.generator import BuildConfig, KernelSet, Optimize, build_firmware, read_model
-from tflm_bench.generator.layout import LayerFlash, choose, shrink
+from tflm_bench.generator.codegen import emit_layers
+from tflm_bench.generator.layout import LayerFlash, choose, layer_flash, shrink
+from tflm_bench.generator.ops import c_emit
+from tflm_bench.generator.ops.registry import scratch_requests
+from tflm_bench.generator.planner import plan_arena
 
 BUILD_ROOT = Path(os.environ["TFLM_BENCH_BUILD"])
 MODELS = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.tflite"))
@@ -27,6 +31,28 @@ def test_choice_rules() -> None:
     assert shrink(layers, frozenset(), 50) == {1}  # least MACs per extra byte first
     assert shrink(layers, frozenset(), 150) == {0, 1}
     assert shrink(layers, frozenset({0, 1}), 150) == {0, 1}
+
+
+@pytest.mark.parametrize("kernels", tuple(KernelSet), ids=str)
+@pytest.mark.parametrize("path", MODELS, ids=[m.stem for m in MODELS])
+def test_layer_flash_counts_planned_constants_without_emitting(
+    path: Path, kernels: KernelSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = read_model(path.read_bytes())
+    plan = plan_arena(model, scratch=scratch_requests(model, kernels))
+
+    def no_c(*args: object, **kwargs: object) -> None:
+        raise AssertionError("layer_flash formatted C")
+
+    with monkeypatch.context() as patch:
+        # Every variant's emit needs an EmitContext, every emitted array goes through c_array.
+        patch.setattr(c_emit.EmitContext, "__init__", no_c)
+        patch.setattr(c_emit, "c_array", no_c)
+        flash = layer_flash(model, plan, kernels)
+    emitted = {layout: emit_layers(model, plan, layout) for layout in (KernelSet.REFERENCE, kernels)}
+    for lf, ref, opt in zip(flash, emitted[KernelSet.REFERENCE], emitted[kernels], strict=True):
+        assert lf.int8_bytes == sum(a.num_bytes for a in ref.arrays), (lf.operator_index, lf.op_name)
+        assert lf.expanded_bytes == sum(a.num_bytes for a in opt.arrays), (lf.operator_index, lf.op_name)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=[m.stem for m in MODELS])

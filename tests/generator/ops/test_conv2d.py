@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -137,18 +138,32 @@ def test_optimized_variant_follows_the_receptive_fields(in_shape, filter_shape, 
 
 
 def test_im2col_asks_for_rows_and_takes_what_fits() -> None:
-    from tflm_bench.generator.ops import conv2d
+    from tflm_bench.generator.ops.registry import scratch_requests
 
     model = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(8, 3, 3, 3), padding="SAME")
-    sizes = conv2d.scratch(model, model.operators[0], "optimized")
-    assert sizes == (8 * 28, 4 * 28, 2 * 28, 28)  # 27-byte fields padded to whole quads
+    assert scratch_requests(model, "optimized") == {0: (8 * 28, 4 * 28, 2 * 28, 28)}  # 27-byte fields in whole quads
     # A lone layer's input and output fill the arena: no size fits, the kernel runs direct.
     layer = _optimized_layer(model)
     assert layer.function == "tb_conv2d_s8_dsp" and layer.args[:2] == ("NULL", "0")
-    assert conv2d.scratch(model, model.operators[0], "reference") == ()
+    assert scratch_requests(model, "reference") == {}
     # Depths of whole quads above IM2COL_MAX_QUAD_DEPTH run direct without asking.
     deep = conv_model(in_shape=(1, 6, 6, 64), filter_shape=(8, 3, 3, 64), padding="SAME")
-    assert conv2d.scratch(deep, deep.operators[0], "optimized") == ()
+    assert scratch_requests(deep, "optimized") == {}
+
+
+def test_granted_scratch_runs_im2col_without_tap_corrections() -> None:
+    from tflm_bench.generator.ops.registry import plan_layers
+
+    model = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(8, 3, 3, 3), padding="SAME")
+    plan = plan_arena(model)
+    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 2 * 28})
+    direct, im2col = (plan_layers(model, p, "optimized")[0] for p in (plan, granted))
+    assert direct.variant.name == im2col.variant.name == "dsp general"
+    assert im2col.params.im2col == (plan.arena_bytes, 2) and direct.params.im2col is None
+    # Direct runs one quad-padded run per tap (9 x 4 values), im2col the whole field (28).
+    assert direct.constant_bytes - im2col.constant_bytes == 8 * (9 * 4 - 28) * 2
+    layer = emit_layers(model, granted, "optimized")[0]
+    assert layer.args[:2] == (f"(int8_t *)&tb_arena[{plan.arena_bytes}]", "2")
 
 
 def test_packed_requant_holds_bias_multiplier_addend_and_shift_per_group() -> None:
