@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -19,8 +19,9 @@ from ..options import KernelSet
 from ..planner import ArenaPlan
 from . import slots
 
-if TYPE_CHECKING:
-    from .c_emit import EmitContext, Layer
+# A variant's emit: (c_emit.EmitContext, LayerPlan) -> c_emit.Layer. Typed loosely on purpose:
+# plans never depend on the C side, so this module imports nothing of c_emit (c_emit imports it).
+Emit = Callable[[Any, "LayerPlan"], Any]
 
 C_SIZES = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "int32_t": 4, "uint32_t": 4, "float": 4}
 FLOAT_LINE = 8  # float literals per line
@@ -97,7 +98,7 @@ class Variant:
     name: str  # e.g. "dsp rows", "reference"
     kernels: KernelSet  # the set it belongs to; reference variants also serve the optimized set
     plan: Callable[[PlanContext, Operator], Planned]
-    emit: Callable[[EmitContext, LayerPlan], Layer]
+    emit: Emit
     applies: Callable[[Model, Operator], bool] = always
     # Bytes of arena scratch it can use, most wanted first; the planner may refuse (then the
     # plan reads no grant from ArenaPlan.scratch_offsets and the variant must do without).
@@ -132,7 +133,7 @@ def no_params(ctx: PlanContext, op: Operator) -> Planned:
     return Planned()
 
 
-def single(emit: Callable[[EmitContext, LayerPlan], Layer],
+def single(emit: Emit,
            plan: Callable[[PlanContext, Operator], Planned] = no_params) -> tuple[Variant, ...]:
     """The variants of an operator with one kernel (per type, chosen inside its emit)."""
     return (Variant("reference", KernelSet.REFERENCE, plan, emit),)
