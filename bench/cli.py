@@ -15,6 +15,7 @@ import time
 import traceback
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up banner; no effect on int8 reference kernels
@@ -32,6 +33,10 @@ from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_b
 from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
 from .trace import PhaseClock  # noqa: E402
+
+if TYPE_CHECKING:  # their commands import these modules when they run
+    from .compare_runtimes import Comparison as RuntimeComparison
+    from .layer_diff import DiffReport
 
 EPILOG = """exit codes:
   0    every output as expected (bit-exact with TFLM; float32 within tolerance)
@@ -177,6 +182,15 @@ def _run(args: argparse.Namespace) -> int:
     return outputs.finish(report, clock.phases)
 
 
+def _verdict(result: DiffReport | RuntimeComparison, json_path: Path | None, passed: bool) -> int:
+    """Print a command's result, write its JSON when asked; 0 when it passed, else 1."""
+    print(result.format_text())
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(result.to_json())
+    return ExitCode.OK if passed else ExitCode.MISMATCH
+
+
 def _diff(args: argparse.Namespace) -> int:
     from .layer_diff import diff_model
 
@@ -184,11 +198,7 @@ def _diff(args: argparse.Namespace) -> int:
     with BenchSession(args.model, options) as session:
         samples = session.load_samples(args.inputs) if args.inputs else session.random_samples(args.count, args.seed)
         report = diff_model(session, samples)
-    print(report.format_text())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(report.to_json())
-    return ExitCode.OK if report.all_passed else ExitCode.MISMATCH
+    return _verdict(report, args.json, report.all_passed)
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -244,11 +254,7 @@ def _compare(args: argparse.Namespace) -> int:
     libraries = list(args.tflm_lib) or ([Path(os.environ["TFLM_LIB"])] if os.environ.get("TFLM_LIB") else [])
     base = to_bench_options(namespace_values(args, leave_out=("tflm_lib", "tflm_include")))
     result = compare_runtimes(args.model, base, libraries, tuple(args.tflm_include), args.inputs, args.count, args.seed)
-    print(result.format_text())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(result.to_json())
-    return ExitCode.OK if result.all_passed else ExitCode.MISMATCH
+    return _verdict(result, args.json, result.all_passed)
 
 
 def _emulate(args: argparse.Namespace) -> int:

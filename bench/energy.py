@@ -21,9 +21,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tflm_bench.board import SupplyCurrents
+from tflm_bench.generator import Choice
 
 from .errors import InputError
 
@@ -36,15 +36,11 @@ FIGURES_SOURCE = ("nRF52840 data-sheet typical currents (bench/board/currents.py
                   "with `// tflm-bench: FIELD VALUE` lines), chip only")
 
 
-class Regulator(StrEnum):
+class Regulator(Choice, noun="regulator", default="dcdc"):
     """The nRF52840's main regulator: the datasheet gives the CPU's current for each."""
 
     DCDC = "dcdc"
     LDO = "ldo"
-
-    @classmethod
-    def default(cls) -> Regulator:
-        return cls.DCDC
 
 
 def run_amps(currents: SupplyCurrents, regulator: Regulator, clock_hz: int) -> float:
@@ -116,9 +112,9 @@ class EnergySettings:
 def settings_from_options(regulator: str, supply_volts: float, duty: str | None, battery: str | None) -> EnergySettings:
     """EnergySettings from the option values (text as given on a command line or in Robot)."""
     try:
-        chosen = Regulator(str(regulator))
-    except ValueError:
-        raise EnergyInputError(f"--regulator {regulator!r}: choose one of {', '.join(Regulator)}") from None
+        chosen = Regulator.parse(str(regulator))
+    except ValueError as error:
+        raise EnergyInputError(f"--regulator: {error}") from None
     return EnergySettings(chosen, float(supply_volts), DutyCycle.parse(duty) if duty else None,
                           Battery.parse(battery) if battery else None)
 

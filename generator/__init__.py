@@ -42,7 +42,7 @@ from .intake import (
 from .legacy_keras import QAT_PACKAGES, QatError, is_qat_model_file, missing_qat_packages, qat_install_command
 from .mlperf import MlperfModel
 from .model import Model, Quantization, Tensor
-from .options import KernelSet, Optimize, Protocol, Runtime, Target
+from .options import Choice, KernelSet, Optimize, Protocol, Runtime, Target
 from .tflm_library import LibraryProblem, TflmLibrary, TflmLibraryError, TflmSetup, check_library, resolve_setup
 from .fusion import ConvPoolFusion, conv_pool_fusions
 from .planner import ArenaPlan, align_up
@@ -60,7 +60,7 @@ def supported_ops() -> list[tuple[str, str]]:
 __all__ = [
     "ABSENT", "BIAS", "input_index", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
     "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "QAT_PACKAGES", "missing_qat_packages", "qat_install_command", "convert_variant", "is_qat_model_file", "needs_conversion",
-    "BuildConfig", "FirmwareBuildError", "FirmwareImage", "FirmwarePipeline", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
+    "BuildConfig", "Choice", "FirmwareBuildError", "FirmwareImage", "FirmwarePipeline", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",
     "Tensor", "ToolchainMissingError", "UnsupportedOpError", "UnsupportedTensorError", "build_firmware", "convert_model_file",
     "firmware_dir", "prepare_model", "read_model", "supported_ops", "validate_model",

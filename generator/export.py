@@ -16,7 +16,6 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import jinja2
@@ -25,7 +24,7 @@ from .codegen import DATA_HEADER, TEMPLATE_DIR
 from .errors import GeneratorError
 from .build import FirmwareImage, firmware_dir
 from .model import Model
-from .options import KernelSet, Runtime
+from .options import Choice, KernelSet, Runtime
 
 RUNTIME_HEADER = Path("runtime") / "tb_runtime.h"  # under firmware/
 # The bench compiles kernels and generated code with these (firmware/CMakeLists.txt); the counts
@@ -39,21 +38,10 @@ class ExportError(GeneratorError):
     """The image cannot be exported (the message says why and what to do)."""
 
 
-class ExportFormat(StrEnum):
+class ExportFormat(Choice, noun="export format", default="c"):
     C = "c"
     CMAKE = "cmake"
     ARDUINO = "arduino"
-
-    @classmethod
-    def default(cls) -> ExportFormat:
-        return cls.C
-
-    @classmethod
-    def parse(cls, text: str) -> ExportFormat:
-        try:
-            return cls(text)
-        except ValueError:
-            raise ValueError(f"unknown export format {text!r}; choose one of {', '.join(cls)}") from None
 
 
 @dataclass(frozen=True)

@@ -13,26 +13,19 @@ v1 benchmarks shape theirs:
 from __future__ import annotations
 
 import math
-from enum import StrEnum
+from .options import Choice
 
 from .errors import GeneratorError
 from .model import Model
 
 
-class MlperfModel(StrEnum):
+class MlperfModel(Choice, noun="MLPerf Tiny model"):
     """The runner's names for the MLPerf Tiny benchmarks."""
 
     KWS01 = "kws01"  # keyword spotting, DS-CNN
     VWW01 = "vww01"  # visual wake words, MobileNet
     IC01 = "ic01"  # image classification, ResNet-8
     AD01 = "ad01"  # anomaly detection, autoencoder
-
-    @classmethod
-    def parse(cls, text: str) -> MlperfModel:
-        try:
-            return cls(text)
-        except ValueError:
-            raise ValueError(f"unknown MLPerf Tiny model {text!r}; choose one of {', '.join(cls)}") from None
 
 
 _FLAT_SPECTROGRAMS = (49 * 10, 49 * 40)  # KWS's MFCC and micro_speech's filterbank, flattened

@@ -21,12 +21,7 @@ class RunKeywords:
     def run_random_inputs(self, count: int = 10, seed: int = 0) -> int:
         """Runs `count` seeded random inputs through the device and the oracles; returns how many ran."""
         session = self.state.session()
-        self.state.results = session.run_samples(session.random_samples(int(count), int(seed)))
-        self.state.checks, self.state.notes = (), ()
-        for result in self.state.results:
-            logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
-                        f"{result.instructions} instructions")
-        return len(self.state.results)
+        return self._run(session.random_samples(int(count), int(seed)))
 
     @keyword
     def run_inputs_from_file(self, path: str, limit: int | None = None, labels: str | None = None) -> int:
@@ -57,7 +52,11 @@ class RunKeywords:
             names = data.class_names or ()
         samples = samples[:int(limit)] if limit else samples
         session.labels = tuple(n.strip() for n in labels.split(",")) if labels else names
-        self.state.results = session.run_samples(samples)
+        return self._run(samples)
+
+    def _run(self, samples: list[list[np.ndarray]]) -> int:
+        """Run `samples`; the last run's results replace the previous ones (and their checks)."""
+        self.state.results = self.state.session().run_samples(samples)
         self.state.checks, self.state.notes = (), ()
         for result in self.state.results:
             logger.info(f"input {result.index}: {'bit-exact' if result.bit_exact else 'MISMATCH'}, "
