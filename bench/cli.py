@@ -28,7 +28,7 @@ from .cache import cache_root  # noqa: E402
 from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
 from .errors import InputError  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
-from .option_table import add_arguments, namespace_values, positive_int, to_bench_options  # noqa: E402
+from .option_table import add_arguments, namespace_values, number_in, positive_int, to_bench_options  # noqa: E402
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
@@ -53,14 +53,7 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread so cleanup (`finally`, context managers) runs."""
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a TCP port is 0..65535 (0: any free port), got {value}")
-    return value
+_port = number_in(int, "a port number", lambda v: 0 <= v <= 65535, "a TCP port is 0..65535 (0: any free port)")
 
 
 def _add_samples(command: argparse.ArgumentParser, count: int) -> None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 from pathlib import Path
 
 from tflm_bench.emulation import DEFAULT_BAUD, EngineName
@@ -27,6 +28,8 @@ from .energy import Regulator
 from .errors import InputError
 from .session import BenchOptions
 
+N = TypeVar("N", int, float)
+
 # The CLI commands that take an option. "baseline save" is the subcommand's full name.
 RUNNING = frozenset({"run", "diff", "evaluate", "baseline save"})  # boot firmware on an engine
 BUILDING = RUNNING | {"build"}
@@ -35,15 +38,21 @@ CHOOSING_RUNTIME = frozenset({"run", "build", "baseline save"})
 BENCH_COMMAND = "run"  # its options are the bench options every front end exposes
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def number_in(convert: Callable[[str], N], what: str, fits: Callable[[N], bool],
+              bounds: str) -> Callable[[str], N]:
+    """An argparse type: text `convert` reads as `what`, within `bounds` (the message when not)."""
+    def parse(text: str) -> N:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not fits(value):
+            raise argparse.ArgumentTypeError(f"{bounds}, got {text.strip()}")
+        return value
+    return parse
+
+
+positive_int = number_in(int, "a whole number", lambda v: v >= 1, "must be at least 1")
 
 
 def _baud(text: str) -> int:
@@ -52,24 +61,8 @@ def _baud(text: str) -> int:
     return int(text)
 
 
-def _volts(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a voltage") from None
-    if not 1.7 <= value <= 5.5:
-        raise argparse.ArgumentTypeError(f"the nRF52840 runs from 1.7 V to 5.5 V (VDDH), got {text}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
-    return value
+_volts = number_in(float, "a voltage", lambda v: 1.7 <= v <= 5.5, "the nRF52840 runs from 1.7 V to 5.5 V (VDDH)")
+_seconds = number_in(float, "a number of seconds", lambda v: v > 0, "must be more than 0 seconds")
 
 
 @dataclass(frozen=True)
