@@ -48,10 +48,9 @@ def per_mac(count: int | None, macs: int) -> float | None:
     return count / macs if macs and count is not None else None
 
 
-@dataclass(frozen=True)
-class LayerProfile:
-    index: int
-    op_name: str
+class _PerMac:
+    """Counts per multiply-accumulate, for a profile row with instructions, cycles and MACs."""
+
     instructions: int
     estimated_cycles: int | None
     macs: int
@@ -66,16 +65,21 @@ class LayerProfile:
 
 
 @dataclass(frozen=True)
-class OpProfile:
+class LayerProfile(_PerMac):
+    index: int
+    op_name: str
+    instructions: int
+    estimated_cycles: int | None
+    macs: int
+
+
+@dataclass(frozen=True)
+class OpProfile(_PerMac):
     op_name: str
     layers: int
     instructions: int
     estimated_cycles: int | None
     macs: int
-
-    @property
-    def instructions_per_mac(self) -> float | None:
-        return per_mac(self.instructions, self.macs)
 
 
 def layer_profiles(
