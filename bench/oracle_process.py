@@ -1,21 +1,28 @@
-"""The reference interpreters, each in a child process of its own.
+"""The reference interpreters, in child processes: one host process per kind of oracle.
 
 Three reasons: a crash of theirs (TensorFlow's interpreter aborts on some models, a TFLM kernel
 may segfault) is a named oracle failure, not a dead bench; TensorFlow's start-up (seconds in C
 code, where Python cannot take a signal) runs beside the firmware build instead of before the
 first input and never delays Ctrl-C; and the bench process never loads TensorFlow at all.
 
+Each kind (TFLM, TFLite) has one host per bench process, started on first use and kept: it
+imports its interpreter once and holds the oracles of every model the process checks, as the
+bench process itself did before. A host that crashed is replaced by the next oracle asked for;
+hosts end with the bench (atexit), or when the bench's end closes their pipe.
+
     oracle = OracleProcess(OracleKind.TFLM, model_bytes, n_outputs)   # starts loading at once
     outputs = oracle.run(inputs)      # waits for the load the first time
-    oracle.close()                    # ends the process
+    oracle.close()                    # drops the model from its host
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 from enum import StrEnum
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -55,8 +62,10 @@ class OracleCrash(BenchError):
                          "so only that oracle's answer is lost. This is a bug of that interpreter on this model")
 
 
-def _serve(conn: Connection, kind: str, model_bytes: bytes, n_outputs: int, preserve_all: bool, log: str) -> None:
-    """Child: load the oracle, say whether it could, then answer run/tensor requests until EOF.
+# -- the host process -------------------------------------------------------------------------------
+
+def _serve(conn: Connection, kind: str, log: str) -> None:
+    """Child: hold oracles by id; answer each request (but "drop") with (request id, status, value).
 
     Its stdout and stderr go to `log`: TensorFlow's start-up lines (absl, oneDNN, XNNPACK) stay
     off the user's terminal and Robot's console, and a crash's last words are kept for the report."""
@@ -66,23 +75,28 @@ def _serve(conn: Connection, kind: str, model_bytes: bytes, n_outputs: int, pres
     os.close(descriptor)
     from .oracles import TfliteReferenceOracle, TflmOracle
 
-    try:
-        oracle: Any = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all) if kind == OracleKind.TFLM
-                       else TfliteReferenceOracle(model_bytes))
-    except BenchError as error:
-        conn.send(("error", _portable(error)))
-        return
-    conn.send(("ready", None))
+    oracles: dict[int, Any] = {}
     while True:
         try:
-            request, argument = conn.recv()
-        except EOFError:  # the bench closed the pipe or ended
+            request, operation, oracle_id, *arguments = conn.recv()
+        except EOFError:  # the bench closed the pipe, or ended
             return
+        if operation == "drop":
+            oracles.pop(oracle_id, None)
+            continue
         try:
-            answer = oracle.run(argument) if request == "run" else oracle.tensor(argument)
-            conn.send(("ok", answer))
+            if operation == "load":
+                model_bytes, n_outputs, preserve_all = arguments
+                oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)
+                                      if kind == OracleKind.TFLM else TfliteReferenceOracle(model_bytes))
+                answer: object = None
+            elif operation == "run":
+                answer = oracles[oracle_id].run(arguments[0])
+            else:
+                answer = oracles[oracle_id].tensor(arguments[0])
+            conn.send((request, "ok", answer))
         except BenchError as error:
-            conn.send(("error", _portable(error)))
+            conn.send((request, "error", _portable(error)))
 
 
 def _portable(error: BenchError) -> tuple[str, str, str | None, str | None]:
@@ -99,8 +113,113 @@ def _rebuilt(kind: str, message: str, oracle: str | None, stage: str | None) -> 
     return error
 
 
+class _Host:
+    """The parent's side of one host process: requests go out in order, replies are matched by id."""
+
+    def __init__(self, kind: OracleKind) -> None:
+        context = multiprocessing.get_context("spawn")  # no forked emulator or lock state in the child
+        self._conn, child = context.Pipe()
+        handle, self.log = tempfile.mkstemp(prefix=f"tflm-bench-{kind}-oracle-", suffix=".log")
+        os.close(handle)
+        self.process = context.Process(target=_serve, args=(child, str(kind), self.log), daemon=True,
+                                       name=f"tflm-bench {kind} oracle")
+        # The child starts with SIGINT ignored (inherited through exec): a Ctrl-C at the terminal
+        # reaches the whole process group, and the bench, not the child, decides what it ends.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+        try:
+            self.process.start()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        child.close()
+        self._next = 0
+        self._replies: dict[int, tuple[str, object]] = {}
+        self._forgotten: set[int] = set()  # requests whose reply nobody waits for any more
+        self.dead = False
+
+    def request(self, operation: str, oracle_id: int, *arguments: object) -> int:
+        """Send a request; its id, for reply() (a "drop" has no reply)."""
+        self._next += 1
+        if not self.dead:
+            try:
+                self._conn.send((self._next, operation, oracle_id, *arguments))
+            except (BrokenPipeError, ConnectionResetError, EOFError, OSError):
+                self.dead = True
+        return self._next
+
+    def answered(self, request: int) -> bool:
+        """Whether reply(request) would not wait."""
+        while request not in self._replies and not self.dead and self._conn.poll(0):
+            self._take()
+        return request in self._replies or self.dead
+
+    def reply(self, request: int, timeout_s: float = ANSWER_TIMEOUT_S) -> tuple[str, object]:
+        """(status, value) of `request`; ("dead", None) when the process ended first."""
+        while request not in self._replies and not self.dead:
+            if not self._conn.poll(timeout_s):
+                return "hung", None
+            self._take()
+        return self._replies.pop(request, ("dead", None))
+
+    def _take(self) -> None:
+        try:
+            request, status, value = self._conn.recv()
+        except (EOFError, ConnectionResetError, OSError):
+            self.dead = True
+            self.process.join(timeout=5)
+            return
+        if request in self._forgotten:
+            self._forgotten.discard(request)
+        else:
+            self._replies[request] = (status, value)
+
+    def forget(self, request: int) -> None:
+        """Nobody will ask for `request`'s reply: drop it when it comes (or now, if it came)."""
+        if self._replies.pop(request, None) is None:
+            self._forgotten.add(request)
+
+    def last_lines(self) -> list[str]:
+        try:
+            return Path(self.log).read_text(errors="replace").strip().splitlines()[-3:]
+        except OSError:
+            return []
+
+    def close(self) -> None:
+        self._conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.log)
+
+
+# One host per kind for the whole bench process, as TensorFlow's import was before: sessions
+# come and go (a test suite opens hundreds), the interpreters stay loaded.
+_HOSTS: dict[OracleKind, _Host] = {}
+_IDS = iter(range(1, 1 << 62))
+
+
+def _host(kind: OracleKind) -> _Host:
+    host = _HOSTS.get(kind)
+    if host is None or host.dead or not host.process.is_alive():
+        if host is not None:
+            host.close()
+        if not _HOSTS:
+            atexit.register(close_hosts)
+        host = _HOSTS[kind] = _Host(kind)
+    return host
+
+
+def close_hosts() -> None:
+    """End every host process now (the bench is ending, or was interrupted)."""
+    while _HOSTS:
+        _HOSTS.popitem()[1].close()
+
+
+# -- one oracle -------------------------------------------------------------------------------------
+
 class OracleProcess:
-    """One oracle (TFLM, or TFLite's reference) running in a child process."""
+    """One oracle (TFLM, or TFLite's reference) for one model, held by its kind's host process."""
 
     def __init__(self, kind: OracleKind, model_bytes: bytes, n_outputs: int, model: Model | None = None,
                  preserve_all: bool = False) -> None:
@@ -113,27 +232,14 @@ class OracleProcess:
         implementation = TflmOracle if self.kind is OracleKind.TFLM else TfliteReferenceOracle
         self.name: str = implementation.name
         self.refuser: str = implementation.refuser
-        context = multiprocessing.get_context("spawn")  # no forked emulator or lock state in the child
-        self._conn, child = context.Pipe()
-        handle, self._log = tempfile.mkstemp(prefix=f"tflm-bench-{self.kind}-oracle-", suffix=".log")
-        os.close(handle)
-        self._process = context.Process(target=_serve, args=(child, str(self.kind), model_bytes, n_outputs, preserve_all,
-                                                             self._log),
-                                        daemon=True, name=f"tflm-bench {self.kind} oracle")
-        # The child starts with SIGINT ignored (inherited through exec): a Ctrl-C at the terminal
-        # reaches the whole process group, and the bench, not the child, decides what it ends.
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
-        try:
-            self._process.start()
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
-        child.close()
-        self._ready = False
+        self._host = _host(self.kind)
+        self._id = next(_IDS)
+        self._load: int | None = self._host.request("load", self._id, model_bytes, n_outputs, preserve_all)
+        self._closed = False
 
     def loaded(self) -> bool:
-        """True once the child has answered (loaded or refused): ready() would not wait."""
-        return self._ready or self._conn.poll(0)
+        """True once the host has answered the load (loaded or refused): ready() would not wait."""
+        return self._load is None or self._host.answered(self._load)
 
     def ready(self) -> None:
         """Wait until the oracle has loaded the model.
@@ -141,29 +247,26 @@ class OracleProcess:
         Raises:
             OracleError: the interpreter refused the model. OracleCrash: its process died.
         """
-        if not self._ready:
-            self._answer("loading and preparing it")
-            self._ready = True
+        if self._load is not None:
+            self._answer(self._load, "loading and preparing it")
+            self._load = None
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         self.ready()
-        self._send(("run", inputs), "invoking it")
-        return self._answer("invoking it")  # type: ignore[no-any-return]
+        return self._answer(self._host.request("run", self._id, inputs), "invoking it")  # type: ignore[return-value]
 
     def tensor(self, index: int) -> np.ndarray:
         """Tensor `index` of the last invoke (needs preserve_all)."""
         self.ready()
-        self._send(("tensor", index), "reading a tensor")
-        return self._answer("reading a tensor")  # type: ignore[no-any-return]
+        return self._answer(self._host.request("tensor", self._id, index), "reading a tensor")  # type: ignore[return-value]
 
     def close(self) -> None:
-        """End the process now: it holds no state worth a clean exit."""
-        self._conn.close()
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join(timeout=5)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._log)
+        """Drop the model from its host (the host stays for the next model)."""
+        if not self._closed:
+            self._closed = True
+            if self._load is not None:
+                self._host.forget(self._load)  # never wait for a load (an interrupted run ends now)
+            self._host.request("drop", self._id)
 
     def __enter__(self) -> OracleProcess:
         return self
@@ -171,34 +274,17 @@ class OracleProcess:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _send(self, message: tuple[str, object], stage: str) -> None:
-        try:
-            self._conn.send(message)
-        except (BrokenPipeError, ConnectionResetError, EOFError, OSError):
-            raise self._crash(stage) from None
-
-    def _answer(self, stage: str) -> object:
-        if not self._conn.poll(ANSWER_TIMEOUT_S):
-            self.close()
+    def _answer(self, request: int, stage: str) -> object:
+        status, value = self._host.reply(request)
+        if status == "hung":
+            close_hosts()  # an oracle that hangs holds its host: start afresh
             raise OracleError(self.refuser, stage, TimeoutError(f"no answer within {ANSWER_TIMEOUT_S:.0f} s"))
-        try:
-            status, value = self._conn.recv()
-        except (EOFError, ConnectionResetError, OSError):
-            raise self._crash(stage) from None
+        if status == "dead":
+            raise OracleCrash(self.refuser, stage, self._host.process.exitcode, self._host.last_lines())
         if status == "error":
-            raise _rebuilt(*value)  # type: ignore[misc]  # the OracleError / BenchError the child raised
+            raise _rebuilt(*value)  # type: ignore[misc]  # the OracleError / BenchError the host raised
         return value
-
-    def _crash(self, stage: str) -> OracleCrash:
-        self._process.join(timeout=5)
-        try:
-            last = Path(self._log).read_text(errors="replace").strip().splitlines()[-3:]
-        except OSError:
-            last = []
-        return OracleCrash(self.refuser, stage, self._process.exitcode, last)
 
 
 def _main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
