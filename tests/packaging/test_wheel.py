@@ -137,3 +137,20 @@ def test_outside_pytest_project_uses_the_plugin(installed: Path, tmp_path: Path)
     result = _run([str(installed / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--bench-kernels",
                    "reference", "tests"], cwd=project, env=_clean_env(tmp_path), timeout=900)
     assert "2 passed" in result.stdout
+
+
+def test_build_wheel_script_leaves_the_checkout_clean(tmp_path: Path) -> None:
+    """scripts/build_wheel.sh (the README's wheel build) builds from a clean copy: the checkout
+    gets no build/ or *.egg-info, and its default output folder dist/ is git-ignored."""
+    def status() -> str:
+        return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout
+
+    before = status()
+    _run(["bash", str(ROOT / "scripts" / "build_wheel.sh"), "--out", str(tmp_path / "out")])
+    assert status() == before
+    wheel = next((tmp_path / "out").glob("tflm_bench-*-py3-none-any.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert set(REQUIRED) <= set(archive.namelist())
+    ignored = subprocess.run(["git", "check-ignore", "-q", "dist/tflm_bench-0.1.0-py3-none-any.whl"], cwd=ROOT)
+    assert ignored.returncode == 0, "dist/ is not git-ignored"
