@@ -95,7 +95,8 @@ def test_wheel_and_sdist_carry_the_run_time_files(built: tuple[Path, Path]) -> N
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for name in ("firmware/CMakeLists.txt", "bench/board/platforms/nrf52840.repl", "generator/templates/tb_model.c.j2",
-                 "emulation/builtin/counter.c", "setup.py"):
+                 "emulation/builtin/counter.c", "setup.py", "README.md", "docs/commands.md",
+                 "examples/pytest/test_my_model.py", "examples/robot/my_model.robot"):
         assert name in members, f"the sdist lacks {name}"
 
 
