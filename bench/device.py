@@ -135,7 +135,7 @@ class BenchDevice:
             raise NotBenchFirmware(
                 f"{self._where()}: the board sent {received} byte(s) in {timeout_s:g} s but never answered the bench's "
                 f"PING, so it does not run bench firmware (or runs it at another baud rate); flash the "
-                f"image for this model as the README's \"Comparing against a real board\" says")
+                f"image for this model as docs/engines.md's \"Comparing against a real board\" says")
 
     def _where(self) -> str:
         return str(getattr(self.engine, "port", self.engine.name))

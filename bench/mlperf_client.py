@@ -2,7 +2,7 @@
 
 The runner sends `cmd%`, reads lines until one contains `m-ready` (5 s, 30 s for `infer`), loads
 inputs with `db load N` and `db` chunks of 31 bytes as hex, and reads `m-lap-us-` stamps and
-`m-results-[...]` (README, "MLPerf Tiny mode"). `served_on_pty` starts `tflm-bench emulate FW.elf
+`m-results-[...]` (docs/mlperf.md). `served_on_pty` starts `tflm-bench emulate FW.elf
 --uart-pty` for an image built with `--protocol mlperf`; `MlperfDut` talks to any serial port.
 """
 from __future__ import annotations

@@ -160,7 +160,7 @@ _TABLE = (
                 "flash), size (keep int8 weights), balanced (expand within +25% of the weights)"),
     Option("target", "target", flag="board", enum=Target, default=str(Target.default()), commands=BUILDING,
            help="emulator: an image for the emulators, linked at the flash base; nano33ble: an image for a real "
-                "Arduino Nano 33 BLE, linked after its bootloader (see README, \"Flashing a real board\")"),
+                "Arduino Nano 33 BLE, linked after its bootloader (see docs/engines.md, \"Flashing a real board\")"),
     Option("platform", "platform", parse=Path, metavar="REPL", commands=BUILDING | EXPORTING | {"compare", "emulate"},
            help="platform description .repl; its flash, RAM and clocks are used",
            default_doc="the shipped nrf52840.repl"),
@@ -196,7 +196,7 @@ _TABLE = (
                 "runner's text commands)"),
     Option("mlperf_model", "mlperf_model", enum=MlperfModel, commands=frozenset({"build"}),
            help="with {protocol} mlperf: the name `profile` reports (m-model-[...]), which picks the runner's "
-                "test section", default_doc="from the input shape, see README \"MLPerf Tiny mode\""),
+                "test section", default_doc="from the input shape, see docs/mlperf.md"),
 )
 OPTIONS: dict[str, Option] = {option.name: option for option in _TABLE}
 

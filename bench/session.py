@@ -241,7 +241,7 @@ class BenchSession:
             raise InputError(
                 f"the bench drives firmware over its own protocol; a {self.options.protocol} image is for an "
                 "external runner: build it with `tflm-bench build MODEL --protocol mlperf --out FW.elf` and serve "
-                "it with `tflm-bench emulate FW.elf --uart-pty` (README, \"MLPerf Tiny mode\")")
+                "it with `tflm-bench emulate FW.elf --uart-pty` (docs/mlperf.md)")
         self.launch_oracles()  # they load beside the build and the boot
         try:
             image = self.build()
@@ -449,7 +449,7 @@ def _check_board_image(device: BenchDevice, image: FirmwareImage, port: str) -> 
             f"the board on {port} runs bench firmware for another model (build id 0x{build_id:08x}; this model, "
             f"sha256 {image.model_sha256[:16]}, is build 0x{image.build_id:08x}). The bench cannot flash it: build "
             f"this model's image with `tflm-bench build MODEL --board nano33ble --out FW.elf`, flash FW.bin with the "
-            f"command in the README (\"Flashing a real board\"), then rerun")
+            f"command in docs/engines.md (\"Flashing a real board\"), then rerun")
 
 
 def run_bench(

@@ -9,7 +9,7 @@ Suite Teardown    Stop Firmware
 *** Variables ***
 ${ENGINE}                 builtin
 ${MODEL}                  ${CURDIR}/../models/sine_int8.tflite
-# Measured with the reference kernels; see the README for the command that prints the figure.
+# Measured with the reference kernels; `tflm-bench run MODEL --kernels reference` prints the figure.
 ${INSTRUCTION_BUDGET}     5000
 # Per-layer instruction budgets (measured 1,376 / 3,052 / 278 with the reference kernels).
 ${LAYER_0_BUDGET}         1600

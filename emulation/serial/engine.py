@@ -109,7 +109,7 @@ class SerialEngine(Engine):
 
     # -- the Engine interface --------------------------------------------------------------
     def load_elf(self, path: Path | str) -> None:
-        """Record the image the board should run; the bench cannot flash it (see the README)."""
+        """Record the image the board should run; the bench cannot flash it (see docs/engines.md)."""
         self.elf = check_elf(Path(path))
 
     def write_uart(self, data: bytes) -> None:

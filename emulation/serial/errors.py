@@ -26,7 +26,7 @@ class SerialTimeout(EmulationError):
         self.received = received
         super().__init__(
             f"no answer on serial port {port}: waited {seconds:.1f} s for {waiting_for} and got {received} "
-            f"byte(s). Check that the board runs bench firmware (flash it as the README's \"Comparing "
+            f"byte(s). Check that the board runs bench firmware (flash it as docs/engines.md's \"Comparing "
             f"against a real board\" says), that --port names the serial port its UART reaches and --baud its rate "
             f"(default 115200), and press the board's reset button if it faulted"
         )

@@ -1,5 +1,5 @@
 /* MLPerf Tiny mode: the MLCommons/EEMBC runner's text protocol on uart0, in place of the
- * bench protocol (built with TB_PROTOCOL=mlperf; README "MLPerf Tiny mode").
+ * bench protocol (built with TB_PROTOCOL=mlperf; docs/mlperf.md).
  *
  * Commands end in '%' and split on spaces; every reply line ends in CR LF and every command
  * ends with "m-ready". `db` loads the raw bytes of the model's input tensors (in order) into

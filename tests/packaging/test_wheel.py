@@ -95,7 +95,8 @@ def test_wheel_and_sdist_carry_the_run_time_files(built: tuple[Path, Path]) -> N
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for name in ("firmware/CMakeLists.txt", "bench/board/platforms/nrf52840.repl", "generator/templates/tb_model.c.j2",
-                 "emulation/builtin/counter.c", "setup.py"):
+                 "emulation/builtin/counter.c", "setup.py", "README.md", "docs/commands.md",
+                 "examples/pytest/test_my_model.py", "examples/robot/my_model.robot"):
         assert name in members, f"the sdist lacks {name}"
 
 
@@ -137,3 +138,25 @@ def test_outside_pytest_project_uses_the_plugin(installed: Path, tmp_path: Path)
     result = _run([str(installed / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--bench-kernels",
                    "reference", "tests"], cwd=project, env=_clean_env(tmp_path), timeout=900)
     assert "2 passed" in result.stdout
+
+
+def test_build_wheel_script_leaves_the_checkout_clean(tmp_path: Path) -> None:
+    """scripts/build_wheel.sh (the README's wheel build) builds from a clean copy: the checkout
+    gets no build/ or *.egg-info, and its default output folder dist/ is git-ignored."""
+    def status() -> tuple[str, set[Path]]:
+        # Untracked and changed files, and what a wheel build in the checkout would leave (ignored
+        # by git, so listed by hand; other tests may write the rest of build/ meanwhile).
+        porcelain = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                                   capture_output=True, text=True, check=True).stdout
+        leftovers = {*ROOT.glob("*.egg-info"), *ROOT.glob("*/*.egg-info"), *ROOT.glob("build/lib*"),
+                     *ROOT.glob("build/bdist.*"), *ROOT.glob("dist/*")}
+        return porcelain, leftovers
+
+    before = status()
+    _run(["bash", str(ROOT / "scripts" / "build_wheel.sh"), "--out", str(tmp_path / "out")])
+    assert status() == before
+    wheel = next((tmp_path / "out").glob("tflm_bench-*-py3-none-any.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert set(REQUIRED) <= set(archive.namelist())
+    ignored = subprocess.run(["git", "check-ignore", "-q", "dist/tflm_bench-0.1.0-py3-none-any.whl"], cwd=ROOT)
+    assert ignored.returncode == 0, "dist/ is not git-ignored"
