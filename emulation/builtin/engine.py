@@ -136,24 +136,28 @@ def _configure(platform: PlatformDescription) -> _Config:
             f"asks for {cpu.type_name} {cpu_type!r}"
         )
 
-    uarts = []
-    for entry in platform.find_by_type(UART_TYPE):
-        if entry.get("easyDMA") is True:
-            raise PlatformError(
-                f"{entry.source_line}: '{entry.name}' has easyDMA: true; the built-in engine "
-                f"models the legacy UART only (Renode's EasyDMA mode also breaks continuous "
-                f"reception). Set `easyDMA: false`, e.g. with an update entry "
-                f"`{entry.name}:` / `    easyDMA: false`"
-            )
-        if entry.address is None:
-            raise PlatformError(f"{entry.source_line}: '{entry.name}' has no address")
-        uarts.append((entry.name, entry.address))
-    if not uarts:
+    entries = platform.find_by_type(UART_TYPE)
+    if not entries:
         raise PlatformError(
             f"{platform.path}: no {UART_TYPE} entry; the bench talks to the firmware over uart0"
         )
-    names = [name for name, _ in uarts]
-    host_uart = "uart0" if "uart0" in names else names[0]
+    host_uart = "uart0" if any(e.name == "uart0" for e in entries) else entries[0].name
+    uarts = []
+    easy_dma = []  # UARTs the firmware never uses, in EasyDMA mode: inert, a touch is a named fault
+    for entry in entries:
+        if entry.address is None:
+            raise PlatformError(f"{entry.source_line}: '{entry.name}' has no address")
+        if entry.get("easyDMA") is not True:
+            uarts.append((entry.name, entry.address))
+        elif entry.name != host_uart:
+            easy_dma.append((f"{entry.name} (EasyDMA UART, not modelled)", entry.address, PERIPHERAL_SIZE))
+        else:
+            raise PlatformError(
+                f"{entry.source_line}: '{entry.name}' has easyDMA: true; the bench talks to the firmware "
+                f"over it and the built-in engine models the legacy UART only (Renode's EasyDMA mode also "
+                f"breaks continuous reception). Set `easyDMA: false`, e.g. with an update entry "
+                f"`{entry.name}:` / `    easyDMA: false`"
+            )
 
     dwt = None
     for entry in platform.find_by_type(DWT_TYPE):
@@ -179,7 +183,7 @@ def _configure(platform: PlatformDescription) -> _Config:
                 continue  # inside the System Control Space the engine models
             size = registration.size or PERIPHERAL_SIZE
             unmodelled.append((entry.name, registration.address, size))
-    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, clocks, _page_aligned(unmodelled))
+    return _Config(tuple(memories), mips, tuple(uarts), host_uart, dwt, clocks, _page_aligned(unmodelled + easy_dma))
 
 
 def _page_aligned(regions: list[tuple[str, int, int]]) -> tuple[tuple[str, int, int], ...]:

@@ -175,11 +175,27 @@ def test_determinism(platform: repl.PlatformDescription, build_program: Build) -
     assert first[0] == b"H\x02yz{\xff\x11"
 
 
-def test_easydma_is_refused(tmp_path: Path) -> None:
+def test_easydma_on_the_bench_uart_is_refused(tmp_path: Path) -> None:
     board = tmp_path / "dma.repl"
     board.write_text(f'using "{repl.DEFAULT_PLATFORM}"\nuart0:\n    easyDMA: true\n')
-    with pytest.raises(PlatformError, match="legacy UART"):
+    with pytest.raises(PlatformError, match="'uart0' has easyDMA: true; the bench talks to the firmware over it"):
         BuiltinEngine(repl.load(board))
+
+
+def test_another_easydma_uart_is_inert_until_touched(build_program: Build, tmp_path: Path) -> None:
+    """Renode's stock nRF52840 declares uart1 with EasyDMA; the firmware never uses it, so the
+    description is taken as Renode takes it, and a touch is a named fault."""
+    board = tmp_path / "uart1.repl"
+    board.write_text(repl.DEFAULT_PLATFORM.read_text()
+                     + "\nuart1: UART.NRF52840_UART @ sysbus 0x40008000\n    easyDMA: true\n")
+    with BuiltinEngine(repl.load(board)) as engine:  # accepted
+        engine.load_elf(build_program("echo"))
+    elf = build_program("fault", CASE=3)  # writes 0x40008000
+    with BuiltinEngine(repl.load(board)) as engine:
+        engine.load_elf(elf)
+        with pytest.raises(UnmappedAccess) as caught:
+            engine.read_uart(1)
+        assert caught.value.peripheral == "uart1 (EasyDMA UART, not modelled)"
 
 
 def test_speed_report(build_program: Build) -> None:
