@@ -17,7 +17,7 @@ from typing import Protocol
 from tflm_bench.board import RENODE_DEFAULT_MIPS, ReplError, load_description, search_path
 from ..engine import Engine
 from ..elf_info import vector_table_address
-from ..errors import EmulationError
+from ..errors import EmulationError, PlatformError
 from .commands import (
     CommandArgumentError,
     ExactClock,
@@ -119,6 +119,7 @@ class RenodeEngine(Engine):
     def open(self) -> None:
         if self._monitor is not None:
             return
+        self._check_uart0()
         try:
             self._monitor = self._start_monitor()
             self._setup = self._create_machine(self._monitor)
@@ -127,6 +128,22 @@ class RenodeEngine(Engine):
         except BaseException:
             self.close()
             raise
+
+    def _check_uart0(self) -> None:
+        """Renode's nRF52840 UART in EasyDMA mode delivers only the first byte the host sends
+        (renode issue 796): the bench's UART must be in legacy mode, said before Renode starts."""
+        try:
+            platform = load_description(self.platform_path, roots=search_path(self.repl_path))
+        except ReplError:
+            return  # Renode reads the file itself and names what is wrong with it
+        for entry in platform.find_by_type("UART.NRF52840_UART"):
+            if entry.name == "uart0" and entry.get("easyDMA") is True:
+                raise PlatformError(
+                    f"{self.platform_path}: 'uart0' (declared at {entry.source_line}) has easyDMA: true; the bench "
+                    "talks to the firmware over "
+                    "uart0, and Renode's nRF52840 UART in EasyDMA mode delivers only the first byte it is "
+                    "sent (renode issue 796). Set `easyDMA: false` with an update entry `uart0:` / "
+                    "`    easyDMA: false` (the shipped nano33ble-renode-overlay.repl does)")
 
     def close(self) -> None:
         uart, monitor, workdir = self._uart, self._monitor, self._workdir

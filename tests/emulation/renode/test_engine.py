@@ -225,3 +225,16 @@ def test_other_description_failures_still_stop(fake_renode: Path, tmp_path: Path
     board.write_text(f'using "{tmp_path / "missing.repl"}"\n')
     with pytest.raises(RenodeCommandError):
         RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20).open()
+
+
+def test_uart0_in_easydma_mode_is_refused_before_renode_starts(fake_renode: Path, tmp_path: Path) -> None:
+    """Renode's EasyDMA UART delivers only the first byte sent (renode issue 796)."""
+    from tflm_bench.board import DEFAULT_PLATFORM
+    from tflm_bench.emulation.errors import PlatformError
+
+    board = tmp_path / "dma.repl"
+    board.write_text(f'using "{DEFAULT_PLATFORM}"\nuart0:\n    easyDMA: true\n')
+    engine = RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20)
+    with pytest.raises(PlatformError, match=r"dma.repl: 'uart0' \(declared at .*nrf52840.repl:\d+\) has easyDMA: true; .* renode issue 796"):
+        engine.open()
+    assert engine._monitor is None  # nothing was started
