@@ -235,6 +235,6 @@ def test_uart0_in_easydma_mode_is_refused_before_renode_starts(fake_renode: Path
     board = tmp_path / "dma.repl"
     board.write_text(f'using "{DEFAULT_PLATFORM}"\nuart0:\n    easyDMA: true\n')
     engine = RenodeEngine(board, backend="process", start_timeout_s=20, command_timeout_s=20)
-    with pytest.raises(PlatformError, match=r"dma.repl: 'uart0' \(declared at .*nrf52840.repl:\d+\) has easyDMA: true; .* renode issue 796"):
+    with pytest.raises(PlatformError, match=r"dma.repl: 'uart0' \(declared at .*nrf52840.repl:\d+\) has easyDMA: true; .*renode issue 796"):
         engine.open()
     assert engine._monitor is None  # nothing was started
