@@ -225,9 +225,12 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
         results = tuple(_evaluate_variant(v, data, task, reference, float_outputs, replace(request, x_kind=kind),
                                           strict=not keras, pool=pool, note=phases.note)
                         for v in variants)
-    finally:
+    except BaseException as error:
         if pool is not None:
-            pool.close()
+            pool.close(interrupted=not isinstance(error, Exception))
+        raise
+    if pool is not None:
+        pool.close()
     return EvaluationReport(
         model=str(model), dataset=data.source, samples=len(data), task=task, class_names=data.class_names,
         labels=tuple(int(v) for v in data.y) if task == "classification" and data.y is not None else None,

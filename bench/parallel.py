@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import signal
 import os
 import tempfile
 import threading
@@ -103,7 +104,8 @@ class WorkerPool:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_leave_interrupts_to_the_parent)
         # Start every worker now, so a run's throughput measures inferences, not interpreter start-up.
         for future in [self._pool.submit(_warm_up, 0.2) for _ in range(jobs)]:
             future.result()
@@ -111,11 +113,14 @@ class WorkerPool:
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(interrupted=kind is not None and not issubclass(kind, Exception))
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, interrupted: bool = False) -> None:
+        """Shut the workers down. After an interrupt (Ctrl-C, SIGTERM) the shards not started are
+        cancelled and the bench does not wait here; the workers end once their current shard is
+        done (a fraction of a second; killing them instead trips Python 3.11's executor)."""
+        self._pool.shutdown(wait=not interrupted, cancel_futures=True)
 
     def run(self, bundle: FirmwareBundle, samples: list[list[np.ndarray]], indices: list[int],
             progress: Progress) -> list[SampleRun]:
@@ -199,6 +204,12 @@ def _warm_up(pause_s: float) -> int:
 # -- worker side ------------------------------------------------------------------------------------
 
 _local = threading.local()
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Worker start-up: a Ctrl-C at the terminal reaches every process of the group; the parent
+    alone takes it (and ends the workers), so no worker prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_session(bundle: FirmwareBundle) -> BenchSession:

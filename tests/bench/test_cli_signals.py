@@ -2,6 +2,7 @@
 a cache the next run can use (no lock files left, no half build taken for a finished one)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -140,3 +141,27 @@ def test_ctrl_c_while_the_oracles_load_ends_the_run_within_a_second(sine_model: 
     assert process.returncode == 130 and "Traceback" not in "".join(lines)
     time.sleep(0.3)
     assert not [pid for pid in children if _alive(pid)], "oracle processes outlived the bench"
+
+
+def test_ctrl_c_during_a_parallel_evaluation_ends_it_without_worker_tracebacks(tmp_path: Path) -> None:
+    """--jobs 2: the workers leave the interrupt to the parent, which ends them at once."""
+    import numpy as np
+
+    digits = Path(__file__).resolve().parents[2] / "models" / "digits"
+    test = np.load(digits / "test.npz")
+    np.savez(tmp_path / "many.npz", x=np.concatenate([test["x"]] * 4), y=np.concatenate([test["y"]] * 4))
+    process, lines = _run_until(["evaluate", str(digits / "digits_cnn_int8.tflite"), "--data", str(tmp_path / "many.npz"),
+                                 "--jobs", "2", "--no-host"], "model samples ")
+    children = _descendants(process.pid)
+    sent = time.monotonic()
+    # A terminal's Ctrl-C reaches the whole process group; here the bench and each of its workers.
+    for pid in {process.pid, *children}:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+    process.wait(timeout=30)
+    time.sleep(0.3)
+    err = "".join(lines)
+    assert process.returncode == 130, err[-2000:]
+    assert time.monotonic() - sent < 3.0
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "tflm-bench: interrupted", err[-3000:]
+    assert not [pid for pid in children if _alive(pid)], "workers outlived the bench"
