@@ -193,20 +193,72 @@ class _Host:
             os.unlink(self.log)
 
 
+class _InProcessHost:
+    """The oracles in this process: for a process that may not have children (a Dask worker is
+    daemonic). A crash of theirs then takes the worker down, and the parent names that."""
+
+    dead = False
+    process = None
+
+    def __init__(self, kind: OracleKind) -> None:
+        self._kind = kind
+        self._oracles: dict[int, Any] = {}
+        self._replies: dict[int, tuple[str, object]] = {}
+        self._next = 0
+
+    def request(self, operation: str, oracle_id: int, *arguments: object) -> int:
+        from .oracles import TfliteReferenceOracle, TflmOracle
+
+        self._next += 1
+        if operation == "drop":
+            self._oracles.pop(oracle_id, None)
+            return self._next
+        try:
+            if operation == "load":
+                model_bytes, n_outputs, preserve_all = arguments
+                self._oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)  # type: ignore[arg-type]
+                                            if self._kind is OracleKind.TFLM else TfliteReferenceOracle(model_bytes))  # type: ignore[arg-type]
+                answer: object = None
+            elif operation == "run":
+                answer = self._oracles[oracle_id].run(arguments[0])
+            else:
+                answer = self._oracles[oracle_id].tensor(arguments[0])
+            self._replies[self._next] = ("ok", answer)
+        except BenchError as error:
+            self._replies[self._next] = ("error", _portable(error))
+        return self._next
+
+    def answered(self, request: int) -> bool:
+        return True
+
+    def reply(self, request: int, timeout_s: float = ANSWER_TIMEOUT_S) -> tuple[str, object]:
+        return self._replies.pop(request, ("dead", None))
+
+    def forget(self, request: int) -> None:
+        self._replies.pop(request, None)
+
+    def last_lines(self) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        self._oracles.clear()
+
+
 # One host per kind for the whole bench process, as TensorFlow's import was before: sessions
 # come and go (a test suite opens hundreds), the interpreters stay loaded.
-_HOSTS: dict[OracleKind, _Host] = {}
+_HOSTS: dict[OracleKind, _Host | _InProcessHost] = {}
 _IDS = iter(range(1, 1 << 62))
 
 
-def _host(kind: OracleKind) -> _Host:
+def _host(kind: OracleKind) -> _Host | _InProcessHost:
     host = _HOSTS.get(kind)
-    if host is None or host.dead or not host.process.is_alive():
+    if host is None or host.dead or (host.process is not None and not host.process.is_alive()):
         if host is not None:
             host.close()
         if not _HOSTS:
             atexit.register(close_hosts)
-        host = _HOSTS[kind] = _Host(kind)
+        daemonic = multiprocessing.current_process().daemon
+        host = _HOSTS[kind] = _InProcessHost(kind) if daemonic else _Host(kind)
     return host
 
 
@@ -280,7 +332,9 @@ class OracleProcess:
             close_hosts()  # an oracle that hangs holds its host: start afresh
             raise OracleError(self.refuser, stage, TimeoutError(f"no answer within {ANSWER_TIMEOUT_S:.0f} s"))
         if status == "dead":
-            raise OracleCrash(self.refuser, stage, self._host.process.exitcode, self._host.last_lines())
+            process = self._host.process
+            raise OracleCrash(self.refuser, stage, process.exitcode if process is not None else None,
+                              self._host.last_lines())
         if status == "error":
             raise _rebuilt(*value)  # type: ignore[misc]  # the OracleError / BenchError the host raised
         return value
