@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,7 +151,7 @@ def robot_suite(model_name: str, cases: Sequence[RenodeTestCase], timeout_s: flo
     ]
     for number, case in enumerate(cases, 1):
         lines += ["", f"Input {number} Should Give Host TFLM's Outputs",
-                  f"    [Documentation]    {robot_cell(case.origin)}: {len(case.raw)} bytes",
+                  f"    [Documentation]    {robot_cell(case.origin)}: {len(case.raw)} byte{'' if len(case.raw) == 1 else 's'}",
                   "    Boot The Model Firmware"]
         for command, replies in command_exchanges(case.raw):
             lines.append("    " + "    ".join(["Command Should Answer", *map(robot_cell, (command, *replies))]))
@@ -180,6 +181,9 @@ that the `m-results-[...]` line equals the expected one exactly: every output de
 `(q - zero_point) x scale` in float32 and printed with three decimals. Any `e-[...]` reply fails
 the test. Waits time out after ${{TIMEOUT}} seconds (`renode-test --variable TIMEOUT:120 ...`).
 
+Renode deletes the folders named `renode-*` in its temp folder (`$TMPDIR`, else `/tmp`) when it
+starts; keep nothing of yours under such a name there (or run with `TMPDIR=/some/dir`).
+
 By hand, in Renode's monitor: `include @{RESC_NAME}`, `showAnalyzer {UART}`, `start`, then type
 e.g. `name%` in the analyzer.
 """
@@ -195,11 +199,11 @@ def write_renode_test(root: Path, model_name: str, elf: Path, platform: Path, ve
     if re.search(r"^\s*using\b", text, re.MULTILINE):
         raise InputError(f"--renode-test copies the platform description alone, and {platform} includes other "
                          "files (`using`); give a self-contained .repl with --platform")
-    if root.name.startswith("renode-"):
-        # Renode deletes folders named renode-* in its temp folder when it starts.
-        raise InputError(f"name the folder something other than {root.name}: Renode removes renode-* folders "
-                         "from its temp folder at start")
     root = root.resolve()
+    if root.name.startswith("renode-") and root.parent == Path(tempfile.gettempdir()).resolve():
+        # Renode deletes the folders named renode-* in its temp folder when it starts.
+        raise InputError(f"name the folder something other than {root.name}: Renode removes renode-* folders "
+                         f"from {root.parent} when it starts")
     root.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(elf, root / FIRMWARE_NAME)
     (root / PLATFORM_NAME).write_text(text)

@@ -75,7 +75,7 @@ def test_sine_suite_files_and_expected_lines(sine_suite: Path) -> None:
         raw = bytes.fromhex(case["input_hex"])
         assert raw == rng.integers(-128, 127, size=(1, 1), endpoint=True).astype(np.int8).tobytes()
         assert case["expected"] == "m-results-[" + ",".join(host_results(model_bytes, raw)) + "]"
-        assert f"Command Should Answer    db load 1    m-[Expecting 1 bytes]" in robot
+        assert "Command Should Answer    db load 1    m-[Expecting 1 bytes]" in robot
         assert f"Command Should Answer    db {raw.hex()}    m-load-done" in robot
         assert f"Inference Should Give             {case['expected']}" in robot
     tests = [line for line in robot_sections(robot)["Test Cases"] if not line.startswith(" ")]
@@ -173,3 +173,12 @@ def test_the_sine_suite_passes_under_renode_test(sine_suite: Path, tmp_path: Pat
     for name in ["Should Boot And Name Itself"] + [f"Input {n} Should Give Host TFLM's Outputs" for n in (1, 2, 3)]:
         assert re.search(rf"Finished test 'model\.{re.escape(name)}' in [\d.]+ seconds with status \S*OK", result.stdout)
     assert "Tests finished successfully" in result.stdout
+
+
+def test_a_renode_folder_in_the_temp_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # gettempdir() reads TMPDIR again
+    case = RenodeTestCase(b"\x00", "m-results-[0.000]", "zero")
+    with pytest.raises(InputError, match="Renode removes renode-"):
+        write_renode_test(tmp_path / "renode-suite", "sine_int8", tmp_path / "fw.elf", PLATFORM, 0, [case], 1)
+    assert not (tmp_path / "renode-suite").exists()
