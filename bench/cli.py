@@ -102,11 +102,22 @@ def _parser() -> argparse.ArgumentParser:
 
     export = add("export", "write the generated runtime the bench verified as a library for your own firmware")
     export.add_argument("model", type=Path, help="a quantized .tflite")
-    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write the library into")
+    export.add_argument("--out", type=Path, metavar="DIR",
+                        help="the folder to write the library into (optional with --renode-test)")
     export.add_argument("--format", choices=tuple(ExportFormat), default=str(ExportFormat.default()),
                         help="c: src/ and an example main.c; cmake: the same as a CMake package; arduino: an Arduino "
                              f"library (library.properties, src/, examples/) (default: {ExportFormat.default()})")
     add_arguments(export, "export")
+    export.add_argument("--renode-test", type=Path, metavar="DIR",
+                        help="also (or only) write a renode-test suite into DIR: the model's MLPerf Tiny mode "
+                             "firmware, the platform, a .resc and a .robot checking the outputs against host TFLM "
+                             "with Renode's own keywords; run it with `renode-test DIR/model.robot`")
+    export.add_argument("--inputs", type=Path,
+                        help="--renode-test: .npy with the inputs to record [N, *input shape] or one sample "
+                             "(default: seeded random)")
+    export.add_argument("--count", type=positive_int, default=3,
+                        help="--renode-test: random inputs to record without --inputs (default: 3)")
+    export.add_argument("--seed", type=int, default=0, help="--renode-test: seed for random inputs (default: 0)")
 
     compare = add("compare", "A/B: our runtime (both kernel sets) and each TFLM library on the same inputs")
     compare.add_argument("model", type=Path, help="a .tflite")
@@ -231,7 +242,18 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.out is None and args.renode_test is None:
+        raise InputError("export needs --out DIR (the library), --renode-test DIR (a Renode test suite), or both")
     session = BenchSession(args.model, _options(args))
+    if args.renode_test is not None:
+        from .renode_test_export import export_renode_test
+
+        suite = export_renode_test(session, args.renode_test, args.inputs, args.count, args.seed)
+        print(f"wrote {suite.root} (renode-test suite: {suite.robot.name}, {suite.resc.name}, {suite.firmware.name}, "
+              f"{suite.platform.name}, README.md; {len(suite.cases)} input(s) checked against host TFLM)")
+        print(f"run it: {suite.command()}")
+    if args.out is None:
+        return ExitCode.OK
     image = session.build()
     library = export_library(image, session.model, args.model, args.out, ExportFormat(args.format))
     print(f"wrote {library.root} ({library.format} library {library.name}: {len(library.sources)} C sources, "
