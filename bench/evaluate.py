@@ -164,6 +164,8 @@ class EvaluationReport:
                 raw["device"]["energy"] = variant.device.energy.to_dict() if variant.device.energy else None
             if variant.host is not None:
                 raw["host"]["accuracy"] = variant.host.accuracy
+            if variant.host_tflite is not None:
+                raw["host_tflite"]["accuracy"] = variant.host_tflite.accuracy
         data["all_match_tflm"] = self.all_match_tflm
         data["metrics_note"] = ("output 0, dequantized; cosine is the mean per-sample cosine similarity; "
                                 "ms_per_inference is estimated cycles at the board clock (an estimate)")
