@@ -90,3 +90,22 @@ def test_compare_prints_every_variant_and_writes_json(tflm: BenchOptions, tmp_pa
     assert [v["runtime"] for v in data["variants"]] == ["generated", "generated", "tflm"]
     assert all(v["bit_exact"] for v in data["variants"])
     assert data["variants"][2]["tflm_arena_used_bytes"] > 0 and data["variants"][2]["library"]["sha256"]
+
+
+def test_a_library_built_with_logs_links_and_runs(tflm: BenchOptions) -> None:
+    """TFLM's default and release_with_logs builds keep assert() and logging, which pull newlib's
+    malloc and system calls (_sbrk, _write, _exit, ...) into the link: the runner supplies them.
+
+    Set TFLM_LIB_WITH_LOGS to such a library (TFLM's Makefile, BUILD_TYPE=default)."""
+    import os
+
+    from tflm_bench.generator.build.tflm import MICRO_PRINTF
+
+    library = os.environ.get("TFLM_LIB_WITH_LOGS")
+    if not library:
+        pytest.skip("no library built with logs given: set TFLM_LIB_WITH_LOGS (BUILD_TYPE=default)")
+    options = BenchOptions(runtime=Runtime.TFLM, tflm_lib=Path(library), tflm_include=tflm.tflm_include,
+                           build_root=tflm.build_root)
+    assert options.tflm is not None and options.tflm.library.defines(MICRO_PRINTF)  # logging kept
+    report = run_bench(MODELS_DIR / "sine_int8.tflite", count=2, seed=3, options=options)
+    assert report.all_bit_exact

@@ -7,6 +7,7 @@
  * kept in init_status and the last log line, which the RUNTIME request reports.
  */
 #include <cerrno>
+#include <sys/stat.h>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -280,6 +281,62 @@ __attribute__((weak)) void *_sbrk(ptrdiff_t increment)
     void *start = &heap[used];
     used += static_cast<size_t>(increment);
     return start;
+}
+
+/* The rest of newlib's system interface those builds pull in (assert() -> abort() -> _kill,
+ * _exit; stdio's file calls). There is no file and no process: writes are dropped, reads see
+ * the end, and an exit (a failed TFLM assert) traps, so the bench reports it as a fault at its PC. */
+__attribute__((weak, noreturn)) void _exit(int status)
+{
+    (void)status;
+    for (;;) {
+        __builtin_trap();
+    }
+}
+__attribute__((weak)) int _kill(int pid, int sig)
+{
+    (void)pid;
+    (void)sig;
+    errno = EINVAL;
+    return -1;
+}
+__attribute__((weak)) int _getpid(void) { return 1; }
+__attribute__((weak)) int _write(int fd, const void *data, size_t length)
+{
+    (void)fd;
+    (void)data;
+    return static_cast<int>(length);
+}
+__attribute__((weak)) int _read(int fd, void *data, size_t length)
+{
+    (void)fd;
+    (void)data;
+    (void)length;
+    return 0;
+}
+__attribute__((weak)) int _close(int fd)
+{
+    (void)fd;
+    errno = EBADF;
+    return -1;
+}
+__attribute__((weak)) int _fstat(int fd, struct stat *status)
+{
+    (void)fd;
+    status->st_mode = S_IFCHR;
+    return 0;
+}
+__attribute__((weak)) int _isatty(int fd)
+{
+    (void)fd;
+    return 1;
+}
+__attribute__((weak)) int _lseek(int fd, int offset, int whence)
+{
+    (void)fd;
+    (void)offset;
+    (void)whence;
+    return 0;
 }
 }
 
