@@ -25,7 +25,7 @@ from tflm_bench.emulation import EngineName, check_elf, install_renode, serve_ua
 from tflm_bench.generator import IO_TYPES, QAT_PACKAGES, ExportFormat, missing_qat_packages, qat_install_command, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import cache_root  # noqa: E402
-from .evaluate import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
+from .evaluate_cli import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
 from .errors import InputError  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
 from .option_table import add_arguments, namespace_values, number_in, positive_int, to_bench_options  # noqa: E402

@@ -10,7 +10,6 @@ and makes `report.all_match_tflm` false. Metrics use output 0, dequantized to re
 """
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -131,6 +130,7 @@ class EvaluationReport:
     variants: tuple[VariantEvaluation, ...]
     clock_hz: int  # the board's core clock, for the estimated time per inference
     board_port: str | None = None  # engine serial: the real board's port; its counts are DWT cycles
+    configuration: dict[str, str] = field(default_factory=dict)  # kernels, engine, runtime (baseline keys)
 
     def variant(self, name: str) -> VariantEvaluation:
         for v in self.variants:
@@ -239,6 +239,8 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
         float_model=float_scores, variants=results,
         clock_hz=load_board(request.options.platform_path, request.options.repl_path).clock_hz,
         board_port=str(request.options.port) if request.options.engine is EngineName.SERIAL else None,
+        configuration={"kernels": str(request.options.kernels), "engine": str(request.options.engine),
+                       "runtime": str(request.options.runtime)},
     )
 
 
@@ -496,64 +498,3 @@ def check_accuracy_drop(report: EvaluationReport, maximum: float, variant: str) 
         raise AssertionError(f"variant {variant}: device accuracy {v.device.scores.accuracy:.4f} is {drop:.4f} below "
                              f"the float model's {reference:.4f}, more than {maximum:.4f}")
     return drop
-
-
-# -- command line (`tflm-bench evaluate`; cli.py adds the engine and build options) -----------------
-
-def add_arguments(command: argparse.ArgumentParser) -> None:
-    from .datasets import X_KINDS
-    from .parallel import default_jobs
-
-    def count(text: str) -> int:
-        if not text.isdigit() or int(text) < 1:
-            raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-        return int(text)
-
-    command.add_argument("model", type=Path, help="a .tflite, or a Keras .keras/.h5 / SavedModel (see --variants)")
-    command.add_argument("--data", type=Path, required=True,
-                         help=".npz with x (samples) and y (integer labels or reference outputs), or an image folder "
-                              "with one subfolder per class")
-    command.add_argument("--calibration", type=Path, help="Keras model: representative samples (.npy, or .npz with x)")
-    command.add_argument("--variants", default="float,int8",
-                         help="Keras model: comma-separated float,dynamic,int8,uint8-io,qat (default: float,int8)")
-    command.add_argument("--train", type=Path, help="qat variant: training data .npz (x, y) to fine-tune on")
-    command.add_argument("--qat-epochs", type=count, default=1, help="qat variant: fine-tuning epochs (default: 1)")
-    command.add_argument("--jobs", type=count, default=default_jobs(),
-                         help="worker processes, one engine each (default: the cores, here %(default)s)")
-    command.add_argument("--dask", metavar="ADDRESS", help="run shards on this Dask scheduler (tcp://host:port)")
-    command.add_argument("--metric", choices=METRICS, default="auto",
-                         help="auto: accuracy for integer labels and a vector output, else regression")
-    command.add_argument("--top-k", type=count, default=5, help="also report top-k accuracy (default: 5)")
-    command.add_argument("--x-kind", choices=X_KINDS, default="auto",
-                         help="x is real-valued (quantized here as TFLite does) or already quantized; auto: "
-                              "quantized when x has the input's integer type")
-    command.add_argument("--limit", type=count, help="evaluate the first N samples only")
-    command.add_argument("--min-accuracy", type=float, metavar="FRACTION",
-                         help="exit 1 if a variant's device accuracy is below this (e.g. 0.95)")
-    command.add_argument("--no-host", action="store_true",
-                         help="skip the host columns (host TFLM, and TFLite's interpreter with its default kernels)")
-    command.add_argument("--seed", type=int, default=0, help="seed for QAT fine-tuning (default: 0)")
-    command.add_argument("--json", type=Path, help="also write the full report (per-sample predictions too) here")
-
-
-def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
-    """Print the table; 0 if every device output matches TFLM and --min-accuracy holds, else 1."""
-    from .variants import parse_variants
-
-    report = evaluate(EvaluateRequest(
-        model=args.model, data=args.data, options=replace(options, compare_tflite=False),
-        variants=parse_variants(args.variants), calibration=args.calibration, train=args.train,
-        qat_epochs=args.qat_epochs, seed=args.seed, jobs=args.jobs, dask=args.dask, metric=args.metric,
-        top_k=args.top_k, x_kind=args.x_kind, limit=args.limit, host=not args.no_host, progress=True,
-    ))
-    print(report.format_text())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(report.to_json())
-    below = [v for v in report.variants if args.min_accuracy is not None and v.device is not None
-             and (v.device.scores.accuracy or 0.0) < args.min_accuracy]
-    for variant in below:
-        assert variant.device is not None
-        print(f"gate: {variant.name}: device accuracy {variant.device.scores.accuracy or 0.0:.4f} is below "
-              f"--min-accuracy {args.min_accuracy:g}")
-    return 0 if report.all_match_tflm and not below else 1

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 DEFAULT_BASELINE = Path("bench-baseline.json")
 
 
-def _tolerance_argument(text: str) -> Tolerance:
+def tolerance_argument(text: str) -> Tolerance:
     """argparse type: a syntax error becomes argparse's own exit 2 with our message."""
     try:
         return parse_tolerance(text)
@@ -51,7 +51,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
                             "Format (open it in Perfetto or Speedscope)")
     group.add_argument("--baseline", type=Path, metavar="FILE",
                        help="compare with this baseline (tflm-bench baseline save); exit 1 on a regression")
-    group.add_argument("--tolerance", type=_tolerance_argument, metavar="SPEC",
+    group.add_argument("--tolerance", type=tolerance_argument, metavar="SPEC",
                        help=f"allowed regressions (default: {baselines.DEFAULT_TOLERANCE.replace('%', '%%')}); "
                             "N%% of the old figure, N absolute, Npp accuracy points")
     group.add_argument("--update-baseline", action="store_true",

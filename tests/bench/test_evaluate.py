@@ -215,3 +215,28 @@ def test_every_long_phase_of_evaluate_says_what_it_does(tmp_path: Path, capsys: 
         ["int8", notes[0].split(": ", 2)[2]], ["float reference", "the Keras model on 4 samples"],
         ["int8", "host TFLM and TFLite on 4 samples"], ["int8", "building the firmware"]]
     assert "converting digits_cnn.keras" in notes[0] or "converted before, reused" in notes[0]
+
+
+def test_evaluate_writes_reports_and_gates_accuracy_in_a_baseline(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Accuracy is recorded per variant and gated in percentage points, like the other figures."""
+    model = MODELS / "digits" / "digits_cnn_int8.tflite"
+    data = MODELS / "digits" / "test.npz"
+    baseline, md, junit, html = (tmp_path / n for n in ("b.json", "e.md", "e.xml", "e.html"))
+    common = ["evaluate", str(model), "--data", str(data), "--limit", "20", "--jobs", "1", "--no-host"]
+    assert main([*common, "--baseline", str(baseline), "--update-baseline"]) == 0
+    entry = json.loads(baseline.read_text())["entries"][0]
+    assert entry["model"] == "digits_cnn_int8.tflite [model]" and 0.5 < entry["accuracy"] <= 1
+    assert "baseline: added digits_cnn_int8.tflite [model]" in capsys.readouterr().out
+    assert main([*common, "--baseline", str(baseline), "--markdown", str(md), "--junit", str(junit),
+                 "--report", str(html)]) == 0
+    assert "checks passed" in md.read_text() and 'failures="0"' in junit.read_text() and "PASS" in html.read_text()
+    # A baseline that remembers a better accuracy: the run regresses by more than 0.5pp.
+    data_json = json.loads(baseline.read_text())
+    data_json["entries"][0]["accuracy"] = entry["accuracy"] + 0.05
+    baseline.write_text(json.dumps(data_json))
+    capsys.readouterr()
+    assert main([*common, "--baseline", str(baseline), "--junit", str(junit), "--markdown", str(md)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED model: baseline: accuracy: " in out and "tolerance 0.5pp" in out
+    assert 'failures="1"' in junit.read_text() and "1 of " in md.read_text()
