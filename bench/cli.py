@@ -6,6 +6,7 @@ user unless --debug is given (an internal error writes it to a log file and name
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -32,6 +33,7 @@ from .option_table import add_arguments, namespace_values, number_in, positive_i
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
+from .shards import merge_files, shard_argument  # noqa: E402
 from .trace import PhaseClock  # noqa: E402
 
 if TYPE_CHECKING:  # their commands import these modules when they run
@@ -83,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     add_arguments(run, "run")
     run.add_argument("--json", type=Path, help="also write the full result as JSON here")
     run.add_argument("--no-tflite", action="store_true", help="skip the TFLite BUILTIN_REF comparison")
+    run.add_argument("--shard", type=shard_argument, metavar="I/N",
+                     help="run the I-th of N equal slices of the inputs (every shard draws the same inputs), for a "
+                          "CI matrix; `tflm-bench merge` puts the shards' --json files together")
     run.add_argument("--labels", metavar="FILE|A,B,...",
                      help="class names of the first output, for the top class shown per input: a file with one "
                           "name per line, or names separated by commas")
@@ -156,6 +161,10 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
+    merge = add("merge", "put the --json files of `run --shard` jobs (or the baselines of `baseline save --shard`) together")
+    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD.json", help="every shard's file, once each")
+    merge.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="the merged run JSON or baseline")
+
     add("install-qat", "install what the qat variant of `evaluate` needs (tf-keras, tensorflow-model-optimization) "
                        "into this Python, without their dependencies")
     add_baseline_command(commands, lambda save: add_arguments(save, "baseline save"))
@@ -178,7 +187,7 @@ def _run(args: argparse.Namespace) -> int:
     with clock.phase("model intake"):
         model = prepare_model(args.model, args.calibration, _build_root(args), args.io)
     report = run_bench(model, args.inputs, args.count, args.seed, options, progress=Progress(), clock=clock,
-                       labels=args.labels)
+                       labels=args.labels, shard=args.shard)
     print(report.format_text())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -291,6 +300,20 @@ def _install_renode(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _merge(args: argparse.Namespace) -> int:
+    kind, merged = merge_files(args.shards)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(merged, indent=2) + "\n")
+    if kind == "baseline":
+        print(f"wrote {args.out}: {len(merged['entries'])} baseline entries from {len(args.shards)} files")
+        return ExitCode.OK
+    results = merged["results"]
+    exact = sum(all(o["vs_tflm"]["mismatches"] == 0 for o in r["outputs"]) for r in results)
+    print(f"wrote {args.out}: {len(results)} inputs from {len(args.shards)} shards")
+    print(f"verdict: {exact}/{len(results)} inputs bit-exact with TFLM")
+    return ExitCode.OK if merged["all_passed"] else ExitCode.MISMATCH
+
+
 def _install_qat(args: argparse.Namespace) -> int:
     missing = missing_qat_packages()
     if not missing:
@@ -323,7 +346,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args, _options(args))
 
 
-COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "export": _export, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode, "install-qat": _install_qat,
+COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "export": _export, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode, "install-qat": _install_qat, "merge": _merge,
             "ops": _ops, "convert": _convert}
 
 

@@ -22,6 +22,7 @@ from .checks import CheckResult
 from .progress import Progress
 from .report import BenchReport
 from .reports import write_reports
+from .shards import shard_argument
 from .trace import Phase, report_trace, write_trace
 
 if TYPE_CHECKING:
@@ -144,6 +145,9 @@ def add_baseline_command(commands: argparse._SubParsersAction,  # type: ignore[t
     add_bench_options(save)
     save.add_argument("--count", type=int, default=10, help="seeded random inputs per model (default: 10)")
     save.add_argument("--seed", type=int, default=0, help="seed for the inputs (default: 0)")
+    save.add_argument("--shard", type=shard_argument, metavar="I/N",
+                      help="save the I-th of N equal slices of the models, for a CI matrix; `tflm-bench merge` "
+                           "puts the baseline files together")
 
 
 def save_baseline(args: argparse.Namespace, options: BenchOptions, out: TextIO | None = None) -> int:
@@ -154,9 +158,10 @@ def save_baseline(args: argparse.Namespace, options: BenchOptions, out: TextIO |
     baseline = Baseline.load_or_empty(args.output)
     failed = []
     progress = Progress()
-    for number, model in enumerate(args.models, 1):
+    models = args.shard.take(args.models) if getattr(args, "shard", None) else list(args.models)
+    for number, model in enumerate(models, 1):
         # One status line at a time on a terminal: models are announced as notes, inputs counted.
-        progress.note(f"model {number}/{len(args.models)}: {model}")
+        progress.note(f"model {number}/{len(models)}: {model}")
         report = run_bench(model, None, args.count, args.seed, options, progress=progress)
         entry = baselines.entry_from_report(report)
         replaced = baseline.upsert(entry)

@@ -119,6 +119,7 @@ class BenchReport:
     arena: ArenaReport | None = None  # runtime tflm: arena given, used by TFLM, and how it was found
     input_conversion: str | None = None  # how --inputs values were converted to the input's type
     io: tuple[IoTensor, ...] = ()  # each input and output: dtype, shape, scale, zero point
+    shard: dict | None = None  # run --shard I/N: which slice of the whole run's inputs (shards.Shard.to_dict)
     # (conv operator, pool operator) of each CONV_2D run fused into the MAX_POOL_2D after it
     fused_layers: tuple[tuple[int, int], ...] = ()
     energy: EnergyEstimate | None = None  # per inference, an estimate (bench/energy.py); None without cycles
@@ -226,6 +227,9 @@ class BenchReport:
             f"(arena {m.arena_bytes:,} B)",
             *([f"arena     {self.arena.summary()}"] if self.arena is not None else []),
             *([f"inputs    {self.input_conversion}"] if self.input_conversion else []),
+            *([f"shard     {self.shard['index']}/{self.shard['count']}: inputs {self.shard['first']}.."
+               f"{self.shard['end'] - 1} of {self.shard['inputs']} (tflm-bench merge puts the shards together)"]
+              if self.shard else []),
             *[f"io        {tensor.describe()}" for tensor in self.io],
             *_weights_lines(self.layers),
             *([f"counts    {CYCLES_UNIT}"] if cycles else []),

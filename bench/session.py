@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ from .protocol import RuntimeInfo
 from .provenance import identity, tool_versions
 from .report import BenchConfig, BenchReport, InputResult, OutputResult
 from .tflm_arena import ArenaReport, search_arena
+from .shards import Shard
 from .trace import PhaseClock
 
 
@@ -323,12 +324,15 @@ class BenchSession:
         )
         return result, outputs
 
-    def run_samples(self, samples: list[list[np.ndarray]], progress: Progress | None = None) -> list[InputResult]:
-        """Every sample in order; `progress` (bench/progress.py) is told of each one."""
+    def run_samples(self, samples: list[list[np.ndarray]], progress: Progress | None = None,
+                    first: int = 0) -> list[InputResult]:
+        """Every sample in order, numbered from `first` (a shard's place in the whole run);
+        `progress` (bench/progress.py) is told of each one."""
+        numbered = enumerate(samples, first)
         if progress is None:
-            return [self.run_sample(number, sample) for number, sample in enumerate(samples)]
+            return [self.run_sample(number, sample) for number, sample in numbered]
         with progress.counting(len(samples)):
-            return [progress.after(self.run_sample(number, sample)) for number, sample in enumerate(samples)]
+            return [progress.after(self.run_sample(number, sample)) for number, sample in numbered]
 
     def report(self, results: list[InputResult], warnings: tuple[str, ...] = ()) -> BenchReport:
         image = self.build()
@@ -455,6 +459,7 @@ def _check_board_image(device: BenchDevice, image: FirmwareImage, port: str) -> 
 def run_bench(
     model_path: Path, inputs_path: Path | None = None, count: int = 10, seed: int = 0, options: BenchOptions = BenchOptions(),
     progress: Progress | None = None, clock: PhaseClock | None = None, labels: str | None = None,
+    shard: Shard | None = None,
 ) -> BenchReport:
     """Build, boot, run every sample (from `inputs_path` or `count` seeded random ones) and report;
     `clock` records how long each phase took (for --trace)."""
@@ -479,8 +484,13 @@ def run_bench(
             if progress is not None and not session.oracles_loaded():
                 progress.note("loading the oracles (host TFLM, TFLite's reference interpreter)")
             session.oracles_ready()
+        total, first = len(samples), 0
+        if shard is not None:
+            first = shard.bounds(total)[0]
+            samples = shard.take(samples)
         with clock.phase(f"{len(samples)} inputs on the device and the oracles"):
-            results = session.run_samples(samples, progress)
-        return session.report(results, tuple(non_finite_warnings(samples)))
+            results = session.run_samples(samples, progress, first)
+        report = session.report(results, tuple(non_finite_warnings(samples)))
+        return replace(report, shard=shard.to_dict(total)) if shard is not None else report
     finally:
         session.stop()

@@ -18,7 +18,7 @@ from tflm_bench.robot_library import TflmBench
 from tflm_bench.session import BenchOptions
 
 # `run`'s own options and the pytest plugin's baseline options: not bench options.
-RUN_ONLY = {"help", "model", "calibration", "io", "inputs", "count", "seed", "json", "no_tflite", "labels", "report",
+RUN_ONLY = {"help", "model", "calibration", "io", "inputs", "count", "seed", "json", "no_tflite", "labels", "shard", "report",
             "markdown", "junit", "trace", "baseline", "tolerance", "update_baseline"}
 PYTEST_ONLY = {"--bench-baseline", "--bench-tolerance", "--bench-update-baseline"}
 BY_PYTEST_FLAG = {option.pytest_flag: option.name for option in OPTIONS.values()}
