@@ -18,23 +18,8 @@ from pathlib import Path
 from .baseline import Baseline, BaselineEntry, BaselineError, Configuration, Tolerance, compare_entry, parse_tolerance
 from .checks import CheckResult, checks_summary
 from .evaluate import METRICS, EvaluateRequest, EvaluationReport, VariantEvaluation, evaluate
-from .outputs import tolerance_argument
+from .outputs import add_run_arguments
 from .session import BenchOptions
-
-
-def add_output_arguments(command: argparse.ArgumentParser) -> None:
-    group = command.add_argument_group("reports and baselines")
-    group.add_argument("--report", type=Path, metavar="FILE.html", help="write a self-contained HTML report")
-    group.add_argument("--markdown", type=Path, metavar="FILE.md",
-                       help="write a Markdown summary (fits $GITHUB_STEP_SUMMARY)")
-    group.add_argument("--junit", type=Path, metavar="FILE.xml",
-                       help="write JUnit XML: one testcase per check (device vs TFLM, accuracy, baseline)")
-    group.add_argument("--baseline", type=Path, metavar="FILE",
-                       help="compare every variant with this baseline; exit 1 on a regression (accuracy included)")
-    group.add_argument("--tolerance", type=tolerance_argument, metavar="SPEC",
-                       help="allowed regressions, e.g. accuracy=0.5pp,instructions=1%% (see `tflm-bench run --help`)")
-    group.add_argument("--update-baseline", action="store_true",
-                       help="record every variant in --baseline (added or replacing its entry)")
 
 
 def variant_entry(report: EvaluationReport, variant: VariantEvaluation) -> BaselineEntry | None:
@@ -223,7 +208,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
                          help="skip the host columns (host TFLM, and TFLite's interpreter with its default kernels)")
     command.add_argument("--seed", type=int, default=0, help="seed for QAT fine-tuning (default: 0)")
     command.add_argument("--json", type=Path, help="also write the full report (per-sample predictions too) here")
-    add_output_arguments(command)
+    add_run_arguments(command, trace=False)
 
 
 def run_command(args: argparse.Namespace, options: BenchOptions) -> int:

@@ -39,17 +39,19 @@ def tolerance_argument(text: str) -> Tolerance:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def add_run_arguments(run: argparse.ArgumentParser) -> None:
+def add_run_arguments(run: argparse.ArgumentParser, trace: bool = True) -> None:
+    """The reports and baseline options of `run` (and, without --trace, of `evaluate`)."""
     group = run.add_argument_group("reports and baselines")
     group.add_argument("--report", type=Path, metavar="FILE.html",
-                       help="write a self-contained HTML report (verdict, profile and memory figures)")
+                       help="write a self-contained HTML report (verdict, figures and checks)")
     group.add_argument("--markdown", type=Path, metavar="FILE.md",
                        help="write a short Markdown summary (fits $GITHUB_STEP_SUMMARY)")
     group.add_argument("--junit", type=Path, metavar="FILE.xml",
-                       help="write JUnit XML: one testcase per input and per baseline check")
-    group.add_argument("--trace", type=Path, metavar="FILE.json",
-                       help="write the first input's per-layer timeline and the run's phases in the Trace Event "
-                            "Format (open it in Perfetto or Speedscope)")
+                       help="write JUnit XML: one testcase per input or variant check and per baseline check")
+    if trace:
+        group.add_argument("--trace", type=Path, metavar="FILE.json",
+                           help="write the first input's per-layer timeline and the run's phases in the Trace "
+                                "Event Format (open it in Perfetto or Speedscope)")
     group.add_argument("--baseline", type=Path, metavar="FILE",
                        help="compare with this baseline (tflm-bench baseline save); exit 1 on a regression")
     group.add_argument("--tolerance", type=tolerance_argument, metavar="SPEC",
