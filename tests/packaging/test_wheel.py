@@ -160,3 +160,30 @@ def test_build_wheel_script_leaves_the_checkout_clean(tmp_path: Path) -> None:
         assert set(REQUIRED) <= set(archive.namelist())
     ignored = subprocess.run(["git", "check-ignore", "-q", "dist/tflm_bench-0.1.0-py3-none-any.whl"], cwd=ROOT)
     assert ignored.returncode == 0, "dist/ is not git-ignored"
+
+
+def test_a_new_users_journey_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """The README's path for a newcomer, from the installed wheel in a folder of their own: the QAT
+    packages (`tflm-bench install-qat`), the five-variant table on the digits model, then the
+    README's pytest and Robot examples as written. (The environment reuses this one's pinned
+    packages instead of installing requirements.lock from the registry: see `installed`.)"""
+    env = _clean_env(tmp_path)
+    qat = _run([str(installed / "tflm-bench"), "install-qat"], env=env, timeout=600)
+    assert "QAT packages already installed" in qat.stdout or "installing" in qat.stdout
+    project = tmp_path / "my-project"
+    _run([str(installed / "python"), str(ROOT / "examples" / "make_my_project.py"), str(ROOT), str(project)], env=env)
+    digits = ROOT / "models" / "digits"
+    table = _run([str(installed / "tflm-bench"), "evaluate", str(digits / "digits_cnn.keras"), "--data",
+                  str(digits / "test.npz"), "--calibration", str(digits / "calibration.npy"),
+                  "--variants", "float,dynamic,int8,uint8-io,qat", "--train", str(digits / "train.npz"),
+                  "--qat-epochs", "1", "--limit", "40", "--jobs", "1"], cwd=project, env=env, timeout=1500)
+    rows = [line.split("|")[0].strip() for line in table.stdout.splitlines() if "|" in line]
+    assert {"float", "dynamic", "int8", "uint8-io", "qat"} <= set(rows), table.stdout[-3000:]
+    for example in ("pytest/test_my_model.py", "robot/my_model.robot"):
+        shutil.copy2(ROOT / "examples" / example, project)
+    tested = _run([str(installed / "python"), "-m", "pytest", "-p", "no:cacheprovider", "test_my_model.py"],
+                  cwd=project, env=env, timeout=900)
+    assert "2 passed, 1 skipped" in tested.stdout
+    robot = _run([str(installed / "python"), "-m", "robot", "--outputdir", str(tmp_path / "robot"), "my_model.robot"],
+                 cwd=project, env=env, timeout=900)
+    assert "2 tests, 2 passed, 0 failed" in robot.stdout
