@@ -73,30 +73,35 @@ def _serve(conn: Connection, kind: str, log: str) -> None:
     os.dup2(descriptor, 1)
     os.dup2(descriptor, 2)
     os.close(descriptor)
-    from .oracles import TfliteReferenceOracle, TflmOracle
-
     oracles: dict[int, Any] = {}
     while True:
         try:
             request, operation, oracle_id, *arguments = conn.recv()
         except EOFError:  # the bench closed the pipe, or ended
             return
-        if operation == "drop":
-            oracles.pop(oracle_id, None)
-            continue
-        try:
-            if operation == "load":
-                model_bytes, n_outputs, preserve_all = arguments
-                oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)
-                                      if kind == OracleKind.TFLM else TfliteReferenceOracle(model_bytes))
-                answer: object = None
-            elif operation == "run":
-                answer = oracles[oracle_id].run(arguments[0])
-            else:
-                answer = oracles[oracle_id].tensor(arguments[0])
-            conn.send((request, "ok", answer))
-        except BenchError as error:
-            conn.send((request, "error", _portable(error)))
+        reply = _handle(oracles, kind, operation, oracle_id, arguments)
+        if reply is not None:
+            conn.send((request, *reply))
+
+
+def _handle(oracles: dict[int, Any], kind: str, operation: str, oracle_id: int,
+            arguments: list[Any]) -> tuple[str, object] | None:
+    """One request on a host's oracles: (status, value), or None for a "drop" (it has no reply)."""
+    from .oracles import TfliteReferenceOracle, TflmOracle
+
+    if operation == "drop":
+        oracles.pop(oracle_id, None)
+        return None
+    try:
+        if operation == "load":
+            model_bytes, n_outputs, preserve_all = arguments
+            oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)
+                                  if kind == OracleKind.TFLM else TfliteReferenceOracle(model_bytes))
+            return "ok", None
+        oracle = oracles[oracle_id]
+        return "ok", oracle.run(arguments[0]) if operation == "run" else oracle.tensor(arguments[0])
+    except BenchError as error:
+        return "error", _portable(error)
 
 
 def _portable(error: BenchError) -> tuple[str, str, str | None, str | None]:
@@ -207,25 +212,10 @@ class _InProcessHost:
         self._next = 0
 
     def request(self, operation: str, oracle_id: int, *arguments: object) -> int:
-        from .oracles import TfliteReferenceOracle, TflmOracle
-
         self._next += 1
-        if operation == "drop":
-            self._oracles.pop(oracle_id, None)
-            return self._next
-        try:
-            if operation == "load":
-                model_bytes, n_outputs, preserve_all = arguments
-                self._oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)  # type: ignore[arg-type]
-                                            if self._kind is OracleKind.TFLM else TfliteReferenceOracle(model_bytes))  # type: ignore[arg-type]
-                answer: object = None
-            elif operation == "run":
-                answer = self._oracles[oracle_id].run(arguments[0])
-            else:
-                answer = self._oracles[oracle_id].tensor(arguments[0])
-            self._replies[self._next] = ("ok", answer)
-        except BenchError as error:
-            self._replies[self._next] = ("error", _portable(error))
+        reply = _handle(self._oracles, str(self._kind), operation, oracle_id, list(arguments))
+        if reply is not None:
+            self._replies[self._next] = reply
         return self._next
 
     def answered(self, request: int) -> bool:
