@@ -26,7 +26,7 @@ from tflm_bench.emulation import EngineName, check_elf, install_renode, serve_ua
 from tflm_bench.generator import IO_TYPES, QAT_PACKAGES, ExportFormat, missing_qat_packages, qat_install_command, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import cache_root  # noqa: E402
-from .evaluate_cli import add_arguments as add_evaluate_arguments, run_command as run_evaluate  # noqa: E402
+from .evaluate_cli import MERGE_GATES, add_arguments as add_evaluate_arguments, add_merge_arguments, finish as finish_evaluation, load_baseline as load_evaluation_baseline, run_command as run_evaluate  # noqa: E402
 from .errors import InputError  # noqa: E402
 from .exit_codes import ExitCode, classify  # noqa: E402
 from .option_table import add_arguments, namespace_values, number_in, positive_int, to_bench_options  # noqa: E402
@@ -161,9 +161,12 @@ def _parser() -> argparse.ArgumentParser:
     renode.add_argument("--dest", type=Path, help="where to unpack (default: <build cache>/renode/<version>/)")
     renode.add_argument("--sha256", help="expected digest, for a version without a pinned one")
     renode.add_argument("--archive", type=Path, help="install from this downloaded archive instead of downloading")
-    merge = add("merge", "put the --json files of `run --shard` jobs (or the baselines of `baseline save --shard`) together")
+    merge = add("merge", "put the --json files of `run --shard` or `evaluate --shard` jobs (or the baselines of "
+                         "`baseline save --shard`) together; gate a merged evaluation")
     merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD.json", help="every shard's file, once each")
-    merge.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="the merged run JSON or baseline")
+    merge.add_argument("--out", type=Path, required=True, metavar="FILE.json",
+                       help="the merged run JSON, evaluation JSON or baseline")
+    add_merge_arguments(merge)
 
     add("install-qat", "install what the qat variant of `evaluate` needs (tf-keras, tensorflow-model-optimization) "
                        "into this Python, without their dependencies")
@@ -301,7 +304,15 @@ def _install_renode(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    kind, merged = merge_files(args.shards)
+    given = [name for name in MERGE_GATES if getattr(args, name, None) not in (None, False)]
+    baseline = load_evaluation_baseline(args)  # a bad baseline fails before the merge
+    kind, merged = merge_files(args.shards, allow_partial=args.allow_partial)
+    if kind == "evaluation":
+        return finish_evaluation(args, merged, baseline, args.out, {"merged_from": [str(p) for p in args.shards]})
+    if given:
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise InputError(f"{flags}: merge gates and reports evaluations (the shards of `evaluate --shard`); for "
+                         "the shards of `run`, gate each job's run, or the merged JSON's all_passed")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(merged, indent=2) + "\n")
     if kind == "baseline":

@@ -10,7 +10,9 @@ and makes `report.all_match_tflm` false. Metrics use output 0, dequantized to re
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
@@ -20,17 +22,21 @@ import numpy as np
 
 from tflm_bench.board import load_board
 from tflm_bench.emulation import EngineName
-from tflm_bench.generator import FirmwareBuildError, GeneratorError, MemoryUse, Model, needs_conversion, read_model
+from tflm_bench.generator import (FirmwareBuildError, FirmwareImage, GeneratorError, MemoryUse, Model, needs_conversion,
+                                  read_model)
 
 from .cache import cache_root
 from .energy import EnergyEstimate, Regulator, estimate as estimate_energy
 from .errors import BenchError, InputError
 from .datasets import Dataset, DatasetError, IoSpec, dequantize, io_specs, load_dataset, prepare_inputs
+from .evaluation_samples import (DeviceSamples, EvaluationSamples, Partial, VariantSamples, array_fingerprint,
+                                 fingerprint)
 from .oracle_process import OracleKind, OracleProcess
 from .metrics import ClassificationMetrics, RegressionMetrics, agreement, classification, predictions, regression
-from .parallel import Throughput, WorkerPool, run_samples
+from .parallel import SampleRun, Throughput, WorkerPool, run_samples
 from .progress import Progress
 from .session import BenchOptions, BenchSession
+from .shards import Shard
 from .variants import (
     VariantModel,
     device_blocker,
@@ -65,6 +71,7 @@ class EvaluateRequest:
     limit: int | None = None  # evaluate the first N samples only
     host: bool = True  # also run the TFLite interpreter on the host
     progress: bool = False  # progress bar / lines on stderr
+    shard: Shard | None = None  # evaluate this slice of the samples only (`tflm-bench merge` joins the shards)
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,8 @@ class VariantEvaluation:
     host_note: str | None = None  # why the host TFLM column is empty
     host_tflite: Scores | None = None  # TFLite's interpreter, default kernels (XNNPACK): what tf.lite users run
     host_tflite_differs: int | None = None  # samples whose output 0 differs between TFLite and host TFLM
+    tflite_sha256: str | None = None  # of the variant's .tflite (its baseline key, also where the file is gone)
+    sample_indices: tuple[int, ...] | None = None  # a partial variant's samples; None: every sample, in order
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,9 @@ class EvaluationReport:
     clock_hz: int  # the board's core clock, for the estimated time per inference
     board_port: str | None = None  # engine serial: the real board's port; its counts are DWT cycles
     configuration: dict[str, str] = field(default_factory=dict)  # kernels, engine, runtime (baseline keys)
+    shard: dict[str, int] | None = None  # `evaluate --shard`: index, count, inputs (all shards), first, end
+    partial: Partial | None = None  # stopped before every sample finished: what there is
+    per_sample: EvaluationSamples | None = field(default=None, repr=False, compare=False)  # what the figures come from
 
     def variant(self, name: str) -> VariantEvaluation:
         for v in self.variants:
@@ -151,8 +163,12 @@ class EvaluationReport:
                 return v.host.accuracy
         return None
 
+    @property
+    def complete(self) -> bool:
+        return self.partial is None
+
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = asdict(replace(self, per_sample=None, partial=None))
         del data["clock_hz"]  # each device run carries its own
         for variant, raw in zip(self.variants, data["variants"]):
             if variant.device is not None:
@@ -169,6 +185,9 @@ class EvaluationReport:
         data["all_match_tflm"] = self.all_match_tflm
         data["metrics_note"] = ("output 0, dequantized; cosine is the mean per-sample cosine similarity; "
                                 "ms_per_inference is estimated cycles at the board clock (an estimate)")
+        data["complete"] = self.complete
+        data["partial"] = self.partial.to_dict() if self.partial is not None else None
+        data["per_sample"] = self.per_sample.to_dict() if self.per_sample is not None else None
         return data
 
     def to_json(self) -> str:
@@ -188,7 +207,13 @@ def _json_default(value: object) -> object:
 
 # -- the evaluation -----------------------------------------------------------------------------------
 
-def evaluate(request: EvaluateRequest) -> EvaluationReport:
+def evaluate(request: EvaluateRequest,
+             on_interrupt: Callable[[EvaluationReport], None] | None = None) -> EvaluationReport:
+    """The evaluation of every variant on the data set (the --shard's slice of it).
+
+    on_interrupt: called with the partial report (the samples finished so far, marked partial)
+    when a signal (Ctrl-C, SIGTERM: an exception that is not an Exception) stops the evaluation
+    once the samples are loaded; the exception then goes on."""
     if request.options.engine is EngineName.SERIAL:
         if request.dask:
             raise InputError("--dask runs shards on other machines' emulators; a real board (--engine serial) "
@@ -213,35 +238,140 @@ def evaluate(request: EvaluateRequest) -> EvaluationReport:
                                   "Keras model only")
         variants = [VariantModel("model", "the given .tflite", model)]
     first_inputs, first_outputs = io_specs(read_model(variants[0].tflite.read_bytes()))
-    data = load_dataset(request.data, first_inputs[0].shape).head(request.limit)
+    whole = load_dataset(request.data, first_inputs[0].shape).head(request.limit)
+    first, end = request.shard.bounds(len(whole)) if request.shard else (0, len(whole))
+    if first == end:
+        raise EvaluationError(f"--shard {request.shard.index}/{request.shard.count}: the {len(whole)} samples "  # type: ignore[union-attr]
+                              "leave this shard none; use at most as many shards as samples")
     if keras:
-        phases.note(f"float reference: the Keras model on {len(data)} samples")
-    float_outputs = _float_reference(model, data, request) if keras else None
-    task, reference = _task(data, request.metric, first_outputs[0], float_outputs)
-    float_scores = _scores(float_outputs, data, task, reference, None, request) if float_outputs is not None else None
-    # One pool of worker processes for every variant: they start once, then boot each firmware.
-    pool = WorkerPool(min(request.jobs, len(data))) if request.jobs > 1 and request.dask is None and len(data) > 1 else None
-    try:
-        # Variants of a Keras model all take x as the float model does: real values, quantized per variant.
-        kind = "real" if keras else request.x_kind
-        results = tuple(_evaluate_variant(v, data, task, reference, float_outputs, replace(request, x_kind=kind),
-                                          strict=not keras, pool=pool, note=phases.note)
-                        for v in variants)
-    except BaseException as error:
-        if pool is not None:
-            pool.close(interrupted=not isinstance(error, Exception))
-        raise
-    if pool is not None:
-        pool.close()
-    return EvaluationReport(
-        model=str(model), dataset=data.source, samples=len(data), task=task, class_names=data.class_names,
-        labels=tuple(int(v) for v in data.y) if task == "classification" and data.y is not None else None,
-        float_model=float_scores, variants=results,
+        phases.note(f"float reference: the Keras model on {len(whole)} samples")
+    # The whole set, then this shard's rows: Keras runs the samples in batches, and a shard's own
+    # batches could round differently from the unsharded evaluation's.
+    float_all = _float_reference(model, whole, request) if keras else None
+    task, reference = _task(whole, request.metric, first_outputs[0], float_all)
+    data = Dataset(whole.x[first:end], None if whole.y is None else whole.y[first:end], whole.source, whole.class_names)
+    base = EvaluationSamples(
+        model=str(model), model_sha256=fingerprint(model), dataset=whole.source,
+        dataset_sha256=array_fingerprint(whole.x, whole.y), total=len(whole), first=first, count=end - first,
+        task=task, class_names=whole.class_names, classes=len(whole.class_names) if whole.class_names else None,
+        top_k=request.top_k, labels=data.y if task == "classification" else None,
+        reference=reference[first:end] if reference is not None else None,
+        float_outputs=float_all[first:end] if float_all is not None else None, variants=(),
         clock_hz=load_board(request.options.platform_path, request.options.repl_path).clock_hz,
         board_port=str(request.options.port) if request.options.engine is EngineName.SERIAL else None,
         configuration={"kernels": str(request.options.kernels), "engine": str(request.options.engine),
                        "runtime": str(request.options.runtime)},
-    )
+        options=_choices(request, keras), shard=request.shard.to_dict(len(whole)) if request.shard else None)
+    # One pool of worker processes for every variant: they start once, then boot each firmware.
+    pool = WorkerPool(min(request.jobs, len(data))) if request.jobs > 1 and request.dask is None and len(data) > 1 else None
+    finished: list[VariantSamples] = []
+    current: _VariantWork | None = None
+    try:
+        # Variants of a Keras model all take x as the float model does: real values, quantized per variant.
+        kind = "real" if keras else request.x_kind
+        for variant in variants:
+            current = _VariantWork(time.monotonic())
+            finished.append(_evaluate_variant(variant, data, first, replace(request, x_kind=kind), strict=not keras,
+                                              pool=pool, note=phases.note, work=current))
+            current = None
+    except BaseException as error:
+        if pool is not None:
+            pool.close(interrupted=not isinstance(error, Exception))
+        if on_interrupt is not None and not isinstance(error, Exception):
+            mode = ("dask", 1) if request.dask else (("processes", pool.jobs) if pool else ("in-process", 1))
+            on_interrupt(_partial_report(base, variants, finished, current, _stopped_by(error), mode))
+        raise
+    if pool is not None:
+        pool.close()
+    return assemble(replace(base, variants=tuple(finished)))
+
+
+def _choices(request: EvaluateRequest, keras: bool) -> dict[str, object]:
+    """Every choice that changes a figure (shards of one evaluation must agree on them)."""
+    o = request.options
+    return {"metric": request.metric, "top_k": request.top_k, "x_kind": request.x_kind, "limit": request.limit,
+            "host": request.host, "variants": list(request.variants) if keras else None,
+            "qat_epochs": request.qat_epochs if keras else None, "seed": request.seed if keras else None,
+            "kernels": str(o.kernels), "optimize": str(o.optimize), "engine": str(o.engine), "runtime": str(o.runtime),
+            "target": str(o.target), "arena_bytes": o.arena_bytes, "regulator": str(o.regulator),
+            "supply_volts": o.supply_volts, "duty": o.duty, "battery": o.battery}
+
+
+def _stopped_by(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted (SIGINT)"
+    if type(error).__name__ == "Terminated":  # the CLI's SIGTERM
+        return "terminated (SIGTERM)"
+    return f"stopped ({type(error).__name__})"
+
+
+@dataclass
+class _VariantWork:
+    """How far the running variant got: its host columns, then each sample the device finished."""
+
+    start: float
+    row: VariantSamples | None = None
+    runs: list[SampleRun] = field(default_factory=list)
+    device_of: Callable[[list[SampleRun], Throughput], DeviceSamples] | None = None
+
+
+def _partial_report(base: EvaluationSamples, variants: list[VariantModel], finished: list[VariantSamples],
+                    current: _VariantWork | None, reason: str, mode: tuple[str, int]) -> EvaluationReport:
+    """The report of the samples finished before the evaluation stopped, marked partial."""
+    rows = list(finished)
+    if current is not None and current.row is not None and current.runs and current.device_of is not None:
+        runs = sorted(current.runs, key=lambda r: r.index)
+        throughput = Throughput(mode[0], mode[1], len(runs), time.monotonic() - current.start)
+        row = current.row.take(np.array([r.index for r in runs], np.int64))
+        rows.append(replace(row, device=current.device_of(runs, throughput)))
+    for variant in variants[len(rows):]:
+        started = len(rows) == len(finished) and current is not None
+        rows.append(VariantSamples(variant.name, variant.description, str(variant.tflite), None, None,
+                                   np.zeros(0, np.int64),
+                                   device_note="stopped before its first sample finished on the device" if started
+                                   else "not started: the evaluation was stopped before it"))
+    partial = Partial(reason, base.count, {row.name: len(row.indices) for row in rows})
+    return assemble(replace(base, variants=tuple(rows), partial=partial))
+
+
+def assemble(samples: EvaluationSamples) -> EvaluationReport:
+    """The report's figures from the per-sample results: the one computation behind an evaluation,
+    a shard of one, a partial one and a merge of shards (so the merge equals the whole)."""
+    s = samples
+
+    def scores(outputs: np.ndarray, indices: np.ndarray, against_float: bool = True) -> Scores:
+        rows = indices - s.first
+        return _scores(outputs, s.task, None if s.labels is None else s.labels[rows], s.classes,
+                       None if s.reference is None else s.reference[rows],
+                       None if s.float_outputs is None or not against_float else s.float_outputs[rows], s.top_k)
+
+    everyone = np.arange(s.first, s.first + s.count, dtype=np.int64)
+    float_scores = scores(s.float_outputs, everyone, against_float=False) if s.float_outputs is not None else None
+    variants = []
+    for v in s.variants:
+        has = len(v.indices) > 0
+        d = v.device
+        device = None
+        if d is not None and has:
+            cycles = float(np.mean(d.estimated_cycles)) if d.estimated_cycles is not None else None
+            device = DeviceRun(
+                scores=scores(d.outputs, v.indices), samples=len(v.indices), tflm_mismatches=int(np.sum(~d.passed)),
+                instructions_mean=float(np.mean(d.instructions)), instructions_max=int(np.max(d.instructions)),
+                estimated_cycles_mean=cycles, clock_hz=d.clock_hz, memory=d.memory, throughput=d.throughput,
+                energy=estimate_energy(round(cycles), d.clock_hz, d.currents, d.energy) if cycles is not None else None)
+        variants.append(VariantEvaluation(
+            v.name, v.description, v.tflite, v.tflite_bytes,
+            scores(v.host, v.indices) if v.host is not None and has else None, device, device_note=v.device_note,
+            host_note=v.host_note,
+            host_tflite=scores(v.host_tflite, v.indices) if v.host_tflite is not None and has else None,
+            host_tflite_differs=int(np.sum(v.host_tflite_differs)) if v.host_tflite_differs is not None else None,
+            tflite_sha256=v.tflite_sha256,
+            sample_indices=None if np.array_equal(v.indices, everyone) else tuple(int(i) for i in v.indices)))
+    return EvaluationReport(
+        model=s.model, dataset=s.dataset, samples=s.count, task=s.task, class_names=s.class_names,
+        labels=tuple(int(v) for v in s.labels) if s.labels is not None else None, float_model=float_scores,
+        variants=tuple(variants), clock_hz=s.clock_hz, board_port=s.board_port, configuration=dict(s.configuration),
+        shard=s.shard, partial=s.partial, per_sample=s)
 
 
 def _float_reference(model: Path, data: Dataset, request: EvaluateRequest) -> np.ndarray:
@@ -269,24 +399,24 @@ def _task(data: Dataset, metric: str, output: IoSpec, float_outputs: np.ndarray 
                           "or a Keras model (its float outputs are the reference)")
 
 
-def _scores(outputs: np.ndarray, data: Dataset, task: str, reference: np.ndarray | None,
-            float_outputs: np.ndarray | None, request: EvaluateRequest) -> Scores:
+def _scores(outputs: np.ndarray, task: str, labels: np.ndarray | None, classes: int | None,
+            reference: np.ndarray | None, float_outputs: np.ndarray | None, top_k: int) -> Scores:
     """Scores of real-valued outputs [N, ...]."""
-    outputs = outputs.reshape(outputs.shape[0], -1)
+    outputs = np.ascontiguousarray(outputs).reshape(outputs.shape[0], -1)
     vs_float = None
     agree = None
     if float_outputs is not None and float_outputs.reshape(len(float_outputs), -1).shape == outputs.shape:
+        float_outputs = np.ascontiguousarray(float_outputs)
         vs_float = regression(outputs, float_outputs)
         if task == "classification":
             agree = agreement(predictions(outputs), predictions(float_outputs))
     if task == "classification":
-        assert data.y is not None
-        classes = len(data.class_names) if data.class_names else None
-        metrics = classification(outputs, data.y, classes, request.top_k)
+        assert labels is not None
+        metrics = classification(outputs, labels, classes, top_k)
         return Scores(classification=metrics, vs_float=vs_float, agreement_with_float=agree,
                       predictions=tuple(int(p) for p in predictions(outputs)))
     assert reference is not None
-    ref = reference.reshape(reference.shape[0], -1)
+    ref = np.ascontiguousarray(reference).reshape(reference.shape[0], -1)
     if ref.shape != outputs.shape:
         raise EvaluationError(f"reference outputs are {list(reference.shape)} but the model gives "
                               f"{list(outputs.shape)}: y must hold one output per sample")
@@ -294,36 +424,34 @@ def _scores(outputs: np.ndarray, data: Dataset, task: str, reference: np.ndarray
                   outputs=tuple(tuple(float(v) for v in row) for row in outputs))
 
 
-def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference: np.ndarray | None,
-                      float_outputs: np.ndarray | None, request: EvaluateRequest, strict: bool,
-                      pool: WorkerPool | None = None, note: Callable[[str], None] = lambda _: None) -> VariantEvaluation:
+def _evaluate_variant(variant: VariantModel, data: Dataset, first: int, request: EvaluateRequest, strict: bool,
+                      pool: WorkerPool | None = None, note: Callable[[str], None] = lambda _: None,
+                      work: _VariantWork | None = None) -> VariantSamples:
+    """The variant's per-sample results; `work` follows its progress (for a partial report)."""
+    work = work or _VariantWork(time.monotonic())
     model_bytes = variant.tflite.read_bytes()
     model = read_model(model_bytes)
     (input_spec, *_), (output_spec, *_) = io_specs(model)
     inputs = prepare_inputs(data.x, input_spec, request.x_kind, data.source)
-    host = tflite = None
-    host_note: str | None = None
-    differs: int | None = None
+    row = VariantSamples(variant.name, variant.description, str(variant.tflite), len(model_bytes),
+                         hashlib.sha256(model_bytes).hexdigest(), np.arange(first, first + len(inputs), dtype=np.int64))
     if request.host:
         note(f"{variant.name}: host TFLM and TFLite on {len(inputs)} samples")
-        scored = partial(_scores, data=data, task=task, reference=reference, float_outputs=float_outputs,
-                         request=request)
         tflite_raw = tflite_outputs(variant.tflite, inputs)
-        tflite = scored(dequantize(tflite_raw, output_spec))
+        row = replace(row, host_tflite=dequantize(tflite_raw, output_spec))
         try:
             tflm_raw = host_tflm_outputs(model_bytes, model, inputs)
         except BenchError as refusal:
-            host_note = f"host TFLM could not run it: {refusal}"
+            row = replace(row, host_note=f"host TFLM could not run it: {refusal}")
         else:
-            host = scored(dequantize(tflm_raw, output_spec))
-            differs = int(sum(not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)))
-    variant_row = partial(VariantEvaluation, variant.name, variant.description, str(variant.tflite), len(model_bytes),
-                          host, host_note=host_note, host_tflite=tflite, host_tflite_differs=differs)
+            row = replace(row, host=dequantize(tflm_raw, output_spec), host_tflite_differs=np.array(
+                [not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)], dtype=bool))
+    work.row = row
     blocker = device_blocker(model)
     if blocker is not None:
         if strict:
             raise EvaluationError(f"{variant.tflite}: {blocker}")
-        return variant_row(None, device_note=blocker)
+        return replace(row, device_note=blocker)
     # TFLM is the oracle here; TFLite's BUILTIN_REF second opinion would only slow every sample.
     session = BenchSession(variant.tflite, replace(request.options, compare_tflite=False))
     try:
@@ -333,28 +461,27 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
         except GeneratorError as exc:
             if strict or isinstance(exc, FirmwareBuildError):
                 raise
-            return variant_row(None, device_note=f"not run: {exc}")
+            return replace(row, device_note=f"not run: {exc}")
+        work.device_of = partial(_device_samples, output_spec=output_spec, image=image, request=request)
+        work.start = time.monotonic()
         progress = Progress(unit=f"{variant.name} samples", enabled=request.progress)
         runs, throughput = run_samples(session, [[sample] for sample in inputs], request.jobs, request.dask, progress,
-                                         pool)
+                                       pool, finished=work.runs)
     finally:
         session.stop()
-    outputs = dequantize(np.stack([run.outputs[0] for run in runs]), output_spec)
-    estimates = [run.estimated_cycles for run in runs if run.estimated_cycles is not None]
-    device = DeviceRun(
-        scores=_scores(outputs, data, task, reference, float_outputs, request),
-        samples=len(runs),
-        tflm_mismatches=sum(not run.passed for run in runs),
-        instructions_mean=float(np.mean([run.instructions for run in runs])),
-        instructions_max=max(run.instructions for run in runs),
-        estimated_cycles_mean=float(np.mean(estimates)) if len(estimates) == len(runs) else None,
-        clock_hz=image.board.clock_hz,
-        memory=image.memory,
-        throughput=throughput,
-        energy=(estimate_energy(round(float(np.mean(estimates))), image.board.clock_hz, image.board.currents,
-                                request.options.energy_settings) if estimates and len(estimates) == len(runs) else None),
-    )
-    return variant_row(device)
+    return replace(row, device=work.device_of(runs, throughput))
+
+
+def _device_samples(runs: list[SampleRun], throughput: Throughput, output_spec: IoSpec, image: FirmwareImage,
+                    request: EvaluateRequest) -> DeviceSamples:
+    estimates = [run.estimated_cycles for run in runs]
+    return DeviceSamples(
+        outputs=dequantize(np.stack([run.outputs[0] for run in runs]), output_spec),
+        passed=np.array([run.passed for run in runs], dtype=bool),
+        instructions=np.array([run.instructions for run in runs], dtype=np.int64),
+        estimated_cycles=(np.array(estimates, dtype=np.int64) if all(e is not None for e in estimates) else None),
+        clock_hz=image.board.clock_hz, memory=image.memory, throughput=throughput, currents=image.board.currents,
+        energy=request.options.energy_settings)
 
 
 def host_tflm_outputs(model_bytes: bytes, model: Model, inputs: np.ndarray) -> np.ndarray:
@@ -383,6 +510,12 @@ def format_report(report: EvaluationReport) -> str:
     task = report.task
     metric = "accuracy" if task == "classification" else "RMSE"
     lines = [f"model    {report.model}", f"data     {report.dataset}: {report.samples} samples, {task}"]
+    if report.shard is not None:
+        sh = report.shard
+        lines.append(f"shard    {sh['index']} of {sh['count']}: samples {sh['first']}..{sh['end'] - 1} of {sh['inputs']} "
+                     "(`tflm-bench merge` puts the shards together)")
+    if report.partial is not None:
+        lines.append(f"PARTIAL  {report.partial.summary()}; the figures cover those samples only")
     if report.float_model is not None:
         lines.append(f"float    Keras model on the host: {metric} {_primary(report.float_model, task)}")
     header = ("variant", ".tflite B", f"host TFLM {metric}", f"TFLite {metric}", f"device {metric}", "top-1 = float",
@@ -469,6 +602,7 @@ def format_report(report: EvaluationReport) -> str:
 def check_device_accuracy(report: EvaluationReport, minimum: float, variant: str | None = None) -> None:
     """AssertionError unless the device accuracy of `variant` (every variant run on the device, for
     None) is at least `minimum` (a fraction, 0.9 = 90 %)."""
+    _refuse_partial(report)
     chosen = [report.variant(variant)] if variant else [v for v in report.variants if v.device is not None]
     if not chosen:
         raise AssertionError("no variant ran on the device: " + "; ".join(f"{v.name}: {v.device_note}" for v in report.variants))
@@ -487,6 +621,7 @@ def check_device_accuracy(report: EvaluationReport, minimum: float, variant: str
 def check_accuracy_drop(report: EvaluationReport, maximum: float, variant: str) -> float:
     """AssertionError if the float model's accuracy minus `variant`'s device accuracy exceeds
     `maximum` (a fraction: 0.02 = two percentage points); returns the drop."""
+    _refuse_partial(report)
     reference = report.float_accuracy()
     if reference is None:
         raise AssertionError("no float model to compare with: evaluate a Keras model with the float variant")
@@ -498,3 +633,9 @@ def check_accuracy_drop(report: EvaluationReport, maximum: float, variant: str) 
         raise AssertionError(f"variant {variant}: device accuracy {v.device.scores.accuracy:.4f} is {drop:.4f} below "
                              f"the float model's {reference:.4f}, more than {maximum:.4f}")
     return drop
+
+
+def _refuse_partial(report: EvaluationReport) -> None:
+    if report.partial is not None:
+        raise AssertionError(f"{report.partial.summary()}: a gate on part of the samples would not be the "
+                             "evaluation's; evaluate every sample")

@@ -5,21 +5,41 @@ baseline), Markdown, HTML and JUnit, and the baseline entries.
 Every variant that ran on the device is a baseline entry of its own, keyed by the variant's
 .tflite (model "digits_cnn.keras [int8]"), with its accuracy recorded and gated in percentage
 points (`--tolerance accuracy=0.5pp`) beside its counts, bytes and energy.
+
+The same printing, reports and gates serve `tflm-bench merge` of `evaluate --shard` JSONs
+(finish()); a partial evaluation (one stopped by Ctrl-C or SIGTERM, written with what it has)
+is refused by the gates unless --allow-partial asks for it.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import html
+import json
+import os
+import signal
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .baseline import Baseline, BaselineEntry, BaselineError, Configuration, Tolerance, compare_entry, parse_tolerance
 from .checks import CheckResult, checks_summary
-from .evaluate import METRICS, EvaluateRequest, EvaluationReport, VariantEvaluation, evaluate
+from .errors import InputError
+from .evaluate import METRICS, EvaluateRequest, EvaluationReport, VariantEvaluation, _json_default, evaluate
 from .outputs import add_run_arguments
 from .session import BenchOptions
+from .shards import shard_argument
+
+
+class PartialEvaluationError(InputError):
+    """A gate or a baseline update asked of a partial evaluation without --allow-partial."""
+
+
+def refuse_partial(report: EvaluationReport, what: str, allow_partial: bool) -> None:
+    if report.partial is not None and not allow_partial:
+        raise PartialEvaluationError(f"{report.partial.summary()}: {what} would judge part of the samples as the "
+                                     "whole; evaluate (or merge) every sample, or give --allow-partial to accept it")
 
 
 def variant_entry(report: EvaluationReport, variant: VariantEvaluation) -> BaselineEntry | None:
@@ -30,7 +50,7 @@ def variant_entry(report: EvaluationReport, variant: VariantEvaluation) -> Basel
     config = report.configuration
     return BaselineEntry(
         model=f"{Path(report.model).name} [{variant.name}]",
-        model_sha256=hashlib.sha256(Path(variant.tflite).read_bytes()).hexdigest(),
+        model_sha256=variant.tflite_sha256 or hashlib.sha256(Path(variant.tflite).read_bytes()).hexdigest(),
         configuration=Configuration(config.get("kernels", "unknown"), config.get("engine", "unknown"),
                                     config.get("runtime", "generated")),
         verdict="pass" if device.tflm_mismatches == 0 else "fail",
@@ -59,13 +79,18 @@ class EvaluationChecks:
 
 
 def evaluation_checks(report: EvaluationReport, min_accuracy: float | None, baseline: Baseline | None,
-                      tolerance: Tolerance | None) -> EvaluationChecks:
+                      tolerance: Tolerance | None, allow_partial: bool = False) -> EvaluationChecks:
     """Device = TFLM per variant, the accuracy floor, and each variant against the baseline.
 
     Raises:
         BaselineError: the baseline has no entry for a variant (update it with --update-baseline).
+        PartialEvaluationError: the report is partial and allow_partial is not given.
     """
+    refuse_partial(report, "its gates", allow_partial)
     found = EvaluationChecks()
+    if report.partial is not None:
+        found.checks.append(CheckResult("evaluation complete", False, report.partial.summary(), skipped=True,
+                                        group="verdict"))
     for variant in report.variants:
         device = variant.device
         if device is None:
@@ -90,8 +115,9 @@ def evaluation_checks(report: EvaluationReport, min_accuracy: float | None, base
     return found
 
 
-def update_baseline(path: Path, report: EvaluationReport) -> list[str]:
+def update_baseline(path: Path, report: EvaluationReport, allow_partial: bool = False) -> list[str]:
     """Record every device-run variant in the baseline at `path`; one line per entry written."""
+    refuse_partial(report, "--update-baseline", allow_partial)
     baseline = Baseline.load_or_empty(path)
     lines = []
     for variant in report.variants:
@@ -105,10 +131,12 @@ def update_baseline(path: Path, report: EvaluationReport) -> list[str]:
 
 
 def render_markdown(report: EvaluationReport, found: EvaluationChecks) -> str:
-    verdict = "PASS" if found.passed else "FAIL"
+    verdict = ("PASS" if found.passed else "FAIL") + (" (PARTIAL)" if report.partial is not None else "")
     lines = [f"### tflm-bench evaluate: {verdict} `{Path(report.model).name}`", "",
              f"{report.samples} samples of `{Path(report.dataset).name}`, {report.task}; "
              f"{checks_summary(found.checks)}", "", "```", *report.format_text().splitlines()[2:], "```"]
+    if report.partial is not None:
+        lines[1:1] = ["", f"**{report.partial.summary()}**"]
     failed = [c for c in found.checks if not c.passed and not c.skipped]
     if failed:
         lines += ["", "**Failed checks**", ""] + [f"- {c.name}: {c.message}" for c in failed]
@@ -117,7 +145,7 @@ def render_markdown(report: EvaluationReport, found: EvaluationChecks) -> str:
 
 
 def render_html(report: EvaluationReport, found: EvaluationChecks) -> str:
-    verdict = "PASS" if found.passed else "FAIL"
+    verdict = ("PASS" if found.passed else "FAIL") + (" (PARTIAL)" if report.partial is not None else "")
     rows = "".join(f"<tr class=\"{'failed' if not c.passed and not c.skipped else ''}\"><td>{html.escape(c.name)}</td>"
                    f"<td>{'skipped' if c.skipped else ('passed' if c.passed else 'FAILED')}</td>"
                    f"<td>{html.escape(c.message)}</td></tr>" for c in found.checks)
@@ -207,28 +235,89 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--no-host", action="store_true",
                          help="skip the host columns (host TFLM, and TFLite's interpreter with its default kernels)")
     command.add_argument("--seed", type=int, default=0, help="seed for QAT fine-tuning (default: 0)")
-    command.add_argument("--json", type=Path, help="also write the full report (per-sample predictions too) here")
+    command.add_argument("--json", type=Path,
+                         help="also write the full report (per-sample predictions and outputs too) here; replaced at "
+                              "the start, and written with the samples finished so far if Ctrl-C or SIGTERM stops it")
+    command.add_argument("--shard", type=shard_argument, metavar="I/N",
+                         help="evaluate the I-th of N equal slices of the samples (needs --json), for a CI matrix; "
+                              "`tflm-bench merge` puts the shards' JSON files together and gates the whole")
     add_run_arguments(command, trace=False)
+
+
+def add_merge_arguments(merge: argparse.ArgumentParser) -> None:
+    """The gates and reports of `tflm-bench merge` for evaluation shards (as evaluate's own)."""
+    merge.add_argument("--min-accuracy", type=float, metavar="FRACTION",
+                       help="evaluation shards: exit 1 if a variant's device accuracy is below this (e.g. 0.95)")
+    merge.add_argument("--allow-partial", action="store_true",
+                       help="evaluation shards: merge and gate a partial shard (one stopped by Ctrl-C or SIGTERM) "
+                            "instead of refusing it; the result is marked partial")
+    add_run_arguments(merge, trace=False)
+
+
+MERGE_GATES = ("min_accuracy", "allow_partial", "report", "markdown", "junit", "baseline", "tolerance", "update_baseline")
 
 
 def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
     """Print the table, write the reports, gate; 0 if every device output matches TFLM, --min-accuracy
-    holds and no figure regressed against --baseline, else 1 (2: the baseline cannot be used)."""
+    holds and no figure regressed against --baseline, else 1 (2: the baseline cannot be used).
+    Stopped by a signal: the samples finished so far go to --json as a partial evaluation."""
     from .variants import parse_variants
 
+    if args.shard is not None:
+        if args.json is None:
+            raise InputError(f"--shard {args.shard.index}/{args.shard.count} needs --json FILE: `tflm-bench merge` "
+                             "puts the shards' JSON files together")
+        if args.baseline is not None:
+            raise InputError("--baseline with --shard would judge one shard's samples against the whole evaluation's "
+                             "figures: gate in the job after the shards, `tflm-bench merge S1.json S2.json ... --out "
+                             "E.json --baseline B.json`")
     baseline = load_baseline(args)  # a bad baseline fails before the evaluation
+    if args.json is not None and args.json.exists():
+        args.json.unlink()  # an earlier evaluation's file must not pass for this one's if this one stops
     report = evaluate(EvaluateRequest(
         model=args.model, data=args.data, options=replace(options, compare_tflite=False),
         variants=parse_variants(args.variants), calibration=args.calibration, train=args.train,
         qat_epochs=args.qat_epochs, seed=args.seed, jobs=args.jobs, dask=args.dask, metric=args.metric,
         top_k=args.top_k, x_kind=args.x_kind, limit=args.limit, host=not args.no_host, progress=True,
-    ))
+        shard=args.shard,
+    ), on_interrupt=lambda stopped: write_partial(args.json, stopped))
+    return finish(args, report, baseline, args.json)
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Written whole or not at all (a temporary file renamed), with Ctrl-C and SIGTERM held meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        temporary.write_text(json.dumps(data, indent=2, default=_json_default) + "\n")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def write_partial(path: Path | None, report: EvaluationReport) -> None:
+    """On a signal: the samples finished so far, marked partial, to --json (or say it was not kept)."""
+    assert report.partial is not None
+    if path is None:
+        print(f"tflm-bench: evaluate stopped; {report.partial.summary()} (not kept: give --json FILE to keep a "
+              "partial evaluation)", file=sys.stderr)
+        return
+    write_json(path, report.to_dict())
+    print(f"tflm-bench: evaluate stopped; wrote {path}: {report.partial.summary()}", file=sys.stderr)
+
+
+def finish(args: argparse.Namespace, report: EvaluationReport, baseline: Baseline | None, json_path: Path | None,
+           extra: dict | None = None) -> int:
+    """Print the table, write the JSON, gate and write the reports (evaluate, and merge of its shards)."""
+    allow_partial = bool(getattr(args, "allow_partial", False))
+    refuse_partial(report, "its gates", allow_partial)
     print(report.format_text())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(report.to_json())
+    if json_path:
+        write_json(json_path, report.to_dict() | (extra or {}))
     compared = baseline if baseline is not None and baseline.entries and not args.update_baseline else None
-    found = evaluation_checks(report, args.min_accuracy, compared, args.tolerance)
+    found = evaluation_checks(report, args.min_accuracy, compared, args.tolerance, allow_partial)
     for check in found.checks:
         if not check.passed and not check.skipped:
             print(f"gate: {check.name.split(':', 1)[0]}: {check.message}" if check.group == "gate"
@@ -238,7 +327,7 @@ def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
         for note in found.notes:
             print(f"  note: {note}")
     if args.update_baseline and args.baseline is not None:
-        print("\n".join(update_baseline(args.baseline, report)))
+        print("\n".join(update_baseline(args.baseline, report, allow_partial)))
     for path in write_outputs(args, report, found):
         print(f"wrote {path}")
     return 0 if found.passed else 1

@@ -123,8 +123,9 @@ class WorkerPool:
         self._pool.shutdown(wait=not interrupted, cancel_futures=True)
 
     def run(self, bundle: FirmwareBundle, samples: list[list[np.ndarray]], indices: list[int],
-            progress: Progress) -> list[SampleRun]:
-        runs: list[SampleRun] = []
+            progress: Progress, into: list[SampleRun] | None = None) -> list[SampleRun]:
+        """The samples' runs, appended to `into` (if given) as they arrive, in no particular order."""
+        runs: list[SampleRun] = into if into is not None else []
         pending = {self._pool.submit(run_shard, bundle, part, [samples[i] for i in part])
                    for part in chunks(indices, self.jobs * 8)}
         try:
@@ -142,30 +143,33 @@ class WorkerPool:
 
 
 def run_samples(session: BenchSession, samples: list[list[np.ndarray]], jobs: int = 1, dask: str | None = None,
-                progress: Progress | None = None, pool: WorkerPool | None = None) -> tuple[list[SampleRun], Throughput]:
+                progress: Progress | None = None, pool: WorkerPool | None = None,
+                finished: list[SampleRun] | None = None) -> tuple[list[SampleRun], Throughput]:
     """Every sample on the device, results in sample order, with the throughput of the mode used.
 
     jobs > 1 runs in worker processes (`pool`'s if given, else a pool for this call); `dask` (a
-    scheduler address) sends shards to a Dask cluster instead."""
+    scheduler address) sends shards to a Dask cluster instead. `finished` receives each run as it
+    arrives, so a caller stopped by a signal still has the samples done so far."""
     progress = progress or Progress(enabled=False)
     indices = list(range(len(samples)))
     start = time.monotonic()
     with progress.counting(len(samples)):
         if dask is not None:
             mode = "dask"
-            runs, workers = _run_dask(FirmwareBundle.of(session, ship_files=True), samples, indices, dask, progress)
+            runs, workers = _run_dask(FirmwareBundle.of(session, ship_files=True), samples, indices, dask, progress,
+                                      finished)
         elif jobs <= 1 or len(samples) <= 1:
-            runs, workers, mode = [], 1, "in-process"
+            runs, workers, mode = finished if finished is not None else [], 1, "in-process"
             for index in indices:
                 runs.append(_run_one(session, index, samples[index]))
                 progress.after(runs[-1])
         elif pool is not None:
             workers, mode = pool.jobs, "processes"
-            runs = pool.run(FirmwareBundle.of(session), samples, indices, progress)
+            runs = pool.run(FirmwareBundle.of(session), samples, indices, progress, finished)
         else:
             workers, mode = min(jobs, len(samples)), "processes"
             with WorkerPool(workers) as own:
-                runs = own.run(FirmwareBundle.of(session), samples, indices, progress)
+                runs = own.run(FirmwareBundle.of(session), samples, indices, progress, finished)
     runs.sort(key=lambda r: r.index)
     return runs, Throughput(mode, workers, len(samples), time.monotonic() - start)
 
@@ -254,7 +258,7 @@ def _write_once(path: Path, data: bytes) -> Path:
 # -- Dask -------------------------------------------------------------------------------------------
 
 def _run_dask(bundle: FirmwareBundle, samples: list[list[np.ndarray]], indices: list[int], address: str,
-              progress: Progress) -> tuple[list[SampleRun], int]:
+              progress: Progress, into: list[SampleRun] | None = None) -> tuple[list[SampleRun], int]:
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
@@ -269,7 +273,7 @@ def _run_dask(bundle: FirmwareBundle, samples: list[list[np.ndarray]], indices: 
         shipped = client.scatter(bundle, broadcast=True)
         futures = [client.submit(run_shard, shipped, part, [samples[i] for i in part], pure=False)
                    for part in chunks(indices, workers * 4)]
-        runs: list[SampleRun] = []
+        runs: list[SampleRun] = into if into is not None else []
         for future in as_completed(futures):
             part = future.result()
             runs += part

@@ -1,10 +1,11 @@
 """Splitting a run across CI jobs (`--shard i/N`) and merging what the jobs wrote (`tflm-bench merge`).
 
 A shard is a deterministic contiguous slice: of the inputs of `run` (drawn or loaded whole, so
-every shard sees the same samples), of the models of `baseline save`. Each input keeps its
-index in the whole run. `merge` puts run JSONs back together (refusing shards of different
-models, builds or configurations, and naming missing or repeated inputs) and baseline files
-into one (their entries, model by model).
+every shard sees the same samples), of the samples of `evaluate` (after --limit), of the models
+of `baseline save`. Each input keeps its index in the whole run. `merge` puts run JSONs back
+together (refusing shards of different models, builds or configurations, and naming missing or
+repeated inputs), evaluation JSONs (evaluate_merge.py) and baseline files into one (their
+entries, model by model).
 """
 from __future__ import annotations
 
@@ -64,8 +65,9 @@ def shard_argument(text: str) -> Shard:
 
 # -- merge ------------------------------------------------------------------------------------------
 
-def merge_files(paths: Sequence[Path]) -> tuple[str, dict[str, Any]]:
-    """("run" or "baseline", the merged document) of shard files of one kind."""
+def merge_files(paths: Sequence[Path], allow_partial: bool = False) -> tuple[str, Any]:
+    """("run", "baseline" or "evaluation", the merged document) of shard files of one kind; an
+    evaluation comes back as its EvaluationReport (evaluate_merge.py)."""
     documents = []
     for path in paths:
         try:
@@ -78,8 +80,12 @@ def merge_files(paths: Sequence[Path]) -> tuple[str, dict[str, Any]]:
     runs = [d for d in documents if isinstance(d, dict) and "results" in d and "model_sha256" in d]
     if len(runs) == len(documents):
         return "run", _merge_runs(documents, [str(p) for p in paths])
-    raise ShardError("merge takes the --json files of `run --shard` jobs, or the baseline files of "
-                     "`baseline save --shard` jobs, not a mix or other files")
+    from .evaluate_merge import is_evaluation, merge_evaluations
+
+    if all(is_evaluation(d) for d in documents):
+        return "evaluation", merge_evaluations(documents, [str(p) for p in paths], allow_partial)
+    raise ShardError("merge takes the --json files of `run --shard` jobs, of `evaluate --shard` jobs, or the "
+                     "baseline files of `baseline save --shard` jobs, not a mix or other files")
 
 
 _SAME = ("model", "model_sha256", "build_key", "firmware_sha256")
