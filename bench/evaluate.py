@@ -515,7 +515,7 @@ def format_report(report: EvaluationReport) -> str:
         lines.append(f"shard    {sh['index']} of {sh['count']}: samples {sh['first']}..{sh['end'] - 1} of {sh['inputs']} "
                      "(`tflm-bench merge` puts the shards together)")
     if report.partial is not None:
-        lines.append(f"PARTIAL  {report.partial.summary()}; the figures cover those samples only")
+        lines.append(f"{report.partial.summary()}; the figures cover those samples only")
     if report.float_model is not None:
         lines.append(f"float    Keras model on the host: {metric} {_primary(report.float_model, task)}")
     header = ("variant", ".tflite B", f"host TFLM {metric}", f"TFLite {metric}", f"device {metric}", "top-1 = float",

@@ -112,7 +112,9 @@ class Progress:
         elapsed = self.clock() - self._started
         self._clear()
         rate = f", {self.done / elapsed:.1f} {self.unit}/s" if elapsed > 0 else ""
-        self._write(f"{self.unit} {self.done}/{self.total} done in {format_duration(elapsed)}{rate}\n")
+        # An error or a signal ends the block early: the line must not read as finished.
+        ended = "done in" if self.done >= self.total else "stopped after"
+        self._write(f"{self.unit} {self.done}/{self.total} {ended} {format_duration(elapsed)}{rate}\n")
         self.total = self.done = 0
 
     # -- the status line -------------------------------------------------------------------------

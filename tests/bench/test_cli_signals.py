@@ -165,3 +165,48 @@ def test_ctrl_c_during_a_parallel_evaluation_ends_it_without_worker_tracebacks(t
     assert time.monotonic() - sent < 3.0
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "tflm-bench: interrupted", err[-3000:]
     assert not [pid for pid in children if _alive(pid)], "workers outlived the bench"
+
+
+@pytest.mark.parametrize("signum,code,word,jobs", [(signal.SIGINT, 130, "interrupted", "1"),
+                                                   (signal.SIGTERM, 143, "terminated", "2")])
+def test_a_stopped_evaluation_writes_the_samples_it_finished_as_a_partial_evaluation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], signum: int, code: int, word: str, jobs: str
+) -> None:
+    """Ctrl-C or SIGTERM (a CI job cancelled) in the middle of the samples: --json holds what was
+    finished, marked partial with how many of how many, and the gates refuse it unless asked."""
+    import json
+
+    from tflm_bench.cli import main
+
+    digits = Path(__file__).resolve().parents[2] / "models" / "digits"
+    out = tmp_path / "evaluation.json"
+    out.write_text('{"complete": true}')  # an earlier evaluation's file must not pass for this one's
+    process, lines = _run_until(["evaluate", str(digits / "digits_cnn_int8.tflite"), "--data", str(digits / "test.npz"),
+                                 "--jobs", jobs, "--no-host", "--json", str(out)], "model samples ")
+    time.sleep(1.0)  # well inside the 600 samples
+    os.kill(process.pid, signum)
+    process.wait(timeout=30)
+    time.sleep(0.3)  # the reader thread takes the last lines
+    err = "".join(lines)
+    assert process.returncode == code, err[-2000:]
+    assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]
+    assert err.strip().splitlines()[-1] == f"tflm-bench: {word}"
+    result = json.loads(out.read_text())
+    done = result["partial"]["samples_done"]
+    assert result["complete"] is False and result["partial"]["samples"] == 600 and 0 < done < 600
+    assert result["partial"]["reason"] == f"{word} ({signal.Signals(signum).name})"
+    assert f"wrote {out}: PARTIAL evaluation, {word}" in err and f"model {done} of 600" in err
+    assert f"model samples {done}/600 stopped after" in err
+    variant = result["variants"][0]
+    indices, predicted = variant["sample_indices"], variant["device"]["scores"]["predictions"]
+    assert variant["device"]["samples"] == done == len(indices) == len(predicted) == len(set(indices))
+    assert variant["device"]["correct"] == sum(p == result["labels"][i] for p, i in zip(predicted, indices))
+    assert "PARTIAL evaluation" in result["partial"]["summary"]
+    # Gating it: refused (exit 2) unless --allow-partial asks; then the result says it is partial.
+    capsys.readouterr()
+    assert main(["merge", str(out), "--out", str(tmp_path / "gated.json"), "--min-accuracy", "0.5"]) == 2
+    assert "is a partial evaluation" in capsys.readouterr().err
+    assert main(["merge", str(out), "--out", str(tmp_path / "gated.json"), "--min-accuracy", "0.5",
+                 "--allow-partial", "--markdown", str(tmp_path / "e.md")]) == 0
+    assert json.loads((tmp_path / "gated.json").read_text())["complete"] is False
+    assert "PASS (PARTIAL)" in (tmp_path / "e.md").read_text()

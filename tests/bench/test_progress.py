@@ -87,7 +87,7 @@ def test_a_note_on_a_tty_clears_the_status_line_first_and_errors_still_finish() 
             progress.note("phase two")
             raise RuntimeError("boom")
     text = stream.getvalue()
-    assert "\r\x1b[Ktflm-bench: phase two\n" in text and text.endswith("inputs 1/3 done in 1s, 1.0 inputs/s\n")
+    assert "\r\x1b[Ktflm-bench: phase two\n" in text and text.endswith("inputs 1/3 stopped after 1s, 1.0 inputs/s\n")
 
 
 def test_durations_are_short() -> None:
