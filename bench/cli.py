@@ -33,7 +33,8 @@ from .option_table import add_arguments, namespace_values, number_in, positive_i
 from .outputs import RunOutputs, add_baseline_command, add_run_arguments, save_baseline  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .session import BenchOptions, BenchSession, run_bench  # noqa: E402
-from .shards import merge_files, shard_argument  # noqa: E402
+from .evaluate_merge import merge_shard_files  # noqa: E402
+from .shards import shard_argument  # noqa: E402
 from .trace import PhaseClock  # noqa: E402
 
 if TYPE_CHECKING:  # their commands import these modules when they run
@@ -306,7 +307,7 @@ def _install_renode(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     given = [name for name in MERGE_GATES if getattr(args, name, None) not in (None, False)]
     baseline = load_evaluation_baseline(args)  # a bad baseline fails before the merge
-    kind, merged = merge_files(args.shards, allow_partial=args.allow_partial)
+    kind, merged = merge_shard_files(args.shards, allow_partial=args.allow_partial)
     if kind == "evaluation":
         return finish_evaluation(args, merged, baseline, args.out, {"merged_from": [str(p) for p in args.shards]})
     if given:

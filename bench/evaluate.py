@@ -541,7 +541,8 @@ def format_report(report: EvaluationReport) -> str:
         tflite_text = _primary(v.host_tflite, task) if v.host_tflite else "-"
         if v.host_tflite_differs:
             notes.append(f"{v.name}: TFLite's default kernels (the XNNPACK delegate) gave other outputs than host TFLM "
-                         f"on {v.host_tflite_differs} of {report.samples} samples; TFLM's arithmetic is what the device "
+                         f"on {v.host_tflite_differs} of {len(v.sample_indices or range(report.samples))} samples; "
+                         "TFLM's arithmetic is what the device "
                          "runs, so the host TFLM and device columns agree")
             tflite_text += f" [{len(notes)}]"
         if v.host is None and v.host_note:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,16 @@ import numpy as np
 from .evaluate import EvaluationReport, assemble
 from .evaluation_samples import DeviceSamples, EvaluationFileError, EvaluationSamples, Partial, VariantSamples
 from .parallel import Throughput
-from .shards import ShardError
+from .shards import ShardError, merge_documents, read_documents
+
+
+def merge_shard_files(paths: Sequence[Path], allow_partial: bool = False) -> tuple[str, Any]:
+    """("evaluation", the merged EvaluationReport) for evaluation JSONs, else shards.merge_files's
+    ("run" or "baseline", the merged document)."""
+    documents, names = read_documents(paths), [str(p) for p in paths]
+    if all(is_evaluation(d) for d in documents):
+        return "evaluation", merge_evaluations(documents, names, allow_partial)
+    return merge_documents(documents, names)
 
 
 def is_evaluation(document: object) -> bool:

@@ -65,25 +65,30 @@ def shard_argument(text: str) -> Shard:
 
 # -- merge ------------------------------------------------------------------------------------------
 
-def merge_files(paths: Sequence[Path], allow_partial: bool = False) -> tuple[str, Any]:
-    """("run", "baseline" or "evaluation", the merged document) of shard files of one kind; an
-    evaluation comes back as its EvaluationReport (evaluate_merge.py)."""
+def read_documents(paths: Sequence[Path]) -> list[Any]:
+    """The shard files' JSON documents."""
     documents = []
     for path in paths:
         try:
             documents.append(json.loads(Path(path).read_text()))
         except (OSError, json.JSONDecodeError) as error:
             raise ShardError(f"cannot read {path} as JSON: {error}") from None
+    return documents
+
+
+def merge_files(paths: Sequence[Path]) -> tuple[str, dict[str, Any]]:
+    """("run" or "baseline", the merged document) of shard files of one kind (evaluation shards:
+    evaluate_merge.merge_shard_files)."""
+    return merge_documents(read_documents(paths), [str(p) for p in paths])
+
+
+def merge_documents(documents: list[Any], names: list[str]) -> tuple[str, dict[str, Any]]:
     baselines = [d for d in documents if isinstance(d, dict) and d.get("format") == BASELINE_FORMAT]
     if baselines and len(baselines) == len(documents):
         return "baseline", _merge_baselines(documents)
     runs = [d for d in documents if isinstance(d, dict) and "results" in d and "model_sha256" in d]
     if len(runs) == len(documents):
-        return "run", _merge_runs(documents, [str(p) for p in paths])
-    from .evaluate_merge import is_evaluation, merge_evaluations
-
-    if all(is_evaluation(d) for d in documents):
-        return "evaluation", merge_evaluations(documents, [str(p) for p in paths], allow_partial)
+        return "run", _merge_runs(documents, names)
     raise ShardError("merge takes the --json files of `run --shard` jobs, of `evaluate --shard` jobs, or the "
                      "baseline files of `baseline save --shard` jobs, not a mix or other files")
 
