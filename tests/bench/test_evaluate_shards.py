@@ -135,3 +135,125 @@ def test_shard_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["merge", str(tmp_path / "r1.json"), str(tmp_path / "r2.json"), "--out", str(tmp_path / "r.json"),
                  "--min-accuracy", "0.9"]) == 2
     assert "--min-accuracy: merge gates and reports evaluations" in capsys.readouterr().err
+
+
+# -- the same on synthetic per-sample results (no device): regression, several variants, partial ----
+
+def _synthetic(task: str, count: int = 10, seed: int = 3):  # type: ignore[no-untyped-def]
+    from tflm_bench.board import NRF52840_CURRENTS
+    from tflm_bench.energy import EnergySettings
+    from tflm_bench.evaluation_samples import DeviceSamples, EvaluationSamples, VariantSamples
+    from tflm_bench.generator import MemoryUse
+    from tflm_bench.parallel import Throughput
+
+    rng = np.random.default_rng(seed)
+    width = 4
+
+    def device() -> DeviceSamples:
+        return DeviceSamples(rng.normal(size=(count, width)).astype(np.float32), rng.random(count) > 0.1,
+                             rng.integers(1000, 2000, count), rng.integers(1500, 3000, count), 64_000_000,
+                             MemoryUse(100, 200, 50, 1000, 2000), Throughput("in-process", 1, count, 1.0),
+                             NRF52840_CURRENTS, EnergySettings())
+
+    indices = np.arange(count, dtype=np.int64)
+    variants = tuple(VariantSamples(name, name, f"{name}.tflite", 10, name * 8, indices,
+                                    host=rng.normal(size=(count, width)).astype(np.float32),
+                                    host_tflite=rng.normal(size=(count, width)).astype(np.float32),
+                                    host_tflite_differs=rng.random(count) > 0.5, device=device())
+                     for name in ("int8", "qat"))
+    return EvaluationSamples(
+        "m.keras", "ab" * 32, "d.npz", "cd" * 32, count, 0, count, task, None, None, 3,
+        rng.integers(0, width, count) if task == "classification" else None,
+        rng.normal(size=(count, width)) if task == "regression" else None,
+        rng.normal(size=(count, width)).astype(np.float32), variants, 64_000_000, None, {"kernels": "optimized"},
+        {"metric": "auto"})
+
+
+def _shards_of(whole, count: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from tflm_bench.evaluate import assemble
+    from tflm_bench.shards import Shard
+
+    documents = []
+    for index in range(1, count + 1):
+        shard = Shard(index, count)
+        first, end = shard.bounds(whole.total)
+        rows = np.arange(first, end)
+        part = replace(whole, first=first, count=end - first, labels=None if whole.labels is None else whole.labels[rows],
+                       reference=None if whole.reference is None else whole.reference[rows],
+                       float_outputs=whole.float_outputs[rows], variants=tuple(v.take(rows) for v in whole.variants),
+                       shard=shard.to_dict(whole.total))
+        documents.append(json.loads(json.dumps(assemble(part).to_dict())))
+    return documents
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_merging_synthetic_shards_gives_the_whole(task: str) -> None:
+    from tflm_bench.evaluate import assemble
+    from tflm_bench.evaluate_merge import merge_evaluations
+
+    whole = _synthetic(task)
+    documents = _shards_of(whole, 4)
+    merged = merge_evaluations(documents[::-1], [f"s{i}.json" for i in range(4, 0, -1)]).to_dict()
+    assert _without_timing(json.loads(json.dumps(merged))) == _without_timing(json.loads(json.dumps(assemble(whole).to_dict())))
+    assert merged["variants"][1]["device"]["scores"]["vs_float"] is not None
+
+
+def test_a_partial_shard_merges_only_when_asked() -> None:
+    from dataclasses import replace
+
+    from tflm_bench.evaluate_merge import merge_evaluations
+    from tflm_bench.evaluation_samples import Partial
+    from tflm_bench.evaluate import assemble
+    from tflm_bench.shards import ShardError
+
+    whole = _synthetic("classification", count=8)
+    documents = _shards_of(whole, 2)
+    # Shard 2 stopped after 2 of its 4 samples of qat (int8 had finished): a partial shard.
+    second = replace(whole, first=4, count=4, labels=whole.labels[4:], float_outputs=whole.float_outputs[4:],
+                     variants=(whole.variants[0].take(np.arange(4, 8)), whole.variants[1].take(np.array([4, 6]))),
+                     shard={"index": 2, "count": 2, "inputs": 8, "first": 4, "end": 8},
+                     partial=Partial("terminated (SIGTERM)", 4, {"int8": 4, "qat": 2}))
+    documents[1] = json.loads(json.dumps(assemble(second).to_dict()))
+    assert documents[1]["variants"][1]["sample_indices"] == [4, 6] and documents[1]["complete"] is False
+    with pytest.raises(ShardError, match="s2.json is a partial evaluation .* give --allow-partial"):
+        merge_evaluations(documents, ["s1.json", "s2.json"])
+    merged = merge_evaluations(documents, ["s1.json", "s2.json"], allow_partial=True)
+    assert merged.partial is not None and merged.partial.finished == {"int8": 8, "qat": 6}
+    assert "1 of 2 shards were stopped (s2.json: terminated (SIGTERM))" in merged.partial.reason
+    qat = merged.variant("qat")
+    assert qat.sample_indices == (0, 1, 2, 3, 4, 6) and qat.device.samples == 6  # type: ignore[union-attr]
+    assert merged.variant("int8").sample_indices is None
+
+
+def test_a_stopped_evaluation_reports_each_variant_as_far_as_it_got() -> None:
+    """float finished, int8 stopped after samples 0, 2 and 5 (a worker pool finishes out of order),
+    qat never started: each says so, and the figures cover exactly those samples."""
+    import time
+    from dataclasses import replace
+
+    from tflm_bench.evaluate import _partial_report, _VariantWork
+    from tflm_bench.parallel import SampleRun
+    from tflm_bench.variants import VariantModel
+
+    whole = _synthetic("classification", count=8)
+    base = replace(whole, variants=())
+    models = [VariantModel(name, name, Path(f"{name}.tflite")) for name in ("float", "int8", "qat")]
+    done = replace(whole.variants[0], name="float")
+    work = _VariantWork(time.monotonic(), row=replace(whole.variants[1], name="int8", device=None))
+    work.runs += [SampleRun(i, (np.zeros(4),), 1000 + i, 1500, True, True) for i in (5, 0, 2)]
+    work.device_of = lambda runs, throughput: replace(whole.variants[1].device.take(np.array([r.index for r in runs])),  # type: ignore[union-attr]
+                                                      throughput=throughput)
+    report = _partial_report(base, models, [done], work, "interrupted (SIGINT)", ("processes", 2))
+    assert report.partial is not None and report.partial.finished == {"float": 8, "int8": 3, "qat": 0}
+    assert report.partial.done == 0 and "int8 3 of 8" in report.partial.summary()
+    int8 = report.variant("int8")
+    assert int8.sample_indices == (0, 2, 5) and int8.device is not None and int8.device.samples == 3
+    assert int8.device.scores.predictions == tuple(int(p) for p in np.argmax(whole.variants[1].device.outputs[[0, 2, 5]], axis=1))  # type: ignore[union-attr]
+    assert int8.device.throughput.mode == "processes" and int8.device.throughput.samples == 3
+    assert report.variant("float").sample_indices is None and report.variant("float").device.samples == 8  # type: ignore[union-attr]
+    qat = report.variant("qat")
+    assert qat.device is None and qat.host is None and qat.device_note == "not started: the evaluation was stopped before it"
+    assert "PARTIAL evaluation, interrupted (SIGINT)" in report.format_text()
+    assert json.loads(report.to_json())["complete"] is False
