@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import MalformedModelError
 from ..model import Model, Operator
 from ..options import KernelSet
-from . import conv_common, dsp_requant, slots, window
+from . import conv_common, depthwise_as_conv, dsp_requant, slots, window
 from .c_emit import CStruct, EmitContext, Layer, layer
 from .layer_plan import LayerPlan, PlanContext, Planned, Variant, int_constant
 from .registry import OpHandler, Operands
@@ -170,6 +170,7 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 VARIANTS = (
+    *depthwise_as_conv.VARIANTS,
     Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=lambda model, op: _dsp_words(model, op) is not None,
             expands_weights=True),
     Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),
