@@ -21,9 +21,10 @@ Two refinements keep the arena no larger than TFLM's for the same model:
 
 Scratch buffers: an operator may ask for a temporary buffer (an optimized kernel's im2col row,
 say) that lives only while that operator runs. Requests are optional: each one is granted only
-if the arena stays as small as the plan without any scratch (largest requests tried first), so
-asking for scratch never makes the arena larger; a kernel whose request was refused must use a
-variant without scratch. `ArenaPlan.scratch_offsets` maps operator index -> offset.
+if the arena stays within the budget (largest requests tried first): the plan without any scratch
+(`--optimize size`), or a lower bound of TFLM + CMSIS-NN's arena for the model
+(generator/arena_budget.py), so asking for scratch never makes the arena larger than TFLM's; a
+kernel whose request was refused must use a variant without scratch. `ArenaPlan.scratch_offsets` maps operator index -> offset.
 
 Fused pairs (generator/fusion.py): the conv output of a CONV_2D + MAX_POOL_2D run as one banded
 kernel is not planned at all; the band buffer is (mandatory, unlike scratch requests) alive during
@@ -207,6 +208,12 @@ def _plan(sizes: dict[int, int], lifetimes: dict[int, tuple[int, int]], aliases:
     return arena, {index: placed[aliases.get(index, index)] for index in lifetimes}
 
 
+def planned_bytes(model: Model, scratch: Mapping[int, int]) -> int:
+    """The arena of a plan in which every tensor has a buffer of its own (no aliasing, no fused
+    pairs) and each operator in `scratch` holds that many bytes while it runs: TFLM's way."""
+    return _plan_with(model, False, scratch)[0]
+
+
 def _pressure(sizes: dict[int, int], lives: dict[int, tuple[int, int]]) -> dict[int, int]:
     """Each buffer's busiest operator: the most bytes alive together at any operator it spans."""
     per_op: dict[int, int] = {}
@@ -262,21 +269,24 @@ def _sizes(request: int | Sequence[int]) -> tuple[int, ...]:
 
 def plan_arena(
     model: Model, allow_aliasing: bool = True, scratch: Mapping[int, int | Sequence[int]] | None = None,
-    fuse: bool = True,
+    fuse: bool = True, budget: int | None = None,
 ) -> ArenaPlan:
     """Place every non-constant tensor in one arena; deterministic for a given model.
 
     Args:
         scratch: operator index -> bytes of a temporary buffer that operator would like, or the
-            sizes it can use, most wanted first (the first that does not grow the arena is
-            granted); granted requests appear in `scratch_offsets` and `scratch_sizes`, refused
-            ones (every size would grow the arena) do not.
+            sizes it can use, most wanted first (the first that keeps the arena within the
+            budget is granted); granted requests appear in `scratch_offsets` and `scratch_sizes`,
+            refused ones (every size would exceed the budget) do not.
+        budget: the arena the scratch may grow the plan to (generator/arena_budget.py gives
+            TFLM's lower bound); None, or less than the plan without scratch: no growth at all.
         fuse: run eligible CONV_2D + MAX_POOL_2D pairs banded (generator/fusion.py); False plans
             every tensor, as the unfused kernels need.
     """
     fusions = conv_pool_fusions(model) if fuse else ()
     fused_ops = {f.conv_op for f in fusions} | {f.pool_op for f in fusions}
     arena_bytes, offsets, sizes, lifetimes = _plan_with(model, allow_aliasing, {}, fusions)
+    limit = max(arena_bytes, budget or 0)
     granted: dict[int, int] = {}
     choices = {op: _sizes(request) for op, request in (scratch or {}).items() if op not in fused_ops}
     requests = sorted(((options[0], op) for op, options in choices.items() if options), key=lambda r: (-r[0], r[1]))
@@ -284,9 +294,9 @@ def plan_arena(
         for size in choices[op_index]:  # the operator's preference first, then smaller ones
             trial = {**granted, op_index: size}
             trial_bytes, trial_offsets, trial_sizes, trial_lives = _plan_with(model, allow_aliasing, trial, fusions)
-            if trial_bytes <= arena_bytes:
+            if trial_bytes <= limit:
                 granted = trial
-                offsets, sizes, lifetimes = trial_offsets, trial_sizes, trial_lives
+                arena_bytes, offsets, sizes, lifetimes = trial_bytes, trial_offsets, trial_sizes, trial_lives
                 break
     scratch_offsets = {op: offsets.pop(_scratch_key(op)) for op in sorted(granted)}
     scratch_sizes = {op: sizes.pop(_scratch_key(op)) for op in sorted(granted)}

@@ -19,6 +19,7 @@ from ..fusion import ConvPoolFusion
 from ..model import Model
 from ..ops.registry import scratch_requests
 from ..options import KernelSet, Optimize, Runtime
+from ..arena_budget import tflm_arena_lower_bound
 from ..planner import ArenaPlan, plan_arena
 from ..validate import validate
 from .cache import digest_files, locked, named
@@ -52,7 +53,9 @@ class GeneratedRuntime(RuntimePart[GeneratedPlan]):
         return (self.kernels.value, self.optimize.value)
 
     def plan(self, model: Model, board: Board, arena_bytes: int | None) -> GeneratedPlan:
-        plan = plan_arena(model, scratch=scratch_requests(model, self.kernels))
+        # Speed plans may spend up to what TFLM itself would need on scratch; size plans nothing.
+        budget = None if self.optimize is Optimize.SIZE else tflm_arena_lower_bound(model)
+        plan = plan_arena(model, scratch=scratch_requests(model, self.kernels), budget=budget)
         return GeneratedPlan(plan.arena_bytes, plan)
 
     def plan_layout(self, model: Model, planned: GeneratedPlan) -> GeneratedPlan:

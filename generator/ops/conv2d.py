@@ -191,6 +191,9 @@ VARIANTS = (
     Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),
 )
 
+# A one-input-channel DEPTHWISE_CONV_2D is this convolution (depthwise_as_conv.py).
+dsp_form, plan_dsp, emit_dsp = _dsp_form, _plan_dsp, _emit_dsp
+
 HANDLERS = (
     OpHandler(
         "CONV_2D", check, VARIANTS, macs,

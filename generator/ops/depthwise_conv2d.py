@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import MalformedModelError
 from ..model import Model, Operator
 from ..options import KernelSet
-from . import conv_common, dsp_requant, slots, window
+from . import conv_common, depthwise_as_conv, dsp_requant, slots, window
 from .c_emit import CStruct, EmitContext, Layer, layer
 from .layer_plan import LayerPlan, PlanContext, Planned, Variant, int_constant
 from .registry import OpHandler, Operands
@@ -86,6 +86,25 @@ class DspDepthwise:
     pad_pixel: bool
 
 
+def _multiplier_layout(doubled: np.ndarray, multiplier: int) -> np.ndarray:
+    """Depth multiplier > 1: per input channel, its outputs in blocks of 4 as [tap][4] (one input
+    value feeds four accumulators), then a pair as [tap][2] if two or three are left, then the last
+    one as [tap]. Output channel oc starts at oc x taps either way (tb_dw_multiplier in
+    depthwise_conv2d_s8_dsp.c)."""
+    taps, out_c = doubled.shape
+    parts = []
+    for first in range(0, out_c, multiplier):
+        m = 0
+        while m + 4 <= multiplier:
+            parts.append(doubled[:, first + m:first + m + 4].reshape(-1))
+            m += 4
+        if m + 2 <= multiplier:
+            parts.append(doubled[:, first + m:first + m + 2].reshape(-1))
+            m += 2
+        parts += [doubled[:, first + k] for k in range(m, multiplier)]
+    return np.concatenate(parts).reshape(out_c, taps)
+
+
 def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
     """Generation-time work: filter values doubled and reordered (groups of 4 channels as
     [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
@@ -106,13 +125,13 @@ def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
         packed = padded.reshape(k_h * k_w, groups, 4)[:, :, [0, 2, 1, 3]].transpose(1, 0, 2)
         words = dsp_requant.pack_rows(words, 4)
     else:
-        packed = doubled.T  # [out_channel][tap]
+        packed = _multiplier_layout(doubled, multiplier)
     fast = multiplier == 1 and (k_h, k_w) == (3, 3) and (geometry.dilation_h, geometry.dilation_w) == (1, 1)
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: {op.name}"
     constants = [
         int_constant(f"{prefix}_filter_dsp", "int16_t", packed,
-                     f"{where} filter x2, {'[group of 4][tap][c0 c2 c1 c3]' if multiplier == 1 else '[channel][tap]'}",
+                     f"{where} filter x2, {'[group of 4][tap][c0 c2 c1 c3]' if multiplier == 1 else 'per input channel [block of 4 outputs][tap][4], [pair][tap][2], [last][tap]'}",
                      16, 5),
         int_constant(f"{prefix}_requant", "int32_t", words,
                      f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift", 6, 11),
@@ -170,6 +189,7 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 VARIANTS = (
+    *depthwise_as_conv.VARIANTS,
     Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=lambda model, op: _dsp_words(model, op) is not None,
             expands_weights=True),
     Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),

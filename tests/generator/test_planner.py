@@ -115,6 +115,27 @@ def test_scratch_alternatives_take_the_largest_that_fits():
     assert plan.scratch_sizes.get(1) == 208 and 0 not in plan.scratch_offsets
 
 
+
+def test_a_budget_lets_scratch_grow_the_arena_up_to_it_and_no_further():
+    # Without a budget neither request fits; a budget of base + 1,000 takes op 1's 1,000-byte
+    # size (the arena grows, but stays within the budget) and still refuses op 0's 10,000.
+    model = read_tflite(_chain_model([256, 256, 16, 16]))
+    base = plan_arena(model)
+    budget = base.arena_bytes + 1_000
+    plan = plan_arena(model, scratch={1: (10_000, 1_000, 200), 0: (10_000, 5_000)}, budget=budget)
+    _check_no_conflicts(plan)
+    _check_scratch(plan)
+    assert plan.scratch_sizes.get(1) == 1_008 and 0 not in plan.scratch_offsets
+    assert base.arena_bytes < plan.arena_bytes <= budget
+
+
+def test_a_budget_below_the_plain_plan_grows_nothing():
+    model = read_tflite(_chain_model([256, 256, 16, 16]))
+    base = plan_arena(model)
+    scratch = {1: (10_000, 1_000, 200)}
+    assert plan_arena(model, scratch=scratch, budget=16) == plan_arena(model, scratch=scratch)
+    assert plan_arena(model, scratch=scratch, budget=16).arena_bytes == base.arena_bytes
+
 def test_no_scratch_requests_give_the_plain_plan():
     model = read_tflite(_chain_model([64, 32, 64]))
     assert plan_arena(model, scratch={}) == plan_arena(model)

@@ -39,7 +39,26 @@ __attribute__((optimize("no-schedule-insns"))) static void tb_dw_pixel_interior(
     }
 }
 
-static void tb_dw_multiplier(const tb_depthwise_conv_dsp_params_t *params, const int32_t *requant,
+static void tb_dw_store_one(const tb_depthwise_conv_dsp_params_t *params, const int32_t *rq, int32_t acc,
+                            int8_t *out)
+{
+    int32_t v = tb_requant_row(acc, rq);
+    if (params->clamp) {
+        v = tb_clamp_act(v, params->activation.min, params->activation.max);
+    }
+    *out = (int8_t)v;
+}
+
+/* One input value in both halfwords, for SMLABB / SMLATB against a pair of int16 weights. */
+TB_ALWAYS_INLINE uint32_t tb_dw_pair(int32_t x)
+{
+    return (uint32_t)(uint16_t)x | ((uint32_t)x << 16);
+}
+
+/* Depth multiplier > 1: the output channels of one input channel share every input value, so
+ * each value is loaded once for four (or two) of them. Filter per input channel: blocks of four
+ * outputs as [tap][4], a pair as [tap][2], the last as [tap]; output oc starts at oc x taps. */
+__attribute__((noinline)) static void tb_dw_multiplier(const tb_depthwise_conv_dsp_params_t *params, const int32_t *requant,
                              const int8_t *input, int32_t in_h, int32_t in_w, int32_t in_c,
                              int32_t y0, int32_t x0, const int16_t *filter, int8_t *out)
 {
@@ -56,24 +75,82 @@ static void tb_dw_multiplier(const tb_depthwise_conv_dsp_params_t *params, const
     }
     const int interior = ky0 == 0 && kx0 == 0 && ky1 == k_h && kx1 == k_w;
     const int32_t offset = interior ? 0 : params->input_offset;
+    const int32_t bias_word = interior ? TB_RQ_BIAS : TB_RQ_RAW_BIAS;
+    const size_t row_step = (size_t)params->dilation.h * (size_t)in_w * (size_t)in_c;
+    const size_t col_step = (size_t)params->dilation.w * (size_t)in_c;
+    const int8_t *first = input + ((size_t)(y0 + ky0 * params->dilation.h) * (size_t)in_w +
+                                   (size_t)(x0 + kx0 * params->dilation.w)) * (size_t)in_c;
+    const int32_t first_tap = ky0 * k_w + kx0, cols = kx1 - kx0;
     for (int32_t ic = 0; ic < in_c; ic++) {
-        for (int32_t m = 0; m < mult; m++) {
+        int32_t m = 0;
+        for (; m + 4 <= mult; m += 4) {
             const int32_t oc = ic * mult + m;
             const int32_t *rq = requant + (size_t)oc * TB_RQ_WORDS;
-            const int16_t *w = filter + (size_t)oc * (size_t)taps;
-            int32_t acc = interior ? rq[TB_RQ_BIAS] : rq[TB_RQ_RAW_BIAS];
+            const int16_t *w = filter + (size_t)oc * (size_t)taps + 4 * (size_t)first_tap;
+            int32_t a0 = rq[bias_word], a1 = rq[TB_RQ_WORDS + bias_word];
+            int32_t a2 = rq[2 * TB_RQ_WORDS + bias_word], a3 = rq[3 * TB_RQ_WORDS + bias_word];
+            const int8_t *row = first + ic;
             for (int32_t ky = ky0; ky < ky1; ky++) {
-                const int8_t *p = input + ((size_t)(y0 + ky * params->dilation.h) * (size_t)in_w) * (size_t)in_c + ic;
-                for (int32_t kx = kx0; kx < kx1; kx++) {
-                    const int32_t x = x0 + kx * params->dilation.w;
-                    acc += (int32_t)w[ky * k_w + kx] * ((int32_t)p[(size_t)x * (size_t)in_c] + offset);
+                const int8_t *p = row;
+                const int16_t *wr = w;
+                for (int32_t kx = 0; kx < cols; kx++) {
+                    const uint32_t x = tb_dw_pair((int32_t)*p + offset);
+                    const uint32_t w01 = tb_read_u32(wr), w23 = tb_read_u32(wr + 2);
+                    a0 = tb_smlabb(w01, x, a0);
+                    a1 = tb_smlatt(w01, x, a1);
+                    a2 = tb_smlabb(w23, x, a2);
+                    a3 = tb_smlatt(w23, x, a3);
+                    wr += 4;
+                    p += col_step;
                 }
+                w += 4 * (size_t)k_w;
+                row += row_step;
             }
-            int32_t v = tb_requant_row(acc, rq);
-            if (params->clamp) {
-                v = tb_clamp_act(v, params->activation.min, params->activation.max);
+            tb_dw_store_one(params, rq, a0, out + oc);
+            tb_dw_store_one(params, rq + TB_RQ_WORDS, a1, out + oc + 1);
+            tb_dw_store_one(params, rq + 2 * TB_RQ_WORDS, a2, out + oc + 2);
+            tb_dw_store_one(params, rq + 3 * TB_RQ_WORDS, a3, out + oc + 3);
+        }
+        if (m + 2 <= mult) {
+            const int32_t oc = ic * mult + m;
+            const int32_t *rq = requant + (size_t)oc * TB_RQ_WORDS;
+            const int16_t *w = filter + (size_t)oc * (size_t)taps + 2 * (size_t)first_tap;
+            int32_t a0 = rq[bias_word], a1 = rq[TB_RQ_WORDS + bias_word];
+            const int8_t *row = first + ic;
+            for (int32_t ky = ky0; ky < ky1; ky++) {
+                const int8_t *p = row;
+                const int16_t *wr = w;
+                for (int32_t kx = 0; kx < cols; kx++) {
+                    const uint32_t x = tb_dw_pair((int32_t)*p + offset);
+                    const uint32_t w01 = tb_read_u32(wr);
+                    a0 = tb_smlabb(w01, x, a0);
+                    a1 = tb_smlatt(w01, x, a1);
+                    wr += 2;
+                    p += col_step;
+                }
+                w += 2 * (size_t)k_w;
+                row += row_step;
             }
-            out[oc] = (int8_t)v;
+            tb_dw_store_one(params, rq, a0, out + oc);
+            tb_dw_store_one(params, rq + TB_RQ_WORDS, a1, out + oc + 1);
+            m += 2;
+        }
+        for (; m < mult; m++) {
+            const int32_t oc = ic * mult + m;
+            const int32_t *rq = requant + (size_t)oc * TB_RQ_WORDS;
+            const int16_t *w = filter + (size_t)oc * (size_t)taps + first_tap;
+            int32_t acc = rq[bias_word];
+            const int8_t *row = first + ic;
+            for (int32_t ky = ky0; ky < ky1; ky++) {
+                const int8_t *p = row;
+                for (int32_t kx = 0; kx < cols; kx++) {
+                    acc += (int32_t)w[kx] * ((int32_t)*p + offset);
+                    p += col_step;
+                }
+                w += k_w;
+                row += row_step;
+            }
+            tb_dw_store_one(params, rq, acc, out + oc);
         }
     }
 }

@@ -10,7 +10,8 @@ import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, conv_quant
-from tflm_bench.generator import KernelSet
+from tflm_bench.generator import KernelSet, read_model
+from tflm_bench.generator.ops.registry import choose_variant
 
 CHANNELS = (1, 3, 5, 7, 17)
 # INFO describes every model input and output in one 1024-byte reply: 65 bytes per 4-D layer.
@@ -116,3 +117,40 @@ def test_depthwise_conv2d_s8_fast_path_stress(part: int, kernels: str, tmp_path:
     options = dataclasses.replace(bench_options, kernels=kernels)
     results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
     assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 stress part {part} ({kernels} kernels)")
+
+
+def _one_channel_layers(layers: LayerSet, rng: np.random.Generator) -> None:
+    """One input channel, depth multiplier 1-8: the optimized set runs these as CONV_2D
+    (generator/ops/depthwise_as_conv.py), im2col or contiguous rows."""
+    cases = (
+        ((1, 49, 40, 1), (10, 8), (2, 2), (1, 1), "SAME", 8),  # micro_speech's front layer
+        ((1, 12, 9, 1), (7, 3), (1, 1), (1, 1), "SAME", 8),
+        ((1, 10, 6, 1), (3, 1), (1, 1), (1, 1), "VALID", 6),
+        ((1, 5, 7, 1), (1, 1), (1, 1), (1, 1), "VALID", 3),  # contiguous rows
+        ((1, 1, 16, 1), (1, 4), (1, 2), (1, 1), "VALID", 5),  # one row high: contiguous rows
+        ((1, 9, 9, 1), (3, 3), (1, 2), (2, 2), "SAME", 4),  # dilated
+        ((2, 6, 5, 1), (2, 4), (2, 1), (1, 1), "SAME", 2),  # two batches
+        ((1, 8, 8, 1), (5, 5), (3, 3), (1, 1), "VALID", 1),
+    )
+    for k, (shape, kernel, stride, dilation, padding, mult) in enumerate(cases):
+        w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % len(ACTIVATIONS)])
+        q = conv_quant(rng, kernel[0] * kernel[1], mult, per_channel=k % 2 == 0)
+        if k == 2:
+            q.in_zp = -128
+        elif k == 5:
+            q.in_zp = 127
+        layers.conv(rng, w, 0, q, depthwise_multiplier=mult, bias=k % 3 != 1)
+
+
+def test_depthwise_one_input_channel_runs_as_conv_and_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(2200)
+    layers = LayerSet()
+    _one_channel_layers(layers, rng)
+    model_bytes = layers.spec_bytes()
+    model = read_model(model_bytes)
+    chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
+    assert all(name.endswith("as conv (one input channel)") for name in chosen), chosen
+    assert any(name.startswith("dsp rows") for name in chosen) and any(name.startswith("dsp general") for name in chosen)
+    options = dataclasses.replace(bench_options, kernels=KernelSet.OPTIMIZED)
+    results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, "DEPTHWISE_CONV_2D int8 with one input channel (run as CONV_2D)")

@@ -1,0 +1,57 @@
+"""DEPTHWISE_CONV_2D over one input channel, run as the CONV_2D it is.
+
+With one input channel, output channel m of a depthwise convolution (depth multiplier M = the
+output depth) is the sum over the window of input x filter[0, y, x, m]: exactly a CONV_2D whose
+filter is [M, kh, kw, 1], with the same per-channel scales, bias, window and activation. So the
+optimized CONV_2D kernels (im2col + GEMM, 4 filters at a time) run it, bit-exact with TFLM's
+depthwise kernel, instead of the generic depthwise loop (one multiply per tap and channel).
+Spectrogram front ends start this way (TFLM's micro_speech: 10x8 filter, M = 8). No HANDLERS here:
+depthwise_conv2d.py lists the variant first.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..model import Model, Operator, Tensor
+from ..options import KernelSet
+from . import conv2d, slots
+from .layer_plan import PlanContext, Planned, Variant
+
+
+def _one_input_channel(model: Model, op: Operator) -> bool:
+    inp = slots.required_input(model, op, slots.INPUT)
+    return inp.dtype == "int8" and len(inp.shape) == 4 and inp.shape[3] == 1
+
+
+def conv_view(model: Model, op: Operator) -> Model:
+    """The model with this operator's filter laid out as a CONV_2D filter [M, kh, kw, 1]."""
+    filt = slots.required_input(model, op, slots.FILTER)
+    assert filt.data is not None and filt.quantization is not None
+    data = np.ascontiguousarray(np.asarray(filt.data).transpose(3, 1, 2, 0))
+    quantization = replace(filt.quantization, quantized_dimension=conv2d.FILTER_CHANNEL_DIM)
+    as_conv: Tensor = replace(filt, shape=tuple(int(d) for d in data.shape), data=data, quantization=quantization)
+    tensors = tuple(as_conv if t.index == filt.index else t for t in model.tensors)
+    return replace(model, tensors=tensors)
+
+
+def _form(model: Model, op: Operator) -> str:
+    return conv2d.dsp_form(conv_view(model, op), op) if _one_input_channel(model, op) else ""
+
+
+def _plan(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
+    return conv2d.plan_dsp(PlanContext(conv_view(ctx.model, op), ctx.plan), op, contiguous)
+
+
+def _scratch(model: Model, op: Operator) -> tuple[int, ...]:
+    return conv2d.scratch(conv_view(model, op), op)
+
+
+VARIANTS = (
+    Variant("dsp rows as conv (one input channel)", KernelSet.OPTIMIZED, lambda ctx, op: _plan(ctx, op, True),
+            conv2d.emit_dsp, applies=lambda model, op: _form(model, op) == "rows", expands_weights=True),
+    Variant("dsp general as conv (one input channel)", KernelSet.OPTIMIZED, lambda ctx, op: _plan(ctx, op, False),
+            conv2d.emit_dsp, applies=lambda model, op: _form(model, op) == "general", scratch=_scratch,
+            expands_weights=True),
+)
