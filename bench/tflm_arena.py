@@ -12,6 +12,13 @@ temporary allocations of the Prepare phase, so an arena of exactly that size can
 3. rebuild with exactly that kTensorArenaSize and check the new firmware starts (if it does
    not, e.g. a different alignment, add 16 and rebuild; at most a few times).
 
+At some sizes just below what a model needs, TFLM reports that AllocateTensors() succeeded and
+then writes past its arena (a 16->10 FULLY_CONNECTED without bias: 704 B HardFaults in
+GreedyMemoryPlanner or garbles the UART, 720 B is the smallest that works, with TFLM 90b983c2 and
+its CMSIS-NN or reference kernels alike). TFLM does not check that case; the search does: a size at
+which the firmware faults, or stops speaking the protocol, counts as too small, the firmware is
+booted again, and the report lists those sizes.
+
 The run then uses the rebuilt firmware, so flash, RAM and counts are those of the deployment.
 """
 from __future__ import annotations
@@ -21,7 +28,7 @@ from dataclasses import dataclass
 
 from tflm_bench.generator import round_arena
 
-from .errors import InputError
+from .errors import DeviceFault, InputError, ProtocolError
 from .protocol import RuntimeInfo
 
 STEP = 16  # the arena's alignment: sizes are tried in multiples of it
@@ -44,12 +51,17 @@ class ArenaReport:
     probe_used_bytes: int | None = None  # arena_used_bytes() in the probe arena
     smallest_bytes: int | None = None  # the smallest that allocates (searched only)
     tries: int = 0  # re-initialisations on the device during the search
+    faulted: tuple[int, ...] = ()  # sizes TFLM accepted but then faulted or corrupted memory at
 
     def summary(self) -> str:
         text = f"TFLM arena_used_bytes {self.used_bytes:,} B of {self.given_bytes:,} B given"
         if self.method == "searched":
             text += (f"; smallest that allocates {self.smallest_bytes:,} B (kTensorArenaSize), found from "
                      f"arena_used_bytes {self.probe_used_bytes:,} B in a {self.probe_bytes:,} B probe, {self.tries} tries")
+        if self.faulted:
+            sizes = ", ".join(f"{n:,}" for n in self.faulted)
+            text += (f"; at {sizes} B TFLM's AllocateTensors() succeeded but the firmware then faulted or corrupted "
+                     "memory (TFLM writes past an arena that small without saying so): counted as too small")
         return text
 
 
@@ -97,16 +109,31 @@ def search_arena(
     and returns its RUNTIME reply and a re-initialiser."""
     probe_image = build(None)
     probe, reinit = boot_runtime(probe_image)
-    smallest, tries = smallest_arena(probe, lambda n: reinit(n).started)
+    faulted: list[int] = []
+
+    def allocates(n: int) -> bool:
+        nonlocal reinit
+        try:
+            return reinit(n).started
+        except (DeviceFault, ProtocolError):
+            faulted.append(n)
+            _, reinit = boot_runtime(probe_image)  # the device is gone: start from a fresh boot
+            return False
+
+    smallest, tries = smallest_arena(probe, allocates)
     size = smallest
     for _ in range(MAX_REBUILDS):
         image = build(size)
-        final, _ = boot_runtime(image)
-        if final.started:
-            return image, ArenaReport(
-                given_bytes=final.arena_bytes, used_bytes=final.arena_used_bytes, method="searched",
-                probe_bytes=probe.arena_bytes, probe_used_bytes=probe.arena_used_bytes,
-                smallest_bytes=size, tries=tries)
+        try:
+            final, _ = boot_runtime(image)
+        except (DeviceFault, ProtocolError):
+            faulted.append(size)
+        else:
+            if final.started:
+                return image, ArenaReport(
+                    given_bytes=final.arena_bytes, used_bytes=final.arena_used_bytes, method="searched",
+                    probe_bytes=probe.arena_bytes, probe_used_bytes=probe.arena_used_bytes,
+                    smallest_bytes=size, tries=tries, faulted=tuple(sorted(set(faulted))))
         size += STEP
     raise ArenaSearchError(f"firmware rebuilt with the {smallest:,} B arena found (and up to {size - STEP:,} B) "
                            "does not start; give --arena-bytes explicitly")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tflm_bench.cli import main
+from tflm_bench.errors import DeviceFault, ProtocolError
 from tflm_bench.generator import Runtime
 from tflm_bench.protocol import RuntimeInfo, RuntimeKind
 from tflm_bench.session import BenchOptions
@@ -60,6 +61,31 @@ def test_search_rebuilds_with_the_size_found_and_reports_it() -> None:
     assert (report.method, report.smallest_bytes, report.given_bytes, report.probe_used_bytes) == ("searched", 1328, 1328, 932)
     assert "kTensorArenaSize" in report.summary()
 
+
+
+def test_a_size_at_which_the_firmware_faults_counts_as_too_small_and_the_device_is_booted_again() -> None:
+    # TFLM 90b983c2 accepts 704 B for a 16->10 FULLY_CONNECTED and then writes past the arena;
+    # 720 B is the smallest that works. A fault during the search must not end the run.
+    boots: list[object] = []
+
+    def build(arena: int | None) -> object:
+        return arena
+
+    def reinit(n: int) -> RuntimeInfo:
+        if n == 704:
+            raise DeviceFault("firmware fault: HardFault in GreedyMemoryPlanner")
+        return _probe(0, n, 0 if n >= 720 else 2)
+
+    def boot(image: object):  # type: ignore[no-untyped-def]
+        boots.append(image)
+        if image == 704:
+            raise ProtocolError("corrupted frame from the device")
+        return _probe(590 if image is None else 600, arena=229_376 if image is None else int(image)), reinit  # type: ignore[call-overload]
+
+    image, report = search_arena(build, boot)
+    assert image == 720 and report.smallest_bytes == 720 and report.faulted == (704,)
+    assert boots.count(None) == 2  # the probe, and once more after the fault
+    assert "704 B" in report.summary() and "counted as too small" in report.summary()
 
 def test_runtime_has_one_default() -> None:
     assert Runtime.default() is Runtime.GENERATED and BenchOptions().runtime is Runtime.GENERATED
