@@ -344,9 +344,14 @@ def _install_qat(args: argparse.Namespace) -> int:
 
 
 def _ops(args: argparse.Namespace) -> int:
-    from .ops_doc import ops_markdown, ops_text
+    from .ops_doc import missing_text, ops_markdown, ops_text
 
-    print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
+    if args.markdown and args.missing:
+        raise InputError("ops takes --markdown or --missing, not both")
+    if args.missing:
+        print(missing_text(), end="")
+    else:
+        print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
     return ExitCode.OK
 
 
