@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tflm_bench.generator import supported_ops
-from tflm_bench.generator.ops.registry import OpHandler, handlers, supported_configs
-from tflm_bench.generator.ops.tflm_ops import ANY, TFLM_BUILTIN_OPS
+from tflm_bench.generator import ANY_TYPE as ANY, TFLM_BUILTIN_OPS, OpHandler, op_handlers as handlers, supported_configs, supported_ops
 
 
 def ops_table() -> list[tuple[str, str]]:
