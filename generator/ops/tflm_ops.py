@@ -48,19 +48,19 @@ TFLM_BUILTIN_OPS: dict[str, tuple[str, ...]] = {
     "DEPTHWISE_CONV_2D": (F32, I8, "8x4", "16x8"),
     "DEQUANTIZE": ("int8->float32", "int16->float32", "uint8->float32"),
     "DIV": (F32, I8, I32),
-    "DYNAMIC_UPDATE_SLICE": (F32, I8, I16, I32, I64),
+    "DYNAMIC_UPDATE_SLICE": (F32, I8, I16, I32),
     "ELU": (F32, I8),
-    "EMBEDDING_LOOKUP": (F32, I8),
+    "EMBEDDING_LOOKUP": (F32, I8, "int8->float32"),  # int32 ids; int8 values, int8 or float32 out
     "EQUAL": (BOOL, F32, I8, I32, I64),  # bool output
     "EXP": (F32,),
-    "EXPAND_DIMS": (F32, I8, I16, I32),
-    "FILL": (F32, I8, I16, I32, I64),
+    "EXPAND_DIMS": (F32, I8, I16),
+    "FILL": (F32, I8, I32),  # the value's type; dims int8..int64
     "FLOOR": (F32,),
     "FLOOR_DIV": (F32,),
     "FLOOR_MOD": (F32,),
     "FULLY_CONNECTED": (F32, I8, "8x4", "16x8"),
-    "GATHER": (F32, I8, I32),
-    "GATHER_ND": (F32, I8, I32),
+    "GATHER": (F32, I8),  # int32 indices
+    "GATHER_ND": (F32, I8),  # int32 indices
     "GREATER": (F32, I8, I16, I32, I64),
     "GREATER_EQUAL": (F32, I8, I32, I64),
     "HARD_SWISH": (F32, I8),
@@ -80,7 +80,7 @@ TFLM_BUILTIN_OPS: dict[str, tuple[str, ...]] = {
     "MAX_POOL_2D": (F32, I8, I16),
     "MEAN": (F32, I8, I16),
     "MINIMUM": (F32, I8, I16, I32, I64),
-    "MIRROR_PAD": (F32, I8, I32, I64),
+    "MIRROR_PAD": (F32, I8),  # int32 or int64 paddings
     "MUL": (F32, I8, I16, I32),
     "NEG": (F32, I8),
     "NOT_EQUAL": (BOOL, F32, I8, I32, I64),
@@ -105,7 +105,7 @@ TFLM_BUILTIN_OPS: dict[str, tuple[str, ...]] = {
     "SELECT_V2": (F32, I8, I16),  # bool condition
     "SHAPE": (ANY,),  # any input type, int32 output
     "SIN": (F32,),
-    "SLICE": (BOOL, F32, I8, I16, I32, I64),
+    "SLICE": (BOOL, F32, I8, I16, I32),
     "SOFTMAX": (F32, I8, "int8->int16", I16),
     "SPACE_TO_BATCH_ND": (F32, I8),
     "SPACE_TO_DEPTH": (F32, I8),
