@@ -155,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
     corpus.add_argument("folder", type=Path, metavar="DIR", help="a folder of .tflite files (searched recursively)")
     corpus.add_argument("--jobs", type=positive_int, default=1, help="models checked side by side (default: 1)")
     corpus.add_argument("--count", type=positive_int, default=2,
-                        help="random inputs per model, besides golden CSV inputs beside it (default: 2)")
+                        help="inputs per model: seeded random ones, the first replaced by the model's golden CSV "
+                             "input where it has one (default: 2)")
     corpus.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
     corpus.add_argument("--kernels", choices=tuple(str(k) for k in KernelSet), default=str(KernelSet.default()),
                         help=f"kernel set (default: {KernelSet.default()})")

@@ -5,9 +5,9 @@ what the bench does with each: runs bit-exact with host TFLM, refuses it (and wh
     print(corpus_table(outcomes))
 
 A model with golden files beside it (TFLM's integration tests: `<name>_input<k>_<type>.csv` and
-`<name>_golden_<type>.csv`, one comma-separated line each) is also run on those inputs, and the
-device's output is compared with the golden one: exactly, or within 1 when the model holds a
-LEAKY_RELU (the tolerance TFLM's own tests use there).
+`<name>_golden_<type>.csv`, one comma-separated line each) gets those inputs as its first sample,
+and the device's output is also compared with the golden one: exactly, or within 1 when the model
+holds a LEAKY_RELU (the tolerance TFLM's own tests use there).
 
 Each model is one `BenchSession` (TFLM the only oracle; its host process is shared by every model
 a process checks). With `jobs` > 1 the models are spread over that many worker processes.
