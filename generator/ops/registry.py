@@ -86,7 +86,9 @@ def parse_types(text: str) -> tuple[str, ...]:
     the first ';'), parenthesised remarks dropped, each item's leading type ("A -> B" becomes "A->B",
     "any ..." is "any"); items not starting with a type are left out ("int8, float32 (broadcasting
     ...)" -> int8, float32; "float32 with a constant pad value" -> float32)."""
-    head = re.sub(r"\([^()]*\)", "", text.split(";")[0])
+    head = text.split(";")[0]
+    while (shorter := re.sub(r"\([^()]*\)", "", head)) != head:  # nested remarks too
+        head = shorter
     configs: list[str] = []
     for item in head.split(","):
         item = " ".join(item.split())

@@ -55,6 +55,7 @@ def test_a_type_agnostic_tflm_kernel_is_covered_by_the_operator() -> None:
     ("int8, int16, int32, float32 with a constant pad value; up to 5-D", ("int8", "int16", "int32", "float32")),
     ("any input type -> int32 (static shape, a constant copy)", ("any",)),
     ("a table, no types", ()),
+    ("int16 (16x8: int8 weights (per channel), int64 bias), int8", ("int16", "int8")),
 ])
 def test_free_text_types_parse_to_configurations(text: str, configs: tuple[str, ...]) -> None:
     assert parse_types(text) == configs
