@@ -23,7 +23,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # silences its start-up ban
 
 from tflm_bench.board import DEFAULT_PLATFORM  # noqa: E402
 from tflm_bench.emulation import EngineName, check_elf, install_renode, serve_uart_pty, serve_uart_socket, vector_table_address  # noqa: E402
-from tflm_bench.generator import IO_TYPES, QAT_PACKAGES, ExportFormat, missing_qat_packages, qat_install_command, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
+from tflm_bench.generator import IO_TYPES, QAT_PACKAGES, ExportFormat, KernelSet, missing_qat_packages, qat_install_command, Target, convert_model_file, export_library, prepare_model, write_flash_files  # noqa: E402
 
 from .cache import cache_root  # noqa: E402
 from .evaluate_cli import MERGE_GATES, add_arguments as add_evaluate_arguments, add_merge_arguments, finish as finish_evaluation, load_baseline as load_evaluation_baseline, run_command as run_evaluate  # noqa: E402
@@ -148,6 +148,21 @@ def _parser() -> argparse.ArgumentParser:
 
     ops = add("ops", "list the operators and types the built-in runtime supports")
     ops.add_argument("--markdown", action="store_true", help="print docs/supported-ops.md")
+    ops.add_argument("--missing", action="store_true",
+                     help="print the operators and types TFLM registers that the built-in runtime does not support "
+                          "(nothing when none)")
+
+    corpus = add("corpus", "run every .tflite under a folder; print a table by directory: bit-exact, refused, differ")
+    corpus.add_argument("folder", type=Path, metavar="DIR", help="a folder of .tflite files (searched recursively)")
+    corpus.add_argument("--jobs", type=positive_int, default=1, help="models checked side by side (default: 1)")
+    corpus.add_argument("--count", type=positive_int, default=2,
+                        help="inputs per model: seeded random ones, the first replaced by the model's golden CSV "
+                             "input where it has one (default: 2)")
+    corpus.add_argument("--seed", type=int, default=0, help="seed for random inputs (default: 0)")
+    corpus.add_argument("--kernels", choices=tuple(str(k) for k in KernelSet), default=str(KernelSet.default()),
+                        help=f"kernel set (default: {KernelSet.default()})")
+    corpus.add_argument("--build-dir", type=Path, metavar="DIR", help="build cache (default: $TFLM_BENCH_BUILD or ~/.cache/tflm-bench)")
+    corpus.add_argument("--json", type=Path, help="also write every model's outcome as JSON here")
 
     emulate = add("emulate", "run firmware on the built-in engine with uart0 on a TCP socket")
     emulate.add_argument("elf", type=Path, help="firmware ELF (e.g. from `tflm-bench build`)")
@@ -342,10 +357,39 @@ def _install_qat(args: argparse.Namespace) -> int:
 
 
 def _ops(args: argparse.Namespace) -> int:
-    from .ops_doc import ops_markdown, ops_text
+    from .ops_doc import missing_text, ops_markdown, ops_text
 
-    print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
+    if args.markdown and args.missing:
+        raise InputError("ops takes --markdown or --missing, not both")
+    if args.missing:
+        print(missing_text(), end="")
+    else:
+        print(ops_markdown() if args.markdown else ops_text(), end="" if args.markdown else "\n")
     return ExitCode.OK
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .corpus import Status, corpus_table, find_models, run_corpus
+
+    models = find_models(args.folder)
+    options = BenchOptions(kernels=args.kernels, build_root=_build_root(args), compare_tflite=False)
+    done = iter(range(1, len(models) + 1))
+
+    def progress(outcome: object) -> None:
+        print(f"tflm-bench: [{next(done)}/{len(models)}] {outcome.model}: {outcome.status}",  # type: ignore[attr-defined]
+              file=sys.stderr, flush=True)
+
+    outcomes = run_corpus(args.folder, options, models, jobs=args.jobs, samples=args.count, seed=args.seed,
+                          progress=progress)
+    print(corpus_table(outcomes), end="")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps([asdict(o) for o in outcomes], indent=2) + "\n")
+    if any(o.status is Status.FAILED for o in outcomes):
+        return ExitCode.INTERNAL
+    return ExitCode.OK if all(o.ok for o in outcomes) else ExitCode.MISMATCH
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -359,7 +403,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"evaluate": _evaluate, "run": _run, "diff": _diff, "baseline": _baseline, "build": _build, "export": _export, "compare": _compare, "emulate": _emulate, "install-renode": _install_renode, "install-qat": _install_qat, "merge": _merge,
-            "ops": _ops, "convert": _convert}
+            "ops": _ops, "convert": _convert, "corpus": _corpus}
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

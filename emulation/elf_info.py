@@ -7,7 +7,7 @@ from typing import Callable
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
-from .builtin.symbols import SymbolTable
+from .builtin.symbols import load_symbols
 from .errors import EmulationError, FirmwareFileError
 from .faults import StackBounds
 
@@ -34,7 +34,7 @@ def check_elf(path: Path) -> Path:
 def source_locator(elf: Path) -> Callable[[int], str]:
     """address -> "function() at file:line" from the firmware's symbols and DWARF."""
     try:
-        symbols = SymbolTable(elf)
+        symbols = load_symbols(elf)
     except ELFError as exc:
         raise EmulationError(f"{elf}: cannot read its symbols: {exc}") from exc
     return lambda address: str(symbols.locate(address)) if symbols.function_at(address) else ""
@@ -42,7 +42,7 @@ def source_locator(elf: Path) -> Callable[[int], str]:
 
 def stack_bounds(elf: Path) -> StackBounds | None:
     """The stack region the linker script reserved (`__stack_limit`..`__stack_top`), if it did."""
-    symbols = SymbolTable(elf)
+    symbols = load_symbols(elf)
     limit, top = symbols.address_of("__stack_limit"), symbols.address_of("__stack_top")
     return StackBounds(limit, top) if limit is not None and top is not None else None
 

@@ -34,20 +34,34 @@ def validate(model: Model) -> None:
         UnsupportedTensorError: a tensor type, shape or quantization the kernels lack.
         MalformedModelError: other contradictions found by an operator's checks.
     """
-    _check_structure(model)
     table = handlers()
+    # Operators without a kernel first: an operator no CPU runs (an NPU's command stream) reads
+    # tensors nothing on the CPU writes, and that is not the model's fault.
     for op in model.operators:
         if op.name not in table:
             name = op.name
             if name == "CUSTOM":
                 name = f"CUSTOM ({op.options.get('custom_code', '?')})"
-            raise UnsupportedOpError(name, op.index, supported_ops())
+            raise UnsupportedOpError(name, op.index, supported_ops(), detail=_npu_detail(op))
+    _check_structure(model)
     for op in model.operators:
         check_operands(op, table[op.name])
         check_version(op, table[op.name])
     for op in model.operators:
         table[op.name].check(model, op)
     _check_io(model)
+
+
+# Custom operators that hold a compiled command stream for a neural processing unit.
+NPU_CUSTOM_CODES = {"ethos-u": "an Arm Ethos-U command stream (Vela's output"}
+
+
+def _npu_detail(op: Operator) -> str | None:
+    what = NPU_CUSTOM_CODES.get(str(op.options.get("custom_code", ""))) if op.name == "CUSTOM" else None
+    if what is None:
+        return None
+    return (f"the NPU custom operator holding {what}; give the bench the model from before that compiler, with "
+            "TFLite builtin operators)")
 
 
 def check_graph(model: Model) -> None:

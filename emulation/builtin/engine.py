@@ -34,7 +34,7 @@ from ..elf_info import vector_table_address
 from .hostlib import InstructionCounter
 from .signals import deferred_signals
 from .peripherals import Dwt, LegacyUart, NrfClock, Peripheral, SystemControlSpace, Unmodelled
-from .symbols import SymbolTable
+from .symbols import load_symbols
 
 UART_TYPE = "UART.NRF52840_UART"
 DWT_TYPE = "Miscellaneous.DWT"
@@ -207,7 +207,7 @@ class _Machine:
 
     def __init__(self, config: _Config, repl_path: str, elf: Path, cache_dir: Path | None):
         self.repl_path = repl_path
-        self.symbols = SymbolTable(elf)
+        self.symbols = load_symbols(elf)
         self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS)
         if hasattr(self.uc, "ctl_set_cpu_model"):
             self.uc.ctl_set_cpu_model(arm.UC_CPU_ARM_CORTEX_M4)

@@ -6,6 +6,7 @@ import bisect
 from dataclasses import dataclass
 from pathlib import Path
 
+from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
@@ -43,12 +44,25 @@ class SymbolTable:
                     address = symbol["st_value"] & ~1
                     size = symbol["st_size"] if kind == "STT_FUNC" else 0
                     starts.append((address, size, symbol.name))
-            self._lines = _line_table(elf) if elf.has_dwarf_info() else []
+        # The DWARF line table (seconds of pyelftools on a large image) is read on the first
+        # locate(): most sessions never report a source line.
+        self._lines: list[tuple[int, str, int]] | None = None
+        self._line_addresses: list[int] = []
         # Functions first at the same address, so they win over labels.
         starts.sort(key=lambda item: (item[0], item[1] == 0))
         self._addresses = [item[0] for item in starts]
         self._symbols = starts
-        self._line_addresses = [item[0] for item in self._lines]
+
+    def _line_rows(self) -> list[tuple[int, str, int]]:
+        if self._lines is None:
+            try:
+                with self.path.open("rb") as stream:
+                    elf = ELFFile(stream)
+                    self._lines = _line_table(elf) if elf.has_dwarf_info() else []
+            except (OSError, ELFError):  # the image went away since: functions without lines
+                self._lines = []
+            self._line_addresses = [item[0] for item in self._lines]
+        return self._lines
 
     def function_at(self, address: int) -> str | None:
         """The function (or label) containing address: the nearest symbol at or below it."""
@@ -83,10 +97,30 @@ class SymbolTable:
         if self.function_at(address) is None:
             return Location(None)
         file, line = None, None
+        lines = self._line_rows()
         index = bisect.bisect_right(self._line_addresses, address) - 1
         if index >= 0:
-            _, file, line = self._lines[index]
+            _, file, line = lines[index]
         return Location(self.function_at(address), file, line)
+
+
+_CACHE: dict[tuple[str, int, int], SymbolTable] = {}
+_CACHE_SIZE = 8
+
+
+def load_symbols(path: Path | str) -> SymbolTable:
+    """The SymbolTable of `path`, shared while the file is unchanged: a boot reads one ELF's symbols
+    for the engine, the fault locator and the stack bounds."""
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    key = (str(resolved), stat.st_mtime_ns, stat.st_size)
+    table = _CACHE.get(key)
+    if table is None:
+        table = SymbolTable(resolved)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = table
+    return table
 
 
 def _line_table(elf: ELFFile) -> list[tuple[int, str, int]]:

@@ -26,7 +26,7 @@ from .generated import GeneratedRuntime
 from .image import BuildConfig, FirmwareImage, check_estimate, check_fits, measure_memory
 from .part import RuntimePart
 from .tflm import TflmRuntime
-from .toolchain import compile_firmware, firmware_dir, shell_definitions, toolchain_version
+from .toolchain import compile_firmware, firmware_dir, shell_definitions, shell_objects, toolchain_version
 
 
 def runtime_part(config: BuildConfig) -> RuntimePart[Any]:
@@ -75,6 +75,11 @@ class FirmwarePipeline:
         check_estimate(model, planned.arena_bytes, board)
         planned = part.plan_layout(model, planned)
         definitions = [*part.definitions(self.root), *shell_definitions(self.config, model)]
+        if part.runtime is Runtime.GENERATED and Protocol(self.config.protocol) is Protocol.BENCH:
+            # The shell does not depend on the model: compiled once, linked into every image.
+            objects = shell_objects(self.root, board, self.firmware, Target(self.config.target))
+            if objects:
+                definitions.append("-DTB_SHELL_OBJECTS=" + ";".join(str(p) for p in objects))
         while True:
             sources = part.emit(model, self.model_bytes, planned, self.work_dir / "generated")
             try:

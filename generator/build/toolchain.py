@@ -137,6 +137,42 @@ def shell_definitions(config: BuildConfig, model: Model) -> list[str]:
     return [*protocol, f"-DTB_TARGET_DEFINITION={target_layout(Target(config.target)).c_definition}"]
 
 
+SHELL_OBJECTS_LIST = "shell_objects.txt"  # written by firmware/CMakeLists.txt's TB_SHELL_ONLY build
+
+
+def shell_objects(build_root: Path, board: Board, firmware: Path, target: Target) -> list[Path]:
+    """The bench protocol's shell and platform compiled once (they do not depend on the model) for
+    these firmware sources, toolchain, board (as the linker sees it) and target, under
+    build_root/shell/<key>; every model's image links them (TB_SHELL_OBJECTS)."""
+    from .cache import digest_files, locked, named
+
+    found = [p for pattern in ("*.c", "*.cc", "*.h", "*.ld", "*.txt", "*.cmake", "*.S") for p in firmware.rglob(pattern)]
+    layout = target_layout(Target(target)).c_definition
+    extra = "\n".join(("shell", toolchain_version(), layout, str(board.platform),
+                       f"{board.flash.base:x}+{board.flash.size:x} {board.ram.base:x}+{board.ram.size:x} {board.clock_hz}"))
+    directory = build_root / "shell" / digest_files(named(firmware, "firmware", found), extra)
+    listing = directory / "cmake" / SHELL_OBJECTS_LIST
+    with locked(directory):
+        objects = _listed_objects(listing)
+        if objects is None:
+            memory_dir = write_memory_script(board, directory / "memory").parent
+            cmake(firmware, directory / "cmake", ["-DTB_SHELL_ONLY=ON", "-DTB_PROTOCOL=bench",
+                                                  f"-DTB_MEMORY_DIR={memory_dir}", f"-DTB_TARGET_DEFINITION={layout}"],
+                  target="tb_shell")
+            objects = _listed_objects(listing)
+        if objects is None:
+            raise FirmwareBuildError(f"the shell build finished but {listing} does not list its objects")
+    return objects
+
+
+def _listed_objects(listing: Path) -> list[Path] | None:
+    """The objects `listing` names, when it exists and they all do."""
+    if not listing.is_file():
+        return None
+    objects = [Path(line) for line in listing.read_text().splitlines() if line.strip()]
+    return objects if objects and all(p.is_file() for p in objects) else None
+
+
 def compile_firmware(
     runtime_sources: list[Path], build_dir: Path, board: Board, firmware: Path, definitions: list[str]
 ) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -70,6 +71,41 @@ class OpHandler:
     # resolver registers (scripts/probe_op_versions.py prints them; a test keeps them in step).
     # TFLM ignores versions, but TFLite refuses a model whose version it does not know.
     max_version: int
+    # The supported type configurations in tflm_ops.py's vocabulary ("int8", "16x8", "float32->int8",
+    # ...), compared with TFLM's by `tflm-bench ops --missing`; None: read from `types` (parse_types).
+    type_configs: tuple[str, ...] | None = None
+
+
+_TYPE_WORDS = ("int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
+_TYPE = "(%s)" % "|".join(_TYPE_WORDS)
+_CONFIG = re.compile(rf"^{_TYPE}(?:\s*->\s*{_TYPE})?\b")
+
+
+def parse_types(text: str) -> tuple[str, ...]:
+    """The type configurations a free-text `types` names: its leading comma-separated list (up to
+    the first ';'), parenthesised remarks dropped, each item's leading type ("A -> B" becomes "A->B",
+    "any ..." is "any"); items not starting with a type are left out ("int8, float32 (broadcasting
+    ...)" -> int8, float32; "float32 with a constant pad value" -> float32)."""
+    head = text.split(";")[0]
+    while (shorter := re.sub(r"\([^()]*\)", "", head)) != head:  # nested remarks too
+        head = shorter
+    configs: list[str] = []
+    for item in head.split(","):
+        item = " ".join(item.split())
+        if item.startswith("any"):
+            config = "any"
+        elif (match := _CONFIG.match(item)) is not None:
+            config = "->".join(t for t in match.groups() if t)
+        else:
+            continue
+        if config not in configs:
+            configs.append(config)
+    return tuple(configs)
+
+
+def supported_configs(handler: OpHandler) -> tuple[str, ...]:
+    """The handler's type configurations: declared in `type_configs`, else parsed from `types`."""
+    return handler.type_configs if handler.type_configs is not None else parse_types(handler.types)
 
 
 def no_macs(model: Model, op: Operator) -> int:

@@ -12,5 +12,6 @@ from tflm_bench.generator.build import pipeline
 def fake_toolchain(monkeypatch: pytest.MonkeyPatch) -> FakeToolchain:
     fake = FakeToolchain()
     monkeypatch.setattr(pipeline, "compile_firmware", fake.compile)
+    monkeypatch.setattr(pipeline, "shell_objects", lambda *args: [])  # the shell compiled once: not here
     monkeypatch.setattr(pipeline, "measure_memory", lambda elf, arena, board: MemoryUse(1, 2, arena, 3, 4))
     return fake
