@@ -26,6 +26,7 @@ from tflm_bench.generator import (
     Target,
     TflmSetup,
     build_firmware,
+    fixed_input_values,
     read_model,
     resolve_setup,
 )
@@ -282,7 +283,8 @@ class BenchSession:
 
     # -- inputs and verdicts ---------------------------------------------------------------
     def random_samples(self, count: int, seed: int) -> list[list[np.ndarray]]:
-        return random_inputs(self.start().info().inputs, count, seed, float_input_ranges(self.model))
+        return random_inputs(self.start().info().inputs, count, seed, float_input_ranges(self.model),
+                             fixed_input_values(self.model))
 
     def load_samples(self, path: Path) -> list[list[np.ndarray]]:
         """The samples of a .npy; float data for a quantized input is quantized (input_conversion says how)."""
