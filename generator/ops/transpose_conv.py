@@ -11,22 +11,25 @@ RELU6 / RELU_N1_TO_1 (version 4 on; earlier versions carry NONE).
 TFLM scatters into an accumulator buffer as large as the output (int32 for int8, int64 for
 16x8) that it requests from the arena; the kernels here gather into the output directly with
 the same terms (and, for float32, the same order), so no scratch is planned and the arena is
-smaller than TFLM's by that buffer.
+smaller than TFLM's by that buffer. The optimized kernel set runs the same loops with the
+channel sums four at a time (SMLAD for int8, SMLALD for 16x8).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ..conv_quant import ConvQuant, conv_quant
 from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
+from ..options import KernelSet
 from ..quantization import QuantParamError
 from . import checks, window
 from .c_emit import CStruct, EmitContext, Layer, comment_text, layer, shape_text
 from .conv_common import channel_quant_constants, dims_structs, float_activation_fields
-from .layer_plan import Constant, LayerPlan, PlanContext, Planned, float_constant, int_constant, single
+from .layer_plan import Constant, LayerPlan, PlanContext, Planned, Variant, float_constant, int_constant, single
 from .registry import OpHandler, Operands
 
 HEADER = "transpose_conv/tb_transpose_conv.h"
@@ -263,7 +266,7 @@ def _values(name: str, tensor: Tensor, what: str, dtype: str, per_line: int, wid
     return int_constant(name, CTYPES[dtype], tensor.data, comment, per_line, width)
 
 
-def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+def _emit(ctx: EmitContext, plan: LayerPlan, dsp: bool = False) -> Layer:
     p: TransposeConvPlan = plan.params
     t, prefix = p.t, plan.prefix
     geometry = (("stride", window.tile(*p.stride)), ("padding", window.tile(*p.padding)))
@@ -290,7 +293,18 @@ def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
         "NULL" if t.bias is None else f"{prefix}_bias",
         f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
     )
-    return layer(plan, f"tb_transpose_conv_{SUFFIX[t.inp.dtype]}", args, structs, HEADER)
+    return layer(plan, f"tb_transpose_conv_{SUFFIX[t.inp.dtype]}{'_dsp' if dsp else ''}", args, structs, HEADER)
+
+
+def _quantized(model: Model, op: Operator) -> bool:
+    return model.tensors[op.inputs[INPUT]].dtype in ("int8", "int16")
+
+
+VARIANTS = (
+    # Same weights and constants as the reference kernel (int8 filter): nothing expanded.
+    Variant("dsp", KernelSet.OPTIMIZED, _plan, partial(_emit, dsp=True), applies=_quantized),
+    *single(_emit, _plan),
+)
 
 
 def fixed_input_values(model: Model) -> dict[int, np.ndarray]:
@@ -310,7 +324,7 @@ def fixed_input_values(model: Model) -> dict[int, np.ndarray]:
 
 HANDLERS = (
     OpHandler(
-        "TRANSPOSE_CONV", check, single(_emit, _plan), macs,
+        "TRANSPOSE_CONV", check, VARIANTS, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), 16x8 (int16 activations, int8 filter, "
         "int64 or int16 bias), float32; bias optional; SAME/VALID, strides, fused RELU/RELU6/RELU_N1_TO_1",
         Operands(3, 4, optional=frozenset({BIAS}), roles=("output_shape", "filter", "input", "bias")),

@@ -66,6 +66,27 @@ tb_status_t tb_transpose_conv_s16(const tb_transpose_conv_params_t *params,
                                   const tb_dims_t *output_dims,
                                   int16_t *output);
 
+/* Optimized (DSP) forms of the two above: the same sums, four channels per SMLAD / SMLALD
+ * pair; same arguments, same results. */
+tb_status_t tb_transpose_conv_s8_dsp(const tb_transpose_conv_params_t *params,
+                                     const tb_per_channel_quant_t *quant,
+                                     const tb_dims_t *input_dims,
+                                     const int8_t *input,
+                                     const tb_dims_t *filter_dims,
+                                     const int8_t *filter,
+                                     const int32_t *bias,
+                                     const tb_dims_t *output_dims,
+                                     int8_t *output);
+tb_status_t tb_transpose_conv_s16_dsp(const tb_transpose_conv_params_t *params,
+                                      const tb_per_channel_quant_t *quant,
+                                      const tb_dims_t *input_dims,
+                                      const int16_t *input,
+                                      const tb_dims_t *filter_dims,
+                                      const int8_t *filter,
+                                      const int64_t *bias,
+                                      const tb_dims_t *output_dims,
+                                      int16_t *output);
+
 /* float32: the sum from 0.0f in TFLM's order, + bias, clamped. */
 tb_status_t tb_transpose_conv_f32(const tb_transpose_conv_f32_params_t *params,
                                   const tb_dims_t *input_dims,

@@ -2,7 +2,7 @@
 (the types TFLM runs), 3-D and 4-D, seeded random block shapes, batches and crops, plus a dilated
 convolution as TensorFlow lowers it (SPACE_TO_BATCH_ND, VALID CONV_2D, BATCH_TO_SPACE_ND with
 crops). SPACE_TO_BATCH_ND runs without padding only: TFLM's pad value is uninitialised (the
-generator refuses padding; tests/generator/ops/test_space_batch.py checks that).
+generator refuses padding; tests/generator/ops/test_space_batch_checks.py checks that).
 """
 from __future__ import annotations
 

@@ -8,11 +8,13 @@ kernels larger and smaller than the strides, and biases or none. One layer per m
 output_shape from a graph input (as SEANet's exported layers do); the others hold it constant.
 The kernels gather instead of scattering as TFLM does, so every output position, including
 those no input reaches, is compared. float32 must agree within MAX_ULP (the order of the sums is
-TFLM's; see test_float_conv_pool.py).
+TFLM's; see test_float_conv_pool.py). The quantized types run on both kernel sets (the optimized
+one sums four channels per SMLAD / SMLALD pair).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +70,7 @@ def _add_layer(g: _Graph, rng: np.random.Generator, dtype: str, *, bias: str, pe
     if geometry is None:
         n = int(rng.integers(1, 3))
         h, w = int(rng.integers(1, 6)), int(rng.integers(1, 6))
-        in_c, out_c = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+        in_c, out_c = int(rng.integers(1, 14)), int(rng.integers(1, 9))  # whole quads and tails
         kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
         sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
         padding = str(rng.choice(["SAME", "VALID"]))
@@ -139,12 +141,13 @@ def _graph(rng: np.random.Generator, dtype: str) -> _Graph:
     return g
 
 
+@pytest.mark.parametrize("kernels", ["reference", "optimized"])
 @pytest.mark.parametrize("dtype", ["int8", "int16"])
-def test_transpose_conv_quantized_matches_tflm(dtype: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+def test_transpose_conv_quantized_matches_tflm(dtype: str, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng({"int8": 71, "int16": 72}[dtype])
     g = _graph(rng, dtype)
-    results = run_on_device(g.spec_bytes(), g.samples(rng, 2), tmp_path, bench_options)
-    assert_bit_exact(results, f"TRANSPOSE_CONV {dtype}")
+    results = run_on_device(g.spec_bytes(), g.samples(rng, 2), tmp_path, replace(bench_options, kernels=kernels))
+    assert_bit_exact(results, f"TRANSPOSE_CONV {dtype} ({kernels} kernels)")
 
 
 def test_transpose_conv_f32_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]

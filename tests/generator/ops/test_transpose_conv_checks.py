@@ -148,3 +148,15 @@ def test_output_shape_from_a_graph_input_is_fixed_for_the_bench() -> None:
 def test_refusals_name_the_problem_and_the_fix(kwargs, error, pattern) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=pattern):
         validate(tconv_model(**kwargs))
+
+
+@pytest.mark.parametrize(("dtype", "function"), [
+    ("int8", "tb_transpose_conv_s8_dsp"), ("int16", "tb_transpose_conv_s16_dsp"), ("float32", "tb_transpose_conv_f32"),
+])
+def test_optimized_set_runs_the_dsp_kernels_on_the_same_constants(dtype: str, function: str) -> None:
+    model = tconv_model(dtype=dtype)
+    validate(model)
+    optimized = emit_layers(model, plan_arena(model), kernels="optimized")[0]
+    reference = emit_layers(model, plan_arena(model))[0]
+    assert optimized.function == function
+    assert optimized.args == reference.args and optimized.arrays == reference.arrays
