@@ -67,7 +67,8 @@ tb_status_t tb_transpose_conv_s16(const tb_transpose_conv_params_t *params,
                                   int16_t *output);
 
 /* Optimized (DSP) forms of the two above: the same sums, four channels per SMLAD / SMLALD
- * pair; same arguments, same results. */
+ * pair; same arguments and results, except that the 16x8 filter holds each whole quad of input
+ * channels as (w0, w2, w1, w3) (generator/ops/transpose_conv.py quad_interleaved). */
 tb_status_t tb_transpose_conv_s8_dsp(const tb_transpose_conv_params_t *params,
                                      const tb_per_channel_quant_t *quant,
                                      const tb_dims_t *input_dims,
