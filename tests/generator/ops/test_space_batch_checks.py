@@ -79,3 +79,30 @@ def test_space_to_batch_4d() -> None:
 def test_refusals_name_the_problem_and_the_fix(args, kwargs, error, pattern) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=pattern):
         validate(space_model(*args, **kwargs))
+
+
+def test_keras_dilated_conv_converts_to_conv_2d_or_is_refused_with_the_fix() -> None:
+    """What the converter makes of Keras' Conv2D(dilation_rate=2): with a fixed batch size one
+    dilated CONV_2D (which the runtime runs); with an unknown one SPACE_TO_BATCH_ND + CONV_2D +
+    BATCH_TO_SPACE_ND stored with batch 1 where the block makes 4, which TFLM computes only
+    a quarter of (the rest of its output is stale arena bytes), so the intake refuses it."""
+    import tensorflow as tf
+
+    from tflm_bench.generator.intake import convert_keras_model
+
+    calibration = np.random.default_rng(0).uniform(-1, 1, (16, 12, 12, 3)).astype(np.float32)
+
+    def convert(batch_size: int | None) -> Model:
+        tf.keras.utils.set_random_seed(1)
+        inputs = tf.keras.Input((12, 12, 3), batch_size=batch_size)
+        outputs = tf.keras.layers.Conv2D(4, 3, dilation_rate=2, padding="valid")(inputs)
+        return read_tflite(convert_keras_model(tf.keras.Model(inputs, outputs), calibration))
+
+    fixed = convert(1)
+    assert [op.name for op in fixed.operators] == ["CONV_2D"]
+    assert fixed.operators[0].options["dilation_hfactor"] == 2
+    validate(fixed)
+    unknown = convert(None)
+    assert [op.name for op in unknown.operators] == ["SPACE_TO_BATCH_ND", "CONV_2D", "BATCH_TO_SPACE_ND"]
+    with pytest.raises(UnsupportedTensorError, match=r"give keras.Input a fixed batch_size=1"):
+        validate(unknown)
