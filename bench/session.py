@@ -437,6 +437,11 @@ class BenchSession:
             return None
         try:
             return tflite.run(sample)
+        except OracleError as refusal:
+            # A model with run-time shapes (e.g. a TRANSPOSE_CONV's output_shape fed by a graph
+            # input) is only prepared by TFLite at its first invoke, so it refuses there.
+            self._drop_second_oracle(f"TFLite BUILTIN_REF refused the model, so it is compared with TFLM only: {refusal}")
+            return None
         except OracleCrash as crash:
             self._drop_second_oracle(f"TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: {crash}")
             return None

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from support.on_device import assert_bit_exact, run_on_device
+from tflm_bench.session import BenchOptions, BenchSession
 from support.tflite_builder import ModelSpec, OpSpec, TensorSpec, build_tflite
 
 ACTIVATIONS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
@@ -156,3 +157,22 @@ def test_transpose_conv_f32_matches_tflm(tmp_path: Path, bench_options) -> None:
     results = run_on_device(g.spec_bytes(), g.samples(rng, 2), tmp_path, bench_options)
     worst = max((o.vs_tflm.max_diff, r.index, o.index) for r in results for o in r.outputs)
     assert worst[0] <= MAX_ULP, f"TRANSPOSE_CONV float32: sample {worst[1]} output {worst[2]} differs by {worst[0]} ULP"
+
+
+def test_16x8_int16_bias_with_a_shape_input_is_checked_against_tflm_alone(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """TFLM widens an int16 bias; TFLite refuses one, and after a layer whose output_shape is a
+    graph input (its output resized at run time) it prepares the rest, and says so, only at its
+    first invoke: the run goes on against TFLM and the report says why. The bench's own random
+    inputs hold the output shape in that input (generator.fixed_input_values)."""
+    rng = np.random.default_rng(74)
+    g = _Graph()
+    _add_layer(g, rng, "int16", bias="int64", per_channel=True, shape_input=True)
+    _add_layer(g, rng, "int16", bias="int16", per_channel=False)
+    path = tmp_path / "tconv_int16_bias.tflite"
+    path.write_bytes(g.spec_bytes())
+    options = BenchOptions(engine=bench_options.engine, platform=bench_options.platform,
+                           build_root=bench_options.build_root, compare_tflite=True)
+    with BenchSession(path, options) as session:
+        report = session.report(session.run_samples(session.random_samples(2, seed=5)))
+    assert_bit_exact(list(report.results), "TRANSPOSE_CONV 16x8 with an int16 bias")
+    assert any("TFLite BUILTIN_REF refused the model, so it is compared with TFLM only" in w for w in report.warnings)
