@@ -247,8 +247,7 @@ def _plan(ctx: PlanContext, op: Operator) -> Planned:
     if t.bias is not None:
         # An int16 bias of a 16x8 layer is widened to int64 here, as TFLM widens it at run time.
         bias_type = "int64" if t.inp.dtype == "int16" else t.bias.dtype
-        constants.append(_values(f"{prefix}_bias", t.bias, f"{where} bias", bias_type, 4 if bias_type == "int64" else 8,
-                                 20 if bias_type == "int64" else 11))
+        constants.append(_values(f"{prefix}_bias", t.bias, f"{where} bias", bias_type, 8, 11))
     if quant is not None:
         constants += channel_quant_constants(where, prefix, quant.multipliers, quant.shifts)
     return Planned(TransposeConvPlan(t, stride, padding, activation, quant), tuple(constants))
