@@ -4,9 +4,46 @@
 #ifndef TB_TRANSPOSE_CONV_DSP_H
 #define TB_TRANSPOSE_CONV_DSP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/tb_isa.h"
+#include "common/tb_window.h"
+#include "transpose_conv/transpose_conv_common.h"
+
+/* The input pixels reaching one output pixel, walked with pointer steps instead of an offset
+ * computed per tap: the first pixel (rows.first, cols.first) and its tap, then each next input
+ * column moves the tap stride.w columns back, each next row stride.h rows back. */
+typedef struct {
+    size_t input;     /* element offset of the first input pixel */
+    size_t tap;       /* element offset of its tap within one output channel's filter */
+    int32_t rows;     /* input rows reaching the pixel (<= 0: none) */
+    int32_t cols;     /* input columns reaching the pixel (<= 0: none) */
+    size_t input_row; /* elements from one input row to the next */
+    size_t tap_col;   /* elements a tap moves back per input column */
+    size_t tap_row;   /* elements a tap moves back per input row */
+} tb_tconv_field_t;
+
+static inline tb_tconv_field_t tb_tconv_field(const tb_dims_t *in, const tb_dims_t *filter, const tb_tile_t *stride,
+                                              const tb_tile_t *padding, int32_t b, int32_t oy, int32_t ox)
+{
+    const tb_tconv_span_t rows = tb_tconv_span(oy, padding->h, stride->h, filter->h, in->h);
+    const tb_tconv_span_t cols = tb_tconv_span(ox, padding->w, stride->w, filter->w, in->w);
+    tb_tconv_field_t f;
+    f.rows = rows.last - rows.first + 1;
+    f.cols = cols.last - cols.first + 1;
+    f.input = 0;
+    f.tap = 0;
+    if (f.rows > 0 && f.cols > 0) {
+        f.input = tb_nhwc_offset(in->h, in->w, in->c, b, rows.first, cols.first, 0);
+        f.tap = tb_nhwc_offset(filter->h, filter->w, filter->c, 0, oy + padding->h - rows.first * stride->h,
+                               ox + padding->w - cols.first * stride->w, 0);
+    }
+    f.input_row = (size_t)in->w * (size_t)in->c;
+    f.tap_col = (size_t)stride->w * (size_t)filter->c;
+    f.tap_row = (size_t)stride->h * (size_t)filter->w * (size_t)filter->c;
+    return f;
+}
 
 /* acc + lo(a) * lo(b) + hi(a) * hi(b) into 64 bits (SMLALD). */
 TB_ALWAYS_INLINE int64_t tb_tconv_smlald(uint32_t a, uint32_t b, int64_t acc)

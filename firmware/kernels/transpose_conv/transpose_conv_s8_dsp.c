@@ -30,27 +30,34 @@ tb_status_t tb_transpose_conv_s8_dsp(const tb_transpose_conv_params_t *params,
         !tb_tconv_shifts_within(quant->shift, output_dims->c, -31, 31)) {
         return TB_ERR_ARG;
     }
-    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+    const int32_t in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const uint32_t offset2 = (uint32_t)(uint16_t)params->input_offset * 0x00010001u;
 
+    const size_t filter_channel = (size_t)k_h * (size_t)k_w * (size_t)in_c;
     for (int32_t b = 0; b < output_dims->n; b++) {
         for (int32_t oy = 0; oy < out_h; oy++) {
-            const tb_tconv_span_t rows = tb_tconv_span(oy, params->padding.h, params->stride.h, k_h, in_h);
             for (int32_t ox = 0; ox < out_w; ox++) {
-                const tb_tconv_span_t cols = tb_tconv_span(ox, params->padding.w, params->stride.w, k_w, in_w);
+                const tb_tconv_field_t field =
+                    tb_tconv_field(input_dims, filter_dims, &params->stride, &params->padding, b, oy, ox);
                 int8_t *out_px = output + tb_nhwc_offset(out_h, out_w, out_c, b, oy, ox, 0);
                 for (int32_t oc = 0; oc < out_c; oc++) {
                     int32_t acc = 0;
-                    for (int32_t iy = rows.first; iy <= rows.last; iy++) {
-                        const int32_t ky = oy + params->padding.h - iy * params->stride.h;
-                        for (int32_t ix = cols.first; ix <= cols.last; ix++) {
-                            const int32_t kx = ox + params->padding.w - ix * params->stride.w;
-                            const int8_t *in_px = input + tb_nhwc_offset(in_h, in_w, in_c, b, iy, ix, 0);
-                            const int8_t *tap = filter + tb_nhwc_offset(k_h, k_w, in_c, oc, ky, kx, 0);
-                            acc = tb_tconv_dot_s8(in_px, tap, in_c, params->input_offset, offset2, acc);
+                    const int8_t *channel_filter = filter + (size_t)oc * filter_channel;
+                    size_t in_row = field.input;
+                    ptrdiff_t tap_row = (ptrdiff_t)field.tap; /* offsets: a last step may leave the arrays */
+                    for (int32_t r = 0; r < field.rows; r++) {
+                        size_t in_px = in_row;
+                        ptrdiff_t tap = tap_row;
+                        for (int32_t c = 0; c < field.cols; c++) {
+                            acc = tb_tconv_dot_s8(input + in_px, channel_filter + tap, in_c, params->input_offset,
+                                                  offset2, acc);
+                            in_px += (size_t)in_c;
+                            tap -= (ptrdiff_t)field.tap_col;
                         }
+                        in_row += field.input_row;
+                        tap_row -= (ptrdiff_t)field.tap_row;
                     }
                     if (bias != NULL) {
                         acc = (int32_t)((uint32_t)acc + (uint32_t)bias[oc]);
