@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tflm_bench.generator import GeneratorError, KernelSet, Runtime
+from tflm_bench.generator import GeneratorError, KernelSet, Runtime, fixed_input_values
 
 from .compare import FLOAT_TOLERANCE_ULP
 from .errors import BenchError
@@ -181,7 +181,8 @@ def compare_runtimes(model: Path, base: BenchOptions, libraries: list[Path], inc
             if samples is None:
                 info = device.info()
                 samples = (load_inputs(inputs_path, info.inputs).samples if inputs_path else
-                           random_inputs(info.inputs, count, seed, float_input_ranges(session.model)))
+                           random_inputs(info.inputs, count, seed, float_input_ranges(session.model),
+                                         fixed_input_values(session.model)))
             report = session.report(session.run_samples(samples))
         finally:
             session.stop()

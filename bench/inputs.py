@@ -19,9 +19,11 @@ def _input_range(spec: TensorInfo, float_range: tuple[float, float] | None) -> t
 
 
 def random_inputs(
-    specs: tuple[TensorInfo, ...], count: int, seed: int, float_ranges: dict[int, tuple[float, float]] | None = None
+    specs: tuple[TensorInfo, ...], count: int, seed: int, float_ranges: dict[int, tuple[float, float]] | None = None,
+    fixed: dict[int, np.ndarray] | None = None,
 ) -> list[list[np.ndarray]]:
-    """`count` samples, each a list with one array per model input, uniform over its range."""
+    """`count` samples, each a list with one array per model input, uniform over its range;
+    inputs in `fixed` (position -> values, e.g. a TRANSPOSE_CONV's output shape) get those values."""
     rng = np.random.default_rng(seed)
     samples = []
     for _ in range(count):
@@ -32,6 +34,8 @@ def random_inputs(
                 value = rng.integers(int(low), int(high), size=spec.shape, endpoint=True)
             else:
                 value = rng.uniform(low, high, size=spec.shape)
+            if fixed is not None and index in fixed:
+                value = np.asarray(fixed[index]).reshape(spec.shape)
             sample.append(value.astype(spec.dtype))
         samples.append(sample)
     return samples

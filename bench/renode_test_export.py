@@ -259,7 +259,7 @@ def export_renode_test(session: object, root: Path, inputs: Path | None, count: 
     from dataclasses import replace
 
     from tflm_bench.emulation import vector_table_address
-    from tflm_bench.generator import Protocol
+    from tflm_bench.generator import Protocol, fixed_input_values
 
     from .inputs import load_inputs, random_inputs
     from .session import BenchSession, float_input_ranges
@@ -271,7 +271,7 @@ def export_renode_test(session: object, root: Path, inputs: Path | None, count: 
         samples = load_inputs(inputs, specs).samples
         origins = [f"{inputs.name} sample {i}" for i in range(len(samples))]
     else:
-        samples = random_inputs(specs, count, seed, float_input_ranges(mlperf.model))
+        samples = random_inputs(specs, count, seed, float_input_ranges(mlperf.model), fixed_input_values(mlperf.model))
         origins = [f"seeded random input {i} (seed {seed})" for i in range(len(samples))]
     image = mlperf.build()
     cases = renode_test_cases(mlperf.model_bytes, samples, origins)

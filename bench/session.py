@@ -26,6 +26,7 @@ from tflm_bench.generator import (
     Target,
     TflmSetup,
     build_firmware,
+    fixed_input_values,
     read_model,
     resolve_setup,
 )
@@ -282,7 +283,8 @@ class BenchSession:
 
     # -- inputs and verdicts ---------------------------------------------------------------
     def random_samples(self, count: int, seed: int) -> list[list[np.ndarray]]:
-        return random_inputs(self.start().info().inputs, count, seed, float_input_ranges(self.model))
+        return random_inputs(self.start().info().inputs, count, seed, float_input_ranges(self.model),
+                             fixed_input_values(self.model))
 
     def load_samples(self, path: Path) -> list[list[np.ndarray]]:
         """The samples of a .npy; float data for a quantized input is quantized (input_conversion says how)."""
@@ -435,6 +437,11 @@ class BenchSession:
             return None
         try:
             return tflite.run(sample)
+        except OracleError as refusal:
+            # A model with run-time shapes (e.g. a TRANSPOSE_CONV's output_shape fed by a graph
+            # input) is only prepared by TFLite at its first invoke, so it refuses there.
+            self._drop_second_oracle(f"TFLite BUILTIN_REF refused the model, so it is compared with TFLM only: {refusal}")
+            return None
         except OracleCrash as crash:
             self._drop_second_oracle(f"TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: {crash}")
             return None

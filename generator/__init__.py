@@ -48,6 +48,7 @@ from .fusion import ConvPoolFusion, conv_pool_fusions
 from .planner import ArenaPlan, align_up
 from .ops.registry import handlers as _handlers
 from .ops.slots import ABSENT, BIAS, input_index
+from .ops.transpose_conv import fixed_input_values
 from .tflite_reader import read_tflite as read_model
 from .validate import validate as validate_model
 
@@ -58,7 +59,7 @@ def supported_ops() -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "ABSENT", "BIAS", "input_index", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
+    "ABSENT", "BIAS", "input_index", "fixed_input_values", "ArenaPlan", "align_up", "ConvPoolFusion", "conv_pool_fusions",
     "IO_TYPES", "VARIANTS", "VARIANT_DESCRIPTIONS", "IntakeError", "QatError", "QAT_PACKAGES", "missing_qat_packages", "qat_install_command", "convert_variant", "is_qat_model_file", "needs_conversion",
     "BuildConfig", "Choice", "FirmwareBuildError", "FirmwareImage", "FirmwarePipeline", "GeneratorError", "KernelSet", "Optimize", "Protocol", "Target", "MlperfModel",
     "LayerInfo", "MalformedModelError", "MemoryUse", "Model", "ModelTooLargeError", "Quantization",

@@ -28,6 +28,15 @@ def test_random_float_inputs_use_the_given_range() -> None:
     assert values.dtype == np.float32 and values.min() >= 2.0 and values.max() <= 3.0
 
 
+def test_fixed_inputs_hold_their_values_in_every_sample() -> None:
+    """E.g. a TRANSPOSE_CONV's output_shape fed by a graph input (generator.fixed_input_values)."""
+    shape_spec = TensorInfo(np.dtype(np.int32), (4,), 0.0, 0, 16)
+    samples = random_inputs((shape_spec, INT8_SPEC), 3, seed=2, fixed={0: np.array([1, 3, 12, 64])})
+    assert all(s[0].dtype == np.int32 and s[0].tolist() == [1, 3, 12, 64] for s in samples)
+    unfixed = random_inputs((shape_spec, INT8_SPEC), 3, seed=2)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(samples, unfixed))  # the others drawn as before
+
+
 def test_load_inputs_splits_samples(tmp_path: Path) -> None:
     path = tmp_path / "x.npy"
     np.save(path, np.arange(12, dtype=np.int8).reshape(3, 4))
