@@ -26,12 +26,12 @@ from .registry import OpHandler, no_macs, unary
 
 HEADER = "softmax/tb_softmax.h"
 
-# Output type -> (zero point, scale, tolerance relative to the scale) TFLM's Prepare requires for
-# each input type; int8 -> int8 compares the scale exactly.
-_OUTPUT_RULES: dict[tuple[str, str], tuple[int, float, float]] = {
-    ("int8", "int8"): (-128, 1.0 / 256.0, 0.0),
-    ("int8", "int16"): (-32768, 1.0 / 65536.0, 0.001),
-    ("int16", "int16"): (0, 1.0 / 32768.0, 0.001),
+# (input, output type) -> (zero point, scale, its text, tolerance relative to the scale) TFLM's
+# Prepare requires of the output; int8 -> int8 compares the scale exactly.
+_OUTPUT_RULES: dict[tuple[str, str], tuple[int, float, str, float]] = {
+    ("int8", "int8"): (-128, 1.0 / 256.0, "1/256", 0.0),
+    ("int8", "int16"): (-32768, 1.0 / 65536.0, "1/65536", 0.001),
+    ("int16", "int16"): (0, 1.0 / 32768.0, "1/32768", 0.001),
 }
 _OUTPUT_TYPES = {"int8": ("int8", "int16"), "int16": ("int16",), "float32": ("float32",)}
 
@@ -62,7 +62,7 @@ def check(model: Model, op: Operator) -> None:
 
 
 def _check_output_quantization(op: Operator, inp: Tensor, out: Tensor) -> None:
-    zero_point, scale, tolerance = _OUTPUT_RULES[(inp.dtype, out.dtype)]
+    zero_point, scale, text, tolerance = _OUTPUT_RULES[(inp.dtype, out.dtype)]
     out_scale, out_zp = scale_zp(out)
     # TF_LITE_ENSURE_NEAR in float: |scale - expected| <= tolerance x expected.
     expected = np.float32(scale)
@@ -70,9 +70,9 @@ def _check_output_quantization(op: Operator, inp: Tensor, out: Tensor) -> None:
     exact = tolerance == 0.0 and np.float32(out_scale) == expected
     near = tolerance > 0.0 and delta <= np.float32(np.float32(tolerance) * expected)
     if out_zp != zero_point or not (exact or near):
-        required = f"scale {scale!r}" + (f" (within {tolerance:g} of it)" if tolerance else "")
+        within = f", the scale within {tolerance:g} x {text}" if tolerance else ""
         raise unsupported(op, f"an {inp.dtype} -> {out.dtype} output with scale {out_scale} and zero point {out_zp} "
-                              f"(TFLM requires {required} and zero point {zero_point})")
+                              f"(TFLM requires {text} and {zero_point}{within})")
     if inp.dtype == "int16":
         checks.expect_zero_point(op, inp, "input", 0, "TFLM's int16 SOFTMAX")
 
