@@ -43,3 +43,16 @@ def test_vela_compiled_model_is_refused_as_an_npu_command_stream() -> None:
         validate(read_tflite(CORPUS_MODELS / "person_detect_vela.tflite"))
     assert "custom operator 'ethos-u' (an Arm Ethos-U NPU command stream compiled by Vela)" in str(info.value)
     assert str(info.value).endswith("run the model before Vela compilation")
+
+
+@needs_corpus
+def test_tflite_s_stricter_refusal_is_reported_as_such(bench_options: BenchOptions) -> None:
+    # TFLite's interpreter refuses person_detect's biases (quantized dimension 3 of a 1-D tensor),
+    # which TFLM ignores: the run compares with TFLM only and says why, without calling it a gap.
+    options = replace(bench_options, compare_tflite=True)
+    with BenchSession(CORPUS_MODELS / "person_detect.tflite", options) as session:
+        results = session.run_samples(session.random_samples(1, seed=3))
+        refusal = session.tflite_refusal or ""
+    assert all(o.vs_tflm.exact for r in results for o in r.outputs)
+    assert "compared with TFLM only" in refusal and "quantized_dimension" in refusal
+    assert "validation gap" not in refusal
