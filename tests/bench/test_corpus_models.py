@@ -14,6 +14,7 @@ from tflm_bench.generator import KernelSet
 from tflm_bench.generator.errors import CustomOpError
 from tflm_bench.generator.tflite_reader import read_tflite
 from tflm_bench.generator.validate import validate
+from tflm_bench.layer_diff import diff_model
 from tflm_bench.session import BenchOptions, BenchSession
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,3 +57,12 @@ def test_tflite_s_stricter_refusal_is_reported_as_such(bench_options: BenchOptio
     assert all(o.vs_tflm.exact for r in results for o in r.outputs)
     assert "compared with TFLM only" in refusal and "quantized_dimension" in refusal
     assert "validation gap" not in refusal
+
+
+@needs_corpus
+def test_layer_diff_of_a_stateful_model_matches_every_layer(bench_options: BenchOptions) -> None:
+    # diff runs each layer's prefix once per layer: the firmware resets the SVDF state before every
+    # partial inference and diff loads host TFLM afresh per sample, so both start from the same state.
+    with BenchSession(CORPUS_MODELS / "keyword_scrambled.tflite", replace(bench_options, compare_tflite=False)) as session:
+        report = diff_model(session, session.random_samples(2, seed=5))
+    assert report.all_passed, report.format_text()
