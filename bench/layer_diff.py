@@ -134,8 +134,23 @@ def diff_sample(session: BenchSession, oracle: OracleProcess, number: int, sampl
 
 
 def diff_model(session: BenchSession, samples: list[list[np.ndarray]]) -> DiffReport:
-    """Per-layer verdicts for every sample; the session is started if it is not yet."""
-    with OracleProcess(OracleKind.TFLM, session.model_bytes, len(session.model.outputs), session.model,
-                       preserve_all=True) as oracle:
-        diffs = tuple(diff_sample(session, oracle, number, sample) for number, sample in enumerate(samples))
-    return DiffReport(str(session.model_path), session.config(), diffs)
+    """Per-layer verdicts for every sample; the session is started if it is not yet.
+
+    A model with variable tensors (state, e.g. SVDF's) runs each sample from the initial state on
+    both sides: a fresh host TFLM per sample, and the firmware resets its variables before every
+    partial inference (each layer's prefix runs once per layer, so state carried over would differ)."""
+    stateful = any(t.is_variable for t in session.model.tensors)
+    diffs = []
+    oracle: OracleProcess | None = None
+    try:
+        for number, sample in enumerate(samples):
+            if oracle is None or stateful:
+                if oracle is not None:
+                    oracle.close()
+                oracle = OracleProcess(OracleKind.TFLM, session.model_bytes, len(session.model.outputs), session.model,
+                                       preserve_all=True)
+            diffs.append(diff_sample(session, oracle, number, sample))
+    finally:
+        if oracle is not None:
+            oracle.close()
+    return DiffReport(str(session.model_path), session.config(), tuple(diffs))

@@ -40,6 +40,12 @@ def tflm_crash_reason(model: Model) -> str | None:
                 "tflite-micro crashes (segfault) on that form, so TFLM cannot check this model. Re-export the "
                 "model with a bias, or drop the empty third input of that operator"
             )
+        # SVDF's Prepare frees the bias temp tensor it never got when the bias (input 3) is absent.
+        if op.name == "SVDF" and input_index(op, 3) == ABSENT:
+            return (
+                f"operator #{op.index} SVDF lists its bias as absent (-1); the pinned tflite-micro crashes "
+                "(segfault) on that form, so TFLM cannot check this model. Re-export the model with a bias"
+            )
     return None
 
 

@@ -77,6 +77,7 @@ def generate_c(
         "outputs": [_tensor_desc(model, plan, i) for i in model.outputs],
         "layer_outputs": [_layer_output_desc(model, plan, op.index) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
+        "variables": _variables(model, plan),
         "build_id": f"0x{model.build_id:08x}u",
     }
     env = jinja2.Environment(
@@ -99,6 +100,28 @@ def generate_c(
         path.write_text(env.get_template(template_name).render(context), encoding="utf-8", newline="\n")
         written.append(path)
     return written
+
+
+@dataclass(frozen=True)
+class VariableFill:
+    """A variable tensor (e.g. SVDF's state) and the byte TFLM resets it to: its zero point for
+    int8, 0 otherwise (MicroInterpreterGraph::ResetTensorData)."""
+
+    comment: str
+    offset: int
+    bytes: int
+    value: int
+
+
+def _variables(model: Model, plan: ArenaPlan) -> list[VariableFill]:
+    found = []
+    for tensor in model.tensors:
+        if not tensor.is_variable or tensor.index not in plan.offsets:
+            continue
+        value = tensor.quantization.zero_points[0] if tensor.dtype == "int8" and tensor.quantization else 0
+        found.append(VariableFill(comment_text(f"tensor {tensor.index} '{tensor.name}' {shape_text(tensor)}"),
+                                  plan.offsets[tensor.index], tensor.num_bytes, value & 0xFF))
+    return found
 
 
 def _arena_lines(model: Model, plan: ArenaPlan) -> list[str]:

@@ -50,6 +50,21 @@ class UnsupportedOpError(GeneratorError):
         super().__init__(message)
 
 
+class CustomOpError(UnsupportedOpError):
+    """A CUSTOM operator: the message says what it is (e.g. an NPU command stream) and what to do."""
+
+    def __init__(self, op_index: int, custom_code: str, problem: str) -> None:
+        self.custom_code = custom_code
+        GeneratorError.__init__(self, problem)
+        self.op_name, self.op_index, self.supported_ops, self.detail = "CUSTOM", op_index, (), problem
+
+
+def add_fix(error: GeneratorError, fix: str) -> GeneratorError:
+    """The same error with `fix` appended to its message (the refusal's attributes unchanged)."""
+    error.args = (f"{error}; {fix}",)
+    return error
+
+
 class UnsupportedTensorError(GeneratorError):
     """A tensor whose type, shape or quantization the built-in runtime cannot handle."""
 

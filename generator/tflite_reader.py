@@ -27,11 +27,13 @@ _CUSTOM_OPCODE = schema.BuiltinOperator.CUSTOM
 # stages from allocating or looping over billions of elements.
 MAX_TENSOR_BYTES = 16 * 1024 * 1024
 
-# Zero points each quantized integer type can hold; int16 is symmetric in TFLM (zero point 0).
+# Zero points each quantized integer type can hold. Whether an operator takes a zero point other
+# than 0 for int16 is that operator's rule (TFLM's SOFTMAX writes int8 -> int16 with -32768; its
+# CONCATENATION wants 0), checked by the op modules as TFLM's Prepare checks it.
 _ZERO_POINT_RANGES: dict[str, tuple[int, int]] = {
     "int8": (-128, 127),
     "uint8": (0, 255),
-    "int16": (0, 0),
+    "int16": (-32768, 32767),
     "int4": (-8, 7),
 }
 _INT32_RANGE = (-(2**31), 2**31 - 1)  # everything else is stored as an int32 in TFLM
@@ -289,7 +291,14 @@ def _convert_quantization(flat: Any, name: str, dtype: str, shape: tuple[int, ..
 
 
 def _check_quantization(name: str, dtype: str, shape: tuple[int, ...], q: Quantization) -> None:
-    """Scales finite and positive, zero points the type can hold, one scale per channel."""
+    """Scales finite and positive, zero points the type can hold, one scale per channel.
+
+    TFLM's allocator copies the quantized dimension without checking it; only the kernels that
+    read per-channel scales (the convolution and fully-connected filters, all of rank >= 2) look
+    at it. So a per-tensor quantization (one scale) may name any dimension, and a 1-D tensor (a
+    bias: TFLM recomputes its scales from the input's and the filter's, reading its first scale at
+    most) is not checked along it; a tensor of rank >= 2 with several scales needs one per channel of that dimension.
+    """
     fix = "quantization parameters no converter writes; the file is corrupted"
     for scale in q.scales:
         if not (math.isfinite(scale) and scale > 0.0):
@@ -305,17 +314,12 @@ def _check_quantization(name: str, dtype: str, shape: tuple[int, ...], q: Quanti
                 f"tensor '{name}' ({dtype}) has zero point {zero_point}, outside {allowed} ({fix})",
             )
     axis = q.quantized_dimension
-    if q.per_channel and (not 0 <= axis < len(shape) or shape[axis] != len(q.scales)):
+    if q.per_channel and len(shape) != 1 and (not 0 <= axis < len(shape) or shape[axis] != len(q.scales)):
         extent = f"of size {shape[axis]}" if 0 <= axis < len(shape) else f"outside its {len(shape)}-D shape"
         raise MalformedTensorError(
             name,
             f"tensor '{name}' (shape {list(shape)}) has {len(q.scales)} per-channel scales along "
             f"dimension {axis} {extent}; there must be one scale per channel ({fix})",
-        )
-    if not 0 <= axis < max(len(shape), 1):  # TFLite checks it even for per-tensor quantization
-        raise MalformedTensorError(
-            name, f"tensor '{name}' (shape {list(shape)}) is quantized along dimension {axis}, outside its "
-            f"{len(shape)}-D shape ({fix})",
         )
 
 

@@ -8,10 +8,12 @@ version, each operator's own checks, and the model's inputs and outputs.
 
 from __future__ import annotations
 
-from .errors import MalformedGraphError, MalformedModelError, UnsupportedOpError, UnsupportedTensorError
+from .errors import (CustomOpError, MalformedGraphError, MalformedModelError, UnsupportedOpError,
+                     UnsupportedTensorError, add_fix)
 from .model import Model, Operator, Tensor
 from .ops.registry import OpHandler, handlers, supported_ops
 from .ops.slots import ABSENT
+from .refusal_fixes import custom_op_problem, runtime_fix
 
 MAX_IO_RANK = 6  # TB_MAX_RANK in tb_runtime.h
 IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32")
@@ -33,35 +35,42 @@ def validate(model: Model) -> None:
         UnsupportedOpError: an operator without a kernel, or an unsupported option.
         UnsupportedTensorError: a tensor type, shape or quantization the kernels lack.
         MalformedModelError: other contradictions found by an operator's checks.
+        CustomOpError: a CUSTOM operator (first: its operands often break the graph checks).
+    Every refusal of an operator or type the built-in runtime lacks names the fix (the tflm
+    runtime when TFLM has the operator).
     """
+    check_custom_ops(model)
     table = handlers()
     # Operators without a kernel first: an operator no CPU runs (an NPU's command stream) reads
     # tensors nothing on the CPU writes, and that is not the model's fault.
     for op in model.operators:
         if op.name not in table:
-            name = op.name
-            if name == "CUSTOM":
-                name = f"CUSTOM ({op.options.get('custom_code', '?')})"
-            raise UnsupportedOpError(name, op.index, supported_ops(), detail=_npu_detail(op))
+            raise _with_runtime_fix(UnsupportedOpError(op.name, op.index, supported_ops()), op)
     _check_structure(model)
     for op in model.operators:
         check_operands(op, table[op.name])
         check_version(op, table[op.name])
     for op in model.operators:
-        table[op.name].check(model, op)
+        try:
+            table[op.name].check(model, op)
+        except (UnsupportedOpError, UnsupportedTensorError) as refusal:
+            raise _with_runtime_fix(refusal, op) from None
     _check_io(model)
 
 
-# Custom operators that hold a compiled command stream for a neural processing unit.
-NPU_CUSTOM_CODES = {"ethos-u": "an Arm Ethos-U command stream (Vela's output"}
+def _with_runtime_fix(refusal: UnsupportedOpError | UnsupportedTensorError, op: Operator) -> Exception:
+    fix = runtime_fix(op.name, str(refusal))
+    return add_fix(refusal, fix) if fix is not None else refusal
 
 
-def _npu_detail(op: Operator) -> str | None:
-    what = NPU_CUSTOM_CODES.get(str(op.options.get("custom_code", ""))) if op.name == "CUSTOM" else None
-    if what is None:
-        return None
-    return (f"the NPU custom operator holding {what}; give the bench the model from before that compiler, with "
-            "TFLite builtin operators)")
+def check_custom_ops(model: Model) -> None:
+    """A CUSTOM operator runs in neither runtime (the tflm runtime resolves builtins only): named
+    for what it is before the graph checks, which its opaque operands (an NPU's scratch areas,
+    say) would fail with a misleading message."""
+    for op in model.operators:
+        if op.name == "CUSTOM":
+            code = str(op.options.get("custom_code", "?"))
+            raise CustomOpError(op.index, code, custom_op_problem(op.index, code))
 
 
 def check_graph(model: Model) -> None:
@@ -70,8 +79,9 @@ def check_graph(model: Model) -> None:
     kernels).
 
     Raises:
-        MalformedModelError, UnsupportedTensorError: as validate().
+        MalformedModelError, UnsupportedTensorError, CustomOpError: as validate().
     """
+    check_custom_ops(model)
     _check_structure(model)
     _check_io(model)
 

@@ -57,6 +57,17 @@ def expect_per_tensor(op: Operator, t: Tensor, role: str) -> None:
     expect_positive_scales(op, t, role)
 
 
+def expect_zero_point(op: Operator, t: Tensor, role: str, zero_point: int, who: str) -> None:
+    """A quantized operand whose zero point an operator's Prepare fixes (e.g. int16 operands at 0)."""
+    actual = t.quantization.zero_points[0] if t.quantization is not None else 0
+    if actual != zero_point:
+        raise UnsupportedTensorError(
+            t.name, t.dtype,
+            f"{op.name} (operator #{op.index}) {role} has zero point {actual}; {who} requires {zero_point} "
+            f"(TFLM's Prepare refuses the model); re-export with a {t.dtype} {role} quantized with zero point {zero_point}",
+        )
+
+
 def quantization_refused(op: Operator, t: Tensor, error: QuantParamError) -> UnsupportedTensorError:
     """The error for a quantization TFLM's Prepare refuses, on the tensor that carries it."""
     return UnsupportedTensorError(

@@ -50,6 +50,9 @@ def check(model: Model, op: Operator) -> None:
                     f"CONCATENATION (operator #{op.index}) int8 inputs must share the output's scale and zero point "
                     "(TFLM does not requantize them)",
                 )
+    if out.dtype == "int16":  # TFLM's Prepare: int16 inputs and output have zero point 0
+        for index in (*op.inputs, *op.outputs):
+            checks.expect_zero_point(op, model.tensors[index], "operand", 0, "TFLM's int16 CONCATENATION")
     if rank and total != out.shape[axis]:
         raise MalformedModelError(f"operator #{op.index} CONCATENATION inputs add up to {total} along axis {axis}, output has {out.shape[axis]}")
 

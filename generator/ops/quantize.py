@@ -1,5 +1,5 @@
-"""QUANTIZE (float32 -> int8; int8 -> int8, uint8 -> int8 and int8 -> uint8 requantize) and
-DEQUANTIZE (int8 -> float32)."""
+"""QUANTIZE (float32 -> int8; int8 -> int8, uint8 -> int8, int8 -> uint8, int16 -> int8 and
+int16 -> int32 requantize) and DEQUANTIZE (int8 -> float32)."""
 from __future__ import annotations
 
 from ..model import Model, Operator
@@ -13,14 +13,24 @@ HEADER = "quantize/tb_quantize.h"
 DEQUANTIZE_HEADER = "dequantize/tb_dequantize.h"
 
 
+_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "float32": ("int8",), "int8": ("int8", "uint8"), "uint8": ("int8",), "int16": ("int8", "int32"),
+}
+_REQUANTIZE: dict[tuple[str, str], str] = {
+    ("int8", "int8"): "tb_requantize_s8_s8", ("uint8", "int8"): "tb_requantize_u8_s8",
+    ("int8", "uint8"): "tb_requantize_s8_u8", ("int16", "int8"): "tb_requantize_s16_s8",
+    ("int16", "int32"): "tb_requantize_s16_s32",
+}
+
+
 def check_quantize(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    checks.expect_dtype(op, inp, "input", ("float32", "int8", "uint8"))
-    checks.expect_dtype(op, out, "output", ("int8", "uint8") if inp.dtype == "int8" else ("int8",))
+    checks.expect_dtype(op, inp, "input", ("float32", "int8", "uint8", "int16"))
+    checks.expect_dtype(op, out, "output", _OUTPUTS[inp.dtype])
     checks.expect_not_constant(op, inp, "input")
     checks.expect_per_tensor(op, out, "output")
-    if inp.dtype in ("int8", "uint8"):
+    if inp.dtype in ("int8", "uint8", "int16"):
         checks.expect_per_tensor(op, inp, "input")
     checks.expect_same_size(op, inp, out)
 
@@ -59,8 +69,7 @@ def emit_quantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
         )),
         CStruct("tb_quant_t", f"{prefix}_quant", (("multiplier", str(multiplier)), ("shift", str(shift))), compact=True),
     )
-    function = {("int8", "int8"): "tb_requantize_s8_s8", ("uint8", "int8"): "tb_requantize_u8_s8",
-                ("int8", "uint8"): "tb_requantize_s8_u8"}[(inp.dtype, out.dtype)]
+    function = _REQUANTIZE[(inp.dtype, out.dtype)]
     return Layer(op.index, op.name, op.index, function,
                  (f"&{prefix}_params", f"&{prefix}_quant", size, source, dest), structs, header=HEADER)
 
@@ -77,7 +86,7 @@ def emit_dequantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, single(emit_quantize), no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8",
+    OpHandler("QUANTIZE", check_quantize, single(emit_quantize), no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8, int16 -> int8, int16 -> int32",
               unary(), max_version=4),
     OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32", unary(), max_version=7),
 )

@@ -1,20 +1,39 @@
-"""SOFTMAX over the last dimension: int8 (TFLM's gemmlowp fixed-point path, no lookup table;
-output zero point -128 and scale 1/256) and float32 (beta, target expf).
+"""SOFTMAX over the last dimension, as TFLM's softmax_common.cc prepares it:
+
+- int8 -> int8 (output scale 1/256, zero point -128) and int8 -> int16 (scale 1/65536, zero
+  point -32768): the gemmlowp fixed-point path, no lookup table;
+- int16 -> int16 (zero points 0, output scale 1/32768): TFLM's exp and 1/(1+x) tables, made here
+  at generation time as its Prepare makes them (generator/lut16.py) and kept in flash;
+- float32: beta, the target's expf.
 
 MACs: 0.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..elementwise_quant import QuantParamError, softmax_quant
-from ..model import Model, Operator
-from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_plan, unsupported
+from ..elementwise_quant import QuantParamError, SoftmaxQuant, softmax_quant
+from ..lut16 import softmax_exp_lut, softmax_one_over_one_plus_x_lut
+from ..model import Model, Operator, Tensor
+from ..quantization import quantize_multiplier
+from . import checks, slots
+from .add_sub_common import quant_error, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer, c_float, layer
-from .layer_plan import LayerPlan, single
+from .layer_plan import LayerPlan, Planned, PlanContext, int_constant, single
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "softmax/tb_softmax.h"
+
+# (input, output type) -> (zero point, scale, its text, tolerance relative to the scale) TFLM's
+# Prepare requires of the output; int8 -> int8 compares the scale exactly.
+_OUTPUT_RULES: dict[tuple[str, str], tuple[int, float, str, float]] = {
+    ("int8", "int8"): (-128, 1.0 / 256.0, "1/256", 0.0),
+    ("int8", "int16"): (-32768, 1.0 / 65536.0, "1/65536", 0.001),
+    ("int16", "int16"): (0, 1.0 / 32768.0, "1/32768", 0.001),
+}
+_OUTPUT_TYPES = {"int8": ("int8", "int16"), "int16": ("int16",), "float32": ("float32",)}
 
 
 def _beta(op: Operator) -> float:
@@ -22,21 +41,76 @@ def _beta(op: Operator) -> float:
 
 
 def check(model: Model, op: Operator) -> None:
-    inp, out = check_unary(model, op, ("int8", "float32"))
+    inp = checks.required(model, op, slots.INPUT, "input")
+    out = checks.required(model, op, slots.OUTPUT, "output")
+    checks.expect_dtype(op, inp, "input", tuple(_OUTPUT_TYPES))
+    checks.expect_dtype(op, out, "output", _OUTPUT_TYPES[inp.dtype])
+    checks.expect_not_constant(op, inp, "input")
     if len(inp.shape) < 1 or inp.shape[-1] < 1 or list(inp.shape) != list(out.shape):
         raise unsupported(op, f"input shape {list(inp.shape)} with output shape {list(out.shape)}")
     if not _beta(op) > 0.0:
         raise unsupported(op, f"beta {_beta(op)} (TFLM needs beta > 0)")
+    if inp.dtype == "float32":
+        return
+    checks.expect_per_tensor(op, inp, "input")
+    checks.expect_per_tensor(op, out, "output")
+    _check_output_quantization(op, inp, out)
+    try:
+        _input_quant(op, inp)
+    except QuantParamError as exc:
+        raise quant_error(op, exc) from None
+
+
+def _check_output_quantization(op: Operator, inp: Tensor, out: Tensor) -> None:
+    zero_point, scale, text, tolerance = _OUTPUT_RULES[(inp.dtype, out.dtype)]
+    out_scale, out_zp = scale_zp(out)
+    # TF_LITE_ENSURE_NEAR in float: |scale - expected| <= tolerance x expected.
+    expected = np.float32(scale)
+    delta = abs(np.float32(out_scale) - expected)
+    exact = tolerance == 0.0 and np.float32(out_scale) == expected
+    near = tolerance > 0.0 and delta <= np.float32(np.float32(tolerance) * expected)
+    if out_zp != zero_point or not (exact or near):
+        within = f", the scale within {tolerance:g} x {text}" if tolerance else ""
+        raise unsupported(op, f"an {inp.dtype} -> {out.dtype} output with scale {out_scale} and zero point {out_zp} "
+                              f"(TFLM requires {text} and {zero_point}{within})")
+    if inp.dtype == "int16":
+        checks.expect_zero_point(op, inp, "input", 0, "TFLM's int16 SOFTMAX")
+
+
+@dataclass(frozen=True)
+class Softmax16Quant:
+    """int16 SOFTMAX: the input difference's rescaling so that [-65535, 0] spans [-10, 0]."""
+
+    input_multiplier: int
+    input_shift: int
+
+
+def _input_quant(op: Operator, inp: Tensor) -> SoftmaxQuant | Softmax16Quant:
+    in_scale = scale_zp(inp)[0]
     if inp.dtype == "int8":
-        out_scale, out_zp = scale_zp(out)
-        if out_zp != -128 or np.float32(out_scale) != np.float32(1.0 / 256.0):
-            raise unsupported(
-                op, f"an int8 output with scale {out_scale} and zero point {out_zp} (TFLM requires 1/256 and -128)"
-            )
-        try:
-            softmax_quant(_beta(op), scale_zp(inp)[0])
-        except QuantParamError as exc:
-            raise quant_error(op, exc) from None
+        return softmax_quant(_beta(op), in_scale)
+    # TFLM: double(input scale) * double(beta) / (10.0 / 65535.0), both float32 fields.
+    real = float(np.float32(in_scale)) * float(np.float32(_beta(op))) / (10.0 / 65535.0)
+    multiplier, shift = quantize_multiplier(real)
+    if not -31 <= shift <= 31:
+        raise QuantParamError(f"input scale {in_scale!r} x beta {_beta(op)!r} needs a shift of {shift} (outside -31..31)")
+    return Softmax16Quant(multiplier, shift)
+
+
+def plan(ctx: PlanContext, op: Operator) -> Planned:
+    inp = ctx.input(op)
+    if inp.dtype == "float32":
+        return Planned()
+    q = _input_quant(op, inp)
+    if inp.dtype == "int8":
+        return Planned(q)
+    where = f"Layer {op.index}: SOFTMAX int16"
+    return Planned(q, (
+        int_constant(f"tb_l{op.index}_exp_lut", "int16_t", softmax_exp_lut(),
+                     f"{where} exp table over [-10, 0] (TFLM's, made as its Prepare makes it)", 12, 6),
+        int_constant(f"tb_l{op.index}_recip_lut", "int16_t", softmax_one_over_one_plus_x_lut(),
+                     f"{where} 1/(1+x) table over [0, 1] (TFLM's, made as its Prepare makes it)", 12, 6),
+    ))
 
 
 def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -47,18 +121,27 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     if q is None:
         params = CStruct("tb_softmax_f32_params_t", f"{prefix}_params", (("beta", c_float(_beta(op))),), compact=True)
         function = "tb_softmax_f32"
+    elif isinstance(q, Softmax16Quant):
+        params = CStruct("tb_softmax_s16_params_t", f"{prefix}_params", (
+            ("input_quant", quant_field(q.input_multiplier, q.input_shift)),
+            ("exp_lut", plan.constants[0].name),
+            ("one_over_one_plus_x_lut", plan.constants[1].name),
+        ))
+        function = "tb_softmax_s16"
     else:
         params = CStruct("tb_softmax_params_t", f"{prefix}_params", (
             ("input_quant", quant_field(q.input_multiplier, q.input_left_shift)),
             ("diff_min", str(q.diff_min)),
         ))
-        function = "tb_softmax_s8"
+        function = "tb_softmax_s8_s16" if out.dtype == "int16" else "tb_softmax_s8"
     args = (f"&{params.name}", str(outer), str(depth),
             ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False))
     return layer(plan, function, args, (params,), HEADER)
 
 
-VARIANTS = single(emit, unary_plan(lambda op, inp, out: softmax_quant(_beta(op), scale_zp(inp)[0])))
+VARIANTS = single(emit, plan)
 HANDLERS = (OpHandler("SOFTMAX", check, VARIANTS, no_macs,
-                      "int8 (output scale 1/256, zero point -128), float32; over the last dimension",
+                      "int8 -> int8 (output scale 1/256, zero point -128), int8 -> int16 (scale 1/65536, zero point "
+                      "-32768), int16 -> int16 (zero points 0, output scale 1/32768; TFLM's tables in flash), "
+                      "float32; over the last dimension",
                       unary(), max_version=3),)

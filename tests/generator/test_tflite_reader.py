@@ -105,3 +105,31 @@ def test_tensor_index_out_of_range_rejected():
         ops=[OpSpec("QUANTIZE", [0], [5])], inputs=[0], outputs=[1])
     with pytest.raises(MalformedModelError, match="tensor 5"):
         read_tflite(build_tflite(spec))
+
+
+def test_reads_tflm_s_quantization_forms():
+    """What TFLM accepts is read as it is: an int16 zero point of -32768 (SOFTMAX int8 -> int16
+    writes it), a variable tensor, and a 1-D per-channel bias quantized along dimension 3 (TFLM
+    never reads a bias's quantized dimension)."""
+    spec = ModelSpec(
+        tensors=[TensorSpec("x", (1, 4), "int8", [0.1], [0]),
+                 TensorSpec("w", (2, 4), "int8", [0.1, 0.2], [0, 0], np.ones((2, 4), np.int8)),
+                 TensorSpec("b", (2,), "int32", [0.01, 0.02], [0, 0], np.zeros(2, np.int32), quantized_dimension=3),
+                 TensorSpec("h", (1, 2), "int8", [0.5], [0]),
+                 TensorSpec("y", (1, 2), "int16", [1 / 65536], [-32768]),
+                 TensorSpec("s", (1, 8), "int16", [0.01], [0], variable=True)],
+        ops=[OpSpec("FULLY_CONNECTED", [0, 1, 2], [3]),
+             OpSpec("SOFTMAX", [3], [4], options=("SoftmaxOptions", {"beta": 1.0}))],
+        inputs=[0], outputs=[4])
+    model = read_tflite(build_tflite(spec))
+    assert model.tensors[4].quantization.zero_points == (-32768,)
+    assert model.tensors[2].quantization.quantized_dimension == 3
+    assert model.tensors[5].is_variable and not model.tensors[0].is_variable
+
+
+@pytest.mark.parametrize("zero_point", [-32769, 32768])
+def test_int16_zero_point_outside_int16_is_refused(zero_point):
+    spec = ModelSpec([TensorSpec("x", (1, 4), "int16", [0.1], [zero_point]), TensorSpec("y", (1, 4), "int8", [0.1], [0])],
+                     [OpSpec("QUANTIZE", [0], [1])], [0], [1])
+    with pytest.raises(MalformedModelError, match=rf"tensor 'x' \(int16\) has zero point {zero_point}, outside -32768..32767"):
+        read_tflite(build_tflite(spec))

@@ -37,7 +37,8 @@ def test_model_names_first_unsupported_op(unsupported_op_model):
     assert error.op_index == first_bad.index
     assert str(error) == (
         f"operator #{first_bad.index} SIN is not supported by the built-in runtime; "
-        f"supported: {', '.join(SUPPORTED_OPS)}"
+        f"supported: {', '.join(SUPPORTED_OPS)}; "
+        "run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)"
     )
 
 
@@ -84,3 +85,78 @@ def test_fc_input_of_higher_rank_is_flattened():
                  TensorSpec("y", (2, 5), "int8", [0.1], [0])],
         ops=[OpSpec("FULLY_CONNECTED", [0, 1, -1], [2])], inputs=[0], outputs=[2])
     validate(read_tflite(build_tflite(spec)))
+
+
+# ---- refusals name what the operator is and the fix -----------------------------------------
+
+
+def _with_custom_code(data: bytes, code: bytes) -> bytes:
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    import flatbuffers
+
+    model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
+    model.operatorCodes[0].customCode = code
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def _npu_spec() -> ModelSpec:
+    """person_detect_vela's form: one CUSTOM op reading constant command stream and weights, and two
+    scratch areas nothing writes (the NPU driver provides them)."""
+    return ModelSpec(
+        tensors=[TensorSpec("out", (1, 2), "int8", [1 / 256], [-128]),
+                 TensorSpec("_split_1_command_stream", (8,), "uint8", data=np.arange(8, dtype=np.uint8)),
+                 TensorSpec("_split_1_flash", (8,), "uint8", data=np.arange(8, dtype=np.uint8)),
+                 TensorSpec("_split_1_scratch", (16,), "uint8"),
+                 TensorSpec("_split_1_scratch_fast", (16,), "uint8"),
+                 TensorSpec("input", (1, 4), "int8", [0.1], [0])],
+        ops=[OpSpec("CUSTOM", [1, 2, 3, 4, 5], [0])], inputs=[5], outputs=[0])
+
+
+def test_an_npu_command_stream_is_named_before_the_graph_checks():
+    from tflm_bench.generator.errors import CustomOpError
+    from tflm_bench.generator.validate import check_graph
+
+    model = read_tflite(_with_custom_code(build_tflite(_npu_spec()), b"ethos-u"))
+    for check in (validate, check_graph):  # the built-in runtime and the tflm runtime
+        with pytest.raises(CustomOpError) as info:
+            check(model)
+        assert str(info.value) == (
+            "operator #0 is the custom operator 'ethos-u' (an Arm Ethos-U NPU command stream compiled by Vela): "
+            "no CPU runs it (the nRF52840 has no Ethos-U NPU); run the model before Vela compilation")
+        assert isinstance(info.value, UnsupportedOpError) and info.value.op_index == 0
+
+
+def test_an_unknown_custom_operator_names_its_code_and_the_fix():
+    model = read_tflite(_with_custom_code(build_tflite(_npu_spec()), b"MyOp"))
+    with pytest.raises(UnsupportedOpError, match="operator #0 is the custom operator 'MyOp'") as info:
+        validate(model)
+    assert "builtin operators only" in str(info.value)
+
+
+def test_a_type_tflm_has_names_the_tflm_runtime():
+    spec = ModelSpec(
+        tensors=[TensorSpec("x", (1, 4), "int16", [0.1], [0]),
+                 TensorSpec("w", (2, 4), "int8", [0.1], [0], data=np.ones((2, 4), np.int8)),
+                 TensorSpec("y", (1, 2), "int16", [0.1], [0])],
+        ops=[OpSpec("FULLY_CONNECTED", [0, 1, -1], [2])], inputs=[0], outputs=[2])
+    with pytest.raises(UnsupportedTensorError) as info:
+        validate(read_tflite(build_tflite(spec)))
+    assert str(info.value).endswith("; run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)")
+
+
+def test_an_operator_tflm_lacks_says_so():
+    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "float32"), TensorSpec("y", (1, 4), "float32")],
+                     ops=[OpSpec("RANK", [0], [1])], inputs=[0], outputs=[1])
+    with pytest.raises(UnsupportedOpError) as info:
+        validate(read_tflite(build_tflite(spec)))
+    assert str(info.value).endswith("; TFLM has no kernel for it either: replace the operator in the model")
+
+
+def test_a_refusal_of_tflm_s_own_rule_does_not_suggest_the_tflm_runtime():
+    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "int8", [0.1], [0]), TensorSpec("y", (1, 4), "int8", [1 / 128], [-128])],
+                     ops=[OpSpec("SOFTMAX", [0], [1], options=("SoftmaxOptions", {"beta": 1.0}))], inputs=[0], outputs=[1])
+    with pytest.raises(UnsupportedOpError) as info:
+        validate(read_tflite(build_tflite(spec)))
+    assert "TFLM requires 1/256 and -128" in str(info.value) and "--runtime tflm" not in str(info.value)

@@ -25,10 +25,11 @@ class LayerModel:
     outputs: list[int] = field(default_factory=list)
 
     def tensor(self, name: str, shape: Sequence[int], dtype: str, scale: float | None = None,
-               zero_point: int | None = None, data: np.ndarray | None = None) -> int:
+               zero_point: int | None = None, data: np.ndarray | None = None, variable: bool = False) -> int:
         scales = None if scale is None else [scale]
         zps = None if scale is None else [zero_point or 0]
-        self.tensors.append(TensorSpec(f"{name}_{len(self.tensors)}", tuple(shape), dtype, scales, zps, data))
+        self.tensors.append(TensorSpec(f"{name}_{len(self.tensors)}", tuple(shape), dtype, scales, zps, data,
+                                       variable=variable))
         return len(self.tensors) - 1
 
     def input(self, *args: Any, **kwargs: Any) -> int:
@@ -49,7 +50,7 @@ class LayerModel:
         return ModelSpec(self.tensors, self.ops, self.inputs, self.outputs)
 
     def random_samples(self, rng: np.random.Generator, count: int) -> list[list[np.ndarray]]:
-        """Full-range int8 values, or floats in [-8, 8], for every model input."""
+        """Full-range int8 and int16 values, or floats in [-8, 8], for every model input."""
         samples = []
         for _ in range(count):
             sample = []
@@ -57,6 +58,8 @@ class LayerModel:
                 t = self.tensors[i]
                 if t.dtype == "int8":
                     sample.append(rng.integers(-128, 128, t.shape).astype(np.int8))
+                elif t.dtype == "int16":
+                    sample.append(rng.integers(-32768, 32768, t.shape).astype(np.int16))
                 else:
                     sample.append(rng.uniform(-8.0, 8.0, t.shape).astype(np.float32))
             samples.append(sample)

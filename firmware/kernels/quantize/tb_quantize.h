@@ -1,4 +1,4 @@
-/* QUANTIZE kernels: float32 -> int8 and int8 -> int8. */
+/* QUANTIZE kernels: float32 -> int8, int8/uint8 -> int8/uint8, int16 -> int8/int32. */
 #ifndef TB_QUANTIZE_H
 #define TB_QUANTIZE_H
 
@@ -39,5 +39,19 @@ tb_status_t tb_requantize_s8_u8(const tb_requantize_params_t *params,
                                 int32_t size,
                                 const int8_t *input,
                                 uint8_t *output);
+
+/* QUANTIZE int16 -> int8 and int16 -> int32: the same rescaling, clamped to the output type
+ * (int32: no clamp). */
+tb_status_t tb_requantize_s16_s8(const tb_requantize_params_t *params,
+                                 const tb_quant_t *quant,
+                                 int32_t size,
+                                 const int16_t *input,
+                                 int8_t *output);
+
+tb_status_t tb_requantize_s16_s32(const tb_requantize_params_t *params,
+                                  const tb_quant_t *quant,
+                                  int32_t size,
+                                  const int16_t *input,
+                                  int32_t *output);
 
 #endif /* TB_QUANTIZE_H */

@@ -1,4 +1,5 @@
-/* SOFTMAX over the last dimension: int8 (bit-exact with TFLM) and float32. */
+/* SOFTMAX over the last dimension: int8 -> int8, int8 -> int16, int16 -> int16 (bit-exact with
+ * TFLM) and float32. */
 #ifndef TB_SOFTMAX_H
 #define TB_SOFTMAX_H
 
@@ -14,6 +15,16 @@ typedef struct {
     int32_t diff_min; /* <= 0 */
 } tb_softmax_params_t;
 
+/* int16 SOFTMAX: differences to the row maximum are rescaled by input_quant so that [-65535, 0]
+ * spans [-10, 0], then read from TFLM's exp table; the sum's reciprocal comes from its 1/(1 + x)
+ * table. Both tables hold 513 entries (TB_SOFTMAX_S16_LUT_SIZE) and live in flash. */
+#define TB_SOFTMAX_S16_LUT_SIZE 513
+typedef struct {
+    tb_quant_t input_quant;
+    const int16_t *exp_lut;
+    const int16_t *one_over_one_plus_x_lut;
+} tb_softmax_s16_params_t;
+
 /* float32 SOFTMAX: exp((x - max) * beta) / sum. */
 typedef struct {
     float beta;
@@ -25,6 +36,19 @@ tb_status_t tb_softmax_s8(const tb_softmax_params_t *params,
                           int32_t depth,
                           const int8_t *input,
                           int8_t *output);
+
+/* int8 input, int16 output with zero point -32768 and scale 1/65536; same parameters as int8. */
+tb_status_t tb_softmax_s8_s16(const tb_softmax_params_t *params,
+                              int32_t outer_size,
+                              int32_t depth,
+                              const int8_t *input,
+                              int16_t *output);
+
+tb_status_t tb_softmax_s16(const tb_softmax_s16_params_t *params,
+                           int32_t outer_size,
+                           int32_t depth,
+                           const int16_t *input,
+                           int16_t *output);
 
 tb_status_t tb_softmax_f32(const tb_softmax_f32_params_t *params,
                            int32_t outer_size,
