@@ -1,4 +1,5 @@
-"""CONV_2D: int8 (per-channel or per-tensor int8 filter, int32 bias or none) and float32.
+"""CONV_2D: int8 (per-channel or per-tensor int8 filter, int32 bias or none), 16x8 (int16
+activations, int8 filter, int64 or int32 bias or none) and float32.
 
 Paddings SAME/VALID, any strides and dilations, fused NONE/RELU/RELU6/RELU_N1_TO_1, and grouped
 convolution (filter depth dividing the input depth), as TFLM's reference kernels compute them.
@@ -194,7 +195,8 @@ VARIANTS = (
 HANDLERS = (
     OpHandler(
         "CONV_2D", check, VARIANTS, macs,
-        "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; SAME/VALID, strides, "
+        "int8 (per-channel or per-tensor int8 filter, int32 bias), 16x8 (int16 activations, int8 filter, "
+        "int64 or int32 bias), float32; SAME/VALID, strides, "
         "dilations, groups",
         # TFLM runs a CONV_2D without bias; TFLite's reference kernel refuses one (has_bias), so
         # the session then compares with TFLM only and says so in the report.

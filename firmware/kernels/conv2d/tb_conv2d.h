@@ -1,4 +1,4 @@
-/* CONV_2D kernels (int8 and float32), following TFLM's reference kernels.
+/* CONV_2D kernels (int8, 16x8 and float32), following TFLM's reference kernels.
  *
  * Tensors are NHWC. Shapes: input n = batches, h, w, c = input depth; filter n = output
  * channels, h = kernel height, w = kernel width, c = filter depth (row-major
@@ -56,6 +56,40 @@ tb_status_t tb_conv2d_s8(const tb_conv_params_t *params,
                          const int32_t *bias,
                          const tb_dims_t *output_dims,
                          int8_t *output);
+
+/*
+ * 16x8 CONV_2D (int16 input and output, int8 filter, per-channel multipliers), TFLM's int16
+ * reference arithmetic: acc = sum filter * input (no offsets: int16 tensors are symmetric, so
+ * params->input_offset and output_offset must be 0) + bias, in 64 bits, rescaled by TFLM's
+ * 64-bit MultiplyByQuantizedMultiplier (common/tb_requant64.h; shifts -31..7), clamped.
+ * Bias int64 or NULL.
+ */
+tb_status_t tb_conv2d_s16(const tb_conv_params_t *params,
+                          const tb_per_channel_quant_t *quant,
+                          const tb_dims_t *input_dims,
+                          const int16_t *input,
+                          const tb_dims_t *filter_dims,
+                          const int8_t *filter,
+                          const tb_dims_t *bias_dims,
+                          const int64_t *bias,
+                          const tb_dims_t *output_dims,
+                          int16_t *output);
+
+/*
+ * As tb_conv2d_s16 with an int32 bias (or none when the model asks for int32 bias arithmetic):
+ * TFLM then accumulates in 32 bits (wrapping) and rescales with the 32-bit
+ * MultiplyByQuantizedMultiplier (shifts -31..31).
+ */
+tb_status_t tb_conv2d_s16_acc32(const tb_conv_params_t *params,
+                                const tb_per_channel_quant_t *quant,
+                                const tb_dims_t *input_dims,
+                                const int16_t *input,
+                                const tb_dims_t *filter_dims,
+                                const int8_t *filter,
+                                const tb_dims_t *bias_dims,
+                                const int32_t *bias,
+                                const tb_dims_t *output_dims,
+                                int16_t *output);
 
 /* float32 CONV_2D: the sum runs over kernel rows, columns, then filter depth, from 0.0f, and the
  * bias is added last, as in TFLM's reference kernel. */
