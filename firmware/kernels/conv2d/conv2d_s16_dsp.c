@@ -1,0 +1,140 @@
+/* Optimized 16x8 CONV_2D: SMLAD on channel pairs, four output channels per pass. */
+#include <stddef.h>
+
+#include "common/tb_isa.h"
+#include "common/tb_requant.h"
+#include "common/tb_requant64.h"
+#include "conv2d/conv2d_common.h"
+#include "conv2d/tb_conv2d.h"
+
+#define TB_CONV_S16_DSP_MAX_DEPTH 510 /* 510 x 128 x 32768 < 2^31: a tap's 32-bit sum is exact */
+
+/* The range [*first, *last) of kernel indices whose input row/column lies inside 0..size-1. */
+static void tb_inside(int32_t origin, int32_t dilation, int32_t kernel, int32_t size, int32_t *first, int32_t *last)
+{
+    int32_t k = 0;
+    while (k < kernel && origin + k * dilation < 0) {
+        k++;
+    }
+    *first = k;
+    int32_t end = kernel;
+    while (end > k && origin + (end - 1) * dilation >= size) {
+        end--;
+    }
+    *last = end;
+}
+
+/* Four channels' sums over one tap's input pixel of `depth` channels. */
+TB_ALWAYS_INLINE void tb_tap4(const int16_t *in, const int16_t *w, int32_t depth, int32_t sum[4])
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int32_t pairs = depth >> 1;
+    while (pairs-- > 0) {
+        const uint32_t v = tb_read_u32(in);
+        uint32_t w0, w1, w2, w3;
+        tb_read_w2(w, &w0, &w1);
+        tb_read_w2(w + 4, &w2, &w3);
+        a0 = tb_smlad(v, w0, a0);
+        a1 = tb_smlad(v, w1, a1);
+        a2 = tb_smlad(v, w2, a2);
+        a3 = tb_smlad(v, w3, a3);
+        in += 2;
+        w += 8;
+    }
+    if (depth & 1) {
+        const int32_t v = in[0];
+        a0 += v * w[0];
+        a1 += v * w[1];
+        a2 += v * w[2];
+        a3 += v * w[3];
+    }
+    sum[0] = a0;
+    sum[1] = a1;
+    sum[2] = a2;
+    sum[3] = a3;
+}
+
+tb_status_t tb_conv2d_s16_dsp(const tb_conv_s16_dsp_params_t *params,
+                              const tb_per_channel_quant_t *quant,
+                              const int64_t *bias,
+                              const tb_dims_t *input_dims,
+                              const int16_t *input,
+                              const tb_dims_t *filter_dims,
+                              const int16_t *filter,
+                              const tb_dims_t *output_dims,
+                              int16_t *output)
+{
+    if (params == NULL || quant == NULL || quant->multiplier == NULL || quant->shift == NULL ||
+        input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
+        output_dims == NULL || output == NULL) {
+        return TB_ERR_ARG;
+    }
+    const tb_status_t status = tb_conv2d_check_shapes(&params->stride, &params->padding, &params->dilation,
+                                                      input_dims, filter_dims, NULL, 0, output_dims);
+    if (status != TB_OK) {
+        return status;
+    }
+    if (params->activation.min > params->activation.max || params->activation.min < INT16_MIN ||
+        params->activation.max > INT16_MAX) {
+        return TB_ERR_ARG;
+    }
+    if (params->acc32 ? !tb_shifts_in_range(quant->shift, output_dims->c)
+                      : !tb_shifts64_in_range(quant->shift, output_dims->c)) {
+        return TB_ERR_ARG;
+    }
+    if (filter_dims->c != input_dims->c || filter_dims->c > TB_CONV_S16_DSP_MAX_DEPTH) {
+        return TB_ERR_NO_IMPL;
+    }
+
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
+    const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
+    const int32_t tap_len = tb_conv2d_s16_dsp_tap_len(depth);
+    const int32_t group_len = tap_len * k_h * k_w;
+    const int32_t lo = params->activation.min, hi = params->activation.max;
+
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            int32_t ky0, ky1;
+            tb_inside(y0, params->dilation.h, k_h, in_h, &ky0, &ky1);
+            for (int32_t ox = 0; ox < out_w; ox++) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                int32_t kx0, kx1;
+                tb_inside(x0, params->dilation.w, k_w, in_w, &kx0, &kx1);
+                int16_t *out_px = output + tb_nhwc_offset(out_h, out_w, out_c, b, oy, ox, 0);
+                const int16_t *w_group = filter;
+                for (int32_t c0 = 0; c0 < out_c; c0 += 4, w_group += group_len) {
+                    int64_t acc[4] = {0, 0, 0, 0};
+                    for (int32_t ky = ky0; ky < ky1; ky++) {
+                        const int32_t y = y0 + ky * params->dilation.h;
+                        for (int32_t kx = kx0; kx < kx1; kx++) {
+                            const int32_t x = x0 + kx * params->dilation.w;
+                            int32_t sum[4];
+                            tb_tap4(input + tb_nhwc_offset(in_h, in_w, depth, b, y, x, 0),
+                                    w_group + (ky * k_w + kx) * tap_len, depth, sum);
+                            acc[0] += sum[0];
+                            acc[1] += sum[1];
+                            acc[2] += sum[2];
+                            acc[3] += sum[3];
+                        }
+                    }
+                    const int32_t n = out_c - c0 < 4 ? out_c - c0 : 4;
+                    for (int32_t j = 0; j < n; j++) {
+                        const int32_t c = c0 + j;
+                        /* Wrapping adds, as TFLM's accumulators (int64, or int32: the low bits). */
+                        const uint64_t total = (uint64_t)acc[j] + (bias != NULL ? (uint64_t)bias[c] : 0u);
+                        const int32_t scaled =
+                            params->acc32
+                                ? tb_multiply_by_quantized_multiplier((int32_t)(uint32_t)total, quant->multiplier[c],
+                                                                      quant->shift[c])
+                                : tb_multiply_by_quantized_multiplier_64((int64_t)total, quant->multiplier[c],
+                                                                         quant->shift[c]);
+                        out_px[c] = (int16_t)tb_clamp_s32(scaled, lo, hi);
+                    }
+                }
+            }
+        }
+    }
+    return TB_OK;
+}
