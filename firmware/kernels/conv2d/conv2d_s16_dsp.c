@@ -54,6 +54,69 @@ TB_ALWAYS_INLINE void tb_tap4(const int16_t *in, const int16_t *w, int32_t depth
     sum[3] = a3;
 }
 
+/* The same for two output pixels whose taps read `in` and `in + stride` (adjacent outputs of one
+ * row, both with every tap of this (ky, kx) inside): each weight word is loaded once for both. */
+TB_ALWAYS_INLINE void tb_tap4x2(const int16_t *in, int32_t stride, const int16_t *w, int32_t depth, int32_t s0[4],
+                                int32_t s1[4])
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    const int16_t *end = in + (depth & ~1);
+    while (in < end) {
+        const uint32_t u = tb_read_u32(in);
+        const uint32_t v = tb_read_u32(in + stride);
+        uint32_t wj;
+        __builtin_memcpy(&wj, w, sizeof wj);
+        a0 = tb_smlad(u, wj, a0);
+        b0 = tb_smlad(v, wj, b0);
+        __builtin_memcpy(&wj, w + 2, sizeof wj);
+        a1 = tb_smlad(u, wj, a1);
+        b1 = tb_smlad(v, wj, b1);
+        __builtin_memcpy(&wj, w + 4, sizeof wj);
+        a2 = tb_smlad(u, wj, a2);
+        b2 = tb_smlad(v, wj, b2);
+        __builtin_memcpy(&wj, w + 6, sizeof wj);
+        a3 = tb_smlad(u, wj, a3);
+        b3 = tb_smlad(v, wj, b3);
+        in += 2;
+        w += 8;
+    }
+    if (depth & 1) {
+        const int32_t u = in[0], v = in[stride];
+        a0 += u * w[0];
+        a1 += u * w[1];
+        a2 += u * w[2];
+        a3 += u * w[3];
+        b0 += v * w[0];
+        b1 += v * w[1];
+        b2 += v * w[2];
+        b3 += v * w[3];
+    }
+    s0[0] = a0;
+    s0[1] = a1;
+    s0[2] = a2;
+    s0[3] = a3;
+    s1[0] = b0;
+    s1[1] = b1;
+    s1[2] = b2;
+    s1[3] = b3;
+}
+
+/* Four channels' outputs of one pixel from their 64-bit sums: bias, TFLM's rescaling, clamp. */
+static void tb_store4(const tb_conv_s16_dsp_params_t *params, const tb_per_channel_quant_t *quant,
+                      const int64_t *bias, const int64_t acc[4], int32_t c0, int32_t n, int16_t *out_px)
+{
+    for (int32_t j = 0; j < n; j++) {
+        const int32_t c = c0 + j;
+        /* Wrapping adds, as TFLM's accumulators (int64, or int32: the low bits). */
+        const uint64_t total = (uint64_t)acc[j] + (bias != NULL ? (uint64_t)bias[c] : 0u);
+        const int32_t scaled =
+            params->acc32
+                ? tb_multiply_by_quantized_multiplier((int32_t)(uint32_t)total, quant->multiplier[c], quant->shift[c])
+                : tb_multiply_by_quantized_multiplier_64((int64_t)total, quant->multiplier[c], quant->shift[c]);
+        out_px[c] = (int16_t)tb_clamp_s32(scaled, params->activation.min, params->activation.max);
+    }
+}
+
 tb_status_t tb_conv2d_s16_dsp(const tb_conv_s16_dsp_params_t *params,
                               const tb_per_channel_quant_t *quant,
                               const int64_t *bias,
@@ -91,28 +154,45 @@ tb_status_t tb_conv2d_s16_dsp(const tb_conv_s16_dsp_params_t *params,
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t tap_len = tb_conv2d_s16_dsp_tap_len(depth);
     const int32_t group_len = tap_len * k_h * k_w;
-    const int32_t lo = params->activation.min, hi = params->activation.max;
 
     for (int32_t b = 0; b < output_dims->n; b++) {
         for (int32_t oy = 0; oy < out_h; oy++) {
             const int32_t y0 = oy * params->stride.h - params->padding.h;
             int32_t ky0, ky1;
             tb_inside(y0, params->dilation.h, k_h, in_h, &ky0, &ky1);
-            for (int32_t ox = 0; ox < out_w; ox++) {
+            for (int32_t ox = 0; ox < out_w;) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
                 int32_t kx0, kx1;
                 tb_inside(x0, params->dilation.w, k_w, in_w, &kx0, &kx1);
                 int16_t *out_px = output + tb_nhwc_offset(out_h, out_w, out_c, b, oy, ox, 0);
+                /* Two pixels at once when the next one reads the same taps (the interior). */
+                int32_t pair = 0;
+                if (ox + 1 < out_w) {
+                    int32_t nx0, nx1;
+                    tb_inside(x0 + params->stride.w, params->dilation.w, k_w, in_w, &nx0, &nx1);
+                    pair = nx0 == kx0 && nx1 == kx1;
+                }
+                const int32_t stride = params->stride.w * depth;
                 const int16_t *w_group = filter;
                 for (int32_t c0 = 0; c0 < out_c; c0 += 4, w_group += group_len) {
                     int64_t acc[4] = {0, 0, 0, 0};
+                    int64_t acc1[4] = {0, 0, 0, 0};
                     for (int32_t ky = ky0; ky < ky1; ky++) {
                         const int32_t y = y0 + ky * params->dilation.h;
                         for (int32_t kx = kx0; kx < kx1; kx++) {
                             const int32_t x = x0 + kx * params->dilation.w;
-                            int32_t sum[4];
-                            tb_tap4(input + tb_nhwc_offset(in_h, in_w, depth, b, y, x, 0),
-                                    w_group + (ky * k_w + kx) * tap_len, depth, sum);
+                            const int16_t *in_px = input + tb_nhwc_offset(in_h, in_w, depth, b, y, x, 0);
+                            const int16_t *w_tap = w_group + (ky * k_w + kx) * tap_len;
+                            int32_t sum[4], sum1[4];
+                            if (pair) {
+                                tb_tap4x2(in_px, stride, w_tap, depth, sum, sum1);
+                                acc1[0] += sum1[0];
+                                acc1[1] += sum1[1];
+                                acc1[2] += sum1[2];
+                                acc1[3] += sum1[3];
+                            } else {
+                                tb_tap4(in_px, w_tap, depth, sum);
+                            }
                             acc[0] += sum[0];
                             acc[1] += sum[1];
                             acc[2] += sum[2];
@@ -120,19 +200,12 @@ tb_status_t tb_conv2d_s16_dsp(const tb_conv_s16_dsp_params_t *params,
                         }
                     }
                     const int32_t n = out_c - c0 < 4 ? out_c - c0 : 4;
-                    for (int32_t j = 0; j < n; j++) {
-                        const int32_t c = c0 + j;
-                        /* Wrapping adds, as TFLM's accumulators (int64, or int32: the low bits). */
-                        const uint64_t total = (uint64_t)acc[j] + (bias != NULL ? (uint64_t)bias[c] : 0u);
-                        const int32_t scaled =
-                            params->acc32
-                                ? tb_multiply_by_quantized_multiplier((int32_t)(uint32_t)total, quant->multiplier[c],
-                                                                      quant->shift[c])
-                                : tb_multiply_by_quantized_multiplier_64((int64_t)total, quant->multiplier[c],
-                                                                         quant->shift[c]);
-                        out_px[c] = (int16_t)tb_clamp_s32(scaled, lo, hi);
+                    tb_store4(params, quant, bias, acc, c0, n, out_px);
+                    if (pair) {
+                        tb_store4(params, quant, bias, acc1, c0, n, out_px + out_c);
                     }
                 }
+                ox += pair ? 2 : 1;
             }
         }
     }
