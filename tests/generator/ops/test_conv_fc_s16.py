@@ -10,6 +10,7 @@ from support.tflite_builder import ModelSpec, OpSpec, TensorSpec, build_tflite
 from tflm_bench.generator.codegen import emit_layers
 from tflm_bench.generator.errors import UnsupportedTensorError
 from tflm_bench.generator.model import Model
+from tflm_bench.generator.ops.conv2d import dsp_s16_weights
 from tflm_bench.generator.ops.registry import choose_variant
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.quantization import quantize_multiplier
@@ -91,10 +92,35 @@ def test_int16_conv_refuses_a_float_bias() -> None:
         validate(conv_model(dtype="int16", filter_dtype="int8", bias_dtype="float32"))
 
 
-def test_optimized_set_runs_every_16x8_layer_bit_exact() -> None:
-    model = conv_model(dtype="int16", filter_dtype="int8")
-    variant = choose_variant(model, model.operators[0], "optimized")
-    assert variant.name in ("reference", "dsp s16")
+def test_optimized_set_picks_the_smlad_kernel_for_ungrouped_16x8_conv() -> None:
+    model = conv_model(dtype="int16", filter_dtype="int8", bias_dtype="int32")
+    assert choose_variant(model, model.operators[0], "optimized").name == "dsp s16"
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == "tb_conv2d_s16_dsp"
+    assert _fields(layer, "_params")["acc32"] == "1"
+    bias = next(a for a in layer.arrays if a.name.endswith("_bias"))
+    assert bias.ctype == "int64_t"  # the int32 bias widened: only the sum's low 32 bits count
+    grouped = conv_model(dtype="int16", filter_dtype="int8", in_shape=(1, 5, 5, 6), filter_shape=(4, 3, 3, 3))
+    assert choose_variant(grouped, grouped.operators[0], "optimized").name == "reference"
+    deep = conv_model(dtype="int16", filter_dtype="int8", in_shape=(1, 1, 1, 512), filter_shape=(2, 1, 1, 512),
+                      padding="VALID")
+    assert choose_variant(deep, deep.operators[0], "optimized").name == "reference"
+    depthwise = conv_model(op="DEPTHWISE_CONV_2D", dtype="int16", filter_dtype="int8", filter_shape=(1, 3, 3, 6))
+    assert choose_variant(depthwise, depthwise.operators[0], "optimized").name == "reference"
+
+
+def test_smlad_weight_layout() -> None:
+    """Per group of 4 output channels (zero-padded), per tap: channel pairs of the 4 channels,
+    then the odd depth's last weights."""
+    w = np.arange(5 * 2 * 1 * 3).reshape(5, 2, 1, 3)  # 5 channels, 2 taps, depth 3
+    expected: list[int] = []
+    for g in range(2):
+        for tap in range(2):
+            for j in range(4):
+                c = 4 * g + j
+                expected += [int(w[c, tap, 0, 0]), int(w[c, tap, 0, 1])] if c < 5 else [0, 0]
+            expected += [int(w[4 * g + j, tap, 0, 2]) if 4 * g + j < 5 else 0 for j in range(4)]
+    assert dsp_s16_weights(w).tolist() == expected
 
 
 def _fc_model(*, per_channel: bool, bias: str | None, filter_zp: int = 0, options: dict[str, str] | None = None,
