@@ -177,3 +177,11 @@ def test_fully_connected_64_bit_shift_limit() -> None:
     with pytest.raises(UnsupportedTensorError, match=r"less than 2\^7"):
         validate(_fc_model(per_channel=True, bias="int64", out_scale=1e-6))
     validate(_fc_model(per_channel=True, bias="int32", out_scale=1e-6))
+
+
+def test_int64_bias_extremes_are_valid_c_literals() -> None:
+    from tflm_bench.generator.ops.c_emit import rows
+
+    assert rows(np.array([-(2**63), 2**63 - 1, -5], dtype=np.int64), 8, 11) == (
+        "  INT64_MIN, 9223372036854775807,          -5,",
+    )
