@@ -206,6 +206,17 @@ def dsp_s16_weights(weights: np.ndarray) -> np.ndarray:
 class DspS16Conv:
     conv: conv_common.ConvLayer
     bias: bool
+    narrow: bool  # the receptive field's sum is exact in 32 bits (or only its low 32 bits count)
+
+
+S16_INPUT_BOUND = 32768  # |int16 input| <= 2^15
+
+
+def narrow_s16(weights: np.ndarray, acc32: bool) -> bool:
+    """Whether tb_conv2d_s16_dsp may sum a whole receptive field in 32 bits: always with TFLM's
+    32-bit accumulator (it wraps the same way), else when 2^15 x sum |w| < 2^31 for every channel."""
+    w = np.abs(np.asarray(weights, dtype=np.int64)).reshape(weights.shape[0], -1)
+    return acc32 or bool(np.all(S16_INPUT_BOUND * w.sum(axis=1) < 2**31))
 
 
 def _plan_dsp_s16(ctx: PlanContext, op: Operator) -> Planned:
@@ -223,7 +234,7 @@ def _plan_dsp_s16(ctx: PlanContext, op: Operator) -> Planned:
         constants.append(int_constant(f"{prefix}_bias", "int64_t", np.asarray(t.bias.data, dtype=np.int64),
                                       comment_text(f"{where} bias '{t.bias.name}' as int64"), 8, 11))
     constants += conv_common.quant_constants(op, quant)
-    return Planned(DspS16Conv(conv, t.bias is not None), tuple(constants))
+    return Planned(DspS16Conv(conv, t.bias is not None, narrow_s16(t.filt.data, conv.acc32)), tuple(constants))
 
 
 def _emit_dsp_s16(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -235,6 +246,7 @@ def _emit_dsp_s16(ctx: EmitContext, plan: LayerPlan) -> Layer:
             *window.window_fields(p.conv.geometry),
             conv_common.activation_field(quant),
             ("acc32", "1" if p.conv.acc32 else "0"),
+            ("narrow", "1" if p.narrow else "0"),
         )),
         CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
                 (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts"))),

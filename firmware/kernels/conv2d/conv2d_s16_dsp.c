@@ -24,10 +24,10 @@ static void tb_inside(int32_t origin, int32_t dilation, int32_t kernel, int32_t 
     *last = end;
 }
 
-/* Four channels' sums over one tap's input pixel of `depth` channels. */
+/* Four channels' sums over one tap's input pixel of `depth` channels, added to `sum` (wrapping). */
 TB_ALWAYS_INLINE void tb_tap4(const int16_t *in, const int16_t *w, int32_t depth, int32_t sum[4])
 {
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int32_t a0 = sum[0], a1 = sum[1], a2 = sum[2], a3 = sum[3];
     int32_t pairs = depth >> 1;
     while (pairs-- > 0) {
         const uint32_t v = tb_read_u32(in);
@@ -59,7 +59,7 @@ TB_ALWAYS_INLINE void tb_tap4(const int16_t *in, const int16_t *w, int32_t depth
 TB_ALWAYS_INLINE void tb_tap4x2(const int16_t *in, int32_t stride, const int16_t *w, int32_t depth, int32_t s0[4],
                                 int32_t s1[4])
 {
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    int32_t a0 = s0[0], a1 = s0[1], a2 = s0[2], a3 = s0[3], b0 = s1[0], b1 = s1[1], b2 = s1[2], b3 = s1[3];
     const int16_t *end = in + (depth & ~1);
     while (in < end) {
         const uint32_t u = tb_read_u32(in);
@@ -177,27 +177,31 @@ tb_status_t tb_conv2d_s16_dsp(const tb_conv_s16_dsp_params_t *params,
                 for (int32_t c0 = 0; c0 < out_c; c0 += 4, w_group += group_len) {
                     int64_t acc[4] = {0, 0, 0, 0};
                     int64_t acc1[4] = {0, 0, 0, 0};
+                    int32_t sum[4] = {0, 0, 0, 0}, sum1[4] = {0, 0, 0, 0};
                     for (int32_t ky = ky0; ky < ky1; ky++) {
                         const int32_t y = y0 + ky * params->dilation.h;
                         for (int32_t kx = kx0; kx < kx1; kx++) {
                             const int32_t x = x0 + kx * params->dilation.w;
                             const int16_t *in_px = input + tb_nhwc_offset(in_h, in_w, depth, b, y, x, 0);
                             const int16_t *w_tap = w_group + (ky * k_w + kx) * tap_len;
-                            int32_t sum[4], sum1[4];
                             if (pair) {
                                 tb_tap4x2(in_px, stride, w_tap, depth, sum, sum1);
-                                acc1[0] += sum1[0];
-                                acc1[1] += sum1[1];
-                                acc1[2] += sum1[2];
-                                acc1[3] += sum1[3];
                             } else {
                                 tb_tap4(in_px, w_tap, depth, sum);
                             }
-                            acc[0] += sum[0];
-                            acc[1] += sum[1];
-                            acc[2] += sum[2];
-                            acc[3] += sum[3];
+                            if (!params->narrow) { /* a tap's sum is exact in 32 bits: add it into 64 */
+                                for (int32_t j = 0; j < 4; j++) {
+                                    acc[j] += sum[j];
+                                    acc1[j] += sum1[j];
+                                    sum[j] = 0;
+                                    sum1[j] = 0;
+                                }
+                            }
                         }
+                    }
+                    for (int32_t j = 0; j < 4; j++) { /* narrow: the whole sum; else 0 */
+                        acc[j] += sum[j];
+                        acc1[j] += sum1[j];
                     }
                     const int32_t n = out_c - c0 < 4 ? out_c - c0 : 4;
                     tb_store4(params, quant, bias, acc, c0, n, out_px);

@@ -98,6 +98,10 @@ typedef struct {
     tb_tile_t dilation;
     tb_activation_t activation; /* within int16 */
     int32_t acc32;              /* 1: TFLM's 32-bit accumulator and rescaling (int32 bias) */
+    int32_t narrow;             /* 1: the whole receptive field's sum is exact in 32 bits (the
+                                 * generator's bound 32768 x sum |w| < 2^31, or acc32, where
+                                 * only the low 32 bits count); 0: 32-bit sums per tap, added
+                                 * into 64 bits */
 } tb_conv_s16_dsp_params_t;
 
 /* int16 values per filter tap and group of 4 output channels in tb_conv2d_s16_dsp's layout. */
@@ -108,8 +112,9 @@ static inline int32_t tb_conv2d_s16_dsp_tap_len(int32_t depth)
 
 /*
  * Optimized 16x8 CONV_2D, one group, filter depth = input depth <= 510: SMLAD on pairs of
- * channels, four output channels at a time, 32-bit sums per tap added into 64 bits (exact: a
- * tap's sum stays below 510 x 2^22 < 2^31). `filter` is the generator's int16 layout: per group
+ * channels, four output channels and two adjacent pixels at a time, 32-bit sums per tap added
+ * into 64 bits (exact: a tap's sum stays below 510 x 2^22 < 2^31), or per receptive field when
+ * params->narrow. `filter` is the generator's int16 layout: per group
  * of 4 output channels (zero channels pad the last), per tap (ky, kx), per pair of input
  * channels the 4 channels' pairs (c0 lo/hi, c1, c2, c3), then, for an odd depth, the 4
  * channels' last weights. `bias` is int64 (an int32 bias widened: with acc32 only the low 32

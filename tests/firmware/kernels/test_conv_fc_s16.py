@@ -142,6 +142,9 @@ def _conv_model(rng: np.random.Generator) -> S16Layers:
     layers.conv(rng, Window((1, 8, 7, 2), (2, 3), (2, 1), (3, 2), "VALID"), 17, per_channel=True, bias="none32")
     layers.conv(rng, Window((1, 4, 4, 2), (1, 1)), 3, per_channel=True, bias="int64", log2=-9.5)
     layers.conv(rng, Window((1, 4, 4, 2), (2, 2)), 3, per_channel=False, bias="int32", log2=22.0)
+    # A receptive field whose sum can leave 32 bits (5x5x64 weights: 2^15 x sum |w| > 2^31): the
+    # optimized kernel adds each tap's 32-bit sum into 64 bits; two pixels share the taps.
+    layers.conv(rng, Window((1, 5, 6, 64), (5, 5), padding="VALID"), 5, per_channel=True, bias="int64")
     layers.conv(rng, Window((2, 5, 6, 3), (3, 3), (1, 1), (1, 1), "SAME"), 3, per_channel=True, bias="int64",
                 depth_multiplier=2)
     layers.conv(rng, Window((1, 9, 8, 4), (3, 2), (2, 3), (2, 1), "VALID", "RELU"), 4, per_channel=False,

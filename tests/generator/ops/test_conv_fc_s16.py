@@ -10,7 +10,7 @@ from support.tflite_builder import ModelSpec, OpSpec, TensorSpec, build_tflite
 from tflm_bench.generator.codegen import emit_layers
 from tflm_bench.generator.errors import UnsupportedTensorError
 from tflm_bench.generator.model import Model
-from tflm_bench.generator.ops.conv2d import dsp_s16_weights
+from tflm_bench.generator.ops.conv2d import dsp_s16_weights, narrow_s16
 from tflm_bench.generator.ops.registry import choose_variant
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.quantization import quantize_multiplier
@@ -185,3 +185,13 @@ def test_int64_bias_extremes_are_valid_c_literals() -> None:
     assert rows(np.array([-(2**63), 2**63 - 1, -5], dtype=np.int64), 8, 11) == (
         "  INT64_MIN, 9223372036854775807,          -5,",
     )
+
+
+def test_narrow_sum_bound() -> None:
+    """The optimized 16x8 kernel sums a whole field in 32 bits only if 2^15 x sum |w| < 2^31
+    (or with TFLM's wrapping 32-bit accumulator)."""
+    w = np.full((2, 1, 1, 65535), -1, dtype=np.int64)
+    assert narrow_s16(w, acc32=False)
+    w[1, 0, 0, 0] = -2  # channel 1: sum |w| = 65536, 2^15 x 65536 = 2^31
+    assert not narrow_s16(w, acc32=False)
+    assert narrow_s16(w, acc32=True)
