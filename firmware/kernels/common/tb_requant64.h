@@ -22,6 +22,29 @@ static inline int32_t tb_multiply_by_quantized_multiplier_64(int64_t x, int32_t 
     return (int32_t)(uint32_t)(uint64_t)((int64_t)sum >> total_shift);
 }
 
+/* The same for an x that fits int32 (the usual accumulator), bit for bit: one SMULL, the rounding
+ * and the shift on the product's two words. */
+static inline int32_t tb_multiply_by_quantized_multiplier_64_s32(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    const int64_t product = (int64_t)x * reduced; /* |product| < 2^46 */
+    const uint32_t lo = (uint32_t)product;
+    uint32_t hi = (uint32_t)((uint64_t)product >> 32);
+    const int32_t total_shift = 15 - shift; /* 8..46 */
+    if (total_shift < 32) {
+        const uint32_t sum = lo + (1u << (total_shift - 1));
+        hi += sum < lo ? 1u : 0u;
+        /* Bits total_shift..total_shift + 31 of the rounded product. */
+        return (int32_t)((sum >> total_shift) | (hi << (32 - total_shift)));
+    }
+    if (total_shift == 32) {
+        hi += lo >= 0x80000000u ? 1u : 0u; /* the rounding bit is bit 31 of the low word */
+        return (int32_t)hi;
+    }
+    hi += 1u << (total_shift - 33);
+    return (int32_t)hi >> (total_shift - 32);
+}
+
 /* Whether every per-channel shift lies in -31..7. */
 static inline int tb_shifts64_in_range(const int32_t *shift, int32_t channels)
 {

@@ -109,10 +109,15 @@ static void tb_store4(const tb_conv_s16_dsp_params_t *params, const tb_per_chann
         const int32_t c = c0 + j;
         /* Wrapping adds, as TFLM's accumulators (int64, or int32: the low bits). */
         const uint64_t total = (uint64_t)acc[j] + (bias != NULL ? (uint64_t)bias[c] : 0u);
-        const int32_t scaled =
-            params->acc32
-                ? tb_multiply_by_quantized_multiplier((int32_t)(uint32_t)total, quant->multiplier[c], quant->shift[c])
-                : tb_multiply_by_quantized_multiplier_64((int64_t)total, quant->multiplier[c], quant->shift[c]);
+        const int32_t low = (int32_t)(uint32_t)total;
+        int32_t scaled;
+        if (params->acc32) {
+            scaled = tb_multiply_by_quantized_multiplier(low, quant->multiplier[c], quant->shift[c]);
+        } else if ((int64_t)total == (int64_t)low) { /* fits 32 bits: the short form */
+            scaled = tb_multiply_by_quantized_multiplier_64_s32(low, quant->multiplier[c], quant->shift[c]);
+        } else {
+            scaled = tb_multiply_by_quantized_multiplier_64((int64_t)total, quant->multiplier[c], quant->shift[c]);
+        }
         out_px[c] = (int16_t)tb_clamp_s32(scaled, params->activation.min, params->activation.max);
     }
 }
