@@ -50,7 +50,7 @@ def test_unsupported_fused_activation(rng):
 
 
 def test_int16_fully_connected_needs_int8_weights():
-    # 16x8 runs (tests/generator/ops/test_conv_fc_s16.py); int16 weights do not, as in TFLM.
+    # 16x8 runs (tests/generator/ops/test_conv_fc_16x8.py); int16 weights do not, as in TFLM.
     spec = ModelSpec(
         tensors=[TensorSpec("x", (1, 4), "int16", [0.1], [0]),
                  TensorSpec("w", (2, 4), "int16", [0.1], [0], data=np.ones((2, 4), np.int16)),
