@@ -13,6 +13,7 @@ C_TYPES = {
     "uint8": "uint8_t",
     "int16": "int16_t",
     "int32": "int32_t",
+    "int64": "int64_t",
     "float32": "float",
 }
 
@@ -99,11 +100,13 @@ def c_float(value: float) -> str:
 
 
 def rows(values: np.ndarray, per_line: int, width: int) -> tuple[str, ...]:
-    flat = [int(v) for v in np.asarray(values).reshape(-1)]
-    return tuple(
-        ", ".join(f"{v:{width}d}" for v in flat[start : start + per_line]) + ","
-        for start in range(0, len(flat), per_line)
-    )
+    flat = [int_literal(int(v), width) for v in np.asarray(values).reshape(-1)]
+    return tuple(", ".join(flat[start : start + per_line]) + "," for start in range(0, len(flat), per_line))
+
+
+def int_literal(value: int, width: int) -> str:
+    """A C integer literal; -2^63 (an int64 bias may hold it) has no literal form of its own."""
+    return f"{'INT64_MIN':>{width}}" if value == -(2**63) else f"{value:{width}d}"
 
 
 def float_rows(values: np.ndarray, per_line: int = 8) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""CONV_2D: int8 (per-channel or per-tensor int8 filter, int32 bias or none) and float32.
+"""CONV_2D: int8 (per-channel or per-tensor int8 filter, int32 bias or none), 16x8 (int16
+activations, int8 filter, int64 or int32 bias or none) and float32.
 
 Paddings SAME/VALID, any strides and dilations, fused NONE/RELU/RELU6/RELU_N1_TO_1, and grouped
 convolution (filter depth dividing the input depth), as TFLM's reference kernels compute them.
@@ -174,6 +175,92 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, function, args, structs, HEADER)
 
 
+DSP_S16_MAX_DEPTH = 510  # tb_conv2d_s16_dsp: a tap's 32-bit SMLAD sum stays exact up to this depth
+
+
+def _dsp_s16_applies(model: Model, op: Operator) -> bool:
+    """The optimized 16x8 kernel: one group, input depth up to DSP_S16_MAX_DEPTH."""
+    inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
+    return inp.dtype == "int16" and filt.shape[3] == inp.shape[3] <= DSP_S16_MAX_DEPTH
+
+
+def dsp_s16_weights(weights: np.ndarray) -> np.ndarray:
+    """tb_conv2d_s16_dsp's layout of a [out_c, kh, kw, depth] int8 filter, as int16: per group of
+    4 output channels (zero channels pad the last group), per tap, per pair of input channels the
+    4 channels' pairs, then for an odd depth the 4 channels' last weights."""
+    w = np.asarray(weights, dtype=np.int16)
+    out_c, k_h, k_w, depth = w.shape
+    c4 = -(-out_c // 4) * 4
+    padded = np.zeros((c4, k_h * k_w, depth), dtype=np.int16)
+    padded[:out_c] = w.reshape(out_c, k_h * k_w, depth)
+    groups = padded.reshape(c4 // 4, 4, k_h * k_w, depth).transpose(0, 2, 1, 3)  # [g][tap][4][depth]
+    pairs = depth // 2
+    body = groups[..., : 2 * pairs].reshape(c4 // 4, k_h * k_w, 4, pairs, 2).transpose(0, 1, 3, 2, 4)
+    parts = [body.reshape(c4 // 4, k_h * k_w, -1)]
+    if depth % 2:
+        parts.append(groups[..., depth - 1])
+    return np.concatenate(parts, axis=2).reshape(-1)
+
+
+@dataclass(frozen=True)
+class DspS16Conv:
+    conv: conv_common.ConvLayer
+    bias: bool
+    narrow: bool  # the receptive field's sum is exact in 32 bits (or only its low 32 bits count)
+
+
+S16_INPUT_BOUND = 32768  # |int16 input| <= 2^15
+
+
+def narrow_s16(weights: np.ndarray, acc32: bool) -> bool:
+    """Whether tb_conv2d_s16_dsp may sum a whole receptive field in 32 bits: always with TFLM's
+    32-bit accumulator (it wraps the same way), else when 2^15 x sum |w| < 2^31 for every channel."""
+    w = np.abs(np.asarray(weights, dtype=np.int64)).reshape(weights.shape[0], -1)
+    return acc32 or bool(np.all(S16_INPUT_BOUND * w.sum(axis=1) < 2**31))
+
+
+def _plan_dsp_s16(ctx: PlanContext, op: Operator) -> Planned:
+    """int16 weights in pairs for SMLAD; the bias widened to int64 (an int32 bias keeps its value:
+    with TFLM's 32-bit accumulator only the sum's low 32 bits count)."""
+    conv = conv_common.plan_layer(ctx.model, op, ctx.input(op, slots.FILTER).shape[0])
+    t, quant = conv.t, conv.quant
+    assert quant is not None and t.filt.data is not None
+    prefix, where = f"tb_l{op.index}", f"Layer {op.index}: {op.name}"
+    constants = [int_constant(f"{prefix}_filter_dsp", "int16_t", dsp_s16_weights(t.filt.data),
+                              comment_text(f"{where} weights as int16: per group of 4 channels and tap, channel pairs"),
+                              16, 4)]
+    if t.bias is not None:
+        assert t.bias.data is not None
+        constants.append(int_constant(f"{prefix}_bias", "int64_t", np.asarray(t.bias.data, dtype=np.int64),
+                                      comment_text(f"{where} bias '{t.bias.name}' as int64"), 8, 11))
+    constants += conv_common.quant_constants(op, quant)
+    return Planned(DspS16Conv(conv, t.bias is not None, narrow_s16(t.filt.data, conv.acc32)), tuple(constants))
+
+
+def _emit_dsp_s16(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    p: DspS16Conv = plan.params
+    t, quant, prefix = p.conv.t, p.conv.quant, plan.prefix
+    assert quant is not None
+    structs = [
+        CStruct("tb_conv_s16_dsp_params_t", f"{prefix}_params", (
+            *window.window_fields(p.conv.geometry),
+            conv_common.activation_field(quant),
+            ("acc32", "1" if p.conv.acc32 else "0"),
+            ("narrow", "1" if p.narrow else "0"),
+        )),
+        CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
+                (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts"))),
+        *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("filter", t.filt.shape), ("output", t.out.shape))),
+    ]
+    args = (
+        f"&{prefix}_params", f"&{prefix}_quant", f"{prefix}_bias" if p.bias else "NULL",
+        f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
+        f"&{prefix}_filter_dims", f"{prefix}_filter_dsp",
+        f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
+    )
+    return layer(plan, "tb_conv2d_s16_dsp", args, structs, HEADER)
+
+
 def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
     return conv_common.plan_reference(ctx, op, ctx.input(op, slots.FILTER).shape[0])
 
@@ -188,6 +275,8 @@ VARIANTS = (
             applies=lambda model, op: _dsp_form(model, op) == "rows", expands_weights=True),
     Variant("dsp general", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=False), _emit_dsp,
             applies=lambda model, op: _dsp_form(model, op) == "general", scratch=scratch, expands_weights=True),
+    Variant("dsp s16", KernelSet.OPTIMIZED, _plan_dsp_s16, _emit_dsp_s16, applies=_dsp_s16_applies,
+            expands_weights=True),
     Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),
 )
 
@@ -197,7 +286,8 @@ dsp_form, plan_dsp, emit_dsp = _dsp_form, _plan_dsp, _emit_dsp
 HANDLERS = (
     OpHandler(
         "CONV_2D", check, VARIANTS, macs,
-        "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; SAME/VALID, strides, "
+        "int8 (per-channel or per-tensor int8 filter, int32 bias), 16x8 (int16 activations, int8 filter, "
+        "int64 or int32 bias), float32; SAME/VALID, strides, "
         "dilations, groups",
         # TFLM runs a CONV_2D without bias; TFLite's reference kernel refuses one (has_bias), so
         # the session then compares with TFLM only and says so in the report.

@@ -15,11 +15,25 @@ from .dsp_requant import LIMIT_ADDEND, rounding_word
 from .c_emit import C_TYPES, CStruct, EmitContext, Layer, c_float, comment_text, dims_fields, layer, shape_text
 from .layer_plan import Constant, LayerPlan, PlanContext, Planned, float_constant, int_constant
 
-# The (input, filter, bias, output) types of each supported kernel, keyed by the input type.
-KERNEL_TYPES: dict[str, tuple[str, str, str]] = {
-    "int8": ("int8", "int32", "int8"),
-    "float32": ("float32", "float32", "float32"),
+# The (filter, bias types, output) types of each supported kernel, keyed by the input type.
+# 16x8: int16 activations, int8 weights, an int64 bias (TFLM's 64-bit accumulator) or, where TFLM
+# accepts one, an int32 bias (its 32-bit accumulator).
+KERNEL_TYPES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "int8": ("int8", ("int32",), "int8"),
+    "int16": ("int8", ("int64", "int32"), "int16"),
+    "float32": ("float32", ("float32",), "float32"),
 }
+QUANTIZED = ("int8", "int16")
+# TFLM's 64-bit MultiplyByQuantizedMultiplier takes shifts up to 7 (a multiplier below 2^7).
+SHIFT_MAX_64 = 7
+
+
+def accumulates_32(op: Operator, bias: Tensor | None) -> bool:
+    """16x8 only: whether TFLM accumulates in 32 bits (an int32 bias, or no bias and the option
+    quantized_bias_type INT32) rather than 64."""
+    if bias is not None:
+        return bias.dtype == "int32"
+    return str(op.options.get("quantized_bias_type", "FLOAT32")) == "INT32"
 
 
 @dataclass(frozen=True)
@@ -37,11 +51,11 @@ def check_tensors(model: Model, op: Operator) -> ConvTensors:
     bias = checks.tensor(model, op, slots.BIAS, "bias", optional=True)
     out = checks.required(model, op, slots.OUTPUT, "output")
     checks.expect_dtype(op, inp, "input", tuple(KERNEL_TYPES))
-    filter_dtype, bias_dtype, out_dtype = KERNEL_TYPES[inp.dtype]
+    filter_dtype, bias_dtypes, out_dtype = KERNEL_TYPES[inp.dtype]
     checks.expect_dtype(op, filt, "filter", (filter_dtype,))
     checks.expect_dtype(op, out, "output", (out_dtype,))
     if bias is not None:
-        checks.expect_dtype(op, bias, "bias", (bias_dtype,))
+        checks.expect_dtype(op, bias, "bias", bias_dtypes)
     for t, role in ((inp, "input"), (filt, "filter"), (out, "output")):
         window.expect_rank4(op, t, role)
     checks.expect_not_constant(op, inp, "input")
@@ -60,10 +74,12 @@ def check_bias(op: Operator, bias: Tensor | None, channels: int) -> None:
         )
 
 
-def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim: int, activation: str) -> None:
-    """int8 only: per-tensor input/output, a filter quantized per tensor or along `channel_dim`
-    with zero points 0, and rescaling multipliers the fixed-point code can apply."""
-    if t.inp.dtype != "int8":
+def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim: int, activation: str,
+                       acc32_allowed: bool = True) -> None:
+    """int8 and 16x8: per-tensor input/output, a filter quantized per tensor or along
+    `channel_dim` with zero points 0, and rescaling multipliers the fixed-point code can apply
+    (16x8 with a 64-bit accumulator: TFLM's 64-bit rescaling, shifts up to 7)."""
+    if t.inp.dtype not in QUANTIZED:
         return
     checks.expect_per_tensor(op, t.inp, "input")
     checks.expect_per_tensor(op, t.out, "output")
@@ -88,6 +104,8 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
         quant = derive_quant(t, activation, channels)
     except QuantParamError as exc:
         raise checks.quantization_refused(op, t.out, exc) from None
+    if t.inp.dtype == "int16" and not (acc32_allowed and accumulates_32(op, t.bias)):
+        check_shifts_64(op, t.out, quant.shifts)
     bad = [c for c, s in enumerate(quant.shifts) if s > 31]
     if bad:
         raise UnsupportedTensorError(
@@ -98,6 +116,18 @@ def check_quantization(op: Operator, t: ConvTensors, channels: int, channel_dim:
         )
 
 
+def check_shifts_64(op: Operator, out: Tensor, shifts: Sequence[int]) -> None:
+    """TFLM's 64-bit rescaling (16x8 with an int64 bias) is defined for shifts up to 7 only."""
+    bad = [c for c, s in enumerate(shifts) if s > SHIFT_MAX_64]
+    if bad:
+        raise UnsupportedTensorError(
+            out.name, out.dtype,
+            f"{op.name} (operator #{op.index}) output channel {bad[0]} needs a rescaling multiplier of 2^"
+            f"{shifts[bad[0]] - 1} or more (input scale x filter scale / output scale); TFLM's 64-bit "
+            f"rescaling of 16x8 layers supports less than 2^{SHIFT_MAX_64} (raise the output scale)",
+        )
+
+
 def tensors(model: Model, op: Operator) -> ConvTensors:
     """The input, filter, bias (None when absent) and output of a validated layer."""
     return ConvTensors(slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER),
@@ -105,7 +135,7 @@ def tensors(model: Model, op: Operator) -> ConvTensors:
 
 
 def activation_field(quant: ConvQuant) -> tuple[str, str]:
-    """The int8 clamp range of the fused activation."""
+    """The clamp range of the fused activation (int8 or int16)."""
     return ("activation", f"{{.min = {quant.activation_min}, .max = {quant.activation_max}}}")
 
 
@@ -117,21 +147,25 @@ class ConvLayer:
     geometry: window.Window
     activation: str
     channels: int  # output channels
-    quant: ConvQuant | None  # int8 only
+    quant: ConvQuant | None  # int8 and 16x8 only
+    acc32: bool = False  # 16x8: TFLM's 32-bit accumulator (int32 bias)
 
 
-def plan_layer(model: Model, op: Operator, channels: int) -> ConvLayer:
-    """Tensors, window (the filter is [., kh, kw, .] in both ops), fused activation, quantization."""
+def plan_layer(model: Model, op: Operator, channels: int, acc32_allowed: bool = True) -> ConvLayer:
+    """Tensors, window (the filter is [., kh, kw, .] in both ops), fused activation, quantization;
+    `acc32_allowed` False: the op's 16x8 kernel always accumulates in 64 bits (DEPTHWISE_CONV_2D)."""
     t = tensors(model, op)
     _, k_h, k_w, _ = t.filt.shape
     activation = str(op.options.get("fused_activation_function", "NONE"))
-    quant = derive_quant(t, activation, channels) if t.inp.dtype == "int8" else None
-    return ConvLayer(t, window.model_window(model, op, k_h, k_w), activation, channels, quant)
+    quant = derive_quant(t, activation, channels) if t.inp.dtype in QUANTIZED else None
+    acc32 = acc32_allowed and t.inp.dtype == "int16" and accumulates_32(op, t.bias)
+    return ConvLayer(t, window.model_window(model, op, k_h, k_w), activation, channels, quant, acc32)
 
 
-def plan_reference(ctx: PlanContext, op: Operator, channels: int) -> Planned:
-    """Filter and bias typed like the tensors, then (int8) the per-channel multipliers and shifts."""
-    conv = plan_layer(ctx.model, op, channels)
+def plan_reference(ctx: PlanContext, op: Operator, channels: int, acc32_allowed: bool = True) -> Planned:
+    """Filter and bias typed like the tensors, then (int8, 16x8) the per-channel multipliers and
+    shifts."""
+    conv = plan_layer(ctx.model, op, channels, acc32_allowed)
     constants = reference_constants(op, conv.t)
     if conv.quant is not None:
         constants += quant_constants(op, conv.quant)
@@ -141,7 +175,8 @@ def plan_reference(ctx: PlanContext, op: Operator, channels: int) -> Planned:
 def emit_reference(
     ctx: EmitContext, plan: LayerPlan, stem: str, params_type: str, extra: tuple[tuple[str, str], ...], header: str,
 ) -> Layer:
-    """The reference kernel's call `{stem}_s8` / `{stem}_f32`: params ({params_type}_params_t or
+    """The reference kernel's call `{stem}_s8` / `{stem}_s16` / `{stem}_s16_acc32` / `{stem}_f32`:
+    params ({params_type}_params_t or
     _f32_params_t, `extra` fields after the offsets), quant (int8), then dims and data of input,
     filter, bias and output."""
     conv: ConvLayer = plan.params
@@ -157,7 +192,8 @@ def emit_reference(
         )))
         structs.append(CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
                                (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts"))))
-        function, quant_args = f"{stem}_s8", (f"&{prefix}_quant",)
+        kind = {"int8": "s8", "int16": "s16_acc32" if conv.acc32 else "s16"}[conv.t.inp.dtype]
+        function, quant_args = f"{stem}_{kind}", (f"&{prefix}_quant",)
     else:
         structs.append(CStruct(f"{params_type}_f32_params_t", f"{prefix}_params", (
             *extra,
@@ -189,7 +225,8 @@ def bias_arg(prefix: str, bias: Tensor | None) -> str:
 
 def derive_quant(t: ConvTensors, activation: str, channels: int) -> ConvQuant:
     assert t.inp.quantization and t.filt.quantization and t.out.quantization
-    return conv_quant(t.inp.quantization, t.filt.quantization, t.out.quantization, activation, channels)
+    return conv_quant(t.inp.quantization, t.filt.quantization, t.out.quantization, activation, channels,
+                      t.out.dtype)
 
 
 def float_activation_fields(activation: str) -> tuple[str, str]:
@@ -208,7 +245,7 @@ def reference_constants(op: Operator, t: ConvTensors) -> tuple[Constant, ...]:
 
 
 def tensor_constant(name: str, tensor: Tensor, what: str, per_line: int, width: int) -> Constant:
-    """A constant tensor's values as they are (int8 / int32 / float32)."""
+    """A constant tensor's values as they are (int8 / int32 / int64 / float32)."""
     assert tensor.data is not None
     comment = comment_text(f"{what} '{tensor.name}' {shape_text(tensor)}")
     if tensor.dtype == "float32":

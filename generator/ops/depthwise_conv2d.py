@@ -1,4 +1,5 @@
-"""DEPTHWISE_CONV_2D: int8 (per-channel or per-tensor int8 filter, int32 bias or none) and float32.
+"""DEPTHWISE_CONV_2D: int8 (per-channel or per-tensor int8 filter, int32 bias or none), 16x8 (int16
+activations, int8 filter, int64 bias or none) and float32.
 
 Any depth multiplier (output channel m + in_channel x depth_multiplier), paddings SAME/VALID,
 strides, dilations, fused NONE/RELU/RELU6/RELU_N1_TO_1, as TFLM's reference kernels compute them.
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import MalformedModelError
+from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator
 from ..options import KernelSet
 from . import conv_common, depthwise_as_conv, dsp_requant, slots, window
@@ -40,7 +41,14 @@ def check(model: Model, op: Operator) -> None:
     geometry = window.model_window(model, op, k_h, k_w)
     window.expect_output_shape(op, t.inp, t.out, geometry, out_c)
     conv_common.check_bias(op, t.bias, out_c)
-    conv_common.check_quantization(op, t, out_c, FILTER_CHANNEL_DIM, activation)
+    if t.inp.dtype == "int16" and t.bias is not None and t.bias.dtype != "int64":
+        raise UnsupportedTensorError(
+            t.bias.name, t.bias.dtype,
+            f"DEPTHWISE_CONV_2D (operator #{op.index}) with int16 input needs an int64 bias: TFLM's 16x8 depthwise "
+            f"kernel reads the bias as int64 whatever its type (an {t.bias.dtype} bias would be misread); "
+            "re-export the model with 16x8 quantization's default int64 bias",
+        )
+    conv_common.check_quantization(op, t, out_c, FILTER_CHANNEL_DIM, activation, acc32_allowed=False)
 
 
 def macs(model: Model, op: Operator) -> int:
@@ -180,7 +188,7 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
-    return conv_common.plan_reference(ctx, op, ctx.input(op, slots.FILTER).shape[3])
+    return conv_common.plan_reference(ctx, op, ctx.input(op, slots.FILTER).shape[3], acc32_allowed=False)
 
 
 def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -198,7 +206,8 @@ VARIANTS = (
 HANDLERS = (
     OpHandler(
         "DEPTHWISE_CONV_2D", check, VARIANTS, macs,
-        "int8 (per-channel or per-tensor int8 filter, int32 bias), float32; any depth multiplier, "
+        "int8 (per-channel or per-tensor int8 filter, int32 bias), 16x8 (int16 activations, int8 filter, "
+        "int64 bias), float32; any depth multiplier, "
         "SAME/VALID, strides, dilations",
         # No -1 bias: the pinned tflite-micro's Prepare frees the absent tensor and segfaults.
         Operands(2, 3, roles=("input", "filter", "bias"),

@@ -1,4 +1,5 @@
-"""FULLY_CONNECTED, int8 (per-tensor or per-channel weights, int32 bias) and float32, fused clamps."""
+"""FULLY_CONNECTED, int8 (per-tensor or per-channel weights, int32 bias), 16x8 (int16 activations,
+int8 weights, int64 or int32 bias) and float32, fused clamps."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ def check(model: Model, op: Operator) -> None:
     bias = checks.tensor(model, op, slots.BIAS, "bias", optional=True)
     out = checks.required(model, op, slots.OUTPUT, "output")
 
-    checks.expect_dtype(op, inp, "input", ("int8", "float32"))
+    checks.expect_dtype(op, inp, "input", ("int8", "int16", "float32"))
     if inp.dtype == "float32":
         checks.expect_dtype(op, out, "output", ("float32",))
         checks.expect_dtype(op, weights, "weights", ("float32",))
@@ -42,13 +43,14 @@ def check(model: Model, op: Operator) -> None:
             checks.expect_dtype(op, bias, "bias", ("float32",))
         checks.expect_not_constant(op, inp, "input")
     else:
-        checks.expect_dtype(op, out, "output", ("int8",))
+        checks.expect_dtype(op, out, "output", (inp.dtype,))
         checks.expect_dtype(op, weights, "weights", ("int8",))
         checks.expect_not_constant(op, inp, "input")
         checks.expect_per_tensor(op, inp, "input")
         checks.expect_per_tensor(op, out, "output")
         if bias is not None:
-            checks.expect_dtype(op, bias, "bias", ("int32",))
+            # 16x8: TFLM accumulates in 64 bits with an int64 bias, in 32 with an int32 one.
+            checks.expect_dtype(op, bias, "bias", ("int32",) if inp.dtype == "int8" else ("int64", "int32"))
     if not weights.is_constant:
         raise UnsupportedTensorError(weights.name, weights.dtype, f"FULLY_CONNECTED (operator #{op.index}) needs constant weights")
     if len(weights.shape) != 2:
@@ -57,7 +59,7 @@ def check(model: Model, op: Operator) -> None:
             f"FULLY_CONNECTED (operator #{op.index}) weights must be 2-D [units, depth], got {list(weights.shape)}",
         )
     units, depth = weights.shape
-    if inp.dtype == "int8":
+    if inp.dtype in QUANTIZED:
         _check_int8_weights(op, weights, units)
     if bias is not None:
         if not bias.is_constant or bias.num_elements != units:
@@ -74,17 +76,19 @@ def check(model: Model, op: Operator) -> None:
             f"operator #{op.index} FULLY_CONNECTED input shape {list(inp.shape)} holds "
             f"{inp.num_elements} values, expected {batches} batches x {depth}"
         )
-    if inp.dtype == "int8":
+    if inp.dtype in QUANTIZED:
         _check_int8_rescaling(op, inp, weights, bias, out, str(activation))
 
 
+QUANTIZED = ("int8", "int16")
 BIAS_SCALE_TOLERANCE = 0.02  # TFLM: |input x filter scale - bias scale| / output scale <= 0.02
 
 
 def _check_int8_rescaling(op: Operator, inp: Tensor, weights: Tensor, bias: Tensor | None, out: Tensor,
                           activation: str) -> None:
-    """What TFLM's Prepare checks before it folds the scales: the bias scale agrees with input x
-    weights scale, the activation range fits int32, and the multipliers fit the fixed point."""
+    """What TFLM's Prepare checks before it folds the scales (int8 and 16x8 alike): the bias scale
+    agrees with input x weights scale, the activation range fits int32, and the multipliers fit
+    the fixed point (16x8 with a 64-bit accumulator: shifts up to 7)."""
     assert inp.quantization and weights.quantization and out.quantization
     out_scale = out.quantization.scales[0]
     if bias is not None:
@@ -110,6 +114,8 @@ def _check_int8_rescaling(op: Operator, inp: Tensor, weights: Tensor, bias: Tens
             f"FULLY_CONNECTED (operator #{op.index}) needs a rescaling multiplier of 2^{max(shifts) - 1} or more "
             "(input scale x weights scale / output scale); the fixed-point rescaling supports less than 2^31",
         )
+    if inp.dtype == "int16" and not conv_common.accumulates_32(op, bias):
+        conv_common.check_shifts_64(op, out, shifts)
 
 
 def _check_int8_weights(op: Operator, weights: Tensor, units: int) -> None:
@@ -146,7 +152,8 @@ class FcLayer:
     depth: int
     batches: int
     activation: str
-    fq: FullyConnectedQuant | None  # int8 only
+    fq: FullyConnectedQuant | None  # int8 and 16x8 only
+    acc32: bool = False  # 16x8: TFLM's 32-bit accumulator (int32 bias)
 
 
 def _fc(model: Model, op: Operator) -> FcLayer:
@@ -155,11 +162,12 @@ def _fc(model: Model, op: Operator) -> FcLayer:
     units, depth = weights.shape
     activation = str(op.options.get("fused_activation_function", "NONE"))
     fq = None
-    if inp.dtype == "int8":
+    bias = slots.input_tensor(model, op, slots.BIAS)
+    if inp.dtype in QUANTIZED:
         assert inp.quantization and weights.quantization and out.quantization
         fq = fully_connected_quant(inp.quantization, weights.quantization, out.quantization, activation, out.dtype)
-    return FcLayer(inp, weights, slots.input_tensor(model, op, slots.BIAS), out, units, depth,
-                   out.num_elements // units, activation, fq)
+    acc32 = inp.dtype == "int16" and conv_common.accumulates_32(op, bias)
+    return FcLayer(inp, weights, bias, out, units, depth, out.num_elements // units, activation, fq, acc32)
 
 
 def _constants(op: Operator, fc: FcLayer) -> tuple[Constant, ...]:
@@ -170,6 +178,10 @@ def _constants(op: Operator, fc: FcLayer) -> tuple[Constant, ...]:
         found.append(conv_common.tensor_constant(f"{prefix}_bias", fc.bias, f"{where} bias", 8, 11))
     if fc.fq is not None and fc.fq.channel_multipliers is not None and fc.fq.channel_shifts is not None:
         found += conv_common.channel_quant_constants(where, prefix, fc.fq.channel_multipliers, fc.fq.channel_shifts)
+    elif fc.fq is not None and fc.inp.dtype == "int16":
+        # The 16x8 kernels take one pair per unit; a per-tensor filter repeats its one pair.
+        found += conv_common.channel_quant_constants(where, prefix, (fc.fq.multiplier,) * fc.units,
+                                                     (fc.fq.shift,) * fc.units)
     return tuple(found)
 
 
@@ -197,7 +209,14 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
     """int8 (per-tensor or per-channel) or float32 (the fused activation as a float clamp)."""
     fc: FcLayer = plan.params
     prefix = plan.prefix
-    if fc.fq is None:
+    if fc.fq is not None and fc.inp.dtype == "int16":
+        filter_offset = 0 if fc.fq.channel_multipliers is not None else fc.fq.filter_offset
+        structs = [_fc_params(prefix, fc.fq, filter_offset),
+                   CStruct("tb_per_channel_quant_t", f"{prefix}_quant",
+                           (("multiplier", f"{prefix}_multipliers"), ("shift", f"{prefix}_shifts")))]
+        function = "tb_fully_connected_s16_acc32" if fc.acc32 else "tb_fully_connected_s16"
+        quant_args: tuple[str, ...] = (f"&{prefix}_quant",)
+    elif fc.fq is None:
         low, high = float_activation_range(fc.activation)
         structs = [CStruct("tb_fc_f32_params_t", f"{prefix}_params",
                            (("activation", f"{{.min = {c_float(low)}, .max = {c_float(high)}}}"),))]
@@ -224,8 +243,8 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 def _dsp_applies(model: Model, op: Operator) -> bool:
-    fq = _fc(model, op).fq
-    return fq is not None and fq.filter_offset == 0
+    fc = _fc(model, op)
+    return fc.inp.dtype == "int8" and fc.fq is not None and fc.fq.filter_offset == 0
 
 
 @dataclass(frozen=True)
@@ -276,6 +295,7 @@ VARIANTS = (
 
 HANDLERS = (
     OpHandler("FULLY_CONNECTED", check, VARIANTS, macs,
-              "int8 (per-tensor or per-channel int8 weights, int32 bias), float32 (float32 weights and bias)",
+              "int8 (per-tensor or per-channel int8 weights, int32 bias), 16x8 (int16 activations, per-tensor or "
+              "per-channel int8 weights, int64 or int32 bias), float32 (float32 weights and bias)",
               Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "weights", "bias")), max_version=14),
 )

@@ -1,4 +1,4 @@
-/* CONV_2D kernels (int8 and float32), following TFLM's reference kernels.
+/* CONV_2D kernels (int8, 16x8 and float32), following TFLM's reference kernels.
  *
  * Tensors are NHWC. Shapes: input n = batches, h, w, c = input depth; filter n = output
  * channels, h = kernel height, w = kernel width, c = filter depth (row-major
@@ -56,6 +56,80 @@ tb_status_t tb_conv2d_s8(const tb_conv_params_t *params,
                          const int32_t *bias,
                          const tb_dims_t *output_dims,
                          int8_t *output);
+
+/*
+ * 16x8 CONV_2D (int16 input and output, int8 filter, per-channel multipliers), TFLM's int16
+ * reference arithmetic: acc = sum filter * input (no offsets: int16 tensors are symmetric, so
+ * params->input_offset and output_offset must be 0) + bias, in 64 bits, rescaled by TFLM's
+ * 64-bit MultiplyByQuantizedMultiplier (common/tb_requant64.h; shifts -31..7), clamped.
+ * Bias int64 or NULL.
+ */
+tb_status_t tb_conv2d_s16(const tb_conv_params_t *params,
+                          const tb_per_channel_quant_t *quant,
+                          const tb_dims_t *input_dims,
+                          const int16_t *input,
+                          const tb_dims_t *filter_dims,
+                          const int8_t *filter,
+                          const tb_dims_t *bias_dims,
+                          const int64_t *bias,
+                          const tb_dims_t *output_dims,
+                          int16_t *output);
+
+/*
+ * As tb_conv2d_s16 with an int32 bias (or none when the model asks for int32 bias arithmetic):
+ * TFLM then accumulates in 32 bits (wrapping) and rescales with the 32-bit
+ * MultiplyByQuantizedMultiplier (shifts -31..31).
+ */
+tb_status_t tb_conv2d_s16_acc32(const tb_conv_params_t *params,
+                                const tb_per_channel_quant_t *quant,
+                                const tb_dims_t *input_dims,
+                                const int16_t *input,
+                                const tb_dims_t *filter_dims,
+                                const int8_t *filter,
+                                const tb_dims_t *bias_dims,
+                                const int32_t *bias,
+                                const tb_dims_t *output_dims,
+                                int16_t *output);
+
+/* Parameters of the optimized 16x8 CONV_2D (tb_conv2d_s16_dsp). */
+typedef struct {
+    tb_tile_t stride;
+    tb_tile_t padding;
+    tb_tile_t dilation;
+    tb_activation_t activation; /* within int16 */
+    int32_t acc32;              /* 1: TFLM's 32-bit accumulator and rescaling (int32 bias) */
+    int32_t narrow;             /* 1: the whole receptive field's sum is exact in 32 bits (the
+                                 * generator's bound 32768 x sum |w| < 2^31, or acc32, where
+                                 * only the low 32 bits count); 0: 32-bit sums per tap, added
+                                 * into 64 bits */
+} tb_conv_s16_dsp_params_t;
+
+/* int16 values per filter tap and group of 4 output channels in tb_conv2d_s16_dsp's layout. */
+static inline int32_t tb_conv2d_s16_dsp_tap_len(int32_t depth)
+{
+    return (depth / 2) * 8 + (depth % 2) * 4;
+}
+
+/*
+ * Optimized 16x8 CONV_2D, one group, filter depth = input depth <= 510: SMLAD on pairs of
+ * channels, four output channels and two adjacent pixels at a time, 32-bit sums per tap added
+ * into 64 bits (exact: a tap's sum stays below 510 x 2^22 < 2^31), or per receptive field when
+ * params->narrow. `filter` is the generator's int16 layout: per group
+ * of 4 output channels (zero channels pad the last), per tap (ky, kx), per pair of input
+ * channels the 4 channels' pairs (c0 lo/hi, c1, c2, c3), then, for an odd depth, the 4
+ * channels' last weights. `bias` is int64 (an int32 bias widened: with acc32 only the low 32
+ * bits of the sum count, as in TFLM's wrapping accumulator) or NULL. Bit-exact with
+ * tb_conv2d_s16 / tb_conv2d_s16_acc32. Returns TB_ERR_NO_IMPL for grouped or deeper layers.
+ */
+tb_status_t tb_conv2d_s16_dsp(const tb_conv_s16_dsp_params_t *params,
+                              const tb_per_channel_quant_t *quant,
+                              const int64_t *bias,
+                              const tb_dims_t *input_dims,
+                              const int16_t *input,
+                              const tb_dims_t *filter_dims,
+                              const int16_t *filter,
+                              const tb_dims_t *output_dims,
+                              int16_t *output);
 
 /* float32 CONV_2D: the sum runs over kernel rows, columns, then filter depth, from 0.0f, and the
  * bias is added last, as in TFLM's reference kernel. */

@@ -52,6 +52,23 @@ tb_status_t tb_depthwise_conv2d_s8(const tb_depthwise_conv_params_t *params,
                                    const tb_dims_t *output_dims,
                                    int8_t *output);
 
+/*
+ * 16x8 DEPTHWISE_CONV_2D (int16 input and output, int8 filter, per-channel multipliers), TFLM's
+ * int16 reference arithmetic: acc = sum filter * input in 64 bits (no offsets: they must be 0),
+ * + bias (int64 or NULL), rescaled by TFLM's 64-bit MultiplyByQuantizedMultiplier
+ * (common/tb_requant64.h; shifts -31..7), clamped.
+ */
+tb_status_t tb_depthwise_conv2d_s16(const tb_depthwise_conv_params_t *params,
+                                    const tb_per_channel_quant_t *quant,
+                                    const tb_dims_t *input_dims,
+                                    const int16_t *input,
+                                    const tb_dims_t *filter_dims,
+                                    const int8_t *filter,
+                                    const tb_dims_t *bias_dims,
+                                    const int64_t *bias,
+                                    const tb_dims_t *output_dims,
+                                    int16_t *output);
+
 /* float32 DEPTHWISE_CONV_2D: the sum runs over kernel rows then columns from 0.0f and the bias is
  * added last, as in TFLM's reference kernel. */
 tb_status_t tb_depthwise_conv2d_f32(const tb_depthwise_conv_f32_params_t *params,

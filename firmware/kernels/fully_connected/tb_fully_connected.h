@@ -59,6 +59,37 @@ tb_status_t tb_fully_connected_s8_dsp(const tb_fc_params_t *params,
                                       const tb_dims_t *output_dims,
                                       int8_t *output);
 
+/*
+ * 16x8 FULLY_CONNECTED (int16 input and output, int8 weights), TFLM's int16 reference
+ * arithmetic: acc = sum (weight + filter_offset) * (input + input_offset) + bias in 64 bits,
+ * rescaled by TFLM's 64-bit MultiplyByQuantizedMultiplier (common/tb_requant64.h; shifts
+ * -31..7), + output_offset, clamped. `quant` holds one multiplier and shift per unit (a
+ * per-tensor filter repeats its one pair). Bias int64 or NULL. Shapes as tb_fully_connected_s8.
+ */
+tb_status_t tb_fully_connected_s16(const tb_fc_params_t *params,
+                                   const tb_per_channel_quant_t *quant,
+                                   const tb_dims_t *input_dims,
+                                   const int16_t *input,
+                                   const tb_dims_t *filter_dims,
+                                   const int8_t *filter,
+                                   const tb_dims_t *bias_dims,
+                                   const int64_t *bias,
+                                   const tb_dims_t *output_dims,
+                                   int16_t *output);
+
+/* As tb_fully_connected_s16 with an int32 bias (or none when the model asks for int32 bias
+ * arithmetic): a 32-bit accumulator (wrapping) and the 32-bit rescaling (shifts -31..31). */
+tb_status_t tb_fully_connected_s16_acc32(const tb_fc_params_t *params,
+                                         const tb_per_channel_quant_t *quant,
+                                         const tb_dims_t *input_dims,
+                                         const int16_t *input,
+                                         const tb_dims_t *filter_dims,
+                                         const int8_t *filter,
+                                         const tb_dims_t *bias_dims,
+                                         const int32_t *bias,
+                                         const tb_dims_t *output_dims,
+                                         int16_t *output);
+
 /* float32 FULLY_CONNECTED parameters. */
 typedef struct {
     tb_activation_f32_t activation;

@@ -24,6 +24,7 @@ def conv_model(
     in_scale: float = 0.05,
     out_scale: float = 0.1,
     bias: bool = True,
+    bias_dtype: str | None = None,
     **options: Any,
 ) -> Model:
     """One CONV_2D or DEPTHWISE_CONV_2D; options use the schema's field names (strideH, ...)."""
@@ -53,8 +54,8 @@ def conv_model(
     # DEPTHWISE_CONV_2D leaves an absent bias out: the pinned tflite-micro crashes on a -1 there.
     inputs = [0, 1] if depthwise else [0, 1, -1]
     if bias:
-        bias_dtype = "float32" if dtype == "float32" else "int32"
-        data = np.zeros(channels, np.float32 if bias_dtype == "float32" else np.int32)
+        bias_dtype = bias_dtype or ("float32" if dtype == "float32" else "int64" if dtype == "int16" else "int32")
+        data = np.zeros(channels, {"float32": np.float32, "int32": np.int32, "int64": np.int64}[bias_dtype])
         tensors.append(TensorSpec("bias", (channels,), bias_dtype, [in_scale * s for s in scales] if quantized else None,
                                   [0] * len(scales) if quantized else None, data))
         inputs = [0, 1, 3]
