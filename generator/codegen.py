@@ -77,6 +77,7 @@ def generate_c(
         "outputs": [_tensor_desc(model, plan, i) for i in model.outputs],
         "layer_outputs": [_layer_output_desc(model, plan, op.index) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
+        "variables": _variables(model, plan),
         "build_id": f"0x{model.build_id:08x}u",
     }
     env = jinja2.Environment(
@@ -118,6 +119,32 @@ def _arena_lines(model: Model, plan: ArenaPlan) -> list[str]:
         lines.append(f"{plan.band_offsets[fusion.conv_op]:6d}: band of operator {fusion.conv_op}, "
                      f"{fusion.band_bytes} bytes (tensor {fusion.intermediate} is not materialised)")
     return lines
+
+
+@dataclass(frozen=True)
+class VariableInit:
+    """A variable tensor's bytes in the arena and the byte TFLM's AllocateTensors fills them with."""
+
+    offset: int
+    num_bytes: int
+    fill: int
+    comment: str
+
+
+def _variables(model: Model, plan: ArenaPlan) -> list[VariableInit]:
+    """Every variable tensor (state operators keep between inferences, e.g. an LSTM's hidden and
+    cell state), set as TFLM's ResetVariableTensors does: memset to the zero point for int8, else
+    to 0. The runtime does this once, before its first inference, and then keeps the state, as
+    the host-TFLM oracle keeps its interpreter (and so its variables) across a run's samples."""
+    found = []
+    for tensor in model.tensors:
+        if not tensor.is_variable or tensor.index not in plan.offsets:
+            continue
+        q = tensor.quantization
+        fill = q.zero_points[0] if tensor.dtype == "int8" and q is not None and q.zero_points else 0
+        found.append(VariableInit(plan.offsets[tensor.index], tensor.num_bytes, fill,
+                                  comment_text(f"tensor {tensor.index} '{tensor.name}' {shape_text(tensor)}")))
+    return found
 
 
 def _layer_output_desc(model: Model, plan: ArenaPlan, op_index: int) -> TensorDesc:
