@@ -1,0 +1,95 @@
+"""UNIDIRECTIONAL_SEQUENCE_LSTM on the emulated device against host TFLM: int8 (8x8->16) bit-exact,
+float32 within the bench's float tolerance.
+
+One firmware build: a hand-built model (support/tflite_builder) of five LSTMs with seeded random
+weights and biases, int8 and float32 side by side, covering what converted models rarely show:
+time-major inputs, several batch rows, nonzero hidden-state zero points, cell scales 2^-10, 2^-11
+and 2^-14 (three different tanh rescalings), a cell clip that bites and none at all. Converted
+models (Keras LSTMs through the TFLite converter) are the four corpus models of
+tests/bench/test_corpus_lstm.py; TensorFlow 2.21 with Keras 3 does not make new ones here (the
+int8 calibrator crashes on a Keras LSTM and float conversion keeps some as WHILE loops).
+Each runs several samples in a row: the hidden and cell states are variable tensors kept between
+inferences, so every sample after the first also checks the state the previous one left.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from support.layer_models import LayerModel
+from support.on_device import run_on_device
+from support.tflite_builder import TensorSpec
+
+SAMPLES = 3
+# float32 LSTMs: the device's newlib expf/tanhf and host TFLM's glibc ones differ by an ULP now
+# and then, and the recurrence feeds each step's result into the next (and each sample's state
+# into the next sample), so differences compound past the bench's 4 ULP for one-op kernels. A
+# wrong formula or operation order shows up as thousands of ULP.
+LSTM_FLOAT_ULP = 16
+
+
+def _lstm(b: LayerModel, rng: np.random.Generator, kind: str, batches: int, steps: int, size: int, units: int,
+          time_major: bool, hidden_zp: int = 0, cell_scale: float = 2.0 ** -11, cell_clip: float = 10.0) -> None:
+    shape = (steps, batches, size) if time_major else (batches, steps, size)
+    out_shape = shape[:2] + (units,)
+    if kind == "int8":
+        in_scale, w_scale, h_scale = 0.04, 0.02, 1 / 128
+        x = b.input("x", shape, "int8", in_scale, 3)
+
+        def weights(cols: int) -> int:
+            return b.tensor("w", (units, cols), "int8", w_scale, 0,
+                            data=rng.integers(-127, 128, (units, cols)).astype(np.int8))
+        wx = [weights(size) for _ in range(4)]
+        wh = [weights(units) for _ in range(4)]
+        biases = [b.tensor("b", (units,), "int32", in_scale * w_scale, 0,
+                           data=rng.integers(-3000, 3000, units).astype(np.int32)) for _ in range(4)]
+        hidden = b.tensor("h", (batches, units), "int8", h_scale, hidden_zp)
+        cell = b.tensor("c", (batches, units), "int16", cell_scale, 0)
+        y = b.output("y", out_shape, "int8", h_scale, hidden_zp)
+    else:
+        x = b.input("x", shape, "float32")
+
+        def weights(cols: int) -> int:
+            return b.tensor("w", (units, cols), "float32", data=rng.uniform(-0.6, 0.6, (units, cols)).astype(np.float32))
+        wx = [weights(size) for _ in range(4)]
+        wh = [weights(units) for _ in range(4)]
+        biases = [b.tensor("b", (units,), "float32", data=rng.uniform(-0.5, 0.5, units).astype(np.float32))
+                  for _ in range(4)]
+        hidden = b.tensor("h", (batches, units), "float32")
+        cell = b.tensor("c", (batches, units), "float32")
+        y = b.output("y", out_shape, "float32")
+    for index in (hidden, cell):
+        spec: TensorSpec = b.tensors[index]
+        spec.is_variable = True
+    inputs = [x, *wx, *wh, -1, -1, -1, *biases, -1, -1, hidden, cell, -1, -1, -1, -1]
+    b.op("UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, [y], ("UnidirectionalSequenceLSTMOptions", {
+        "fusedActivationFunction": "TANH", "cellClip": cell_clip, "timeMajor": time_major}))
+
+
+def test_built_lstms_match_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    from support.tflite_builder import build_tflite
+
+    rng = np.random.default_rng(11)
+    b = LayerModel()
+    _lstm(b, rng, "int8", batches=2, steps=3, size=5, units=6, time_major=True, hidden_zp=-5)
+    _lstm(b, rng, "int8", batches=3, steps=2, size=4, units=5, time_major=False, hidden_zp=7,
+          cell_scale=2.0 ** -10, cell_clip=3.0)
+    _lstm(b, rng, "int8", batches=1, steps=4, size=3, units=4, time_major=False, cell_scale=2.0 ** -14,
+          cell_clip=0.0)
+    _lstm(b, rng, "float32", batches=2, steps=4, size=3, units=5, time_major=True, cell_clip=0.5)
+    _lstm(b, rng, "float32", batches=2, steps=3, size=4, units=3, time_major=False, cell_clip=0.0)
+    samples = []
+    for _ in range(SAMPLES):
+        sample = []
+        for i in b.inputs:
+            t = b.tensors[i]
+            sample.append(rng.integers(-128, 128, t.shape).astype(np.int8) if t.dtype == "int8"
+                          else rng.uniform(-2.0, 2.0, t.shape).astype(np.float32))
+        samples.append(sample)
+    results = run_on_device(build_tflite(b.spec()), samples, tmp_path, bench_options)
+    for r in results:
+        for o in r.outputs:
+            exact = b.tensors[b.outputs[o.index]].dtype == "int8"
+            assert (o.vs_tflm.exact if exact else o.vs_tflm.max_diff <= LSTM_FLOAT_ULP), (
+                f"sample {r.index} LSTM {o.index}: {o.vs_tflm.mismatches} differ (max {o.vs_tflm.max_diff} "
+                f"{o.vs_tflm.unit})")
