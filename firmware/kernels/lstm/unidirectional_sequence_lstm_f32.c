@@ -1,8 +1,9 @@
 /* float32 UNIDIRECTIONAL_SEQUENCE_LSTM in the operation order of TFLM's lstm_eval
  * (EvalLstm<float, float, float, float>): every product and sum as its reference kernels do it,
- * the target's libm for expf and tanhf. See tb_lstm.h for the order of work. */
+ * and expf and tanhf as host TFLM's glibc computes them (lstm_expf.c, lstm_tanhf.c): the
+ * recurrence feeds every step's rounding into the next, so the target's own libm, an ULP off now
+ * and then, would drift from TFLM. See tb_lstm.h for the order of work. */
 #include <float.h>
-#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -37,9 +38,9 @@ static float tb_lstm_sigmoid_f32(float x)
         return 1.0f;
     }
     if (x < -9.0f) {
-        return expf(x);
+        return tb_lstm_expf(x);
     }
-    return 1.0f / (1.0f + expf(-x));
+    return 1.0f / (1.0f + tb_lstm_expf(-x));
 }
 
 static float tb_lstm_mul_f32(float a, float b)
@@ -62,7 +63,7 @@ static void tb_lstm_step_f32(const tb_lstm_f32_params_t *params, const tb_lstm_f
                 tb_lstm_gate_f32(weights, TB_LSTM_FORGET_GATE, j, input_size, state_size, xr, hr));
             const float input = tb_lstm_sigmoid_f32(
                 tb_lstm_gate_f32(weights, TB_LSTM_INPUT_GATE, j, input_size, state_size, xr, hr));
-            const float cell_gate = tanhf(tb_lstm_gate_f32(weights, TB_LSTM_CELL_GATE, j, input_size, state_size,
+            const float cell_gate = tb_lstm_tanhf(tb_lstm_gate_f32(weights, TB_LSTM_CELL_GATE, j, input_size, state_size,
                                                            xr, hr));
             float cell = tb_lstm_mul_f32(forget, cr[j]) + tb_lstm_mul_f32(input, cell_gate);
             if (clip > 0.0f) {
@@ -73,7 +74,7 @@ static void tb_lstm_step_f32(const tb_lstm_f32_params_t *params, const tb_lstm_f
             cr[j] = cell;
             const float output = tb_lstm_sigmoid_f32(
                 tb_lstm_gate_f32(weights, TB_LSTM_OUTPUT_GATE, j, input_size, state_size, xr, hr));
-            outr[j] = tb_lstm_mul_f32(tanhf(cell), output);
+            outr[j] = tb_lstm_mul_f32(tb_lstm_tanhf(cell), output);
         }
     }
     memcpy(h, out, (size_t)rows * (size_t)state_size * sizeof(float));
