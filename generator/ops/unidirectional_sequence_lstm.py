@@ -216,7 +216,8 @@ def _plan(ctx: PlanContext, op: Operator) -> Planned:
     constants = []
     for gate, wx, wh, bias in zip(GATES, lstm.input_weights, lstm.recurrent_weights, lstm.biases):
         constants += [
-            conv_common.tensor_constant(f"{prefix}_{gate}_input_weights", wx, f"{where} input-to-{gate} weights", 16, 4),
+            conv_common.tensor_constant(f"{prefix}_{gate}_input_weights", wx,
+                                        f"{where} input-to-{gate} weights", 16, 4),
             conv_common.tensor_constant(f"{prefix}_{gate}_recurrent_weights", wh,
                                         f"{where} recurrent-to-{gate} weights", 16, 4),
             conv_common.tensor_constant(f"{prefix}_{gate}_bias", bias, f"{where} {gate} gate bias", 8, 11),
@@ -247,8 +248,8 @@ def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     ))
     q = lstm.quant
     if q is None:
-        params = CStruct("tb_lstm_f32_params_t", f"{prefix}_params", (("cell_clip", c_float(max(lstm.cell_clip, 0.0))),),
-                         compact=True)
+        params = CStruct("tb_lstm_f32_params_t", f"{prefix}_params",
+                         (("cell_clip", c_float(max(lstm.cell_clip, 0.0))),), compact=True)
     else:
         params = CStruct("tb_lstm_s8_params_t", f"{prefix}_params", (
             ("input_offset", str(q.input_offset)),

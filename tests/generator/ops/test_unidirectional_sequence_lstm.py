@@ -27,7 +27,10 @@ def test_cell_scale_sets_the_tanh_rescaling() -> None:
 def _model(activation_dtype: str = "int8", peephole: bool = False) -> bytes:
     b = LayerModel()
     rng = np.random.default_rng(0)
-    wdtype, bdtype = ("float32", "float32") if activation_dtype == "float32" else ("int8", "int32" if activation_dtype == "int8" else "int64")
+    if activation_dtype == "float32":
+        wdtype, bdtype = "float32", "float32"
+    else:
+        wdtype, bdtype = "int8", "int32" if activation_dtype == "int8" else "int64"
     q = None if activation_dtype == "float32" else 0.05
     x = b.input("x", (1, 2, 3), activation_dtype, q, 0)
     wx = [b.tensor("w", (4, 3), wdtype, q, 0, data=rng.integers(-5, 5, (4, 3)).astype(wdtype)) for _ in range(4)]
@@ -35,7 +38,8 @@ def _model(activation_dtype: str = "int8", peephole: bool = False) -> bytes:
     bias = [b.tensor("b", (4,), bdtype, q, 0, data=np.zeros(4, bdtype)) for _ in range(4)]
     peep = b.tensor("p", (4,), wdtype, q, 0, data=np.zeros(4, wdtype)) if peephole else -1
     h = b.tensor("h", (1, 4), activation_dtype, q, 0)
-    c = b.tensor("c", (1, 4), "float32" if activation_dtype == "float32" else "int16", None if q is None else 2.0 ** -11, 0)
+    cell_dtype = "float32" if activation_dtype == "float32" else "int16"
+    c = b.tensor("c", (1, 4), cell_dtype, None if q is None else 2.0 ** -11, 0)
     for index in (h, c):
         b.tensors[index].is_variable = True
     y = b.output("y", (1, 2, 4), activation_dtype, q, 0)
