@@ -64,6 +64,7 @@ def generate_c(
     `int8_layout` (weights kept int8, see layout.py).
     """
     layers = emit_layers(model, plan, kernels, int8_layout)  # raises before anything is written
+    variables = _variables(model, plan)
     context = {
         "sha256": model.sha256,
         "kernels": KernelSet.parse(kernels).value,
@@ -77,7 +78,8 @@ def generate_c(
         "outputs": [_tensor_desc(model, plan, i) for i in model.outputs],
         "layer_outputs": [_layer_output_desc(model, plan, op.index) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
-        "variables": _variables(model, plan),
+        "variables": variables,
+        "variables_bytes": sum(v.num_bytes for v in variables),
         "build_id": f"0x{model.build_id:08x}u",
     }
     env = jinja2.Environment(
@@ -129,21 +131,27 @@ class VariableInit:
     num_bytes: int
     fill: int
     comment: str
+    saved_offset: int  # where a partial invoke keeps its bytes meanwhile (tb_variables_saved)
 
 
 def _variables(model: Model, plan: ArenaPlan) -> list[VariableInit]:
     """Every variable tensor (state operators keep between inferences, e.g. an LSTM's hidden and
     cell state), set as TFLM's ResetVariableTensors does: memset to the zero point for int8, else
     to 0. The runtime does this once, before its first inference, and then keeps the state, as
-    the host-TFLM oracle keeps its interpreter (and so its variables) across a run's samples."""
-    found = []
+    the host-TFLM oracle keeps its interpreter (and so its variables) across a run's samples. An
+    INVOKE_PARTIAL of fewer than all layers (tflm-bench diff) leaves them as it found them, so
+    the diff's repeated partial invokes of one sample all start from the same state and only the
+    complete one moves it on, as the oracle's one invoke per sample does."""
+    found: list[VariableInit] = []
+    saved = 0
     for tensor in model.tensors:
         if not tensor.is_variable or tensor.index not in plan.offsets:
             continue
         q = tensor.quantization
         fill = q.zero_points[0] if tensor.dtype == "int8" and q is not None and q.zero_points else 0
         found.append(VariableInit(plan.offsets[tensor.index], tensor.num_bytes, fill,
-                                  comment_text(f"tensor {tensor.index} '{tensor.name}' {shape_text(tensor)}")))
+                                  comment_text(f"tensor {tensor.index} '{tensor.name}' {shape_text(tensor)}"), saved))
+        saved += tensor.num_bytes
     return found
 
 

@@ -45,3 +45,20 @@ def test_corpus_float_lstm_within_tolerance(bench_options) -> None:  # type: ign
     bad = [f"input {r.index} output {o.index}: max {o.vs_tflm.max_diff} ULP"
            for r in results for o in r.outputs if not o.vs_tflm.within_tolerance]
     assert not bad, f"{FLOAT_MODEL}: " + "; ".join(bad)
+
+
+def test_layer_diff_of_a_stateful_model_matches_every_layer(bench_options) -> None:  # type: ignore[no-untyped-def]
+    # tflm-bench diff runs the first k layers of a sample for every k: the partial runs must leave
+    # the LSTM states alone, or the second sample's layers compare different states.
+    from tflm_bench.layer_diff import diff_model
+
+    path = CORPUS / INT8_MODELS[2]  # dtln: two stacked LSTMs, one time step per inference
+    if not path.exists():
+        pytest.skip(f"the TFLM model corpus is not at {CORPUS} (set TFLM_BENCH_CORPUS to its tflite-micro folder)")
+    options = BenchOptions(engine=bench_options.engine, platform=bench_options.platform,
+                           build_root=bench_options.build_root, compare_tflite=False, kernels=bench_options.kernels)
+    with BenchSession(path, options) as session:
+        report = diff_model(session, session.random_samples(3, seed=0))
+    bad = [f"input {s.sample} layer {d.layer}: {d.verdict()}" for s in report.samples for d in s.layers
+           if d.difference is None or not d.difference.exact]
+    assert not bad, "; ".join(bad)
