@@ -46,7 +46,7 @@ def test_absent_svdf_bias_is_refused_before_tflm_loads_it() -> None:
     spec = ModelSpec(
         tensors=[TensorSpec("x", (1, 3), "float32"), TensorSpec("wf", (2, 3), "float32", data=np.ones((2, 3), np.float32)),
                  TensorSpec("wt", (2, 4), "float32", data=np.ones((2, 4), np.float32)),
-                 TensorSpec("s", (1, 8), "float32", variable=True), TensorSpec("y", (1, 2), "float32")],
+                 TensorSpec("s", (1, 8), "float32", is_variable=True), TensorSpec("y", (1, 2), "float32")],
         ops=[OpSpec("SVDF", [0, 1, 2, -1, 3], [4], options=("SVDFOptions", {"rank": 1}))], inputs=[0], outputs=[4])
     data = build_tflite(spec)
     with pytest.raises(BenchError, match="SVDF lists its bias as absent.*segfault.*Re-export"):

@@ -117,7 +117,7 @@ def test_reads_tflm_s_quantization_forms():
                  TensorSpec("b", (2,), "int32", [0.01, 0.02], [0, 0], np.zeros(2, np.int32), quantized_dimension=3),
                  TensorSpec("h", (1, 2), "int8", [0.5], [0]),
                  TensorSpec("y", (1, 2), "int16", [1 / 65536], [-32768]),
-                 TensorSpec("s", (1, 8), "int16", [0.01], [0], variable=True)],
+                 TensorSpec("s", (1, 8), "int16", [0.01], [0], is_variable=True)],
         ops=[OpSpec("FULLY_CONNECTED", [0, 1, 2], [3]),
              OpSpec("SOFTMAX", [3], [4], options=("SoftmaxOptions", {"beta": 1.0}))],
         inputs=[0], outputs=[4])

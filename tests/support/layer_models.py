@@ -29,7 +29,7 @@ class LayerModel:
         scales = None if scale is None else [scale]
         zps = None if scale is None else [zero_point or 0]
         self.tensors.append(TensorSpec(f"{name}_{len(self.tensors)}", tuple(shape), dtype, scales, zps, data,
-                                       variable=variable))
+                                       is_variable=variable))
         return len(self.tensors) - 1
 
     def input(self, *args: Any, **kwargs: Any) -> int:

@@ -40,7 +40,7 @@ class TensorSpec:
     zero_points: Sequence[int] | None = None
     data: np.ndarray | None = None
     quantized_dimension: int = 0
-    variable: bool = False  # a variable tensor (state kept across invocations, e.g. SVDF's)
+    is_variable: bool = False  # a variable tensor: state kept across invocations (SVDF, LSTM)
 
 
 @dataclass
@@ -100,7 +100,7 @@ def build_tflite(spec: ModelSpec) -> bytes:
         tensor.shape = np.array(t.shape, dtype=np.int32)
         tensor.type = TENSOR_TYPES[t.dtype]
         tensor.buffer = 0
-        tensor.isVariable = t.variable
+        tensor.isVariable = t.is_variable
         if t.data is not None:
             buffer = schema.BufferT()
             buffer.data = np.frombuffer(np.ascontiguousarray(t.data).tobytes(), dtype=np.uint8)
