@@ -9,7 +9,7 @@ from functools import partial
 
 from ..elementwise_quant import MulQuant, QuantParamError, mul_quant
 from ..model import Model, Operator
-from . import slots
+from . import mul_dsp, slots
 from .add_sub import BINARY, emit_binary, plan_binary
 from .c_emit import EmitContext, Layer
 from .layer_plan import LayerPlan, single
@@ -60,6 +60,6 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return emit_binary(ctx, plan, "tb_mul", "tb_mul_params_t", _fields)
 
 
-HANDLERS = (OpHandler("MUL", check, single(emit, partial(plan_binary, quant=_quant)), macs,
+HANDLERS = (OpHandler("MUL", check, (mul_dsp.variant(_quant), *single(emit, partial(plan_binary, quant=_quant))), macs,
                       "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)",
                       BINARY, max_version=7),)

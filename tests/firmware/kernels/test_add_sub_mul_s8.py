@@ -12,7 +12,8 @@ import pytest
 from support.layer_models import LayerModel
 from support.on_device import assert_bit_exact, run_on_device
 from support.tflite_builder import build_tflite
-from tflm_bench.generator import KernelSet
+from tflm_bench.generator import KernelSet, read_model
+from tflm_bench.generator.ops.registry import choose_variant
 
 OPS = ("ADD", "SUB", "MUL")
 OPTIONS = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}
@@ -116,3 +117,33 @@ def test_add_same_scales_and_equal_inputs(kernels: str, tmp_path: Path, bench_op
     options = dataclasses.replace(bench_options, kernels=kernels)
     results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, 4), tmp_path, options)
     assert_bit_exact(results, "ADD/MUL/SUB with shared inputs")
+
+
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
+def test_mul_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """Same-shape MUL and MUL by one value on either side (the optimized kernel's cases): sizes
+    1-17 (the 4-element steps and their tails), zero points at the rails, constant operands, NONE
+    and RELU; the output scale (2^7..2^9 x the inputs' product) spreads the products over int8, so
+    a wrong offset or operand order shows."""
+    rng = np.random.default_rng(12)
+    b = LayerModel()
+    cases = [((n,), (n,)) for n in (1, 3, 4, 5, 8, 13, 17)] + [((2, 3, 7), (2, 3, 7)), ((9,), ()), ((1, 6, 5), (1, 1, 1)),
+                                                              ((), (11,)), ((1,), (7,))]
+    for k, (shape1, shape2) in enumerate(cases):
+        s1, s2 = float(2.0 ** rng.uniform(-10, 2)), float(2.0 ** rng.uniform(-10, 2))
+        z1, z2, zo = ((-128, 127, 0), (127, -128, -5), (0, 5, -3), (-7, 0, 10))[k % 4]
+        x1 = b.input("a", shape1, "int8", s1, z1)
+        if k % 4 == 3:
+            x2 = b.tensor("const", shape2, "int8", s2, z2, data=rng.integers(-128, 128, shape2).astype(np.int8))
+        else:
+            x2 = b.input("b", shape2, "int8", s2, z2)
+        out_shape = shape1 if len(shape1) >= len(shape2) and np.prod(shape1) >= np.prod(shape2) else shape2
+        y = b.output("y", out_shape, "int8", s1 * s2 * float(2.0 ** rng.uniform(7, 9)), zo)
+        b.op("MUL", [x1, x2], [y], ("MulOptions", {"fusedActivationFunction": ("NONE", "RELU")[k % 2]}))
+    model = build_tflite(b.spec())
+    if kernels == KernelSet.OPTIMIZED:
+        m = read_model(model)
+        assert {choose_variant(m, op, kernels).name for op in m.operators} == {"dsp"}
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(model, b.random_samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"MUL stress ({kernels} kernels)")
