@@ -14,15 +14,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..elementwise_quant import QuantParamError, SoftmaxQuant, softmax_quant
+from ..elementwise_quant import SOFTMAX_SCALED_DIFF_INTEGER_BITS, QuantParamError, SoftmaxQuant, softmax_quant
+from ..fixedpoint import exp_on_negative_values, rescale
 from ..lut16 import softmax_exp_lut, softmax_one_over_one_plus_x_lut
 from ..model import Model, Operator, Tensor
-from ..quantization import quantize_multiplier
+from ..options import KernelSet
+from ..quantization import multiply_by_quantized_multiplier, quantize_multiplier
 from . import checks, slots
 from .add_sub_common import quant_error, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer, c_float, layer
-from .layer_plan import LayerPlan, Planned, PlanContext, int_constant, single
+from .layer_plan import LayerPlan, Planned, PlanContext, Variant, int_constant, single
 from .registry import OpHandler, no_macs, unary
+
+SOFTMAX_ACCUMULATION_INTEGER_BITS = 12  # the sum of exponentials is Q12.19
 
 HEADER = "softmax/tb_softmax.h"
 
@@ -139,7 +143,43 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, function, args, (params,), HEADER)
 
 
-VARIANTS = single(emit, plan)
+def _lut_applies(model: Model, op: Operator) -> bool:
+    return slots.required_input(model, op, slots.INPUT).dtype == "int8" and slots.output_tensor(model, op).dtype == "int8"
+
+
+def _exp_tables(q: SoftmaxQuant) -> tuple[list[int], list[int]]:
+    """TFLM's exp of every difference d = max - x (0..255), and the same rescaled to the Q12.19
+    sum; 0 below diff_min (TFLM skips those, and its output there is -128 as 0 gives)."""
+    exps = [exp_on_negative_values(multiply_by_quantized_multiplier(-d, q.input_multiplier, q.input_left_shift),
+                                   SOFTMAX_SCALED_DIFF_INTEGER_BITS) if -d >= q.diff_min else 0 for d in range(256)]
+    return exps, [rescale(e, 0, SOFTMAX_ACCUMULATION_INTEGER_BITS) for e in exps]
+
+
+def _plan_lut(ctx: PlanContext, op: Operator) -> Planned:
+    q = _input_quant(op, ctx.input(op))
+    assert isinstance(q, SoftmaxQuant)
+    exps, sums = _exp_tables(q)
+    where = f"Layer {op.index}: SOFTMAX"
+    return Planned(q, (
+        int_constant(f"tb_l{op.index}_exp_lut", "int32_t", exps, f"{where} exp of each difference to the row max (Q0)",
+                     6, 11),
+        int_constant(f"tb_l{op.index}_sum_lut", "int32_t", sums, f"{where} the same in the Q12.19 sum", 6, 11),
+    ))
+
+
+def _emit_lut(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op, prefix = plan.op, plan.prefix
+    inp, out = ctx.input(op), ctx.output(op)
+    depth = inp.shape[-1]
+    params = CStruct("tb_softmax_lut_params_t", f"{prefix}_params", (
+        ("exp_lut", plan.constants[0].name), ("sum_lut", plan.constants[1].name)))
+    args = (f"&{params.name}", str(inp.num_elements // depth), str(depth),
+            ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False))
+    return layer(plan, "tb_softmax_s8_lut", args, (params,), HEADER)
+
+
+# The tables are not weights: a layer kept in the int8 layout still runs the table kernel.
+VARIANTS = (Variant("lut", KernelSet.OPTIMIZED, _plan_lut, _emit_lut, applies=_lut_applies), *single(emit, plan))
 HANDLERS = (OpHandler("SOFTMAX", check, VARIANTS, no_macs,
                       "int8 -> int8 (output scale 1/256, zero point -128), int8 -> int16 (scale 1/65536, zero point "
                       "-32768), int16 -> int16 (zero points 0, output scale 1/32768; TFLM's tables in flash), "

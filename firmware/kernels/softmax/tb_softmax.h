@@ -25,6 +25,16 @@ typedef struct {
     const int16_t *one_over_one_plus_x_lut;
 } tb_softmax_s16_params_t;
 
+/* int8 -> int8 SOFTMAX with its exponentials tabulated by the generator: for every difference d
+ * = row max - x (0..255), exp_lut[d] is the Q0 exp TFLM computes for it and sum_lut[d] that value
+ * rescaled into the Q12.19 sum (both 0 below diff_min, which gives TFLM's -128). Bit-exact with
+ * tb_softmax_s8. */
+#define TB_SOFTMAX_S8_LUT_SIZE 256
+typedef struct {
+    const int32_t *exp_lut;
+    const int32_t *sum_lut;
+} tb_softmax_lut_params_t;
+
 /* float32 SOFTMAX: exp((x - max) * beta) / sum. */
 typedef struct {
     float beta;
@@ -43,6 +53,12 @@ tb_status_t tb_softmax_s8_s16(const tb_softmax_params_t *params,
                               int32_t depth,
                               const int8_t *input,
                               int16_t *output);
+
+tb_status_t tb_softmax_s8_lut(const tb_softmax_lut_params_t *params,
+                              int32_t outer_size,
+                              int32_t depth,
+                              const int8_t *input,
+                              int8_t *output);
 
 tb_status_t tb_softmax_s16(const tb_softmax_s16_params_t *params,
                            int32_t outer_size,
