@@ -1,6 +1,7 @@
-"""LEAKY_RELU: int8 with TFLM's two multipliers (identity and alpha; negative alpha supported).
+"""LEAKY_RELU: int8 and int16 with TFLM's two multipliers (identity and alpha; negative alpha
+supported); int16 is the same arithmetic clamped to int16 (TFLM's QuantizeLeakyRelu<int16_t>).
 
-The int8 constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
+The constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
 MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _alpha(op: Operator) -> float:
 
 
 def check_leaky_relu(model: Model, op: Operator) -> None:
-    inp, out = check_unary(model, op, ("int8",))
+    inp, out = check_unary(model, op, ("int8", "int16"))
     q = None
     try:
         q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
@@ -39,11 +40,12 @@ def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
         ("identity_quant", quant_field(q.identity_multiplier, q.identity_shift)),
         ("alpha_quant", quant_field(q.alpha_multiplier, q.alpha_shift)),
     ))
-    return unary_layer(ctx, plan, "tb_leaky_relu_s8", params, HEADER)
+    function = "tb_leaky_relu_s16" if ctx.input(plan.op).dtype == "int16" else "tb_leaky_relu_s8"
+    return unary_layer(ctx, plan, function, params, HEADER)
 
 
 VARIANTS = single(emit_leaky_relu,
                   unary_plan(lambda op, inp, out: leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))))
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "int8", unary(), max_version=2),
+    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "int8, int16", unary(), max_version=2),
 )
