@@ -19,6 +19,7 @@ from .registry import supported_ops
 BROADCAST_MAX_RANK = 6  # TB_BROADCAST_MAX_RANK in elementwise/tb_elementwise.h
 REDUCE_MAX_RANK = 6  # TB_REDUCE_MAX_RANK in reduce/tb_reduce.h
 FUSED_ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+RUN_WITH_TFLM = "run it with --runtime tflm and your TFLM library"
 
 
 def unsupported(op: Operator, detail: str) -> UnsupportedOpError:
@@ -26,7 +27,7 @@ def unsupported(op: Operator, detail: str) -> UnsupportedOpError:
 
 
 def quant_error(op: Operator, error: QuantParamError) -> UnsupportedOpError:
-    return unsupported(op, f"quantization that TFLM rejects ({error})")
+    return unsupported(op, f"quantization that TFLM rejects ({error}; re-convert the model with scales TFLM accepts)")
 
 
 def check_fused_activation(op: Operator) -> str:

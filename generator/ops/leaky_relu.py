@@ -10,7 +10,16 @@ from ..elementwise_quant import LeakyReluQuant, QuantParamError, leaky_relu_quan
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .layer_plan import LayerPlan, single
-from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unary_plan, unsupported
+from .add_sub_common import (
+    RUN_WITH_TFLM,
+    check_unary,
+    quant_error,
+    quant_field,
+    scale_zp,
+    unary_layer,
+    unary_plan,
+    unsupported,
+)
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
@@ -29,7 +38,7 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
         raise quant_error(op, exc) from None
     for name, shift in (("identity", q.identity_shift), ("alpha", q.alpha_shift)):
         if not -31 <= shift <= 31:
-            raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31)")
+            raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31; {RUN_WITH_TFLM})")
 
 
 def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:

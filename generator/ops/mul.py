@@ -16,6 +16,7 @@ from .c_emit import EmitContext, Layer
 from .layer_plan import LayerPlan, single
 from .add_sub_common import (
     QUANTIZED_TYPES,
+    RUN_WITH_TFLM,
     activation_field,
     binary_scales,
     check_binary,
@@ -37,7 +38,7 @@ def check(model: Model, op: Operator) -> None:
         except QuantParamError as exc:
             raise quant_error(op, exc) from None
         if not -31 <= q.shift <= 31:
-            raise unsupported(op, f"scales whose product ratio needs shift {q.shift} (outside -31..31)")
+            raise unsupported(op, f"scales whose product ratio needs shift {q.shift} (outside -31..31; {RUN_WITH_TFLM})")
 
 
 def macs(model: Model, op: Operator) -> int:

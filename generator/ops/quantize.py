@@ -11,7 +11,7 @@ from ..elementwise_quant import QuantParamError, RequantizeQuant, requantize_qua
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator, Tensor
 from . import checks, slots
-from .add_sub_common import scale_zp
+from .add_sub_common import RUN_WITH_TFLM, scale_zp
 from .c_emit import CStruct, EmitContext, Layer, c_float
 from .layer_plan import LayerPlan, PlanContext, Planned, single
 from .registry import OpHandler, no_macs, unary
@@ -29,7 +29,6 @@ QUANTIZE_PAIRS: dict[str, tuple[str, ...]] = {
     "int32": ("int8", "int16"),
 }
 DEQUANTIZE_INPUTS = ("int8", "int16")
-_RUN_WITH_TFLM = "or run the model with --runtime tflm and your TFLM library"
 
 
 def check_quantize(model: Model, op: Operator) -> None:
@@ -49,7 +48,7 @@ def check_quantize(model: Model, op: Operator) -> None:
             raise UnsupportedTensorError(
                 out.name, out.dtype,
                 f"QUANTIZE (operator #{op.index}): {exc}; TFLM's requantization cannot apply it. "
-                f"Give the output a scale within 2^31 of the input's, {_RUN_WITH_TFLM} to see what it does",
+                f"give the output a scale within 2^31 of the input's, or {RUN_WITH_TFLM}",
             ) from None
 
 
