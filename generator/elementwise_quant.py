@@ -1,4 +1,4 @@
-"""Quantization constants of TFLM's int8 elementwise, activation, softmax and reduce kernels.
+"""Quantization constants of TFLM's int8 and int16 elementwise, activation, softmax and reduce kernels.
 
 Each function mirrors what the matching TFLM kernel computes in its Prepare step, including
 where TFLM divides in single precision (float32) and where in double. Everything here is
@@ -22,6 +22,7 @@ from .quantization import (  # noqa: F401  (QuantParamError is re-exported for t
 )
 
 INT32_MAX = 2**31 - 1
+INT32_MIN = -(2**31)
 
 
 def _f32(value: float) -> np.float32:
@@ -51,9 +52,14 @@ def quantize_multiplier_greater_than_one(real: float) -> tuple[int, int]:
 # ---------------------------------------------------------------- ADD / SUB / MUL
 
 
+ADD_SUB_LEFT_SHIFT = {"int8": 20, "int16": 15}  # TFLM's CalculateOpDataAdd / CalculateOpDataSub
+
+
 @dataclass(frozen=True)
 class AddSubQuant:
-    """ADD and SUB (int8): inputs rescaled to a common scale after a left shift of 20."""
+    """ADD and SUB (int8, int16): inputs rescaled to a common scale after a left shift of 20
+    (int8) or 15 (int16). TFLM's micro kernels take this general path for int16 too, whatever
+    the model's pot_scale_int16 option says (they never call the power-of-two int16 kernel)."""
 
     input1_offset: int  # -zero point
     input2_offset: int
@@ -75,25 +81,34 @@ def add_sub_quant(
     scale2: float, zp2: int,
     out_scale: float, out_zp: int,
     activation: str,
+    dtype: str = "int8",
 ) -> AddSubQuant:
-    """ADD computes the scale ratios in double; SUB computes them in float, then widens."""
-    left_shift = 20
-    if op_name == "ADD":
-        twice_max = 2.0 * float(max(_f32(scale1), _f32(scale2)))
-        real1 = float(_f32(scale1)) / twice_max
-        real2 = float(_f32(scale2)) / twice_max
-        real_out = twice_max / ((1 << left_shift) * float(_f32(out_scale)))
-    elif op_name == "SUB":
-        twice_max32 = _f32(2.0) * max(_f32(scale1), _f32(scale2))
-        real1 = float(_f32(scale1) / twice_max32)
-        real2 = float(_f32(scale2) / twice_max32)
-        real_out = float(twice_max32 / (_f32(1 << left_shift) * _f32(out_scale)))
-    else:
+    """ADD and SUB compute the scale ratios in double from the float scales.
+
+    TFLM's SUB source at the pinned commit divides in float and then widens, but the pinned
+    tflite-micro package computes SUB as ADD does (in double): measured on int8 and int16 cases
+    where the two differ (tests/generator/ops/test_elementwise_quant.py keeps them) and on the
+    SEANet SUB models.
+
+    Raises:
+        QuantParamError: a ratio TFLM's QuantizeMultiplierSmallerThanOneExp refuses (an output
+            scale below twice the larger input scale / 2^left_shift), or an activation bound
+            outside int32.
+    """
+    if op_name not in ("ADD", "SUB"):
         raise ValueError(f"add_sub_quant handles ADD and SUB, not {op_name}")
+    try:
+        left_shift = ADD_SUB_LEFT_SHIFT[dtype]
+    except KeyError:
+        raise ValueError(f"add_sub_quant handles int8 and int16, not {dtype}") from None
+    twice_max = 2.0 * float(max(_f32(scale1), _f32(scale2)))
+    real1 = float(_f32(scale1)) / twice_max
+    real2 = float(_f32(scale2)) / twice_max
+    real_out = twice_max / ((1 << left_shift) * float(_f32(out_scale)))
     m1, s1 = quantize_multiplier_smaller_than_one_exp(real1)
     m2, s2 = quantize_multiplier_smaller_than_one_exp(real2)
     mo, so = quantize_multiplier_smaller_than_one_exp(real_out)
-    act_min, act_max = calculate_activation_range_quantized(activation, out_scale, out_zp)
+    act_min, act_max = calculate_activation_range_quantized(activation, out_scale, out_zp, dtype)
     return AddSubQuant(-zp1, -zp2, out_zp, left_shift, m1, s1, m2, s2, mo, so, act_min, act_max)
 
 
@@ -109,12 +124,63 @@ class MulQuant:
 
 
 def mul_quant(scale1: float, zp1: int, scale2: float, zp2: int, out_scale: float, out_zp: int,
-              activation: str) -> MulQuant:
-    """MUL (int8): one multiplier of double(s1) * double(s2) / double(s_out)."""
+              activation: str, dtype: str = "int8") -> MulQuant:
+    """MUL (int8, int16): one multiplier of double(s1) * double(s2) / double(s_out).
+
+    Raises:
+        QuantParamError: an int16 zero point other than 0 (TFLM's Prepare refuses it), or an
+            activation bound outside int32.
+    """
+    if dtype == "int16" and (zp1, zp2, out_zp) != (0, 0, 0):
+        raise QuantParamError(f"int16 zero points {zp1}, {zp2}, {out_zp} must all be 0")
     real = float(_f32(scale1)) * float(_f32(scale2)) / float(_f32(out_scale))
     multiplier, shift = quantize_multiplier(real)
-    act_min, act_max = calculate_activation_range_quantized(activation, out_scale, out_zp)
+    act_min, act_max = calculate_activation_range_quantized(activation, out_scale, out_zp, dtype)
     return MulQuant(-zp1, -zp2, out_zp, multiplier, shift, act_min, act_max)
+
+
+
+def int32_activation_range(op_name: str, activation: str) -> tuple[int, int]:
+    """The clamp of TFLM's unquantized int32 ADD, SUB and MUL.
+
+    SUB and MUL use CalculateActivationRange<int32_t> (RELU 0..INT32_MAX, RELU6 0..6,
+    RELU_N1_TO_1 -1..1); ADD sets the whole int32 range, ignoring the fused activation.
+    """
+    if op_name == "ADD" or activation == "NONE":
+        return INT32_MIN, INT32_MAX
+    ranges = {"RELU": (0, INT32_MAX), "RELU6": (0, 6), "RELU_N1_TO_1": (-1, 1)}
+    try:
+        return ranges[activation]
+    except KeyError:
+        raise ValueError(f"fused activation {activation} has no int32 range") from None
+
+
+# ---------------------------------------------------------------- QUANTIZE (requantization)
+
+
+@dataclass(frozen=True)
+class RequantizeQuant:
+    """QUANTIZE between integer types: (x - in_zp) * multiplier * 2^(shift - 31) + out_zp."""
+
+    input_offset: int  # -input zero point
+    output_offset: int  # output zero point
+    multiplier: int
+    shift: int
+
+
+def requantize_quant(input_scale: float, input_zp: int, output_scale: float, output_zp: int) -> RequantizeQuant:
+    """PrepareQuantizeReference: QuantizeMultiplier(double(s_in) / double(s_out)).
+
+    Raises:
+        QuantParamError: a ratio needing a shift outside -31..31 (a left shift of 32 or more is
+            undefined in TFLM's MultiplyByQuantizedMultiplier).
+    """
+    multiplier, shift = quantize_multiplier(float(_f32(input_scale)) / float(_f32(output_scale)))
+    if not -31 <= shift <= 31:
+        raise QuantParamError(
+            f"scale ratio {input_scale!r} / {output_scale!r} needs shift {shift}, outside -31..31"
+        )
+    return RequantizeQuant(-input_zp, output_zp, multiplier, shift)
 
 
 def float_activation_range(activation: str) -> tuple[float, float]:
@@ -227,10 +293,17 @@ class LeakyReluQuant:
 
 def leaky_relu_quant(alpha: float, input_scale: float, input_zp: int, output_scale: float,
                      output_zp: int) -> LeakyReluQuant:
-    """Both multipliers are computed in float (s_in * alpha / s_out and s_in / s_out)."""
-    s_in, s_out = _f32(input_scale), _f32(output_scale)
-    alpha_m, alpha_s = quantize_multiplier(float(s_in * _f32(alpha) / s_out))
-    ident_m, ident_s = quantize_multiplier(float(s_in / s_out))
+    """Both multipliers are computed in double from the float scales and alpha:
+    double(s_in) * double(alpha) / double(s_out) and double(s_in) / double(s_out).
+
+    TFLM's source at the pinned commit writes the products in float (a 2023 revert), but the
+    pinned tflite-micro package computes them in double: measured over all 65536 int16 inputs of
+    the SEANet LEAKY_RELU models, and on int8 cases where the two differ (tests/generator/ops/
+    test_elementwise_quant.py keeps such a case).
+    """
+    s_in, s_out, a = float(_f32(input_scale)), float(_f32(output_scale)), float(_f32(alpha))
+    alpha_m, alpha_s = quantize_multiplier(s_in * a / s_out)
+    ident_m, ident_s = quantize_multiplier(s_in / s_out)
     if alpha_m == -(2**31):
         raise QuantParamError(f"alpha {alpha!r} gives an alpha multiplier of -2^31")
     return LeakyReluQuant(input_zp, output_zp, ident_m, ident_s, alpha_m, alpha_s)

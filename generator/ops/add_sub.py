@@ -1,5 +1,11 @@
-"""ADD and SUB: int8 (TFLM's shift-by-20 common-scale arithmetic) and float32, with
-broadcasting up to 6 dimensions, fused activations, and constant operands kept in flash.
+"""ADD and SUB: int8 and int16 (TFLM's common-scale arithmetic, left shift 20 or 15), int32
+(unquantized, wrapping; TFLM's ADD ignores the fused activation there, SUB applies it) and
+float32, with broadcasting up to 6 dimensions, fused activations, and constant operands kept in
+flash.
+
+int16: TFLM's micro ADD and SUB always run the general int16 path (they pass pot_scale = false to
+the reference kernel and never call its power-of-two variant), so the model's pot_scale_int16
+option changes nothing and is accepted either way.
 
 MACs: 0 (additions only).
 """
@@ -9,13 +15,20 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from ..elementwise_quant import AddSubQuant, QuantParamError, add_sub_quant, float_activation_range
+from ..elementwise_quant import (
+    AddSubQuant,
+    QuantParamError,
+    add_sub_quant,
+    float_activation_range,
+    int32_activation_range,
+)
 from ..model import Model, Operator
 from ..options import KernelSet
 from ..quantization import multiply_by_quantized_multiplier
 from . import dsp_requant, slots
 from .c_emit import CStruct, EmitContext, Layer, c_float, layer
 from .add_sub_common import (
+    QUANTIZED_TYPES,
     activation_field,
     broadcast_struct,
     check_binary,
@@ -33,12 +46,16 @@ from .registry import OpHandler, Operands, no_macs
 HEADER = "elementwise/tb_elementwise.h"
 
 
+BINARY_TYPES = ("int8", "int16", "int32", "float32")
+_SUFFIX = {"int8": "s8", "int16": "s16", "int32": "s32", "float32": "f32"}
+
+
 def check(model: Model, op: Operator) -> None:
     activation = check_fused_activation(op)
-    in1, in2, out = check_binary(model, op, ("int8", "float32"))
-    if out.dtype == "int8":
+    in1, in2, out = check_binary(model, op, BINARY_TYPES)
+    if out.dtype in QUANTIZED_TYPES:
         try:
-            add_sub_quant(op.name, *scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation)
+            add_sub_quant(op.name, *scale_zp(in1), *scale_zp(in2), *scale_zp(out), activation, out.dtype)
         except QuantParamError as exc:
             raise quant_error(op, exc) from None
 
@@ -49,25 +66,42 @@ def float_activation_struct(prefix: str, activation: str) -> CStruct:
                    (("min", c_float(low)), ("max", c_float(high))), compact=True)
 
 
+def int32_activation_struct(prefix: str, bounds: tuple[int, int]) -> CStruct:
+    low, high = (_c_int32(v) for v in bounds)
+    return CStruct("tb_activation_t", f"{prefix}_activation", (("min", low), ("max", high)), compact=True)
+
+
+def _c_int32(value: int) -> str:
+    return {-(2**31): "INT32_MIN", 2**31 - 1: "INT32_MAX"}.get(value, str(value))
+
+
 def plan_binary(ctx: PlanContext, op: Operator, quant: Callable[[Model, Operator], Any]) -> Planned:
-    """ADD, SUB and MUL: the int8 quantization (None for float32) and the constant operands."""
-    int8 = ctx.output(op).dtype == "int8"
-    return Planned(quant(ctx.model, op) if int8 else None, operand_constants(ctx.model, op))
+    """ADD, SUB and MUL: the int8/int16 quantization, the int32 clamp (int32_activation_range)
+    or nothing (float32), and the constant operands."""
+    dtype = ctx.output(op).dtype
+    if dtype in QUANTIZED_TYPES:
+        params = quant(ctx.model, op)
+    elif dtype == "int32":
+        params = int32_activation_range(op.name, str(op.options.get("fused_activation_function", "NONE")))
+    else:
+        params = None
+    return Planned(params, operand_constants(ctx.model, op))
 
 
 def emit_binary(ctx: EmitContext, plan: LayerPlan, function_stem: str, params_type: str,
                 fields: Callable[[Any], tuple[tuple[str, str], ...]]) -> Layer:
-    """The common part of ADD, SUB and MUL: parameters (int8: `fields` of the planned
-    quantization; float32: the activation range), shapes, operands and the call."""
+    """The common part of ADD, SUB and MUL: parameters (int8, int16: `fields` of the planned
+    quantization; int32 and float32: the activation range), shapes, operands and the call."""
     op, prefix = plan.op, plan.prefix
     in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
     pointer1, pointer2 = operand_pointers(ctx, op)
     if out.dtype == "float32":
         params = float_activation_struct(prefix, str(op.options.get("fused_activation_function", "NONE")))
-        function = f"{function_stem}_f32"
+    elif out.dtype == "int32":
+        params = int32_activation_struct(prefix, plan.params)
     else:
         params = CStruct(params_type, f"{prefix}_params", fields(plan.params))
-        function = f"{function_stem}_s8"
+    function = f"{function_stem}_{_SUFFIX[out.dtype]}"
     shape = broadcast_struct(prefix, out, in1, in2)
     args = (f"&{params.name}", f"&{shape.name}", pointer1, pointer2, ctx.arena_pointer(out.index, const=False))
     return layer(plan, function, args, (params, shape), HEADER)
@@ -77,7 +111,8 @@ DSP_HEADER = "elementwise/tb_elementwise_dsp.h"
 
 
 def _quant(model: Model, op: Operator) -> AddSubQuant:
-    return add_sub_quant(op.name, *binary_scales(model, op), str(op.options.get("fused_activation_function", "NONE")))
+    return add_sub_quant(op.name, *binary_scales(model, op), str(op.options.get("fused_activation_function", "NONE")),
+                         slots.output_tensor(model, op).dtype)
 
 
 def _dsp_words(q: AddSubQuant) -> list[list[int]] | None:
@@ -151,7 +186,8 @@ VARIANTS = (
     Variant("reference", KernelSet.REFERENCE, partial(plan_binary, quant=_quant), _emit_reference),
 )
 BINARY = Operands(2, 2, roles=("first input", "second input"))
-_TYPES = "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"
+_TYPES = ("int8, int16, int32, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, "
+          "constant operands)")
 HANDLERS = (
     OpHandler("ADD", check, VARIANTS, no_macs, _TYPES, BINARY, max_version=5),
     OpHandler("SUB", check, VARIANTS, no_macs, _TYPES, BINARY, max_version=5),

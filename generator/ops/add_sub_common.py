@@ -19,6 +19,7 @@ from .registry import supported_ops
 BROADCAST_MAX_RANK = 6  # TB_BROADCAST_MAX_RANK in elementwise/tb_elementwise.h
 REDUCE_MAX_RANK = 6  # TB_REDUCE_MAX_RANK in reduce/tb_reduce.h
 FUSED_ACTIVATIONS: tuple[str, ...] = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+RUN_WITH_TFLM = "run it with --runtime tflm and your TFLM library"
 
 
 def unsupported(op: Operator, detail: str) -> UnsupportedOpError:
@@ -26,7 +27,7 @@ def unsupported(op: Operator, detail: str) -> UnsupportedOpError:
 
 
 def quant_error(op: Operator, error: QuantParamError) -> UnsupportedOpError:
-    return unsupported(op, f"quantization that TFLM rejects ({error})")
+    return unsupported(op, f"quantization that TFLM rejects ({error}; re-convert the model with scales TFLM accepts)")
 
 
 def check_fused_activation(op: Operator) -> str:
@@ -36,8 +37,11 @@ def check_fused_activation(op: Operator) -> str:
     return str(activation)
 
 
+QUANTIZED_TYPES = ("int8", "int16")
+
+
 def check_unary(model: Model, op: Operator, dtypes: tuple[str, ...]) -> tuple[Tensor, Tensor]:
-    """One non-constant input and one output of the same type and size; int8 per tensor."""
+    """One non-constant input and one output of the same type and size; int8 and int16 per tensor."""
     if len(op.inputs) != 1 or len(op.outputs) != 1:
         raise MalformedModelError(
             f"operator #{op.index} {op.name} needs 1 input and 1 output, has {len(op.inputs)} and {len(op.outputs)}"
@@ -48,7 +52,7 @@ def check_unary(model: Model, op: Operator, dtypes: tuple[str, ...]) -> tuple[Te
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     checks.expect_not_constant(op, inp, "input")
     checks.expect_same_size(op, inp, out)
-    if inp.dtype == "int8":
+    if inp.dtype in QUANTIZED_TYPES:
         checks.expect_per_tensor(op, inp, "input")
         checks.expect_per_tensor(op, out, "output")
     return inp, out
@@ -111,8 +115,16 @@ def c_int_list(values: Sequence[int]) -> str:
     return "{" + ", ".join(str(int(v)) for v in values) + "}"
 
 
+# The tensors of an int32 (unquantized) op whose quantization TFLM's Prepare requires to be absent.
+INT32_UNQUANTIZED_ROLES = {"ADD": ("first input", "second input"),
+                           "SUB": ("first input", "second input", "output"), "MUL": ()}
+
+
 def check_binary(model: Model, op: Operator, dtypes: tuple[str, ...]) -> tuple[Tensor, Tensor, Tensor]:
-    """Two inputs (either may be constant) and one output of one type; shapes broadcast."""
+    """Two inputs (either may be constant) and one output of one type; shapes broadcast.
+
+    int8 and int16 tensors are quantized per tensor; int32 tensors carry no quantization where
+    TFLM's Prepare requires none (INT32_UNQUANTIZED_ROLES)."""
     if len(op.inputs) != 2 or len(op.outputs) != 1:
         raise MalformedModelError(
             f"operator #{op.index} {op.name} needs 2 inputs and 1 output, has {len(op.inputs)} and {len(op.outputs)}"
@@ -123,9 +135,18 @@ def check_binary(model: Model, op: Operator, dtypes: tuple[str, ...]) -> tuple[T
     checks.expect_dtype(op, out, "output", dtypes)
     checks.expect_dtype(op, in1, "first input", (out.dtype,))
     checks.expect_dtype(op, in2, "second input", (out.dtype,))
-    if out.dtype == "int8":
-        for t, role in ((in1, "first input"), (in2, "second input"), (out, "output")):
+    roles = ((in1, "first input"), (in2, "second input"), (out, "output"))
+    if out.dtype in QUANTIZED_TYPES:
+        for t, role in roles:
             checks.expect_per_tensor(op, t, role)
+    elif out.dtype == "int32":
+        for t, role in roles:
+            if role in INT32_UNQUANTIZED_ROLES.get(op.name, ()) and t.quantization is not None:
+                raise UnsupportedTensorError(
+                    t.name, t.dtype,
+                    f"{op.name} (operator #{op.index}) with int32 tensors needs its {role} unquantized "
+                    "(TFLM's Prepare refuses quantization parameters there); remove them from the model",
+                )
     try:
         broadcast_layout(out.shape, in1.shape, in2.shape)
     except ValueError as exc:
@@ -143,6 +164,8 @@ def broadcast_struct(prefix: str, out: Tensor, in1: Tensor, in2: Tensor) -> CStr
 
 
 BINARY_OPERANDS = ((slots.INPUT1, "input1"), (slots.INPUT2, "input2"))
+# C type, values per line and digits per value of the integer constant operands.
+_CONSTANT_LAYOUT = {"int8": ("int8_t", 16, 4), "int16": ("int16_t", 12, 6), "int32": ("int32_t", 8, 11)}
 
 
 def operand_constants(model: Model, op: Operator) -> tuple[Constant, ...]:
@@ -159,10 +182,12 @@ def operand_constants(model: Model, op: Operator) -> tuple[Constant, ...]:
         length = max(tensor.data.size, 1)
         if tensor.dtype == "float32":
             found.append(float_constant(name, tensor.data, comment, length))
-        elif tensor.dtype == "int8":
-            found.append(int_constant(name, "int8_t", tensor.data, comment, 16, 4, length))
+        elif tensor.dtype in _CONSTANT_LAYOUT:
+            ctype, per_line, width = _CONSTANT_LAYOUT[tensor.dtype]
+            found.append(int_constant(name, ctype, tensor.data, comment, per_line, width, length))
         else:
-            raise UnsupportedTensorError(tensor.name, tensor.dtype, f"{where}: constant operands must be int8 or float32")
+            raise UnsupportedTensorError(
+                tensor.name, tensor.dtype, f"{where}: constant operands must be int8, int16, int32 or float32")
     return tuple(found)
 
 
@@ -192,11 +217,11 @@ def check_quant(op: Operator, derive: Callable[[], object]) -> None:
 
 
 def unary_plan(derive: Callable[[Operator, Tensor, Tensor], Any]) -> Callable[[PlanContext, Operator], Planned]:
-    """The plan of a one-input op: `derive(op, input, output)` (its int8 quantization) for an int8
-    input, nothing for float32."""
+    """The plan of a one-input op: `derive(op, input, output)` (its quantization) for an int8 or
+    int16 input, nothing for float32."""
     def plan(ctx: PlanContext, op: Operator) -> Planned:
         inp, out = ctx.input(op), ctx.output(op)
-        return Planned(derive(op, inp, out) if inp.dtype == "int8" else None)
+        return Planned(derive(op, inp, out) if inp.dtype in QUANTIZED_TYPES else None)
 
     return plan
 

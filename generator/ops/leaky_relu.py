@@ -1,6 +1,7 @@
-"""LEAKY_RELU: int8 with TFLM's two multipliers (identity and alpha; negative alpha supported).
+"""LEAKY_RELU: int8 and int16 with TFLM's two multipliers (identity and alpha; negative alpha
+supported); int16 is the same arithmetic clamped to int16 (TFLM's QuantizeLeakyRelu<int16_t>).
 
-The int8 constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
+The constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
 MACs: 0 (no multiply-accumulate work; rescaling multiplies are not counted).
 """
 from __future__ import annotations
@@ -9,7 +10,16 @@ from ..elementwise_quant import LeakyReluQuant, QuantParamError, leaky_relu_quan
 from ..model import Model, Operator
 from .c_emit import CStruct, EmitContext, Layer
 from .layer_plan import LayerPlan, single
-from .add_sub_common import check_unary, quant_error, quant_field, scale_zp, unary_layer, unary_plan, unsupported
+from .add_sub_common import (
+    RUN_WITH_TFLM,
+    check_unary,
+    quant_error,
+    quant_field,
+    scale_zp,
+    unary_layer,
+    unary_plan,
+    unsupported,
+)
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "activations/tb_activations.h"
@@ -20,7 +30,7 @@ def _alpha(op: Operator) -> float:
 
 
 def check_leaky_relu(model: Model, op: Operator) -> None:
-    inp, out = check_unary(model, op, ("int8",))
+    inp, out = check_unary(model, op, ("int8", "int16"))
     q = None
     try:
         q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
@@ -28,7 +38,7 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
         raise quant_error(op, exc) from None
     for name, shift in (("identity", q.identity_shift), ("alpha", q.alpha_shift)):
         if not -31 <= shift <= 31:
-            raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31)")
+            raise unsupported(op, f"an {name} multiplier needing shift {shift} (outside -31..31; {RUN_WITH_TFLM})")
 
 
 def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -39,11 +49,12 @@ def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
         ("identity_quant", quant_field(q.identity_multiplier, q.identity_shift)),
         ("alpha_quant", quant_field(q.alpha_multiplier, q.alpha_shift)),
     ))
-    return unary_layer(ctx, plan, "tb_leaky_relu_s8", params, HEADER)
+    function = "tb_leaky_relu_s16" if ctx.input(plan.op).dtype == "int16" else "tb_leaky_relu_s8"
+    return unary_layer(ctx, plan, function, params, HEADER)
 
 
 VARIANTS = single(emit_leaky_relu,
                   unary_plan(lambda op, inp, out: leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))))
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "int8", unary(), max_version=2),
+    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "int8, int16", unary(), max_version=2),
 )

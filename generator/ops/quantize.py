@@ -1,44 +1,61 @@
-"""QUANTIZE (float32 -> int8; int8 -> int8, uint8 -> int8, int8 -> uint8, int16 -> int8 and
-int16 -> int32 requantize) and DEQUANTIZE (int8 -> float32)."""
+"""QUANTIZE and DEQUANTIZE, with the type pairs TFLM's reference kernels run.
+
+QUANTIZE: float32 -> int8 or int16 (AffineQuantize), and the requantizations of
+quantize_common.cc: int8 -> int8/uint8/int16/int32, uint8 -> int8, int16 -> int8/int16/int32,
+int32 -> int8/int16 (one multiplier of double(s_in) / double(s_out)).
+DEQUANTIZE: int8 and int16 -> float32.
+"""
 from __future__ import annotations
 
-from ..model import Model, Operator
-from ..quantization import requantize_multiplier
+from ..elementwise_quant import QuantParamError, RequantizeQuant, requantize_quant
+from ..errors import UnsupportedTensorError
+from ..model import Model, Operator, Tensor
 from . import checks, slots
+from .add_sub_common import RUN_WITH_TFLM, scale_zp
 from .c_emit import CStruct, EmitContext, Layer, c_float
-from .layer_plan import LayerPlan, single
+from .layer_plan import LayerPlan, PlanContext, Planned, single
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "quantize/tb_quantize.h"
 DEQUANTIZE_HEADER = "dequantize/tb_dequantize.h"
 
-
-_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "float32": ("int8",), "int8": ("int8", "uint8"), "uint8": ("int8",), "int16": ("int8", "int32"),
+_SUFFIX = {"float32": "f32", "int8": "s8", "uint8": "u8", "int16": "s16", "int32": "s32"}
+# Output types per input type, as PrepareQuantizeReference and EvalQuantizeReference accept them.
+QUANTIZE_PAIRS: dict[str, tuple[str, ...]] = {
+    "float32": ("int8", "int16"),
+    "int8": ("int8", "uint8", "int16", "int32"),
+    "uint8": ("int8",),
+    "int16": ("int8", "int16", "int32"),
+    "int32": ("int8", "int16"),
 }
-_REQUANTIZE: dict[tuple[str, str], str] = {
-    ("int8", "int8"): "tb_requantize_s8_s8", ("uint8", "int8"): "tb_requantize_u8_s8",
-    ("int8", "uint8"): "tb_requantize_s8_u8", ("int16", "int8"): "tb_requantize_s16_s8",
-    ("int16", "int32"): "tb_requantize_s16_s32",
-}
+DEQUANTIZE_INPUTS = ("int8", "int16")
 
 
 def check_quantize(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    checks.expect_dtype(op, inp, "input", ("float32", "int8", "uint8", "int16"))
-    checks.expect_dtype(op, out, "output", _OUTPUTS[inp.dtype])
+    checks.expect_dtype(op, inp, "input", tuple(QUANTIZE_PAIRS))
+    checks.expect_dtype(op, out, "output", QUANTIZE_PAIRS[inp.dtype])
     checks.expect_not_constant(op, inp, "input")
     checks.expect_per_tensor(op, out, "output")
-    if inp.dtype in ("int8", "uint8", "int16"):
+    if inp.dtype != "float32":
         checks.expect_per_tensor(op, inp, "input")
     checks.expect_same_size(op, inp, out)
+    if inp.dtype != "float32":
+        try:
+            requantize_quant(*scale_zp(inp), *scale_zp(out))
+        except QuantParamError as exc:
+            raise UnsupportedTensorError(
+                out.name, out.dtype,
+                f"QUANTIZE (operator #{op.index}): {exc}; TFLM's requantization cannot apply it. "
+                f"give the output a scale within 2^31 of the input's, or {RUN_WITH_TFLM}",
+            ) from None
 
 
 def check_dequantize(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    checks.expect_dtype(op, inp, "input", ("int8",))
+    checks.expect_dtype(op, inp, "input", DEQUANTIZE_INPUTS)
     checks.expect_dtype(op, out, "output", ("float32",))
     checks.expect_not_constant(op, inp, "input")
     checks.expect_per_tensor(op, inp, "input")
@@ -49,27 +66,36 @@ def _affine(prefix: str, scale: float, zero_point: int) -> CStruct:
     return CStruct("tb_affine_params_t", f"{prefix}_params", (("scale", c_float(scale)), ("zero_point", str(zero_point))))
 
 
+def plan_quantize(ctx: PlanContext, op: Operator) -> Planned:
+    """The requantization constants (None for float32 input, which needs only the output's)."""
+    inp, out = ctx.input(op), ctx.output(op)
+    return Planned(None if inp.dtype == "float32" else requantize_quant(*scale_zp(inp), *scale_zp(out)))
+
+
+def _pointers(ctx: EmitContext, inp: Tensor, out: Tensor) -> tuple[str, str]:
+    return ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False)
+
+
 def emit_quantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
     op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
-    assert out.quantization is not None
     prefix = f"tb_l{op.index}"
     size = str(out.num_elements)
-    source, dest = ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False)
+    source, dest = _pointers(ctx, inp, out)
     if inp.dtype == "float32":
-        params = _affine(prefix, out.quantization.scales[0], out.quantization.zero_points[0])
-        return Layer(op.index, op.name, op.index, "tb_quantize_f32_s8", (f"&{prefix}_params", size, source, dest),
-                     (params,), header=HEADER)
-    assert inp.quantization is not None
-    multiplier, shift = requantize_multiplier(inp.quantization.scales[0], out.quantization.scales[0])
+        params = _affine(prefix, *scale_zp(out))
+        return Layer(op.index, op.name, op.index, f"tb_quantize_f32_{_SUFFIX[out.dtype]}",
+                     (f"&{prefix}_params", size, source, dest), (params,), header=HEADER)
+    q: RequantizeQuant = plan.params
     structs = (
         CStruct("tb_requantize_params_t", f"{prefix}_params", (
-            ("input_offset", str(-inp.quantization.zero_points[0])),
-            ("output_offset", str(out.quantization.zero_points[0])),
+            ("input_offset", str(q.input_offset)),
+            ("output_offset", str(q.output_offset)),
         )),
-        CStruct("tb_quant_t", f"{prefix}_quant", (("multiplier", str(multiplier)), ("shift", str(shift))), compact=True),
+        CStruct("tb_quant_t", f"{prefix}_quant", (("multiplier", str(q.multiplier)), ("shift", str(q.shift))),
+                compact=True),
     )
-    function = _REQUANTIZE[(inp.dtype, out.dtype)]
+    function = f"tb_requantize_{_SUFFIX[inp.dtype]}_{_SUFFIX[out.dtype]}"
     return Layer(op.index, op.name, op.index, function,
                  (f"&{prefix}_params", f"&{prefix}_quant", size, source, dest), structs, header=HEADER)
 
@@ -77,16 +103,20 @@ def emit_quantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
 def emit_dequantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
     op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
-    assert inp.quantization is not None
     prefix = f"tb_l{op.index}"
-    params = _affine(prefix, inp.quantization.scales[0], inp.quantization.zero_points[0])
-    args = (f"&{prefix}_params", str(out.num_elements),
-            ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False))
-    return Layer(op.index, op.name, op.index, "tb_dequantize_s8_f32", args, (params,), header=DEQUANTIZE_HEADER)
+    params = _affine(prefix, *scale_zp(inp))
+    args = (f"&{prefix}_params", str(out.num_elements), *_pointers(ctx, inp, out))
+    return Layer(op.index, op.name, op.index, f"tb_dequantize_{_SUFFIX[inp.dtype]}_f32", args, (params,),
+                 header=DEQUANTIZE_HEADER)
+
+
+def _pairs_text() -> str:
+    return ", ".join(f"{src} -> {dst}" for src, outs in QUANTIZE_PAIRS.items() for dst in outs)
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, single(emit_quantize), no_macs, "float32 -> int8, int8 -> int8, uint8 -> int8, int8 -> uint8, int16 -> int8, int16 -> int32",
+    OpHandler("QUANTIZE", check_quantize, single(emit_quantize, plan_quantize), no_macs, _pairs_text(),
               unary(), max_version=4),
-    OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32", unary(), max_version=7),
+    OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32, int16 -> float32",
+              unary(), max_version=7),
 )

@@ -57,6 +57,11 @@ tb_status_t tb_leaky_relu_s8(const tb_leaky_relu_params_t *params,
                              int32_t size,
                              const int8_t *input,
                              int8_t *output);
+/* LEAKY_RELU (int16): the int8 arithmetic with the same parameters, clamped to int16. */
+tb_status_t tb_leaky_relu_s16(const tb_leaky_relu_params_t *params,
+                              int32_t size,
+                              const int16_t *input,
+                              int16_t *output);
 tb_status_t tb_hard_swish_s8(const tb_hard_swish_params_t *params,
                              int32_t size,
                              const int8_t *input,

@@ -1,0 +1,4 @@
+/* QUANTIZE int32 -> int8 (requantization), matching TFLM's reference Requantize. */
+#include "quantize/requantize_impl.h"
+
+TB_DEFINE_REQUANTIZE(tb_requantize_s32_s8, int32_t, int8_t, INT8_MIN, INT8_MAX)
