@@ -114,7 +114,7 @@ class VariantEvaluation:
     device: DeviceRun | None
     device_note: str | None = None  # why the device column is empty
     host_note: str | None = None  # why the host TFLM column is empty
-    host_tflite: Scores | None = None  # TFLite's interpreter, default kernels (XNNPACK): what tf.lite users run
+    host_tflite: Scores | None = None  # TFLite's interpreter (LiteRT), default kernels (XNNPACK): what a host user runs
     host_tflite_differs: int | None = None  # samples whose output 0 differs between TFLite and host TFLM
 
 

@@ -221,7 +221,7 @@ class BenchReport:
             f"config    {self.config.summary()}",
             f"platform  {self.config.platform}",
             f"versions  tflm-bench {versions.get('tflm-bench', '?')}, tflite-micro {versions.get('tflite-micro (TFLM oracle)', '?')}, "
-            f"{versions.get('arm-none-eabi-gcc', '?')}",
+            f"ai-edge-litert {versions.get('ai-edge-litert (TFLite BUILTIN_REF)', '?')}, {versions.get('arm-none-eabi-gcc', '?')}",
             f"firmware  {self.firmware}{' (reused)' if self.firmware_reused else ''}",
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
