@@ -1,9 +1,9 @@
 """The reference interpreters, in child processes: one host process per kind of oracle.
 
-Three reasons: a crash of theirs (TensorFlow's interpreter aborts on some models, a TFLM kernel
-may segfault) is a named oracle failure, not a dead bench; TensorFlow's start-up (seconds in C
-code, where Python cannot take a signal) runs beside the firmware build instead of before the
-first input and never delays Ctrl-C; and the bench process never loads TensorFlow at all.
+Three reasons: a crash of theirs (TFLite's interpreter writes outside its memory on some models,
+a TFLM kernel may segfault) is a named oracle failure, not a dead bench; the interpreters'
+start-up (in C code, where Python cannot take a signal) runs beside the firmware build instead
+of before the first input and never delays Ctrl-C; and the bench process never loads them at all.
 
 Each kind (TFLM, TFLite) has one host per bench process, started on first use and kept: it
 imports its interpreter once and holds the oracles of every model the process checks, as the
@@ -39,8 +39,8 @@ from tflm_bench.generator import Model
 
 from .errors import BenchError, OracleError
 
-# How long an oracle may take to answer before the bench calls it hung: loading TensorFlow on a
-# slow runner takes under a minute; one invoke of the largest corpus model a few seconds.
+# How long an oracle may take to answer before the bench calls it hung: loading an interpreter on
+# a slow runner takes under a minute; one invoke of the largest corpus model a few seconds.
 ANSWER_TIMEOUT_S = 600.0
 
 
@@ -52,7 +52,8 @@ class OracleKind(StrEnum):
 class OracleCrash(BenchError):
     """An oracle's process ended without answering (a signal such as SIGSEGV or SIGABRT)."""
 
-    def __init__(self, oracle: str, stage: str, exitcode: int | None, last_lines: list[str] | None = None) -> None:
+    def __init__(self, oracle: str, stage: str, exitcode: int | None, last_lines: list[str] | None = None,
+                 consequence: str = "so only that oracle's answer is lost") -> None:
         self.oracle = oracle
         self.stage = stage
         if exitcode is not None and exitcode < 0:
@@ -64,7 +65,7 @@ class OracleCrash(BenchError):
             how = f"exit status {exitcode}"
         said = f"; its last output: {' | '.join(last_lines)}" if last_lines else ""
         super().__init__(f"{oracle} crashed while {stage} ({how}){said}; the bench ran it in a process of its own, "
-                         "so only that oracle's answer is lost. This is a bug of that interpreter on this model")
+                         f"{consequence}. This is a bug of that interpreter on this model")
 
 
 # -- the host process -------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class OracleCrash(BenchError):
 def _serve(conn: Connection, kind: str, log: str) -> None:
     """Child: hold oracles by id; answer each request, in order, with (request id, status, value).
 
-    Its stdout and stderr go to `log`: TensorFlow's start-up lines (absl, oneDNN, XNNPACK) stay
+    Its stdout and stderr go to `log`: the interpreters' start-up lines (absl, XNNPACK) stay
     off the user's terminal and Robot's console, and a crash's last words are kept for the report."""
     descriptor = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(descriptor, 1)
@@ -246,7 +247,7 @@ class _InProcessHost:
         self._oracles.clear()
 
 
-# One host per kind for the whole bench process, as TensorFlow's import was before: sessions
+# One host per kind for the whole bench process, as the interpreters' import was before: sessions
 # come and go (a test suite opens hundreds), the interpreters stay loaded.
 _HOSTS: dict[OracleKind, _Host | _InProcessHost] = {}
 _IDS = iter(range(1, 1 << 62))
@@ -362,10 +363,18 @@ class OracleProcess:
         if status == "dead":
             process = self._host.process
             raise OracleCrash(self.refuser, stage, process.exitcode if process is not None else None,
-                              self._host.last_lines())
+                              self._host.last_lines(), _CONSEQUENCES[self.kind])
         if status == "error":
             raise _rebuilt(*value)  # type: ignore[misc]  # the OracleError / BenchError the host raised
         return value
+
+
+# What the bench loses when an oracle crashes (OracleCrash's message).
+_CONSEQUENCES = {
+    OracleKind.TFLM: ("so the bench itself survives, but without host TFLM's outputs it has no verdict on this model "
+                      "(TFLM is the oracle; TFLite's reference kernels round differently in places)"),
+    OracleKind.TFLITE: "so only that oracle's answer is lost",
+}
 
 
 class _Restarted(Exception):

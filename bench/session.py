@@ -490,7 +490,7 @@ def run_bench(
     try:
         first = session.io[len(session.model.inputs)]
         session.labels = load_labels(labels, int(np.prod(first.shape)))
-        session.launch_oracles()  # they load TensorFlow beside the build and the boot
+        session.launch_oracles()  # they load their interpreters beside the build and the boot
         with clock.phase("build"):
             session.build()
         with clock.phase("boot"):

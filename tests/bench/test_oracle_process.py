@@ -12,9 +12,12 @@ import pytest
 
 from support import oracle_fakes
 from tflm_bench import oracle_process
+from tflm_bench.cli import main
 from tflm_bench.errors import OracleError
+from tflm_bench.exit_codes import ExitCode
 from tflm_bench.oracle_process import OracleCrash, OracleKind, OracleProcess, close_hosts
 from tflm_bench.oracles import TflmOracle
+from tflm_bench.session import run_bench
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,7 +111,8 @@ def test_a_real_tflm_crash_is_named() -> None:
 
     with OracleProcess(OracleKind.TFLM, _depthwise([-1]), 1) as oracle:
         with pytest.raises(OracleCrash, match=r"^TFLM \(the tflite-micro package\) crashed while loading and preparing "
-                                              r"it \(signal SIGSEGV\); .* only that oracle's answer is lost"):
+                                              r"it \(signal SIGSEGV\); .* survives, but without host TFLM's outputs it has no "
+                                              r"verdict on this model"):
             oracle.ready()
 
 
@@ -138,3 +142,38 @@ def test_a_crash_while_freeing_a_model_names_that_model_not_the_next(aborting: C
     checked.run(sample)
     with pytest.raises(OracleCrash, match=r"crashed while freeing its interpreter after answering \(signal SIGABRT\)"):
         checked.close(check=True)
+
+
+# -- in a bench run: a crashed oracle is named in the report, never a dead bench ----------------------
+
+def test_a_run_whose_tflite_aborts_keeps_host_tflms_verdict(aborting: Callable[[str], None]) -> None:
+    aborting("tflite:run")
+    report = run_bench(ROOT / "models" / "sine_int8.tflite", count=2)
+    assert all(r.bit_exact for r in report.results) and len(report.results) == 2
+    assert all(o.vs_tflite_ref is None for r in report.results for o in r.outputs)
+    (warning,) = [w for w in report.warnings if "TFLite" in w]
+    assert warning.startswith("TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: "
+                              "TFLite's reference interpreter (BUILTIN_REF, ai-edge-litert) crashed while invoking it "
+                              "(signal SIGABRT)")
+    text = report.format_text()
+    assert "verdict: 2/2 inputs bit-exact with TFLM" in text and "TFLite BUILTIN_REF: no answers (it crashed; see the warning)" in text
+
+
+def test_a_run_whose_tflite_crashes_after_answering_drops_its_answers(aborting: Callable[[str], None]) -> None:
+    aborting("tflite:drop")
+    report = run_bench(ROOT / "models" / "sine_int8.tflite", count=2)
+    assert all(r.bit_exact for r in report.results)
+    assert all(o.vs_tflite_ref is None for r in report.results for o in r.outputs)
+    assert any(w.startswith("TFLite BUILTIN_REF crashed after answering, so its answers are dropped") and
+               "crashed while freeing its interpreter after answering (signal SIGABRT)" in w for w in report.warnings)
+
+
+def test_a_run_whose_tflm_aborts_ends_with_tflms_crash_named(aborting: Callable[[str], None],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    aborting("tflm:run")
+    with pytest.raises(OracleCrash, match=r"^TFLM \(the tflite-micro package\) crashed while invoking it "
+                                          r"\(signal SIGABRT\)"):
+        run_bench(ROOT / "models" / "sine_int8.tflite", count=1)
+    code = main(["run", str(ROOT / "models" / "sine_int8.tflite"), "--count", "1"])
+    assert code == ExitCode.INTERNAL
+    assert "TFLM (the tflite-micro package) crashed while invoking it (signal SIGABRT)" in capsys.readouterr().err
