@@ -116,6 +116,7 @@ class VariantEvaluation:
     host_note: str | None = None  # why the host TFLM column is empty
     host_tflite: Scores | None = None  # TFLite's interpreter (LiteRT), default kernels (XNNPACK): what a host user runs
     host_tflite_differs: int | None = None  # samples whose output 0 differs between TFLite and host TFLM
+    host_tflite_note: str | None = None  # why the TFLite column is empty (its interpreter refused or crashed)
 
 
 @dataclass(frozen=True)
@@ -303,22 +304,30 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, task: str, reference
     inputs = prepare_inputs(data.x, input_spec, request.x_kind, data.source)
     host = tflite = None
     host_note: str | None = None
+    tflite_note: str | None = None
     differs: int | None = None
     if request.host:
         note(f"{variant.name}: host TFLM and TFLite on {len(inputs)} samples")
         scored = partial(_scores, data=data, task=task, reference=reference, float_outputs=float_outputs,
                          request=request)
-        tflite_raw = tflite_outputs(variant.tflite, inputs)
-        tflite = scored(dequantize(tflite_raw, output_spec))
+        tflite_raw: np.ndarray | None = None
+        try:
+            tflite_raw = tflite_outputs(variant.tflite, inputs)
+        except BenchError as failure:  # OracleError or OracleCrash, in its own process
+            tflite_note = f"TFLite's interpreter could not run it: {failure}"
+        else:
+            tflite = scored(dequantize(tflite_raw, output_spec))
         try:
             tflm_raw = host_tflm_outputs(model_bytes, model, inputs)
         except BenchError as refusal:
             host_note = f"host TFLM could not run it: {refusal}"
         else:
             host = scored(dequantize(tflm_raw, output_spec))
-            differs = int(sum(not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)))
+            if tflite_raw is not None:
+                differs = int(sum(not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)))
     variant_row = partial(VariantEvaluation, variant.name, variant.description, str(variant.tflite), len(model_bytes),
-                          host, host_note=host_note, host_tflite=tflite, host_tflite_differs=differs)
+                          host, host_note=host_note, host_tflite=tflite, host_tflite_differs=differs,
+                          host_tflite_note=tflite_note)
     blocker = device_blocker(model)
     if blocker is not None:
         if strict:
@@ -410,6 +419,9 @@ def format_report(report: EvaluationReport) -> str:
             notes.append(f"{v.name}: TFLite's default kernels (the XNNPACK delegate) gave other outputs than host TFLM "
                          f"on {v.host_tflite_differs} of {report.samples} samples; TFLM's arithmetic is what the device "
                          "runs, so the host TFLM and device columns agree")
+            tflite_text += f" [{len(notes)}]"
+        if v.host_tflite is None and v.host_tflite_note:
+            notes.append(f"{v.name}: {v.host_tflite_note}")
             tflite_text += f" [{len(notes)}]"
         if v.host is None and v.host_note:
             notes.append(f"{v.name}: {v.host_note}")

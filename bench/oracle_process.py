@@ -47,6 +47,7 @@ ANSWER_TIMEOUT_S = 600.0
 class OracleKind(StrEnum):
     TFLM = "tflm"  # TFLM's kernels for the host (the tflite-micro package): the oracle
     TFLITE = "tflite"  # TFLite's interpreter with its BUILTIN_REF kernels: the second reference
+    TFLITE_DEFAULT = "tflite-default"  # TFLite's default kernels (XNNPACK): evaluate's TFLite column
 
 
 class OracleCrash(BenchError):
@@ -92,16 +93,14 @@ def _handle(oracles: dict[int, Any], kind: str, operation: str, oracle_id: int,
             arguments: list[Any]) -> tuple[str, object]:
     """One request on a host's oracles: (status, value). A "drop" frees the oracle's interpreter
     (where a heap its kernels corrupted may crash the host) and answers ("ok", None)."""
-    from .oracles import TfliteReferenceOracle, TflmOracle
-
     if operation == "drop":
         oracles.pop(oracle_id, None)
         return "ok", None
     try:
         if operation == "load":
             model_bytes, n_outputs, preserve_all = arguments
-            oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)
-                                  if kind == OracleKind.TFLM else TfliteReferenceOracle(model_bytes))
+            oracles[oracle_id] = (_implementation(kind)(model_bytes, n_outputs, preserve_all=preserve_all)  # type: ignore[call-arg]
+                                  if kind == OracleKind.TFLM else _implementation(kind)(model_bytes))
             return "ok", None
         oracle = oracles[oracle_id]
         return "ok", oracle.run(arguments[0]) if operation == "run" else oracle.tensor(arguments[0])
@@ -278,13 +277,13 @@ class OracleProcess:
 
     def __init__(self, kind: OracleKind, model_bytes: bytes, n_outputs: int, model: Model | None = None,
                  preserve_all: bool = False) -> None:
-        from .oracles import TfliteReferenceOracle, TflmOracle, tflm_crash_reason
+        from .oracles import tflm_crash_reason
 
         self.kind = OracleKind(kind)
         reason = tflm_crash_reason(model) if model is not None and self.kind is OracleKind.TFLM else None
         if reason is not None:
             raise BenchError(reason)
-        implementation = TflmOracle if self.kind is OracleKind.TFLM else TfliteReferenceOracle
+        implementation = _implementation(self.kind)
         self.name: str = implementation.name
         self.refuser: str = implementation.refuser
         self._loading = (model_bytes, n_outputs, preserve_all)  # kept to load it again in a fresh host
@@ -374,7 +373,15 @@ _CONSEQUENCES = {
     OracleKind.TFLM: ("so the bench itself survives, but without host TFLM's outputs it has no verdict on this model "
                       "(TFLM is the oracle; TFLite's reference kernels round differently in places)"),
     OracleKind.TFLITE: "so only that oracle's answer is lost",
+    OracleKind.TFLITE_DEFAULT: "so only its column is lost",
 }
+
+
+def _implementation(kind: str) -> type:
+    from .oracles import TfliteDefaultInterpreter, TfliteReferenceOracle, TflmOracle
+
+    return {OracleKind.TFLM: TflmOracle, OracleKind.TFLITE: TfliteReferenceOracle,
+            OracleKind.TFLITE_DEFAULT: TfliteDefaultInterpreter}[OracleKind(kind)]
 
 
 class _Restarted(Exception):

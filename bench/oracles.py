@@ -112,13 +112,14 @@ class TfliteReferenceOracle:
 
     name = "TFLite BUILTIN_REF"
     refuser = "TFLite's reference interpreter (BUILTIN_REF, ai-edge-litert)"
+    resolver = "BUILTIN_REF"
 
     def __init__(self, model_bytes: bytes) -> None:
         from ai_edge_litert import interpreter as litert
 
         self._interpreter = _guarded(self.refuser, "loading it", lambda: litert.Interpreter(
             model_content=model_bytes,
-            experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF,
+            experimental_op_resolver_type=getattr(litert.OpResolverType, self.resolver),
         ))
         _guarded(self.refuser, "allocating its tensors", self._interpreter.allocate_tensors)
 
@@ -128,3 +129,12 @@ class TfliteReferenceOracle:
                 self._interpreter.set_tensor(detail["index"], value.reshape(detail["shape"]))
             self._interpreter.invoke()
             return [np.array(self._interpreter.get_tensor(d["index"])) for d in self._interpreter.get_output_details()]
+
+
+class TfliteDefaultInterpreter(TfliteReferenceOracle):
+    """TFLite's interpreter with its default kernels and the XNNPACK delegate: what a TFLite user
+    runs on a host (evaluate's "TFLite" column), not an oracle of the device."""
+
+    name = "TFLite"
+    refuser = "TFLite's interpreter (default kernels with XNNPACK, ai-edge-litert)"
+    resolver = "AUTO"

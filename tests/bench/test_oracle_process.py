@@ -2,6 +2,7 @@
 the interpreter as OracleCrash naming the signal, and no process left behind."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -177,3 +178,20 @@ def test_a_run_whose_tflm_aborts_ends_with_tflms_crash_named(aborting: Callable[
     code = main(["run", str(ROOT / "models" / "sine_int8.tflite"), "--count", "1"])
     assert code == ExitCode.INTERNAL
     assert "TFLM (the tflite-micro package) crashed while invoking it (signal SIGABRT)" in capsys.readouterr().err
+
+
+def test_evaluate_whose_tflite_column_crashes_keeps_the_other_columns(aborting: Callable[[str], None], tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    aborting("tflite-default:run")
+    x = np.linspace(0.1, 6.2, 5, dtype=np.float32)[:, None]
+    np.savez(tmp_path / "sine.npz", x=x, y=np.sin(x))
+    code = main(["evaluate", str(ROOT / "models" / "sine_int8.tflite"), "--data", str(tmp_path / "sine.npz"),
+                 "--json", str(tmp_path / "out.json")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    (variant,) = json.loads((tmp_path / "out.json").read_text())["variants"]
+    assert variant["host"] is not None and variant["device"] is not None and variant["host_tflite"] is None
+    assert variant["host_tflite_note"].startswith(
+        "TFLite's interpreter could not run it: TFLite's interpreter (default kernels with XNNPACK, ai-edge-litert) "
+        "crashed while invoking it (signal SIGABRT)")
+    assert "model: TFLite's interpreter could not run it" in out
