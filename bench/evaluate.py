@@ -121,10 +121,11 @@ class VariantEvaluation:
     device: DeviceRun | None
     device_note: str | None = None  # why the device column is empty
     host_note: str | None = None  # why the host TFLM column is empty
-    host_tflite: Scores | None = None  # TFLite's interpreter, default kernels (XNNPACK): what tf.lite users run
+    host_tflite: Scores | None = None  # TFLite's interpreter (LiteRT), default kernels (XNNPACK): what a host user runs
     host_tflite_differs: int | None = None  # samples whose output 0 differs between TFLite and host TFLM
     tflite_sha256: str | None = None  # of the variant's .tflite (its baseline key, also where the file is gone)
     sample_indices: tuple[int, ...] | None = None  # a partial variant's samples; None: every sample, in order
+    host_tflite_note: str | None = None  # why the TFLite column is empty (its interpreter refused or crashed)
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,7 @@ def assemble(samples: EvaluationSamples) -> EvaluationReport:
         variants.append(VariantEvaluation(
             v.name, v.description, v.tflite, v.tflite_bytes,
             scores(v.host, v.indices) if v.host is not None and has else None, device, device_note=v.device_note,
-            host_note=v.host_note,
+            host_note=v.host_note, host_tflite_note=v.host_tflite_note,
             host_tflite=scores(v.host_tflite, v.indices) if v.host_tflite is not None and has else None,
             host_tflite_differs=int(np.sum(v.host_tflite_differs)) if v.host_tflite_differs is not None else None,
             tflite_sha256=v.tflite_sha256,
@@ -437,15 +438,22 @@ def _evaluate_variant(variant: VariantModel, data: Dataset, first: int, request:
                          hashlib.sha256(model_bytes).hexdigest(), np.arange(first, first + len(inputs), dtype=np.int64))
     if request.host:
         note(f"{variant.name}: host TFLM and TFLite on {len(inputs)} samples")
-        tflite_raw = tflite_outputs(variant.tflite, inputs)
-        row = replace(row, host_tflite=dequantize(tflite_raw, output_spec))
+        tflite_raw: np.ndarray | None = None
+        try:
+            tflite_raw = tflite_outputs(variant.tflite, inputs)
+        except BenchError as failure:  # OracleError or OracleCrash, in its own process
+            row = replace(row, host_tflite_note=f"TFLite's interpreter could not run it: {failure}")
+        else:
+            row = replace(row, host_tflite=dequantize(tflite_raw, output_spec))
         try:
             tflm_raw = host_tflm_outputs(model_bytes, model, inputs)
         except BenchError as refusal:
             row = replace(row, host_note=f"host TFLM could not run it: {refusal}")
         else:
-            row = replace(row, host=dequantize(tflm_raw, output_spec), host_tflite_differs=np.array(
-                [not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)], dtype=bool))
+            row = replace(row, host=dequantize(tflm_raw, output_spec))
+            if tflite_raw is not None:
+                row = replace(row, host_tflite_differs=np.array(
+                    [not np.array_equal(a, b) for a, b in zip(tflm_raw, tflite_raw)], dtype=bool))
     work.row = row
     blocker = device_blocker(model)
     if blocker is not None:
@@ -544,6 +552,9 @@ def format_report(report: EvaluationReport) -> str:
                          f"on {v.host_tflite_differs} of {len(v.sample_indices or range(report.samples))} samples; "
                          "TFLM's arithmetic is what the device "
                          "runs, so the host TFLM and device columns agree")
+            tflite_text += f" [{len(notes)}]"
+        if v.host_tflite is None and v.host_tflite_note:
+            notes.append(f"{v.name}: {v.host_tflite_note}")
             tflite_text += f" [{len(notes)}]"
         if v.host is None and v.host_note:
             notes.append(f"{v.name}: {v.host_note}")

@@ -158,7 +158,8 @@ def _join(parts: list[EvaluationSamples], names: list[str]) -> EvaluationSamples
             host_note=next((v.host_note for v in rows if v.host_note), None),
             host_tflite=_cat([v.host_tflite for v in have]) if have else None,
             host_tflite_differs=_cat([v.host_tflite_differs for v in have]) if have else None,
-            device=device, device_note=next((v.device_note for v in rows if v.device_note), None)))
+            device=device, device_note=next((v.device_note for v in rows if v.device_note), None),
+            host_tflite_note=next((v.host_tflite_note for v in rows if v.host_tflite_note), None)))
     stopped = [(name, part.partial) for name, part in zip(names, parts) if part.partial is not None]
     partial = None
     if stopped:

@@ -125,6 +125,7 @@ class VariantSamples:
     host_tflite_differs: np.ndarray | None = None  # [n] bool: TFLite's raw output 0 is not TFLM's
     device: DeviceSamples | None = None
     device_note: str | None = None
+    host_tflite_note: str | None = None  # why the TFLite column is empty (its interpreter refused or crashed)
 
     def take(self, keep: np.ndarray) -> VariantSamples:
         """Only the rows `keep` (a boolean mask or positions)."""
@@ -140,14 +141,16 @@ class VariantSamples:
                 "indices": encode_array(self.indices), "host": encode_array(self.host), "host_note": self.host_note,
                 "host_tflite": encode_array(self.host_tflite),
                 "host_tflite_differs": encode_array(self.host_tflite_differs),
-                "device": None if self.device is None else self.device.to_dict(), "device_note": self.device_note}
+                "device": None if self.device is None else self.device.to_dict(), "device_note": self.device_note,
+                "host_tflite_note": self.host_tflite_note}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VariantSamples:
         return cls(data["name"], data["description"], data["tflite"], data["tflite_bytes"], data["tflite_sha256"],
                    decode_array(data["indices"]), decode_array(data["host"]), data["host_note"],  # type: ignore[arg-type]
                    decode_array(data["host_tflite"]), decode_array(data["host_tflite_differs"]),
-                   None if data["device"] is None else DeviceSamples.from_dict(data["device"]), data["device_note"])
+                   None if data["device"] is None else DeviceSamples.from_dict(data["device"]), data["device_note"],
+                   data.get("host_tflite_note"))
 
 
 @dataclass(frozen=True)

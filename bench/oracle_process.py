@@ -1,18 +1,23 @@
 """The reference interpreters, in child processes: one host process per kind of oracle.
 
-Three reasons: a crash of theirs (TensorFlow's interpreter aborts on some models, a TFLM kernel
-may segfault) is a named oracle failure, not a dead bench; TensorFlow's start-up (seconds in C
-code, where Python cannot take a signal) runs beside the firmware build instead of before the
-first input and never delays Ctrl-C; and the bench process never loads TensorFlow at all.
+Three reasons: a crash of theirs (TFLite's interpreter writes outside its memory on some models,
+a TFLM kernel may segfault) is a named oracle failure, not a dead bench; the interpreters'
+start-up (in C code, where Python cannot take a signal) runs beside the firmware build instead
+of before the first input and never delays Ctrl-C; and the bench process never loads them at all.
 
 Each kind (TFLM, TFLite) has one host per bench process, started on first use and kept: it
 imports its interpreter once and holds the oracles of every model the process checks, as the
 bench process itself did before. A host that crashed is replaced by the next oracle asked for;
-hosts end with the bench (atexit), or when the bench's end closes their pipe.
+hosts end with the bench (atexit), or when the bench's end closes their pipe. A host answers
+every request in order, so when it dies the bench knows which request it died on: an oracle
+whose request the dead host never reached (another model's crashed first, e.g. while its
+interpreter was freed) is loaded again in a fresh host, and only the model that crashed it is
+named.
 
     oracle = OracleProcess(OracleKind.TFLM, model_bytes, n_outputs)   # starts loading at once
     outputs = oracle.run(inputs)      # waits for the load the first time
     oracle.close()                    # drops the model from its host
+    oracle.close(check=True)          # ... and waits: raises OracleCrash if freeing it crashed
 """
 from __future__ import annotations
 
@@ -34,20 +39,22 @@ from tflm_bench.generator import Model
 
 from .errors import BenchError, OracleError
 
-# How long an oracle may take to answer before the bench calls it hung: loading TensorFlow on a
-# slow runner takes under a minute; one invoke of the largest corpus model a few seconds.
+# How long an oracle may take to answer before the bench calls it hung: loading an interpreter on
+# a slow runner takes under a minute; one invoke of the largest corpus model a few seconds.
 ANSWER_TIMEOUT_S = 600.0
 
 
 class OracleKind(StrEnum):
     TFLM = "tflm"  # TFLM's kernels for the host (the tflite-micro package): the oracle
     TFLITE = "tflite"  # TFLite's interpreter with its BUILTIN_REF kernels: the second reference
+    TFLITE_DEFAULT = "tflite-default"  # TFLite's default kernels (XNNPACK): evaluate's TFLite column
 
 
 class OracleCrash(BenchError):
     """An oracle's process ended without answering (a signal such as SIGSEGV or SIGABRT)."""
 
-    def __init__(self, oracle: str, stage: str, exitcode: int | None, last_lines: list[str] | None = None) -> None:
+    def __init__(self, oracle: str, stage: str, exitcode: int | None, last_lines: list[str] | None = None,
+                 consequence: str = "so only that oracle's answer is lost") -> None:
         self.oracle = oracle
         self.stage = stage
         if exitcode is not None and exitcode < 0:
@@ -59,15 +66,15 @@ class OracleCrash(BenchError):
             how = f"exit status {exitcode}"
         said = f"; its last output: {' | '.join(last_lines)}" if last_lines else ""
         super().__init__(f"{oracle} crashed while {stage} ({how}){said}; the bench ran it in a process of its own, "
-                         "so only that oracle's answer is lost. This is a bug of that interpreter on this model")
+                         f"{consequence}. This is a bug of that interpreter on this model")
 
 
 # -- the host process -------------------------------------------------------------------------------
 
 def _serve(conn: Connection, kind: str, log: str) -> None:
-    """Child: hold oracles by id; answer each request (but "drop") with (request id, status, value).
+    """Child: hold oracles by id; answer each request, in order, with (request id, status, value).
 
-    Its stdout and stderr go to `log`: TensorFlow's start-up lines (absl, oneDNN, XNNPACK) stay
+    Its stdout and stderr go to `log`: the interpreters' start-up lines (absl, XNNPACK) stay
     off the user's terminal and Robot's console, and a crash's last words are kept for the report."""
     descriptor = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(descriptor, 1)
@@ -79,24 +86,21 @@ def _serve(conn: Connection, kind: str, log: str) -> None:
             request, operation, oracle_id, *arguments = conn.recv()
         except EOFError:  # the bench closed the pipe, or ended
             return
-        reply = _handle(oracles, kind, operation, oracle_id, arguments)
-        if reply is not None:
-            conn.send((request, *reply))
+        conn.send((request, *_handle(oracles, kind, operation, oracle_id, arguments)))
 
 
 def _handle(oracles: dict[int, Any], kind: str, operation: str, oracle_id: int,
-            arguments: list[Any]) -> tuple[str, object] | None:
-    """One request on a host's oracles: (status, value), or None for a "drop" (it has no reply)."""
-    from .oracles import TfliteReferenceOracle, TflmOracle
-
+            arguments: list[Any]) -> tuple[str, object]:
+    """One request on a host's oracles: (status, value). A "drop" frees the oracle's interpreter
+    (where a heap its kernels corrupted may crash the host) and answers ("ok", None)."""
     if operation == "drop":
         oracles.pop(oracle_id, None)
-        return None
+        return "ok", None
     try:
         if operation == "load":
             model_bytes, n_outputs, preserve_all = arguments
-            oracles[oracle_id] = (TflmOracle(model_bytes, n_outputs, preserve_all=preserve_all)
-                                  if kind == OracleKind.TFLM else TfliteReferenceOracle(model_bytes))
+            oracles[oracle_id] = (_implementation(kind)(model_bytes, n_outputs, preserve_all=preserve_all)  # type: ignore[call-arg]
+                                  if kind == OracleKind.TFLM else _implementation(kind)(model_bytes))
             return "ok", None
         oracle = oracles[oracle_id]
         return "ok", oracle.run(arguments[0]) if operation == "run" else oracle.tensor(arguments[0])
@@ -138,12 +142,13 @@ class _Host:
                 signal.signal(signal.SIGINT, previous)
         child.close()
         self._next = 0
+        self._received = 0  # the last request answered: the host answers in order
         self._replies: dict[int, tuple[str, object]] = {}
         self._forgotten: set[int] = set()  # requests whose reply nobody waits for any more
         self.dead = False
 
     def request(self, operation: str, oracle_id: int, *arguments: object) -> int:
-        """Send a request; its id, for reply() (a "drop" has no reply)."""
+        """Send a request; its id, for reply()."""
         self._next += 1
         if not self.dead:
             try:
@@ -173,6 +178,7 @@ class _Host:
             self.dead = True
             self.process.join(timeout=5)
             return
+        self._received = request
         if request in self._forgotten:
             self._forgotten.discard(request)
         else:
@@ -182,6 +188,11 @@ class _Host:
         """Nobody will ask for `request`'s reply: drop it when it comes (or now, if it came)."""
         if self._replies.pop(request, None) is None:
             self._forgotten.add(request)
+
+    def reached(self, request: int) -> bool:
+        """Whether the host answered every request before `request`: if it then died, it died
+        on `request` (else on an earlier one, and `request` never ran)."""
+        return self._received >= request - 1
 
     def last_lines(self) -> list[str]:
         try:
@@ -213,9 +224,7 @@ class _InProcessHost:
 
     def request(self, operation: str, oracle_id: int, *arguments: object) -> int:
         self._next += 1
-        reply = _handle(self._oracles, str(self._kind), operation, oracle_id, list(arguments))
-        if reply is not None:
-            self._replies[self._next] = reply
+        self._replies[self._next] = _handle(self._oracles, str(self._kind), operation, oracle_id, list(arguments))
         return self._next
 
     def answered(self, request: int) -> bool:
@@ -227,6 +236,9 @@ class _InProcessHost:
     def forget(self, request: int) -> None:
         self._replies.pop(request, None)
 
+    def reached(self, request: int) -> bool:
+        return True
+
     def last_lines(self) -> list[str]:
         return []
 
@@ -234,7 +246,7 @@ class _InProcessHost:
         self._oracles.clear()
 
 
-# One host per kind for the whole bench process, as TensorFlow's import was before: sessions
+# One host per kind for the whole bench process, as the interpreters' import was before: sessions
 # come and go (a test suite opens hundreds), the interpreters stay loaded.
 _HOSTS: dict[OracleKind, _Host | _InProcessHost] = {}
 _IDS = iter(range(1, 1 << 62))
@@ -265,18 +277,20 @@ class OracleProcess:
 
     def __init__(self, kind: OracleKind, model_bytes: bytes, n_outputs: int, model: Model | None = None,
                  preserve_all: bool = False) -> None:
-        from .oracles import TfliteReferenceOracle, TflmOracle, tflm_crash_reason
+        from .oracles import tflm_crash_reason
 
         self.kind = OracleKind(kind)
         reason = tflm_crash_reason(model) if model is not None and self.kind is OracleKind.TFLM else None
         if reason is not None:
             raise BenchError(reason)
-        implementation = TflmOracle if self.kind is OracleKind.TFLM else TfliteReferenceOracle
+        implementation = _implementation(self.kind)
         self.name: str = implementation.name
         self.refuser: str = implementation.refuser
+        self._loading = (model_bytes, n_outputs, preserve_all)  # kept to load it again in a fresh host
+        self._restarted = False
         self._host = _host(self.kind)
         self._id = next(_IDS)
-        self._load: int | None = self._host.request("load", self._id, model_bytes, n_outputs, preserve_all)
+        self._load: int | None = self._host.request("load", self._id, *self._loading)
         self._closed = False
 
     def loaded(self) -> bool:
@@ -289,26 +303,42 @@ class OracleProcess:
         Raises:
             OracleError: the interpreter refused the model. OracleCrash: its process died.
         """
-        if self._load is not None:
-            self._answer(self._load, "loading and preparing it")
+        while self._load is not None:
+            try:
+                self._answer(self._load, "loading and preparing it", may_restart=True)
+            except _Restarted:  # self._load is the load sent to the fresh host
+                continue
             self._load = None
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
-        self.ready()
-        return self._answer(self._host.request("run", self._id, inputs), "invoking it")  # type: ignore[return-value]
+        while True:
+            self.ready()
+            try:
+                return self._answer(self._host.request("run", self._id, inputs), "invoking it",  # type: ignore[return-value]
+                                    may_restart=True)
+            except _Restarted:
+                continue
 
     def tensor(self, index: int) -> np.ndarray:
         """Tensor `index` of the last invoke (needs preserve_all)."""
         self.ready()
         return self._answer(self._host.request("tensor", self._id, index), "reading a tensor")  # type: ignore[return-value]
 
-    def close(self) -> None:
-        """Drop the model from its host (the host stays for the next model)."""
-        if not self._closed:
-            self._closed = True
-            if self._load is not None:
-                self._host.forget(self._load)  # never wait for a load (an interrupted run ends now)
-            self._host.request("drop", self._id)
+    def close(self, check: bool = False) -> None:
+        """Drop the model from its host (the host stays for the next model). With `check`, wait
+        until the host has freed the interpreter: a crash there (a heap its kernels corrupted
+        while running this model) raises OracleCrash, naming this model, not the next one."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._load is not None:
+            self._host.forget(self._load)  # never wait for a load (an interrupted run ends now)
+            check = False
+        drop = self._host.request("drop", self._id)
+        if not check:
+            self._host.forget(drop)
+            return
+        self._answer(drop, "freeing its interpreter after answering")
 
     def __enter__(self) -> OracleProcess:
         return self
@@ -316,18 +346,46 @@ class OracleProcess:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _answer(self, request: int, stage: str) -> object:
+    def _answer(self, request: int, stage: str, may_restart: bool = False) -> object:
+        """The host's answer to `request`. Raises _Restarted when the host died on an earlier request
+        (another model's) before reaching this one: the model is then loaded again in a fresh host,
+        once, and the caller asks again."""
         status, value = self._host.reply(request)
         if status == "hung":
             close_hosts()  # an oracle that hangs holds its host: start afresh
             raise OracleError(self.refuser, stage, TimeoutError(f"no answer within {ANSWER_TIMEOUT_S:.0f} s"))
+        if status == "dead" and may_restart and not self._restarted and not self._host.reached(request):
+            self._restarted = True
+            self._host = _host(self.kind)  # replaces the dead one
+            self._load = self._host.request("load", self._id, *self._loading)
+            raise _Restarted
         if status == "dead":
             process = self._host.process
             raise OracleCrash(self.refuser, stage, process.exitcode if process is not None else None,
-                              self._host.last_lines())
+                              self._host.last_lines(), _CONSEQUENCES[self.kind])
         if status == "error":
             raise _rebuilt(*value)  # type: ignore[misc]  # the OracleError / BenchError the host raised
         return value
+
+
+# What the bench loses when an oracle crashes (OracleCrash's message).
+_CONSEQUENCES = {
+    OracleKind.TFLM: ("so the bench itself survives, but without host TFLM's outputs it has no verdict on this model "
+                      "(TFLM is the oracle; TFLite's reference kernels round differently in places)"),
+    OracleKind.TFLITE: "so only that oracle's answer is lost",
+    OracleKind.TFLITE_DEFAULT: "so only its column is lost",
+}
+
+
+def _implementation(kind: str) -> type:
+    from .oracles import TfliteDefaultInterpreter, TfliteReferenceOracle, TflmOracle
+
+    return {OracleKind.TFLM: TflmOracle, OracleKind.TFLITE: TfliteReferenceOracle,
+            OracleKind.TFLITE_DEFAULT: TfliteDefaultInterpreter}[OracleKind(kind)]
+
+
+class _Restarted(Exception):
+    """The oracle's host had died before reaching its request; it was loaded in a fresh host."""
 
 
 def _main_thread() -> bool:

@@ -6,8 +6,6 @@ mismatch of the outputs.
 """
 from __future__ import annotations
 
-import os
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol, TypeVar
@@ -113,23 +111,22 @@ class TflmOracle:
 
 
 class TfliteReferenceOracle:
-    """TFLite's interpreter with the BUILTIN_REF resolver: reported against, never hidden."""
+    """TFLite's interpreter with the BUILTIN_REF resolver: reported against, never hidden.
+
+    The interpreter is LiteRT's (the ai-edge-litert package), TFLite's runtime since TensorFlow
+    2.20 deprecated tf.lite.Interpreter in its favour; BUILTIN_REF selects the same reference kernels."""
 
     name = "TFLite BUILTIN_REF"
-    refuser = "TFLite's reference interpreter (BUILTIN_REF)"
+    refuser = "TFLite's reference interpreter (BUILTIN_REF, ai-edge-litert)"
+    resolver = "BUILTIN_REF"
 
     def __init__(self, model_bytes: bytes) -> None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import tensorflow as tf
+        from ai_edge_litert import interpreter as litert
 
-        with warnings.catch_warnings():
-            # tf.lite.Interpreter warns that it is deprecated in favour of LiteRT; it is still the
-            # interpreter that carries the BUILTIN_REF resolver in TensorFlow 2.21.
-            warnings.simplefilter("ignore", UserWarning)
-            self._interpreter = _guarded(self.refuser, "loading it", lambda: tf.lite.Interpreter(
-                model_content=model_bytes,
-                experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF,
-            ))
+        self._interpreter = _guarded(self.refuser, "loading it", lambda: litert.Interpreter(
+            model_content=model_bytes,
+            experimental_op_resolver_type=getattr(litert.OpResolverType, self.resolver),
+        ))
         _guarded(self.refuser, "allocating its tensors", self._interpreter.allocate_tensors)
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
@@ -138,3 +135,12 @@ class TfliteReferenceOracle:
                 self._interpreter.set_tensor(detail["index"], value.reshape(detail["shape"]))
             self._interpreter.invoke()
             return [np.array(self._interpreter.get_tensor(d["index"])) for d in self._interpreter.get_output_details()]
+
+
+class TfliteDefaultInterpreter(TfliteReferenceOracle):
+    """TFLite's interpreter with its default kernels and the XNNPACK delegate: what a TFLite user
+    runs on a host (evaluate's "TFLite" column), not an oracle of the device."""
+
+    name = "TFLite"
+    refuser = "TFLite's interpreter (default kernels with XNNPACK, ai-edge-litert)"
+    resolver = "AUTO"

@@ -81,7 +81,7 @@ class FirmwareBundle:
     @staticmethod
     def of(session: BenchSession, ship_files: bool = False) -> FirmwareBundle:
         image = session.build()
-        options = replace(session.options, compare_tflite=False)  # TFLM is the oracle; no TensorFlow in workers
+        options = replace(session.options, compare_tflite=False)  # TFLM is the oracle; no TFLite in workers
         custom_platform = session.options.platform is not None
         return FirmwareBundle(
             session.model_bytes, image, options,

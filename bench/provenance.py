@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 _PACKAGES = {
     "tflm-bench": "tflm-bench",
     "tflite-micro": "tflite-micro (TFLM oracle)",
-    "tensorflow-cpu": "tensorflow (TFLite BUILTIN_REF)",
+    "ai-edge-litert": "ai-edge-litert (TFLite BUILTIN_REF)",
+    "tensorflow-cpu": "tensorflow-cpu (model conversion)",
     "numpy": "numpy",
     "unicorn": "unicorn (builtin engine)",
 }

@@ -221,7 +221,7 @@ class BenchReport:
             f"config    {self.config.summary()}",
             f"platform  {self.config.platform}",
             f"versions  tflm-bench {versions.get('tflm-bench', '?')}, tflite-micro {versions.get('tflite-micro (TFLM oracle)', '?')}, "
-            f"{versions.get('arm-none-eabi-gcc', '?')}",
+            f"ai-edge-litert {versions.get('ai-edge-litert (TFLite BUILTIN_REF)', '?')}, {versions.get('arm-none-eabi-gcc', '?')}",
             f"firmware  {self.firmware}{' (reused)' if self.firmware_reused else ''}",
             f"memory    flash {m.flash_bytes:,} / {m.flash_limit:,} B, RAM {m.ram_bytes:,} / {m.ram_limit:,} B "
             f"(arena {m.arena_bytes:,} B)",
@@ -277,7 +277,7 @@ class BenchReport:
             lines += self.energy.format_lines()
         elif self.results:
             lines.append("energy    n/a: this engine gives no cycles (its counts are instructions), so no estimate")
-        lines.append(_tflite_summary(self.results))
+        lines.append(_tflite_summary(self.results, self.warnings))
         return "\n".join(lines)
 
 
@@ -290,10 +290,13 @@ def _tflite_note(result: InputResult) -> str:
     return ", ".join(f"{d.mismatches} differ (max {d.max_diff} {d.unit})" for d in diffs if not d.exact)
 
 
-def _tflite_summary(results: tuple[InputResult, ...]) -> str:
+def _tflite_summary(results: tuple[InputResult, ...], warnings: tuple[str, ...] = ()) -> str:
     diffs = [o.vs_tflite_ref for r in results for o in r.outputs if o.vs_tflite_ref is not None]
     if not diffs:
-        return "TFLite BUILTIN_REF: not run"
+        why = next((w for w in warnings if w.startswith("TFLite BUILTIN_REF ")), None)
+        if why is None:
+            return "TFLite BUILTIN_REF: not run"
+        return f"TFLite BUILTIN_REF: no answers ({'it crashed' if ' crashed' in why else 'it refused the model'}; see the warning)"
     differing = sum(d.mismatches for d in diffs)
     if differing == 0:
         return "TFLite BUILTIN_REF: agrees on every output"

@@ -174,6 +174,7 @@ class BenchSession:
         self._tflm: OracleProcess | None = None
         self._tflite: OracleProcess | None = None
         self.tflite_refusal: str | None = None
+        self._tflite_answers_void = False  # TFLite crashed after answering: its answers are not reported
         self.engine_notes: tuple[str, ...] = ()  # e.g. Renode init: commands the built-in engine skips
         self.input_conversion: str | None = None  # how loaded inputs were converted (inputs.LoadedInputs)
         self.io = io_tensors(self.model)
@@ -338,6 +339,9 @@ class BenchSession:
 
     def report(self, results: list[InputResult], warnings: tuple[str, ...] = ()) -> BenchReport:
         image = self.build()
+        self._release_second_oracle()
+        if self._tflite_answers_void:
+            results = [replace(r, outputs=tuple(replace(o, vs_tflite_ref=None) for o in r.outputs)) for r in results]
         return BenchReport(
             model=str(self.model_path),
             model_sha256=image.model_sha256,
@@ -450,6 +454,20 @@ class BenchSession:
             self._drop_second_oracle(f"TFLite BUILTIN_REF crashed, so the model is compared with TFLM only: {crash}")
             return None
 
+    def _release_second_oracle(self) -> None:
+        """Free TFLite's interpreter of this model and see its host survive: kernels that wrote
+        outside their buffers (TFLite's SVDF on int8 state, say) may crash only there, after
+        answering; then its answers are void. A later sample loads the model again."""
+        tflite, self._tflite = self._tflite, None
+        if tflite is not None:
+            try:
+                tflite.close(check=True)
+            except OracleCrash as crash:
+                self._tflite_answers_void = True
+                self.tflite_refusal = (f"TFLite BUILTIN_REF crashed after answering, so its answers are dropped and the "
+                                       f"model is compared with TFLM only (a crash there means it wrote outside its "
+                                       f"memory while running this model): {crash}")
+
     def _drop_second_oracle(self, reason: str) -> None:
         assert self._tflite is not None
         self._tflite.close()
@@ -483,7 +501,7 @@ def run_bench(
     try:
         first = session.io[len(session.model.inputs)]
         session.labels = load_labels(labels, int(np.prod(first.shape)))
-        session.launch_oracles()  # they load TensorFlow beside the build and the boot
+        session.launch_oracles()  # they load their interpreters beside the build and the boot
         with clock.phase("build"):
             session.build()
         with clock.phase("boot"):

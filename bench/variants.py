@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,36 +182,18 @@ def device_blocker(model: Model) -> str | None:
 
 # -- host interpreters ----------------------------------------------------------------------------
 
-@contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Silence C++ chatter on file descriptor 2 (Python's warnings are handled separately)."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "wb") as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
 def tflite_outputs(tflite: Path, inputs: np.ndarray) -> np.ndarray:
-    """The TFLite interpreter (default kernels, what `tf.lite` users run) on each sample: output 0."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tensorflow as tf
+    """TFLite's interpreter (LiteRT's, the ai-edge-litert package) with its default kernels and
+    XNNPACK delegate, what a TFLite user runs on a host, on each sample: output 0. It runs in a
+    process of its own (bench/oracle_process.py): a crash of it is an OracleCrash, not a dead bench.
 
-    with warnings.catch_warnings(), _quiet_stderr():
-        warnings.simplefilter("ignore")  # tf.lite.Interpreter's deprecation notice in favour of LiteRT
-        interpreter = tf.lite.Interpreter(model_content=Path(tflite).read_bytes())
-        interpreter.allocate_tensors()  # prints "INFO: Created TensorFlow Lite XNNPACK delegate" from C++
-    source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
-    outputs = []
-    for sample in inputs:
-        interpreter.set_tensor(source["index"], sample.reshape(source["shape"]))
-        interpreter.invoke()
-        outputs.append(np.array(interpreter.get_tensor(target["index"])))
-    return np.stack(outputs)
+    Raises:
+        OracleError: the interpreter refused the model. OracleCrash: it crashed."""
+    from .oracle_process import OracleKind, OracleProcess
+
+    model_bytes = Path(tflite).read_bytes()
+    with OracleProcess(OracleKind.TFLITE_DEFAULT, model_bytes, len(read_model(model_bytes).outputs)) as interpreter:
+        return np.stack([interpreter.run([sample])[0] for sample in inputs])
 
 
 def keras_outputs(model_path: Path, x: np.ndarray) -> np.ndarray:

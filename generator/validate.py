@@ -179,8 +179,9 @@ def check_version(op: Operator, handler: OpHandler) -> None:
         raise MalformedGraphError(
             op.index, op.name,
             f"has operator version {op.version}, above {handler.max_version}, the highest {op.name} version "
-            "the pinned TensorFlow knows (its reference interpreter would refuse the model); the file is "
-            "corrupted or was written by a newer converter",
+            "tflm-bench checks (TFLite's reference interpreter, or tflm-bench's checks of this operator, know no "
+            "later one); the file is corrupted or was written by a newer converter: convert it with the "
+            "pinned tensorflow-cpu",
         )
 
 

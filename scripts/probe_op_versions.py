@@ -1,24 +1,21 @@
-"""Print, per supported operator, the highest operator-code version the installed TensorFlow's
-BUILTIN_REF resolver accepts: the `max_version` each OpHandler declares.
+"""Print, per supported operator, the highest operator-code version the installed TFLite
+interpreter's BUILTIN_REF resolver accepts (LiteRT's, the ai-edge-litert package: the bench's
+second reference): the `max_version` each OpHandler declares.
 
 TFLite resolves every operator code of a model when the interpreter is built, so appending an
 unused operator code (op, version) to the sine model and building an interpreter tells whether
-that version is known. Run after changing the pinned TensorFlow:
+that version is known. Run after changing the pinned ai-edge-litert:
 
     .venv/bin/python scripts/probe_op_versions.py
 """
 from __future__ import annotations
 
-import os
-import warnings
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import flatbuffers
+from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-import flatbuffers  # noqa: E402
-from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema  # noqa: E402
-
-from tflm_bench.generator.ops.registry import handlers  # noqa: E402
+from tflm_bench.generator.ops.registry import handlers
 
 SINE = Path(__file__).resolve().parents[1] / "models" / "sine_int8.tflite"
 SEARCH_LIMIT = 64  # well above any TFLite op version so far
@@ -38,15 +35,12 @@ def with_opcode(base: bytes, op_name: str, version: int) -> bytes:
 
 
 def tflite_accepts(model_bytes: bytes) -> bool:
-    import tensorflow as tf
+    from ai_edge_litert import interpreter as litert
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            tf.lite.Interpreter(model_content=model_bytes,
-                                experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF)
-        except (RuntimeError, ValueError):
-            return False
+    try:
+        litert.Interpreter(model_content=model_bytes, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
+    except (RuntimeError, ValueError):
+        return False
     return True
 
 

@@ -67,8 +67,9 @@ class OpHandler:
     macs: Callable[[Model, Operator], int]  # multiply-accumulates per inference (0 if none)
     types: str  # human-readable list of supported types, for the docs
     operands: Operands
-    # Highest operator-code version accepted: the highest the pinned TensorFlow's BUILTIN_REF
-    # resolver registers (scripts/probe_op_versions.py prints them; a test keeps them in step).
+    # Highest operator-code version accepted: at most the highest the BUILTIN_REF resolver of the
+    # pinned TFLite interpreter (ai-edge-litert) registers (scripts/probe_op_versions.py prints
+    # them; tests/generator/test_validate_graph.py keeps them in step and lists the ops held lower).
     # TFLM ignores versions, but TFLite refuses a model whose version it does not know.
     max_version: int
     # The supported type configurations in tflm_ops.py's vocabulary ("int8", "16x8", "float32->int8",

@@ -1,8 +1,6 @@
 """Evaluation data: .npz and image folders, and quantizing real inputs exactly as TFLite does."""
 from __future__ import annotations
 
-import os
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -40,14 +38,10 @@ def _ties_and_spread(scale: float, zero_point: int, rng: np.random.Generator) ->
 
 
 def _tflite(model: bytes, resolver: str):  # type: ignore[no-untyped-def]
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tensorflow as tf
+    from ai_edge_litert import interpreter as litert
 
-    kinds = {"builtin_ref": tf.lite.experimental.OpResolverType.BUILTIN_REF,
-             "builtin": tf.lite.experimental.OpResolverType.BUILTIN}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        interpreter = tf.lite.Interpreter(model_content=model, experimental_op_resolver_type=kinds[resolver])
+    kinds = {"builtin_ref": litert.OpResolverType.BUILTIN_REF, "builtin": litert.OpResolverType.BUILTIN}
+    interpreter = litert.Interpreter(model_content=model, experimental_op_resolver_type=kinds[resolver])
     interpreter.allocate_tensors()
 
     def run(x: np.ndarray) -> np.ndarray:

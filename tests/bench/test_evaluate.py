@@ -30,13 +30,9 @@ def _tflm_predictions(model: Path, quantized: np.ndarray) -> np.ndarray:
 
 
 def _input_quantization(model: Path) -> tuple[float, int, np.dtype, tuple[int, ...]]:
-    import warnings
+    from ai_edge_litert import interpreter as litert
 
-    import tensorflow as tf
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tf.lite.Interpreter's deprecation notice
-        detail = tf.lite.Interpreter(model_content=model.read_bytes()).get_input_details()[0]
+    detail = litert.Interpreter(model_content=model.read_bytes()).get_input_details()[0]
     scale, zero_point = detail["quantization"]
     return float(scale), int(zero_point), np.dtype(detail["dtype"]), tuple(int(d) for d in detail["shape"])
 

@@ -79,7 +79,7 @@ def test_tflm_refusal_is_an_oracle_error_naming_the_validation_gap() -> None:
 def test_tflite_refusal_is_an_oracle_error_naming_the_validation_gap() -> None:
     with pytest.raises(OracleError) as info:
         TfliteReferenceOracle(_unknown_custom_op()).run([np.zeros((1, 4), np.int8)])
-    assert str(info.value).startswith("TFLite's reference interpreter (BUILTIN_REF) refused the model while")
+    assert str(info.value).startswith("TFLite's reference interpreter (BUILTIN_REF, ai-edge-litert) refused the model while")
     assert info.value.oracle.startswith("TFLite") and "validation gap" in str(info.value)
 
 

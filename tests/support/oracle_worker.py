@@ -7,7 +7,6 @@ segfault in a kernel's Prepare, say) is reported instead of killing the test pro
 from __future__ import annotations
 
 import multiprocessing
-import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -36,10 +35,9 @@ def _serve(conn: Connection) -> None:
     """Child: run each (model, inputs, outputs count) through TFLM, then (if TFLM ran it) TFLite's
     reference."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from ai_edge_litert import interpreter  # noqa: F401  (imported once, before the first model)
     from tflm_bench.errors import OracleError
     from tflm_bench.oracles import TfliteReferenceOracle, TflmOracle
-
-    import tensorflow  # noqa: F401  (imported once, before the first model)
 
     conn.send("ready")
     while True:
@@ -69,7 +67,7 @@ class OracleWorker:
 
     def __init__(self, timeout_s: float = 60.0) -> None:
         self._timeout_s = timeout_s
-        self._context = multiprocessing.get_context("spawn")  # no forked TensorFlow state
+        self._context = multiprocessing.get_context("spawn")  # no forked interpreter state
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self.restarts = 0
