@@ -18,16 +18,18 @@ MACs: batches x num_filters x (input_size + memory_size).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator, Tensor
+from ..options import KernelSet
 from ..quantization import quantize_multiplier
-from . import checks
+from . import checks, slots
 from .add_sub_common import quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer, layer
-from .layer_plan import LayerPlan, PlanContext, Planned, single
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant, single
 from .registry import OpHandler, Operands
 from .shape_common import input_constant, source_pointer
 
@@ -179,7 +181,8 @@ def plan(ctx: PlanContext, op: Operator) -> Planned:
     return Planned(q, constants)
 
 
-def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+def emit(ctx: EmitContext, plan: LayerPlan, suffix: str = "") -> Layer:
+    """The kernel call; `suffix` "_dsp" picks the optimized set's int8 kernels."""
     op, prefix, q = plan.op, plan.prefix, plan.params
     d = _dims(ctx.model, op)
     dims = (f"{{.batches = {d.batches}, .input_size = {d.input_size}, .num_filters = {d.num_filters}, "
@@ -199,7 +202,7 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
             ("feature_quant", quant_field(q.feature_multiplier, q.feature_shift)),
             ("output_quant", quant_field(q.output_multiplier, q.output_shift)),
         ))
-        function = "tb_svdf_s8_s16" if state.dtype == "int16" else "tb_svdf_s8"
+        function = ("tb_svdf_s8_s16" if state.dtype == "int16" else "tb_svdf_s8") + suffix
     operands = []
     for slot in (INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS):
         index = op.inputs[slot]
@@ -214,8 +217,17 @@ def macs(model: Model, op: Operator) -> int:
     return d.batches * d.num_filters * (d.input_size + d.memory_size)
 
 
+def _int8(model: Model, op: Operator) -> bool:
+    return slots.required_input(model, op, slots.INPUT).dtype == "int8"
+
+
+VARIANTS = (
+    Variant("dsp", KernelSet.OPTIMIZED, plan, partial(emit, suffix="_dsp"), applies=_int8),
+    *single(emit, plan),
+)
+
 HANDLERS = (OpHandler(
-    "SVDF", check, single(emit, plan), macs,
+    "SVDF", check, VARIANTS, macs,
     "int8 with int16 or int8 state (no fused activation, as TFLM), float32 (NONE, RELU, RELU_N1_TO_1, "
     "RELU6); bias required; the state persists across inferences",
     Operands(5, 5, roles=ROLES, absent_note="the pinned tflite-micro crashes (segfault) on an absent SVDF bias: "

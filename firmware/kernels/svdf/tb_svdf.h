@@ -55,6 +55,23 @@ tb_status_t tb_svdf_s8(const tb_svdf_s8_params_t *params,
                        int8_t *state,
                        int8_t *output);
 
+/* The optimized set's forms of the two above (same arguments, bit-exact with them). */
+tb_status_t tb_svdf_s8_s16_dsp(const tb_svdf_s8_params_t *params,
+                               const int8_t *input,
+                               const int8_t *weights_feature,
+                               const int16_t *weights_time,
+                               const int32_t *bias,
+                               int16_t *state,
+                               int8_t *output);
+
+tb_status_t tb_svdf_s8_dsp(const tb_svdf_s8_params_t *params,
+                           const int8_t *input,
+                           const int8_t *weights_feature,
+                           const int8_t *weights_time,
+                           const int32_t *bias,
+                           int8_t *state,
+                           int8_t *output);
+
 /* bias may be NULL (then 0). */
 tb_status_t tb_svdf_f32(const tb_svdf_f32_params_t *params,
                         const float *input,

@@ -11,14 +11,18 @@ multiply-add), so results are expected to be identical; MAX_ULP = 4 as in test_f
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from support.layer_models import LayerModel
 from support.on_device import assert_bit_exact, run_on_device
 from support.tflite_builder import build_tflite
+from tflm_bench.generator import KernelSet, read_model
+from tflm_bench.generator.ops.registry import choose_variant
 
 MAX_ULP = 4
 SAMPLES = 6
@@ -80,15 +84,22 @@ def _float_svdf(b: LayerModel, rng: np.random.Generator, case: Case, activation:
          ("SVDFOptions", {"rank": case.rank, "fusedActivationFunction": activation}))
 
 
-def test_svdf_int8_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
+def test_svdf_int8_matches_tflm(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """The reference kernels, and the optimized set's (tb_svdf_s8_s16_dsp, tb_svdf_s8_dsp)."""
     rng = np.random.default_rng(31)
     b = LayerModel()
     for case in CASES + [_random_case(rng) for _ in range(2)]:
         _int8_svdf(b, rng, case, "int16")
     for case in [Case(1, 12, 5, 1, 8), Case(2, 9, 3, 2, 3)] + [_random_case(rng)]:
         _int8_svdf(b, rng, case, "int8")
-    results = run_on_device(build_tflite(b.spec()), b.random_samples(rng, SAMPLES), tmp_path, bench_options)
-    assert_bit_exact(results, "int8 SVDF")
+    model = build_tflite(b.spec())
+    m = read_model(model)
+    assert {choose_variant(m, op, kernels).name for op in m.operators} == (
+        {"dsp"} if kernels == KernelSet.OPTIMIZED else {"reference"})
+    results = run_on_device(model, b.random_samples(rng, SAMPLES), tmp_path,
+                            dataclasses.replace(bench_options, kernels=kernels))
+    assert_bit_exact(results, f"int8 SVDF ({kernels} kernels)")
 
 
 def test_svdf_float32_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
