@@ -1,0 +1,107 @@
+"""Build-time derivations and refusals of the reductions (MEAN, SUM, REDUCE_MAX / MIN) and of
+ARG_MAX / ARG_MIN."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from support.layer_models import LayerModel
+from support.tflite_builder import build_tflite
+from tflm_bench.generator.errors import GeneratorError, UnsupportedTensorError
+from tflm_bench.generator.ops.arg_min_max import arg_sizes
+from tflm_bench.generator.ops.reduce import sum_quant
+from tflm_bench.generator.quantization import quantize_multiplier
+from tflm_bench.generator.tflite_reader import read_tflite
+from tflm_bench.generator.validate import validate
+
+
+def _validate(b: LayerModel) -> None:
+    validate(read_tflite(build_tflite(b.spec())))
+
+
+def _single_op(b: LayerModel, x: int, op: str, out_shape: tuple[int, ...], dtype: str,
+               scale: float | None, zp: int | None, axes: tuple[int, ...] = (1,)) -> bytes:
+    axis = b.tensor("axis", (len(axes),), "int32", data=np.array(axes, np.int32))
+    y = b.output("y", out_shape, dtype, scale, zp)
+    b.op(op, [x, axis], [y], ("ReducerOptions", {"keepDims": False}))
+    return build_tflite(b.spec())
+
+
+def _io(s_in: float, z_in: int, s_out: float, z_out: int, dtype: str = "int16"):  # type: ignore[no-untyped-def]
+    b = LayerModel()
+    x = b.input("x", (2, 3), dtype, s_in, z_in)
+    model = read_tflite(_single_op(b, x, "SUM", (2,), dtype, s_out, z_out))
+    return model.tensors[model.operators[0].inputs[0]], model.tensors[model.operators[0].outputs[0]]
+
+
+def test_sum_rescales_by_the_scale_ratio_only() -> None:
+    inp, out = _io(0.02, 5, 0.5, -3)
+    q = sum_quant(inp, out, 3, divides=False)
+    assert (q.multiplier, q.shift) == quantize_multiplier(float(np.float32(0.02)) / float(np.float32(0.5)))
+    assert (q.input_zero_point, q.output_zero_point, q.count) == (5, -3, 3)
+
+
+def test_mean_divides_the_multiplier_by_the_count() -> None:
+    inp, out = _io(0.02, 0, 0.02, 0)
+    q = sum_quant(inp, out, 3, divides=True)
+    multiplier, shift = quantize_multiplier(1.0)
+    extra = min(63 - (64 - (3).bit_length()), 32, 31 + shift)  # TFLM: 63 - clz64(count), clamped
+    assert q.multiplier == (multiplier << extra) // 3 and q.shift == shift - extra
+    # The derived factor is 1/3 to within the Q31 rounding.
+    assert math.isclose(q.multiplier * 2.0 ** (q.shift - 31), 1 / 3, rel_tol=1e-8)
+
+
+def test_sum_with_scales_too_far_apart_is_refused() -> None:
+    b = LayerModel()
+    x = b.input("x", (2, 3), "int8", 1000.0, 0)
+    with pytest.raises(GeneratorError, match="SUM"):
+        validate(read_tflite(_single_op(b, x, "SUM", (2,), "int8", 1e-8, 0)))
+
+
+def test_int8_reduce_max_needs_the_input_quantization_on_the_output() -> None:
+    b = LayerModel()
+    x = b.input("x", (2, 3), "int8", 0.1, 4)
+    with pytest.raises(UnsupportedTensorError, match="REDUCE_MAX .* TFLM's Eval requires them equal"):
+        validate(read_tflite(_single_op(b, x, "REDUCE_MAX", (2,), "int8", 0.1, 5)))
+
+
+def test_reduce_min_int16_is_refused_by_type() -> None:
+    b = LayerModel()
+    x = b.input("x", (2, 3), "int16", 0.1, 0)
+    with pytest.raises(GeneratorError, match="int16"):
+        validate(read_tflite(_single_op(b, x, "REDUCE_MIN", (2,), "int16", 0.1, 0)))
+
+
+@pytest.mark.parametrize("shape, axis, expected", [
+    ((2, 3, 4), 0, (1, 2, 12)),
+    ((2, 3, 4), 1, (2, 3, 4)),
+    ((2, 3, 4), 2, (6, 4, 1)),
+    ((7,), 0, (1, 7, 1)),
+])
+def test_arg_sizes_split_outer_axis_inner(shape, axis, expected) -> None:  # type: ignore[no-untyped-def]
+    assert arg_sizes(shape, axis) == expected
+
+
+def _arg_model(out_dtype: str, axis: int = -1) -> LayerModel:
+    b = LayerModel()
+    x = b.input("x", (2, 3, 4), "float32")
+    a = b.tensor("axis", (1,), "int32", data=np.array([axis], np.int32))
+    y = b.output("y", (2, 3), out_dtype)
+    b.op("ARG_MAX", [x, a], [y], ("ArgMaxOptions", {"outputType": out_dtype.upper()}))
+    return b
+
+
+def test_arg_max_int32_output_validates() -> None:
+    _validate(_arg_model("int32"))
+
+
+def test_arg_max_int64_output_is_refused_with_the_fix() -> None:
+    with pytest.raises(UnsupportedTensorError, match="int32 indices only.*output_type int32"):
+        _validate(_arg_model("int64"))
+
+
+def test_arg_max_output_that_does_not_fit_the_axis_is_malformed() -> None:
+    with pytest.raises(GeneratorError, match="over axis 1"):
+        _validate(_arg_model("int32", axis=1))
