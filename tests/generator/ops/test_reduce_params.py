@@ -105,3 +105,28 @@ def test_arg_max_int64_output_is_refused_with_the_fix() -> None:
 def test_arg_max_output_that_does_not_fit_the_axis_is_malformed() -> None:
     with pytest.raises(GeneratorError, match="over axis 1"):
         _validate(_arg_model("int32", axis=1))
+
+
+# ---------------------------------------------------------------- RESIZE tables
+
+from tflm_bench.generator.ops.resize import bilinear_float_table, bilinear_int_table, nearest_indices  # noqa: E402
+
+
+def test_nearest_indices_follow_tflm_for_each_option() -> None:
+    assert nearest_indices(4, 8, False, False) == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert nearest_indices(3, 5, True, False) == [0, 1, 1, 2, 2]  # round((x * 0.5)): 0.5 -> 1, 1.5 -> 2
+    assert nearest_indices(4, 2, False, True) == [1, 3]  # floor((x + 0.5) * 2)
+    assert nearest_indices(5, 1, True, True) == [3]  # output size 1: scale 5 / 1; 2.5 rounds away from 0
+
+
+def test_bilinear_int_table_uses_1024ths_and_clamps_the_half_pixel_edge() -> None:
+    # 2 -> 4, half pixel: scale 512; first row lies half a step before input row 0.
+    assert bilinear_int_table(2, 4, False, True)[:3] == [0, 0, -256]
+    # 2 -> 3, align corners: scale 512, rows 0, 0.5, 1.
+    assert bilinear_int_table(2, 3, True, False) == [0, 0, 0, 0, 1, 512, 1, 1, 0]
+
+
+def test_bilinear_float_weights_sum_to_one() -> None:
+    indices, weights = bilinear_float_table(3, 7, False, True)
+    assert all(0 <= i < 3 for i in indices)
+    assert all(abs(weights[k] + weights[k + 1] - 1.0) < 1e-6 for k in range(0, len(weights), 2))
