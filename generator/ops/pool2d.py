@@ -1,4 +1,4 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D, int8, int16 and float32.
+"""AVERAGE_POOL_2D and MAX_POOL_2D, int8, int16 and float32; L2_POOL_2D, float32 (as TFLM).
 
 Paddings SAME/VALID, any strides and filter sizes (also larger than the input), fused
 NONE/RELU/RELU6/RELU_N1_TO_1. int8 and int16 pools keep the input's quantization (TFLM requires the same
@@ -30,6 +30,7 @@ FUNCTIONS = {
     ("MAX_POOL_2D", "float32"): "tb_max_pool2d_f32",
     ("AVERAGE_POOL_2D", "int16"): "tb_avg_pool2d_s16",
     ("MAX_POOL_2D", "int16"): "tb_max_pool2d_s16",
+    ("L2_POOL_2D", "float32"): "tb_l2_pool2d_f32",
 }
 
 
@@ -41,7 +42,8 @@ def check(model: Model, op: Operator) -> None:
     window.check_activation(op)
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    checks.expect_dtype(op, inp, "input", ("int8", "int16", "float32"))
+    dtypes = ("float32",) if op.name == "L2_POOL_2D" else ("int8", "int16", "float32")
+    checks.expect_dtype(op, inp, "input", dtypes)
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     window.expect_rank4(op, inp, "input")
     window.expect_rank4(op, out, "output")
@@ -123,7 +125,10 @@ VARIANTS = (
 )
 
 TYPES = "int8, int16 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
+L2_VARIANTS = (Variant("reference", KernelSet.REFERENCE, _plan, partial(_emit, dsp=False)),)
 HANDLERS = (
     OpHandler("AVERAGE_POOL_2D", check, VARIANTS, no_macs, TYPES, unary(), max_version=3),
     OpHandler("MAX_POOL_2D", check, VARIANTS, no_macs, TYPES, unary(), max_version=3),
+    OpHandler("L2_POOL_2D", check, L2_VARIANTS, no_macs,
+              "float32 (TFLM's only type); SAME/VALID, strides, any filter size", unary(), max_version=1),
 )

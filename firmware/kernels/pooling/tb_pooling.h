@@ -75,4 +75,12 @@ tb_status_t tb_max_pool2d_f32(const tb_pool_f32_params_t *params,
                               const tb_dims_t *output_dims,
                               float *output);
 
+/* float32 L2 pool: sqrtf of the mean of the squared taps (added from 0.0f in row-major order),
+ * clamped. */
+tb_status_t tb_l2_pool2d_f32(const tb_pool_f32_params_t *params,
+                             const tb_dims_t *input_dims,
+                             const float *input,
+                             const tb_dims_t *output_dims,
+                             float *output);
+
 #endif /* TB_POOLING_H */
