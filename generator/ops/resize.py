@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import MalformedModelError, UnsupportedTensorError
-from ..model import Model, Operator, Tensor
+from ..model import Model, Operator
 from . import checks, slots
 from .add_sub_common import unsupported
 from .c_emit import CStruct, EmitContext, Layer, layer

@@ -1,5 +1,5 @@
-"""Build-time derivations and refusals of the reductions (MEAN, SUM, REDUCE_MAX / MIN) and of
-ARG_MAX / ARG_MIN."""
+"""Build-time derivations and refusals: the reductions (MEAN, SUM, REDUCE_MAX / MIN), ARG_MAX /
+ARG_MIN, the RESIZE tables, CUMSUM's rescaling and BATCH_MATMUL's strides."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,10 @@ from support.layer_models import LayerModel
 from support.tflite_builder import build_tflite
 from tflm_bench.generator.errors import GeneratorError, UnsupportedTensorError
 from tflm_bench.generator.ops.arg_min_max import arg_sizes
+from tflm_bench.generator.ops.batch_matmul import matmul_layout
+from tflm_bench.generator.ops.cumsum import cumsum_quant
 from tflm_bench.generator.ops.reduce import sum_quant
+from tflm_bench.generator.ops.resize import bilinear_float_table, bilinear_int_table, nearest_indices
 from tflm_bench.generator.quantization import quantize_multiplier
 from tflm_bench.generator.tflite_reader import read_tflite
 from tflm_bench.generator.validate import validate
@@ -109,7 +112,6 @@ def test_arg_max_output_that_does_not_fit_the_axis_is_malformed() -> None:
 
 # ---------------------------------------------------------------- RESIZE tables
 
-from tflm_bench.generator.ops.resize import bilinear_float_table, bilinear_int_table, nearest_indices  # noqa: E402
 
 
 def test_nearest_indices_follow_tflm_for_each_option() -> None:
@@ -130,3 +132,48 @@ def test_bilinear_float_weights_sum_to_one() -> None:
     indices, weights = bilinear_float_table(3, 7, False, True)
     assert all(0 <= i < 3 for i in indices)
     assert all(abs(weights[k] + weights[k + 1] - 1.0) < 1e-6 for k in range(0, len(weights), 2))
+
+
+# ---------------------------------------------------------------- CUMSUM and BATCH_MATMUL
+
+
+
+def _cumsum_tensors(s_in: float, z_in: int, s_out: float, z_out: int):  # type: ignore[no-untyped-def]
+    b = LayerModel()
+    x = b.input("x", (4,), "int8", s_in, z_in)
+    a = b.tensor("axis", (1,), "int32", data=np.array([0], np.int32))
+    y = b.output("y", (4,), "int8", s_out, z_out)
+    b.op("CUMSUM", [x, a], [y], ("CumsumOptions", {"exclusive": False, "reverse": False}))
+    model = read_tflite(build_tflite(b.spec()))
+    return model.tensors[model.operators[0].inputs[0]], model.tensors[model.operators[0].outputs[0]]
+
+
+def test_cumsum_quant_is_tflm_prepare() -> None:
+    inp, out = _cumsum_tensors(0.1, 3, 0.4, -2)
+    q = cumsum_quant(inp, out)
+    assert (q.input_offset, q.output_offset) == (-3, -2)
+    assert (q.input_multiplier, q.input_shift) == (1 << 30, 0)  # s / 2s = 0.5
+    expected = 2 * float(np.float32(0.1)) / ((1 << 20) * float(np.float32(0.4)))
+    assert (q.output_multiplier, q.output_shift) == quantize_multiplier(expected)
+
+
+def test_cumsum_output_ratio_of_one_or_more_is_refused() -> None:
+    # 2 s_in / (2^20 s_out) = 2 / (2^20 x 1e-7) > 1: TFLM's CHECK would abort.
+    with pytest.raises(GeneratorError, match="CUMSUM"):
+        b = LayerModel()
+        x = b.input("x", (4,), "int8", 1.0, 0)
+        a = b.tensor("axis", (1,), "int32", data=np.array([0], np.int32))
+        y = b.output("y", (4,), "int8", 1e-7, 0)
+        b.op("CUMSUM", [x, a], [y], ("CumsumOptions", {"exclusive": False, "reverse": False}))
+        _validate(b)
+
+
+def test_matmul_layout_folds_adjoints_and_broadcasts() -> None:
+    layout = matmul_layout((2, 1, 3, 4), (5, 4, 6), adj_x=False, adj_y=False)
+    assert layout.batches == (1, 2, 5) and (layout.rows, layout.depth, layout.cols) == (3, 4, 6)
+    assert layout.lhs_batch_strides == (0, 12, 0) and layout.rhs_batch_strides == (0, 0, 24)
+    adj = matmul_layout((4, 3), (6, 4), adj_x=True, adj_y=True)
+    assert (adj.rows, adj.depth, adj.cols) == (3, 4, 6)
+    assert (adj.lhs_row_stride, adj.lhs_depth_stride, adj.rhs_depth_stride, adj.rhs_col_stride) == (1, 3, 1, 4)
+    with pytest.raises(ValueError, match="sums over"):
+        matmul_layout((3, 4), (5, 6), adj_x=False, adj_y=False)
