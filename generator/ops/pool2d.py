@@ -1,7 +1,7 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D, int8 and float32.
+"""AVERAGE_POOL_2D and MAX_POOL_2D, int8, int16 and float32; L2_POOL_2D, float32 (as TFLM).
 
 Paddings SAME/VALID, any strides and filter sizes (also larger than the input), fused
-NONE/RELU/RELU6/RELU_N1_TO_1. int8 pools keep the input's quantization (TFLM requires the same
+NONE/RELU/RELU6/RELU_N1_TO_1. int8 and int16 pools keep the input's quantization (TFLM requires the same
 scale, within 1e-6, and zero point on input and output), so the kernels do no rescaling.
 MAC count: 0 (a pool multiplies nothing).
 """
@@ -28,6 +28,9 @@ FUNCTIONS = {
     ("AVERAGE_POOL_2D", "float32"): "tb_avg_pool2d_f32",
     ("MAX_POOL_2D", "int8"): "tb_max_pool2d_s8",
     ("MAX_POOL_2D", "float32"): "tb_max_pool2d_f32",
+    ("AVERAGE_POOL_2D", "int16"): "tb_avg_pool2d_s16",
+    ("MAX_POOL_2D", "int16"): "tb_max_pool2d_s16",
+    ("L2_POOL_2D", "float32"): "tb_l2_pool2d_f32",
 }
 
 
@@ -39,7 +42,8 @@ def check(model: Model, op: Operator) -> None:
     window.check_activation(op)
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    checks.expect_dtype(op, inp, "input", ("int8", "float32"))
+    dtypes = ("float32",) if op.name == "L2_POOL_2D" else ("int8", "int16", "float32")
+    checks.expect_dtype(op, inp, "input", dtypes)
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     window.expect_rank4(op, inp, "input")
     window.expect_rank4(op, out, "output")
@@ -47,7 +51,7 @@ def check(model: Model, op: Operator) -> None:
     filter_h, filter_w = _filter(op)
     geometry = window.model_window(model, op, filter_h, filter_w, dilated=False)
     window.expect_output_shape(op, inp, out, geometry, inp.shape[3])
-    if inp.dtype == "int8":
+    if inp.dtype != "float32":
         checks.expect_per_tensor(op, inp, "input")
         checks.expect_per_tensor(op, out, "output")
         assert inp.quantization and out.quantization
@@ -70,14 +74,14 @@ def check(model: Model, op: Operator) -> None:
 @dataclass(frozen=True)
 class Pool:
     geometry: window.Window
-    activation: tuple[int, int] | None  # int8 clamp; None: float32 (the fused activation's range)
+    activation: tuple[int, int] | None  # int8 / int16 clamp; None: float32 (the fused activation's range)
 
 
 def _plan(ctx: PlanContext, op: Operator) -> Planned:
     inp, out = ctx.input(op), ctx.output(op)
     activation = str(op.options.get("fused_activation_function", "NONE"))
     geometry = window.model_window(ctx.model, op, *_filter(op), dilated=False)
-    if inp.dtype != "int8":
+    if inp.dtype == "float32":
         return Planned(Pool(geometry, None))
     assert out.quantization is not None
     return Planned(Pool(geometry, calculate_activation_range_quantized(
@@ -120,8 +124,11 @@ VARIANTS = (
     Variant("reference", KernelSet.REFERENCE, _plan, partial(_emit, dsp=False)),
 )
 
-TYPES = "int8 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
+TYPES = "int8, int16 (output quantized like the input), float32; SAME/VALID, strides, any filter size"
+L2_VARIANTS = (Variant("reference", KernelSet.REFERENCE, _plan, partial(_emit, dsp=False)),)
 HANDLERS = (
     OpHandler("AVERAGE_POOL_2D", check, VARIANTS, no_macs, TYPES, unary(), max_version=3),
     OpHandler("MAX_POOL_2D", check, VARIANTS, no_macs, TYPES, unary(), max_version=3),
+    OpHandler("L2_POOL_2D", check, L2_VARIANTS, no_macs,
+              "float32 (TFLM's only type); SAME/VALID, strides, any filter size", unary(), max_version=1),
 )

@@ -184,4 +184,6 @@ HANDLERS = (OpHandler("SOFTMAX", check, VARIANTS, no_macs,
                       "int8 -> int8 (output scale 1/256, zero point -128), int8 -> int16 (scale 1/65536, zero point "
                       "-32768), int16 -> int16 (zero points 0, output scale 1/32768; TFLM's tables in flash), "
                       "float32; over the last dimension",
-                      unary(), max_version=3),)
+                      unary(), max_version=3,
+                      # In TFLM's vocabulary (the free text above names int8 -> int8, which TFLM calls int8).
+                      type_configs=("float32", "int8", "int8->int16", "int16")),)

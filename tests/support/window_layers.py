@@ -73,6 +73,8 @@ class LayerSet:
         def one(t: TensorSpec) -> np.ndarray:
             if t.dtype == "int8":
                 return rng.integers(-128, 128, t.shape).astype(np.int8)
+            if t.dtype == "int16":
+                return rng.integers(-32768, 32768, t.shape).astype(np.int16)
             return rng.normal(0.0, 1.0, t.shape).astype(np.float32)
 
         return [[one(self.tensors[i]) for i in self.inputs] for _ in range(count)]
@@ -143,8 +145,9 @@ class LayerSet:
         self.inputs.append(i_in)
         self.outputs.append(i_out)
 
-    def pool(self, name: str, w: Window, q: Quant | None) -> None:
-        """AVERAGE_POOL_2D or MAX_POOL_2D; an int8 pool keeps the input's quantization."""
+    def pool(self, name: str, w: Window, q: Quant | None, dtype: str = "int8") -> None:
+        """AVERAGE_POOL_2D or MAX_POOL_2D; a quantized (`dtype` int8 or int16) pool keeps the
+        input's quantization."""
         k = len(self.ops)
         n, _, _, c = w.in_shape
         out_h, out_w = w.out_hw()
@@ -152,8 +155,8 @@ class LayerSet:
             i_in = self.add(TensorSpec(f"in{k}", w.in_shape, "float32"))
             i_out = self.add(TensorSpec(f"out{k}", (n, out_h, out_w, c), "float32"))
         else:
-            i_in = self.add(TensorSpec(f"in{k}", w.in_shape, "int8", [q.in_scale], [q.in_zp]))
-            i_out = self.add(TensorSpec(f"out{k}", (n, out_h, out_w, c), "int8", [q.in_scale], [q.in_zp]))
+            i_in = self.add(TensorSpec(f"in{k}", w.in_shape, dtype, [q.in_scale], [q.in_zp]))
+            i_out = self.add(TensorSpec(f"out{k}", (n, out_h, out_w, c), dtype, [q.in_scale], [q.in_zp]))
         options = {
             "padding": w.padding, "strideH": w.stride[0], "strideW": w.stride[1],
             "filterHeight": w.kernel[0], "filterWidth": w.kernel[1], "fusedActivationFunction": w.activation,

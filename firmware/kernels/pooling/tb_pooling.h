@@ -49,6 +49,18 @@ tb_status_t tb_max_pool2d_s8(const tb_pool_params_t *params,
                              const tb_dims_t *output_dims,
                              int8_t *output);
 
+/* int16 pools: the int8 arithmetic on int16 taps (TFLM's int16 reference pools). */
+tb_status_t tb_avg_pool2d_s16(const tb_pool_params_t *params,
+                              const tb_dims_t *input_dims,
+                              const int16_t *input,
+                              const tb_dims_t *output_dims,
+                              int16_t *output);
+tb_status_t tb_max_pool2d_s16(const tb_pool_params_t *params,
+                              const tb_dims_t *input_dims,
+                              const int16_t *input,
+                              const tb_dims_t *output_dims,
+                              int16_t *output);
+
 /* Float sum of the taps from 0.0f in row-major order, divided by the tap count, clamped. */
 tb_status_t tb_avg_pool2d_f32(const tb_pool_f32_params_t *params,
                               const tb_dims_t *input_dims,
@@ -62,5 +74,13 @@ tb_status_t tb_max_pool2d_f32(const tb_pool_f32_params_t *params,
                               const float *input,
                               const tb_dims_t *output_dims,
                               float *output);
+
+/* float32 L2 pool: sqrtf of the mean of the squared taps (added from 0.0f in row-major order),
+ * clamped. */
+tb_status_t tb_l2_pool2d_f32(const tb_pool_f32_params_t *params,
+                             const tb_dims_t *input_dims,
+                             const float *input,
+                             const tb_dims_t *output_dims,
+                             float *output);
 
 #endif /* TB_POOLING_H */

@@ -9,7 +9,7 @@ from support.tflite_builder import build_tflite
 from tflm_bench.generator.codegen import emit_layers
 from tflm_bench.generator.errors import GeneratorError, UnsupportedOpError, UnsupportedTensorError
 from tflm_bench.generator.ops.add_sub_common import broadcast_layout
-from tflm_bench.generator.ops.mean import reduce_layout, resolve_axes
+from tflm_bench.generator.ops.reduce import reduce_layout, resolve_axes
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.tflite_reader import read_tflite

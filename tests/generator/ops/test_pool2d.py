@@ -48,7 +48,7 @@ def test_float_pools() -> None:
          r"a 7x2 window .* with VALID padding does not fit the 6x6 input"),
         ({"out_shape": (1, 3, 3, 4)}, MalformedModelError, r"output shape \[1, 3, 3, 4\] should be \[1, 3, 3, 3\]"),
         ({"fusedActivationFunction": "SIGN_BIT"}, UnsupportedOpError, r"fused activation SIGN_BIT"),
-        ({"dtype": "int16"}, UnsupportedTensorError, r"needs its input to be int8 or float32"),
+        ({"dtype": "int32"}, UnsupportedTensorError, r"needs its input to be int8 or int16 or float32"),
     ],
 )
 def test_validation_errors_name_the_op_and_the_problem(kwargs, error, pattern) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,24 @@
+/* float32 MEAN as TFLM's reference Mean: the reduced elements added in input order from 0.0f,
+ * then divided by their count. */
+#include <stddef.h>
+
+#include "reduce/reduce_common.h"
+#include "reduce/tb_reduce.h"
+
+tb_status_t tb_mean_f32(const tb_reduce_shape_t *shape, const float *input, float *output)
+{
+    if (shape == NULL || input == NULL || output == NULL || !tb_reduce_shape_valid(shape)) {
+        return TB_ERR_ARG;
+    }
+    const int32_t outputs = tb_reduce_product(shape->outer_dims);
+    const int32_t count = tb_reduce_product(shape->inner_dims);
+    for (int32_t o = 0; o < outputs; o++) {
+        const float *base = input + tb_reduce_offset(o, shape->outer_dims, shape->outer_strides);
+        float sum = 0.0f;
+        for (int32_t r = 0; r < count; r++) {
+            sum = sum + base[tb_reduce_offset(r, shape->inner_dims, shape->inner_strides)];
+        }
+        output[o] = sum / (float)count;
+    }
+    return TB_OK;
+}
