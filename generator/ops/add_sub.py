@@ -35,6 +35,10 @@ HEADER = "elementwise/tb_elementwise.h"
 
 def check(model: Model, op: Operator) -> None:
     activation = check_fused_activation(op)
+    if op.name == "ADD" and slots.output_tensor(model, op).dtype == "int32":
+        from .int32_math import check_int32  # int32 ADD (unquantized): int32_math.py
+        check_int32(model, op)
+        return
     in1, in2, out = check_binary(model, op, ("int8", "float32"))
     if out.dtype == "int8":
         try:
@@ -51,7 +55,7 @@ def float_activation_struct(prefix: str, activation: str) -> CStruct:
 
 def plan_binary(ctx: PlanContext, op: Operator, quant: Callable[[Model, Operator], Any]) -> Planned:
     """ADD, SUB and MUL: the int8 quantization (None for float32) and the constant operands."""
-    int8 = ctx.output(op).dtype == "int8"
+    int8 = ctx.output(op).dtype == "int8"  # float32 and int32 have no quantization
     return Planned(quant(ctx.model, op) if int8 else None, operand_constants(ctx.model, op))
 
 
@@ -61,6 +65,9 @@ def emit_binary(ctx: EmitContext, plan: LayerPlan, function_stem: str, params_ty
     quantization; float32: the activation range), shapes, operands and the call."""
     op, prefix = plan.op, plan.prefix
     in1, in2, out = ctx.input(op, slots.INPUT1), ctx.input(op, slots.INPUT2), ctx.output(op)
+    if out.dtype == "int32":
+        from .int32_math import emit_int32  # int32 ADD and MUL (unquantized): int32_math.py
+        return emit_int32(ctx, plan)
     pointer1, pointer2 = operand_pointers(ctx, op)
     if out.dtype == "float32":
         params = float_activation_struct(prefix, str(op.options.get("fused_activation_function", "NONE")))
@@ -153,6 +160,7 @@ VARIANTS = (
 BINARY = Operands(2, 2, roles=("first input", "second input"))
 _TYPES = "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)"
 HANDLERS = (
-    OpHandler("ADD", check, VARIANTS, no_macs, _TYPES, BINARY, max_version=5),
+    OpHandler("ADD", check, VARIANTS, no_macs, _TYPES.replace("float32 (", "float32, int32 (int32 unquantized, fused NONE; "),
+              BINARY, max_version=5),
     OpHandler("SUB", check, VARIANTS, no_macs, _TYPES, BINARY, max_version=5),
 )

@@ -161,8 +161,10 @@ def operand_constants(model: Model, op: Operator) -> tuple[Constant, ...]:
             found.append(float_constant(name, tensor.data, comment, length))
         elif tensor.dtype == "int8":
             found.append(int_constant(name, "int8_t", tensor.data, comment, 16, 4, length))
+        elif tensor.dtype == "int32":
+            found.append(int_constant(name, "int32_t", tensor.data, comment, 8, 11, length))
         else:
-            raise UnsupportedTensorError(tensor.name, tensor.dtype, f"{where}: constant operands must be int8 or float32")
+            raise UnsupportedTensorError(tensor.name, tensor.dtype, f"{where}: constant operands must be int8, int32 or float32")
     return tuple(found)
 
 

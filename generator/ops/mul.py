@@ -28,6 +28,10 @@ from .registry import OpHandler
 
 def check(model: Model, op: Operator) -> None:
     activation = check_fused_activation(op)
+    if slots.output_tensor(model, op).dtype == "int32":
+        from .int32_math import check_int32  # int32 MUL (unquantized): int32_math.py
+        check_int32(model, op)
+        return
     in1, in2, out = check_binary(model, op, ("int8", "float32"))
     if out.dtype == "int8":
         try:
@@ -61,5 +65,5 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 HANDLERS = (OpHandler("MUL", check, single(emit, partial(plan_binary, quant=_quant)), macs,
-                      "int8, float32 (broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)",
+                      "int8, float32, int32 (unquantized; broadcasting up to 6-D, fused NONE/RELU/RELU6/RELU_N1_TO_1, constant operands)",
                       BINARY, max_version=7),)

@@ -59,7 +59,7 @@ def unary() -> Operands:
 class OpHandler:
     """How one TFLite builtin operator is checked, run (its kernel variants) and counted."""
 
-    name: str  # BuiltinOperator name, e.g. "FULLY_CONNECTED"
+    name: str  # BuiltinOperator name, e.g. "FULLY_CONNECTED", or "CUSTOM:<custom code>" (Operator.key)
     check: Callable[[Model, Operator], None]  # raises UnsupportedOpError / UnsupportedTensorError
     # Kernel variants in preference order (choose_variant); the last is the reference kernel
     # every validated operator can run.
@@ -134,9 +134,9 @@ def choose_variant(model: Model, op: Operator, kernels: KernelSet | str,
     Raises:
         UnsupportedOpError: an operator without a kernel (validate() says more).
     """
-    handler = handlers().get(op.name)
+    handler = handlers().get(op.key)
     if handler is None:
-        raise UnsupportedOpError(op.name, op.index, supported_ops())
+        raise UnsupportedOpError(op.key, op.index, supported_ops())
     kernel_set = KernelSet.parse(kernels)
     for variant in handler.variants:
         if variant.fused != fused:
@@ -167,7 +167,7 @@ def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
     wanted first (the arena planner grants one or none)."""
     requests = {}
     for op in model.operators:
-        if op.name not in handlers():
+        if op.key not in handlers():
             continue
         variant = choose_variant(model, op, kernels)
         sizes = variant.scratch(model, op) if variant.scratch is not None else ()

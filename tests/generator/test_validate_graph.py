@@ -216,6 +216,8 @@ def test_max_versions_are_what_the_pinned_tensorflow_knows() -> None:
     base = (REPO / "models" / "sine_int8.tflite").read_bytes()
     wrong = {}
     for name, handler in sorted(handlers().items()):
+        if name.startswith("CUSTOM:"):
+            continue  # TFLM's custom operators (its signal library): TFLite versions no custom code
         accepted = probe.tflite_accepts(probe.with_opcode(base, name, handler.max_version))
         next_refused = not probe.tflite_accepts(probe.with_opcode(base, name, handler.max_version + 1))
         if not (accepted and next_refused):
