@@ -74,6 +74,10 @@ class OpHandler:
     # The supported type configurations in tflm_ops.py's vocabulary ("int8", "16x8", "float32->int8",
     # ...), compared with TFLM's by `tflm-bench ops --missing`; None: read from `types` (parse_types).
     type_configs: tuple[str, ...] | None = None
+    # The kernel keeps state from one inference to the next outside any tensor (TFLM's persistent
+    # buffers, e.g. the signal library's noise estimate): a model with it is stateful like one with
+    # variable tensors (keeps_state).
+    keeps_state: bool = False
 
 
 _TYPE_WORDS = ("int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
@@ -174,6 +178,15 @@ def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
         if sizes:
             requests[op.index] = sizes
     return requests
+
+
+def keeps_state(model: Model) -> bool:
+    """True when an inference depends on the ones before it: a variable tensor, or an operator
+    whose kernel keeps state of its own (OpHandler.keeps_state)."""
+    if any(t.is_variable for t in model.tensors):
+        return True
+    table = handlers()
+    return any(table[op.key].keeps_state for op in model.operators if op.key in table)
 
 
 def supported_ops() -> tuple[str, ...]:

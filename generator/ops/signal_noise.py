@@ -23,9 +23,9 @@ PCAN_LUT_SIZE = 125  # entries TFLM's gain lookup reads for any uint32 noise est
 
 
 def check_spectral_subtraction(model: Model, op: Operator) -> None:
-    inp = tensor_of(model, op, 0, "input", "uint32")
-    out = tensor_of(model, op, 0, "output", "uint32", output=True)
-    noise = tensor_of(model, op, 1, "noise estimate output", "uint32", output=True)
+    inp = tensor_of(model, op, 0, "input", "uint32", rank=1)
+    out = tensor_of(model, op, 0, "output", "uint32", output=True, rank=1)
+    noise = tensor_of(model, op, 1, "noise estimate output", "uint32", output=True, rank=1)
     channels = int_option(op, "num_channels")
     for name in _SUBTRACTION_OPTIONS:
         int_option(op, name)
@@ -80,7 +80,7 @@ def emit_pcan(ctx: EmitContext, plan: LayerPlan) -> Layer:
 HANDLERS = (
     OpHandler(SPECTRAL_SUBTRACTION, check_spectral_subtraction, single(emit_spectral_subtraction), no_macs,
               "uint32 (noise estimate kept across inferences, second output)",
-              operands(1, ("input",), outputs=2), max_version=1),
+              operands(1, ("input",), outputs=2), max_version=1, keeps_state=True),
     OpHandler(PCAN, check_pcan, single(emit_pcan, plan_constants), no_macs,
               "uint32 (constant int16 gain table of 125 entries)",
               operands(3, ("input", "noise estimate", "gain table")), max_version=1),

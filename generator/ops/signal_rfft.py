@@ -73,7 +73,10 @@ def check_rfft(model: Model, op: Operator) -> None:
     radices = set(kiss_factors(n // 2)[0::2])
     if not radices <= {2, 4}:
         raise unsupported(op, f"fft_length {n} (kissfft radices {sorted(radices)}; only powers of two)")
-    if not inp.shape or not out.shape or inp.shape[-1] > n:
+    if len(inp.shape) != len(out.shape):
+        raise unsupported(op, f"an input of rank {len(inp.shape)} and an output of rank {len(out.shape)} "
+                              "(TFLM's RFFT needs the same rank)")
+    if not inp.shape or inp.shape[-1] > n:
         raise unsupported(op, f"an input of shape {list(inp.shape)} for fft_length {n} (frames at most that long)")
     frames = inp.num_elements // inp.shape[-1]
     if out.shape[-1] != 2 * (n // 2 + 1) or out.num_elements != frames * out.shape[-1]:

@@ -20,8 +20,8 @@ LOG = "CUSTOM:SignalFilterBankLog"
 
 
 def check_energy(model: Model, op: Operator) -> None:
-    inp = tensor_of(model, op, 0, "input", "int16")
-    out = tensor_of(model, op, 0, "output", "uint32", output=True)
+    inp = tensor_of(model, op, 0, "input", "int16", rank=1)
+    out = tensor_of(model, op, 0, "output", "uint32", output=True, rank=1)
     start, end = int_option(op, "start_index"), int_option(op, "end_index")
     if 2 * out.num_elements != inp.num_elements:
         raise unsupported(op, f"an input of {inp.num_elements} int16 for {out.num_elements} energies "
@@ -50,9 +50,9 @@ _BANK_ROLES = ("input", "weights", "unweights", "channel frequency starts", "cha
 
 
 def check_filter_bank(model: Model, op: Operator) -> None:
-    inp = tensor_of(model, op, 0, "input", "uint32")
-    tables = [tensor_of(model, op, slot, _BANK_ROLES[slot], "int16", constant=True) for slot in range(1, 6)]
-    out = tensor_of(model, op, 0, "output", "uint64", output=True)
+    inp = tensor_of(model, op, 0, "input", "uint32", rank=1)
+    tables = [tensor_of(model, op, slot, _BANK_ROLES[slot], "int16", constant=True, rank=1) for slot in range(1, 6)]
+    out = tensor_of(model, op, 0, "output", "uint64", output=True, rank=1)
     channels = int_option(op, "num_channels")
     if channels < 1 or out.num_elements != channels:
         raise unsupported(op, f"num_channels {channels} with an output of {out.num_elements} values")
@@ -90,9 +90,9 @@ def filter_bank_macs(model: Model, op: Operator) -> int:
 
 
 def check_square_root(model: Model, op: Operator) -> None:
-    inp = tensor_of(model, op, 0, "input", "uint64")
-    scale = tensor_of(model, op, 1, "scale bits", "int32")
-    out = tensor_of(model, op, 0, "output", "uint32", output=True)
+    inp = tensor_of(model, op, 0, "input", "uint64", rank=1)
+    scale = tensor_of(model, op, 1, "scale bits", "int32", rank=0)
+    out = tensor_of(model, op, 0, "output", "uint32", output=True, rank=1)
     if len(inp.shape) != 1 or out.num_elements != inp.num_elements or scale.num_elements != 1:
         raise unsupported(op, f"an input of shape {list(inp.shape)}, output {list(out.shape)}, scale bits "
                               f"{list(scale.shape)} (1-D input as large as the output, one scale value)")

@@ -41,9 +41,9 @@ def window_macs(model: Model, op: Operator) -> int:
 
 
 def check_auto_scale(model: Model, op: Operator) -> None:
-    inp = tensor_of(model, op, 0, "input", "int16")
-    out = tensor_of(model, op, 0, "output", "int16", output=True)
-    scale = tensor_of(model, op, 1, "scale bits output", "int32", output=True)
+    inp = tensor_of(model, op, 0, "input", "int16", rank=1)
+    out = tensor_of(model, op, 0, "output", "int16", output=True, rank=1)
+    scale = tensor_of(model, op, 1, "scale bits output", "int32", output=True, rank=0)
     if len(out.shape) != 1 or out.num_elements != inp.num_elements or scale.num_elements != 1:
         raise unsupported(op, f"an input of shape {list(inp.shape)}, output {list(out.shape)} and scale bits "
                               f"{list(scale.shape)} (TFLM scales the output's first dimension: a 1-D output "

@@ -30,7 +30,6 @@ SEANET = "tensorflow/lite/micro/integration_tests/seanet/"
 
 # The PENDING reasons, one per missing operator or type.
 LSTM = pending("UnsupportedOpError", "UNIDIRECTIONAL_SEQUENCE_LSTM is not supported")
-SIGNAL_OPS = pending("UnsupportedOpError", "CUSTOM (SignalWindow) is not supported")
 ADD_INT16_OUTPUT = pending("UnsupportedTensorError", "(int16): ADD (operator #0) needs its output")
 CONV_2D_INT16_INPUT = pending("UnsupportedTensorError", "(int16): CONV_2D (operator #0) needs its input")
 LEAKY_RELU_INT16_INPUT = pending("UnsupportedTensorError", "(int16): LEAKY_RELU (operator #0) needs its input")
@@ -54,8 +53,6 @@ EXPECTED_REFUSALS: dict[str, Refusal] = {
 
     # ---- PENDING: not supported yet; delete the entry when the model runs -------------------
     "tensorflow/lite/micro/examples/dtln/dtln_noise_suppression.tflite": LSTM,
-    "tensorflow/lite/micro/examples/micro_speech/models/audio_preprocessor_float.tflite": SIGNAL_OPS,
-    "tensorflow/lite/micro/examples/micro_speech/models/audio_preprocessor_int8.tflite": SIGNAL_OPS,
     "tensorflow/lite/micro/examples/mnist_lstm/trained_lstm.tflite": LSTM,
     "tensorflow/lite/micro/examples/mnist_lstm/trained_lstm_int8.tflite": LSTM,
     SEANET + "add/add0.tflite": ADD_INT16_OUTPUT,
