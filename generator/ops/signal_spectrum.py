@@ -136,9 +136,10 @@ HANDLERS = (
               operands(1, ("input",)), max_version=1),
     OpHandler(FILTER_BANK, check_filter_bank, single(emit_filter_bank, plan_constants), filter_bank_macs,
               "uint32 -> uint64 (constant int16 weight and band tables)",
-              operands(6, _BANK_ROLES), max_version=1),
+              operands(6, _BANK_ROLES), max_version=1, type_configs=("uint32->uint64",)),
     OpHandler(SQUARE_ROOT, check_square_root, single(emit_square_root, plan_constants), no_macs,
-              "uint64 -> uint32 (int32 scale bits input)", operands(2, ("input", "scale bits")), max_version=1),
+              "uint64 -> uint32 (int32 scale bits input)", operands(2, ("input", "scale bits")), max_version=1,
+              type_configs=("uint64->uint32",)),
     OpHandler(LOG, check_log, single(emit_log), no_macs, "uint32 -> int16 (1-D)", operands(1, ("input",)),
               max_version=1),
 )
