@@ -99,7 +99,7 @@ def layer(plan: LayerPlan, function: str, args: tuple[str, ...], structs: tuple[
           header: str, note: str = "") -> Layer:
     """The Layer of a planned call; its arrays are the plan's constants, in the plan's order."""
     op = plan.op
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs),
+    return Layer(op.index, op.key, op.index, function, args, tuple(structs),
                  tuple(c_array(c) for c in plan.constants), header, note)
 
 
