@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tflm_bench.generator import Runtime, conv_pool_fusions
+from tflm_bench.generator import Runtime, conv_pool_fusions, keeps_state
 
 from .compare import Difference, difference
 from .errors import BenchError
@@ -136,10 +136,11 @@ def diff_sample(session: BenchSession, oracle: OracleProcess, number: int, sampl
 def diff_model(session: BenchSession, samples: list[list[np.ndarray]]) -> DiffReport:
     """Per-layer verdicts for every sample; the session is started if it is not yet.
 
-    A model with variable tensors (state, e.g. SVDF's) runs each sample from the initial state on
-    both sides: a fresh host TFLM per sample, and the firmware resets its variables before every
-    partial inference (each layer's prefix runs once per layer, so state carried over would differ)."""
-    stateful = any(t.is_variable for t in session.model.tensors)
+    A model with state (variable tensors, e.g. SVDF's, or kernel state such as the signal library's
+    noise estimate) runs each sample from the initial state on both sides: a fresh host TFLM per
+    sample, and the firmware resets its state before every partial inference (each layer's prefix
+    runs once per layer, so state carried over would differ)."""
+    stateful = keeps_state(session.model)
     diffs = []
     oracle: OracleProcess | None = None
     try:

@@ -78,6 +78,7 @@ def generate_c(
         "layer_outputs": [_layer_output_desc(model, plan, op.index) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
         "variables": _variables(model, plan),
+        "state_buffers": [b for layer in layers for b in layer.buffers if b.reset],
         "build_id": f"0x{model.build_id:08x}u",
     }
     env = jinja2.Environment(

@@ -55,7 +55,7 @@ def layer_flash(model: Model, plan: ArenaPlan, kernels: KernelSet) -> list[Layer
     result = []
     for op, ref, opt in zip(model.operators, reference, optimized):
         int8_bytes, expanded_bytes = ref.constant_bytes, opt.constant_bytes
-        result.append(LayerFlash(op.index, op.name, table[op.name].macs(model, op), int8_bytes,
+        result.append(LayerFlash(op.index, op.name, table[op.key].macs(model, op), int8_bytes,
                                  expanded_bytes, expanded=expanded_bytes > int8_bytes))
     return result
 

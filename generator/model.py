@@ -82,6 +82,14 @@ class Operator:
     options: dict[str, Any] = field(default_factory=dict, compare=False)
     version: int = 1  # the operator code's version (which variant of the op the exporter meant)
 
+    @property
+    def key(self) -> str:
+        """The name an op handler registers for it: the builtin name, or "CUSTOM:<custom code>"
+        for a custom operator (e.g. "CUSTOM:SignalWindow")."""
+        if self.name == "CUSTOM":
+            return f"CUSTOM:{self.options.get('custom_code', '')}"
+        return self.name
+
 
 @dataclass(frozen=True)
 class Model:

@@ -37,9 +37,10 @@ def custom_op_problem(op_index: int, custom_code: str) -> str:
     if custom_code in TFLM_CUSTOM_OPS:
         return (
             f"operator #{op_index} is the custom operator '{custom_code}', which TFLM registers as a custom "
-            "operator (e.g. its signal library for audio front ends) but neither the built-in runtime nor the "
-            "tflm runtime (builtin operators only) runs yet; run the model's builtin part on the bench and its "
-            "custom front end on the host"
+            "operator (e.g. its signal library for audio front ends) but the built-in runtime has no kernel for "
+            "yet (of the signal library it runs the operators `tflm-bench ops` lists as CUSTOM:<code>) and the "
+            "tflm runtime (builtin operators only) does not resolve; run the model's builtin part on the bench "
+            "and its custom front end on the host"
         )
     return (
         f"operator #{op_index} is the custom operator '{custom_code}', which neither the built-in runtime nor the "

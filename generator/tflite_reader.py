@@ -341,6 +341,8 @@ def _convert_operator(
     options.update(_options_dict(flat.builtinOptions2, index, name))
     if builtin == _CUSTOM_OPCODE:
         options["custom_code"] = custom
+        # The operator's own options (a flexbuffer for TFLM's signal library), as raw bytes.
+        options["custom_options"] = _custom_options(flat.customOptions)
     return Operator(
         index=index,
         opcode=builtin,
@@ -350,6 +352,14 @@ def _convert_operator(
         options=options,
         version=version,
     )
+
+
+def _custom_options(values: Any) -> bytes:
+    if values is None:
+        return b""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.uint8).tobytes()
+    return bytes(values)
 
 
 def _snake_case(name: str) -> str:

@@ -39,20 +39,20 @@ def validate(model: Model) -> None:
     Every refusal of an operator or type the built-in runtime lacks names the fix (the tflm
     runtime when TFLM has the operator).
     """
-    check_custom_ops(model)
     table = handlers()
+    check_custom_ops(model, frozenset(name for name in table if name.startswith("CUSTOM:")))
     # Operators without a kernel first: an operator no CPU runs (an NPU's command stream) reads
     # tensors nothing on the CPU writes, and that is not the model's fault.
     for op in model.operators:
-        if op.name not in table:
-            raise _with_runtime_fix(UnsupportedOpError(op.name, op.index, supported_ops()), op)
+        if op.key not in table:
+            raise _with_runtime_fix(UnsupportedOpError(op.key, op.index, supported_ops()), op)
     _check_structure(model)
     for op in model.operators:
-        check_operands(op, table[op.name])
-        check_version(op, table[op.name])
+        check_operands(op, table[op.key])
+        check_version(op, table[op.key])
     for op in model.operators:
         try:
-            table[op.name].check(model, op)
+            table[op.key].check(model, op)
         except (UnsupportedOpError, UnsupportedTensorError) as refusal:
             raise _with_runtime_fix(refusal, op) from None
     _check_io(model)
@@ -63,12 +63,13 @@ def _with_runtime_fix(refusal: UnsupportedOpError | UnsupportedTensorError, op: 
     return add_fix(refusal, fix) if fix is not None else refusal
 
 
-def check_custom_ops(model: Model) -> None:
-    """A CUSTOM operator runs in neither runtime (the tflm runtime resolves builtins only): named
-    for what it is before the graph checks, which its opaque operands (an NPU's scratch areas,
-    say) would fail with a misleading message."""
+def check_custom_ops(model: Model, claimed: frozenset[str] = frozenset()) -> None:
+    """A CUSTOM operator runs in neither runtime (the tflm runtime resolves builtins only) unless
+    an op handler claims its custom code (`claimed`: "CUSTOM:<code>" keys, e.g. TFLM's signal
+    library in the built-in runtime): named for what it is before the graph checks, which its
+    opaque operands (an NPU's scratch areas, say) would fail with a misleading message."""
     for op in model.operators:
-        if op.name == "CUSTOM":
+        if op.name == "CUSTOM" and op.key not in claimed:
             code = str(op.options.get("custom_code", "?"))
             raise CustomOpError(op.index, code, custom_op_problem(op.index, code))
 

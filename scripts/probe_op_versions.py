@@ -55,6 +55,8 @@ def highest_version(base: bytes, op_name: str) -> int:
 def main() -> None:
     base = SINE.read_bytes()
     for name in sorted(handlers()):
+        if name.startswith("CUSTOM:"):
+            continue  # custom operators have no TFLite builtin version
         print(f"{name}: {highest_version(base, name)}")
 
 

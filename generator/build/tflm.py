@@ -88,7 +88,7 @@ def _layer_macs(model: Model) -> list[int]:
     macs = []
     for op in model.operators:
         try:
-            macs.append(int(table[op.name].macs(model, op)) if op.name in table else 0)
+            macs.append(int(table[op.key].macs(model, op)) if op.key in table else 0)
         except Exception:  # noqa: BLE001 - a configuration our modules do not cover has no MAC count
             macs.append(0)
     return macs

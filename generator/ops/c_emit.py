@@ -14,6 +14,9 @@ C_TYPES = {
     "int16": "int16_t",
     "int32": "int32_t",
     "int64": "int64_t",
+    "uint16": "uint16_t",
+    "uint32": "uint32_t",
+    "uint64": "uint64_t",
     "float32": "float",
 }
 
@@ -54,6 +57,19 @@ class CStruct:
 
 
 @dataclass(frozen=True)
+class CBuffer:
+    """A static RAM array of one layer outside the arena (tb_model.c): kernel state kept from one
+    inference to the next (`reset`: zeroed with the variable tensors, before the first inference
+    and before every partial one, as TFLM's Prepare and Reset leave it) or a work area."""
+
+    ctype: str
+    name: str
+    length: int
+    comment: str
+    reset: bool = False
+
+
+@dataclass(frozen=True)
 class Layer:
     """One kernel call: the function, its arguments and the constants it needs."""
 
@@ -66,6 +82,7 @@ class Layer:
     arrays: tuple[CArray, ...] = field(default=())
     header: str = ""  # kernel header to include, relative to firmware/kernels
     note: str = ""  # said in the generated C's comment (e.g. how a fused layer runs)
+    buffers: tuple[CBuffer, ...] = ()  # static RAM arrays (state, work areas), declared before the structs
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ def layer(plan: LayerPlan, function: str, args: tuple[str, ...], structs: tuple[
           header: str, note: str = "") -> Layer:
     """The Layer of a planned call; its arrays are the plan's constants, in the plan's order."""
     op = plan.op
-    return Layer(op.index, op.name, op.index, function, args, tuple(structs),
+    return Layer(op.index, op.key, op.index, function, args, tuple(structs),
                  tuple(c_array(c) for c in plan.constants), header, note)
 
 

@@ -59,7 +59,7 @@ def unary() -> Operands:
 class OpHandler:
     """How one TFLite builtin operator is checked, run (its kernel variants) and counted."""
 
-    name: str  # BuiltinOperator name, e.g. "FULLY_CONNECTED"
+    name: str  # BuiltinOperator name, e.g. "FULLY_CONNECTED", or "CUSTOM:<custom code>" (Operator.key)
     check: Callable[[Model, Operator], None]  # raises UnsupportedOpError / UnsupportedTensorError
     # Kernel variants in preference order (choose_variant); the last is the reference kernel
     # every validated operator can run.
@@ -75,6 +75,10 @@ class OpHandler:
     # The supported type configurations in tflm_ops.py's vocabulary ("int8", "16x8", "float32->int8",
     # ...), compared with TFLM's by `tflm-bench ops --missing`; None: read from `types` (parse_types).
     type_configs: tuple[str, ...] | None = None
+    # The kernel keeps state from one inference to the next outside any tensor (TFLM's persistent
+    # buffers, e.g. the signal library's noise estimate): a model with it is stateful like one with
+    # variable tensors (keeps_state).
+    keeps_state: bool = False
 
 
 _TYPE_WORDS = ("int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
@@ -135,9 +139,9 @@ def choose_variant(model: Model, op: Operator, kernels: KernelSet | str,
     Raises:
         UnsupportedOpError: an operator without a kernel (validate() says more).
     """
-    handler = handlers().get(op.name)
+    handler = handlers().get(op.key)
     if handler is None:
-        raise UnsupportedOpError(op.name, op.index, supported_ops())
+        raise UnsupportedOpError(op.key, op.index, supported_ops())
     kernel_set = KernelSet.parse(kernels)
     for variant in handler.variants:
         if variant.fused != fused:
@@ -168,13 +172,22 @@ def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
     wanted first (the arena planner grants one or none)."""
     requests = {}
     for op in model.operators:
-        if op.name not in handlers():
+        if op.key not in handlers():
             continue
         variant = choose_variant(model, op, kernels)
         sizes = variant.scratch(model, op) if variant.scratch is not None else ()
         if sizes:
             requests[op.index] = sizes
     return requests
+
+
+def keeps_state(model: Model) -> bool:
+    """True when an inference depends on the ones before it: a variable tensor, or an operator
+    whose kernel keeps state of its own (OpHandler.keeps_state)."""
+    if any(t.is_variable for t in model.tensors):
+        return True
+    table = handlers()
+    return any(table[op.key].keeps_state for op in model.operators if op.key in table)
 
 
 def supported_ops() -> tuple[str, ...]:

@@ -28,9 +28,6 @@ def pending(kind: str, reason: str) -> Refusal:
 
 SEANET = "tensorflow/lite/micro/integration_tests/seanet/"
 
-# The PENDING reasons, one per missing operator or type.
-SIGNAL_OPS = pending("CustomOpError", "custom operator 'SignalWindow', which TFLM registers as a custom operator")
-
 # Paths relative to the corpus root (../shared/corpus/tflite-micro).
 EXPECTED_REFUSALS: dict[str, Refusal] = {
     # ---- KNOWN: refused for good ------------------------------------------------------------
@@ -42,7 +39,5 @@ EXPECTED_REFUSALS: dict[str, Refusal] = {
         Refusal("ModelTooLargeError", "more than the 1048576 bytes of flash"),
 
     # ---- PENDING: not supported yet; delete the entry when the model runs -------------------
-    # TFLM's signal-library custom operators (the audio front end).
-    "tensorflow/lite/micro/examples/micro_speech/models/audio_preprocessor_float.tflite": SIGNAL_OPS,
-    "tensorflow/lite/micro/examples/micro_speech/models/audio_preprocessor_int8.tflite": SIGNAL_OPS,
+    # (none: every other model of the corpus runs)
 }

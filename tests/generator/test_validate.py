@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -70,9 +72,10 @@ def test_per_channel_weights_need_zero_zero_points(rng):
         validate(read_tflite(build_tflite(spec)))
 
 
-def test_quantize_to_int16_rejected():
+def test_quantize_from_uint8_to_int16_rejected_as_tflm_does():
+    # TFLM's QUANTIZE takes uint8 only to int8 or uint8 (float32 -> int16 runs: test_int16_ops.py).
     spec = ModelSpec(
-        tensors=[TensorSpec("x", (1, 4), "float32"),
+        tensors=[TensorSpec("x", (1, 4), "uint8", [0.1], [128]),
                  TensorSpec("q", (1, 4), "int16", [0.1], [0])],
         ops=[OpSpec("QUANTIZE", [0], [1])], inputs=[0], outputs=[1])
     with pytest.raises(UnsupportedTensorError, match="int16"):
@@ -137,11 +140,9 @@ def test_an_unknown_custom_operator_names_its_code_and_the_fix():
 
 
 def test_a_type_tflm_has_names_the_tflm_runtime():
-    spec = ModelSpec(
-        tensors=[TensorSpec("x", (1, 4), "int16", [0.1], [0]),
-                 TensorSpec("w", (2, 4), "int8", [0.1], [0], data=np.ones((2, 4), np.int8)),
-                 TensorSpec("y", (1, 2), "int16", [0.1], [0])],
-        ops=[OpSpec("FULLY_CONNECTED", [0, 1, -1], [2])], inputs=[0], outputs=[2])
+    # TFLM's CAST converts float32 to int32; the built-in runtime casts integers only
+    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "float32"), TensorSpec("y", (1, 4), "int32")],
+                     ops=[OpSpec("CAST", [0], [1])], inputs=[0], outputs=[1])
     with pytest.raises(UnsupportedTensorError) as info:
         validate(read_tflite(build_tflite(spec)))
     assert str(info.value).endswith("; run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)")
@@ -161,3 +162,43 @@ def test_a_refusal_of_tflm_s_own_rule_does_not_suggest_the_tflm_runtime():
     with pytest.raises(UnsupportedOpError) as info:
         validate(read_tflite(build_tflite(spec)))
     assert "TFLM requires 1/256 and -128" in str(info.value) and "--runtime tflm" not in str(info.value)
+
+
+def _signal_window_model(code: str) -> bytes:
+    from flatbuffers import flexbuffers
+
+    spec = ModelSpec(
+        tensors=[TensorSpec("x", (8,), "int16"), TensorSpec("w", (8,), "int16", data=np.full(8, 4096, np.int16)),
+                 TensorSpec("y", (8,), "int16")],
+        ops=[OpSpec("CUSTOM", [0, 1], [2], custom_code=code, custom_options=bytes(flexbuffers.Dumps({"shift": 12})))],
+        inputs=[0], outputs=[2])
+    return build_tflite(spec)
+
+
+def test_a_custom_operator_a_handler_claims_runs_in_the_built_in_runtime_only():
+    from tflm_bench.generator.errors import CustomOpError
+    from tflm_bench.generator.validate import check_graph
+
+    model = read_tflite(_signal_window_model("SignalWindow"))
+    assert model.operators[0].key == "CUSTOM:SignalWindow"
+    validate(model)  # claimed by ops/signal_window.py
+    with pytest.raises(CustomOpError, match="custom operator 'SignalWindow'"):
+        check_graph(model)  # the tflm runtime resolves builtin operators only
+
+
+def test_a_signal_operator_without_a_kernel_says_what_it_is():
+    model = read_tflite(_signal_window_model("SignalStacker"))
+    with pytest.raises(UnsupportedOpError, match="TFLM registers as a custom operator") as info:
+        validate(model)
+    assert "CUSTOM:<code>" in str(info.value)
+
+
+def test_a_signal_operator_s_options_are_checked():
+    from flatbuffers import flexbuffers
+
+    data = _signal_window_model("SignalWindow")
+    model = read_tflite(data)
+    op = model.operators[0]
+    broken = replace(op, options={**op.options, "custom_options": bytes(flexbuffers.Dumps({"shift": 40}))})
+    with pytest.raises(UnsupportedOpError, match="shift 40"):
+        validate(replace(model, operators=(broken,)))

@@ -46,6 +46,13 @@ class LayerModel:
            options: tuple[str, dict[str, Any]] | None = None) -> None:
         self.ops.append(OpSpec(name, list(inputs), list(outputs), options=options))
 
+    def custom(self, code: str, inputs: Sequence[int], outputs: Sequence[int], options: dict[str, Any]) -> None:
+        """A CUSTOM operator (e.g. TFLM's "SignalWindow") with its options as a flexbuffer map."""
+        from flatbuffers import flexbuffers
+
+        self.ops.append(OpSpec("CUSTOM", list(inputs), list(outputs), custom_code=code,
+                               custom_options=bytes(flexbuffers.Dumps(options))))
+
     def spec(self) -> ModelSpec:
         return ModelSpec(self.tensors, self.ops, self.inputs, self.outputs)
 

@@ -26,6 +26,9 @@ TENSOR_TYPES = {
     "int16": schema.TensorType.INT16,
     "int32": schema.TensorType.INT32,
     "int64": schema.TensorType.INT64,
+    "uint16": schema.TensorType.UINT16,
+    "uint32": schema.TensorType.UINT32,
+    "uint64": schema.TensorType.UINT64,
     "bool": schema.TensorType.BOOL,
 }
 _ENUMS = (schema.Padding, schema.ActivationFunctionType, schema.TensorType)
@@ -50,6 +53,10 @@ class OpSpec:
     outputs: Sequence[int]
     activation: str | None = None  # shorthand for FULLY_CONNECTED's fused activation
     options: tuple[str, dict[str, Any]] | None = None  # (options table name, fields)
+    # name "CUSTOM": the custom code (e.g. "SignalWindow") and its options, a flexbuffer map
+    # (flatbuffers.flexbuffers.Dumps of a dict), as TFLM's signal library reads them
+    custom_code: str | None = None
+    custom_options: bytes | None = None
 
 
 @dataclass
@@ -114,10 +121,10 @@ def build_tflite(spec: ModelSpec) -> bytes:
             q.quantizedDimension = t.quantized_dimension
             tensor.quantization = q
         tensors.append(tensor)
-    codes: list[int] = []
+    codes: list[tuple[int, str | None]] = []
     operators = []
     for op in spec.ops:
-        code = getattr(schema.BuiltinOperator, op.name)
+        code = (getattr(schema.BuiltinOperator, op.name), op.custom_code)
         if code not in codes:
             codes.append(code)
         operator = schema.OperatorT()
@@ -127,12 +134,17 @@ def build_tflite(spec: ModelSpec) -> bytes:
         options = _options(op)
         if options is not None:
             operator.builtinOptionsType, operator.builtinOptions = options
+        if op.custom_options is not None:
+            operator.customOptions = np.frombuffer(op.custom_options, dtype=np.uint8)
+            operator.customOptionsFormat = schema.CustomOptionsFormat.FLEXBUFFERS
         operators.append(operator)
     model.operatorCodes = []
-    for code in codes:
+    for code, custom_code in codes:
         opcode = schema.OperatorCodeT()
         opcode.builtinCode = code
         opcode.deprecatedBuiltinCode = min(code, 127)
+        if custom_code is not None:
+            opcode.customCode = custom_code.encode()
         opcode.version = 1
         model.operatorCodes.append(opcode)
     subgraph = schema.SubGraphT()
