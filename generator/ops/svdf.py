@@ -231,4 +231,5 @@ HANDLERS = (OpHandler(
     "int8 with int16 or int8 state (no fused activation, as TFLM), float32 (NONE, RELU, RELU_N1_TO_1, "
     "RELU6); bias required; the state persists across inferences",
     Operands(5, 5, roles=ROLES, absent_note="the pinned tflite-micro crashes (segfault) on an absent SVDF bias: "
-             "its Prepare frees the bias it did not get"), max_version=4),)
+             "its Prepare frees the bias it did not get"), max_version=4,
+    type_configs=("int8", "int8 (int16 weights_time)", "float32")),)

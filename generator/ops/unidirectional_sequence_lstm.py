@@ -280,5 +280,6 @@ HANDLERS = (
     OpHandler("UNIDIRECTIONAL_SEQUENCE_LSTM", check, single(_emit, _plan), macs,
               "int8 (int8 weights, int32 biases, int16 cell state; TFLM's 8x8->16 LSTM), float32; the standard "
               "LSTM only (no peephole, projection or layer norm, as TFLM)",
-              Operands(24, 24, optional=frozenset(ABSENT_SLOTS), roles=ROLES), max_version=3),
+              Operands(24, 24, optional=frozenset(ABSENT_SLOTS), roles=ROLES), max_version=3,
+              type_configs=("int8", "float32")),
 )
