@@ -1,0 +1,170 @@
+"""Data-movement operators on the emulated device against TFLM, over seeded random shapes:
+SPLIT, SPLIT_V, UNPACK (several outputs), SLICE, REVERSE_V2, DEPTH_TO_SPACE, SPACE_TO_DEPTH,
+GATHER, FILL and ZEROS_LIKE, in every type TFLM runs them in (int8, int16, int32, float32 as the
+op allows), with negative axes and edge sizes (size -1 slices, single-element blocks).
+
+Each firmware holds many independent layers (own model inputs and outputs); the bench protocol's
+INFO reply (every model input and output in 1 KiB) bounds how many fit in one image.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from support.layer_models import LayerModel
+from support.on_device import assert_bit_exact, run_on_device
+from support.tflite_builder import build_tflite
+
+Rng = np.random.Generator
+
+
+def _shape(rng: Rng, rank: int, high: int = 4) -> tuple[int, ...]:
+    return tuple(int(d) for d in rng.integers(1, high + 1, rank))
+
+
+def _quant(rng: Rng, dtype: str) -> tuple[float | None, int | None]:
+    if dtype == "int8":
+        return float(2.0 ** rng.uniform(-8, 0)), int(rng.integers(-128, 128))
+    if dtype == "int16":
+        return float(2.0 ** rng.uniform(-12, -4)), 0
+    return None, None
+
+
+def _io(b: LayerModel, rng: Rng, name: str, shape: tuple[int, ...], dtype: str, q: tuple[float | None, int | None]) -> int:
+    return b.input(name, shape, dtype, *q)
+
+
+def _const_i32(b: LayerModel, name: str, values: list[int] | np.ndarray, dtype: str = "int32") -> int:
+    array = np.asarray(values, dtype=np.int64 if dtype == "int64" else np.int32)
+    return b.tensor(name, array.shape, dtype, data=array)
+
+
+def add_split(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 5))
+    shape = list(_shape(rng, rank))
+    axis = int(rng.integers(-rank, rank))
+    count = int(rng.integers(1, 4))
+    shape[axis] *= count
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "split_in", tuple(shape), dtype, q)
+    a = _const_i32(b, "split_axis", [axis])
+    parts = np.split(np.zeros(shape), count, axis=axis)
+    outs = [b.output("split_out", p.shape, dtype, *q) for p in parts]
+    b.op("SPLIT", [a, x], outs, ("SplitOptions", {"numSplits": count}))
+
+
+def add_split_v(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 5))
+    shape = list(_shape(rng, rank))
+    axis = int(rng.integers(-rank, rank))
+    sizes = [int(s) for s in rng.integers(1, 4, int(rng.integers(1, 4)))]
+    shape[axis] = sum(sizes)
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "splitv_in", tuple(shape), dtype, q)
+    listed = list(sizes)
+    listed[int(rng.integers(0, len(sizes)))] = -1  # one share left for the kernel to infer
+    s = _const_i32(b, "splitv_sizes", listed)
+    a = _const_i32(b, "splitv_axis", [axis])
+    outs = []
+    for size in sizes:
+        out_shape = list(shape)
+        out_shape[axis] = size
+        outs.append(b.output("splitv_out", tuple(out_shape), dtype, *q))
+    b.op("SPLIT_V", [x, s, a], outs, ("SplitVOptions", {"numSplits": len(sizes)}))
+
+
+def add_unpack(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 4))
+    shape = _shape(rng, rank, 3)
+    axis = int(rng.integers(-rank, rank))
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "unpack_in", shape, dtype, q)
+    out_shape = tuple(d for i, d in enumerate(shape) if i != axis % rank)
+    outs = [b.output("unpack_out", out_shape, dtype, *q) for _ in range(shape[axis])]
+    b.op("UNPACK", [x], outs, ("UnpackOptions", {"num": shape[axis], "axis": axis}))
+
+
+def add_slice(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 6))
+    shape = _shape(rng, rank, 5 if rank < 4 else 3)
+    begin = [int(rng.integers(0, d)) for d in shape]
+    size = [int(rng.integers(1, d - s + 1)) if rng.random() < 0.7 else -1 for d, s in zip(shape, begin)]
+    out_shape = tuple(d - s if n == -1 else n for d, s, n in zip(shape, begin, size))
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "slice_in", shape, dtype, q)
+    index_type = "int64" if rng.random() < 0.3 else "int32"
+    tb_, ts = _const_i32(b, "slice_begin", begin, index_type), _const_i32(b, "slice_size", size, index_type)
+    b.op("SLICE", [x, tb_, ts], [b.output("slice_out", out_shape, dtype, *q)], ("SliceOptions", {}))
+
+
+def add_reverse(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 6))
+    shape = _shape(rng, rank, 5 if rank < 4 else 3)
+    first = int(rng.integers(0, rank))
+    last = int(rng.integers(first, rank))
+    axes = [a - rank if rng.random() < 0.5 else a for a in range(first, last + 1)]
+    rng.shuffle(axes)
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "reverse_in", shape, dtype, q)
+    a = _const_i32(b, "reverse_axis", axes)
+    b.op("REVERSE_V2", [x, a], [b.output("reverse_out", shape, dtype, *q)], ("ReverseV2Options", {}))
+
+
+def add_depth_space(b: LayerModel, rng: Rng, dtype: str) -> None:
+    bs = int(rng.integers(1, 4))
+    n, h, w, c = int(rng.integers(1, 3)), int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "d2s_in", (n, h, w, c * bs * bs), dtype, q)
+    b.op("DEPTH_TO_SPACE", [x], [b.output("d2s_out", (n, h * bs, w * bs, c), dtype, *q)],
+         ("DepthToSpaceOptions", {"blockSize": bs}))
+    x = _io(b, rng, "s2d_in", (n, h * bs, w * bs, c), dtype, q)
+    b.op("SPACE_TO_DEPTH", [x], [b.output("s2d_out", (n, h, w, c * bs * bs), dtype, *q)],
+         ("SpaceToDepthOptions", {"blockSize": bs}))
+
+
+def _samples(b: LayerModel, rng: Rng, count: int) -> list[list[np.ndarray]]:
+    samples = []
+    for _ in range(count):
+        sample = []
+        for i in b.inputs:
+            t = b.tensors[i]
+            if t.dtype == "float32":
+                sample.append(rng.uniform(-8.0, 8.0, t.shape).astype(np.float32))
+            else:
+                info = np.iinfo(t.dtype)
+                sample.append(rng.integers(info.min, info.max, t.shape, endpoint=True).astype(t.dtype))
+        samples.append(sample)
+    return samples
+
+
+Adder = Callable[[LayerModel, Rng, str], None]
+# group -> (adders, layers of each, dtypes)
+GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
+    "split": ((add_split, add_split_v, add_unpack), 2, ("int8", "int16", "int32", "float32")),
+    "slice_reverse": ((add_slice, add_reverse), 3, ("int8", "int16", "int32", "float32")),
+    "depth_space": ((add_depth_space,), 3, ("int8", "float32")),
+}
+
+
+def _model(group: str, dtype: str, seed: int) -> LayerModel:
+    adders, layers, _ = GROUPS[group]
+    rng = np.random.default_rng(seed)
+    b = LayerModel()
+    for _ in range(layers):
+        for add in adders:
+            add(b, rng, dtype)
+    return b
+
+
+CASES = [(group, dtype) for group, (_, _, dtypes) in GROUPS.items() for dtype in dtypes]
+
+
+@pytest.mark.parametrize(("group", "dtype"), CASES, ids=[f"{g}-{d}" for g, d in CASES])
+def test_movement_ops_match_tflm(group: str, dtype: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    seed = 4200 + CASES.index((group, dtype))
+    b = _model(group, dtype, seed)
+    results = run_on_device(build_tflite(b.spec()), _samples(b, np.random.default_rng(seed), 2), tmp_path, bench_options)
+    assert_bit_exact(results, f"{group} {dtype} seed {seed}")
