@@ -125,13 +125,79 @@ def add_depth_space(b: LayerModel, rng: Rng, dtype: str) -> None:
          ("SpaceToDepthOptions", {"blockSize": bs}))
 
 
+# Model inputs that are indices: tensor name -> the exclusive upper bound of their values.
+INDEX_BOUND = "_bound"
+
+
+def _index_input(b: LayerModel, name: str, shape: tuple[int, ...], bound: int) -> int:
+    return b.input(f"{name}{INDEX_BOUND}{bound}", shape, "int32")
+
+
+def add_gather(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 5))
+    shape = _shape(rng, rank)
+    axis = int(rng.integers(-rank, rank))
+    positive = axis % rank
+    batch_dims = int(rng.integers(0, positive + 1)) if rng.random() < 0.4 else 0
+    idx_shape = tuple(shape[:batch_dims]) + _shape(rng, int(rng.integers(0, 3)), 3)
+    if batch_dims and rng.random() < 0.5:
+        batch_dims -= len(idx_shape)  # the same, counted from the end of the positions
+    q = _quant(rng, dtype)
+    if rng.random() < 0.3:  # constant values, from flash
+        data = (rng.integers(-128, 128, shape).astype(np.int8) if dtype == "int8"
+                else rng.uniform(-8, 8, shape).astype(np.float32))
+        x = b.tensor("gather_table", shape, dtype, *q, data=data)
+    else:
+        x = _io(b, rng, "gather_in", shape, dtype, q)
+    if rng.random() < 0.5:
+        p = _const_i32(b, "gather_pos", rng.integers(0, shape[positive], idx_shape))
+    else:
+        p = _index_input(b, "gather_pos", idx_shape, shape[positive])
+    nb = batch_dims % len(idx_shape) if batch_dims < 0 else batch_dims
+    out_shape = tuple(shape[:positive]) + idx_shape[nb:] + tuple(shape[positive + 1:])
+    b.op("GATHER", [x, p], [b.output("gather_out", out_shape, dtype, *q)],
+         ("GatherOptions", {"axis": axis, "batchDims": batch_dims}))
+
+
+def add_embedding(b: LayerModel, rng: Rng, dtype: str) -> None:
+    shape = _shape(rng, int(rng.integers(2, 4)))
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "lookup_value", shape, dtype, q)
+    count = int(rng.integers(1, 5))
+    ids = _index_input(b, "lookup_ids", (count,), shape[0])
+    b.op("EMBEDDING_LOOKUP", [ids, x], [b.output("lookup_out", (count, *shape[1:]), dtype, *q)])
+
+
+def add_fill_zeros(b: LayerModel, rng: Rng, dtype: str) -> None:
+    q = _quant(rng, dtype)
+    shape = _shape(rng, int(rng.integers(1, 4)))
+    dims = _const_i32(b, "fill_dims", list(shape), "int64" if rng.random() < 0.3 else "int32")
+    if rng.random() < 0.5:  # a constant value
+        value = (np.array(rng.integers(-128, 128), np.int8) if dtype == "int8" else
+                 np.array(rng.integers(-2**31, 2**31), np.int32) if dtype == "int32" else np.array(rng.uniform(-8, 8), np.float32))
+        v = b.tensor("fill_value", (), dtype, *q, data=value)
+    else:  # a value computed at run time: one element SLICEd out of a model input, SQUEEZEd to a scalar
+        src = _io(b, rng, "fill_src", (4,), dtype, q)
+        one = b.tensor("fill_one", (1,), dtype, *q)
+        b.op("SLICE", [src, _const_i32(b, "fill_begin", [int(rng.integers(0, 4))]), _const_i32(b, "fill_size", [1])],
+             [one], ("SliceOptions", {}))
+        v = b.tensor("fill_value", (), dtype, *q)
+        b.op("SQUEEZE", [one], [v], ("SqueezeOptions", {}))
+    b.op("FILL", [dims, v], [b.output("fill_out", shape, dtype, *q)])
+    x = _io(b, rng, "zeros_in", shape, dtype, q)
+    b.op("ZEROS_LIKE", [x], [b.output("zeros_out", shape, dtype, *q)])
+
+
 def _samples(b: LayerModel, rng: Rng, count: int) -> list[list[np.ndarray]]:
     samples = []
     for _ in range(count):
         sample = []
         for i in b.inputs:
             t = b.tensors[i]
-            if t.dtype == "float32":
+            if INDEX_BOUND in t.name:
+                bound = int(t.name.split(INDEX_BOUND)[1].split("_")[0])
+                sample.append(rng.integers(0, bound, t.shape).astype(np.int32))
+            elif t.dtype == "float32":
                 sample.append(rng.uniform(-8.0, 8.0, t.shape).astype(np.float32))
             else:
                 info = np.iinfo(t.dtype)
@@ -146,6 +212,8 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     "split": ((add_split, add_split_v, add_unpack), 2, ("int8", "int16", "int32", "float32")),
     "slice_reverse": ((add_slice, add_reverse), 3, ("int8", "int16", "int32", "float32")),
     "depth_space": ((add_depth_space,), 3, ("int8", "float32")),
+    "gather": ((add_gather, add_embedding), 4, ("int8", "float32")),
+    "fill": ((add_fill_zeros,), 3, ("int8", "int32", "float32")),
 }
 
 

@@ -1,0 +1,26 @@
+/* GATHER (and EMBEDDING_LOOKUP's same-type case): copy whole slices of the input picked by
+ * run-time int32 indices. */
+#ifndef TB_GATHER_H
+#define TB_GATHER_H
+
+#include <stdint.h>
+
+#include "tb_kernel_types.h"
+
+/* Input viewed as [batches][outer][axis_size][inner_bytes], indices as [batches][coords]; output
+ * [batches][outer][coords][inner_bytes] with output slice (b, o, c) = input slice
+ * (b, o, indices[b * coords + c]). */
+typedef struct {
+    int32_t batches;
+    int32_t outer;
+    int32_t coords;
+    int32_t axis_size;
+    int32_t inner_bytes;
+} tb_gather_params_t;
+
+/* Byte-wise: any element type. TB_ERR_ARG for an index outside 0 .. axis_size - 1 (TFLM's
+ * reference reads outside its input then). */
+tb_status_t tb_gather_x8(const tb_gather_params_t *params, const void *input, const int32_t *indices,
+                         void *output);
+
+#endif /* TB_GATHER_H */

@@ -1,0 +1,102 @@
+"""GATHER and EMBEDDING_LOOKUP (same type in and out): slices picked by run-time int32 indices.
+
+Facts from TFLM's gather.cc and embedding_lookup.cc: GATHER takes int8 or float32 values and
+int32 positions, any axis (negative counts from the end) and batch_dims (negative counts from
+the positions' rank, 0 <= batch_dims <= axis); the output is input[:axis] + positions[batch_dims:]
++ input[axis+1:]. EMBEDDING_LOOKUP takes 1-D int32 ids and a value tensor of rank >= 2 (rows
+along dimension 0). An index outside the input fails the layer (TB_ERR_ARG): TFLM's GATHER reads
+outside its input then, its EMBEDDING_LOOKUP fails too. Constant values and indices stay in flash.
+"""
+from __future__ import annotations
+
+import math
+
+from ..errors import MalformedModelError, UnsupportedOpError
+from ..model import DTYPE_BYTES, Model, Operator, Tensor
+from . import checks
+from .c_emit import CStruct, EmitContext, Layer, layer
+from .layer_plan import LayerPlan, single
+from .registry import OpHandler, Operands, no_macs, supported_ops
+from .shape_common import expect_movable, expect_same_type, plan_inputs, source_pointer
+
+HEADER = "gather/tb_gather.h"
+GATHER_DTYPES = ("int8", "float32")
+# Input slots, as TFLM names them.
+GATHER_INPUT, GATHER_POSITIONS = 0, 1
+LOOKUP_IDS, LOOKUP_VALUE = 0, 1
+
+
+def _slots(op: Operator) -> tuple[int, int]:
+    """(values slot, indices slot)."""
+    return (GATHER_INPUT, GATHER_POSITIONS) if op.name == "GATHER" else (LOOKUP_VALUE, LOOKUP_IDS)
+
+
+def _geometry(op: Operator, inp: Tensor, idx: Tensor) -> tuple[int, int, int, int, int]:
+    """(axis, batch_dims, batches, outer, coords) after TFLM's normalisation; raises what Prepare refuses."""
+    if op.name == "EMBEDDING_LOOKUP":
+        return 0, 0, 1, 1, idx.num_elements
+    rank, idx_rank = len(inp.shape), len(idx.shape)
+    axis = int(op.options.get("axis", 0))
+    axis = axis + rank if axis < 0 else axis
+    batch_dims = int(op.options.get("batch_dims", 0))
+    batch_dims = batch_dims + idx_rank if batch_dims < 0 else batch_dims
+    if not (0 <= axis < rank and 0 <= batch_dims <= axis and batch_dims < rank and batch_dims <= idx_rank) or any(
+            inp.shape[i] != idx.shape[i] for i in range(batch_dims)):
+        raise MalformedModelError(
+            f"operator #{op.index} GATHER axis {op.options.get('axis', 0)} batch_dims {op.options.get('batch_dims', 0)} "
+            f"do not fit input {list(inp.shape)} and positions {list(idx.shape)} (TFLM's Prepare refuses them)")
+    batches = math.prod(inp.shape[:batch_dims])
+    outer = math.prod(inp.shape[batch_dims:axis])
+    coords = math.prod(idx.shape[batch_dims:])
+    return axis, batch_dims, batches, outer, coords
+
+
+def check(model: Model, op: Operator) -> None:
+    value_slot, index_slot = _slots(op)
+    inp = checks.required(model, op, value_slot, "input" if op.name == "GATHER" else "value")
+    idx = checks.required(model, op, index_slot, "positions" if op.name == "GATHER" else "ids")
+    out = checks.required(model, op, 0, "output")
+    expect_movable(op, inp, "input", GATHER_DTYPES)
+    checks.expect_dtype(op, idx, "indices", ("int32",))
+    if op.name == "EMBEDDING_LOOKUP" and out.dtype != inp.dtype:
+        raise UnsupportedOpError(op.name, op.index, supported_ops(),
+                                 detail=f"{inp.dtype} values to a {out.dtype} output (the hybrid int8 -> float32 lookup)")
+    expect_same_type(op, inp, out)
+    if op.name == "EMBEDDING_LOOKUP":
+        if len(idx.shape) != 1 or len(inp.shape) < 2:
+            raise MalformedModelError(f"operator #{op.index} EMBEDDING_LOOKUP needs 1-D ids and values of rank >= 2 "
+                                      f"(TFLM's Prepare); got {list(idx.shape)} and {list(inp.shape)}")
+        expected = (idx.shape[0], *inp.shape[1:])
+    else:
+        axis, batch_dims, *_ = _geometry(op, inp, idx)
+        expected = (*inp.shape[:axis], *idx.shape[batch_dims:], *inp.shape[axis + 1:])
+    if tuple(out.shape) != tuple(expected):
+        raise MalformedModelError(f"operator #{op.index} {op.name} of {list(inp.shape)} by indices {list(idx.shape)} "
+                                  f"gives {list(expected)}, but the output is {list(out.shape)}")
+
+
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
+    value_slot, index_slot = _slots(op)
+    inp, idx, out = ctx.input(op, value_slot), ctx.input(op, index_slot), ctx.output(op)
+    axis, _, batches, outer, coords = _geometry(op, inp, idx)
+    prefix = f"tb_l{op.index}"
+    params = CStruct("tb_gather_params_t", f"{prefix}_params", (
+        ("batches", str(batches)),
+        ("outer", str(outer)),
+        ("coords", str(coords)),
+        ("axis_size", str(inp.shape[axis])),
+        ("inner_bytes", str(math.prod(inp.shape[axis + 1:]) * DTYPE_BYTES[inp.dtype])),
+    ), compact=True)
+    args = (f"&{params.name}", source_pointer(ctx, inp.index, f"{prefix}_input{value_slot}"),
+            source_pointer(ctx, idx.index, f"{prefix}_input{index_slot}"), ctx.arena_pointer(out.index, const=False))
+    return layer(plan, "tb_gather_x8", args, (params,), HEADER)
+
+
+VARIANTS = single(emit, plan_inputs)
+HANDLERS = (
+    OpHandler("GATHER", check, VARIANTS, no_macs, "int8, float32; int32 positions, any axis and batch_dims (negative too)",
+              Operands(2, 2, roles=("input", "positions")), max_version=6),
+    OpHandler("EMBEDDING_LOOKUP", check, VARIANTS, no_macs, "int8, float32 (same type out); 1-D int32 ids",
+              Operands(2, 2, roles=("ids", "value")), max_version=5),
+)
