@@ -125,6 +125,20 @@ def add_depth_space(b: LayerModel, rng: Rng, dtype: str) -> None:
          ("SpaceToDepthOptions", {"blockSize": bs}))
 
 
+def add_mirror_pad(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 6))
+    shape = _shape(rng, rank, 4 if rank < 4 else 3)
+    symmetric = bool(rng.random() < 0.5)
+    limit = [d if symmetric else d - 1 for d in shape]  # the widest padding each mode allows
+    pads = np.array([[int(rng.integers(0, m + 1)) for _ in range(2)] for m in limit], np.int32)
+    out_shape = tuple(int(d + l + r) for d, (l, r) in zip(shape, pads.tolist()))
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "mirror_in", shape, dtype, q)
+    p = _const_i32(b, "mirror_pads", pads, "int64" if rng.random() < 0.3 else "int32")
+    b.op("MIRROR_PAD", [x, p], [b.output("mirror_out", out_shape, dtype, *q)],
+         ("MirrorPadOptions", {"mode": int(symmetric)}))
+
+
 # Model inputs that are indices: tensor name -> the exclusive upper bound of their values.
 INDEX_BOUND = "_bound"
 
@@ -214,6 +228,7 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     "depth_space": ((add_depth_space,), 3, ("int8", "float32")),
     "gather": ((add_gather, add_embedding), 4, ("int8", "float32")),
     "fill": ((add_fill_zeros,), 3, ("int8", "int32", "float32")),
+    "mirror_pad": ((add_mirror_pad,), 6, ("int8", "float32")),
 }
 
 
