@@ -1,10 +1,13 @@
-"""GATHER and EMBEDDING_LOOKUP (same type in and out): slices picked by run-time int32 indices.
+"""GATHER, GATHER_ND and EMBEDDING_LOOKUP (same type in and out): slices picked by run-time int32
+indices.
 
 Facts from TFLM's gather.cc and embedding_lookup.cc: GATHER takes int8 or float32 values and
 int32 positions, any axis (negative counts from the end) and batch_dims (negative counts from
 the positions' rank, 0 <= batch_dims <= axis); the output is input[:axis] + positions[batch_dims:]
 + input[axis+1:]. EMBEDDING_LOOKUP takes 1-D int32 ids and a value tensor of rank >= 2 (rows
-along dimension 0). An index outside the input fails the layer (TB_ERR_ARG): TFLM's GATHER reads
+along dimension 0). GATHER_ND (gather_nd.cc): int8 or float32 params of rank >= 1, int32 indices
+of rank >= 1 whose last dimension nd is at most the params' rank and 5; the output is
+indices.shape[:-1] + params.shape[nd:]. An index outside the input fails the layer (TB_ERR_ARG): TFLM's GATHER reads
 outside its input then, its EMBEDDING_LOOKUP fails too. Constant values and indices stay in flash.
 """
 from __future__ import annotations
@@ -17,7 +20,7 @@ from . import checks
 from .c_emit import CStruct, EmitContext, Layer, layer
 from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, supported_ops
-from .shape_common import expect_movable, expect_same_type, plan_inputs, source_pointer
+from .shape_common import c_list, expect_movable, expect_same_type, plan_inputs, source_pointer
 
 HEADER = "gather/tb_gather.h"
 GATHER_DTYPES = ("int8", "float32")
@@ -51,7 +54,51 @@ def _geometry(op: Operator, inp: Tensor, idx: Tensor) -> tuple[int, int, int, in
     return axis, batch_dims, batches, outer, coords
 
 
+GATHER_ND_MAX = 5  # TFLM's MAX_INDICES_ND
+
+
+def _check_gather_nd(model: Model, op: Operator) -> None:
+    inp = checks.required(model, op, GATHER_INPUT, "params")
+    idx = checks.required(model, op, GATHER_POSITIONS, "indices")
+    out = checks.required(model, op, 0, "output")
+    expect_movable(op, inp, "params", GATHER_DTYPES)
+    checks.expect_dtype(op, idx, "indices", ("int32",))
+    expect_same_type(op, inp, out)
+    if len(inp.shape) < 1 or len(idx.shape) < 1:
+        raise MalformedModelError(f"operator #{op.index} GATHER_ND needs params and indices of rank >= 1 (TFLM's Prepare)")
+    nd = idx.shape[-1]
+    if nd > len(inp.shape) or nd > GATHER_ND_MAX:
+        raise MalformedModelError(f"operator #{op.index} GATHER_ND index tuples of {nd} values for {len(inp.shape)}-D "
+                                  f"params (TFLM allows up to the params' rank and {GATHER_ND_MAX})")
+    expected = (*idx.shape[:-1], *inp.shape[nd:])
+    if tuple(out.shape) != tuple(expected):
+        raise MalformedModelError(f"operator #{op.index} GATHER_ND of {list(inp.shape)} by indices {list(idx.shape)} "
+                                  f"gives {list(expected)}, but the output is {list(out.shape)}")
+
+
+def _emit_gather_nd(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
+    inp, idx, out = ctx.input(op, GATHER_INPUT), ctx.input(op, GATHER_POSITIONS), ctx.output(op)
+    width = DTYPE_BYTES[inp.dtype]
+    nd = idx.shape[-1]
+    strides = [math.prod(inp.shape[j + 1:]) * width for j in range(nd)]
+    prefix = f"tb_l{op.index}"
+    params = CStruct("tb_gather_nd_params_t", f"{prefix}_params", (
+        ("slices", str(math.prod(idx.shape[:-1]))),
+        ("nd", str(nd)),
+        ("slice_bytes", str(math.prod(inp.shape[nd:]) * width)),
+        ("input_bytes", str(inp.num_elements * width)),
+        ("stride_bytes", c_list(strides + [0] * (GATHER_ND_MAX - nd))),
+    ))
+    args = (f"&{params.name}", source_pointer(ctx, inp.index, f"{prefix}_input{GATHER_INPUT}"),
+            source_pointer(ctx, idx.index, f"{prefix}_input{GATHER_POSITIONS}"), ctx.arena_pointer(out.index, const=False))
+    return layer(plan, "tb_gather_nd_x8", args, (params,), HEADER)
+
+
 def check(model: Model, op: Operator) -> None:
+    if op.name == "GATHER_ND":
+        _check_gather_nd(model, op)
+        return
     value_slot, index_slot = _slots(op)
     inp = checks.required(model, op, value_slot, "input" if op.name == "GATHER" else "value")
     idx = checks.required(model, op, index_slot, "positions" if op.name == "GATHER" else "ids")
@@ -77,6 +124,8 @@ def check(model: Model, op: Operator) -> None:
 
 def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     op = plan.op
+    if op.name == "GATHER_ND":
+        return _emit_gather_nd(ctx, plan)
     value_slot, index_slot = _slots(op)
     inp, idx, out = ctx.input(op, value_slot), ctx.input(op, index_slot), ctx.output(op)
     axis, _, batches, outer, coords = _geometry(op, inp, idx)
@@ -97,6 +146,8 @@ VARIANTS = single(emit, plan_inputs)
 HANDLERS = (
     OpHandler("GATHER", check, VARIANTS, no_macs, "int8, float32; int32 positions, any axis and batch_dims (negative too)",
               Operands(2, 2, roles=("input", "positions")), max_version=6),
+    OpHandler("GATHER_ND", check, VARIANTS, no_macs, "int8, float32; int32 index tuples of up to 5 values",
+              Operands(2, 2, roles=("params", "indices")), max_version=5),
     OpHandler("EMBEDDING_LOOKUP", check, VARIANTS, no_macs, "int8, float32 (same type out); 1-D int32 ids",
               Operands(2, 2, roles=("ids", "value")), max_version=5),
 )

@@ -23,4 +23,20 @@ typedef struct {
 tb_status_t tb_gather_x8(const tb_gather_params_t *params, const void *input, const int32_t *indices,
                          void *output);
 
+#define TB_GATHER_ND_MAX 5
+
+/* GATHER_ND: `slices` index tuples of `nd` int32 values each; tuple i picks the slice starting at
+ * sum_j index[i][j] * stride_bytes[j] (bytes) of `slice_bytes`. As TFLM, only the whole slice is
+ * checked against the `input_bytes` of the input: TB_ERR_ARG when it leaves them. */
+typedef struct {
+    int32_t slices;
+    int32_t nd;
+    int32_t slice_bytes;
+    int32_t input_bytes;
+    int32_t stride_bytes[TB_GATHER_ND_MAX];
+} tb_gather_nd_params_t;
+
+tb_status_t tb_gather_nd_x8(const tb_gather_nd_params_t *params, const void *input, const int32_t *indices,
+                            void *output);
+
 #endif /* TB_GATHER_H */

@@ -173,6 +173,18 @@ def add_gather(b: LayerModel, rng: Rng, dtype: str) -> None:
          ("GatherOptions", {"axis": axis, "batchDims": batch_dims}))
 
 
+def add_gather_nd(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 5))
+    shape = _shape(rng, rank)
+    nd = int(rng.integers(1, rank + 1))
+    lead = _shape(rng, int(rng.integers(0, 3)), 3)
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "gnd_in", shape, dtype, q)
+    tuples = np.stack([rng.integers(0, shape[j], lead) for j in range(nd)], axis=-1).astype(np.int32)
+    p = _const_i32(b, "gnd_idx", tuples)
+    b.op("GATHER_ND", [x, p], [b.output("gnd_out", (*lead, *shape[nd:]), dtype, *q)])
+
+
 def add_embedding(b: LayerModel, rng: Rng, dtype: str) -> None:
     shape = _shape(rng, int(rng.integers(2, 4)))
     q = _quant(rng, dtype)
@@ -226,7 +238,7 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     "split": ((add_split, add_split_v, add_unpack), 2, ("int8", "int16", "int32", "float32")),
     "slice_reverse": ((add_slice, add_reverse), 3, ("int8", "int16", "int32", "float32")),
     "depth_space": ((add_depth_space,), 3, ("int8", "float32")),
-    "gather": ((add_gather, add_embedding), 4, ("int8", "float32")),
+    "gather": ((add_gather, add_gather_nd, add_embedding), 4, ("int8", "float32")),
     "fill": ((add_fill_zeros,), 3, ("int8", "int32", "float32")),
     "mirror_pad": ((add_mirror_pad,), 6, ("int8", "float32")),
 }
