@@ -13,6 +13,8 @@ C_TYPES = {
     "uint8": "uint8_t",
     "int16": "int16_t",
     "int32": "int32_t",
+    "int64": "int64_t",
+    "bool": "uint8_t",
     "float32": "float",
 }
 

@@ -139,6 +139,21 @@ def add_mirror_pad(b: LayerModel, rng: Rng, dtype: str) -> None:
          ("MirrorPadOptions", {"mode": int(symmetric)}))
 
 
+def add_dynamic_update_slice(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 6))
+    shape = _shape(rng, rank, 4 if rank < 4 else 3)
+    update = tuple(int(rng.integers(0 if rng.random() < 0.05 else 1, d + 1)) for d in shape)
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "dus_operand", shape, dtype, q)
+    u = _io(b, rng, "dus_update", update, dtype, q)
+    if rng.random() < 0.5:  # run-time start indices, some outside the operand (TFLM clamps them)
+        s = b.input(f"dus_start{INDEX_BOUND}-3:6", (rank,), "int32")
+    else:
+        s = _const_i32(b, "dus_start", [int(v) for v in rng.integers(-2, 6, rank)] if rng.random() < 0.5
+                       else [int(v) for v in rng.choice([-10**12, 0, 1, 10**12], rank)], "int64")
+    b.op("DYNAMIC_UPDATE_SLICE", [x, u, s], [b.output("dus_out", shape, dtype, *q)])
+
+
 # Model inputs that are indices: tensor name -> the exclusive upper bound of their values.
 INDEX_BOUND = "_bound"
 
@@ -221,8 +236,9 @@ def _samples(b: LayerModel, rng: Rng, count: int) -> list[list[np.ndarray]]:
         for i in b.inputs:
             t = b.tensors[i]
             if INDEX_BOUND in t.name:
-                bound = int(t.name.split(INDEX_BOUND)[1].split("_")[0])
-                sample.append(rng.integers(0, bound, t.shape).astype(np.int32))
+                bound = t.name.split(INDEX_BOUND)[1].split("_")[0]  # "high" or "low:high"
+                low, high = (int(v) for v in bound.split(":")) if ":" in bound else (0, int(bound))
+                sample.append(rng.integers(low, high, t.shape).astype(np.int32))
             elif t.dtype == "float32":
                 sample.append(rng.uniform(-8.0, 8.0, t.shape).astype(np.float32))
             else:
@@ -241,6 +257,7 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     "gather": ((add_gather, add_gather_nd, add_embedding), 4, ("int8", "float32")),
     "fill": ((add_fill_zeros,), 3, ("int8", "int32", "float32")),
     "mirror_pad": ((add_mirror_pad,), 6, ("int8", "float32")),
+    "dynamic_update_slice": ((add_dynamic_update_slice,), 5, ("int8", "int16", "int32", "float32")),
 }
 
 
