@@ -154,6 +154,23 @@ def add_dynamic_update_slice(b: LayerModel, rng: Rng, dtype: str) -> None:
     b.op("DYNAMIC_UPDATE_SLICE", [x, u, s], [b.output("dus_out", shape, dtype, *q)])
 
 
+def add_broadcast(b: LayerModel, rng: Rng, dtype: str) -> None:
+    rank = int(rng.integers(1, 6))
+    out_shape = _shape(rng, rank, 4 if rank < 4 else 3)
+    in_rank = int(rng.integers(0, rank + 1))
+    in_shape = tuple(d if rng.random() < 0.5 else 1 for d in out_shape[rank - in_rank:])
+    q = _quant(rng, dtype)
+    x = _io(b, rng, "bto_in", in_shape, dtype, q)
+    s = _const_i32(b, "bto_shape", list(out_shape), "int64" if rng.random() < 0.3 else "int32")
+    b.op("BROADCAST_TO", [x, s], [b.output("bto_out", out_shape, dtype, *q)])
+    if dtype == "int32":  # BROADCAST_ARGS of a run-time shape and a constant one
+        second = [int(d) if rng.random() < 0.5 else 1 for d in out_shape[rank - int(rng.integers(0, rank + 1)):]]
+        first = b.input(f"bargs_first{INDEX_BOUND}1:2", (rank,), "int32")  # all ones: broadcasts to `second`
+        c = _const_i32(b, "bargs_second", second)
+        swap = bool(rng.random() < 0.5)  # the run-time ones on either side
+        b.op("BROADCAST_ARGS", [c, first] if swap else [first, c], [b.output("bargs_out", (rank,), "int32")])
+
+
 # Model inputs that are indices: tensor name -> the exclusive upper bound of their values.
 INDEX_BOUND = "_bound"
 
@@ -257,6 +274,7 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     "gather": ((add_gather, add_gather_nd, add_embedding), 4, ("int8", "float32")),
     "fill": ((add_fill_zeros,), 3, ("int8", "int32", "float32")),
     "mirror_pad": ((add_mirror_pad,), 6, ("int8", "float32")),
+    "broadcast_to": ((add_broadcast,), 4, ("int8", "int16", "int32", "float32")),
     "dynamic_update_slice": ((add_dynamic_update_slice,), 5, ("int8", "int16", "int32", "float32")),
 }
 
