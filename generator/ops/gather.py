@@ -1,11 +1,12 @@
-"""GATHER, GATHER_ND and EMBEDDING_LOOKUP (same type in and out): slices picked by run-time int32
+"""GATHER, GATHER_ND and EMBEDDING_LOOKUP: slices picked by run-time int32
 indices.
 
 Facts from TFLM's gather.cc and embedding_lookup.cc: GATHER takes int8 or float32 values and
 int32 positions, any axis (negative counts from the end) and batch_dims (negative counts from
 the positions' rank, 0 <= batch_dims <= axis); the output is input[:axis] + positions[batch_dims:]
 + input[axis+1:]. EMBEDDING_LOOKUP takes 1-D int32 ids and a value tensor of rank >= 2 (rows
-along dimension 0). GATHER_ND (gather_nd.cc): int8 or float32 params of rank >= 1, int32 indices
+along dimension 0); int8 values may give a float32 output, each value times the values' scale
+(zero point 0). GATHER_ND (gather_nd.cc): int8 or float32 params of rank >= 1, int32 indices
 of rank >= 1 whose last dimension nd is at most the params' rank and 5; the output is
 indices.shape[:-1] + params.shape[nd:]. An index outside the input fails the layer (TB_ERR_ARG): TFLM's GATHER reads
 outside its input then, its EMBEDDING_LOOKUP fails too. Constant values and indices stay in flash.
@@ -14,12 +15,12 @@ from __future__ import annotations
 
 import math
 
-from ..errors import MalformedModelError, UnsupportedOpError
+from ..errors import MalformedModelError
 from ..model import DTYPE_BYTES, Model, Operator, Tensor
 from . import checks
-from .c_emit import CStruct, EmitContext, Layer, layer
+from .c_emit import CStruct, c_float, EmitContext, Layer, layer
 from .layer_plan import LayerPlan, single
-from .registry import OpHandler, Operands, no_macs, supported_ops
+from .registry import OpHandler, Operands, no_macs
 from .shape_common import c_list, expect_movable, expect_same_type, plan_inputs, source_pointer
 
 HEADER = "gather/tb_gather.h"
@@ -95,6 +96,29 @@ def _emit_gather_nd(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, "tb_gather_nd_x8", args, (params,), HEADER)
 
 
+def _hybrid(model: Model, op: Operator) -> bool:
+    if op.name != "EMBEDDING_LOOKUP":
+        return False
+    value, out = checks.required(model, op, LOOKUP_VALUE, "value"), checks.required(model, op, 0, "output")
+    return value.dtype == "int8" and out.dtype == "float32"
+
+
+def _emit_hybrid(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op = plan.op
+    value, ids, out = ctx.input(op, LOOKUP_VALUE), ctx.input(op, LOOKUP_IDS), ctx.output(op)
+    assert value.quantization is not None
+    prefix = f"tb_l{op.index}"
+    params = CStruct("tb_embedding_lookup_params_t", f"{prefix}_params", (
+        ("ids", str(ids.num_elements)),
+        ("rows", str(value.shape[0])),
+        ("columns", str(math.prod(value.shape[1:]))),
+        ("scale", c_float(value.quantization.scales[0])),
+    ), compact=True)
+    args = (f"&{params.name}", source_pointer(ctx, value.index, f"{prefix}_input{LOOKUP_VALUE}"),
+            source_pointer(ctx, ids.index, f"{prefix}_input{LOOKUP_IDS}"), ctx.arena_pointer(out.index, const=False))
+    return layer(plan, "tb_embedding_lookup_s8_f32", args, (params,), HEADER)
+
+
 def check(model: Model, op: Operator) -> None:
     if op.name == "GATHER_ND":
         _check_gather_nd(model, op)
@@ -105,10 +129,11 @@ def check(model: Model, op: Operator) -> None:
     out = checks.required(model, op, 0, "output")
     expect_movable(op, inp, "input", GATHER_DTYPES)
     checks.expect_dtype(op, idx, "indices", ("int32",))
-    if op.name == "EMBEDDING_LOOKUP" and out.dtype != inp.dtype:
-        raise UnsupportedOpError(op.name, op.index, supported_ops(),
-                                 detail=f"{inp.dtype} values to a {out.dtype} output (the hybrid int8 -> float32 lookup)")
-    expect_same_type(op, inp, out)
+    if _hybrid(model, op):  # TFLM's hybrid lookup: int8 values, float32 output, zero point 0
+        checks.expect_per_tensor(op, inp, "value")
+        checks.expect_zero_point(op, inp, "value", 0, "TFLM's int8 -> float32 EMBEDDING_LOOKUP")
+    else:
+        expect_same_type(op, inp, out)
     if op.name == "EMBEDDING_LOOKUP":
         if len(idx.shape) != 1 or len(inp.shape) < 2:
             raise MalformedModelError(f"operator #{op.index} EMBEDDING_LOOKUP needs 1-D ids and values of rank >= 2 "
@@ -126,6 +151,8 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     op = plan.op
     if op.name == "GATHER_ND":
         return _emit_gather_nd(ctx, plan)
+    if _hybrid(ctx.model, op):
+        return _emit_hybrid(ctx, plan)
     value_slot, index_slot = _slots(op)
     inp, idx, out = ctx.input(op, value_slot), ctx.input(op, index_slot), ctx.output(op)
     axis, _, batches, outer, coords = _geometry(op, inp, idx)
@@ -148,6 +175,6 @@ HANDLERS = (
               Operands(2, 2, roles=("input", "positions")), max_version=6),
     OpHandler("GATHER_ND", check, VARIANTS, no_macs, "int8, float32; int32 index tuples of up to 5 values",
               Operands(2, 2, roles=("params", "indices")), max_version=5),
-    OpHandler("EMBEDDING_LOOKUP", check, VARIANTS, no_macs, "int8, float32 (same type out); 1-D int32 ids",
+    OpHandler("EMBEDDING_LOOKUP", check, VARIANTS, no_macs, "int8, float32, int8->float32 (dequantized, zero point 0); 1-D int32 ids",
               Operands(2, 2, roles=("ids", "value")), max_version=5),
 )

@@ -39,4 +39,17 @@ typedef struct {
 tb_status_t tb_gather_nd_x8(const tb_gather_nd_params_t *params, const void *input, const int32_t *indices,
                             void *output);
 
+/* EMBEDDING_LOOKUP int8 -> float32 (TFLM's hybrid lookup): row ids[i] of the [rows][columns]
+ * int8 value table, each element times `scale` (zero point 0). TB_ERR_ARG for an id outside
+ * 0 .. rows - 1, as TFLM fails then. */
+typedef struct {
+    int32_t ids;
+    int32_t rows;
+    int32_t columns;
+    float scale;
+} tb_embedding_lookup_params_t;
+
+tb_status_t tb_embedding_lookup_s8_f32(const tb_embedding_lookup_params_t *params, const int8_t *value,
+                                       const int32_t *ids, float *output);
+
 #endif /* TB_GATHER_H */

@@ -224,6 +224,10 @@ def add_embedding(b: LayerModel, rng: Rng, dtype: str) -> None:
     count = int(rng.integers(1, 5))
     ids = _index_input(b, "lookup_ids", (count,), shape[0])
     b.op("EMBEDDING_LOOKUP", [ids, x], [b.output("lookup_out", (count, *shape[1:]), dtype, *q)])
+    if dtype == "int8":  # TFLM's hybrid lookup: int8 values (zero point 0) to float32
+        table = b.tensor("lookup_table", shape, "int8", q[0], 0, data=rng.integers(-128, 128, shape).astype(np.int8))
+        ids = _index_input(b, "lookup_ids", (count,), shape[0])
+        b.op("EMBEDDING_LOOKUP", [ids, table], [b.output("lookup_f32", (count, *shape[1:]), "float32")])
 
 
 def add_fill_zeros(b: LayerModel, rng: Rng, dtype: str) -> None:
