@@ -171,6 +171,46 @@ def add_broadcast(b: LayerModel, rng: Rng, dtype: str) -> None:
         b.op("BROADCAST_ARGS", [c, first] if swap else [first, c], [b.output("bargs_out", (rank,), "int32")])
 
 
+def add_shape_types(b: LayerModel, rng: Rng, dtype: str) -> None:
+    """The wider types of the older shape operators (test_shape_ops.py runs int8 and float32)."""
+    q = _quant(rng, dtype)
+    rank = int(rng.integers(2, 5))
+    shape = _shape(rng, rank)
+    if dtype != "int32":  # TFLM's TRANSPOSE and EXPAND_DIMS have no int32
+        perm = [int(p) for p in rng.permutation(rank)]
+        x = _io(b, rng, "transpose_in", shape, dtype, q)
+        b.op("TRANSPOSE", [x, _const_i32(b, "perm", perm)],
+             [b.output("transpose_out", tuple(shape[p] for p in perm), dtype, *q)], ("TransposeOptions", {}))
+        axis = int(rng.integers(-rank - 1, rank + 1))
+        x = _io(b, rng, "expand_in", shape, dtype, q)
+        b.op("EXPAND_DIMS", [x, _const_i32(b, "expand_axis", [axis])],
+             [b.output("expand_out", np.expand_dims(np.zeros(shape), axis).shape, dtype, *q)], ("ExpandDimsOptions", {}))
+    axis = int(rng.integers(-rank, rank))
+    parts = [list(shape) for _ in range(int(rng.integers(2, 4)))]
+    for part in parts:
+        part[axis] = int(rng.integers(1, 4))
+    ins = [_io(b, rng, "concat_in", tuple(part), dtype, q) for part in parts]
+    out_shape = np.concatenate([np.zeros(part) for part in parts], axis=axis).shape
+    b.op("CONCATENATION", ins, [b.output("concat_out", out_shape, dtype, *q)],
+         ("ConcatenationOptions", {"axis": axis, "fusedActivationFunction": "NONE"}))
+    count = int(rng.integers(1, 4))
+    axis = int(rng.integers(-rank - 1, rank + 1))
+    ins = [_io(b, rng, "pack_in", shape, dtype, q) for _ in range(count)]
+    b.op("PACK", ins, [b.output("pack_out", np.stack([np.zeros(shape)] * count, axis=axis).shape, dtype, *q)],
+         ("PackOptions", {"valuesCount": count, "axis": axis}))
+    begin = [int(rng.integers(-d, d)) for d in shape]
+    strides = [int(rng.choice([-2, -1, 1, 2])) for _ in shape]
+    out_shape = np.zeros(shape)[tuple(slice(bg, None, st) for bg, st in zip(begin, strides))].shape
+    x = _io(b, rng, "sslice_in", shape, dtype, q)
+    end = [-(10**6) if st < 0 else 10**6 for st in strides]
+    b.op("STRIDED_SLICE", [x, _const_i32(b, "ss_begin", begin), _const_i32(b, "ss_end", end), _const_i32(b, "ss_strides", strides)],
+         [b.output("sslice_out", out_shape, dtype, *q)], ("StridedSliceOptions", {}))
+    pads = rng.integers(0, 3, (rank, 2)).astype(np.int32)
+    x = _io(b, rng, "pad_in", shape, dtype, q)
+    b.op("PAD", [x, _const_i32(b, "pads", pads)], [b.output("pad_out", np.pad(np.zeros(shape), pads).shape, dtype, *q)],
+         ("PadOptions", {}))
+
+
 # Model inputs that are indices: tensor name -> the exclusive upper bound of their values.
 INDEX_BOUND = "_bound"
 
@@ -278,6 +318,7 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     "gather": ((add_gather, add_gather_nd, add_embedding), 4, ("int8", "float32")),
     "fill": ((add_fill_zeros,), 3, ("int8", "int32", "float32")),
     "mirror_pad": ((add_mirror_pad,), 6, ("int8", "float32")),
+    "shape_types": ((add_shape_types,), 2, ("int16", "int32")),
     "broadcast_to": ((add_broadcast,), 4, ("int8", "int16", "int32", "float32")),
     "dynamic_update_slice": ((add_dynamic_update_slice,), 5, ("int8", "int16", "int32", "float32")),
 }
