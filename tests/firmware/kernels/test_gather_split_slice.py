@@ -52,7 +52,8 @@ def add_split(b: LayerModel, rng: Rng, dtype: str) -> None:
     x = _io(b, rng, "split_in", tuple(shape), dtype, q)
     a = _const_i32(b, "split_axis", [axis])
     parts = np.split(np.zeros(shape), count, axis=axis)
-    outs = [b.output("split_out", p.shape, dtype, *q) for p in parts]
+    unread = int(rng.integers(0, count)) if count > 1 and rng.random() < 0.5 else -1  # an output nothing reads
+    outs = [(b.tensor if k == unread else b.output)("split_out", p.shape, dtype, *q) for k, p in enumerate(parts)]
     b.op("SPLIT", [a, x], outs, ("SplitOptions", {"numSplits": count}))
 
 
