@@ -1,7 +1,7 @@
 """BROADCAST_TO and BROADCAST_ARGS.
 
 Facts from TFLM's broadcast_to.cc and broadcast_args.cc:
-- BROADCAST_TO: 1-5-D, any type (here the 1-, 2- and 4-byte ones), a constant int32 or int64
+- BROADCAST_TO: 1-5-D, any type (here int8, uint8, int16, int32, float32, bool, int64), a constant int32 or int64
   shape (TFLM's Prepare refuses a computed one: "Non-constant >shape< tensor is not supported")
   equal to the output shape, of rank >= the input's, each input dimension 1 or the output's.
   It runs as the strided copy of STRIDED_SLICE with step 0 on the broadcast axes.
@@ -19,7 +19,7 @@ from .c_emit import CStruct, EmitContext, Layer, layer
 from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs
 from .shape_common import (
-    KERNEL_DIMS, c_list, expect_movable, expect_same_type, extend, plan_input, plan_inputs,
+    ANY_DTYPES, KERNEL_DIMS, c_list, expect_movable, expect_same_type, extend, plan_input, plan_inputs,
     row_major_strides, source_pointer, width_suffix,
 )
 
@@ -30,7 +30,7 @@ ARGS_DTYPES = ("int32", "int64")
 def check_to(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    expect_movable(op, inp, "input")
+    expect_movable(op, inp, "input", ANY_DTYPES)
     expect_same_type(op, inp, out)
     shape = checks.required(model, op, SHAPE, "shape")
     checks.expect_dtype(op, shape, "shape", ARGS_DTYPES)
@@ -93,7 +93,7 @@ def emit_args(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 HANDLERS = (
     OpHandler("BROADCAST_TO", check_to, single(emit_to, plan_input), no_macs,
-              "int8, uint8, int16, int32, float32; 1-5-D, constant int32 or int64 shape",
+              "int8, uint8, int16, int32, float32, bool, int64; 1-5-D, constant int32 or int64 shape",
               Operands(2, 2, roles=("input", "shape")), max_version=3),
     OpHandler("BROADCAST_ARGS", check_args, single(emit_args, plan_inputs), no_macs,
               "int32, int64; shapes read at run time",

@@ -100,10 +100,18 @@ def c_float(value: float) -> str:
     return text + "f"
 
 
+INT64_MIN = -(1 << 63)
+
+
+def _int_literal(value: int, width: int) -> str:
+    # -9223372036854775808 is not a C literal (the 9223372036854775808 alone overflows int64_t).
+    return "(-9223372036854775807LL - 1)" if value == INT64_MIN else f"{value:{width}d}"
+
+
 def rows(values: np.ndarray, per_line: int, width: int) -> tuple[str, ...]:
     flat = [int(v) for v in np.asarray(values).reshape(-1)]
     return tuple(
-        ", ".join(f"{v:{width}d}" for v in flat[start : start + per_line]) + ","
+        ", ".join(_int_literal(v, width) for v in flat[start : start + per_line]) + ","
         for start in range(0, len(flat), per_line)
     )
 

@@ -3,7 +3,7 @@
 Facts from TFLM's fill.cc and zeros_like.cc: FILL's dims must be constant (TFLM's Prepare refuses
 others: "Non-constant >dims< tensor is not supported"), a 1-D int8/int16/int32/int64 vector equal
 to the output shape; its value is a scalar of the output's type (int8, int32 or float32), read
-at run time. ZEROS_LIKE writes zeros shaped like its input (int8, int32, float32 here).
+at run time. ZEROS_LIKE writes zeros shaped like its input (int8, int32, float32, int64).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .shape_common import expect_movable, expect_same_type, input_constant, num_
 
 HEADER = "fill/tb_fill.h"
 FILL_DTYPES = ("int8", "int32", "float32")
-ZEROS_DTYPES = ("int8", "int32", "float32")
+ZEROS_DTYPES = ("int8", "int32", "float32", "int64")
 FILL_DIMS, FILL_VALUE = 0, 1
 
 
@@ -72,5 +72,5 @@ VARIANTS = single(emit, plan)
 HANDLERS = (
     OpHandler("FILL", check, VARIANTS, no_macs, "int8, int32, float32; constant dims (int8..int64), scalar value read at run time",
               Operands(2, 2, roles=("dims", "value")), max_version=3),
-    OpHandler("ZEROS_LIKE", check, VARIANTS, no_macs, "int8, int32, float32", unary(), max_version=1),
+    OpHandler("ZEROS_LIKE", check, VARIANTS, no_macs, "int8, int32, float32, int64", unary(), max_version=1),
 )

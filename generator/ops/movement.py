@@ -23,8 +23,8 @@ from .shape_common import (
 )
 
 HEADER = "strided_slice/tb_strided_slice.h"
-SLICE_DTYPES = ("int8", "int16", "int32", "float32")
-REVERSE_DTYPES = ("int8", "uint8", "int16", "int32", "float32")
+SLICE_DTYPES = ("int8", "int16", "int32", "float32", "bool")
+REVERSE_DTYPES = ("int8", "uint8", "int16", "int32", "float32", "bool", "int64")
 SPACE_DTYPES = ("int8", "float32")
 # Input slots.
 SLICE_BEGIN, SLICE_SIZE = 1, 2
@@ -158,9 +158,9 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 VARIANTS = single(emit, plan_input)
 HANDLERS = (
-    OpHandler("SLICE", check, VARIANTS, no_macs, "int8, int16, int32, float32; up to 5-D, constant begin/size (int32 or int64, size -1: the rest)",
+    OpHandler("SLICE", check, VARIANTS, no_macs, "int8, int16, int32, float32, bool; up to 5-D, constant begin/size (int32 or int64, size -1: the rest)",
               Operands(3, 3, roles=("input", "begin", "size")), max_version=7),
-    OpHandler("REVERSE_V2", check, VARIANTS, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant contiguous axes (negative too)",
+    OpHandler("REVERSE_V2", check, VARIANTS, no_macs, "int8, uint8, int16, int32, float32, bool, int64; up to 5-D, constant contiguous axes (negative too)",
               Operands(2, 2, roles=("input", "axis")), max_version=2),
     OpHandler("DEPTH_TO_SPACE", check, VARIANTS, no_macs, "int8, float32; 4-D NHWC", unary(), max_version=1),
     OpHandler("SPACE_TO_DEPTH", check, VARIANTS, no_macs, "int8, float32; 4-D NHWC", unary(), max_version=2),

@@ -16,7 +16,7 @@ from . import checks, slots, static_values
 from .c_emit import EmitContext, Layer, layer
 from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, unary
-from .shape_common import MOVABLE_DTYPES, expect_movable, expect_same_type, num_bytes, plan_input, source_pointer
+from .shape_common import ANY_DTYPES, expect_movable, expect_same_type, num_bytes, plan_input, source_pointer
 
 HEADER = "reshape/tb_reshape.h"
 EXPAND_DIMS_DTYPES = ("int8", "int16", "float32")  # TFLM's expand_dims.cc runs these only
@@ -25,7 +25,7 @@ EXPAND_DIMS_DTYPES = ("int8", "int16", "float32")  # TFLM's expand_dims.cc runs 
 def check(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    expect_movable(op, inp, "input", EXPAND_DIMS_DTYPES if op.name == "EXPAND_DIMS" else MOVABLE_DTYPES)
+    expect_movable(op, inp, "input", EXPAND_DIMS_DTYPES if op.name == "EXPAND_DIMS" else ANY_DTYPES)
     expect_same_type(op, inp, out)
     if num_bytes(inp) != num_bytes(out):
         raise MalformedModelError(
@@ -97,7 +97,7 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, "tb_reshape_x8", args, (), HEADER)
 
 
-TYPES = "int8, uint8, int16, int32, float32 (output may alias the input: no copy)"
+TYPES = "int8, uint8, int16, int32, float32, bool, int64 (output may alias the input: no copy)"
 VARIANTS = single(emit, plan_input)
 HANDLERS = (
     OpHandler("RESHAPE", check, VARIANTS, no_macs, TYPES,

@@ -36,8 +36,10 @@ def _quant(rng: Rng, dtype: str) -> tuple[float | None, int | None]:
 def _random_values(rng: Rng, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     if dtype == "float32":
         return rng.uniform(-8.0, 8.0, shape).astype(np.float32)
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(np.bool_)
     info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
+    return rng.integers(info.min, info.max, shape, endpoint=True, dtype=np.dtype(dtype))
 
 
 def _io(b: LayerModel, rng: Rng, name: str, shape: tuple[int, ...], dtype: str, q: tuple[float | None, int | None]) -> int:
@@ -235,6 +237,45 @@ def add_shape_types(b: LayerModel, rng: Rng, dtype: str) -> None:
     b.op("SQUEEZE", [x], [b.output("squeeze_out", shape, dtype, *q)], ("SqueezeOptions", {"squeezeDims": [0]}))
 
 
+def add_wide_types(b: LayerModel, rng: Rng, dtype: str) -> None:
+    """bool and int64, in the operators TFLM runs them in."""
+    rank = int(rng.integers(1, 5))
+    shape = _shape(rng, rank)
+    none = (None, None)
+    if dtype == "bool":
+        add_slice(b, rng, dtype)
+        begin = [int(rng.integers(-d, d)) for d in shape]
+        strides = [int(rng.choice([-2, -1, 1, 2])) for _ in shape]
+        out_shape = np.zeros(shape)[tuple(slice(bg, None, st) for bg, st in zip(begin, strides))].shape
+        end = [-(10**6) if st < 0 else 10**6 for st in strides]
+        x = _io(b, rng, "sslice_in", shape, dtype, none)
+        b.op("STRIDED_SLICE", [x, _const_i32(b, "ss_begin", begin), _const_i32(b, "ss_end", end),
+                               _const_i32(b, "ss_strides", strides)], [b.output("sslice_out", out_shape, dtype)],
+             ("StridedSliceOptions", {}))
+    else:  # int64
+        count = int(rng.integers(1, 4))
+        axis = int(rng.integers(-rank - 1, rank + 1))
+        ins = [_io(b, rng, "pack_in", shape, dtype, none) for _ in range(count)]
+        b.op("PACK", ins, [b.output("pack_out", np.stack([np.zeros(shape)] * count, axis=axis).shape, dtype)],
+             ("PackOptions", {"valuesCount": count, "axis": axis}))
+        x = _io(b, rng, "zeros_in", shape, dtype, none)
+        b.op("ZEROS_LIKE", [x], [b.output("zeros_out", shape, dtype)])
+    add_reverse(b, rng, dtype)
+    add_broadcast(b, rng, dtype)
+    axis = int(rng.integers(-rank, rank))
+    parts = [list(shape) for _ in range(int(rng.integers(2, 4)))]
+    for part in parts:
+        part[axis] = int(rng.integers(1, 4))
+    ins = [_io(b, rng, "concat_in", tuple(part), dtype, none) for part in parts]
+    out_shape = np.concatenate([np.zeros(part) for part in parts], axis=axis).shape
+    b.op("CONCATENATION", ins, [b.output("concat_out", out_shape, dtype)],
+         ("ConcatenationOptions", {"axis": axis, "fusedActivationFunction": "NONE"}))
+    x = _io(b, rng, "reshape_in", (1, *shape), dtype, none)
+    flat = (int(np.prod(shape)),)
+    b.op("RESHAPE", [x, _const_i32(b, "new_shape", list(flat))], [b.output("reshape_out", flat, dtype)],
+         ("ReshapeOptions", {"newShape": list(flat)}))
+
+
 # Model inputs that are indices: tensor name -> the exclusive upper bound of their values.
 INDEX_BOUND = "_bound"
 
@@ -342,6 +383,7 @@ GROUPS: dict[str, tuple[tuple[Adder, ...], int, tuple[str, ...]]] = {
     # two images (other seeds) of one layer set each: a set's inputs and outputs fill most of INFO
     "shape_types": ((add_shape_types,), 1, ("int16", "int32")),
     "shape_types_again": ((add_shape_types,), 1, ("int16", "int32")),
+    "wide_types": ((add_wide_types,), 2, ("bool", "int64")),
     "broadcast_to": ((add_broadcast,), 4, ("int8", "int16", "int32", "float32")),
     "dynamic_update_slice": ((add_dynamic_update_slice,), 5, ("int8", "int16", "int32", "float32")),
 }
