@@ -179,12 +179,12 @@ def add_broadcast(b: LayerModel, rng: Rng, dtype: str) -> None:
     x = _io(b, rng, "bto_in", in_shape, dtype, q)
     s = _const_i32(b, "bto_shape", list(out_shape), "int64" if rng.random() < 0.3 else "int32")
     b.op("BROADCAST_TO", [x, s], [b.output("bto_out", out_shape, dtype, *q)])
-    if dtype == "int32":  # BROADCAST_ARGS of a run-time shape and a constant one
+    if dtype in ("int32", "int64"):  # BROADCAST_ARGS of a run-time shape and a constant one
         second = [int(d) if rng.random() < 0.5 else 1 for d in out_shape[rank - int(rng.integers(0, rank + 1)):]]
-        first = b.input(f"bargs_first{INDEX_BOUND}1:2", (rank,), "int32")  # all ones: broadcasts to `second`
-        c = _const_i32(b, "bargs_second", second)
+        first = b.input(f"bargs_first{INDEX_BOUND}1:2", (rank,), dtype)  # all ones: broadcasts to `second`
+        c = _const_i32(b, "bargs_second", second, dtype)
         swap = bool(rng.random() < 0.5)  # the run-time ones on either side
-        b.op("BROADCAST_ARGS", [c, first] if swap else [first, c], [b.output("bargs_out", (rank,), "int32")])
+        b.op("BROADCAST_ARGS", [c, first] if swap else [first, c], [b.output("bargs_out", (rank,), dtype)])
 
 
 def add_shape_types(b: LayerModel, rng: Rng, dtype: str) -> None:
@@ -364,7 +364,7 @@ def _samples(b: LayerModel, rng: Rng, count: int) -> list[list[np.ndarray]]:
             if INDEX_BOUND in t.name:
                 bound = t.name.split(INDEX_BOUND)[1].split("_")[0]  # "high" or "low:high"
                 low, high = (int(v) for v in bound.split(":")) if ":" in bound else (0, int(bound))
-                sample.append(rng.integers(low, high, t.shape).astype(np.int32))
+                sample.append(rng.integers(low, high, t.shape).astype(t.dtype))
             else:
                 sample.append(_random_values(rng, t.shape, t.dtype))
         samples.append(sample)
