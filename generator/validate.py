@@ -16,7 +16,7 @@ from .ops.slots import ABSENT
 from .refusal_fixes import custom_op_problem, runtime_fix
 
 MAX_IO_RANK = 6  # TB_MAX_RANK in tb_runtime.h
-IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32")
+IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32", "bool", "int64")
 
 
 def __getattr__(name: str) -> object:
@@ -157,7 +157,8 @@ def check_operands(op: Operator, handler: OpHandler) -> None:
     operands = handler.operands
     n_in, n_out = len(op.inputs), len(op.outputs)
     too_many = operands.max_inputs is not None and n_in > operands.max_inputs
-    if n_in < operands.min_inputs or too_many or n_out != operands.outputs:
+    wrong_outputs = n_out < 1 if operands.outputs is None else n_out != operands.outputs
+    if n_in < operands.min_inputs or too_many or wrong_outputs:
         note = f" ({operands.absent_note})" if operands.absent_note and n_in < operands.min_inputs else ""
         raise MalformedGraphError(
             op.index, op.name, f"has {n_in} inputs and {n_out} outputs; {op.name} takes {operands.counts_text()}{note}"

@@ -227,8 +227,14 @@ static float tb_dequantize(const tb_tensor_desc_t *tensor, uint32_t i)
         q = ((const int8_t *)tensor->data)[i];
         break;
     case TB_DTYPE_UINT8:
+    case TB_DTYPE_BOOL:
         q = ((const uint8_t *)tensor->data)[i];
         break;
+    case TB_DTYPE_INT64: {
+        int64_t value;
+        memcpy(&value, (const uint8_t *)tensor->data + 8u * i, sizeof value);
+        return (float)value;
+    }
     case TB_DTYPE_INT16: {
         int16_t value;
         memcpy(&value, (const uint8_t *)tensor->data + 2u * i, sizeof value);
@@ -252,7 +258,10 @@ static uint32_t tb_element_bytes(tb_dtype_t dtype)
     switch (dtype) {
     case TB_DTYPE_INT8:
     case TB_DTYPE_UINT8:
+    case TB_DTYPE_BOOL:
         return 1u;
+    case TB_DTYPE_INT64:
+        return 8u;
     case TB_DTYPE_INT16:
         return 2u;
     case TB_DTYPE_FLOAT32:

@@ -17,6 +17,7 @@ C_TYPES = {
     "uint16": "uint16_t",
     "uint32": "uint32_t",
     "uint64": "uint64_t",
+    "bool": "uint8_t",
     "float32": "float",
 }
 

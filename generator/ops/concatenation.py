@@ -18,6 +18,8 @@ from .shape_common import c_list, expect_movable, expect_same_type, normalized_a
 HEADER = "concatenation/tb_concatenation.h"
 MAX_INPUTS = 10  # TFLM's kMaxInputNum for CONCATENATION
 MAX_BLOCKS = 16  # TB_CONCAT_MAX_INPUTS
+CONCAT_DTYPES = ("int8", "int16", "int32", "float32", "int64", "bool")  # TFLM's
+PACK_DTYPES = ("int8", "int16", "int32", "float32", "int64")  # TFLM's
 
 
 def check(model: Model, op: Operator) -> None:
@@ -27,7 +29,7 @@ def check(model: Model, op: Operator) -> None:
     out = checks.required(model, op, slots.OUTPUT, "output")
     if not op.inputs or len(op.inputs) > MAX_INPUTS:
         raise UnsupportedOpError(op.name, op.index, supported_ops(), detail=f"{len(op.inputs)} inputs (TFLM allows 1 to {MAX_INPUTS})")
-    expect_movable(op, out, "output")
+    expect_movable(op, out, "output", CONCAT_DTYPES)
     rank = len(out.shape)
     axis = normalized_axis(op, int(op.options.get("axis", 0)), rank)
     total = 0
@@ -83,5 +85,5 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 HANDLERS = (OpHandler("CONCATENATION", check, single(emit, plan_inputs), no_macs,
-                      "int8 (inputs quantized like the output), uint8, int16, int32, float32; any axis, no fused activation",
+                      "int8 (inputs quantized like the output), int16, int32, float32, int64, bool; any axis, no fused activation",
                       Operands(1, None, roles=("values",)), max_version=5),)

@@ -8,7 +8,7 @@ from ..model import DTYPE_BYTES, Model, Operator
 from . import checks, slots
 from .c_emit import EmitContext, Layer, layer
 from .layer_plan import LayerPlan, single
-from .concatenation import MAX_BLOCKS, block_params
+from .concatenation import MAX_BLOCKS, PACK_DTYPES, block_params
 from .registry import OpHandler, Operands, no_macs
 from .shape_common import expect_movable, expect_same_type, normalized_axis, plan_inputs
 
@@ -17,7 +17,7 @@ HEADER = "pack/tb_pack.h"
 
 def check(model: Model, op: Operator) -> None:
     out = checks.required(model, op, slots.OUTPUT, "output")
-    expect_movable(op, out, "output")
+    expect_movable(op, out, "output", PACK_DTYPES)
     count = int(op.options.get("values_count", 0))  # 0, the schema's default, when options are absent
     if count != len(op.inputs) or count < 1 or count > MAX_BLOCKS:
         raise MalformedModelError(
@@ -48,5 +48,5 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, "tb_pack_x8", args, (params,), HEADER)
 
 
-HANDLERS = (OpHandler("PACK", check, single(emit, plan_inputs), no_macs, "int8, uint8, int16, int32, float32; any axis, values_count up to 16",
+HANDLERS = (OpHandler("PACK", check, single(emit, plan_inputs), no_macs, "int8, int16, int32, float32, int64; any axis, values_count up to 16",
                       Operands(1, None, roles=("values",)), max_version=3),)

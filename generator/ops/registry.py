@@ -29,7 +29,7 @@ class Operands:
 
     min_inputs: int
     max_inputs: int | None  # None: any number (variadic ops check their own limit)
-    outputs: int = 1
+    outputs: int | None = 1  # None: one or more (SPLIT, SPLIT_V, UNPACK check their own count)
     optional: frozenset[int] = frozenset()
     roles: tuple[str, ...] = ("input",)  # names of the input slots, for messages
     absent_note: str = ""  # why a required slot cannot be -1, when there is more to say
@@ -44,7 +44,8 @@ class Operands:
             inputs = _count(self.min_inputs, "input")
         else:
             inputs = f"{self.min_inputs} to {self.max_inputs} inputs"
-        return f"{inputs} ({', '.join(self.roles)}) and {_count(self.outputs, 'output')}"
+        outputs = "at least 1 output" if self.outputs is None else _count(self.outputs, "output")
+        return f"{inputs} ({', '.join(self.roles)}) and {outputs}"
 
 
 def _count(n: int, noun: str) -> str:

@@ -16,15 +16,16 @@ from . import checks, slots, static_values
 from .c_emit import EmitContext, Layer, layer
 from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs, unary
-from .shape_common import expect_movable, expect_same_type, num_bytes, plan_input, source_pointer
+from .shape_common import ANY_DTYPES, expect_movable, expect_same_type, num_bytes, plan_input, source_pointer
 
 HEADER = "reshape/tb_reshape.h"
+EXPAND_DIMS_DTYPES = ("int8", "int16", "float32")  # TFLM's expand_dims.cc runs these only
 
 
 def check(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    expect_movable(op, inp, "input")
+    expect_movable(op, inp, "input", EXPAND_DIMS_DTYPES if op.name == "EXPAND_DIMS" else ANY_DTYPES)
     expect_same_type(op, inp, out)
     if num_bytes(inp) != num_bytes(out):
         raise MalformedModelError(
@@ -96,7 +97,7 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, "tb_reshape_x8", args, (), HEADER)
 
 
-TYPES = "int8, uint8, int16, int32, float32 (output may alias the input: no copy)"
+TYPES = "int8, uint8, int16, int32, float32, bool, int64 (output may alias the input: no copy)"
 VARIANTS = single(emit, plan_input)
 HANDLERS = (
     OpHandler("RESHAPE", check, VARIANTS, no_macs, TYPES,
@@ -104,5 +105,5 @@ HANDLERS = (
                        absent_note="TFLite's reference RESHAPE crashes (segfault) on a -1 shape input"),
               max_version=1),
     OpHandler("SQUEEZE", check, VARIANTS, no_macs, TYPES, unary(), max_version=1),
-    OpHandler("EXPAND_DIMS", check, VARIANTS, no_macs, TYPES, Operands(2, 2, roles=("input", "axis")), max_version=1),
+    OpHandler("EXPAND_DIMS", check, VARIANTS, no_macs, "int8, int16, float32 (output may alias the input: no copy)", Operands(2, 2, roles=("input", "axis")), max_version=1),
 )

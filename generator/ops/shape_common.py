@@ -16,7 +16,9 @@ from .layer_plan import Constant, PlanContext, Planned, float_constant, int_cons
 KERNEL_DIMS = 5
 # Types the data-movement kernels handle (by width); the C side only moves bits.
 MOVABLE_DTYPES: tuple[str, ...] = ("int8", "uint8", "int16", "int32", "float32")
-WIDTH_SUFFIX = {1: "x8", 2: "x16", 4: "x32"}
+# The same and bool and int64, for the operators TFLM runs in them.
+ANY_DTYPES: tuple[str, ...] = (*MOVABLE_DTYPES, "bool", "int64")
+WIDTH_SUFFIX = {1: "x8", 2: "x16", 4: "x32", 8: "x64"}
 
 
 def width_suffix(tensor: Tensor) -> str:

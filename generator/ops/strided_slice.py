@@ -23,6 +23,7 @@ from .shape_common import (
 
 HEADER = "strided_slice/tb_strided_slice.h"
 MAX_RANK = 4  # TFLM micro's kMaxDim
+STRIDED_SLICE_DTYPES = ("int8", "int16", "int32", "float32", "bool")  # TFLM's
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -79,7 +80,7 @@ def _masks(op: Operator) -> tuple[int, int, int]:
 def check(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    expect_movable(op, inp, "input")
+    expect_movable(op, inp, "input", STRIDED_SLICE_DTYPES)
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", MAX_RANK)
     for option in ("ellipsis_mask", "new_axis_mask"):
@@ -132,6 +133,6 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 VARIANTS = single(emit, plan_input)
 HANDLERS = (OpHandler("STRIDED_SLICE", check, VARIANTS, no_macs,
-                      "int8, uint8, int16, int32, float32; up to 4-D, constant begin/end/strides (negatives), "
+                      "int8, int16, int32, float32, bool; up to 4-D, constant begin/end/strides (negatives), "
                       "begin_mask, end_mask, shrink_axis_mask",
                       Operands(4, 4, roles=("input", "begin", "end", "strides")), max_version=4),)

@@ -13,6 +13,7 @@ from .shape_common import (
 )
 
 HEADER = "transpose/tb_transpose.h"
+TRANSPOSE_DTYPES = ("int8", "int16", "float32")  # TFLM's transpose.cc runs these only
 
 
 def _perm(model: Model, op: Operator) -> tuple[int, ...]:
@@ -22,7 +23,7 @@ def _perm(model: Model, op: Operator) -> tuple[int, ...]:
 def check(model: Model, op: Operator) -> None:
     inp = checks.required(model, op, slots.INPUT, "input")
     out = checks.required(model, op, slots.OUTPUT, "output")
-    expect_movable(op, inp, "input")
+    expect_movable(op, inp, "input", TRANSPOSE_DTYPES)
     expect_same_type(op, inp, out)
     expect_rank(op, inp, "input", KERNEL_DIMS)
     perm = _perm(model, op)
@@ -57,5 +58,5 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 VARIANTS = single(emit, plan_input)
-HANDLERS = (OpHandler("TRANSPOSE", check, VARIANTS, no_macs, "int8, uint8, int16, int32, float32; up to 5-D, constant permutation",
+HANDLERS = (OpHandler("TRANSPOSE", check, VARIANTS, no_macs, "int8, int16, float32; up to 5-D, constant permutation",
                       Operands(2, 2, roles=("input", "permutation")), max_version=7),)

@@ -22,6 +22,13 @@ def test_random_inputs_are_seeded_and_cover_the_int8_range() -> None:
     assert values.dtype == np.int8 and values.min() == -128 and values.max() == 127
 
 
+def test_random_bool_and_int64_inputs_take_both_values_and_the_full_range() -> None:
+    specs = (TensorInfo(np.dtype(np.bool_), (400,), 0.0, 0, 400), TensorInfo(np.dtype(np.int64), (400,), 0.0, 0, 3200))
+    flags, wide = random_inputs(specs, 1, seed=5)[0]
+    assert flags.dtype == np.bool_ and 0 < np.count_nonzero(flags) < flags.size
+    assert wide.dtype == np.int64 and wide.min() < -(2**62) and wide.max() > 2**62
+
+
 def test_random_float_inputs_use_the_given_range() -> None:
     samples = random_inputs((FLOAT_SPEC,), 50, seed=1, float_ranges={0: (2.0, 3.0)})
     values = np.concatenate([s[0].ravel() for s in samples])

@@ -1,4 +1,4 @@
-/* STRIDED_SLICE for 8-bit elements (int8, uint8, bool): a pure data movement. */
+/* STRIDED_SLICE for 8-bit elements (int8, bool): a pure data movement. */
 #include <stddef.h>
 
 #include "strided_slice/tb_strided_slice.h"

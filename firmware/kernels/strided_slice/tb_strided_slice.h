@@ -13,5 +13,6 @@ typedef tb_strided_copy_t tb_strided_slice_params_t;
 tb_status_t tb_strided_slice_x8(const tb_strided_slice_params_t *params, const void *input, void *output);
 tb_status_t tb_strided_slice_x16(const tb_strided_slice_params_t *params, const void *input, void *output);
 tb_status_t tb_strided_slice_x32(const tb_strided_slice_params_t *params, const void *input, void *output);
+tb_status_t tb_strided_slice_x64(const tb_strided_slice_params_t *params, const void *input, void *output);
 
 #endif /* TB_STRIDED_SLICE_H */
