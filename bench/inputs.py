@@ -30,7 +30,9 @@ def random_inputs(
         sample = []
         for index, spec in enumerate(specs):
             low, high = _input_range(spec, (float_ranges or {}).get(index))
-            if spec.dtype.kind in "iu":
+            if spec.dtype.kind == "b":
+                value = rng.integers(0, 1, size=spec.shape, endpoint=True)
+            elif spec.dtype.kind in "iu":
                 value = rng.integers(int(low), int(high), size=spec.shape, endpoint=True)
             else:
                 value = rng.uniform(low, high, size=spec.shape)

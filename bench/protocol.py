@@ -48,6 +48,7 @@ DTYPES: dict[int, np.dtype] = {
     3: np.dtype(np.float32),
     4: np.dtype(np.int16),
     5: np.dtype(np.int32),
+    6: np.dtype(np.bool_),
 }
 
 

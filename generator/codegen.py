@@ -30,6 +30,7 @@ _DTYPE_ENUMS = {
     "float32": "TB_DTYPE_FLOAT32",
     "int16": "TB_DTYPE_INT16",
     "int32": "TB_DTYPE_INT32",
+    "bool": "TB_DTYPE_BOOL",
 }
 
 

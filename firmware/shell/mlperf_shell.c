@@ -227,6 +227,7 @@ static float tb_dequantize(const tb_tensor_desc_t *tensor, uint32_t i)
         q = ((const int8_t *)tensor->data)[i];
         break;
     case TB_DTYPE_UINT8:
+    case TB_DTYPE_BOOL:
         q = ((const uint8_t *)tensor->data)[i];
         break;
     case TB_DTYPE_INT16: {
@@ -252,6 +253,7 @@ static uint32_t tb_element_bytes(tb_dtype_t dtype)
     switch (dtype) {
     case TB_DTYPE_INT8:
     case TB_DTYPE_UINT8:
+    case TB_DTYPE_BOOL:
         return 1u;
     case TB_DTYPE_INT16:
         return 2u;

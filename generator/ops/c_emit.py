@@ -14,6 +14,9 @@ C_TYPES = {
     "int16": "int16_t",
     "int32": "int32_t",
     "float32": "float",
+    "int64": "int64_t",
+    "uint32": "uint32_t",
+    "bool": "bool",
 }
 
 
