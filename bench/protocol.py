@@ -49,6 +49,7 @@ DTYPES: dict[int, np.dtype] = {
     4: np.dtype(np.int16),
     5: np.dtype(np.int32),
     6: np.dtype(np.bool_),
+    7: np.dtype(np.uint32),
 }
 
 

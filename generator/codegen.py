@@ -31,6 +31,7 @@ _DTYPE_ENUMS = {
     "int16": "TB_DTYPE_INT16",
     "int32": "TB_DTYPE_INT32",
     "bool": "TB_DTYPE_BOOL",
+    "uint32": "TB_DTYPE_UINT32",
 }
 
 

@@ -27,6 +27,7 @@ TENSOR_TYPES = {
     "int32": schema.TensorType.INT32,
     "int64": schema.TensorType.INT64,
     "bool": schema.TensorType.BOOL,
+    "uint32": schema.TensorType.UINT32,
 }
 _ENUMS = (schema.Padding, schema.ActivationFunctionType, schema.TensorType)
 
