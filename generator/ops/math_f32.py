@@ -1,5 +1,5 @@
-"""Unary float32 math: ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE, SIN, COS, FLOOR, as TFLM's float
-kernels (one function per element).
+"""Unary float32 math: NEG, EXP, LOG, SQRT, SQUARE, SIN, COS, FLOOR, as TFLM's float kernels (one
+function per element). ABS and RSQRT, which also take integer types, are in abs_rsqrt.py.
 
 CEIL and ROUND are not here: the pinned TensorFlow's reference resolver (the second oracle)
 registers neither, so no model with them could be checked.
@@ -29,7 +29,7 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 VARIANTS = single(emit)
 # BuiltinOperator -> highest operator version the pinned TensorFlow knows.
-_VERSIONS = {"ABS": 3, "NEG": 1, "EXP": 2, "LOG": 2, "SQRT": 2, "RSQRT": 3, "SQUARE": 1, "SIN": 1, "COS": 1,
+_VERSIONS = {"NEG": 1, "EXP": 2, "LOG": 2, "SQRT": 2, "SQUARE": 1, "SIN": 1, "COS": 1,
              "FLOOR": 1}
 HANDLERS = tuple(OpHandler(name, check, VARIANTS, no_macs, "float32", unary(), max_version=version)
                  for name, version in _VERSIONS.items())
