@@ -12,12 +12,12 @@
 #include "elementwise/broadcast.h"
 #include "elementwise/tb_elementwise.h"
 
-/* Defines `tb_status_t fn(const params_t *params, const tb_broadcast_t *shape, const in_t *input1,
- * const in_t *input2, out_t *output)`: output[i] = EXPR, where EXPR reads `a` (input1's element),
+/* Defines `tb_status_t fn(const params_t *params, const tb_broadcast_t *shape, const in1_t *input1,
+ * const in2_t *input2, out_t *output)`: output[i] = EXPR, where EXPR reads `a` (input1's element),
  * `b` (input2's element) and `p` (the parameters). */
-#define TB_DEFINE_BROADCAST_OP_PARAMS(fn, params_t, in_t, out_t, EXPR)                                 \
-    tb_status_t fn(const params_t *params, const tb_broadcast_t *shape, const in_t *input1,             \
-                   const in_t *input2, out_t *output)                                                    \
+#define TB_DEFINE_BROADCAST_OP_MIXED(fn, params_t, in1_t, in2_t, out_t, EXPR)                          \
+    tb_status_t fn(const params_t *params, const tb_broadcast_t *shape, const in1_t *input1,            \
+                   const in2_t *input2, out_t *output)                                                   \
     {                                                                                                    \
         if (params == NULL || input1 == NULL || input2 == NULL || output == NULL) {                     \
             return TB_ERR_ARG;                                                                           \
@@ -38,8 +38,8 @@
             size_t offset2;                                                                              \
             tb_broadcast_row_offsets(shape, row, &offset1, &offset2);                                    \
             for (int32_t i = 0; i < width; i++) {                                                        \
-                const in_t a = input1[offset1];                                                          \
-                const in_t b = input2[offset2];                                                          \
+                const in1_t a = input1[offset1];                                                         \
+                const in2_t b = input2[offset2];                                                         \
                 output[index++] = (out_t)(EXPR);                                                         \
                 offset1 += step1;                                                                        \
                 offset2 += step2;                                                                        \
@@ -47,6 +47,10 @@
         }                                                                                                \
         return TB_OK;                                                                                    \
     }
+
+/* The same with both inputs of type in_t. */
+#define TB_DEFINE_BROADCAST_OP_PARAMS(fn, params_t, in_t, out_t, EXPR) \
+    TB_DEFINE_BROADCAST_OP_MIXED(fn, params_t, in_t, in_t, out_t, EXPR)
 
 /* Parameters of a kernel that needs none (the generator passes NULL-free dummies). */
 typedef struct {
