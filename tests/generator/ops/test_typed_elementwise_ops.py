@@ -119,3 +119,40 @@ def test_cast_picks_the_kernel_of_its_type_pair() -> None:
     validate(model)
     (layer,) = emit_layers(model, plan_arena(model))
     assert layer.function == "tb_cast_bool_u32"
+
+
+def test_add_n_quant_halves_the_input_and_rescales_by_2_to_the_20() -> None:
+    from tflm_bench.generator.ops.add_n import add_n_quant
+    q = add_n_quant(0.05, -3, 0.1, 5)
+    assert (q.input_offset, q.output_offset, q.left_shift) == (3, 5, 20)
+    assert (q.input_multiplier, q.input_shift) == (2**30, 0)  # exactly 1/2
+    assert _real(q.output_multiplier, q.output_shift) == pytest.approx(0.1 / (2**20 * 0.1), rel=2**-30)
+    with pytest.raises(QuantParamError):
+        add_n_quant(2**20, 0, 1.0, 0)  # output multiplier 2: TFLM's Prepare aborts
+
+
+def test_prelu_quant_two_multipliers() -> None:
+    from tflm_bench.generator.ops.prelu import prelu_quant
+    q = prelu_quant(0.05, -10, 0.01, 3, 0.04, -20)
+    assert (q.input_offset, q.alpha_offset, q.output_offset) == (10, -3, -20)
+    assert _real(q.identity_multiplier, q.identity_shift) == pytest.approx(1.25, rel=2**-30)
+    assert _real(q.alpha_multiplier, q.alpha_shift) == pytest.approx(0.0125, rel=2**-30)
+
+
+@pytest.mark.parametrize("value", [2, 3, 4, 100, 12345, 2**29 + 7, 2**31 - 1])
+def test_inv_sqrt_multiplier_exp_approximates_one_over_sqrt(value: int) -> None:
+    from tflm_bench.generator.ops.abs_rsqrt import inv_sqrt_multiplier_exp
+    multiplier, shift = inv_sqrt_multiplier_exp(value)
+    assert 0 < multiplier < 2**31 and shift <= 0
+    assert multiplier * 2.0 ** (shift - 31) == pytest.approx(value ** -0.5, rel=1e-5)
+
+
+def test_abs_table_clamps_and_rescales() -> None:
+    from tflm_bench.generator.ops.abs_rsqrt import abs_multiplier, abs_table
+    assert abs_multiplier(0.05, 0.05) is None
+    same = abs_table(-20, -128, None)  # |q + 20| - 128
+    assert (same[0], same[128 - 20], same[255]) == (-20, -128, 19)
+    clamped = abs_table(0, 100, None)  # |q| + 100, saturated at 127
+    assert (clamped[128], clamped[128 + 27], clamped[0]) == (100, 127, 127)
+    halved = abs_table(0, 0, abs_multiplier(0.05, 0.1))
+    assert halved[128 + 10] == 5 and halved[128 - 10] == 5 and halved[0] == 64
