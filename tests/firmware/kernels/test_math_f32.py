@@ -1,5 +1,5 @@
-"""Unary float32 math (ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE, SIN, COS, FLOOR) on the emulated
-device against TFLM.
+"""Unary float32 math (ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE, SIN, COS, FLOOR) and LOG_SOFTMAX
+on the emulated device against TFLM.
 
 Tolerances, in ULP (tflm_bench.compare.difference):
 - ABS, NEG, SQUARE, FLOOR, SQRT, RSQRT: 0. One IEEE operation each (sqrtf is correctly rounded
@@ -62,3 +62,18 @@ def test_math_f32_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: 
     ]
     assert not bad, "float32 math differs from TFLM beyond tolerance: " + "; ".join(bad[:8])
     assert sum(len(r.outputs) for r in results) == 3 * len(OPS)
+
+
+def test_log_softmax_f32_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """LOG_SOFTMAX over the last dimension: its expf/logf are libm's, so within the tolerance."""
+    b = LayerModel()
+    shapes = ((3, 10), (2, 2, 7), (1, 1), (5,))
+    for shape in shapes:
+        b.op("LOG_SOFTMAX", [b.input("x", shape, "float32")], [b.output("y", shape, "float32")])
+    rng = np.random.default_rng(8)
+    samples = [[rng.uniform(-scale, scale, s).astype(np.float32) for s in shapes] for scale in (1.0, 10.0, 80.0)]
+    results = run_on_device(build_tflite(b.spec()), samples, tmp_path, bench_options)
+    bad = [f"sample {r.index} output {o.index}: max {o.vs_tflm.max_diff} {o.vs_tflm.unit}"
+           for r in results for o in r.outputs if o.vs_tflm.max_diff > FLOAT_TOLERANCE_ULP]
+    assert not bad, "LOG_SOFTMAX differs from TFLM beyond tolerance: " + "; ".join(bad)
+    assert sum(len(r.outputs) for r in results) == 3 * len(shapes)
