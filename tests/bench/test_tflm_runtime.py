@@ -51,13 +51,13 @@ def test_every_model_matches_host_tflm(model: Path, tflm: BenchOptions) -> None:
 
 
 def test_an_operator_our_runtime_lacks_runs_on_tflm(unsupported_op_model: Path, tflm: BenchOptions) -> None:
-    if "SIN" not in tflm.tflm.library.registrations:  # type: ignore[union-attr]
-        pytest.skip("this TFLM library has no SIN kernel")
+    if "L2_NORMALIZATION" not in tflm.tflm.library.registrations:  # type: ignore[union-attr]
+        pytest.skip("this TFLM library has no L2_NORMALIZATION kernel")
     report = run_bench(unsupported_op_model, count=2, options=tflm)
-    assert [layer.op_name for layer in report.layers] == ["FULLY_CONNECTED", "SIN"]
+    assert [layer.op_name for layer in report.layers] == ["FULLY_CONNECTED", "L2_NORMALIZATION"]
     assert all(c > 0 for r in report.results for c in r.layer_instructions)
-    # A finding, not a bench fault: TFLM's float SIN calls the C library's sinf, and newlib's
-    # differs from the host's by a few ULP (6 seen), over the 4 ULP tolerance. Close, not exact.
+    # Float L2_NORMALIZATION divides by sqrt of a sum; the device's TFLM build may order or fuse
+    # those operations differently from the host's. Close, not necessarily exact.
     assert all(o.vs_tflm.max_diff <= 64 for r in report.results for o in r.outputs), report.format_text()
 
 

@@ -33,10 +33,10 @@ def test_model_names_first_unsupported_op(unsupported_op_model):
     with pytest.raises(UnsupportedOpError) as info:
         validate(model)
     error = info.value
-    assert error.op_name == first_bad.name == "SIN"
+    assert error.op_name == first_bad.name == "L2_NORMALIZATION"
     assert error.op_index == first_bad.index
     assert str(error) == (
-        f"operator #{first_bad.index} SIN is not supported by the built-in runtime; "
+        f"operator #{first_bad.index} L2_NORMALIZATION is not supported by the built-in runtime; "
         f"supported: {', '.join(SUPPORTED_OPS)}; "
         "run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)"
     )
