@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from ..model import Model, Operator
 from ..quantization import quantize_multiplier
 from . import checks, slots
-from .add_sub_common import quant_field, scale_zp, unsupported
+from .add_sub_common import broadcast_layout, quant_field, scale_zp, unsupported
 from .c_emit import CStruct, EmitContext, Layer
 from .layer_plan import LayerPlan, PlanContext, Planned, single
 from .registry import OpHandler, Operands, no_macs
 from .typed_elementwise import BINARY_ROLES, check_operand_counts, emit_broadcast, operand_constants
-from .add_sub_common import broadcast_layout
 
 HEADER = "prelu/tb_prelu.h"
 ALPHA_TYPES = {"float32": "float32", "int8": "int8", "int16": "int8"}
