@@ -50,6 +50,7 @@ DTYPES: dict[int, np.dtype] = {
     5: np.dtype(np.int32),
     6: np.dtype(np.bool_),
     7: np.dtype(np.int64),
+    8: np.dtype(np.uint32),
 }
 
 

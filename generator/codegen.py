@@ -32,6 +32,7 @@ _DTYPE_ENUMS = {
     "int32": "TB_DTYPE_INT32",
     "bool": "TB_DTYPE_BOOL",
     "int64": "TB_DTYPE_INT64",
+    "uint32": "TB_DTYPE_UINT32",
 }
 
 

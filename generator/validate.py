@@ -16,7 +16,7 @@ from .ops.slots import ABSENT
 from .refusal_fixes import custom_op_problem, runtime_fix
 
 MAX_IO_RANK = 6  # TB_MAX_RANK in tb_runtime.h
-IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32", "bool", "int64")
+IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32", "bool", "int64", "uint32")
 
 
 def __getattr__(name: str) -> object:

@@ -41,14 +41,15 @@ def _convert(model, calibration: np.ndarray, int8_only: bool = True) -> bytes:  
 
 @pytest.fixture(scope="session")
 def unsupported_op_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A float model whose second operator is SIN, which the built-in runtime does not support."""
+    """A float model whose second operator is CEIL, which the built-in runtime does not support (TFLM does;
+    TFLite's reference interpreter knows no version of it)."""
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(5)
     inputs = tf.keras.Input(shape=(4,))
     hidden = tf.keras.layers.Dense(4)(inputs)
-    model = tf.keras.Model(inputs, tf.keras.layers.Lambda(tf.sin)(hidden))
-    path = tmp_path_factory.mktemp("models") / "sin.tflite"
+    model = tf.keras.Model(inputs, tf.keras.layers.Lambda(lambda x: tf.math.ceil(x))(hidden))
+    path = tmp_path_factory.mktemp("models") / "ceil.tflite"
     path.write_bytes(_convert(model, np.zeros((1, 4), np.float32), int8_only=False))
     return path
 

@@ -29,6 +29,7 @@ typedef enum {
     TB_DTYPE_INT32 = 5,
     TB_DTYPE_BOOL = 6,  /* one byte, 0 or 1 */
     TB_DTYPE_INT64 = 7,
+    TB_DTYPE_UINT32 = 8,
 } tb_dtype_t;
 
 /* One model input or output as the host sees it. `data` points into the arena. */

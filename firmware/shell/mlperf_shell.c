@@ -241,6 +241,11 @@ static float tb_dequantize(const tb_tensor_desc_t *tensor, uint32_t i)
         q = value;
         break;
     }
+    case TB_DTYPE_UINT32: {
+        uint32_t value;
+        memcpy(&value, (const uint8_t *)tensor->data + 4u * i, sizeof value);
+        return (float)value;
+    }
     case TB_DTYPE_INT32:
     default: {
         int32_t value;

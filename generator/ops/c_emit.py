@@ -19,6 +19,9 @@ C_TYPES = {
     "uint64": "uint64_t",
     "bool": "uint8_t",
     "float32": "float",
+    "int64": "int64_t",
+    "uint32": "uint32_t",
+    "bool": "bool",
 }
 
 

@@ -82,7 +82,7 @@ TFLM_BUILTIN_OPS: dict[str, tuple[str, ...]] = {
     "MINIMUM": (F32, I8, I16, I32, I64),
     "MIRROR_PAD": (F32, I8),  # int32 or int64 paddings
     "MUL": (F32, I8, I16, I32),
-    "NEG": (F32, I8),
+    "NEG": (F32,),  # neg.cc: int8 is a TODO, its Eval refuses it
     "NOT_EQUAL": (BOOL, F32, I8, I32, I64),
     "PACK": (F32, I8, I16, I32, I64),
     "PAD": (F32, I8, I16, I32),

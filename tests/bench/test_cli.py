@@ -30,7 +30,7 @@ def test_run_with_inputs_file(sine_model: Path, tmp_path: Path, capsys: pytest.C
 def test_unsupported_op_fails_with_its_name(unsupported_op_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(unsupported_op_model)]) == 2
     err = capsys.readouterr().err
-    assert "SIN" in err and "FULLY_CONNECTED" in err and "Traceback" not in err
+    assert "CEIL" in err and "FULLY_CONNECTED" in err and "Traceback" not in err
 
 
 def test_malformed_model_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

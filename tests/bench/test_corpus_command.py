@@ -61,15 +61,15 @@ def test_a_model_runs_and_an_unsupported_one_is_refused(tmp_path: Path, sine_mod
     (tmp_path / "ok").mkdir()
     (tmp_path / "no").mkdir()
     shutil.copy(sine_model, tmp_path / "ok" / "sine.tflite")
-    shutil.copy(unsupported_op_model, tmp_path / "no" / "sin.tflite")
-    assert find_models(tmp_path) == ["no/sin.tflite", "ok/sine.tflite"]
+    shutil.copy(unsupported_op_model, tmp_path / "no" / "l2.tflite")
+    assert find_models(tmp_path) == ["no/l2.tflite", "ok/sine.tflite"]
     code = main(["corpus", str(tmp_path), "--count", "1", "--json", str(tmp_path / "out.json")])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "| ok | 1 | 1 | 0 | 0 | 0 | 0 |" in out and "| no | 1 | 0 | 0 | 1 | 0 | 0 |" in out
-    assert "`no/sin.tflite`: refused: UnsupportedOpError: operator #1 SIN is not supported" in out
+    assert "`no/l2.tflite`: refused: UnsupportedOpError: operator #1 CEIL is not supported" in out
     saved = json.loads((tmp_path / "out.json").read_text())
-    assert [(o["model"], o["status"], o["inputs"]) for o in saved] == [("no/sin.tflite", "refused", 0),
+    assert [(o["model"], o["status"], o["inputs"]) for o in saved] == [("no/l2.tflite", "refused", 0),
                                                                         ("ok/sine.tflite", "bit-exact", 1)]
 
 

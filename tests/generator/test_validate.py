@@ -35,10 +35,10 @@ def test_model_names_first_unsupported_op(unsupported_op_model):
     with pytest.raises(UnsupportedOpError) as info:
         validate(model)
     error = info.value
-    assert error.op_name == first_bad.name == "SIN"
+    assert error.op_name == first_bad.name == "CEIL"
     assert error.op_index == first_bad.index
     assert str(error) == (
-        f"operator #{first_bad.index} SIN is not supported by the built-in runtime; "
+        f"operator #{first_bad.index} CEIL is not supported by the built-in runtime; "
         f"supported: {', '.join(SUPPORTED_OPS)}; "
         "run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)"
     )
@@ -140,9 +140,10 @@ def test_an_unknown_custom_operator_names_its_code_and_the_fix():
 
 
 def test_a_type_tflm_has_names_the_tflm_runtime():
-    # TFLM's CAST converts float32 to int32; the built-in runtime casts integers only
-    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "float32"), TensorSpec("y", (1, 4), "int32")],
-                     ops=[OpSpec("CAST", [0], [1])], inputs=[0], outputs=[1])
+    # TFLM's LOGISTIC runs int16 (its table); the built-in runtime's does int8 and float32 only
+    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "int16", [0.001], [0]),
+                              TensorSpec("y", (1, 4), "int16", [1.0 / 32768], [0])],
+                     ops=[OpSpec("LOGISTIC", [0], [1])], inputs=[0], outputs=[1])
     with pytest.raises(UnsupportedTensorError) as info:
         validate(read_tflite(build_tflite(spec)))
     assert str(info.value).endswith("; run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)")

@@ -215,7 +215,7 @@ def _probe_module() -> Any:
 # a version is raised here and in its op module once its handler's checks cover that feature.
 BELOW_THE_REFERENCE = {"BATCH_MATMUL": 4, "CAST": 9, "CONCATENATION": 7, "DEQUANTIZE": 9, "DYNAMIC_UPDATE_SLICE": 6,
                        "BROADCAST_TO": 4, "FILL": 5, "GATHER": 8, "GATHER_ND": 6, "PACK": 5, "PAD": 6, "PADV2": 6, "QUANTIZE": 6,
-                       "REVERSE_V2": 4, "SLICE": 8, "SPLIT": 5, "SPLIT_V": 3, "TRANSPOSE": 8, "UNPACK": 6}
+                       "REVERSE_V2": 4, "SELECT_V2": 2, "SLICE": 8, "SPLIT": 5, "SPLIT_V": 3, "TRANSPOSE": 8, "UNPACK": 6}
 # Operators TFLM runs that the reference interpreter's BUILTIN_REF resolver has no kernel for at any
 # version: the bench runs them and compares with TFLM alone (the report says TFLite refused).
 UNKNOWN_TO_THE_REFERENCE: set[str] = set()

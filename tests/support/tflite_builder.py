@@ -30,6 +30,7 @@ TENSOR_TYPES = {
     "uint32": schema.TensorType.UINT32,
     "uint64": schema.TensorType.UINT64,
     "bool": schema.TensorType.BOOL,
+    "uint32": schema.TensorType.UINT32,
 }
 _ENUMS = (schema.Padding, schema.ActivationFunctionType, schema.TensorType)
 

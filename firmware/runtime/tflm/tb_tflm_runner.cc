@@ -122,6 +122,7 @@ bool Describe(const TfLiteTensor *tensor, tb_tensor_desc_t *desc)
     case kTfLiteInt32: desc->dtype = TB_DTYPE_INT32; break;
     case kTfLiteBool: desc->dtype = TB_DTYPE_BOOL; break;
     case kTfLiteInt64: desc->dtype = TB_DTYPE_INT64; break;
+    case kTfLiteUInt32: desc->dtype = TB_DTYPE_UINT32; break;
     default: return false;
     }
     desc->rank = static_cast<uint8_t>(tensor->dims->size);

@@ -1,0 +1,5 @@
+/* CAST uint32 -> float32: C's conversion (static_cast; integers narrow modulo 2^n). */
+#include "cast/tb_cast.h"
+#include "common/tb_broadcast_ops.h"
+
+TB_DEFINE_UNARY_OP(tb_cast_u32_f32, uint32_t, float, x)

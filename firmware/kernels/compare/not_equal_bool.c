@@ -1,0 +1,5 @@
+/* NOT_EQUAL (bool) with broadcasting, as TFLM's reference: a != b, a bool per element. */
+#include "common/tb_broadcast_ops.h"
+#include "compare/tb_compare.h"
+
+TB_DEFINE_BROADCAST_OP(tb_not_equal_bool, bool, bool, a != b)

@@ -1,0 +1,5 @@
+/* NOT_EQUAL (int32) with broadcasting, as TFLM's reference: a != b, a bool per element. */
+#include "common/tb_broadcast_ops.h"
+#include "compare/tb_compare.h"
+
+TB_DEFINE_BROADCAST_OP(tb_not_equal_s32, int32_t, bool, a != b)

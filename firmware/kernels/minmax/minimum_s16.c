@@ -1,0 +1,6 @@
+/* MINIMUM (int16) with broadcasting, as TFLM's MinimumOp: a < b ? a : b
+ * (the stored values; no rescaling). */
+#include "common/tb_broadcast_ops.h"
+#include "minmax/tb_minmax.h"
+
+TB_DEFINE_BROADCAST_OP(tb_minimum_s16, int16_t, int16_t, a < b ? a : b)

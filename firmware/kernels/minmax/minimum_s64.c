@@ -1,0 +1,6 @@
+/* MINIMUM (int64) with broadcasting, as TFLM's MinimumOp: a < b ? a : b
+ * (the stored values; no rescaling). */
+#include "common/tb_broadcast_ops.h"
+#include "minmax/tb_minmax.h"
+
+TB_DEFINE_BROADCAST_OP(tb_minimum_s64, int64_t, int64_t, a < b ? a : b)

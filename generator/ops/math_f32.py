@@ -1,0 +1,35 @@
+"""Unary float32 math: NEG, EXP, LOG, SQRT, SQUARE, SIN, COS, FLOOR, as TFLM's float kernels (one
+function per element). ABS and RSQRT, which also take integer types, are in abs_rsqrt.py.
+
+CEIL and ROUND are not here: the pinned TensorFlow's reference resolver (the second oracle)
+registers neither, so no model with them could be checked.
+
+EXP, LOG, SIN and COS call the device's libm, which may differ from the host's glibc by an ULP
+or two (within bench/compare.py's FLOAT_TOLERANCE_ULP); the others are exact.
+MACs: 0.
+"""
+from __future__ import annotations
+
+from ..model import Model, Operator
+from .c_emit import EmitContext, Layer
+from .layer_plan import LayerPlan, single
+from .registry import OpHandler, no_macs, unary
+from .typed_elementwise import check_unary_typed, emit_unary, kernel_name
+
+HEADER = "math/tb_math.h"
+
+
+def check(model: Model, op: Operator) -> None:
+    check_unary_typed(model, op, ("float32",))
+
+
+def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    return emit_unary(ctx, plan, kernel_name(plan.op, "float32"), HEADER)
+
+
+VARIANTS = single(emit)
+# BuiltinOperator -> highest operator version the pinned TensorFlow knows.
+_VERSIONS = {"NEG": 1, "EXP": 2, "LOG": 2, "SQRT": 2, "SQUARE": 1, "SIN": 1, "COS": 1,
+             "FLOOR": 1}
+HANDLERS = tuple(OpHandler(name, check, VARIANTS, no_macs, "float32", unary(), max_version=version)
+                 for name, version in _VERSIONS.items())
