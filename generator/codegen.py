@@ -83,6 +83,7 @@ def generate_c(
         "variables": _variables(model, plan),
         "state_buffers": [b for layer in layers for b in layer.buffers if b.reset],
         "build_id": f"0x{model.build_id:08x}u",
+        "uses_bool": any(t.dtype == "bool" for t in model.tensors),  # the C type bool needs stdbool.h
     }
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),

@@ -17,11 +17,8 @@ C_TYPES = {
     "uint16": "uint16_t",
     "uint32": "uint32_t",
     "uint64": "uint64_t",
-    "bool": "uint8_t",
     "float32": "float",
-    "int64": "int64_t",
-    "uint32": "uint32_t",
-    "bool": "bool",
+    "bool": "bool",  # C11 _Bool via stdbool.h: one byte holding 0 or 1, as TFLM's kTfLiteBool
 }
 
 

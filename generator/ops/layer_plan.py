@@ -23,7 +23,7 @@ from . import slots
 # plans never depend on the C side, so this module imports nothing of c_emit (c_emit imports it).
 Emit = Callable[[Any, "LayerPlan"], Any]
 
-C_SIZES = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "int32_t": 4, "uint32_t": 4, "int64_t": 8, "uint16_t": 2, "uint64_t": 8, "float": 4}
+C_SIZES = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "int32_t": 4, "uint32_t": 4, "int64_t": 8, "uint16_t": 2, "uint64_t": 8, "float": 4, "bool": 1}
 FLOAT_LINE = 8  # float literals per line
 
 

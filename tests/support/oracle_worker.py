@@ -7,6 +7,7 @@ segfault in a kernel's Prepare, say) is reported instead of killing the test pro
 from __future__ import annotations
 
 import multiprocessing
+import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from types import TracebackType
