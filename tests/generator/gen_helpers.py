@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ctypes
+import functools
+import hashlib
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +110,28 @@ def compile_host_library(sources: Sequence[Path], include_dirs: Sequence[Path], 
     return out
 
 
+@functools.cache
+def host_kernel_archive() -> Path:
+    """Every kernel compiled once per test process for the host, as a static archive that each
+    HostRuntime links (compiling all kernels per model took most of the host tests' time)."""
+    sources = kernel_sources()
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"tflm-bench-host-kernels-{digest}-{os.getpid()}"
+    archive = folder / "libtbkernels.a"
+    if not archive.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", f"-I{KERNELS_DIR}",
+                        f"-I{RUNTIME_DIR}", "-c", *map(str, sources)], check=True, capture_output=True, text=True,
+                       cwd=folder)
+        subprocess.run(["ar", "rcs", str(archive), *sorted(map(str, folder.glob("*.o")))], check=True)
+    return archive
+
+
 class HostRuntime:
     """The generated tb_model.c + tb_model_data.c + kernels, built for the host."""
 
     def __init__(self, generated_dir: Path, build_dir: Path) -> None:
-        sources = sorted(generated_dir.glob("*.c")) + kernel_sources()
+        sources = [*sorted(generated_dir.glob("*.c")), host_kernel_archive()]
         library = compile_host_library(
             sources, [KERNELS_DIR, RUNTIME_DIR, generated_dir], build_dir / "libtbmodel.so"
         )
