@@ -16,11 +16,11 @@ those fixed scales to the cell state's and hidden state's own. Facts reproduced 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .int16_sigmoid import checked_log2
 from .model import Tensor
 from .quantization import QuantParamError, quantize_multiplier
 
@@ -91,10 +91,8 @@ def mul_rescale(scale1: float, scale2: float, out_scale: float, what: str) -> Re
 
 
 def cell_scale_power(cell_scale: float) -> int:
-    """TFLM's CheckedLog2: log2 in single precision, rounded half away from zero."""
-    value = np.float32(np.log(np.float32(cell_scale))) * np.float32(1.0 / np.log(np.float32(2.0)))
-    rounded = math.floor(abs(float(value)) + 0.5)
-    return int(rounded) if value >= 0 else -int(rounded)
+    """TFLM's CheckedLog2 of the cell scale (its power of two, whether or not it is one)."""
+    return checked_log2(cell_scale)[0]
 
 
 def quantized_cell_clip(cell_clip: float, cell_scale: float) -> int:
@@ -151,7 +149,3 @@ def lstm_quant(inp: Tensor, input_weights: tuple[Tensor, ...], recurrent_weights
         tanh_shift=tanh_shift,
     )
 
-
-def sigmoid_table() -> tuple[int, ...]:
-    """TFLM's 256-entry table of sigmoid(i / 24) in unsigned 0.16 fixed point (the top saturates)."""
-    return tuple(min(65535, int(math.floor(65536.0 / (1.0 + math.exp(-i / 24.0)) + 0.5))) for i in range(256))

@@ -87,11 +87,6 @@ tb_status_t tb_unidirectional_sequence_lstm_f32(const tb_lstm_f32_params_t *para
                                                 float *cell_state,
                                                 float *output);
 
-/* TFLM's int16 sigmoid and tanh (Q3.12 in, Q0.15 out), by interpolation in a 256-entry table;
- * `multiplier` and `shift` rescale the input first ((x * multiplier + rounding) >> shift). */
-int16_t tb_lstm_sigmoid_s16(int32_t x, int32_t multiplier, int32_t shift);
-int16_t tb_lstm_tanh_s16(int32_t x, int32_t multiplier, int32_t shift);
-
 /* expf and tanhf as host TFLM's glibc computes them (lstm_expf.c and lstm_tanhf.c say how
  * closely). */
 float tb_lstm_expf(float x);

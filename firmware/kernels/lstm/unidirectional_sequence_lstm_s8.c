@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "activations/tb_sigmoid_s16.h"
 #include "common/tb_requant.h"
 #include "lstm/tb_lstm.h"
 
@@ -59,11 +60,11 @@ static void tb_lstm_step_s8(const tb_lstm_s8_params_t *params, const tb_lstm_s8_
         int16_t *cr = c + (size_t)r * (size_t)state_size;
         int8_t *outr = out + (size_t)r * (size_t)state_size;
         for (int32_t j = 0; j < state_size; j++) {
-            const int32_t forget = tb_lstm_sigmoid_s16(
+            const int32_t forget = tb_sigmoid_s16_value(
                 tb_lstm_gate_s8(params, weights, TB_LSTM_FORGET_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t input = tb_lstm_sigmoid_s16(
+            const int32_t input = tb_sigmoid_s16_value(
                 tb_lstm_gate_s8(params, weights, TB_LSTM_INPUT_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t cell_gate = tb_lstm_tanh_s16(
+            const int32_t cell_gate = tb_tanh_s16_value(
                 tb_lstm_gate_s8(params, weights, TB_LSTM_CELL_GATE, j, input_size, state_size, xr, hr), 3, 0);
             const int32_t kept = tb_lstm_mul_s16(forget, cr[j], &params->forget_cell);
             const int32_t added = tb_lstm_mul_s16(input, cell_gate, &params->input_cell);
@@ -72,9 +73,9 @@ static void tb_lstm_step_s8(const tb_lstm_s8_params_t *params, const tb_lstm_s8_
                 cell = tb_clamp_s32(cell, -params->cell_clip, params->cell_clip);
             }
             cr[j] = (int16_t)cell;
-            const int32_t output = tb_lstm_sigmoid_s16(
+            const int32_t output = tb_sigmoid_s16_value(
                 tb_lstm_gate_s8(params, weights, TB_LSTM_OUTPUT_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t squashed = tb_lstm_tanh_s16(cell, params->tanh_multiplier, params->tanh_shift);
+            const int32_t squashed = tb_tanh_s16_value(cell, params->tanh_multiplier, params->tanh_shift);
             const int32_t hidden = tb_lstm_rescale(squashed * output, &params->hidden) + params->hidden_zero_point;
             outr[j] = (int8_t)tb_clamp_s32(hidden, -128, 127);
         }
