@@ -1,6 +1,6 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM's integer parameters, derived as TFLM's Prepare derives them.
 
-TFLM's 8x8->16 LSTM (lstm_eval_common.cc, PrepareGateParametersInteger) runs each gate as two
+TFLM's integer LSTMs (8x8->16 and 16x8; lstm_eval_common.cc, PrepareGateParametersInteger) run each gate as two
 fully connected products into int16 at a fixed scale of 2^-12 (Q3.12, the input of its int16
 sigmoid and tanh), adds them with int16 saturation, and applies the nonlinearity into Q0.15
 (scale 2^-15). The element-wise products that update the cell and hidden states rescale from
@@ -48,7 +48,7 @@ class GateQuant:
 
 @dataclass(frozen=True)
 class LstmQuant:
-    """Everything the int8 kernel needs besides tensors and sizes."""
+    """Everything the integer kernels (int8 and 16x8) need besides tensors and sizes."""
 
     input_offset: int  # -input zero point
     hidden_offset: int  # -hidden state zero point (the recurrent products' input offset)

@@ -66,7 +66,9 @@ _PLAN = unary_plan(lambda op, inp, out: _int16_rescale(op, inp, out) if inp.dtyp
 LOGISTIC = single(partial(_emit_sigmoid_like, stem="tb_logistic"), _PLAN)
 TANH = single(partial(_emit_sigmoid_like, stem="tb_tanh"), _PLAN)
 HANDLERS = (
-    OpHandler("LOGISTIC", check_logistic, LOGISTIC, no_macs, "int8 (output zero point -128), int16 (zero points 0, output scale 2^-15), float32", unary(),
+    OpHandler("LOGISTIC", check_logistic, LOGISTIC, no_macs,
+              "int8 (output zero point -128), int16 (zero points 0, output scale 2^-15), float32", unary(),
               max_version=3),
-    OpHandler("TANH", check_tanh, TANH, no_macs, "int8, int16 (zero points 0, output scale 2^-15), float32", unary(), max_version=3),
+    OpHandler("TANH", check_tanh, TANH, no_macs, "int8, int16 (zero points 0, output scale 2^-15), float32",
+              unary(), max_version=3),
 )

@@ -1,5 +1,5 @@
-/* Activation kernels: LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8) and
- * LOGISTIC, TANH, RELU, RELU6 (float32). The int8 kernels match TFLM's reference kernels bit
+/* Activation kernels: LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8), LOGISTIC,
+ * TANH (int16) and LOGISTIC, TANH, RELU, RELU6 (float32). The int8 kernels match TFLM's reference kernels bit
  * for bit; the float32 kernels follow TFLM's float reference with the target's libm. */
 #ifndef TB_ACTIVATIONS_H
 #define TB_ACTIVATIONS_H

@@ -1,8 +1,9 @@
 """The LSTM kernels' math functions, built for the host, against what host TFLM computes:
 the shared int16 sigmoid and tanh (activations/sigmoid_s16.c, also the int16 LOGISTIC and TANH
 kernels) against TFLM's int16 LOGISTIC and TANH on every int16 input, at Q3.12 and at input
-scales that take TFLM's general multiplier and shift, and the float expf / tanhf against the host libm that host TFLM calls (glibc), on
-seeded random floats across the ranges the float LSTM uses."""
+scales that take TFLM's general multiplier and shift, and the float expf / tanhf against the
+host libm that host TFLM calls (glibc), on seeded random floats across the ranges the float LSTM
+uses."""
 from __future__ import annotations
 
 import ctypes
