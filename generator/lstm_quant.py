@@ -1,6 +1,6 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM's integer parameters, derived as TFLM's Prepare derives them.
 
-TFLM's 8x8->16 LSTM (lstm_eval_common.cc, PrepareGateParametersInteger) runs each gate as two
+TFLM's integer LSTMs (8x8->16 and 16x8; lstm_eval_common.cc, PrepareGateParametersInteger) run each gate as two
 fully connected products into int16 at a fixed scale of 2^-12 (Q3.12, the input of its int16
 sigmoid and tanh), adds them with int16 saturation, and applies the nonlinearity into Q0.15
 (scale 2^-15). The element-wise products that update the cell and hidden states rescale from
@@ -16,11 +16,11 @@ those fixed scales to the cell state's and hidden state's own. Facts reproduced 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .int16_sigmoid import checked_log2
 from .model import Tensor
 from .quantization import QuantParamError, quantize_multiplier
 
@@ -48,7 +48,7 @@ class GateQuant:
 
 @dataclass(frozen=True)
 class LstmQuant:
-    """Everything the int8 kernel needs besides tensors and sizes."""
+    """Everything the integer kernels (int8 and 16x8) need besides tensors and sizes."""
 
     input_offset: int  # -input zero point
     hidden_offset: int  # -hidden state zero point (the recurrent products' input offset)
@@ -91,10 +91,8 @@ def mul_rescale(scale1: float, scale2: float, out_scale: float, what: str) -> Re
 
 
 def cell_scale_power(cell_scale: float) -> int:
-    """TFLM's CheckedLog2: log2 in single precision, rounded half away from zero."""
-    value = np.float32(np.log(np.float32(cell_scale))) * np.float32(1.0 / np.log(np.float32(2.0)))
-    rounded = math.floor(abs(float(value)) + 0.5)
-    return int(rounded) if value >= 0 else -int(rounded)
+    """TFLM's CheckedLog2 of the cell scale (its power of two, whether or not it is one)."""
+    return checked_log2(cell_scale)[0]
 
 
 def quantized_cell_clip(cell_clip: float, cell_scale: float) -> int:
@@ -151,7 +149,3 @@ def lstm_quant(inp: Tensor, input_weights: tuple[Tensor, ...], recurrent_weights
         tanh_shift=tanh_shift,
     )
 
-
-def sigmoid_table() -> tuple[int, ...]:
-    """TFLM's 256-entry table of sigmoid(i / 24) in unsigned 0.16 fixed point (the top saturates)."""
-    return tuple(min(65535, int(math.floor(65536.0 / (1.0 + math.exp(-i / 24.0)) + 0.5))) for i in range(256))

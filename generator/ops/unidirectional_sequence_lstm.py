@@ -1,5 +1,6 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM: the standard LSTM TFLM runs, int8 (int8 weights, int32 biases,
-int16 cell state: TFLM's "8x8->16" integer LSTM, bit-exact) and float32.
+int16 cell state: TFLM's "8x8->16" integer LSTM), int16 (int8 weights, int64 biases, int16 cell
+state: TFLM's "16x8" integer LSTM), both bit-exact, and float32.
 
 TFLM's kernel (micro/kernels/unidirectional_sequence_lstm.cc) takes exactly 24 inputs and runs
 only the standard LSTM of the Keras layer: all four gates' input and recurrent weights and
@@ -48,8 +49,9 @@ ROLES = (
     "hidden state", "cell state",
     *(f"{g} layer norm" for g in GATES),
 )
-TFLM_RUNTIME_FIX = ("run the model with --runtime tflm (your TFLM library) or export the LSTM as int8 with an "
-                    "int16 cell state or as float32")
+TFLM_RUNTIME_FIX = ("run the model with --runtime tflm (your TFLM library) or export the LSTM as int8 or int16 "
+                    "(16x8) with an int16 cell state or as float32")
+GATE_SHIFT_MAX_16X8 = 7  # TFLM's 64-bit MultiplyByQuantizedMultiplier takes shifts -31..7
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class LstmLayer:
     state_size: int
     time_major: bool
     cell_clip: float
-    quant: LstmQuant | None  # int8 only
+    quant: LstmQuant | None  # int8 and int16 only
 
 
 def _tensors(model: Model, op: Operator, slots_: tuple[int, ...], role: str) -> tuple[Tensor, ...]:
@@ -100,9 +102,9 @@ def check(model: Model, op: Operator) -> None:
     if inp.dtype == "float32":
         _check_float(op, inp, hidden, cell, out, weights, biases)
     elif inp.dtype == "int8":
-        _check_int8(op, inp, hidden, cell, out, weights, biases)
+        _check_integer(op, inp, hidden, cell, out, weights, biases)
     elif inp.dtype == "int16":
-        raise unsupported(op, f"int16 activations (TFLM's 16x8 integer LSTM); {TFLM_RUNTIME_FIX}")
+        _check_integer(op, inp, hidden, cell, out, weights, biases)
     else:
         raise UnsupportedTensorError(inp.name, inp.dtype, f"{op.name} (operator #{op.index}) needs an int8 or "
                                      "float32 input (TFLM's kernel runs int8, int16 and float32)")
@@ -124,19 +126,22 @@ def _check_float(op: Operator, inp: Tensor, hidden: Tensor, cell: Tensor, out: T
                                   "weights or full-integer int8")
 
 
-def _check_int8(op: Operator, inp: Tensor, hidden: Tensor, cell: Tensor, out: Tensor,
-                weights: tuple[Tensor, ...], biases: tuple[Tensor, ...]) -> None:
-    checks.expect_dtype(op, hidden, "hidden state", ("int8",))
-    checks.expect_dtype(op, out, "output", ("int8",))
+def _check_integer(op: Operator, inp: Tensor, hidden: Tensor, cell: Tensor, out: Tensor,
+                   weights: tuple[Tensor, ...], biases: tuple[Tensor, ...]) -> None:
+    """int8 (8x8->16: int32 biases) or int16 (16x8: int64 biases) activations, int8 weights."""
+    kind, bias_dtype = ("int8", "int32") if inp.dtype == "int8" else ("int16", "int64")
+    name = "8x8->16" if inp.dtype == "int8" else "16x8"
+    checks.expect_dtype(op, hidden, "hidden state", (kind,))
+    checks.expect_dtype(op, out, "output", (kind,))
     if cell.dtype != "int16":
-        raise unsupported(op, f"an int8 LSTM with a {cell.dtype} cell state (TFLM requires int16)")
+        raise unsupported(op, f"an {kind} LSTM with a {cell.dtype} cell state (TFLM requires int16)")
     for t in weights:
         if t.dtype != "int8":
-            raise unsupported(op, f"int8 activations with {t.dtype} weights ('{t.name}'); {TFLM_RUNTIME_FIX}")
+            raise unsupported(op, f"{kind} activations with {t.dtype} weights ('{t.name}'); {TFLM_RUNTIME_FIX}")
     for t in biases:
-        if t.dtype != "int32":
-            raise unsupported(op, f"int8 activations with {t.dtype} biases ('{t.name}'; TFLM's 8x8->16 LSTM reads "
-                                  "int32 biases)")
+        if t.dtype != bias_dtype:
+            raise unsupported(op, f"{kind} activations with {t.dtype} biases ('{t.name}'; TFLM's {name} LSTM reads "
+                                  f"{bias_dtype} biases)")
     for t, role in ((inp, "input"), (hidden, "hidden state"), (cell, "cell state")):
         checks.expect_per_tensor(op, t, role)
     for t, role in zip(weights, ROLES[1:9]):
@@ -147,9 +152,16 @@ def _check_int8(op: Operator, inp: Tensor, hidden: Tensor, cell: Tensor, out: Te
                                          f"{t.quantization.zero_points[0]}; TFLM's LSTM assumes symmetric weights "
                                          "(zero point 0), re-export with the TFLite converter")
     try:
-        _quant(op, inp, weights, hidden, cell)
+        quant = _quant(op, inp, weights, hidden, cell)
     except QuantParamError as exc:
         raise checks.quantization_refused(op, cell, exc) from None
+    if inp.dtype == "int16":
+        for gate, g in zip(GATES, quant.gates):
+            for rescale, what in ((g.input_rescale, "input x weights"), (g.recurrent_rescale, "hidden x weights")):
+                if rescale.shift > GATE_SHIFT_MAX_16X8:
+                    raise unsupported(op, f"a 16x8 LSTM whose {gate} gate {what} rescaling needs a left shift of "
+                                          f"{rescale.shift} (TFLM's 64-bit rescaling takes at most "
+                                          f"{GATE_SHIFT_MAX_16X8}); re-quantize with smaller input or weight scales")
 
 
 def _quant(op: Operator, inp: Tensor, weights: tuple[Tensor, ...], hidden: Tensor, cell: Tensor) -> LstmQuant:
@@ -199,7 +211,7 @@ def _lstm(model: Model, op: Operator) -> LstmLayer:
     weights = _tensors(model, op, INPUT_WEIGHTS + RECURRENT_WEIGHTS, "weights")
     biases = _tensors(model, op, BIASES, "bias")
     batches, time_steps, input_size, state_size = _sizes(op, inp, hidden)
-    quant = _quant(op, inp, weights, hidden, cell) if inp.dtype == "int8" else None
+    quant = _quant(op, inp, weights, hidden, cell) if inp.dtype in ("int8", "int16") else None
     return LstmLayer(inp, weights[:4], weights[4:], biases, hidden, cell, checks.required(model, op, 0, "output"),
                      batches, time_steps, input_size, state_size, bool(op.options.get("time_major", False)),
                      float(op.options.get("cell_clip", 0.0)), quant)
@@ -236,7 +248,7 @@ def _gate_list(values: list[str]) -> str:
 def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     lstm: LstmLayer = plan.params
     prefix = plan.prefix
-    kind = "s8" if lstm.quant is not None else "f32"
+    kind = {"int8": "s8", "int16": "s16"}.get(lstm.inp.dtype, "f32")
     dims = CStruct("tb_lstm_dims_t", f"{prefix}_dims", (
         ("batches", str(lstm.batches)), ("time_steps", str(lstm.time_steps)), ("input_size", str(lstm.input_size)),
         ("state_size", str(lstm.state_size)), ("time_major", "1" if lstm.time_major else "0"),
@@ -251,7 +263,7 @@ def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
         params = CStruct("tb_lstm_f32_params_t", f"{prefix}_params",
                          (("cell_clip", c_float(max(lstm.cell_clip, 0.0))),), compact=True)
     else:
-        params = CStruct("tb_lstm_s8_params_t", f"{prefix}_params", (
+        params = CStruct(f"tb_lstm_{kind}_params_t", f"{prefix}_params", (
             ("input_offset", str(q.input_offset)),
             ("hidden_offset", str(q.hidden_offset)),
             ("input_rescale", _gate_list([_quant_field(g.input_rescale.multiplier, g.input_rescale.shift)
@@ -278,8 +290,9 @@ def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 HANDLERS = (
     OpHandler("UNIDIRECTIONAL_SEQUENCE_LSTM", check, single(_emit, _plan), macs,
-              "int8 (int8 weights, int32 biases, int16 cell state; TFLM's 8x8->16 LSTM), float32; the standard "
-              "LSTM only (no peephole, projection or layer norm, as TFLM)",
+              "int8 (int8 weights, int32 biases, int16 cell state; TFLM's 8x8->16 LSTM), 16x8 (int16 activations, "
+              "int8 weights, int64 biases, int16 cell state), float32; the standard LSTM only (no peephole, "
+              "projection or layer norm, as TFLM)",
               Operands(24, 24, optional=frozenset(ABSENT_SLOTS), roles=ROLES), max_version=3,
-              type_configs=("int8", "float32")),
+              type_configs=("int8", "16x8", "float32")),
 )

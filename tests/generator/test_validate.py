@@ -140,10 +140,11 @@ def test_an_unknown_custom_operator_names_its_code_and_the_fix():
 
 
 def test_a_type_tflm_has_names_the_tflm_runtime():
-    # TFLM's LOGISTIC runs int16 (its table); the built-in runtime's does int8 and float32 only
+    # TFLM's GREATER compares int16; the built-in runtime's does not
     spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "int16", [0.001], [0]),
-                              TensorSpec("y", (1, 4), "int16", [1.0 / 32768], [0])],
-                     ops=[OpSpec("LOGISTIC", [0], [1])], inputs=[0], outputs=[1])
+                              TensorSpec("z", (1, 4), "int16", [0.001], [0]),
+                              TensorSpec("y", (1, 4), "bool")],
+                     ops=[OpSpec("GREATER", [0, 1], [2])], inputs=[0, 1], outputs=[2])
     with pytest.raises(UnsupportedTensorError) as info:
         validate(read_tflite(build_tflite(spec)))
     assert str(info.value).endswith("; run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)")

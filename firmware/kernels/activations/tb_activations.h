@@ -1,5 +1,5 @@
-/* Activation kernels: LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8) and
- * LOGISTIC, TANH, RELU, RELU6 (float32). The int8 kernels match TFLM's reference kernels bit
+/* Activation kernels: LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8), LOGISTIC,
+ * TANH (int16) and LOGISTIC, TANH, RELU, RELU6 (float32). The int8 kernels match TFLM's reference kernels bit
  * for bit; the float32 kernels follow TFLM's float reference with the target's libm. */
 #ifndef TB_ACTIVATIONS_H
 #define TB_ACTIVATIONS_H
@@ -15,6 +15,13 @@ typedef struct {
     int32_t input_range_radius; /* > 0 */
     tb_quant_t input_quant;     /* shift in 0..31 */
 } tb_sigmoid_params_t;
+
+/* LOGISTIC and TANH (int16): the input rescaling of the shared int16 sigmoid and tanh
+ * (tb_sigmoid_s16.h), as generator/int16_sigmoid.py derives it from the input scale. */
+typedef struct {
+    int32_t multiplier; /* 1..32767 */
+    int32_t shift;      /* 0..31 */
+} tb_sigmoid_s16_params_t;
 
 /* RELU (int8): requantize from the input to the output scale, then clamp. */
 typedef struct {
@@ -51,6 +58,10 @@ typedef struct {
 
 tb_status_t tb_logistic_s8(const tb_sigmoid_params_t *params, int32_t size, const int8_t *input, int8_t *output);
 tb_status_t tb_tanh_s8(const tb_sigmoid_params_t *params, int32_t size, const int8_t *input, int8_t *output);
+tb_status_t tb_logistic_s16(const tb_sigmoid_s16_params_t *params, int32_t size, const int16_t *input,
+                           int16_t *output);
+tb_status_t tb_tanh_s16(const tb_sigmoid_s16_params_t *params, int32_t size, const int16_t *input,
+                        int16_t *output);
 tb_status_t tb_relu_s8(const tb_relu_params_t *params, int32_t size, const int8_t *input, int8_t *output);
 tb_status_t tb_relu6_s8(const tb_relu6_params_t *params, int32_t size, const int8_t *input, int8_t *output);
 tb_status_t tb_leaky_relu_s8(const tb_leaky_relu_params_t *params,

@@ -1,7 +1,7 @@
 /* UNIDIRECTIONAL_SEQUENCE_LSTM: the standard LSTM TFLM runs (four gates with input and recurrent
  * weights and a bias each, no peephole, projection or layer norm), int8 activations and weights
- * with an int16 cell state (the "8x8->16" integer LSTM, bit for bit as TFLM's lstm_eval) and
- * float32.
+ * with an int16 cell state (the "8x8->16" integer LSTM), int16 activations and states with int8
+ * weights (the "16x8" one), both bit for bit as TFLM's lstm_eval, and float32.
  *
  * Per time step every gate is sigma(W_x x + b + W_h h) (the cell gate takes tanh), then
  *   cell   = forget * cell + input * cell_gate   (clipped to +-cell_clip when cell_clip > 0)
@@ -61,6 +61,16 @@ typedef struct {
     int32_t tanh_shift;                           /*   rounding) >> shift, into 2^-12 x 1/3 */
 } tb_lstm_s8_params_t;
 
+/* The 16x8 LSTM: int8 weights, int64 biases; its constants mean what the int8 LSTM's do, with
+ * the gate products' shifts in -31..7 (TFLM's 64-bit rescaling). */
+typedef struct {
+    const int8_t *input_weights[TB_LSTM_GATES];     /* [S, I] each */
+    const int8_t *recurrent_weights[TB_LSTM_GATES]; /* [S, S] each */
+    const int64_t *bias[TB_LSTM_GATES];             /* [S] each */
+} tb_lstm_s16_weights_t;
+
+typedef tb_lstm_s8_params_t tb_lstm_s16_params_t;
+
 typedef struct {
     const float *input_weights[TB_LSTM_GATES];
     const float *recurrent_weights[TB_LSTM_GATES];
@@ -79,6 +89,14 @@ tb_status_t tb_unidirectional_sequence_lstm_s8(const tb_lstm_s8_params_t *params
                                                int16_t *cell_state,
                                                int8_t *output);
 
+tb_status_t tb_unidirectional_sequence_lstm_s16(const tb_lstm_s16_params_t *params,
+                                                const tb_lstm_dims_t *dims,
+                                                const tb_lstm_s16_weights_t *weights,
+                                                const int16_t *input,
+                                                int16_t *hidden_state,
+                                                int16_t *cell_state,
+                                                int16_t *output);
+
 tb_status_t tb_unidirectional_sequence_lstm_f32(const tb_lstm_f32_params_t *params,
                                                 const tb_lstm_dims_t *dims,
                                                 const tb_lstm_f32_weights_t *weights,
@@ -86,11 +104,6 @@ tb_status_t tb_unidirectional_sequence_lstm_f32(const tb_lstm_f32_params_t *para
                                                 float *hidden_state,
                                                 float *cell_state,
                                                 float *output);
-
-/* TFLM's int16 sigmoid and tanh (Q3.12 in, Q0.15 out), by interpolation in a 256-entry table;
- * `multiplier` and `shift` rescale the input first ((x * multiplier + rounding) >> shift). */
-int16_t tb_lstm_sigmoid_s16(int32_t x, int32_t multiplier, int32_t shift);
-int16_t tb_lstm_tanh_s16(int32_t x, int32_t multiplier, int32_t shift);
 
 /* expf and tanhf as host TFLM's glibc computes them (lstm_expf.c and lstm_tanhf.c say how
  * closely). */

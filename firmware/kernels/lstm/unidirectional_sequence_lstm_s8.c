@@ -4,10 +4,8 @@
 #include <string.h>
 
 #include "common/tb_requant.h"
+#include "lstm/lstm_int_common.h"
 #include "lstm/tb_lstm.h"
-
-#define TB_INT16_MIN (-32768)
-#define TB_INT16_MAX 32767
 
 /* sum_d w[d] * (x[d] + offset), wrapping like TFLM's int32 accumulator. */
 static int32_t tb_lstm_dot_s8(const int8_t *w, const int8_t *x, int32_t n, int32_t offset)
@@ -33,19 +31,13 @@ static int32_t tb_lstm_gate_s8(const tb_lstm_s8_params_t *params, const tb_lstm_
     int32_t from_input = tb_lstm_dot_s8(weights->input_weights[gate] + (size_t)j * (size_t)input_size, x,
                                         input_size, params->input_offset);
     from_input = (int32_t)((uint32_t)from_input + (uint32_t)weights->bias[gate][j]);
-    const int32_t a = tb_clamp_s32(tb_lstm_rescale(from_input, &params->input_rescale[gate]), TB_INT16_MIN,
-                                   TB_INT16_MAX);
+    const int32_t a = tb_clamp_s32(tb_lstm_rescale(from_input, &params->input_rescale[gate]), TB_LSTM_INT16_MIN,
+                                   TB_LSTM_INT16_MAX);
     const int32_t from_hidden = tb_lstm_dot_s8(weights->recurrent_weights[gate] + (size_t)j * (size_t)state_size,
                                                h, state_size, params->hidden_offset);
-    const int32_t b = tb_clamp_s32(tb_lstm_rescale(from_hidden, &params->recurrent_rescale[gate]), TB_INT16_MIN,
-                                   TB_INT16_MAX);
-    return tb_clamp_s32(a + b, TB_INT16_MIN, TB_INT16_MAX);
-}
-
-/* TFLM's MulElementwise of two symmetric int16 values into int16 (offset 0). */
-static int32_t tb_lstm_mul_s16(int32_t a, int32_t b, const tb_quant_t *q)
-{
-    return tb_clamp_s32(tb_lstm_rescale(a * b, q), TB_INT16_MIN, TB_INT16_MAX);
+    const int32_t b = tb_clamp_s32(tb_lstm_rescale(from_hidden, &params->recurrent_rescale[gate]), TB_LSTM_INT16_MIN,
+                                   TB_LSTM_INT16_MAX);
+    return tb_clamp_s32(a + b, TB_LSTM_INT16_MIN, TB_LSTM_INT16_MAX);
 }
 
 /* One time step over `rows` batch rows that share the step (time major: all of them). */
@@ -59,24 +51,12 @@ static void tb_lstm_step_s8(const tb_lstm_s8_params_t *params, const tb_lstm_s8_
         int16_t *cr = c + (size_t)r * (size_t)state_size;
         int8_t *outr = out + (size_t)r * (size_t)state_size;
         for (int32_t j = 0; j < state_size; j++) {
-            const int32_t forget = tb_lstm_sigmoid_s16(
-                tb_lstm_gate_s8(params, weights, TB_LSTM_FORGET_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t input = tb_lstm_sigmoid_s16(
-                tb_lstm_gate_s8(params, weights, TB_LSTM_INPUT_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t cell_gate = tb_lstm_tanh_s16(
-                tb_lstm_gate_s8(params, weights, TB_LSTM_CELL_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t kept = tb_lstm_mul_s16(forget, cr[j], &params->forget_cell);
-            const int32_t added = tb_lstm_mul_s16(input, cell_gate, &params->input_cell);
-            int32_t cell = tb_clamp_s32(kept + added, TB_INT16_MIN, TB_INT16_MAX);
-            if (params->cell_clip > 0) {
-                cell = tb_clamp_s32(cell, -params->cell_clip, params->cell_clip);
+            tb_lstm_gates_t gates;
+            for (int32_t g = 0; g < TB_LSTM_GATES; g++) {
+                gates.pre[g] = tb_lstm_gate_s8(params, weights, g, j, input_size, state_size, xr, hr);
             }
-            cr[j] = (int16_t)cell;
-            const int32_t output = tb_lstm_sigmoid_s16(
-                tb_lstm_gate_s8(params, weights, TB_LSTM_OUTPUT_GATE, j, input_size, state_size, xr, hr), 3, 0);
-            const int32_t squashed = tb_lstm_tanh_s16(cell, params->tanh_multiplier, params->tanh_shift);
-            const int32_t hidden = tb_lstm_rescale(squashed * output, &params->hidden) + params->hidden_zero_point;
-            outr[j] = (int8_t)tb_clamp_s32(hidden, -128, 127);
+            cr[j] = tb_lstm_cell_s16(params, &gates, cr[j]);
+            outr[j] = (int8_t)tb_clamp_s32(tb_lstm_hidden_value(params, &gates, cr[j]), -128, 127);
         }
     }
     /* Every unit has read the old hidden state: now it becomes this step's output. */
@@ -95,8 +75,7 @@ tb_status_t tb_unidirectional_sequence_lstm_s8(const tb_lstm_s8_params_t *params
         cell_state == NULL || output == NULL) {
         return TB_ERR_ARG;
     }
-    if (dims->batches < 0 || dims->time_steps < 0 || dims->input_size < 0 || dims->state_size < 0 ||
-        params->cell_clip < 0 || params->tanh_shift < 0 || params->tanh_shift > 30) {
+    if (!tb_lstm_int_params_valid(params, dims)) {
         return TB_ERR_ARG;
     }
     for (int32_t g = 0; g < TB_LSTM_GATES; g++) {

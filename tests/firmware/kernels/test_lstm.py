@@ -131,3 +131,68 @@ def test_built_lstms_match_tflm(tmp_path: Path, bench_options) -> None:  # type:
             assert o.vs_tflm.exact, (
                 f"sample {r.index} LSTM {o.index}: {o.vs_tflm.mismatches} differ (max {o.vs_tflm.max_diff} "
                 f"{o.vs_tflm.unit})")
+
+
+def _lstm_16x8(b: LayerModel, rng: np.random.Generator, hidden_zp: int, cell_power: int, cell_clip: float,
+               h_scale: float | None = None) -> None:
+    """A 16x8 LSTM with seeded random sizes and scales (int16 input, hidden state and output; int8
+    weights; int64 biases, some large enough to push gates into saturation); a hidden scale below
+    2^-15 saturates the hidden state itself."""
+    batches, steps, size, units = (int(v) for v in rng.integers(1, (4, 6, 9, 13)))
+    time_major = bool(rng.integers(0, 2))
+    shape = (steps, batches, size) if time_major else (batches, steps, size)
+    in_scale = float(np.float32(10.0 ** rng.uniform(-4.5, -2.5)))
+    h_scale = h_scale or float(np.float32(10.0 ** rng.uniform(-4.5, -3.0)))
+    x = b.input("x", shape, "int16", in_scale, 0)
+
+    def weights(cols: int, act_scale: float) -> int:
+        w_scale = float(np.float32(10.0 ** rng.uniform(-3.0, -1.3)))
+        assert act_scale * w_scale / 2.0 ** -12 < 2.0 ** 7  # TFLM's 64-bit rescaling range
+        return b.tensor("w", (units, cols), "int8", w_scale, 0,
+                        data=rng.integers(-127, 128, (units, cols)).astype(np.int8))
+    wx = [weights(size, in_scale) for _ in range(4)]
+    wh = [weights(units, h_scale) for _ in range(4)]
+    biases = []
+    for w in wx:
+        bias_scale = in_scale * b.tensors[w].scales[0]
+        limit = int(min(4.0 / bias_scale, 2 ** 40))  # up to +-4 at the gate input
+        biases.append(b.tensor("b", (units,), "int64", bias_scale, 0,
+                               data=rng.integers(-limit, limit + 1, units).astype(np.int64)))
+    hidden = b.tensor("h", (batches, units), "int16", h_scale, hidden_zp)
+    cell = b.tensor("c", (batches, units), "int16", 2.0 ** cell_power, 0)
+    y = b.output("y", shape[:2] + (units,), "int16", h_scale, hidden_zp)
+    for index in (hidden, cell):
+        b.tensors[index].is_variable = True
+    inputs = [x, *wx, *wh, -1, -1, -1, *biases, -1, -1, hidden, cell, -1, -1, -1, -1]
+    b.op("UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, [y], ("UnidirectionalSequenceLSTMOptions", {
+        "fusedActivationFunction": "TANH", "cellClip": cell_clip, "timeMajor": time_major}))
+
+
+def test_built_16x8_lstms_match_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """Six 16x8 LSTMs in one firmware: random sizes, layouts and scales; cell scales 2^-10 ..
+    2^-15 (the tanh input rescaled by a left shift, none, and a right one); clips that bite and
+    none; a nonzero hidden zero point; a hidden scale of 2^-16 (the hidden state saturates);
+    inputs over the whole int16 range and near zero; states carried across time steps and across
+    the samples."""
+    from support.tflite_builder import build_tflite
+
+    rng = np.random.default_rng(1608)
+    b = LayerModel()
+    for hidden_zp, cell_power, cell_clip in ((0, -11, 3.0), (0, -12, 0.0), (0, -15, 0.5), (-300, -10, 20.0),
+                                             (0, -14, 1.5)):
+        _lstm_16x8(b, rng, hidden_zp, cell_power, cell_clip)
+    _lstm_16x8(b, rng, 0, -11, 0.0, h_scale=2.0 ** -16)
+    samples = []
+    for _ in range(SAMPLES + 1):
+        sample = []
+        for i in b.inputs:
+            shape = b.tensors[i].shape
+            values = rng.integers(-32768, 32768, shape)
+            near_zero = rng.random(shape) < 0.5
+            values[near_zero] = rng.integers(-2000, 2001, int(near_zero.sum()))
+            sample.append(values.astype(np.int16))
+        samples.append(sample)
+    results = run_on_device(build_tflite(b.spec()), samples, tmp_path, bench_options)
+    bad = [f"sample {r.index} LSTM {o.index}: {o.vs_tflm.mismatches} differ (max {o.vs_tflm.max_diff} "
+           f"{o.vs_tflm.unit})" for r in results for o in r.outputs if not o.vs_tflm.exact]
+    assert not bad, "16x8 LSTMs: " + "; ".join(bad)

@@ -24,13 +24,13 @@ def test_cell_scale_sets_the_tanh_rescaling() -> None:
     assert quantized_cell_clip(10.0, 2.0 ** -12) == 32767  # saturated, as TFLM's int16 cast of the clamp
 
 
-def _model(activation_dtype: str = "int8", peephole: bool = False) -> bytes:
+def _model(activation_dtype: str = "int8", peephole: bool = False, bias_dtype: str | None = None) -> bytes:
     b = LayerModel()
     rng = np.random.default_rng(0)
     if activation_dtype == "float32":
         wdtype, bdtype = "float32", "float32"
     else:
-        wdtype, bdtype = "int8", "int32" if activation_dtype == "int8" else "int64"
+        wdtype, bdtype = "int8", bias_dtype or ("int32" if activation_dtype == "int8" else "int64")
     q = None if activation_dtype == "float32" else 0.05
     x = b.input("x", (1, 2, 3), activation_dtype, q, 0)
     wx = [b.tensor("w", (4, 3), wdtype, q, 0, data=rng.integers(-5, 5, (4, 3)).astype(wdtype)) for _ in range(4)]
@@ -48,7 +48,7 @@ def _model(activation_dtype: str = "int8", peephole: bool = False) -> bytes:
     return build_tflite(b.spec())
 
 
-@pytest.mark.parametrize("dtype", ["int8", "float32"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 def test_standard_lstm_is_accepted(dtype: str) -> None:
     validate(read_model(_model(dtype)))
 
@@ -58,6 +58,6 @@ def test_peephole_is_refused_naming_tflm() -> None:
         validate(read_model(_model(peephole=True)))
 
 
-def test_int16_activations_point_to_the_tflm_runtime() -> None:
-    with pytest.raises(GeneratorError, match="16x8 integer LSTM.*--runtime tflm"):
-        validate(read_model(_model("int16")))
+def test_16x8_with_int32_biases_is_refused() -> None:
+    with pytest.raises(GeneratorError, match="int16 activations with int32 biases.*16x8 LSTM reads int64"):
+        validate(read_model(_model("int16", bias_dtype="int32")))
