@@ -1,8 +1,10 @@
-"""Unary float32 math: NEG, EXP, LOG, SQRT, SQUARE, SIN, COS, FLOOR, as TFLM's float kernels (one
-function per element). ABS and RSQRT, which also take integer types, are in abs_rsqrt.py.
+"""Unary float32 math: NEG, EXP, LOG, SQRT, SQUARE, SIN, COS, FLOOR, CEIL, ROUND, as TFLM's float
+kernels (one function per element; ROUND is TFLM's RoundToNearest, halves to even). ABS and RSQRT,
+which also take integer types, are in abs_rsqrt.py.
 
-CEIL and ROUND are not here: the pinned TensorFlow's reference resolver (the second oracle)
-registers neither, so no model with them could be checked.
+CEIL and ROUND: the pinned TFLite interpreter's reference resolver (the second oracle) registers
+neither at any version (OpHandler.reference_knows), so their models are compared with TFLM alone
+and the report says so; their max_version is what TFLM's converter writes (1).
 
 EXP, LOG, SIN and COS call the device's libm, which may differ from the host's glibc by an ULP
 or two (within bench/compare.py's FLOAT_TOLERANCE_ULP); the others are exact.
@@ -31,5 +33,9 @@ VARIANTS = single(emit)
 # BuiltinOperator -> highest operator version the pinned TensorFlow knows.
 _VERSIONS = {"NEG": 1, "EXP": 2, "LOG": 2, "SQRT": 2, "SQUARE": 1, "SIN": 1, "COS": 1,
              "FLOOR": 1}
+# Unknown to the reference interpreter: operator version 1, the only one TFLite's schema has.
+_TFLM_ONLY = {"CEIL": 1, "ROUND": 1}
 HANDLERS = tuple(OpHandler(name, check, VARIANTS, no_macs, "float32", unary(), max_version=version)
-                 for name, version in _VERSIONS.items())
+                 for name, version in _VERSIONS.items()) + tuple(
+    OpHandler(name, check, VARIANTS, no_macs, "float32", unary(), max_version=version, reference_knows=False)
+    for name, version in _TFLM_ONLY.items())
