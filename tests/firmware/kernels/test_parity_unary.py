@@ -1,6 +1,6 @@
 """The operators and types added for parity with TFLM, on the emulated device against host TFLM,
 all in one firmware: CEIL, ROUND, ELU (float32 and int8), LEAKY_RELU float32, DEQUANTIZE
-uint8 -> float32 and REDUCE_ALL (bool).
+uint8 -> float32, REDUCE_ALL (bool) and LOG_SOFTMAX int8.
 
 - CEIL, ROUND (TFLM's RoundToNearest, halves to even), LEAKY_RELU, DEQUANTIZE: 0 ULP (one IEEE
   operation each or none). The edge values include halves, -0, NaN's neighbours in size and
@@ -9,6 +9,8 @@ uint8 -> float32 and REDUCE_ALL (bool).
 - ELU int8: bit-exact, all 256 input values over several quantizations (TFLM's table, which the
   generator computes with the host's expf).
 - REDUCE_ALL: bit-exact over random shapes, axes and keep_dims, on random and all-true inputs.
+- LOG_SOFTMAX int8: bit-exact over rows of 1 to 300 values and input scales from 2^-8 to 2
+  (differences beyond diff_min, a single-element row, rows of one repeated value).
 
 CEIL, ROUND and ELU are unknown to TFLite's reference interpreter: TFLM is the only oracle here
 as in every device test (run_on_device compares with TFLM alone).
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from support.layer_models import LayerModel
-from support.on_device import run_on_device
+from support.on_device import assert_bit_exact, run_on_device
 from support.tflite_builder import build_tflite
 from tflm_bench.compare import FLOAT_TOLERANCE_ULP
 
@@ -32,6 +34,9 @@ ELU_QUANT = ((0.05, 0, 0.04, 60), (0.1, -128, 0.1, -128), (0.02, 127, 0.5, 5), (
 LEAKY_ALPHAS = (0.2, 1.7, -0.3)
 DEQUANT = ((0.05, 0), (0.0031, 128), (2.5, 255))
 SHAPES = ((4, 9), (2, 3, 5), (37,))
+# LOG_SOFTMAX int8: (shape, input scale, input zero point); the output is TFLM's 16/256, 127.
+LOG_SOFTMAX = (((3, 10), 0.1, 0), ((2, 2, 7), 2.0**-8, -5), ((1, 1), 0.05, 3), ((4, 300), 0.5, 100),
+               ((5, 16), 2.0, -128), ((2, 64), 0.0123, 17))
 
 
 def _model(rng: np.random.Generator) -> tuple[LayerModel, dict[int, float]]:
@@ -76,13 +81,28 @@ def _sample(b: LayerModel, rng: np.random.Generator, all_true: bool) -> list[np.
             edges = rng.permutation(np.array(FLOAT_EDGES, np.float32))[: flat.size // 2]
             flat[: len(edges)] = edges
             sample.append(values)
-        elif t.dtype == "int8":
+        elif t.dtype == "int8" and t.shape == (256,):
             sample.append(rng.permutation(ALL_INT8))
+        elif t.dtype == "int8":  # LOG_SOFTMAX rows: full range, narrow, or one repeated value
+            low = int(rng.choice((-128, 60, 127)))
+            sample.append(rng.integers(low, 128, t.shape).astype(np.int8))
         elif t.dtype == "uint8":
             sample.append(rng.permutation(np.tile(np.arange(256, dtype=np.uint8), 1)).reshape(t.shape))
         else:  # bool: mostly true, so that some reductions stay true
             sample.append(np.ones(t.shape, bool) if all_true else rng.random(t.shape) < 0.85)
     return sample
+
+
+def test_log_softmax_s8_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """A model of its own: the model description holds only so many inputs and outputs."""
+    rng = np.random.default_rng(23)
+    b = LayerModel()
+    for shape, scale, zero_point in LOG_SOFTMAX:
+        b.op("LOG_SOFTMAX", [b.input("x", shape, "int8", scale, zero_point)], [b.output("y", shape, "int8", 16.0 / 256.0, 127)])
+    samples = [_sample(b, rng, all_true=False) for _ in range(4)]
+    results = run_on_device(build_tflite(b.spec()), samples, tmp_path, bench_options)
+    assert_bit_exact(results, "LOG_SOFTMAX int8")
+    assert sum(len(r.outputs) for r in results) == len(samples) * len(LOG_SOFTMAX)
 
 
 def test_parity_unary_ops_match_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
