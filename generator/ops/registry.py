@@ -86,7 +86,7 @@ class OpHandler:
     reference_knows: bool = True
 
 
-_TYPE_WORDS = ("16x8", "int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
+_TYPE_WORDS = ("16x8", "8x4", "int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
 _TYPE = "(%s)" % "|".join(_TYPE_WORDS)
 _CONFIG = re.compile(rf"^{_TYPE}(?:\s*->\s*{_TYPE})?\b")
 

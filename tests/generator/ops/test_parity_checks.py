@@ -80,3 +80,47 @@ def test_elu_refuses_a_table_beyond_int32() -> None:
     b.op("ELU", [b.input("q", (4,), "int8", 1e6, 0)], [b.output("r", (4,), "int8", 1e-6, 0)])
     error = _refusal(b)
     assert isinstance(error, UnsupportedOpError) and "undefined behaviour" in str(error)
+
+
+# ---- int4 weights ------------------------------------------------------------------------------
+
+
+def _fc(in_dtype: str, weight_scales: list[float], weights_dtype: str = "int4") -> LayerModel:
+    b = LayerModel()
+    x = b.input("x", (1, 3), in_dtype, 0.1, 0)
+    w = b.tensor("w", (2, 3), weights_dtype, data=np.array([[1, -8, 7], [0, 3, -1]], np.int8))
+    b.tensors[w].scales, b.tensors[w].zero_points = weight_scales, [0] * len(weight_scales)
+    b.op("FULLY_CONNECTED", [x, w], [b.output("y", (1, 2), in_dtype, 0.2, 0)])
+    return b
+
+
+def test_int4_weights_are_unpacked_as_tflm_unpacks_them() -> None:
+    model = read_model(build_tflite(_fc("int8", [0.01]).spec()))
+    weights = model.tensors[1]
+    assert weights.packed_int4 and weights.dtype == "int8"
+    assert weights.data is not None and weights.data.tolist() == [[1, -8, 7], [0, 3, -1]]
+    validate_model(model)
+
+
+@pytest.mark.parametrize(("b", "expected"), [
+    (_fc("int8", [0.01, 0.02]), "quantized per channel"),
+    (_fc("int16", [0.01]), "with int16 input"),
+])
+def test_int4_weights_tflm_refuses_are_refused(b: LayerModel, expected: str) -> None:
+    message = str(_refusal(b))
+    assert expected in message and "TFLM takes int4 only as the constant weights" in message
+
+
+def test_int4_outside_the_weights_is_refused() -> None:
+    b = LayerModel()
+    c = b.tensor("c", (4,), "int4", 0.1, 0, data=np.array([1, 2, 3, 4], np.int8))
+    b.op("ADD", [b.input("x", (4,), "int8", 0.1, 0), c], [b.output("y", (4,), "int8", 0.1, 0)])
+    assert "input 1 of operator #0 ADD" in str(_refusal(b))
+
+
+def test_an_int4_buffer_of_the_wrong_size_is_malformed() -> None:
+    from tflm_bench.generator.errors import MalformedModelError
+    from tflm_bench.generator.tflite_reader import unpack_int4
+
+    with pytest.raises(MalformedModelError, match=r"needs 3 bytes, but buffer #4 holds 2"):
+        unpack_int4(b"\x12\x34", "w", (5,), 4)
