@@ -209,12 +209,14 @@ def check_operands(op: Operator, handler: OpHandler) -> None:
 
 def check_version(op: Operator, handler: OpHandler) -> None:
     if op.version > handler.max_version:
+        knows = ("TFLite's reference interpreter, or tflm-bench's checks of this operator, know no later one"
+                 if handler.reference_knows else
+                 "TFLite's schema and converter have no later one; TFLite's reference interpreter knows none")
         raise MalformedGraphError(
             op.index, op.name,
             f"has operator version {op.version}, above {handler.max_version}, the highest {op.name} version "
-            "tflm-bench checks (TFLite's reference interpreter, or tflm-bench's checks of this operator, know no "
-            "later one); the file is corrupted or was written by a newer converter: convert it with the "
-            "pinned tensorflow-cpu",
+            f"tflm-bench checks ({knows}); the file is corrupted or was written by a newer converter: convert "
+            "it with the pinned tensorflow-cpu",
         )
 
 
