@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..elementwise_quant import QuantParamError, quantize_multiplier_smaller_than_one_exp, softmax_quant
-from ..errors import UnsupportedTensorError
+from ..errors import MalformedModelError, UnsupportedTensorError
 from ..model import Model, Operator
 from . import checks
 from .add_sub_common import quant_error, scale_zp
@@ -55,6 +55,10 @@ def log_softmax_quant(input_scale: float) -> LogSoftmaxQuant:
 
 def check(model: Model, op: Operator) -> None:
     inp, out = check_unary_typed(model, op, ("float32", "int8"))
+    if inp.shape != out.shape:
+        raise MalformedModelError(
+            f"operator #{op.index} LOG_SOFTMAX: output shape {list(out.shape)} differs from the input's "
+            f"{list(inp.shape)}; TFLM's Prepare requires the same shape: re-convert the model")
     if inp.dtype != "int8":
         return
     checks.expect_per_tensor(op, inp, "input")

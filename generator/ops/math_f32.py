@@ -12,6 +12,7 @@ MACs: 0.
 """
 from __future__ import annotations
 
+from ..errors import MalformedModelError
 from ..model import Model, Operator
 from .c_emit import EmitContext, Layer
 from .layer_plan import LayerPlan, single
@@ -23,6 +24,15 @@ HEADER = "math/tb_math.h"
 
 def check(model: Model, op: Operator) -> None:
     check_unary_typed(model, op, ("float32",))
+
+
+def check_same_shape(model: Model, op: Operator) -> None:
+    """CEIL and ROUND: TFLM's Prepare also requires the output's dimensions to equal the input's."""
+    inp, out = check_unary_typed(model, op, ("float32",))
+    if inp.shape != out.shape:
+        raise MalformedModelError(
+            f"operator #{op.index} {op.name}: output shape {list(out.shape)} differs from the input's "
+            f"{list(inp.shape)}; TFLM's Prepare requires the same dimensions: re-convert the model")
 
 
 def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -37,5 +47,6 @@ _VERSIONS = {"NEG": 1, "EXP": 2, "LOG": 2, "SQRT": 2, "SQUARE": 1, "SIN": 1, "CO
 _TFLM_ONLY = {"CEIL": 1, "ROUND": 1}
 HANDLERS = tuple(OpHandler(name, check, VARIANTS, no_macs, "float32", unary(), max_version=version)
                  for name, version in _VERSIONS.items()) + tuple(
-    OpHandler(name, check, VARIANTS, no_macs, "float32", unary(), max_version=version, reference_knows=False)
+    OpHandler(name, check_same_shape, VARIANTS, no_macs, "float32", unary(), max_version=version,
+              reference_knows=False)
     for name, version in _TFLM_ONLY.items())

@@ -58,6 +58,13 @@ def test_log_softmax_int8_needs_tflm_s_output_quantization() -> None:
     assert "requires scale 16/256 and zero point 127" in message
 
 
+@pytest.mark.parametrize("op", ["LOG_SOFTMAX", "CEIL", "ROUND"])
+def test_the_output_needs_the_input_s_shape(op: str) -> None:
+    b = LayerModel()
+    b.op(op, [b.input("l", (2, 5), "float32")], [b.output("m", (10,), "float32")])
+    assert "requires the same" in str(_refusal(b))
+
+
 def test_log_softmax_constants_follow_tflm_s_prepare() -> None:
     # input scale 1/8: 2^-3 * 2^26 = 0.5 * 2^24 -> multiplier 2^30, left shift 24; the reverse divisor
     # 2^(31 - 24) / 2^30 = 2^-23 = 0.5 * 2^-22 -> 2^30, right shift 22; diff_min -floor(31 * 2^26 / 2^24).
