@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tflm_bench.generator import ANY_TYPE as ANY, TFLM_BUILTIN_OPS, OpHandler, op_handlers as handlers, supported_configs, supported_ops
+from tflm_bench.generator import ANY_TYPE as ANY, TFLM_BUILTIN_OPS, TFLM_UNDEFINED, OpHandler, op_handlers as handlers, supported_configs, supported_ops
 
 
 def ops_table() -> list[tuple[str, str]]:
@@ -84,13 +84,15 @@ def coverage(registry: Mapping[str, OpHandler] | None = None,
 def missing_text(registry: Mapping[str, OpHandler] | None = None,
                  tflm_ops: Mapping[str, tuple[str, ...]] | None = None) -> str:
     """One line per TFLM builtin operator the built-in runtime lacks or runs in fewer types;
-    empty when it runs them all."""
+    empty when it runs them all. A type whose result TFLM leaves undefined says so (TFLM_UNDEFINED)."""
     rows = [row for row in coverage(registry, tflm_ops) if row.missing]
     width = max((len(row.name) for row in rows), default=0)
     lines = []
     for row in rows:
         what = "not supported: " if not row.registered else "missing types: "
-        lines.append(f"{row.name:<{width}}  {what}{', '.join(row.missing)}")
+        configs = [f"{c} (undefined in TFLM: {TFLM_UNDEFINED[row.name, c]})" if (row.name, c) in TFLM_UNDEFINED else c
+                   for c in row.missing]
+        lines.append(f"{row.name:<{width}}  {what}{', '.join(configs)}")
     return "".join(line + "\n" for line in lines)
 
 

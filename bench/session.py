@@ -28,6 +28,7 @@ from tflm_bench.generator import (
     build_firmware,
     fixed_input_values,
     read_model,
+    reference_gaps,
     resolve_setup,
 )
 
@@ -399,6 +400,10 @@ class BenchSession:
         if self._tflm is None:
             self._tflm = OracleProcess(OracleKind.TFLM, self.model_bytes, len(self.model.outputs), self.model)
             self._stack.callback(self._close_oracles)
+        if self.options.compare_tflite and self.tflite_refusal is None and (gaps := reference_gaps(self.model)):
+            # Known before loading: TFLite's reference resolver has no kernel for these at any version.
+            self.tflite_refusal = (f"TFLite BUILTIN_REF has no kernel for {', '.join(gaps)} at any version, so the model "
+                                   "is compared with TFLM only (TFLM runs it; the bench checks models by TFLM's rules)")
         if self._tflite is None and self.options.compare_tflite and self.tflite_refusal is None:
             self._tflite = OracleProcess(OracleKind.TFLITE, self.model_bytes, len(self.model.outputs))
 

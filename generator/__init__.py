@@ -72,7 +72,7 @@ __all__ = [
 ]
 
 # TFLM's builtin operators and types against the op registry's (`tflm-bench ops --missing`).
-from .ops.registry import OpHandler, handlers as op_handlers, keeps_state, supported_configs  # noqa: E402
-from .ops.tflm_ops import ANY as ANY_TYPE, TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS  # noqa: E402
+from .ops.registry import OpHandler, handlers as op_handlers, keeps_state, reference_gaps, supported_configs  # noqa: E402
+from .ops.tflm_ops import ANY as ANY_TYPE, TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS, TFLM_UNDEFINED  # noqa: E402
 
-__all__ += ["OpHandler", "op_handlers", "keeps_state", "supported_configs", "ANY_TYPE", "TFLM_BUILTIN_OPS", "TFLM_CUSTOM_OPS"]
+__all__ += ["OpHandler", "op_handlers", "keeps_state", "reference_gaps", "supported_configs", "ANY_TYPE", "TFLM_BUILTIN_OPS", "TFLM_CUSTOM_OPS", "TFLM_UNDEFINED"]

@@ -55,6 +55,11 @@ class Tensor:
     quantization: Quantization | None
     data: np.ndarray | None = field(default=None, compare=False, repr=False)
     is_variable: bool = False
+    # An int4 constant (kTfLiteInt4, two values a byte): the reader unpacks it as TFLM's
+    # UnpackDenseInt4IntoInt8 does, so `dtype` is "int8" and `data` holds one value per element;
+    # validate() lets it in only where TFLM takes int4 (the weights of CONV_2D, DEPTHWISE_CONV_2D
+    # and FULLY_CONNECTED with int8 activations).
+    packed_int4: bool = False
 
     @property
     def is_constant(self) -> bool:

@@ -202,6 +202,11 @@ def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> T
             f"{len(buffers)} buffers"
         )
     raw = _buffer_bytes(buffers[flat.buffer], flat.buffer, data) if buffers else b""
+    if dtype == "int4" and raw:
+        return Tensor(index=index, name=name, shape=shape, dtype="int8",
+                      quantization=_convert_quantization(flat.quantization, name, dtype, shape),
+                      data=unpack_int4(raw, name, shape, flat.buffer), is_variable=bool(flat.isVariable),
+                      packed_int4=True)
     return Tensor(
         index=index,
         name=name,
@@ -249,6 +254,27 @@ def _buffer_bytes(buffer: Any, buffer_index: int, data: bytes) -> bytes:
     if buffer.data is None:
         return b""
     return np.asarray(buffer.data, dtype=np.uint8).tobytes()
+
+
+def unpack_int4(raw: bytes, name: str, shape: tuple[int, ...], buffer_index: int) -> np.ndarray:
+    """An int4 constant as int8 values, unpacked as TFLM's UnpackDenseInt4IntoInt8: element 2i is
+    byte i's low nibble, element 2i + 1 its high nibble, each sign-extended; an odd count leaves
+    the last byte's high nibble unused. The buffer must hold ceil(count / 2) bytes."""
+    count = int(np.prod(shape, dtype=np.int64))
+    expected = (count + 1) // 2
+    if len(raw) != expected:
+        raise MalformedModelError(
+            f"tensor '{name}' of shape {list(shape)} (int4, two values a byte) needs {expected} bytes, "
+            f"but buffer #{buffer_index} holds {len(raw)}"
+        )
+    packed = np.frombuffer(raw, dtype=np.int8)
+    low = (packed << 4).astype(np.int8) >> 4  # int8 shifts: the sign extends
+    high = packed >> 4
+    values = np.empty(2 * len(packed), dtype=np.int8)
+    values[0::2], values[1::2] = low, high
+    array = values[:count].reshape(shape).copy()
+    array.setflags(write=False)
+    return array
 
 
 def _constant_array(

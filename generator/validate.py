@@ -50,6 +50,7 @@ def validate(model: Model) -> None:
     for op in model.operators:
         check_operands(op, table[op.key])
         check_version(op, table[op.key])
+    check_int4(model)
     for op in model.operators:
         try:
             table[op.key].check(model, op)
@@ -93,6 +94,36 @@ def _check_structure(model: Model) -> None:
     if not model.inputs or not model.outputs:
         raise MalformedModelError("the subgraph declares no inputs or no outputs")
     check_data_flow(model)  # any runtime needs each tensor written once, before it is read
+
+
+# The operators whose weights (input 1) TFLM takes as int4 with int8 activations; FULLY_CONNECTED
+# only per tensor (its Prepare refuses per-channel int4 weights).
+INT4_WEIGHT_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+_INT4_RULE = ("TFLM takes int4 only as the constant weights of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED "
+              "with int8 activations (FULLY_CONNECTED's quantized per tensor)")
+
+
+def check_int4(model: Model) -> None:
+    """int4 tensors only where TFLM's kernels unpack them: constant weights (the reader unpacked
+    them, Tensor.packed_int4) of the operators in INT4_WEIGHT_OPS with an int8 input."""
+    for tensor in model.tensors:
+        if tensor.dtype == "int4":
+            raise UnsupportedTensorError(tensor.name, "int4", f"an int4 tensor that is not constant; {_INT4_RULE}")
+    for op in model.operators:
+        for slot, index in enumerate(op.inputs):
+            if index == ABSENT or not model.tensors[index].packed_int4:
+                continue
+            tensor = model.tensors[index]
+            first = model.tensors[op.inputs[0]] if op.inputs and op.inputs[0] != ABSENT else None
+            per_channel = tensor.quantization is not None and len(tensor.quantization.scales) > 1
+            if (op.name not in INT4_WEIGHT_OPS or slot != 1 or first is None or first.dtype != "int8"
+                    or (op.name == "FULLY_CONNECTED" and per_channel)):
+                raise UnsupportedTensorError(
+                    tensor.name, "int4",
+                    f"input {slot} of operator #{op.index} {op.name}"
+                    + (f" with {first.dtype} input" if first is not None and slot == 1 else "")
+                    + (", quantized per channel" if per_channel and op.name == "FULLY_CONNECTED" else "")
+                    + f"; {_INT4_RULE}")
 
 
 def _check_io(model: Model) -> None:
@@ -178,12 +209,14 @@ def check_operands(op: Operator, handler: OpHandler) -> None:
 
 def check_version(op: Operator, handler: OpHandler) -> None:
     if op.version > handler.max_version:
+        knows = ("TFLite's reference interpreter, or tflm-bench's checks of this operator, know no later one"
+                 if handler.reference_knows else
+                 "TFLite's schema and converter have no later one; TFLite's reference interpreter knows none")
         raise MalformedGraphError(
             op.index, op.name,
             f"has operator version {op.version}, above {handler.max_version}, the highest {op.name} version "
-            "tflm-bench checks (TFLite's reference interpreter, or tflm-bench's checks of this operator, know no "
-            "later one); the file is corrupted or was written by a newer converter: convert it with the "
-            "pinned tensorflow-cpu",
+            f"tflm-bench checks ({knows}); the file is corrupted or was written by a newer converter: convert "
+            "it with the pinned tensorflow-cpu",
         )
 
 

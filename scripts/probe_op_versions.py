@@ -57,7 +57,9 @@ def main() -> None:
     for name in sorted(handlers()):
         if name.startswith("CUSTOM:"):
             continue  # custom operators have no TFLite builtin version
-        print(f"{name}: {highest_version(base, name)}")
+        handler = handlers()[name]
+        note = "" if handler.reference_knows else " (OpHandler.reference_knows False: compared with TFLM alone)"
+        print(f"{name}: {highest_version(base, name)}{note}")
 
 
 if __name__ == "__main__":

@@ -40,9 +40,9 @@ def _convert(model, calibration: np.ndarray, int8_only: bool = True) -> bytes:  
 
 
 @pytest.fixture(scope="session")
-def unsupported_op_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A float model whose second operator is CEIL, which the built-in runtime does not support (TFLM does;
-    TFLite's reference interpreter knows no version of it)."""
+def ceil_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A float model whose second operator is CEIL (TFLM runs it; TFLite's reference interpreter knows
+    no version of it)."""
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(5)
@@ -52,6 +52,17 @@ def unsupported_op_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("models") / "ceil.tflite"
     path.write_bytes(_convert(model, np.zeros((1, 4), np.float32), int8_only=False))
     return path
+
+
+@pytest.fixture()
+def unsupported_op_model(ceil_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A model with an operator TFLM runs and the built-in runtime lacks: ceil_model, with CEIL taken
+    out of the op registry for the test (the built-in runtime now runs every TFLM operator but those
+    of issue work in progress, so no real one can stand in for long)."""
+    from tflm_bench.generator.ops.registry import handlers
+
+    monkeypatch.delitem(handlers(), "CEIL")
+    return ceil_model
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..elementwise_quant import QuantParamError, quantize_multiplier_smaller_than_one_exp
+from ..errors import UnsupportedTensorError
 from ..model import Model, Operator
 from . import slots
 from .add_sub_common import quant_error, quant_field, scale_zp
 from .c_emit import CStruct, EmitContext, Layer
 from .layer_plan import LayerPlan, PlanContext, Planned, single
 from .registry import OpHandler, Operands, no_macs
+from .tflm_ops import undefined_in_tflm
 from .typed_elementwise import BINARY_ROLES, check_binary_typed, emit_broadcast, kernel_name, operand_constants
 
 HEADER = "compare/tb_compare.h"
@@ -61,6 +63,9 @@ def _quant(model: Model, op: Operator) -> CompareQuant:
 
 
 def check(model: Model, op: Operator) -> None:
+    first = slots.required_input(model, op, slots.INPUT1)
+    if (undefined := undefined_in_tflm(op.name, first.dtype)) is not None:
+        raise UnsupportedTensorError(first.name, first.dtype, f"{op.name} (operator #{op.index}) first input {undefined}")
     in1, _, _ = check_binary_typed(model, op, _types(op.name), "bool", MAX_BROADCAST_RANK)
     if in1.dtype == "int8":
         try:

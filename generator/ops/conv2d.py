@@ -287,7 +287,8 @@ HANDLERS = (
     OpHandler(
         "CONV_2D", check, VARIANTS, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), 16x8 (int16 activations, int8 filter, "
-        "int64 or int32 bias), float32; SAME/VALID, strides, "
+        "int64 or int32 bias), 8x4 (int8 activations, int4 filter unpacked at generation as TFLM unpacks it), "
+        "float32; SAME/VALID, strides, "
         "dilations, groups",
         # TFLM runs a CONV_2D without bias; TFLite's reference kernel refuses one (has_bias), so
         # the session then compares with TFLM only and says so in the report.

@@ -207,7 +207,8 @@ HANDLERS = (
     OpHandler(
         "DEPTHWISE_CONV_2D", check, VARIANTS, macs,
         "int8 (per-channel or per-tensor int8 filter, int32 bias), 16x8 (int16 activations, int8 filter, "
-        "int64 bias), float32; any depth multiplier, "
+        "int64 bias), 8x4 (int8 activations, int4 filter unpacked at generation as TFLM unpacks it), float32; "
+        "any depth multiplier, "
         "SAME/VALID, strides, dilations",
         # No -1 bias: the pinned tflite-micro's Prepare frees the absent tensor and segfaults.
         Operands(2, 3, roles=("input", "filter", "bias"),

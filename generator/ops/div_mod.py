@@ -4,16 +4,21 @@ broadcasting (DIV up to 5-D, the others up to 4-D, as TFLM's kernels) and consta
 As TFLM's reference kernels: DIV is one IEEE division (float32) or C's truncating division
 (int32) then the activation clamp; FLOOR_DIV floors the double-precision quotient; FLOOR_MOD moves
 fmod's result into the divisor's sign. An int32 division by zero is undefined, as in TFLM.
+int8 DIV is refused: TFLM's own int8 arithmetic is undefined behaviour for ordinary values
+(tflm_ops.TFLM_UNDEFINED; host TFLM answers 0 / 100 with one output step, -1 / 100 with -128).
 MACs: 0.
 """
 from __future__ import annotations
 
+from ..errors import UnsupportedTensorError
 from ..model import Model, Operator
 from .add_sub import float_activation_struct
 from .add_sub_common import check_fused_activation, unsupported
 from .c_emit import CStruct, EmitContext, Layer
 from .layer_plan import LayerPlan, PlanContext, Planned, single
 from .registry import OpHandler, Operands, no_macs
+from .tflm_ops import undefined_in_tflm
+from . import slots
 from .typed_elementwise import BINARY_ROLES, check_binary_typed, emit_broadcast, kernel_name, operand_constants
 
 HEADER = "arith/tb_arith.h"
@@ -25,6 +30,9 @@ INT32_ACTIVATION_RANGES = {"NONE": (INT32_MIN, INT32_MAX), "RELU": (0, INT32_MAX
 
 def check_div(model: Model, op: Operator) -> None:
     check_fused_activation(op)
+    first = slots.required_input(model, op, slots.INPUT1)
+    if (undefined := undefined_in_tflm(op.name, first.dtype)) is not None:
+        raise UnsupportedTensorError(first.name, first.dtype, f"{op.name} (operator #{op.index}) first input {undefined}")
     in1, in2, _ = check_binary_typed(model, op, ("float32", "int32"), None, 5)
     if in1.dtype == "int32":
         for t, role in ((in1, "first input"), (in2, "second input")):

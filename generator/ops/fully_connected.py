@@ -296,6 +296,7 @@ VARIANTS = (
 HANDLERS = (
     OpHandler("FULLY_CONNECTED", check, VARIANTS, macs,
               "int8 (per-tensor or per-channel int8 weights, int32 bias), 16x8 (int16 activations, per-tensor or "
-              "per-channel int8 weights, int64 or int32 bias), float32 (float32 weights and bias)",
+              "per-channel int8 weights, int64 or int32 bias), 8x4 (int8 activations, per-tensor int4 weights "
+              "unpacked at generation as TFLM unpacks them), float32 (float32 weights and bias)",
               Operands(2, 3, optional=frozenset({slots.BIAS}), roles=("input", "weights", "bias")), max_version=14),
 )

@@ -1,4 +1,5 @@
-"""LEAKY_RELU: int8 and int16 with TFLM's two multipliers (identity and alpha; negative alpha
+"""LEAKY_RELU: float32 as TFLM's reference LeakyRelu (x > 0 ? x : x * alpha, alpha as the float the
+options hold); int8 and int16 with TFLM's two multipliers (identity and alpha; negative alpha
 supported); int16 is the same arithmetic clamped to int16 (TFLM's QuantizeLeakyRelu<int16_t>).
 
 The constants are derived as TFLM's Prepare derives them (see elementwise_quant.py).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from ..elementwise_quant import LeakyReluQuant, QuantParamError, leaky_relu_quant
 from ..model import Model, Operator
-from .c_emit import CStruct, EmitContext, Layer
+from .c_emit import CStruct, EmitContext, Layer, c_float
 from .layer_plan import LayerPlan, single
 from .add_sub_common import (
     RUN_WITH_TFLM,
@@ -30,7 +31,9 @@ def _alpha(op: Operator) -> float:
 
 
 def check_leaky_relu(model: Model, op: Operator) -> None:
-    inp, out = check_unary(model, op, ("int8", "int16"))
+    inp, out = check_unary(model, op, ("float32", "int8", "int16"))
+    if inp.dtype == "float32":
+        return
     q = None
     try:
         q = leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))
@@ -42,6 +45,9 @@ def check_leaky_relu(model: Model, op: Operator) -> None:
 
 
 def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    if ctx.input(plan.op).dtype == "float32":
+        alpha = CStruct("tb_leaky_relu_f32_params_t", f"{plan.prefix}_params", (("alpha", c_float(_alpha(plan.op))),))
+        return unary_layer(ctx, plan, "tb_leaky_relu_f32", alpha, HEADER)
     q: LeakyReluQuant = plan.params
     params = CStruct("tb_leaky_relu_params_t", f"{plan.prefix}_params", (
         ("input_zero_point", str(q.input_zero_point)),
@@ -56,5 +62,5 @@ def emit_leaky_relu(ctx: EmitContext, plan: LayerPlan) -> Layer:
 VARIANTS = single(emit_leaky_relu,
                   unary_plan(lambda op, inp, out: leaky_relu_quant(_alpha(op), *scale_zp(inp), *scale_zp(out))))
 HANDLERS = (
-    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "int8, int16", unary(), max_version=2),
+    OpHandler("LEAKY_RELU", check_leaky_relu, VARIANTS, no_macs, "float32, int8, int16", unary(), max_version=2),
 )

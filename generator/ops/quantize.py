@@ -3,7 +3,7 @@
 QUANTIZE: float32 -> int8 or int16 (AffineQuantize), and the requantizations of
 quantize_common.cc: int8 -> int8/uint8/int16/int32, uint8 -> int8, int16 -> int8/int16/int32,
 int32 -> int8/int16 (one multiplier of double(s_in) / double(s_out)).
-DEQUANTIZE: int8 and int16 -> float32.
+DEQUANTIZE: int8, int16 and uint8 -> float32 (every input type dequantize_common.cc accepts).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ QUANTIZE_PAIRS: dict[str, tuple[str, ...]] = {
     "int16": ("int8", "int16", "int32"),
     "int32": ("int8", "int16"),
 }
-DEQUANTIZE_INPUTS = ("int8", "int16")
+DEQUANTIZE_INPUTS = ("int8", "int16", "uint8")
 
 
 def check_quantize(model: Model, op: Operator) -> None:
@@ -117,6 +117,6 @@ def _pairs_text() -> str:
 HANDLERS = (
     OpHandler("QUANTIZE", check_quantize, single(emit_quantize, plan_quantize), no_macs, _pairs_text(),
               unary(), max_version=4),
-    OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32, int16 -> float32",
+    OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32, int16 -> float32, uint8 -> float32",
               unary(), max_version=7),
 )

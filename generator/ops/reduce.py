@@ -7,6 +7,8 @@
   the count (TFLM's Mean and ReduceGeneric).
 - REDUCE_MAX and REDUCE_MIN, float32 and int8 (int8 with equal input and output quantization,
   TFLM's rule): ReduceGeneric starting from the type's lowest / highest value.
+- REDUCE_ALL, bool (the only type TFLM's EvalAllHelper takes): ReduceGeneric starting from true,
+  each element and-ed in.
 
 MACs: 0 (additions and comparisons only).
 """
@@ -28,7 +30,7 @@ from .layer_plan import LayerPlan, single
 from .registry import OpHandler, Operands, no_macs
 
 HEADER = "reduce/tb_reduce.h"
-_SUFFIX = {"int8": "s8", "int16": "s16", "float32": "f32"}
+_SUFFIX = {"int8": "s8", "int16": "s16", "float32": "f32", "bool": "bool"}
 
 
 def resolve_axes(axes: np.ndarray, rank: int) -> list[int]:
@@ -80,6 +82,7 @@ _KINDS = {
     "SUM": _Kind(("int8", "int16", "float32"), rescaled=True, divides=False, same_quant=False),
     "REDUCE_MAX": _Kind(("int8", "float32"), rescaled=False, divides=False, same_quant=True),
     "REDUCE_MIN": _Kind(("int8", "float32"), rescaled=False, divides=False, same_quant=True),
+    "REDUCE_ALL": _Kind(("bool",), rescaled=False, divides=False, same_quant=False),
 }
 
 
@@ -122,7 +125,7 @@ def check(model: Model, op: Operator) -> None:
     checks.expect_dtype(op, inp, "input", kind.dtypes)
     checks.expect_dtype(op, out, "output", (inp.dtype,))
     checks.expect_not_constant(op, inp, "input")
-    if inp.dtype != "float32":
+    if inp.dtype not in ("float32", "bool"):
         checks.expect_per_tensor(op, inp, "input")
         checks.expect_per_tensor(op, out, "output")
     if len(inp.shape) > REDUCE_MAX_RANK or any(d < 1 for d in inp.shape):
@@ -134,7 +137,7 @@ def check(model: Model, op: Operator) -> None:
             f"operator #{op.index} {op.name} over axes {axes} of {list(inp.shape)} gives {kept} values, "
             f"but the output {list(out.shape)} holds {out.num_elements}"
         )
-    if inp.dtype == "float32":
+    if inp.dtype in ("float32", "bool"):
         return
     if kind.same_quant:
         s_in, z_in = scale_zp(inp)
@@ -195,4 +198,5 @@ HANDLERS = (
               f"int8 (output quantized as the input), float32 ({_NOTE})", _OPERANDS, max_version=3),
     OpHandler("REDUCE_MIN", check, single(emit), no_macs,
               f"int8 (output quantized as the input), float32 ({_NOTE})", _OPERANDS, max_version=3),
+    OpHandler("REDUCE_ALL", check, single(emit), no_macs, f"bool ({_NOTE})", _OPERANDS, max_version=1),
 )

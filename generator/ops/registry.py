@@ -80,9 +80,13 @@ class OpHandler:
     # buffers, e.g. the signal library's noise estimate): a model with it is stateful like one with
     # variable tensors (keeps_state).
     keeps_state: bool = False
+    # False for the builtins TFLM runs that the pinned TFLite interpreter's BUILTIN_REF resolver has
+    # no kernel for at any version (CEIL, ROUND, ELU): then max_version is what TFLM and the converter
+    # write, and a model with them is compared with TFLM alone, the report saying so (reference_gaps).
+    reference_knows: bool = True
 
 
-_TYPE_WORDS = ("16x8", "int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
+_TYPE_WORDS = ("16x8", "8x4", "int8", "int16", "int32", "int64", "uint8", "uint32", "float32", "bool")
 _TYPE = "(%s)" % "|".join(_TYPE_WORDS)
 _CONFIG = re.compile(rf"^{_TYPE}(?:\s*->\s*{_TYPE})?\b")
 
@@ -189,6 +193,18 @@ def keeps_state(model: Model) -> bool:
         return True
     table = handlers()
     return any(table[op.key].keeps_state for op in model.operators if op.key in table)
+
+
+def reference_gaps(model: Model) -> tuple[str, ...]:
+    """The builtin operators of `model` that TFLite's reference interpreter (the second oracle)
+    knows at no version (OpHandler.reference_knows), in first-use order."""
+    table = handlers()
+    gaps: list[str] = []
+    for op in model.operators:
+        handler = table.get(op.key)
+        if handler is not None and not handler.reference_knows and op.name not in gaps:
+            gaps.append(op.name)
+    return tuple(gaps)
 
 
 def supported_ops() -> tuple[str, ...]:

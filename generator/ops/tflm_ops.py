@@ -129,6 +129,28 @@ TFLM_BUILTIN_OPS: dict[str, tuple[str, ...]] = {
     "ZEROS_LIKE": (F32, I8, I32, I64),
 }
 
+# (operator, type configuration) TFLM registers whose result its own source leaves undefined: the
+# built-in runtime refuses them naming why (div_mod.py, compare.py), and `ops --missing` says so.
+TFLM_UNDEFINED: dict[tuple[str, str], str] = {
+    ("DIV", "int8"): "reference DivElementwise shifts an int32 right by 32 or more for a dividend at or one "
+                     "step below its zero point (CountLeadingSignBits is 31 there), and GetReciprocal shifts a "
+                     "uint32 by 32 for a divisor at its zero point: host TFLM answers 0 / 100 with one output "
+                     "step and -1 / 100 with -128",
+    ("GREATER", "int16"): "ComparisonsPrepare derives the rescaling parameters for int8 only, so the int16 "
+                          "GreaterWithScaling reads ComparisonParams never written (uninitialised arena memory)",
+}
+
+
+
+def undefined_in_tflm(op_name: str, dtype: str) -> str | None:
+    """The refusal detail for a type TFLM registers but leaves undefined (TFLM_UNDEFINED), or None."""
+    reason = TFLM_UNDEFINED.get((op_name, dtype))
+    if reason is None:
+        return None
+    return (f"is {dtype}, and TFLM's {dtype} {op_name} is undefined behaviour ({reason}), so there is no "
+            f"defined result to match; compute it in float32 (DEQUANTIZE, {op_name} float32, QUANTIZE)")
+
+
 # The custom operators MicroMutableOpResolver can register (by custom_code); listed, not typed.
 TFLM_CUSTOM_OPS: tuple[str, ...] = (
     "CIRCULAR_BUFFER", "TFLM_DECODE", "TFLite_Detection_PostProcess", "ethos-u",

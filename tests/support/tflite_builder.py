@@ -22,6 +22,7 @@ from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as sch
 TENSOR_TYPES = {
     "float32": schema.TensorType.FLOAT32,
     "int8": schema.TensorType.INT8,
+    "int4": schema.TensorType.INT4,  # data: int8 values in -8..7, packed two a byte (pack_int4)
     "uint8": schema.TensorType.UINT8,
     "int16": schema.TensorType.INT16,
     "int32": schema.TensorType.INT32,
@@ -32,6 +33,17 @@ TENSOR_TYPES = {
     "bool": schema.TensorType.BOOL,
     "uint32": schema.TensorType.UINT32,
 }
+def pack_int4(values: np.ndarray) -> bytes:
+    """int4 values (-8..7) two a byte as TFLite packs them: element 2i in byte i's low nibble,
+    2i + 1 in its high nibble; an odd count leaves the last high nibble 0."""
+    flat = np.asarray(values, dtype=np.int64).reshape(-1)
+    assert flat.size == 0 or (flat.min() >= -8 and flat.max() <= 7), "int4 values must lie in -8..7"
+    nibbles = (flat & 0xF).astype(np.uint8)
+    if nibbles.size % 2:
+        nibbles = np.append(nibbles, np.uint8(0))
+    return (nibbles[0::2] | (nibbles[1::2] << 4)).astype(np.uint8).tobytes()
+
+
 _ENUMS = (schema.Padding, schema.ActivationFunctionType, schema.TensorType)
 
 
@@ -111,7 +123,8 @@ def build_tflite(spec: ModelSpec) -> bytes:
         tensor.isVariable = t.is_variable
         if t.data is not None:
             buffer = schema.BufferT()
-            buffer.data = np.frombuffer(np.ascontiguousarray(t.data).tobytes(), dtype=np.uint8)
+            raw = pack_int4(t.data) if t.dtype == "int4" else np.ascontiguousarray(t.data).tobytes()
+            buffer.data = np.frombuffer(raw, dtype=np.uint8)
             model.buffers.append(buffer)
             tensor.buffer = len(model.buffers) - 1
         if t.scales is not None:

@@ -81,8 +81,10 @@ class LayerSet:
 
     # -- layers ----------------------------------------------------------------------------
     def conv(self, rng: np.random.Generator, w: Window, out_c: int, q: Quant | None, *,
-             groups: int = 1, bias: bool = True, depthwise_multiplier: int = 0, weight_bound: int = 127) -> None:
-        """CONV_2D (depthwise_multiplier 0) or DEPTHWISE_CONV_2D (depthwise_multiplier >= 1)."""
+             groups: int = 1, bias: bool = True, depthwise_multiplier: int = 0, weight_bound: int = 127,
+             weight_dtype: str = "int8") -> None:
+        """CONV_2D (depthwise_multiplier 0) or DEPTHWISE_CONV_2D (depthwise_multiplier >= 1);
+        `weight_dtype` "int4" writes the filter packed as int4 (values -8..7)."""
         k = len(self.ops)
         n, _, _, in_c = w.in_shape
         out_h, out_w = w.out_hw()
@@ -101,13 +103,16 @@ class LayerSet:
             b_t = TensorSpec(f"b{k}", (out_c,), dtype, data=bias_data)
             o_t = TensorSpec(f"out{k}", (n, out_h, out_w, out_c), dtype)
         else:
-            weights = rng.integers(-weight_bound, weight_bound + 1, filter_shape).astype(np.int8)
+            if weight_dtype == "int4":
+                weights = rng.integers(-8, 8, filter_shape).astype(np.int8)
+            else:
+                weights = rng.integers(-weight_bound, weight_bound + 1, filter_shape).astype(np.int8)
             bias_scales = [q.in_scale * s for s in q.filter_scales]
             # About one accumulator standard deviation, so the bias matters without dominating.
             bound = int(5000 * np.sqrt(w.kernel[0] * w.kernel[1] * filter_shape[3 if not depthwise else 0]))
             bias_data = rng.integers(-bound, bound + 1, out_c).astype(np.int32)
             in_t = TensorSpec(f"in{k}", w.in_shape, dtype, [q.in_scale], [q.in_zp])
-            f_t = TensorSpec(f"f{k}", filter_shape, dtype, q.filter_scales, [0] * len(q.filter_scales), weights,
+            f_t = TensorSpec(f"f{k}", filter_shape, weight_dtype, q.filter_scales, [0] * len(q.filter_scales), weights,
                              quantized_dimension=3 if depthwise else 0)
             b_t = TensorSpec(f"b{k}", (out_c,), "int32", bias_scales, [0] * len(bias_scales), bias_data)
             o_t = TensorSpec(f"out{k}", (n, out_h, out_w, out_c), dtype, [q.out_scale], [q.out_zp])

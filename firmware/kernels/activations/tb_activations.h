@@ -46,6 +46,11 @@ typedef struct {
     tb_quant_t alpha_quant;    /* input scale * alpha / output scale; negative for alpha < 0 */
 } tb_leaky_relu_params_t;
 
+/* LEAKY_RELU (float32): x > 0 ? x : x * alpha. */
+typedef struct {
+    float alpha;
+} tb_leaky_relu_f32_params_t;
+
 /* HARD_SWISH (int8): TFLM's 16-bit fixed-point evaluation of x * relu6(x + 3) / 6. */
 typedef struct {
     int32_t input_zero_point;
@@ -82,5 +87,9 @@ tb_status_t tb_logistic_f32(int32_t size, const float *input, float *output);
 tb_status_t tb_tanh_f32(int32_t size, const float *input, float *output);
 tb_status_t tb_relu_f32(int32_t size, const float *input, float *output);
 tb_status_t tb_relu6_f32(int32_t size, const float *input, float *output);
+tb_status_t tb_leaky_relu_f32(const tb_leaky_relu_f32_params_t *params,
+                              int32_t size,
+                              const float *input,
+                              float *output);
 
 #endif /* TB_ACTIVATIONS_H */

@@ -1,5 +1,5 @@
-/* Unary math kernels: ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE, SIN, COS, FLOOR in float32, ABS
- * and RSQRT also int8, ABS also int16. The float32 ones apply one function per element as TFLM's
+/* Unary math kernels: ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE, SIN, COS, FLOOR, CEIL, ROUND, ELU
+ * in float32, ABS, RSQRT and ELU also int8, ABS also int16. The float32 ones apply one function per element as TFLM's
  * float kernels do; the transcendental ones
  * call the device's libm (newlib), which may differ from the host's by an ULP or two. */
 #ifndef TB_MATH_H
@@ -61,5 +61,13 @@ tb_status_t tb_sin_f32(int32_t size, const float *input, float *output);
 tb_status_t tb_cos_f32(int32_t size, const float *input, float *output);
 
 tb_status_t tb_floor_f32(int32_t size, const float *input, float *output);
+
+tb_status_t tb_ceil_f32(int32_t size, const float *input, float *output);
+
+tb_status_t tb_round_f32(int32_t size, const float *input, float *output);
+
+tb_status_t tb_elu_f32(int32_t size, const float *input, float *output);
+
+tb_status_t tb_elu_s8(const tb_table_s8_t *params, int32_t size, const int8_t *input, int8_t *output);
 
 #endif /* TB_MATH_H */

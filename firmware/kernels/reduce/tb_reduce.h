@@ -1,8 +1,9 @@
-/* Reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN) and ARG_MAX / ARG_MIN, bit-exact with TFLM's
+/* Reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_ALL) and ARG_MAX / ARG_MIN, bit-exact with TFLM's
  * reference kernels (float32 within the documented tolerance). */
 #ifndef TB_REDUCE_H
 #define TB_REDUCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tb_kernel_types.h"
@@ -54,6 +55,8 @@ tb_status_t tb_reduce_max_f32(const tb_reduce_shape_t *shape, const float *input
 tb_status_t tb_reduce_min_f32(const tb_reduce_shape_t *shape, const float *input, float *output);
 tb_status_t tb_reduce_max_s8(const tb_reduce_shape_t *shape, const int8_t *input, int8_t *output);
 tb_status_t tb_reduce_min_s8(const tb_reduce_shape_t *shape, const int8_t *input, int8_t *output);
+/* REDUCE_ALL (bool): true unless a reduced element is false. */
+tb_status_t tb_reduce_all_bool(const tb_reduce_shape_t *shape, const bool *input, bool *output);
 
 /* ARG_MAX / ARG_MIN: the input seen as [outer, axis_size, inner]; the output [outer, inner]. */
 typedef struct {

@@ -96,9 +96,10 @@ def test_softmax_without_beta_is_rejected() -> None:
         _validate(_unary("SOFTMAX", (0.1, 0), (1 / 256, -128)))
 
 
-def test_float_leaky_relu_is_rejected_by_type() -> None:
-    with pytest.raises(UnsupportedTensorError, match="LEAKY_RELU .* int8"):
-        _validate(_unary("LEAKY_RELU", (0, 0), (0, 0), dtype="float32", options=("LeakyReluOptions", {"alpha": 0.1})))
+def test_uint8_leaky_relu_is_rejected_by_type() -> None:
+    # float32, int8 and int16 run (TFLM's types); uint8 is no type TFLM's LEAKY_RELU takes.
+    with pytest.raises(UnsupportedTensorError, match="LEAKY_RELU .* float32 or int8 or int16"):
+        _validate(_unary("LEAKY_RELU", (0.1, 3), (0.1, 3), dtype="uint8", options=("LeakyReluOptions", {"alpha": 0.1})))
 
 
 def test_add_with_shapes_that_do_not_broadcast() -> None:
