@@ -141,15 +141,35 @@ def test_an_unknown_custom_operator_names_its_code_and_the_fix():
     assert "builtin operators only" in str(info.value)
 
 
-def test_a_type_tflm_has_names_the_tflm_runtime():
-    # TFLM's GREATER compares int16; the built-in runtime's does not
-    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "int16", [0.001], [0]),
-                              TensorSpec("z", (1, 4), "int16", [0.001], [0]),
+def test_a_type_tflm_has_names_the_tflm_runtime(monkeypatch: pytest.MonkeyPatch):
+    # The built-in runtime now runs every type TFLM defines, so a refusal of int8 GREATER is staged:
+    # its check is replaced by one that refuses without citing a rule of TFLM's.
+    from dataclasses import replace
+
+    from tflm_bench.generator.ops.registry import handlers
+
+    def refuse(model, op):
+        raise UnsupportedTensorError("x", "int8", "GREATER int8 is not in the built-in runtime")
+
+    monkeypatch.setitem(handlers(), "GREATER", replace(handlers()["GREATER"], check=refuse))
+    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "int8", [0.1], [0]),
+                              TensorSpec("z", (1, 4), "int8", [0.1], [0]),
                               TensorSpec("y", (1, 4), "bool")],
                      ops=[OpSpec("GREATER", [0, 1], [2])], inputs=[0, 1], outputs=[2])
     with pytest.raises(UnsupportedTensorError) as info:
         validate(read_tflite(build_tflite(spec)))
     assert str(info.value).endswith("; run it with --runtime tflm and your TFLM library (docs/tflm-runtime.md)")
+
+
+def test_an_undefined_tflm_type_names_tflm_and_no_runtime_fix():
+    # TFLM's int16 GREATER reads comparison parameters its Prepare never writes
+    spec = ModelSpec(tensors=[TensorSpec("x", (1, 4), "int16", [0.001], [0]),
+                              TensorSpec("z", (1, 4), "int16", [0.001], [0]),
+                              TensorSpec("y", (1, 4), "bool")],
+                     ops=[OpSpec("GREATER", [0, 1], [2])], inputs=[0, 1], outputs=[2])
+    with pytest.raises(UnsupportedTensorError, match="undefined behaviour") as info:
+        validate(read_tflite(build_tflite(spec)))
+    assert "--runtime tflm" not in str(info.value)
 
 
 def test_an_operator_tflm_lacks_says_so():
