@@ -1,0 +1,240 @@
+/* tb_unidirectional_sequence_lstm_s8_dsp (tb_lstm_dsp.h): the int8 LSTM with int16 weights read by
+ * the DSP GEMM's 4-channel dot product (common/tb_dsp_gemm.h), the zero points folded into the
+ * biases, the requantizations in the folded SMMLAR form, and the sigmoid and tanh read from one
+ * table word per segment.
+ *
+ * Per step and batch row, per block of 4 state units: the 4 gates' 8 dot products (input and
+ * recurrent part of each gate, 4 units each), each part rescaled to int16 Q3.12 and the two
+ * added with int16 saturation as TFLM's AddElementWise; then each unit's gates, cell and hidden
+ * value, in TFLM's arithmetic (see tb_lstm.h and unidirectional_sequence_lstm_s8.c). */
+#include <stddef.h>
+#include <string.h>
+
+#include "common/tb_dsp_gemm.h"
+#include "common/tb_isa.h"
+#include "lstm/tb_lstm_dsp.h"
+
+/* TFLM's sigmoid table (the values of lstm_activations_s16.c, unsigned 0.16 at 256 points),
+ * packed per segment k as (table[k] << 16) | (table[k + 1] - table[k]); the last segment has
+ * slope 0, so an index clamped to 255 gives tanh's saturated value whatever the fraction. */
+static const uint32_t tb_lstm_dsp_table[256] = {
+    0x800002ABu, 0x82AB02AAu, 0x855502A8u, 0x87FD02A8u, 0x8AA502A4u, 0x8D4902A2u,
+    0x8FEB029Eu, 0x9289029Bu, 0x95240295u, 0x97B90291u, 0x9A4A028Bu, 0x9CD50285u,
+    0x9F5A027Eu, 0xA1D80278u, 0xA4500270u, 0xA6C00268u, 0xA9280260u, 0xAB880257u,
+    0xADDF024Fu, 0xB02E0245u, 0xB273023Cu, 0xB4AF0232u, 0xB6E10228u, 0xB909021Eu,
+    0xBB270214u, 0xBD3B0209u, 0xBF4401FFu, 0xC14301F4u, 0xC33701E9u, 0xC52001DEu,
+    0xC6FE01D3u, 0xC8D101C8u, 0xCA9901BEu, 0xCC5701B2u, 0xCE0901A8u, 0xCFB1019Cu,
+    0xD14D0192u, 0xD2DF0187u, 0xD466017Du, 0xD5E30172u, 0xD7550168u, 0xD8BD015Du,
+    0xDA1A0154u, 0xDB6E0149u, 0xDCB70140u, 0xDDF70136u, 0xDF2D012Cu, 0xE0590123u,
+    0xE17C011Bu, 0xE2970111u, 0xE3A80108u, 0xE4B00100u, 0xE5B000F8u, 0xE6A800F0u,
+    0xE79800E7u, 0xE87F00E0u, 0xE95F00D8u, 0xEA3700D1u, 0xEB0800CAu, 0xEBD200C3u,
+    0xEC9500BCu, 0xED5100B6u, 0xEE0700AFu, 0xEEB600A9u, 0xEF5F00A2u, 0xF001009Eu,
+    0xF09F0097u, 0xF1360092u, 0xF1C8008Cu, 0xF2540088u, 0xF2DC0082u, 0xF35E007Eu,
+    0xF3DC0079u, 0xF4550075u, 0xF4CA0070u, 0xF53A006Cu, 0xF5A60068u, 0xF60E0064u,
+    0xF6720060u, 0xF6D2005Du, 0xF72F0059u, 0xF7880056u, 0xF7DE0052u, 0xF830004Fu,
+    0xF87F004Cu, 0xF8CB004Au, 0xF9150046u, 0xF95B0044u, 0xF99F0041u, 0xF9E0003Eu,
+    0xFA1E003Cu, 0xFA5A003Au, 0xFA940038u, 0xFACC0035u, 0xFB010033u, 0xFB340031u,
+    0xFB650030u, 0xFB95002Du, 0xFBC2002Cu, 0xFBEE002Au, 0xFC180028u, 0xFC400026u,
+    0xFC660026u, 0xFC8C0023u, 0xFCAF0022u, 0xFCD10021u, 0xFCF20020u, 0xFD12001Eu,
+    0xFD30001Du, 0xFD4D001Cu, 0xFD69001Bu, 0xFD84001Au, 0xFD9E0018u, 0xFDB60018u,
+    0xFDCE0017u, 0xFDE50016u, 0xFDFB0014u, 0xFE0F0015u, 0xFE240013u, 0xFE370012u,
+    0xFE490012u, 0xFE5B0011u, 0xFE6C0011u, 0xFE7D000Fu, 0xFE8C000Fu, 0xFE9B000Fu,
+    0xFEAA000Eu, 0xFEB8000Du, 0xFEC5000Du, 0xFED2000Cu, 0xFEDE000Cu, 0xFEEA000Bu,
+    0xFEF5000Bu, 0xFF00000Bu, 0xFF0B000Au, 0xFF150009u, 0xFF1E0009u, 0xFF270009u,
+    0xFF300009u, 0xFF390008u, 0xFF410007u, 0xFF480008u, 0xFF500007u, 0xFF570007u,
+    0xFF5E0007u, 0xFF650006u, 0xFF6B0006u, 0xFF710006u, 0xFF770005u, 0xFF7C0006u,
+    0xFF820005u, 0xFF870005u, 0xFF8C0005u, 0xFF910004u, 0xFF950004u, 0xFF990005u,
+    0xFF9E0004u, 0xFFA20003u, 0xFFA50004u, 0xFFA90004u, 0xFFAD0003u, 0xFFB00003u,
+    0xFFB30003u, 0xFFB60003u, 0xFFB90003u, 0xFFBC0003u, 0xFFBF0003u, 0xFFC20002u,
+    0xFFC40003u, 0xFFC70002u, 0xFFC90002u, 0xFFCB0002u, 0xFFCD0003u, 0xFFD00001u,
+    0xFFD10002u, 0xFFD30002u, 0xFFD50002u, 0xFFD70002u, 0xFFD90001u, 0xFFDA0002u,
+    0xFFDC0001u, 0xFFDD0002u, 0xFFDF0001u, 0xFFE00001u, 0xFFE10002u, 0xFFE30001u,
+    0xFFE40001u, 0xFFE50001u, 0xFFE60001u, 0xFFE70001u, 0xFFE80001u, 0xFFE90001u,
+    0xFFEA0001u, 0xFFEB0001u, 0xFFEC0001u, 0xFFED0000u, 0xFFED0001u, 0xFFEE0001u,
+    0xFFEF0001u, 0xFFF00000u, 0xFFF00001u, 0xFFF10001u, 0xFFF20000u, 0xFFF20001u,
+    0xFFF30000u, 0xFFF30001u, 0xFFF40000u, 0xFFF40001u, 0xFFF50000u, 0xFFF50001u,
+    0xFFF60000u, 0xFFF60000u, 0xFFF60001u, 0xFFF70000u, 0xFFF70001u, 0xFFF80000u,
+    0xFFF80000u, 0xFFF80001u, 0xFFF90000u, 0xFFF90000u, 0xFFF90000u, 0xFFF90001u,
+    0xFFFA0000u, 0xFFFA0000u, 0xFFFA0000u, 0xFFFA0001u, 0xFFFB0000u, 0xFFFB0000u,
+    0xFFFB0000u, 0xFFFB0000u, 0xFFFB0001u, 0xFFFC0000u, 0xFFFC0000u, 0xFFFC0000u,
+    0xFFFC0000u, 0xFFFC0000u, 0xFFFC0001u, 0xFFFD0000u, 0xFFFD0000u, 0xFFFD0000u,
+    0xFFFD0000u, 0xFFFD0000u, 0xFFFD0000u, 0xFFFD0000u, 0xFFFD0001u, 0xFFFE0000u,
+    0xFFFE0000u, 0xFFFE0000u, 0xFFFE0000u, 0xFFFE0000u, 0xFFFE0000u, 0xFFFE0000u,
+    0xFFFE0000u, 0xFFFE0000u, 0xFFFE0001u, 0xFFFF0000u,
+};
+
+/* x saturated to int16 (SSAT #16). */
+TB_ALWAYS_INLINE int32_t tb_lstm_ssat16(int32_t x)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __ssat(x, 16);
+#else
+    return x < -32768 ? -32768 : (x > 32767 ? 32767 : x);
+#endif
+}
+
+/* The interpolation of a table segment minus 2^16 x unit: (top - 65536) x unit + frac x slope
+ * (SMULTB + SMLABB: the top halfword, at least 32768, reads as top - 65536). */
+TB_ALWAYS_INLINE int32_t tb_lstm_interpolate(uint32_t word, uint32_t frac, int32_t unit)
+{
+#if defined(__ARM_FEATURE_DSP)
+    int32_t top;
+    __asm__("smultb %0, %1, %2" : "=r"(top) : "r"(word), "r"(unit));
+    return __smlabb((int32_t)frac, (int32_t)word, top);
+#else
+    return ((int32_t)(word >> 16) - 65536) * unit + (int32_t)frac * (int32_t)(word & 0xFFFFu);
+#endif
+}
+
+/* |v| (v > INT32_MIN). */
+TB_ALWAYS_INLINE uint32_t tb_lstm_magnitude(int32_t v, int32_t sign)
+{
+    return (uint32_t)((v ^ sign) - sign);
+}
+
+/* TFLM's sigmoid of v = 3x: segment |v| >> 9, 9 fraction bits; a negative v mirrors
+ * (2^25 - r + 511, with r the interpolation). Here r' = r - 2^25, so the result is
+ * (r' + 2^25 + 512) >> 10 or (~r' + 512) >> 10. */
+TB_ALWAYS_INLINE int32_t tb_lstm_sigmoid3(int32_t x)
+{
+    const int32_t v = x * 3;
+    const int32_t sign = v >> 31;
+    const uint32_t m = tb_lstm_magnitude(v, sign);
+    const int32_t r = tb_lstm_interpolate(tb_lstm_dsp_table[m >> 9], m & 0x1FFu, 512);
+    return ((r ^ sign) + ((1 << 25) + 512) - (sign & (1 << 25))) >> 10;
+}
+
+/* TFLM's tanh of an already rescaled v: segment |v| >> 8 (255 and above saturate), 8 fraction
+ * bits; r' = r - 2^24, so the result is (r' + 2^23 + 128) >> 8 or (~r' - 2^23 + 128) >> 8. */
+TB_ALWAYS_INLINE int32_t tb_lstm_tanh_rescaled(int32_t v)
+{
+    const int32_t sign = v >> 31;
+    const uint32_t m = tb_lstm_magnitude(v, sign);
+    uint32_t segment = m >> 8;
+    segment = segment > 255u ? 255u : segment;
+    const int32_t r = tb_lstm_interpolate(tb_lstm_dsp_table[segment], m & 0xFFu, 256);
+    return ((r ^ sign) + ((1 << 23) + 128) - (sign & (1 << 24))) >> 8;
+}
+
+/* The cell tanh's input rescaling, as TFLM's int16 tanh (int32 arithmetic, wrapping). */
+TB_ALWAYS_INLINE int32_t tb_lstm_tanh_input(int32_t x, int32_t multiplier, int32_t round, int32_t shift)
+{
+    return (int32_t)((uint32_t)x * (uint32_t)multiplier + (uint32_t)round) >> shift;
+}
+
+int32_t tb_lstm_dsp_sigmoid(int32_t x)
+{
+    return tb_lstm_sigmoid3(x);
+}
+
+int32_t tb_lstm_dsp_tanh(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+    return tb_lstm_tanh_rescaled(tb_lstm_tanh_input(x, multiplier, round, shift));
+}
+
+/* A doubled accumulator or product rescaled in the folded form (tb_lstm_dsp.h), not saturated. */
+TB_ALWAYS_INLINE int32_t tb_lstm_dsp_rescale(int32_t acc2, const tb_lstm_dsp_rescale_t *q)
+{
+    return tb_smmlar(acc2, q->multiplier, q->round + ((acc2 >> 31) & q->sign)) >> q->shift;
+}
+
+/* A block's gate pre-activation in Q3.12: both parts saturated to int16, then their saturated sum. */
+TB_ALWAYS_INLINE int32_t tb_lstm_dsp_gate(int32_t a, int32_t b, const tb_lstm_dsp_rescale_t *qa,
+                                          const tb_lstm_dsp_rescale_t *qb)
+{
+    return tb_lstm_ssat16(tb_lstm_ssat16(tb_lstm_dsp_rescale(a, qa)) + tb_lstm_ssat16(tb_lstm_dsp_rescale(b, qb)));
+}
+
+/* One time step of one batch row: x its input, h its hidden state (read), c its cell state
+ * (updated), out where its new hidden state goes. */
+static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int32_t n_state, const int8_t *x,
+                            const int8_t *h, int16_t *c, int8_t *out)
+{
+    const int16_t *w = p->weights;
+    const int32_t *bias = p->bias;
+    const int32_t clip = p->cell_clip;
+    const int32_t tanh_multiplier = p->tanh_multiplier, tanh_shift = p->tanh_shift;
+    const int32_t tanh_round = tanh_shift > 0 ? (int32_t)1 << (tanh_shift - 1) : 0;
+    for (int32_t j = 0; j < n_state; j += 4) {
+        int32_t gate[TB_LSTM_GATES][4];
+        for (int32_t g = 0; g < TB_LSTM_GATES; g++) {
+            int32_t a[4] = {bias[0], bias[1], bias[2], bias[3]};
+            int32_t b[4] = {bias[4], bias[5], bias[6], bias[7]};
+            bias += 8;
+            w = tb_dsp_dot4(x, w, n_in, a);
+            w = tb_dsp_dot4(h, w, n_state, b);
+            const tb_lstm_dsp_rescale_t *qa = &p->input_rescale[g], *qb = &p->recurrent_rescale[g];
+            gate[g][0] = tb_lstm_dsp_gate(a[0], b[0], qa, qb);
+            gate[g][1] = tb_lstm_dsp_gate(a[1], b[1], qa, qb);
+            gate[g][2] = tb_lstm_dsp_gate(a[2], b[2], qa, qb);
+            gate[g][3] = tb_lstm_dsp_gate(a[3], b[3], qa, qb);
+        }
+        const int32_t count = n_state - j < 4 ? n_state - j : 4;
+        for (int32_t k = 0; k < count; k++) {
+            const int32_t forget = tb_lstm_sigmoid3(gate[TB_LSTM_FORGET_GATE][k]);
+            const int32_t input = tb_lstm_sigmoid3(gate[TB_LSTM_INPUT_GATE][k]);
+            const int32_t cell_gate = tb_lstm_tanh_rescaled(gate[TB_LSTM_CELL_GATE][k] * 3);
+            const int32_t output = tb_lstm_sigmoid3(gate[TB_LSTM_OUTPUT_GATE][k]);
+            const int32_t kept = tb_lstm_ssat16(tb_lstm_dsp_rescale(2 * forget * c[j + k], &p->forget_cell));
+            const int32_t added = tb_lstm_ssat16(tb_lstm_dsp_rescale(2 * input * cell_gate, &p->input_cell));
+            int32_t cell = tb_lstm_ssat16(kept + added);
+            if (clip > 0) {
+                cell = cell < -clip ? -clip : (cell > clip ? clip : cell);
+            }
+            c[j + k] = (int16_t)cell;
+            const int32_t squashed =
+                tb_lstm_tanh_rescaled(tb_lstm_tanh_input(cell, tanh_multiplier, tanh_round, tanh_shift));
+            out[j + k] = (int8_t)tb_ssat8(tb_lstm_dsp_rescale(2 * squashed * output, &p->hidden));
+        }
+    }
+}
+
+tb_status_t tb_unidirectional_sequence_lstm_s8_dsp(const tb_lstm_s8_dsp_params_t *params,
+                                                   const tb_lstm_dims_t *dims,
+                                                   const int8_t *input,
+                                                   int8_t *hidden_state,
+                                                   int16_t *cell_state,
+                                                   int8_t *output)
+{
+    if (params == NULL || dims == NULL || input == NULL || hidden_state == NULL || cell_state == NULL ||
+        output == NULL || params->weights == NULL || params->bias == NULL) {
+        return TB_ERR_ARG;
+    }
+    if (dims->batches < 0 || dims->time_steps < 0 || dims->input_size < 0 || dims->state_size < 0 ||
+        params->cell_clip < 0 || params->tanh_shift < 0 || params->tanh_shift > 30) {
+        return TB_ERR_ARG;
+    }
+    const int32_t n_in = dims->input_size;
+    const int32_t n_state = dims->state_size;
+    const size_t state = (size_t)n_state;
+    if (dims->time_major) {
+        const size_t in_step = (size_t)dims->batches * (size_t)n_in;
+        const size_t out_step = (size_t)dims->batches * state;
+        for (int32_t t = 0; t < dims->time_steps; t++) {
+            const int8_t *x = input + (size_t)t * in_step;
+            int8_t *out = output + (size_t)t * out_step;
+            for (int32_t r = 0; r < dims->batches; r++) {
+                tb_lstm_dsp_row(params, n_in, n_state, x + (size_t)r * (size_t)n_in, hidden_state + (size_t)r * state,
+                                cell_state + (size_t)r * state, out + (size_t)r * state);
+            }
+            tb_barrier(); /* the dot products' asm reads the hidden state without a memory operand */
+            memcpy(hidden_state, out, out_step);
+            tb_barrier();
+        }
+        return TB_OK;
+    }
+    for (int32_t b = 0; b < dims->batches; b++) {
+        int8_t *h = hidden_state + (size_t)b * state;
+        int16_t *c = cell_state + (size_t)b * state;
+        for (int32_t t = 0; t < dims->time_steps; t++) {
+            const size_t step = (size_t)b * (size_t)dims->time_steps + (size_t)t;
+            int8_t *out = output + step * state;
+            tb_lstm_dsp_row(params, n_in, n_state, input + step * (size_t)n_in, h, c, out);
+            tb_barrier();
+            memcpy(h, out, state);
+            tb_barrier();
+        }
+    }
+    return TB_OK;
+}
