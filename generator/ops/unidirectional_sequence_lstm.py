@@ -318,19 +318,16 @@ class DspLstm:
     bias: np.ndarray  # int32, per block of 4 units: 4 gates x (4 input + 4 recurrent)
 
 
-def _dsp_rescale(rescale: Rescale, output_offset: int = 0) -> tuple[DspRescale, int] | None:
+def _dsp_rescale(rescale: Rescale) -> tuple[DspRescale, int] | None:
     """The folded form of a TFLM (multiplier, shift) and the left shift its input takes (put in
     the weights), or None when the form cannot hold it."""
     if rescale.shift > 0:
-        if output_offset != 0:
-            return None
         return DspRescale(rescale.multiplier, 0, 0, 0), rescale.shift
     e = -rescale.shift
     if e > _MAX_RIGHT_SHIFT:
         return None
-    rounding = dsp_requant.rounding_word(rescale.shift, output_offset)
-    if abs(rounding) + 1 >= _ADDEND_LIMIT:
-        return None
+    rounding = dsp_requant.rounding_word(rescale.shift, 0)
+    assert abs(rounding) + 1 < _ADDEND_LIMIT  # 2^(e-1) with e <= 30
     return DspRescale(rescale.multiplier, rounding, -1 if e >= 1 else 0, e), 0
 
 
@@ -356,7 +353,7 @@ def _dsp_lstm(model: Model, op: Operator) -> DspLstm | None:
     q = lstm.quant
     if q is None:
         return None
-    muls = [_dsp_rescale(r, zp) for r, zp in ((q.forget_cell, 0), (q.input_cell, 0), (q.hidden, q.hidden_zero_point))]
+    muls = [_dsp_rescale(r) for r in (q.forget_cell, q.input_cell, q.hidden)]
     if any(m is None or m[1] != 0 for m in muls):
         return None
     forget_cell, input_cell, hidden = (m[0] for m in muls if m is not None)
@@ -420,6 +417,7 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
         ("forget_cell", p.forget_cell.c_value()),
         ("input_cell", p.input_cell.c_value()),
         ("hidden", p.hidden.c_value()),
+        ("hidden_zero_point", str(q.hidden_zero_point)),
         ("cell_clip", str(q.cell_clip)),
         ("tanh_multiplier", str(q.tanh_multiplier)),
         ("tanh_shift", str(q.tanh_shift)),

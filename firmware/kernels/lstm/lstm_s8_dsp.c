@@ -153,7 +153,7 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
 {
     const int16_t *w = p->weights;
     const int32_t *bias = p->bias;
-    const int32_t clip = p->cell_clip;
+    const int32_t clip = p->cell_clip, hidden_zp = p->hidden_zero_point;
     const int32_t tanh_multiplier = p->tanh_multiplier, tanh_shift = p->tanh_shift;
     const int32_t tanh_round = tanh_shift > 0 ? (int32_t)1 << (tanh_shift - 1) : 0;
     for (int32_t j = 0; j < n_state; j += 4) {
@@ -185,7 +185,7 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
             c[j + k] = (int16_t)cell;
             const int32_t squashed =
                 tb_lstm_tanh_rescaled(tb_lstm_tanh_input(cell, tanh_multiplier, tanh_round, tanh_shift));
-            out[j + k] = (int8_t)tb_ssat8(tb_lstm_dsp_rescale(2 * squashed * output, &p->hidden));
+            out[j + k] = (int8_t)tb_ssat8(tb_lstm_dsp_rescale(2 * squashed * output, &p->hidden) + hidden_zp);
         }
     }
 }

@@ -29,7 +29,7 @@
 /* One rescaling in the folded form (see above). */
 typedef struct {
     int32_t multiplier; /* Q31 */
-    int32_t round;      /* 2^(e-1) (+ output zero point x 2^e) when e >= 1; the zero point when e = 0 */
+    int32_t round;      /* 2^(e-1) when e >= 1, else 0 */
     int32_t sign;       /* -1 when e >= 1, else 0 */
     int32_t shift;      /* right shift e, 0..30 */
 } tb_lstm_dsp_rescale_t;
@@ -41,7 +41,8 @@ typedef struct {
     tb_lstm_dsp_rescale_t recurrent_rescale[TB_LSTM_GATES]; /* doubled hidden products -> Q3.12 */
     tb_lstm_dsp_rescale_t forget_cell; /* doubled forget gate x cell -> cell */
     tb_lstm_dsp_rescale_t input_cell;  /* doubled input gate x cell gate -> cell */
-    tb_lstm_dsp_rescale_t hidden;      /* doubled output gate x tanh(cell) -> hidden, zero point in */
+    tb_lstm_dsp_rescale_t hidden;      /* doubled output gate x tanh(cell) -> hidden */
+    int32_t hidden_zero_point;
     int32_t cell_clip;                 /* quantized, 1..32767; 0: no clipping */
     int32_t tanh_multiplier;           /* tanh(cell) input: (c * multiplier + */
     int32_t tanh_shift;                /*   rounding) >> shift, as tb_lstm_tanh_s16 */
