@@ -146,6 +146,28 @@ TB_ALWAYS_INLINE int32_t tb_lstm_dsp_gate(int32_t a, int32_t b, const tb_lstm_ds
     return tb_lstm_ssat16(tb_lstm_ssat16(tb_lstm_dsp_rescale(a, qa)) + tb_lstm_ssat16(tb_lstm_dsp_rescale(b, qb)));
 }
 
+/* Whether every hidden value is the zero point (the state TFLM starts from, and any reset): then
+ * every recurrent accumulator is exactly 0 (the folded bias cancels the weights' sum), and so is
+ * its rescaled value (0 + round >> shift, round < 2^shift), so the recurrent products are skipped. */
+static int tb_lstm_dsp_at_zero_point(const int8_t *h, int32_t n, int32_t zero_point)
+{
+    const uint32_t zp4 = (uint32_t)(uint8_t)zero_point * 0x01010101u;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t word;
+        memcpy(&word, h + i, sizeof word);
+        if (word != zp4) {
+            return 0;
+        }
+    }
+    for (; i < n; i++) {
+        if (h[i] != zero_point) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* One time step of one batch row: x its input, h its hidden state (read), c its cell state
  * (updated), out where its new hidden state goes. */
 static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int32_t n_state, const int8_t *x,
@@ -156,6 +178,8 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
     const int32_t clip = p->cell_clip, hidden_zp = p->hidden_zero_point;
     const int32_t tanh_multiplier = p->tanh_multiplier, tanh_shift = p->tanh_shift;
     const int32_t tanh_round = tanh_shift > 0 ? (int32_t)1 << (tanh_shift - 1) : 0;
+    const int skip_recurrent = tb_lstm_dsp_at_zero_point(h, n_state, hidden_zp);
+    const size_t recurrent_weights = (size_t)((n_state + 3) / 4) * 16u; /* per gate and block */
     for (int32_t j = 0; j < n_state; j += 4) {
         int32_t gate[TB_LSTM_GATES][4];
         for (int32_t g = 0; g < TB_LSTM_GATES; g++) {
@@ -163,8 +187,16 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
             int32_t b[4] = {bias[4], bias[5], bias[6], bias[7]};
             bias += 8;
             w = tb_dsp_dot4(x, w, n_in, a);
-            w = tb_dsp_dot4(h, w, n_state, b);
             const tb_lstm_dsp_rescale_t *qa = &p->input_rescale[g], *qb = &p->recurrent_rescale[g];
+            if (skip_recurrent) {
+                w += recurrent_weights;
+                gate[g][0] = tb_lstm_ssat16(tb_lstm_dsp_rescale(a[0], qa));
+                gate[g][1] = tb_lstm_ssat16(tb_lstm_dsp_rescale(a[1], qa));
+                gate[g][2] = tb_lstm_ssat16(tb_lstm_dsp_rescale(a[2], qa));
+                gate[g][3] = tb_lstm_ssat16(tb_lstm_dsp_rescale(a[3], qa));
+                continue;
+            }
+            w = tb_dsp_dot4(h, w, n_state, b);
             gate[g][0] = tb_lstm_dsp_gate(a[0], b[0], qa, qb);
             gate[g][1] = tb_lstm_dsp_gate(a[1], b[1], qa, qb);
             gate[g][2] = tb_lstm_dsp_gate(a[2], b[2], qa, qb);
