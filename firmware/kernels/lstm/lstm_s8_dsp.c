@@ -178,6 +178,8 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
     const int32_t clip = p->cell_clip, hidden_zp = p->hidden_zero_point;
     const int32_t tanh_multiplier = p->tanh_multiplier, tanh_shift = p->tanh_shift;
     const int32_t tanh_round = tanh_shift > 0 ? (int32_t)1 << (tanh_shift - 1) : 0;
+    /* Copies: the int8 stores to `out` may alias anything, which would reload them per unit. */
+    const tb_lstm_dsp_rescale_t forget_cell = p->forget_cell, input_cell = p->input_cell, hidden = p->hidden;
     const int skip_recurrent = tb_lstm_dsp_at_zero_point(h, n_state, hidden_zp);
     const size_t recurrent_weights = (size_t)((n_state + 3) / 4) * 16u; /* per gate and block */
     for (int32_t j = 0; j < n_state; j += 4) {
@@ -208,8 +210,8 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
             const int32_t input = tb_lstm_sigmoid3(gate[TB_LSTM_INPUT_GATE][k]);
             const int32_t cell_gate = tb_lstm_tanh_rescaled(gate[TB_LSTM_CELL_GATE][k] * 3);
             const int32_t output = tb_lstm_sigmoid3(gate[TB_LSTM_OUTPUT_GATE][k]);
-            const int32_t kept = tb_lstm_ssat16(tb_lstm_dsp_rescale(2 * forget * c[j + k], &p->forget_cell));
-            const int32_t added = tb_lstm_ssat16(tb_lstm_dsp_rescale(2 * input * cell_gate, &p->input_cell));
+            const int32_t kept = tb_lstm_ssat16(tb_lstm_dsp_rescale(2 * forget * c[j + k], &forget_cell));
+            const int32_t added = tb_lstm_ssat16(tb_lstm_dsp_rescale(2 * input * cell_gate, &input_cell));
             int32_t cell = tb_lstm_ssat16(kept + added);
             if (clip > 0) {
                 cell = cell < -clip ? -clip : (cell > clip ? clip : cell);
@@ -217,7 +219,7 @@ static void tb_lstm_dsp_row(const tb_lstm_s8_dsp_params_t *p, int32_t n_in, int3
             c[j + k] = (int16_t)cell;
             const int32_t squashed =
                 tb_lstm_tanh_rescaled(tb_lstm_tanh_input(cell, tanh_multiplier, tanh_round, tanh_shift));
-            out[j + k] = (int8_t)tb_ssat8(tb_lstm_dsp_rescale(2 * squashed * output, &p->hidden) + hidden_zp);
+            out[j + k] = (int8_t)tb_ssat8(tb_lstm_dsp_rescale(2 * squashed * output, &hidden) + hidden_zp);
         }
     }
 }
