@@ -67,3 +67,38 @@ def exp_on_negative_values(a: int, integer_bits: int) -> int:
     if a == 0:
         result = INT32_MAX
     return result
+
+
+def _rounding_half_sum(a: int, b: int) -> int:
+    """(a + b) / 2 rounded half away from zero."""
+    total = a + b + (1 if a + b >= 0 else -1)
+    return total // 2 if total >= 0 else -(-total // 2)  # C's division truncates toward zero
+
+
+def _newton_reciprocal(half_denominator: int) -> int:
+    """Three Newton-Raphson steps towards 1 / half_denominator (Q0 in, Q2 out)."""
+    x = _wrap(1515870810 + fp_mul(half_denominator, -1010580540))
+    for _ in range(3):
+        one_minus = _wrap((1 << 29) - fp_mul(half_denominator, x))
+        x = _wrap(x + rescale(fp_mul(x, one_minus), 4, 2))
+    return x
+
+
+def logistic(a: int, integer_bits: int) -> int:
+    """1 / (1 + exp(-a)); a in Q(integer_bits), result in Q0 (tb_fp_logistic)."""
+    if a == 0:
+        return 1 << 30
+    abs_a = a if a > 0 else _wrap(-a)
+    e = exp_on_negative_values(_wrap(-abs_a), integer_bits)
+    if_positive = rescale(_newton_reciprocal(_rounding_half_sum(e, INT32_MAX)), 1, 0)
+    return if_positive if a > 0 else _wrap(INT32_MAX - if_positive)
+
+
+def tanh(a: int, integer_bits: int) -> int:
+    """tanh(a); a in Q(integer_bits), result in Q0 (tb_fp_tanh)."""
+    if a == 0:
+        return 0
+    negative_part = a if a < 0 else _wrap(-a)
+    e = exp_on_negative_values(negative_part, integer_bits + 1)
+    t = rescale(_wrap(_newton_reciprocal(_rounding_half_sum(e, INT32_MAX)) - (1 << 29)), 2, 0)
+    return _wrap(-t) if a < 0 else t

@@ -142,10 +142,18 @@ def tanh(x: np.ndarray, rescale: InputRescale) -> np.ndarray:
     return (result >> 8).astype(np.int16)
 
 
+def packed_table() -> tuple[int, ...]:
+    """The knots packed per segment k as (knot[k] << 16) | (knot[k + 1] - knot[k]), the last with
+    slope 0: the optimized LSTM reads a segment's base and slope in one load (lstm_s8_dsp.c)."""
+    values = sigmoid_table()
+    return tuple((values[k] << 16) | ((values[k + 1] - values[k]) if k + 1 < KNOTS else 0) for k in range(KNOTS))
+
+
 def table_c_source() -> str:
     """The text of firmware/kernels/activations/sigmoid_table_u16.c."""
     values = sigmoid_table()
     rows = ["    " + ", ".join(f"{v:5d}" for v in values[i:i + 12]) + "," for i in range(0, KNOTS, 12)]
+    packed = ["    " + ", ".join(f"0x{v:08X}u" for v in packed_table()[i:i + 6]) + "," for i in range(0, KNOTS, 6)]
     return (
         "/* The 256 knots of the int16 sigmoid and tanh (activations/tb_sigmoid_s16.h): sigmoid(i / 24) in\n"
         " * unsigned 0.16, each raised by half the chord error of linear interpolation. Written by\n"
@@ -154,4 +162,8 @@ def table_c_source() -> str:
         "\n"
         "const uint16_t tb_sigmoid_table_u16[TB_SIGMOID_KNOTS] = {\n"
         + "\n".join(rows) + "\n};\n"
+        "\n"
+        "/* The same knots as (knot[k] << 16) | (knot[k + 1] - knot[k]), the last segment flat. */\n"
+        "const uint32_t tb_sigmoid_table_packed_u32[TB_SIGMOID_KNOTS] = {\n"
+        + "\n".join(packed) + "\n};\n"
     )

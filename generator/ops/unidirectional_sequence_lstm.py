@@ -15,14 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import MalformedModelError, UnsupportedTensorError
-from ..lstm_quant import GATES, LstmQuant, lstm_quant
+from ..lstm_quant import GATES, LstmQuant, Rescale, lstm_quant
 from ..model import Model, Operator, Tensor
+from ..options import KernelSet
 from ..quantization import QuantParamError
-from . import checks, conv_common
+from . import checks, conv_common, dsp_requant
 from .add_sub_common import unsupported
-from .c_emit import CStruct, EmitContext, Layer, c_float, layer
-from .layer_plan import LayerPlan, PlanContext, Planned, single
+from .c_emit import CStruct, EmitContext, Layer, c_float, comment_text, layer
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant, int_constant, single
 from .registry import OpHandler, Operands
 
 HEADER = "lstm/tb_lstm.h"
@@ -288,8 +291,167 @@ def _emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, f"tb_unidirectional_sequence_lstm_{kind}", args, (params, dims, weights), HEADER)
 
 
+# ---- The optimized (DSP) int8 variant: firmware/kernels/lstm/lstm_s8_dsp.c (lstm/tb_lstm_dsp.h) ----
+# Everything constant is folded here: int16 weights in the kernel's reading order, the zero points
+# in the biases (bias + input offset x row sum; hidden offset x row sum), each part's doubling and
+# left shift in its weights, and the rescalings in the folded SMMLAR form. Applies when that form is
+# exact for every int8 input (else the reference kernel runs).
+
+DSP_HEADER = "lstm/tb_lstm_dsp.h"
+_ACC_LIMIT = 2**31  # |doubled, left-shifted accumulator| must stay below
+_ADDEND_LIMIT = 2**30  # |SMMLAR addend| must stay below
+_MAX_RIGHT_SHIFT = 30
+
+
+@dataclass(frozen=True)
+class DspRescale:
+    """tb_lstm_dsp_rescale_t: SMMLAR(acc2, multiplier, round + (acc2 < 0 ? sign : 0)) >> shift."""
+
+    multiplier: int
+    round: int
+    sign: int
+    shift: int
+
+    def c_value(self) -> str:
+        return f"{{.multiplier = {self.multiplier}, .round = {self.round}, .sign = {self.sign}, .shift = {self.shift}}}"
+
+
+@dataclass(frozen=True)
+class DspLstm:
+    """The dsp variant's plan: the layer, the folded rescalings and the two constant arrays."""
+
+    lstm: LstmLayer
+    input_rescale: tuple[DspRescale, ...]
+    recurrent_rescale: tuple[DspRescale, ...]
+    forget_cell: DspRescale
+    input_cell: DspRescale
+    hidden: DspRescale
+    weights: np.ndarray  # int16, the kernel's reading order (tb_lstm_dsp.h)
+    bias: np.ndarray  # int32, per block of 4 units: 4 gates x (4 input + 4 recurrent)
+
+
+def _dsp_rescale(rescale: Rescale) -> tuple[DspRescale, int] | None:
+    """The folded form of a TFLM (multiplier, shift) and the left shift its input takes (put in
+    the weights), or None when the form cannot hold it."""
+    if rescale.shift > 0:
+        return DspRescale(rescale.multiplier, 0, 0, 0), rescale.shift
+    e = -rescale.shift
+    if e > _MAX_RIGHT_SHIFT:
+        return None
+    rounding = dsp_requant.rounding_word(rescale.shift, 0)
+    assert abs(rounding) + 1 < _ADDEND_LIMIT  # 2^(e-1) with e <= 30
+    return DspRescale(rescale.multiplier, rounding, -1 if e >= 1 else 0, e), 0
+
+
+def _dsp_part(weights: Tensor, rescale: Rescale, offset: int, bias: np.ndarray,
+              ) -> tuple[DspRescale, np.ndarray, np.ndarray] | None:
+    """One gate's input or recurrent part: its rescaling, its weights [S, 1, L] and folded bias
+    [S], both scaled by 2^(1 + left shift); None when an accumulator could leave the exact range."""
+    folded = _dsp_rescale(rescale)
+    if folded is None:
+        return None
+    q, left = folded
+    w = np.asarray(weights.data, dtype=np.int64).reshape(weights.shape)
+    scale = 1 << (1 + left)
+    bias_folded = bias + offset * w.sum(axis=1)
+    bound = (np.abs(bias_folded) + 128 * np.abs(w).sum(axis=1)) * scale
+    if np.any(bound >= _ACC_LIMIT) or np.any(np.abs(w) * scale > 32767):
+        return None
+    return q, (w * scale)[:, None, :], bias_folded * scale
+
+
+def _dsp_lstm(model: Model, op: Operator) -> DspLstm | None:
+    lstm = _lstm(model, op)
+    q = lstm.quant
+    if q is None:
+        return None
+    muls = [_dsp_rescale(r) for r in (q.forget_cell, q.input_cell, q.hidden)]
+    if any(m is None or m[1] != 0 for m in muls):
+        return None
+    forget_cell, input_cell, hidden = (m[0] for m in muls if m is not None)
+    blocks = -(-lstm.state_size // 4)
+    x_parts, h_parts, biases = [], [], []
+    input_rescale, recurrent_rescale = [], []
+    for gate, wx, wh, b in zip(q.gates, lstm.input_weights, lstm.recurrent_weights, lstm.biases):
+        assert b.data is not None
+        bias = np.asarray(b.data, dtype=np.int64).reshape(-1)
+        x_part = _dsp_part(wx, gate.input_rescale, q.input_offset, bias)
+        h_part = _dsp_part(wh, gate.recurrent_rescale, q.hidden_offset, np.zeros_like(bias))
+        if x_part is None or h_part is None:
+            return None
+        input_rescale.append(x_part[0])
+        recurrent_rescale.append(h_part[0])
+        x_parts.append(conv_common.dsp_weights(x_part[1]).reshape(blocks, -1))
+        h_parts.append(conv_common.dsp_weights(h_part[1]).reshape(blocks, -1))
+        padded = np.zeros((2, blocks * 4), dtype=np.int64)
+        padded[0, :lstm.state_size], padded[1, :lstm.state_size] = x_part[2], h_part[2]
+        biases.append(padded.reshape(2, blocks, 4).transpose(1, 0, 2))  # [block][part][unit]
+    weights = np.stack([np.concatenate([x, h], axis=1) for x, h in zip(x_parts, h_parts)], axis=1)  # [block][gate]
+    bias_table = np.stack(biases, axis=1)  # [block][gate][part][unit]
+    return DspLstm(lstm, tuple(input_rescale), tuple(recurrent_rescale), forget_cell, input_cell, hidden,
+                   weights.reshape(-1).astype(np.int16), bias_table.reshape(-1).astype(np.int32))
+
+
+def _dsp_applies(model: Model, op: Operator) -> bool:
+    inp = checks.required(model, op, INPUT, "input")
+    return inp.dtype == "int8" and _dsp_lstm(model, op) is not None
+
+
+def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
+    p = _dsp_lstm(ctx.model, op)
+    assert p is not None, "applies() checked it"
+    where, prefix = f"Layer {op.index}: {op.name}", f"tb_l{op.index}"
+    constants = (
+        int_constant(f"{prefix}_weights_dsp", "int16_t", p.weights,
+                     comment_text(f"{where} weights x 2^(1 + left shift), int16, per block of 4 units and gate: "
+                                  "input then recurrent quads (k0, k2, k1, k3)"), 16, 6),
+        int_constant(f"{prefix}_bias_dsp", "int32_t", p.bias,
+                     comment_text(f"{where} biases with the zero points folded in, x 2^(1 + left shift), per block "
+                                  "and gate: 4 input, 4 recurrent"), 8, 11),
+    )
+    return Planned(p, constants)
+
+
+def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    p: DspLstm = plan.params
+    lstm, prefix = p.lstm, plan.prefix
+    q = lstm.quant
+    assert q is not None
+    dims = CStruct("tb_lstm_dims_t", f"{prefix}_dims", (
+        ("batches", str(lstm.batches)), ("time_steps", str(lstm.time_steps)), ("input_size", str(lstm.input_size)),
+        ("state_size", str(lstm.state_size)), ("time_major", "1" if lstm.time_major else "0"),
+    ))
+    params = CStruct("tb_lstm_s8_dsp_params_t", f"{prefix}_params", (
+        ("weights", f"{prefix}_weights_dsp"),
+        ("bias", f"{prefix}_bias_dsp"),
+        ("input_rescale", _gate_list([r.c_value() for r in p.input_rescale])),
+        ("recurrent_rescale", _gate_list([r.c_value() for r in p.recurrent_rescale])),
+        ("forget_cell", p.forget_cell.c_value()),
+        ("input_cell", p.input_cell.c_value()),
+        ("hidden", p.hidden.c_value()),
+        ("hidden_zero_point", str(q.hidden_zero_point)),
+        ("cell_clip", str(q.cell_clip)),
+        ("tanh_multiplier", str(q.tanh_multiplier)),
+        ("tanh_shift", str(q.tanh_shift)),
+    ))
+    args = (
+        f"&{prefix}_params", f"&{prefix}_dims",
+        ctx.arena_pointer(lstm.inp.index, const=True),
+        ctx.arena_pointer(lstm.hidden.index, const=False),
+        ctx.arena_pointer(lstm.cell.index, const=False),
+        ctx.arena_pointer(lstm.out.index, const=False),
+    )
+    return layer(plan, "tb_unidirectional_sequence_lstm_s8_dsp", args, (params, dims), DSP_HEADER)
+
+
+VARIANTS = (
+    Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=_dsp_applies, expands_weights=True),
+    *single(_emit, _plan),
+)
+
+
 HANDLERS = (
-    OpHandler("UNIDIRECTIONAL_SEQUENCE_LSTM", check, single(_emit, _plan), macs,
+    OpHandler("UNIDIRECTIONAL_SEQUENCE_LSTM", check, VARIANTS, macs,
               "int8 (int8 weights, int32 biases, int16 cell state; TFLM's 8x8->16 LSTM), 16x8 (int16 activations, "
               "int8 weights, int64 biases, int16 cell state), float32; the standard LSTM only (no peephole, "
               "projection or layer norm, as TFLM)",

@@ -15,6 +15,8 @@
 #define TB_SIGMOID_KNOTS 256
 
 extern const uint16_t tb_sigmoid_table_u16[TB_SIGMOID_KNOTS];
+/* The same knots packed per segment for one-load interpolation (the optimized LSTM). */
+extern const uint32_t tb_sigmoid_table_packed_u32[TB_SIGMOID_KNOTS];
 
 int16_t tb_sigmoid_s16_value(int32_t x, int32_t multiplier, int32_t shift);
 int16_t tb_tanh_s16_value(int32_t x, int32_t multiplier, int32_t shift);
