@@ -64,4 +64,101 @@ static inline int32_t tb_svdf_time_dot_s16_dsp(const int16_t *w, const int16_t *
     return (int32_t)((uint32_t)acc - (uint32_t)state_zero_point * (uint32_t)weights);
 }
 
+/* TFLM's MultiplyByQuantizedMultiplier(x, multiplier, shift) for a multiplier >= 0, exact for
+ * every int32 x, as one 64-bit multiply-accumulate.
+ *
+ * With P = x' * multiplier (x' = x shifted left, wrapping, when shift > 0), TFLM's doubling high
+ * multiply is floor((P + 2^30) / 2^31) for every such pair (its ties round up on both signs and
+ * it saturates only for two INT32_MIN operands), and its division by 2^e (e = -shift >= 1),
+ * rounding half away from zero, is floor((y + 2^(e-1) - [y < 0]) / 2^e). The two floors are one:
+ * floor((P + 2^30 + 2^(30+e) - [x < 0] 2^31) / 2^(31+e)), the high word of a 64-bit sum shifted
+ * right by e - 1 ([x < 0] may stand for [y < 0]: where they differ y is 0, and so is the result).
+ * |P| < 2^62, so nothing overflows. */
+typedef struct {
+    int32_t multiplier;
+    int32_t left;          /* shift when > 0, else 0 */
+    int32_t right_minus_1; /* e - 1 for e = -shift >= 1 (then left is 0) */
+    int64_t round;         /* 2^30 + 2^(30+e) for e >= 1 */
+} tb_svdf_rescale_t;
+
+static inline tb_svdf_rescale_t tb_svdf_rescale_of(tb_quant_t q)
+{
+    tb_svdf_rescale_t r = {q.multiplier, q.shift > 0 ? q.shift : 0, q.shift < 0 ? -q.shift - 1 : 0, 0};
+    if (q.shift < 0) {
+        r.round = ((int64_t)1 << 30) + ((int64_t)1 << (30 - q.shift));
+    }
+    return r;
+}
+
+/* The rescaling for shift <= -1. */
+TB_ALWAYS_INLINE int32_t tb_svdf_rescale_right(int32_t x, const tb_svdf_rescale_t *r)
+{
+    const int64_t sum = r->round - (x < 0 ? ((int64_t)1 << 31) : 0) + (int64_t)x * r->multiplier;
+    return (int32_t)(sum >> 32) >> r->right_minus_1;
+}
+
+/* The rescaling for shift >= 0: the doubling high multiply of x shifted left. */
+TB_ALWAYS_INLINE int32_t tb_svdf_rescale_left(int32_t x, const tb_svdf_rescale_t *r)
+{
+    const int32_t shifted = (int32_t)((uint32_t)x << r->left);
+    return (int32_t)(((int64_t)shifted * r->multiplier + ((int64_t)1 << 30)) >> 31);
+}
+
+/* Either, `right` (shift < 0) a constant at every call so that each loop gets one form. */
+TB_ALWAYS_INLINE int32_t tb_svdf_rescale(int32_t x, const tb_svdf_rescale_t *r, int right)
+{
+    return right ? tb_svdf_rescale_right(x, r) : tb_svdf_rescale_left(x, r);
+}
+
+/* sum of w[m] * s[m] over n int16 pairs at any 2-byte alignment (unaligned LDR), added to acc. */
+TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot_s16(const int16_t *w, const int16_t *s, int32_t n, int32_t acc)
+{
+    for (; n >= 8; n -= 8) {
+        const uint32_t w0 = tb_read_u32(w), w1 = tb_read_u32(w + 2), w2 = tb_read_u32(w + 4), w3 = tb_read_u32(w + 6);
+        const uint32_t s0 = tb_read_u32(s), s1 = tb_read_u32(s + 2), s2 = tb_read_u32(s + 4), s3 = tb_read_u32(s + 6);
+        acc = tb_smlad(w0, s0, acc);
+        acc = tb_smlad(w1, s1, acc);
+        acc = tb_smlad(w2, s2, acc);
+        acc = tb_smlad(w3, s3, acc);
+        w += 8;
+        s += 8;
+    }
+    for (; n >= 2; n -= 2) {
+        acc = tb_smlad(tb_read_u32(w), tb_read_u32(s), acc);
+        w += 2;
+        s += 2;
+    }
+    if (n != 0) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)*w * (int32_t)*s));
+    }
+    return acc;
+}
+
+/* The same for int8 weights and state: SXTB16 of both into halfword pairs. */
+TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot_s8(const int8_t *w, const int8_t *s, int32_t n, int32_t acc)
+{
+    for (; n >= 8; n -= 8) {
+        const uint32_t w0 = tb_read_u32(w), w1 = tb_read_u32(w + 4);
+        const uint32_t s0 = tb_read_u32(s), s1 = tb_read_u32(s + 4);
+        acc = tb_smlad(tb_sxtb16(w0), tb_sxtb16(s0), acc);
+        acc = tb_smlad(tb_sxtb16_ror8(w0), tb_sxtb16_ror8(s0), acc);
+        acc = tb_smlad(tb_sxtb16(w1), tb_sxtb16(s1), acc);
+        acc = tb_smlad(tb_sxtb16_ror8(w1), tb_sxtb16_ror8(s1), acc);
+        w += 8;
+        s += 8;
+    }
+    if (n >= 4) {
+        const uint32_t w0 = tb_read_u32(w), s0 = tb_read_u32(s);
+        acc = tb_smlad(tb_sxtb16(w0), tb_sxtb16(s0), acc);
+        acc = tb_smlad(tb_sxtb16_ror8(w0), tb_sxtb16_ror8(s0), acc);
+        w += 4;
+        s += 4;
+        n -= 4;
+    }
+    for (; n > 0; n--) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)*w++ * (int32_t)*s++));
+    }
+    return acc;
+}
+
 #endif /* TB_SVDF_DSP_COMMON_H */
