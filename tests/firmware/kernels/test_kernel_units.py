@@ -299,3 +299,21 @@ def test_requant_table_on_host(requant_header: Path, tmp_path: Path) -> None:
 
 def test_requant_table_on_device(requant_header: Path, tmp_path: Path) -> None:
     assert_passed(run_device(REQUANT, requant_header, tmp_path), 3000, "tb_requant.h on the emulated device")
+
+
+SVDF_RESCALE = KernelUnit("test_svdf_rescale", "svdf rescale", ())
+
+
+def _svdf_rescale_checks() -> int:
+    """Rows of the table with a multiplier the generator can emit (>= 0): the ones checked."""
+    return sum(1 for r in _requant_rows(np.random.default_rng(20)) if r[1] >= 0)
+
+
+def test_svdf_rescale_on_host(requant_header: Path, tmp_path: Path) -> None:
+    assert_passed(run_host(SVDF_RESCALE, requant_header, tmp_path), _svdf_rescale_checks(),
+                  "svdf_dsp_common.h's rescaling on the host")
+
+
+def test_svdf_rescale_on_device(requant_header: Path, tmp_path: Path) -> None:
+    assert_passed(run_device(SVDF_RESCALE, requant_header, tmp_path), _svdf_rescale_checks(),
+                  "svdf_dsp_common.h's rescaling on the emulated device")
