@@ -161,7 +161,7 @@ typedef struct {
     int32_t zero_point;  /* 16: the output's */
     int32_t fours;       /* 20: memory / 4 */
     int32_t rest;        /* 24: memory % 4 */
-    int32_t skip;        /* 28: bytes of a doubled row's second half */
+    int32_t unused;      /* 28 */
     const int8_t *end;   /* 32: past the last output */
 } tb_svdf_ring_job_t;
 
@@ -198,10 +198,11 @@ typedef struct {
     "bne     2b\n\t"                                   \
     "3:\n\t"
 /* The last memory % 4 values: LSLS #31 puts bit 1 of the count in C (two more) and bit 0 in N
- * (one more); then the pointers move past the second half of the doubled weight row. */
+ * (one more); none (Z) skips it all. */
 #define TB_SVDF_ASM_REST_S16                           \
     "ldr     %[n], [%[p], #24]\n\t"                    \
     "lsls    %[n], %[n], #31\n\t"                      \
+    "beq     5f\n\t"                                   \
     "ittt    cs\n\t"                                   \
     "ldrcs   %[a0], [%[w]], #4\n\t"                    \
     "ldrcs   %[b0], [%[s]], #4\n\t"                    \
@@ -210,11 +211,11 @@ typedef struct {
     "ldrshmi %[a0], [%[w]], #2\n\t"                    \
     "ldrshmi %[b0], [%[s]], #2\n\t"                    \
     "smlabbmi %[acc], %[a0], %[b0], %[acc]\n\t"        \
-    "ldr     %[n], [%[p], #28]\n\t"                    \
-    "add     %[w], %[w], %[n]\n\t"
+    "5:\n\t"
 #define TB_SVDF_ASM_REST_S8                            \
     "ldr     %[n], [%[p], #24]\n\t"                    \
     "lsls    %[n], %[n], #31\n\t"                      \
+    "beq     5f\n\t"                                   \
     "bcc     4f\n\t"                                   \
     "ldrsb   %[a0], [%[w]], #1\n\t"                    \
     "ldrsb   %[b0], [%[s]], #1\n\t"                    \
@@ -227,8 +228,7 @@ typedef struct {
     "ldrsbmi %[a0], [%[w]], #1\n\t"                    \
     "ldrsbmi %[b0], [%[s]], #1\n\t"                    \
     "smlabbmi %[acc], %[a0], %[b0], %[acc]\n\t"        \
-    "ldr     %[n], [%[p], #28]\n\t"                    \
-    "add     %[w], %[w], %[n]\n\t"
+    "5:\n\t"
 /* tb_svdf_rescale_right of acc into b1, then + zero point, SSAT #8 and the store. */
 #define TB_SVDF_ASM_OUT_RIGHT                          \
     "ldrd    %[a0], %[b0], [%[p], #0]\n\t"             \
@@ -254,15 +254,17 @@ typedef struct {
     "add     %[acc], %[acc], %[n]\n\t"                 \
     "ssat    %[acc], #8, %[acc]\n\t"                   \
     "strb    %[acc], [%[out]], #1\n\t"
+/* Per unit: its bias, its weights at wd + 2 x its state row's address (the doubled rows are twice
+ * as long as the state's), the dot product, the rescaled output; until out reaches end. */
 #define TB_SVDF_ASM_UNITS(fours, rest, rescale)                                                       \
     __asm__ volatile("1:\n\t"                                                                          \
-                     "ldr     %[acc], [%[bias]], #4\n\t" fours rest rescale                              \
-                     "ldr     %[n], [%[p], #32]\n\t"                                                   \
-                     "cmp     %[out], %[n]\n\t"                                                        \
+                     "ldr     %[acc], [%[bias]], #4\n\t"                                               \
+                     "add     %[w], %[wd], %[s], lsl #1\n\t" fours rest rescale                         \
+                     "cmp     %[out], %[end]\n\t"                                                      \
                      "bne     1b\n\t"                                                                  \
-                     : [w] "+r"(w), [s] "+r"(s), [bias] "+r"(bias), [out] "+r"(out), [acc] "=&r"(acc), \
+                     : [w] "=&r"(w), [s] "+r"(s), [bias] "+r"(bias), [out] "+r"(out), [acc] "=&r"(acc), \
                        [n] "=&r"(n), [a0] "=&r"(a0), [b0] "=&r"(b0), [a1] "=&r"(a1), [b1] "=&r"(b1)     \
-                     : [p] "r"(job)                                                                    \
+                     : [p] "r"(job), [wd] "r"(wd), [end] "r"(job->end)                                  \
                      : "cc", "memory")
 #endif
 
@@ -275,6 +277,8 @@ TB_ALWAYS_INLINE void tb_svdf_ring_out_rank1(const tb_svdf_ring_job_t *job, cons
     (void)rq;
     (void)memory;
     uint32_t acc, n, a0, b0, a1, b1;
+    /* w - 2 s, the same for every unit (modulo 2^32, as the asm adds it back). */
+    const uint32_t wd = (uint32_t)(uintptr_t)w - 2u * (uint32_t)(uintptr_t)s;
     if (bytes == 2 && right) {
         TB_SVDF_ASM_UNITS(TB_SVDF_ASM_FOURS_S16, TB_SVDF_ASM_REST_S16, TB_SVDF_ASM_OUT_RIGHT);
     } else if (bytes == 2) {
@@ -290,12 +294,12 @@ TB_ALWAYS_INLINE void tb_svdf_ring_out_rank1(const tb_svdf_ring_job_t *job, cons
 }
 
 static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq, int32_t zero_point,
-                                                     int32_t memory, int bytes, const int8_t *end)
+                                                     int32_t memory, const int8_t *end)
 {
     const tb_svdf_ring_job_t job = {
         .multiplier = rq->multiplier, .round_lo = rq->round_lo, .round_hi = rq->round_hi,
         .shift = rq->shift < 0 ? rq->right_minus_1 : rq->shift, .zero_point = zero_point, .fours = memory >> 2,
-        .rest = memory & 3, .skip = memory * bytes, .end = end,
+        .rest = memory & 3, .unused = 0, .end = end,
     };
     return job;
 }
@@ -318,7 +322,7 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq
     {                                                                                                             \
         const int32_t units = d->num_filters / d->rank;                                                          \
         if (d->rank == 1 && units > 0) {                                                                          \
-            const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, bytes, out + units);      \
+            const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, out + units);      \
             tb_svdf_ring_out_rank1(&job, w, s, bias, out, rq, d->memory_size, bytes, 1);                          \
         } else {                                                                                                  \
             tb_svdf_ring_out(w, s, bias, out, units, d->rank, d->memory_size, rq, zp, bytes, 1);                 \
@@ -330,7 +334,7 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq
     {                                                                                                             \
         const int32_t units = d->num_filters / d->rank;                                                          \
         if (d->rank == 1 && units > 0) {                                                                          \
-            const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, bytes, out + units);      \
+            const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, out + units);      \
             tb_svdf_ring_out_rank1(&job, w, s, bias, out, rq, d->memory_size, bytes, 0);                          \
         } else {                                                                                                  \
             tb_svdf_ring_out(w, s, bias, out, units, d->rank, d->memory_size, rq, zp, bytes, 0);                 \
