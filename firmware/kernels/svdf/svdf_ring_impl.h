@@ -40,11 +40,11 @@ static inline const int16_t *tb_svdf_ring_sums(const int8_t *in, int32_t size, c
 /* TFLM: the rescaled sum clamped to the state type, then the zero point added (the store wraps
  * as its cast does); `step` values from one filter's slot to the next's. */
 TB_ALWAYS_INLINE void tb_svdf_ring_put(const int32_t *sums, int32_t count, uint8_t *slot, size_t step,
-                                       const tb_svdf_rescale_t *rq, int32_t zero_point, int bytes, int right)
+                                       const tb_rescale_exact_t *rq, int32_t zero_point, int bytes, int right)
 {
-    const tb_svdf_rescale_t r = *rq;
+    const tb_rescale_exact_t r = *rq;
     for (int32_t i = 0; i < count; i++) {
-        const int32_t v = tb_svdf_rescale(sums[i], &r, right);
+        const int32_t v = tb_rescale_clamped(sums[i], &r, right);
         if (bytes == 2) {
 #if defined(__ARM_FEATURE_DSP)
             *(int16_t *)(void *)slot = (int16_t)(__ssat(v, 16) + zero_point);
@@ -129,9 +129,9 @@ TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot4(const uint8_t **w, const uint8_t **s,
  * second half it skips after each filter. */
 TB_ALWAYS_INLINE void tb_svdf_ring_out(const uint8_t *weights, const uint8_t *state, const int32_t *bias,
                                        int8_t *out, int32_t units, int32_t rank, int32_t memory,
-                                       const tb_svdf_rescale_t *rq, int32_t output_zero_point, int bytes, int right)
+                                       const tb_rescale_exact_t *rq, int32_t output_zero_point, int bytes, int right)
 {
-    const tb_svdf_rescale_t r = *rq;
+    const tb_rescale_exact_t r = *rq;
     const size_t row = (size_t)memory * (size_t)bytes;
     const int32_t fours = memory >> 2, rest = memory & 3;
     int8_t *const end = out + units;
@@ -146,7 +146,7 @@ TB_ALWAYS_INLINE void tb_svdf_ring_out(const uint8_t *weights, const uint8_t *st
                 weights += row;
             }
         }
-        const int32_t v = tb_svdf_rescale(acc, &r, right);
+        const int32_t v = tb_rescale_exact(acc, &r, right);
         *out++ = (int8_t)tb_ssat8((int32_t)((uint32_t)v + (uint32_t)output_zero_point));
     }
 }
@@ -198,11 +198,12 @@ typedef struct {
     "bne     2b\n\t"                                   \
     "3:\n\t"
 /* The last memory % 4 values: LSLS #31 puts bit 1 of the count in C (two more) and bit 0 in N
- * (one more); none (Z) skips it all. */
+ * (one more); none skips it all. */
 #define TB_SVDF_ASM_REST_S16                           \
     "ldr     %[n], [%[p], #24]\n\t"                    \
-    "lsls    %[n], %[n], #31\n\t"                      \
+    "cmp     %[n], #0\n\t"                             \
     "beq     5f\n\t"                                   \
+    "lsls    %[n], %[n], #31\n\t"                      \
     "ittt    cs\n\t"                                   \
     "ldrcs   %[a0], [%[w]], #4\n\t"                    \
     "ldrcs   %[b0], [%[s]], #4\n\t"                    \
@@ -214,8 +215,9 @@ typedef struct {
     "5:\n\t"
 #define TB_SVDF_ASM_REST_S8                            \
     "ldr     %[n], [%[p], #24]\n\t"                    \
-    "lsls    %[n], %[n], #31\n\t"                      \
+    "cmp     %[n], #0\n\t"                             \
     "beq     5f\n\t"                                   \
+    "lsls    %[n], %[n], #31\n\t"                      \
     "bcc     4f\n\t"                                   \
     "ldrsb   %[a0], [%[w]], #1\n\t"                    \
     "ldrsb   %[b0], [%[s]], #1\n\t"                    \
@@ -229,7 +231,7 @@ typedef struct {
     "ldrsbmi %[b0], [%[s]], #1\n\t"                    \
     "smlabbmi %[acc], %[a0], %[b0], %[acc]\n\t"        \
     "5:\n\t"
-/* tb_svdf_rescale_right of acc into b1, then + zero point, SSAT #8 and the store. */
+/* tb_rescale_exact_right of acc into b1, then + zero point, SSAT #8 and the store. */
 #define TB_SVDF_ASM_OUT_RIGHT                          \
     "ldrd    %[a0], %[b0], [%[p], #0]\n\t"             \
     "ldrd    %[a1], %[b1], [%[p], #8]\n\t"             \
@@ -242,14 +244,16 @@ typedef struct {
     "add     %[acc], %[acc], %[n]\n\t"                 \
     "ssat    %[acc], #8, %[acc]\n\t"                   \
     "strb    %[acc], [%[out]], #1\n\t"
-/* tb_svdf_rescale_left of acc, then the same. */
+/* tb_rescale_exact_left of acc (2^30 + x' m from an SMLAL, bits 31..62), then the same. */
 #define TB_SVDF_ASM_OUT_LEFT                           \
     "ldr     %[a0], [%[p], #0]\n\t"                    \
     "ldr     %[b1], [%[p], #12]\n\t"                   \
     "lsl     %[acc], %[acc], %[b1]\n\t"                \
-    "ssat    %[acc], #31, %[acc]\n\t"                  \
-    "lsl     %[acc], %[acc], #1\n\t"                   \
-    "smmulr  %[acc], %[acc], %[a0]\n\t"                \
+    "mov     %[b0], #0x40000000\n\t"                   \
+    "mov     %[a1], #0\n\t"                            \
+    "smlal   %[b0], %[a1], %[acc], %[a0]\n\t"          \
+    "lsr     %[b0], %[b0], #31\n\t"                    \
+    "orr     %[acc], %[b0], %[a1], lsl #1\n\t"         \
     "ldr     %[n], [%[p], #16]\n\t"                    \
     "add     %[acc], %[acc], %[n]\n\t"                 \
     "ssat    %[acc], #8, %[acc]\n\t"                   \
@@ -270,7 +274,7 @@ typedef struct {
 
 /* Rank 1, at least one unit: out[u] for every unit (tb_svdf_ring_out's arithmetic). */
 TB_ALWAYS_INLINE void tb_svdf_ring_out_rank1(const tb_svdf_ring_job_t *job, const uint8_t *w, const uint8_t *s,
-                                             const int32_t *bias, int8_t *out, const tb_svdf_rescale_t *rq,
+                                             const int32_t *bias, int8_t *out, const tb_rescale_exact_t *rq,
                                              int32_t memory, int bytes, int right)
 {
 #if defined(__ARM_FEATURE_DSP)
@@ -293,7 +297,7 @@ TB_ALWAYS_INLINE void tb_svdf_ring_out_rank1(const tb_svdf_ring_job_t *job, cons
 #endif
 }
 
-static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq, int32_t zero_point,
+static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_rescale_exact_t *rq, int32_t zero_point,
                                                      int32_t memory, const int8_t *end)
 {
     const tb_svdf_ring_job_t job = {
@@ -307,18 +311,18 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq
 /* The kernel `name` for state_t (int16_t or int8_t, `bytes` its size). */
 #define TB_DEFINE_SVDF_RING(name, state_t, bytes)                                                                \
     __attribute__((noinline)) static void name##_put_right(const int32_t *sums, int32_t count, uint8_t *slot,    \
-                                                           size_t step, const tb_svdf_rescale_t *rq, int32_t zp)  \
+                                                           size_t step, const tb_rescale_exact_t *rq, int32_t zp)  \
     {                                                                                                             \
         tb_svdf_ring_put(sums, count, slot, step, rq, zp, bytes, 1);                                              \
     }                                                                                                             \
     __attribute__((noinline)) static void name##_put_left(const int32_t *sums, int32_t count, uint8_t *slot,     \
-                                                          size_t step, const tb_svdf_rescale_t *rq, int32_t zp)   \
+                                                          size_t step, const tb_rescale_exact_t *rq, int32_t zp)   \
     {                                                                                                             \
         tb_svdf_ring_put(sums, count, slot, step, rq, zp, bytes, 0);                                              \
     }                                                                                                             \
     __attribute__((noinline)) static void name##_out_right(const uint8_t *w, const uint8_t *s, const int32_t *bias, \
                                                            int8_t *out, const tb_svdf_dims_t *d,                  \
-                                                           const tb_svdf_rescale_t *rq, int32_t zp)               \
+                                                           const tb_rescale_exact_t *rq, int32_t zp)               \
     {                                                                                                             \
         const int32_t units = d->num_filters / d->rank;                                                          \
         if (d->rank == 1 && units > 0) {                                                                          \
@@ -330,7 +334,7 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq
     }                                                                                                             \
     __attribute__((noinline)) static void name##_out_left(const uint8_t *w, const uint8_t *s, const int32_t *bias, \
                                                           int8_t *out, const tb_svdf_dims_t *d,                   \
-                                                          const tb_svdf_rescale_t *rq, int32_t zp)                \
+                                                          const tb_rescale_exact_t *rq, int32_t zp)                \
     {                                                                                                             \
         const int32_t units = d->num_filters / d->rank;                                                          \
         if (d->rank == 1 && units > 0) {                                                                          \
@@ -346,8 +350,8 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq
     {                                                                                                             \
         if (params == NULL || input == NULL || feature_weights == NULL || feature_bias == NULL ||                 \
             time_weights == NULL || unit_bias == NULL || state == NULL || ring == NULL || output == NULL ||       \
-            !tb_svdf_dims_valid(&params->dims) || !tb_svdf_rescale_valid(params->feature_quant) ||               \
-            !tb_svdf_rescale_valid(params->output_quant)) {                                                       \
+            !tb_svdf_dims_valid(&params->dims) || !tb_rescale_exact_valid(params->feature_quant) ||               \
+            !tb_rescale_exact_valid(params->output_quant)) {                                                       \
             return TB_ERR_ARG;                                                                                    \
         }                                                                                                         \
         const tb_svdf_dims_t *d = &params->dims;                                                                  \
@@ -356,8 +360,8 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_svdf_rescale_t *rq
             return TB_ERR_ARG;                                                                                    \
         }                                                                                                         \
         const int32_t next = slot + 1 == memory ? 0 : slot + 1;                                                   \
-        const tb_svdf_rescale_t frq = tb_svdf_rescale_of(params->feature_quant);                                 \
-        const tb_svdf_rescale_t orq = tb_svdf_rescale_of(params->output_quant);                                  \
+        const tb_rescale_exact_t frq = tb_rescale_exact_of(params->feature_quant);                                 \
+        const tb_rescale_exact_t orq = tb_rescale_exact_of(params->output_quant);                                  \
         const size_t batch_state = (size_t)filters * (size_t)memory;                                              \
         /* Ring slot p of a filter holds the value of age (p - next) mod memory: its weight is the              \
          * doubled row's value memory - next + p. */                                                              \
