@@ -238,9 +238,12 @@ def _wrap32(values: np.ndarray) -> np.ndarray:
 
 
 def _ring_applies(model: Model, op: Operator) -> bool:
-    """int8 with constant weights and bias, and a state only this operator reads or writes (the
-    ring's order of the state is this kernel's own)."""
+    """int8 with constant weights and bias, at least one filter and one input value, and a state
+    only this operator reads or writes (the ring's order of the state is this kernel's own)."""
     if not _int8(model, op):
+        return False
+    d = _dims(model, op)
+    if d.num_filters < 1 or d.input_size < 1 or d.batches < 1:
         return False
     if any(op.inputs[s] == -1 or not model.tensors[op.inputs[s]].is_constant for s in (WEIGHTS_FEATURE, WEIGHTS_TIME,
                                                                                       BIAS)):
@@ -269,7 +272,7 @@ def plan_ring(ctx: PlanContext, op: Operator) -> Planned:
     time_ctype = "int16_t" if time_tensor.dtype == "int16" else "int8_t"
     layout = dsp_weights(feature.reshape(d.num_filters, 1, d.input_size))
     constants = (
-        int_constant(f"{prefix}_feature_dsp", "int16_t", layout if layout.size else np.zeros(1, np.int64),
+        int_constant(f"{prefix}_feature_dsp", "int16_t", layout,
                      f"{where} weights_feature, int16 in groups of 4 filters (k0, k2, k1, k3)", 16, 6),
         int_constant(f"{prefix}_feature_start", "int32_t", starts,
                      f"{where} per filter: -input zero point x its weights' sum (mod 2^32)", 8, 11),
