@@ -58,41 +58,7 @@ TB_ALWAYS_INLINE void tb_svdf_ring_put(const int32_t *sums, int32_t count, uint8
     }
 }
 
-/* sum of w[m] * s[m], m < memory, added to acc: `eights` = memory / 8 runs of 8, then the rest. */
-TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot(const uint8_t *w, const uint8_t *s, int32_t eights, int32_t rest,
-                                          int32_t acc, int bytes)
-{
-    if (bytes == 2) {
-        const int16_t *w16 = (const int16_t *)(const void *)w, *s16 = (const int16_t *)(const void *)s;
-        for (int32_t i = eights; i > 0; i--) {
-            const uint32_t w0 = tb_read_u32(w16), w1 = tb_read_u32(w16 + 2), w2 = tb_read_u32(w16 + 4),
-                           w3 = tb_read_u32(w16 + 6);
-            const uint32_t s0 = tb_read_u32(s16), s1 = tb_read_u32(s16 + 2), s2 = tb_read_u32(s16 + 4),
-                           s3 = tb_read_u32(s16 + 6);
-            acc = tb_smlad(w0, s0, acc);
-            acc = tb_smlad(w1, s1, acc);
-            acc = tb_smlad(w2, s2, acc);
-            acc = tb_smlad(w3, s3, acc);
-            w16 += 8;
-            s16 += 8;
-        }
-        return tb_svdf_ring_dot_s16(w16, s16, rest, acc);
-    }
-    const int8_t *w8 = (const int8_t *)w, *s8 = (const int8_t *)s;
-    for (int32_t i = eights; i > 0; i--) {
-        const uint32_t w0 = tb_read_u32(w8), w1 = tb_read_u32(w8 + 4);
-        const uint32_t s0 = tb_read_u32(s8), s1 = tb_read_u32(s8 + 4);
-        acc = tb_smlad(tb_sxtb16(w0), tb_sxtb16(s0), acc);
-        acc = tb_smlad(tb_sxtb16_ror8(w0), tb_sxtb16_ror8(s0), acc);
-        acc = tb_smlad(tb_sxtb16(w1), tb_sxtb16(s1), acc);
-        acc = tb_smlad(tb_sxtb16_ror8(w1), tb_sxtb16_ror8(s1), acc);
-        w8 += 8;
-        s8 += 8;
-    }
-    return tb_svdf_ring_dot_s8(w8, s8, rest, acc);
-}
-
-/* sum of w[m] * s[m], m < memory, added to acc, for rank 1: `fours` = memory / 4 runs of 4, then
+/* sum of w[m] * s[m], m < memory, added to acc: `fours` = memory / 4 runs of 4, then
  * `rest` = memory % 4; w and s are advanced past the values read. */
 TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot4(const uint8_t **w, const uint8_t **s, int32_t fours, int32_t rest,
                                            int32_t acc, int bytes)
@@ -137,14 +103,9 @@ TB_ALWAYS_INLINE void tb_svdf_ring_out(const uint8_t *weights, const uint8_t *st
     int8_t *const end = out + units;
     while (out != end) {
         int32_t acc = *bias++;
-        if (rank == 1) {
+        for (int32_t k = rank; k > 0; k--) {
             acc = tb_svdf_ring_dot4(&weights, &state, fours, rest, acc, bytes);
             weights += row;
-        } else {
-            for (int32_t k = rank; k > 0; k--) {
-                acc = tb_svdf_ring_dot4(&weights, &state, fours, rest, acc, bytes);
-                weights += row;
-            }
         }
         const int32_t v = tb_rescale_exact(acc, &r, right);
         *out++ = (int8_t)tb_ssat8((int32_t)((uint32_t)v + (uint32_t)output_zero_point));
