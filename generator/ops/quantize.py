@@ -10,10 +10,11 @@ from __future__ import annotations
 from ..elementwise_quant import QuantParamError, RequantizeQuant, requantize_quant
 from ..errors import UnsupportedTensorError
 from ..model import Model, Operator, Tensor
+from ..options import KernelSet
 from . import checks, slots
 from .add_sub_common import RUN_WITH_TFLM, scale_zp
 from .c_emit import CStruct, EmitContext, Layer, c_float
-from .layer_plan import LayerPlan, PlanContext, Planned, single
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant, single
 from .registry import OpHandler, no_macs, unary
 
 HEADER = "quantize/tb_quantize.h"
@@ -100,6 +101,26 @@ def emit_quantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
                  (f"&{prefix}_params", f"&{prefix}_quant", size, source, dest), structs, header=HEADER)
 
 
+# The optimized set's requantizations (requantize_*_dsp.c): between int8 and int16, where the
+# rescaling is common/tb_rescale_exact.h's (one SMLAL per value instead of the reference's 64-bit
+# rounding divisions); bit-exact with the reference kernels.
+DSP_PAIRS = {("int16", "int8"), ("int8", "int8"), ("int8", "int16"), ("int16", "int16")}
+
+
+def _dsp_applies(model: Model, op: Operator) -> bool:
+    inp, out = slots.required_input(model, op, slots.INPUT), slots.output_tensor(model, op)
+    if (inp.dtype, out.dtype) not in DSP_PAIRS:
+        return False
+    q = requantize_quant(*scale_zp(inp), *scale_zp(out))
+    return (q.multiplier == 0 or q.multiplier >= 2**30) and -31 <= q.shift <= 31  # tb_rescale_exact_valid
+
+
+def emit_quantize_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    made = emit_quantize(ctx, plan)
+    return Layer(made.index, made.op_name, made.op_index, made.function + "_dsp", made.args, made.structs,
+                 header=made.header)
+
+
 def emit_dequantize(ctx: EmitContext, plan: LayerPlan) -> Layer:
     op = plan.op
     inp, out = ctx.input(op), ctx.output(op)
@@ -115,7 +136,9 @@ def _pairs_text() -> str:
 
 
 HANDLERS = (
-    OpHandler("QUANTIZE", check_quantize, single(emit_quantize, plan_quantize), no_macs, _pairs_text(),
+    OpHandler("QUANTIZE", check_quantize,
+              (Variant("dsp", KernelSet.OPTIMIZED, plan_quantize, emit_quantize_dsp, applies=_dsp_applies),
+               *single(emit_quantize, plan_quantize)), no_macs, _pairs_text(),
               unary(), max_version=4),
     OpHandler("DEQUANTIZE", check_dequantize, single(emit_dequantize), no_macs, "int8 -> float32, int16 -> float32, uint8 -> float32",
               unary(), max_version=7),

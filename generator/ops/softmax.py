@@ -144,7 +144,9 @@ def emit(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 def _lut_applies(model: Model, op: Operator) -> bool:
-    return slots.required_input(model, op, slots.INPUT).dtype == "int8" and slots.output_tensor(model, op).dtype == "int8"
+    """int8 input, int8 or int16 output (the same tables; tb_softmax_s8_lut, tb_softmax_s8_s16_lut)."""
+    return slots.required_input(model, op, slots.INPUT).dtype == "int8" and slots.output_tensor(model, op).dtype in (
+        "int8", "int16")
 
 
 def _exp_tables(q: SoftmaxQuant) -> tuple[list[int], list[int]]:
@@ -175,7 +177,8 @@ def _emit_lut(ctx: EmitContext, plan: LayerPlan) -> Layer:
         ("exp_lut", plan.constants[0].name), ("sum_lut", plan.constants[1].name)))
     args = (f"&{params.name}", str(inp.num_elements // depth), str(depth),
             ctx.arena_pointer(inp.index, const=True), ctx.arena_pointer(out.index, const=False))
-    return layer(plan, "tb_softmax_s8_lut", args, (params,), HEADER)
+    function = "tb_softmax_s8_s16_lut" if out.dtype == "int16" else "tb_softmax_s8_lut"
+    return layer(plan, function, args, (params,), HEADER)
 
 
 # The tables are not weights: a layer kept in the int8 layout still runs the table kernel.

@@ -14,9 +14,19 @@ starts as TFLM's AllocateTensors leaves it (the zero point for int8, else 0; cod
 the host TFLM the bench compares with keeps it across the samples of a run.
 
 MACs: batches x num_filters x (input_size + memory_size).
+
+The optimized set runs the int8 forms as a ring (variant "dsp ring", svdf/svdf_ring_impl.h): the
+state is not shifted each inference; a slot index kept beside it (a static int32 of the layer,
+zeroed whenever the variable tensors are reset) says where each filter's oldest value is, the
+newest value goes there and the time weights, stored twice in a row, are read from the offset
+that lines them up with the ring. The feature weights are expanded to int16 (tb_dsp_gemm.h's
+layout) with the input zero point folded into per-filter starting sums, and the state zero
+point into the bias. It needs constant weights and bias and a state no other operator touches;
+otherwise (or with the int8 weight layout, --optimize size) the shifting "dsp" kernels run.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,8 +38,9 @@ from ..options import KernelSet
 from ..quantization import quantize_multiplier
 from . import checks, slots
 from .add_sub_common import quant_field, scale_zp, unsupported
-from .c_emit import CStruct, EmitContext, Layer, layer
-from .layer_plan import LayerPlan, PlanContext, Planned, Variant, single
+from .c_emit import CBuffer, CStruct, EmitContext, Layer, layer
+from .conv_common import dsp_weights
+from .layer_plan import LayerPlan, PlanContext, Planned, Variant, int_constant, single
 from .registry import OpHandler, Operands
 from .shape_common import input_constant, source_pointer
 
@@ -173,7 +184,7 @@ def _quant(model: Model, op: Operator) -> SvdfQuant:
 
 def plan(ctx: PlanContext, op: Operator) -> Planned:
     constants = ()
-    for slot in (WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS):
+    for slot in (INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS):
         if op.inputs[slot] != -1:
             constants += input_constant(ctx.model, op.inputs[slot], f"tb_l{op.index}_{ROLES[slot]}",
                                         f"Layer {op.index}: SVDF {ROLES[slot]}")
@@ -221,7 +232,84 @@ def _int8(model: Model, op: Operator) -> bool:
     return slots.required_input(model, op, slots.INPUT).dtype == "int8"
 
 
+def _wrap32(values: np.ndarray) -> np.ndarray:
+    """int64 values as the int32 they are modulo 2^32 (the kernels' sums wrap like TFLM's)."""
+    return (np.asarray(values, dtype=np.int64) + 2**31) % 2**32 - 2**31
+
+
+def _ring_applies(model: Model, op: Operator) -> bool:
+    """int8 with constant weights and bias, at least one filter and one input value, and a state
+    only this operator reads or writes (the ring's order of the state is this kernel's own)."""
+    if not _int8(model, op):
+        return False
+    d = _dims(model, op)
+    if d.num_filters < 1 or d.input_size < 1 or d.batches < 1:
+        return False
+    if any(op.inputs[s] == -1 or not model.tensors[op.inputs[s]].is_constant for s in (WEIGHTS_FEATURE, WEIGHTS_TIME,
+                                                                                      BIAS)):
+        return False
+    state = op.inputs[STATE]
+    users = [o for o in model.operators if state in o.inputs or state in o.outputs]
+    return users == [op] and state not in model.inputs and state not in model.outputs
+
+
+def plan_ring(ctx: PlanContext, op: Operator) -> Planned:
+    """The ring kernel's flash constants: int16 feature weights in groups of 4 filters with their
+    starting sums (-input zero point x row sum), the time weights twice per row, and the bias
+    with -state zero point x the time weights' sum of each unit folded in."""
+    model = ctx.model
+    d, q = _dims(model, op), _quant(model, op)
+    prefix, where = f"tb_l{op.index}", f"Layer {op.index}: SVDF"
+    feature = np.asarray(_required(model, op, WEIGHTS_FEATURE).data, dtype=np.int64).reshape(d.num_filters,
+                                                                                             d.input_size)
+    time_tensor = _required(model, op, WEIGHTS_TIME)
+    time = np.asarray(time_tensor.data, dtype=np.int64).reshape(d.num_filters, d.memory_size)
+    bias = np.asarray(_required(model, op, BIAS).data, dtype=np.int64).reshape(-1)[: d.units]
+    filters4 = -(-d.num_filters // 4) * 4
+    starts = np.zeros(max(filters4, 4), dtype=np.int64)
+    starts[: d.num_filters] = _wrap32(-q.input_zero_point * feature.sum(axis=1))
+    unit_sums = time.reshape(d.units, d.rank * d.memory_size).sum(axis=1)
+    time_ctype = "int16_t" if time_tensor.dtype == "int16" else "int8_t"
+    layout = dsp_weights(feature.reshape(d.num_filters, 1, d.input_size))
+    constants = (
+        int_constant(f"{prefix}_feature_dsp", "int16_t", layout,
+                     f"{where} weights_feature, int16 in groups of 4 filters (k0, k2, k1, k3)", 16, 6),
+        int_constant(f"{prefix}_feature_start", "int32_t", starts,
+                     f"{where} per filter: -input zero point x its weights' sum (mod 2^32)", 8, 11),
+        int_constant(f"{prefix}_time_ring", time_ctype, np.concatenate([time, time], axis=1),
+                     f"{where} weights_time, each row twice (the ring's weights start memory_size - slot in)",
+                     16, 6),
+        int_constant(f"{prefix}_unit_bias", "int32_t", _wrap32(bias - q.state_zero_point * unit_sums),
+                     f"{where} bias - state zero point x each unit's time weights' sum (mod 2^32)", 8, 11),
+    )
+    constants += input_constant(model, op.inputs[INPUT], f"{prefix}_input", f"{where} input")
+    return Planned(q, constants)
+
+
+def emit_ring(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    op, prefix, q = plan.op, plan.prefix, plan.params
+    d = _dims(ctx.model, op)
+    state = ctx.model.tensors[op.inputs[STATE]]
+    ring = CBuffer("int32_t", f"{prefix}_ring", 1,
+                   "ring slot of each filter's oldest state value, kept across inferences", reset=True)
+    params = CStruct("tb_svdf_ring_params_t", f"{prefix}_params", (
+        ("dims", f"{{.batches = {d.batches}, .input_size = {d.input_size}, .num_filters = {d.num_filters}, "
+                 f".rank = {d.rank}, .memory_size = {d.memory_size}}}"),
+        ("state_zero_point", str(q.state_zero_point)),
+        ("output_zero_point", str(q.output_zero_point)),
+        ("feature_quant", quant_field(q.feature_multiplier, q.feature_shift)),
+        ("output_quant", quant_field(q.output_multiplier, q.output_shift)),
+    ))
+    function = "tb_svdf_s8_s16_ring_dsp" if state.dtype == "int16" else "tb_svdf_s8_ring_dsp"
+    args = (f"&{params.name}", source_pointer(ctx, op.inputs[INPUT], f"{prefix}_input"), f"{prefix}_feature_dsp",
+            f"{prefix}_feature_start", f"{prefix}_time_ring", f"{prefix}_unit_bias",
+            ctx.arena_pointer(state.index, const=False), ring.name, ctx.arena_pointer(op.outputs[0], const=False))
+    made = layer(plan, function, args, (params,), HEADER)
+    return dataclasses.replace(made, buffers=(ring,))
+
+
 VARIANTS = (
+    Variant("dsp ring", KernelSet.OPTIMIZED, plan_ring, emit_ring, applies=_ring_applies, expands_weights=True),
     Variant("dsp", KernelSet.OPTIMIZED, plan, partial(emit, suffix="_dsp"), applies=_int8),
     *single(emit, plan),
 )

@@ -18,7 +18,7 @@ def run_on_device(
     path.write_bytes(model_bytes)
     session_options = BenchOptions(
         engine=options.engine, platform=options.platform, build_root=options.build_root, compare_tflite=False,
-        kernels=options.kernels
+        kernels=options.kernels, optimize=options.optimize
     )
     with BenchSession(path, session_options) as session:
         return session.run_samples(samples)

@@ -52,6 +52,11 @@ tb_status_t tb_quantize_f32_s16(const tb_affine_params_t *params,
     tb_status_t NAME(const tb_requantize_params_t *params, const tb_quant_t *quant, int32_t size, \
                      const IN_T *input, OUT_T *output)
 TB_DECLARE_REQUANTIZE(tb_requantize_s16_s8, int16_t, int8_t);
+/* The optimized set's forms between int8 and int16 (requantize_*_dsp.c; same arguments, bit-exact). */
+TB_DECLARE_REQUANTIZE(tb_requantize_s16_s8_dsp, int16_t, int8_t);
+TB_DECLARE_REQUANTIZE(tb_requantize_s8_s8_dsp, int8_t, int8_t);
+TB_DECLARE_REQUANTIZE(tb_requantize_s8_s16_dsp, int8_t, int16_t);
+TB_DECLARE_REQUANTIZE(tb_requantize_s16_s16_dsp, int16_t, int16_t);
 TB_DECLARE_REQUANTIZE(tb_requantize_s16_s16, int16_t, int16_t);
 TB_DECLARE_REQUANTIZE(tb_requantize_s16_s32, int16_t, int32_t);
 TB_DECLARE_REQUANTIZE(tb_requantize_s8_s16, int8_t, int16_t);

@@ -60,6 +60,13 @@ tb_status_t tb_softmax_s8_lut(const tb_softmax_lut_params_t *params,
                               const int8_t *input,
                               int8_t *output);
 
+/* int8 -> int16 from the same tables (output zero point -32768, scale 1/65536). */
+tb_status_t tb_softmax_s8_s16_lut(const tb_softmax_lut_params_t *params,
+                                  int32_t outer_size,
+                                  int32_t depth,
+                                  const int8_t *input,
+                                  int16_t *output);
+
 tb_status_t tb_softmax_s16(const tb_softmax_s16_params_t *params,
                            int32_t outer_size,
                            int32_t depth,

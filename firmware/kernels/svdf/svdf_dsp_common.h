@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/tb_isa.h"
+#include "common/tb_rescale_exact.h"
 #include "svdf/svdf_common.h"
 
 /* bytes[i] = bytes[i + step] for i < count - step: the state moves left by one value of `step`
@@ -62,6 +63,57 @@ static inline int32_t tb_svdf_time_dot_s16_dsp(const int16_t *w, const int16_t *
         weights += w[m];
     }
     return (int32_t)((uint32_t)acc - (uint32_t)state_zero_point * (uint32_t)weights);
+}
+
+/* sum of w[m] * s[m] over n int16 pairs at any 2-byte alignment (unaligned LDR), added to acc. */
+TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot_s16(const int16_t *w, const int16_t *s, int32_t n, int32_t acc)
+{
+    for (; n >= 8; n -= 8) {
+        const uint32_t w0 = tb_read_u32(w), w1 = tb_read_u32(w + 2), w2 = tb_read_u32(w + 4), w3 = tb_read_u32(w + 6);
+        const uint32_t s0 = tb_read_u32(s), s1 = tb_read_u32(s + 2), s2 = tb_read_u32(s + 4), s3 = tb_read_u32(s + 6);
+        acc = tb_smlad(w0, s0, acc);
+        acc = tb_smlad(w1, s1, acc);
+        acc = tb_smlad(w2, s2, acc);
+        acc = tb_smlad(w3, s3, acc);
+        w += 8;
+        s += 8;
+    }
+    for (; n >= 2; n -= 2) {
+        acc = tb_smlad(tb_read_u32(w), tb_read_u32(s), acc);
+        w += 2;
+        s += 2;
+    }
+    if (n != 0) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)*w * (int32_t)*s));
+    }
+    return acc;
+}
+
+/* The same for int8 weights and state: SXTB16 of both into halfword pairs. */
+TB_ALWAYS_INLINE int32_t tb_svdf_ring_dot_s8(const int8_t *w, const int8_t *s, int32_t n, int32_t acc)
+{
+    for (; n >= 8; n -= 8) {
+        const uint32_t w0 = tb_read_u32(w), w1 = tb_read_u32(w + 4);
+        const uint32_t s0 = tb_read_u32(s), s1 = tb_read_u32(s + 4);
+        acc = tb_smlad(tb_sxtb16(w0), tb_sxtb16(s0), acc);
+        acc = tb_smlad(tb_sxtb16_ror8(w0), tb_sxtb16_ror8(s0), acc);
+        acc = tb_smlad(tb_sxtb16(w1), tb_sxtb16(s1), acc);
+        acc = tb_smlad(tb_sxtb16_ror8(w1), tb_sxtb16_ror8(s1), acc);
+        w += 8;
+        s += 8;
+    }
+    if (n >= 4) {
+        const uint32_t w0 = tb_read_u32(w), s0 = tb_read_u32(s);
+        acc = tb_smlad(tb_sxtb16(w0), tb_sxtb16(s0), acc);
+        acc = tb_smlad(tb_sxtb16_ror8(w0), tb_sxtb16_ror8(s0), acc);
+        w += 4;
+        s += 4;
+        n -= 4;
+    }
+    for (; n > 0; n--) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)*w++ * (int32_t)*s++));
+    }
+    return acc;
 }
 
 #endif /* TB_SVDF_DSP_COMMON_H */

@@ -272,7 +272,8 @@ def _requant_rows(rng: np.random.Generator) -> list[tuple[int, ...]]:
         zp = int(rng.integers(-128, 128))
         rows.append(_requant_row(x, m, shift, zp))
     for x in (INT32_MIN, INT32_MAX, 2**29 - 1, -(2**29) + 1, 2**30 - 1, -(2**30) + 1, 0, -1, 1):
-        for m, shift in ((INT32_MIN, 0), (2**31 - 1, -1), (2**30, -31), (1518500250, -8), (2**30, 0)):
+        for m, shift in ((INT32_MIN, 0), (2**31 - 1, -1), (2**30, -31), (1518500250, -8), (2**30, 0), (2**31 - 1, 0),
+                         (2**31 - 1, 1)):
             rows.append(_requant_row(x, m, shift, -128))
     return rows
 
@@ -299,3 +300,21 @@ def test_requant_table_on_host(requant_header: Path, tmp_path: Path) -> None:
 
 def test_requant_table_on_device(requant_header: Path, tmp_path: Path) -> None:
     assert_passed(run_device(REQUANT, requant_header, tmp_path), 3000, "tb_requant.h on the emulated device")
+
+
+RESCALE_EXACT = KernelUnit("test_rescale_exact", "exact rescale", ())
+
+
+def _rescale_exact_checks() -> int:
+    """Rows of the table with a multiplier tb_rescale_exact.h accepts (0 or 2^30 and above): the ones checked."""
+    return sum(1 for r in _requant_rows(np.random.default_rng(20)) if r[1] == 0 or r[1] >= 2**30)
+
+
+def test_rescale_exact_on_host(requant_header: Path, tmp_path: Path) -> None:
+    assert_passed(run_host(RESCALE_EXACT, requant_header, tmp_path), 2 * _rescale_exact_checks(),
+                  "tb_rescale_exact.h on the host")
+
+
+def test_rescale_exact_on_device(requant_header: Path, tmp_path: Path) -> None:
+    assert_passed(run_device(RESCALE_EXACT, requant_header, tmp_path), 2 * _rescale_exact_checks(),
+                  "tb_rescale_exact.h on the emulated device")

@@ -5,13 +5,17 @@ differently shows up as a differing output). Seeded random shapes, depths, betas
 scales; rows with ties, one dominant value, and the full int16 range."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from support.layer_models import LayerModel
 from support.on_device import assert_bit_exact, run_on_device
 from support.tflite_builder import build_tflite
+from tflm_bench.generator import KernelSet, read_model
+from tflm_bench.generator.ops.registry import choose_variant
 
 S8_CASES = [
     # (shape, beta, input scale, input zero point)
@@ -87,10 +91,17 @@ def _limits(b: LayerModel, index: int) -> tuple[int, int]:
     return int(info.min), int(info.max)
 
 
-def test_softmax_int8_to_int16_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
+def test_softmax_int8_to_int16_matches_tflm(kernels: str, tmp_path: Path,
+                                           bench_options) -> None:  # type: ignore[no-untyped-def]
+    """The reference kernel (tb_softmax_s8_s16) and the optimized set's tables (tb_softmax_s8_s16_lut)."""
     b = _s8_model()
-    results = run_on_device(build_tflite(b.spec()), _samples(b, 17), tmp_path, bench_options)
-    assert_bit_exact(results, "SOFTMAX int8 -> int16")
+    model = build_tflite(b.spec())
+    m = read_model(model)
+    assert {choose_variant(m, op, kernels).name for op in m.operators} == (
+        {"lut"} if kernels == KernelSet.OPTIMIZED else {"reference"})
+    results = run_on_device(model, _samples(b, 17), tmp_path, dataclasses.replace(bench_options, kernels=kernels))
+    assert_bit_exact(results, f"SOFTMAX int8 -> int16 ({kernels} kernels)")
 
 
 def test_softmax_int16_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """SVDF on the emulated device against TFLM: int8 with int16 state (TFLM's keyword models), int8
 with int8 state (non-zero state zero points), and float32 (each fused activation). Seeded random batches, ranks, memory sizes and quantization parameters.
 
-Every model runs several samples in a row on one booted device and one host TFLM: the state is
+Every model runs several samples in a row (int8: more than any memory size, so the optimized
+kernels' rings wrap) on one booted device and one host TFLM: the state is
 a variable tensor both keep from one inference to the next (starting from the zero point for an
 int8 state, from 0 otherwise), so any difference in how the state shifts, is written or starts
 shows up from the second sample on.
@@ -26,6 +27,7 @@ from tflm_bench.generator.ops.registry import choose_variant
 
 MAX_ULP = 4
 SAMPLES = 6
+INT8_SAMPLES = 40
 F32 = np.float32
 
 
@@ -47,24 +49,33 @@ def _random_case(rng: np.random.Generator) -> Case:
                 int(rng.integers(1, 12)))
 
 
-def _int8_svdf(b: LayerModel, rng: np.random.Generator, case: Case, state_dtype: str) -> None:
+def _int8_svdf(b: LayerModel, rng: np.random.Generator, case: Case, state_dtype: str,
+               extreme: tuple[float, float] | None = None) -> None:
+    """One int8 SVDF layer. `extreme` (a, b): full-range int32 biases (the sums wrap), and the
+    feature and output rescalings set to 2^a and 2^b (above 1: TFLM's left shifts; far below:
+    large right shifts; either way much saturation)."""
     filters = case.units * case.rank
     info = np.iinfo(state_dtype)
     in_scale, in_zp = float(2.0 ** rng.uniform(-8, -2)), int(rng.integers(-128, 128))
     wf_scale, wt_scale = float(2.0 ** rng.uniform(-9, -5)), float(2.0 ** rng.uniform(-12, -6))
     # The state's scale puts typical feature dot products at about a quarter of its type's range.
     state_scale = float(F32(in_scale * wf_scale * np.sqrt(case.input_size) * 5461.0 / (info.max / 4)))
+    if extreme:
+        state_scale = float(F32(in_scale * wf_scale / 2.0 ** extreme[0]))
     state_zp = 0 if state_dtype == "int16" else int(rng.integers(-60, 60))
     bias_scale = float(F32(F32(state_scale) * F32(wt_scale)))  # TFLM: within 1e-5 of this product
     typical = np.sqrt(case.rank * case.memory) * (info.max / np.sqrt(3.0)) * (info.max / 4.0)
     out_scale = float(bias_scale * typical / 40.0)
+    if extreme:
+        out_scale = float(bias_scale / 2.0 ** extreme[1])
     x = b.input("x", (case.batches, case.input_size), "int8", in_scale, in_zp)
     wf = b.tensor("wf", (filters, case.input_size), "int8", wf_scale, 0,
                   rng.integers(-127, 128, (filters, case.input_size)).astype(np.int8))
     wt = b.tensor("wt", (filters, case.memory), state_dtype, wt_scale, 0,
                   rng.integers(-info.max, info.max + 1, (filters, case.memory)).astype(state_dtype))
+    limit = 2**31 - 1 if extreme else int(typical)
     bias = b.tensor("b", (case.units,), "int32", bias_scale, 0,
-                    rng.integers(-int(typical), int(typical) + 1, case.units).astype(np.int32))
+                    rng.integers(-limit, limit + 1, case.units).astype(np.int32))
     state = b.tensor("s", (case.batches, filters * case.memory), state_dtype, state_scale, state_zp, variable=True)
     y = b.output("y", (case.batches, case.units), "int8", out_scale, int(rng.integers(-20, 20)))
     b.op("SVDF", [x, wf, wt, bias, state], [y], ("SVDFOptions", {"rank": case.rank}))
@@ -84,22 +95,36 @@ def _float_svdf(b: LayerModel, rng: np.random.Generator, case: Case, activation:
          ("SVDFOptions", {"rank": case.rank, "fusedActivationFunction": activation}))
 
 
-@pytest.mark.parametrize("kernels", tuple(KernelSet))
-def test_svdf_int8_matches_tflm(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
-    """The reference kernels, and the optimized set's (tb_svdf_s8_s16_dsp, tb_svdf_s8_dsp)."""
+# (kernel set, weight layouts, the variant every SVDF runs): the optimized set runs the ring
+# kernels, and with --optimize size (int8 weights) the shifting ones.
+INT8_RUNS = [("reference", "speed", "reference"), ("optimized", "speed", "dsp ring"), ("optimized", "size", "dsp")]
+
+
+@pytest.mark.parametrize(("kernels", "optimize", "variant"), INT8_RUNS, ids=[r[2] for r in INT8_RUNS])
+def test_svdf_int8_matches_tflm(kernels: str, optimize: str, variant: str, tmp_path: Path,
+                                bench_options) -> None:  # type: ignore[no-untyped-def]
+    """The reference kernels, the optimized ring kernels (tb_svdf_s8_s16_ring_dsp,
+    tb_svdf_s8_ring_dsp) and the shifting ones (tb_svdf_s8_s16_dsp, tb_svdf_s8_dsp), over
+    INT8_SAMPLES inferences in a row: more than every memory size, so each ring wraps."""
     rng = np.random.default_rng(31)
     b = LayerModel()
     for case in CASES + [_random_case(rng) for _ in range(2)]:
         _int8_svdf(b, rng, case, "int16")
+    for case, scales in zip([Case(1, 33, 9, 1, 6), Case(2, 4, 5, 2, 3), Case(1, 1, 1, 1, 1), _random_case(rng)],
+                            [(1.3, 2.2), (0.0, -28.6), (-5.5, 0.0), (-0.6, -1.0)]):
+        _int8_svdf(b, rng, case, "int16", scales)
     for case in [Case(1, 12, 5, 1, 8), Case(2, 9, 3, 2, 3)] + [_random_case(rng)]:
         _int8_svdf(b, rng, case, "int8")
+    for case, scales in zip([Case(1, 21, 7, 1, 9), Case(3, 6, 4, 3, 2), _random_case(rng)],
+                            [(0.4, 1.7), (-3.2, -27.3), (-9.0, -0.2)]):
+        _int8_svdf(b, rng, case, "int8", scales)
     model = build_tflite(b.spec())
     m = read_model(model)
-    assert {choose_variant(m, op, kernels).name for op in m.operators} == (
-        {"dsp"} if kernels == KernelSet.OPTIMIZED else {"reference"})
-    results = run_on_device(model, b.random_samples(rng, SAMPLES), tmp_path,
-                            dataclasses.replace(bench_options, kernels=kernels))
-    assert_bit_exact(results, f"int8 SVDF ({kernels} kernels)")
+    kept_int8 = frozenset(op.index for op in m.operators) if optimize == "size" else frozenset()
+    assert {choose_variant(m, op, kernels, kept_int8).name for op in m.operators} == {variant}
+    results = run_on_device(model, b.random_samples(rng, INT8_SAMPLES), tmp_path,
+                            dataclasses.replace(bench_options, kernels=kernels, optimize=optimize))
+    assert_bit_exact(results, f"int8 SVDF ({kernels} kernels, --optimize {optimize})")
 
 
 def test_svdf_float32_matches_tflm(tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,11 @@ import pytest
 
 from support.layer_models import LayerModel
 from support.tflite_builder import build_tflite
+from tflm_bench.generator import KernelSet
 from tflm_bench.generator.codegen import emit_layers
 from tflm_bench.generator.errors import GeneratorError, MalformedGraphError, UnsupportedOpError, UnsupportedTensorError
 from tflm_bench.generator.lut16 import LUT_SIZE, softmax_exp_lut, softmax_one_over_one_plus_x_lut
+from tflm_bench.generator.ops.registry import choose_variant
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.tflite_reader import read_tflite
 from tflm_bench.generator.validate import validate
@@ -118,3 +120,24 @@ def test_quantize_from_int16(out_dtype: str) -> None:
     y = b.output("y", (1, 8), out_dtype, 0.06, -128 if out_dtype == "int8" else 0)
     b.op("QUANTIZE", [x], [y])
     _check(b)
+
+
+def _svdf_variants(b: LayerModel) -> list[str]:
+    model = read_tflite(build_tflite(b.spec()))
+    validate(model)
+    return [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
+
+
+@pytest.mark.parametrize("state_dtype", ["int16", "int8"])
+def test_svdf_ring_runs_an_svdf_that_owns_its_state(state_dtype: str) -> None:
+    assert _svdf_variants(_svdf(state_dtype)) == ["dsp ring"]
+
+
+def test_svdf_ring_leaves_a_shared_state_to_the_shifting_kernel() -> None:
+    """The ring keeps the state in its own order, so two SVDF reading one state tensor (each
+    shifting it, as TFLM does) run the shifting kernels."""
+    b = _svdf()
+    first = b.ops[0]
+    y2 = b.output("y2", (1, 4), "int8", 0.05, -1)
+    b.op("SVDF", list(first.inputs), [y2], ("SVDFOptions", {"rank": 1}))
+    assert _svdf_variants(b) == ["dsp", "dsp"]
