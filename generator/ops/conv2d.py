@@ -93,11 +93,13 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
-    IM2COL_MAX_QUAD_DEPTH (the direct form would pay a partial quad per tap on other depths):
+    IM2COL_MAX_QUAD_DEPTH and the filters whole groups of 4 (the direct form would pay a partial
+    quad per tap on other depths, and padded lanes of a group on other filter counts, where the
+    im2col rows let the last 1-3 filters run blocked over several pixels):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
     the arena, or none."""
-    _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH:
+    out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
+    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH and out_c % 4 == 0:
         return ()
     row = im2col_row_bytes(k_h, k_w, k_c)
     pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))

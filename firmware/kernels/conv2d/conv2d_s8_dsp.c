@@ -48,7 +48,7 @@ static void tb_conv2d_im2col_row(const tb_conv_params_t *params, const int8_t *i
     const int32_t dw = params->dilation.w;
     const size_t pixel = (size_t)in_c, row_bytes = (size_t)k_w * pixel;
     const size_t image_row = (size_t)in_w * pixel, row_step = (size_t)params->dilation.h * image_row;
-    if (dw == 1 && x0 >= 0 && x0 + k_w <= in_w) { /* every column inside: one copy per row */
+    if ((dw == 1 || k_w == 1) && x0 >= 0 && x0 + k_w <= in_w) { /* every column inside: one copy per row */
         const int8_t *src = image + (size_t)x0 * pixel + (size_t)y0 * image_row;
         for (int32_t ky = 0, y = y0; ky < k_h; ky++, y += params->dilation.h, src += row_step) {
             if (y < 0 || y >= in_h) {
