@@ -11,7 +11,7 @@
  *     (unaligned stores are allowed on the Cortex-M4).
  * The MAC loop is unrolled four quads (a taken branch per 64 MACs); a count of quads that is
  * not a multiple of 4 enters it past the quads it lacks, at an address computed once per call
- * (every quad is 76 bytes of 32-bit instructions).
+ * (every quad is 64 bytes of 32-bit instructions).
  *
  * Registers in the MAC loop: r0 input, r1 weights, r2-r5 accumulators, r6/r7 the input pairs,
  * r8-r11 weights (LDM needs them ascending), r12 loop count, lr the packed constants.
@@ -48,10 +48,10 @@ __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
         "adds    r2, r1, #3\n\t"
         "lsrs    r2, r2, #2\n\t"
         "str     r2, [sp, #4]\n\t"
-        /* entry of the 4-quad loop: skip (4 - quads % 4) % 4 quads of 76 bytes, Thumb bit set */
+        /* entry of the 4-quad loop: skip (4 - quads % 4) % 4 quads of 64 bytes, Thumb bit set */
         "rsb     r1, r1, #0\n\t"
         "and     r1, r1, #3\n\t"
-        "movs    r2, #76\n\t"
+        "movs    r2, #64\n\t"
         "adr.w   r3, 1f\n\t"
         "mla     r1, r1, r2, r3\n\t"
         "orr     r1, r1, #1\n\t"

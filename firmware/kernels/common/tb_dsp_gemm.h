@@ -61,10 +61,12 @@ void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job);
 
 /* One quad in asm, shared by tb_dsp_dot4 and the hand-written GEMM: loads an input word from
  * x and 16 weights from w (both post-incremented), SXTB16 into the pairs a02/a13, and eight
- * SMLAD into the accumulators c0..c3. The loads are single LDRs back to back: on the Cortex-M4 a
- * load right after another pipelines (1 cycle), so the input word and four weight words take
- * 6 cycles where LDR + LDM took 7. Every instruction is a 32-bit encoding (76 bytes per quad: the
- * GEMM enters its unrolled loop by address). */
+ * SMLAD into the accumulators c0..c3. The input word and the first four weights are single
+ * LDRs back to back: on the Cortex-M4 a load right after another pipelines (1 cycle), so they
+ * take 6 cycles where LDR + LDM took 7; the other four are one LDM (1 + 4 cycles, as four LDRs
+ * after a MAC would be, in one instruction). w0..w3 must be ascending registers (LDM's list).
+ * Every instruction is a 32-bit encoding (64 bytes per quad: the GEMM enters its unrolled loop
+ * by address). */
 #define TB_ASM_QUAD(x, w, c0, c1, c2, c3, a02, a13, w0, w1, w2, w3)  \
     "ldr.w   " a13 ", [" x "], #4\n\t"                             \
     "ldr.w   " w0 ", [" w "], #4\n\t"                              \
@@ -77,10 +79,7 @@ void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job);
     "smlad   " c0 ", " a13 ", " w1 ", " c0 "\n\t"                   \
     "smlad   " c1 ", " a02 ", " w2 ", " c1 "\n\t"                   \
     "smlad   " c1 ", " a13 ", " w3 ", " c1 "\n\t"                   \
-    "ldr.w   " w0 ", [" w "], #4\n\t"                              \
-    "ldr.w   " w1 ", [" w "], #4\n\t"                              \
-    "ldr.w   " w2 ", [" w "], #4\n\t"                              \
-    "ldr.w   " w3 ", [" w "], #4\n\t"                              \
+    "ldmia.w " w "!, {" w0 ", " w1 ", " w2 ", " w3 "}\n\t"        \
     "smlad   " c2 ", " a02 ", " w0 ", " c2 "\n\t"                   \
     "smlad   " c2 ", " a13 ", " w1 ", " c2 "\n\t"                   \
     "smlad   " c3 ", " a02 ", " w2 ", " c3 "\n\t"                   \
