@@ -2,7 +2,8 @@
 the GEMM blocked over rows, two lanes x two rows and one lane x four rows, with every remainder of
 rows and of the reduction length), deep whole-quad depths that take im2col when the filter count
 is not whole groups of 4 or little of the field is padding (the 4-quad GEMM loop entered at each
-of its four points), and one-column dilated filters (im2col's one-copy rows); both kernel sets,
+of its four points), one-column dilated filters (im2col's one-copy rows) and 1-3 channel
+filters dilated along the width (im2col's taps copied as words); both kernel sets,
 against host TFLM."""
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ def _few_filter_layers(seed: int) -> tuple[LayerSet, np.random.Generator]:
             depth = 4 * int(rng.integers(9, 17))
             w = Window((1, int(rng.integers(3, 7)), int(rng.integers(3, 7)), depth),
                        (int(rng.integers(1, 4)), int(rng.integers(1, 3))), (1, 1 + k % 2), padding="VALID")
+        elif kind == 1 and k % 8 == 5:  # 1-3 channels, dilated along the width, SAME (taps as words)
+            w = Window((1, int(rng.integers(4, 12)), int(rng.integers(5, 14)), int(rng.integers(1, 4))),
+                       (int(rng.integers(1, 4)), int(rng.integers(2, 5))), (1, 1 + k % 2),
+                       (int(rng.integers(1, 3)), int(rng.integers(2, 4))), "SAME")
         elif kind == 1:  # a one-column filter, dilated both ways, SAME
             w = Window((1, int(rng.integers(6, 14)), int(rng.integers(3, 10)), int(rng.integers(1, 9))),
                        (int(rng.integers(2, 6)), 1), (1 + k % 2, 2), (int(rng.integers(2, 4)), 3), "SAME",
