@@ -1,5 +1,4 @@
-/* Optimized int8 AVERAGE_POOL_2D: four channels per step in 16-bit lanes (SXTAB16), every
- * channel in a group of 4 (tb_pool_group: a depth off whole groups ends with an overlapping one). */
+/* Optimized int8 AVERAGE_POOL_2D: four channels per step in 16-bit lanes (SXTAB16). */
 #include <stddef.h>
 
 #include "common/tb_isa.h"
@@ -50,9 +49,7 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
     const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
     const size_t c = (size_t)depth;
-    const int32_t groups = (depth + 3) / 4;
-    const uintptr_t begin = (uintptr_t)input;
-    const uintptr_t end = begin + (uintptr_t)input_dims->n * (uintptr_t)in_h * (uintptr_t)in_w * (uintptr_t)depth;
+    const int32_t full = depth & ~3;
     for (int32_t b = 0; b < output_dims->n; b++) {
         const int8_t *image = input + (size_t)b * (size_t)in_h * (size_t)in_w * c;
         for (int32_t oy = 0; oy < out_h; oy++) {
@@ -68,32 +65,33 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                 const tb_avg_divisor_t divisor = tb_avg_divisor(count);
                 int8_t *out = output + (((size_t)b * (size_t)out_h + (size_t)oy) * (size_t)out_w + (size_t)ox) * c;
                 const int8_t *first = image + ((size_t)(y0 + rows.start) * (size_t)in_w + (size_t)(x0 + cols.start)) * c;
-                for (int32_t g = 0; g < groups; g++) {
-                    const tb_pool_group_t grp = tb_pool_group(g, depth);
+                int32_t ch = 0;
+                for (; ch < full; ch += 4) {
                     uint32_t s02 = 0, s13 = 0;
-                    const int8_t *row = first + grp.ch;
+                    const int8_t *row = first + ch;
                     for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
                         const int8_t *p = row;
                         for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
-                            const uint32_t v = tb_pool_read4(p, grp.n, begin, end);
+                            const uint32_t v = tb_read_u32(p);
                             s02 = tb_sxtab16(s02, v);
                             s13 = tb_sxtab16(s13, (v >> 8) | (v << 24));
                         }
                     }
-                    int8_t *o = out + grp.ch;
-                    o[0] = (int8_t)tb_avg_finish(tb_lo16(s02), divisor, params);
-                    if (grp.n == 4) {
-                        o[1] = (int8_t)tb_avg_finish(tb_lo16(s13), divisor, params);
-                        o[2] = (int8_t)tb_avg_finish(tb_hi16(s02), divisor, params);
-                        o[3] = (int8_t)tb_avg_finish(tb_hi16(s13), divisor, params);
-                    } else {
-                        if (grp.n > 1) {
-                            o[1] = (int8_t)tb_avg_finish(tb_lo16(s13), divisor, params);
-                        }
-                        if (grp.n > 2) {
-                            o[2] = (int8_t)tb_avg_finish(tb_hi16(s02), divisor, params);
+                    out[ch] = (int8_t)tb_avg_finish(tb_lo16(s02), divisor, params);
+                    out[ch + 1] = (int8_t)tb_avg_finish(tb_lo16(s13), divisor, params);
+                    out[ch + 2] = (int8_t)tb_avg_finish(tb_hi16(s02), divisor, params);
+                    out[ch + 3] = (int8_t)tb_avg_finish(tb_hi16(s13), divisor, params);
+                }
+                for (; ch < depth; ch++) {
+                    int32_t acc = 0;
+                    const int8_t *row = first + ch;
+                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
+                        const int8_t *p = row;
+                        for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
+                            acc += *p;
                         }
                     }
+                    out[ch] = (int8_t)tb_avg_finish(acc, divisor, params);
                 }
             }
         }

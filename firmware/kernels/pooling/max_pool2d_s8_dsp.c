@@ -9,6 +9,20 @@
 #include "pooling/pooling_common.h"
 #include "pooling/tb_pooling_dsp.h"
 
+/* The byte-wise maximum of m and a window's h x w taps of four channels (n == 4: a constant
+ * at the full groups' call, so their loads are plain words). */
+TB_ALWAYS_INLINE uint32_t tb_max_window(const int8_t *row, int32_t h, int32_t w, size_t row_step, size_t pixel,
+                                        int32_t n, uintptr_t begin, uintptr_t end, uint32_t m)
+{
+    for (int32_t fy = 0; fy < h; fy++, row += row_step) {
+        const int8_t *p = row;
+        for (int32_t fx = 0; fx < w; fx++, p += pixel) {
+            m = tb_max8(m, n == 4 ? tb_read_u32(p) : tb_pool_read4(p, n, begin, end));
+        }
+    }
+    return m;
+}
+
 tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                                  const tb_dims_t *input_dims,
                                  const int8_t *input,
@@ -46,14 +60,11 @@ tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                 const int8_t *first = image + ((size_t)(y0 + rows.start) * (size_t)in_w + (size_t)(x0 + cols.start)) * c;
                 for (int32_t g = 0; g < groups; g++) {
                     const tb_pool_group_t grp = tb_pool_group(g, depth);
-                    uint32_t m = lo4; /* max(lo, taps...): the clamp below */
                     const int8_t *row = first + grp.ch;
-                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w * c) {
-                        const int8_t *p = row;
-                        for (int32_t fx = cols.start; fx < cols.end; fx++, p += c) {
-                            m = tb_max8(m, tb_pool_read4(p, grp.n, begin, end));
-                        }
-                    }
+                    const size_t row_step = (size_t)in_w * c;
+                    const int32_t h = rows.end - rows.start, w = cols.end - cols.start;
+                    uint32_t m = grp.n == 4 ? tb_max_window(row, h, w, row_step, c, 4, 0, 0, lo4)
+                                            : tb_max_window(row, h, w, row_step, c, grp.n, begin, end, lo4);
                     m = tb_clamp4(m, lo4, hi4);
                     if (grp.n == 4) {
                         memcpy(out + grp.ch, &m, sizeof m);
