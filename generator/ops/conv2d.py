@@ -88,7 +88,8 @@ IM2COL_MAX_QUAD_DEPTH = 32
 # Deep whole-quad layers run im2col (the 4-quad GEMM) when at most this fraction of their taps
 # fall in the padding, which the direct form skips and im2col multiplies. Measured (seed-7 layer
 # sweep): 1x14x26x64 k3x1 SAME (5% padded) 0.70x -> 0.64x of TFLM's est. cycles with im2col;
-# 1x2x44x64 k2x4 d1x3 SAME 0.54x -> 0.65x and 1x15x24x64 k3x4 s2 SAME 0.61x -> 0.68x.
+# 1x2x44x64 k2x4 d1x3 SAME 0.54x -> 0.65x and 1x15x24x64 k3x4 s2 SAME -> 7 (12% padded)
+# 0.61x -> 0.68x, so those stay direct.
 IM2COL_MAX_PADDED = 0.08
 
 
@@ -109,14 +110,14 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
-    IM2COL_MAX_QUAD_DEPTH, the filters whole groups of 4 and more than IM2COL_MAX_PADDED of the
-    taps padding (the direct form would pay a partial quad per tap on other depths, and padded
-    lanes of a group on other filter counts, where the im2col rows let the last 1-3 filters run
-    blocked over several pixels):
+    IM2COL_MAX_QUAD_DEPTH, there are 4 filters or more and more than IM2COL_MAX_PADDED of the
+    taps are padding (the direct form would pay a partial quad per tap on other depths, and 3-1
+    padded lanes of its one group for 1-3 filters, where the im2col rows let them run blocked
+    over several pixels):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
     the arena, or none."""
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH and out_c % 4 == 0:
+    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH and out_c >= 4:
         inp = slots.required_input(model, op, slots.INPUT)
         geometry = window.model_window(model, op, k_h, k_w)
         if padded_tap_fraction(geometry, inp.shape[1], inp.shape[2], k_h, k_w) > IM2COL_MAX_PADDED:
