@@ -58,6 +58,17 @@ tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                 const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
                 int8_t *out = output + (((size_t)b * (size_t)out_h + (size_t)oy) * (size_t)out_w + (size_t)ox) * c;
                 const int8_t *first = image + ((size_t)(y0 + rows.start) * (size_t)in_w + (size_t)(x0 + cols.start)) * c;
+                if (depth == 1) { /* one channel: bytes (a word load would cost its bounds checks) */
+                    int32_t m = lo;
+                    const int8_t *row = first;
+                    for (int32_t fy = rows.start; fy < rows.end; fy++, row += (size_t)in_w) {
+                        for (int32_t fx = cols.start; fx < cols.end; fx++) {
+                            m = row[fx - cols.start] > m ? row[fx - cols.start] : m;
+                        }
+                    }
+                    out[0] = (int8_t)(m > hi ? hi : m);
+                    continue;
+                }
                 for (int32_t g = 0; g < groups; g++) {
                     const tb_pool_group_t grp = tb_pool_group(g, depth);
                     const int8_t *row = first + grp.ch;
