@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark_layers.py [--count 200] [--seed 1]
         [--tflm-lib libtensorflow-microlite.a --tflm-include DIR:DIR...] [--json OUT] [--gate]
+        [--kind CONV_2D,FULLY_CONNECTED] [--only 3,17]
 
 Draws `--count` layer configurations from the space of real models' layers: CONV_2D (1-64
 channels, filters up to 7x5, strides 1-2, dilations 1-4, SAME/VALID, with and without a fused
@@ -318,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=None, help="the firmware cache (default: the bench's)")
     parser.add_argument("--json", type=Path, help="also write every row as JSON")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a target is missed or a layer differs")
+    parser.add_argument("--kind", default="", help="only these kinds, separated by ',' (e.g. CONV_2D,FULLY_CONNECTED);"
+                        " the configurations keep the numbers of the whole sweep")
+    parser.add_argument("--only", default="", help="only these configuration numbers, separated by ','")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be at least 1")
@@ -331,6 +335,17 @@ def main(argv: list[str] | None = None) -> int:
         tflm_options = BenchOptions(compare_tflite=False, runtime="tflm", tflm_lib=args.tflm_lib, tflm_include=includes,
                                     arena_bytes=160 * 1024, **build)
     configs = sample_configs(args.seed, args.count)
+    if args.kind:
+        kinds = {k.strip().upper() for k in args.kind.split(",") if k.strip()}
+        unknown = kinds - {k for k, _ in KINDS}
+        if unknown:
+            parser.error(f"--kind {','.join(sorted(unknown))}: not a kind of the sweep ({', '.join(k for k, _ in KINDS)})")
+        configs = [c for c in configs if c.kind in kinds]
+    if args.only:
+        wanted = {int(i) for i in args.only.split(",") if i.strip()}
+        configs = [c for c in configs if c.index in wanted]
+    if not configs:
+        parser.error("no configuration left after --kind/--only")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="tflm-bench-layers-") as tmp:
         for n, group in enumerate(batches(configs)):

@@ -85,6 +85,23 @@ IM2COL_ROWS = 8  # receptive fields per GEMM call: spreads the call's set-up ove
 IM2COL_MAX_QUAD_DEPTH = 32
 
 
+# Deep whole-quad layers run im2col (the 4-quad GEMM) when at most this fraction of their taps
+# fall in the padding, which the direct form skips and im2col multiplies. Measured (seed-7 layer
+# sweep): 1x14x26x64 k3x1 SAME (5% padded) 0.70x -> 0.64x of TFLM's est. cycles with im2col;
+# 1x2x44x64 k2x4 d1x3 SAME 0.54x -> 0.65x and 1x15x24x64 k3x4 s2 SAME -> 7 (12% padded)
+# 0.61x -> 0.68x, so those stay direct.
+IM2COL_MAX_PADDED = 0.08
+
+
+def padded_tap_fraction(g: window.Window, in_h: int, in_w: int, k_h: int, k_w: int) -> float:
+    """The fraction of all output pixels' filter taps that fall outside the input."""
+    def inside(out: int, stride: int, pad: int, k: int, dilation: int, size: int) -> int:
+        return sum(1 for o in range(out) for t in range(k) if 0 <= o * stride - pad + t * dilation < size)
+    rows = inside(g.out_h, g.stride_h, g.pad_h, k_h, g.dilation_h, in_h)
+    cols = inside(g.out_w, g.stride_w, g.pad_w, k_w, g.dilation_w, in_w)
+    return 1.0 - rows * cols / max(1, g.out_h * k_h * g.out_w * k_w)
+
+
 def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
     """One im2col row rounded up to whole quads: the kernel pads it, so the GEMM runs no partial
     quad (tb_conv2d_s8_dsp_row_bytes)."""
@@ -93,12 +110,18 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
-    IM2COL_MAX_QUAD_DEPTH (the direct form would pay a partial quad per tap on other depths):
+    IM2COL_MAX_QUAD_DEPTH, there are 4 filters or more and more than IM2COL_MAX_PADDED of the
+    taps are padding (the direct form would pay a partial quad per tap on other depths, and 3-1
+    padded lanes of its one group for 1-3 filters, where the im2col rows let them run blocked
+    over several pixels):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
     the arena, or none."""
-    _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH:
-        return ()
+    out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
+    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH and out_c >= 4:
+        inp = slots.required_input(model, op, slots.INPUT)
+        geometry = window.model_window(model, op, k_h, k_w)
+        if padded_tap_fraction(geometry, inp.shape[1], inp.shape[2], k_h, k_w) > IM2COL_MAX_PADDED:
+            return ()
     row = im2col_row_bytes(k_h, k_w, k_c)
     pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))
     most = max(1, min(IM2COL_ROWS, pixels))

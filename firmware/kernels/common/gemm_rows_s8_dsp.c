@@ -9,11 +9,13 @@
  *   - the requantization is tb_requant.h's folded form (SMMLAR, shift, SSAT) on four channels;
  *   - the four int8 results are clamped as one word (SSUB8 + SEL) and stored with one STR
  *     (unaligned stores are allowed on the Cortex-M4).
- * An odd number of quads enters the two-quad loop at its second half.
+ * The MAC loop is unrolled four quads (a taken branch per 64 MACs); a count of quads that is
+ * not a multiple of 4 enters it past the quads it lacks, at an address computed once per call
+ * (every quad is 64 bytes of 32-bit instructions).
  *
  * Registers in the MAC loop: r0 input, r1 weights, r2-r5 accumulators, r6/r7 the input pairs,
  * r8-r11 weights (LDM needs them ascending), r12 loop count, lr the packed constants.
- * Stack frame: [sp] row start, [sp+4] loop count, [sp+8] odd quad, [sp+12] groups left,
+ * Stack frame: [sp] row start, [sp+4] loop count, [sp+8] loop entry, [sp+12] groups left,
  * [sp+16] output, [sp+20] rows left, [sp+24] low clamp, [sp+28] high clamp, [sp+32] job.
  */
 #include <stddef.h>
@@ -43,10 +45,16 @@ __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
         "ldr     r1, [r0, #0]\n\t"
         "str     r1, [sp, #0]\n\t"
         "ldr     r1, [r0, #24]\n\t"
-        "adds    r2, r1, #1\n\t"
-        "lsrs    r2, r2, #1\n\t"
+        "adds    r2, r1, #3\n\t"
+        "lsrs    r2, r2, #2\n\t"
         "str     r2, [sp, #4]\n\t"
-        "and     r1, r1, #1\n\t"
+        /* entry of the 4-quad loop: skip (4 - quads % 4) % 4 quads of 64 bytes, Thumb bit set */
+        "rsb     r1, r1, #0\n\t"
+        "and     r1, r1, #3\n\t"
+        "movs    r2, #64\n\t"
+        "adr.w   r3, 1f\n\t"
+        "mla     r1, r1, r2, r3\n\t"
+        "orr     r1, r1, #1\n\t"
         "str     r1, [sp, #8]\n\t"
         "ldr     r1, [r0, #12]\n\t"
         "str     r1, [sp, #16]\n\t"
@@ -69,9 +77,8 @@ __attribute__((naked)) void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job)
         "ldr     r0, [sp, #0]\n\t"
         "ldr     r12, [sp, #4]\n\t"
         "ldr     r6, [sp, #8]\n\t"
-        "cbnz    r6, 2f\n\t"
-        "1:\n\t" TB_GEMM_QUAD
-        "2:\n\t" TB_GEMM_QUAD
+        "bx      r6\n\t"
+        "1:\n\t" TB_GEMM_QUAD TB_GEMM_QUAD TB_GEMM_QUAD TB_GEMM_QUAD
         "subs    r12, r12, #1\n\t"
         "bne     1b\n\t"
         /* requantize: multipliers, addends (+ sign), SMMLAR on the doubled sums, shifts */

@@ -61,17 +61,25 @@ void tb_dsp_gemm_rows_s8(const tb_dsp_gemm_job_t *job);
 
 /* One quad in asm, shared by tb_dsp_dot4 and the hand-written GEMM: loads an input word from
  * x and 16 weights from w (both post-incremented), SXTB16 into the pairs a02/a13, and eight
- * SMLAD into the accumulators c0..c3. w0..w3 must be ascending registers (LDM's list). */
+ * SMLAD into the accumulators c0..c3. The input word and the first four weights are single
+ * LDRs back to back: on the Cortex-M4 a load right after another pipelines (1 cycle), so they
+ * take 6 cycles where LDR + LDM took 7; the other four are one LDM (1 + 4 cycles, as four LDRs
+ * after a MAC would be, in one instruction). w0..w3 must be ascending registers (LDM's list).
+ * Every instruction is a 32-bit encoding (64 bytes per quad: the GEMM enters its unrolled loop
+ * by address). */
 #define TB_ASM_QUAD(x, w, c0, c1, c2, c3, a02, a13, w0, w1, w2, w3)  \
-    "ldr     " a13 ", [" x "], #4\n\t"                              \
-    "ldmia   " w "!, {" w0 ", " w1 ", " w2 ", " w3 "}\n\t"          \
+    "ldr.w   " a13 ", [" x "], #4\n\t"                             \
+    "ldr.w   " w0 ", [" w "], #4\n\t"                              \
+    "ldr.w   " w1 ", [" w "], #4\n\t"                              \
+    "ldr.w   " w2 ", [" w "], #4\n\t"                              \
+    "ldr.w   " w3 ", [" w "], #4\n\t"                              \
     "sxtb16  " a02 ", " a13 "\n\t"                                  \
     "sxtb16  " a13 ", " a13 ", ror #8\n\t"                          \
     "smlad   " c0 ", " a02 ", " w0 ", " c0 "\n\t"                   \
     "smlad   " c0 ", " a13 ", " w1 ", " c0 "\n\t"                   \
     "smlad   " c1 ", " a02 ", " w2 ", " c1 "\n\t"                   \
     "smlad   " c1 ", " a13 ", " w3 ", " c1 "\n\t"                   \
-    "ldmia   " w "!, {" w0 ", " w1 ", " w2 ", " w3 "}\n\t"          \
+    "ldmia.w " w "!, {" w0 ", " w1 ", " w2 ", " w3 "}\n\t"        \
     "smlad   " c2 ", " a02 ", " w0 ", " c2 "\n\t"                   \
     "smlad   " c2 ", " a13 ", " w1 ", " c2 "\n\t"                   \
     "smlad   " c3 ", " a02 ", " w2 ", " c3 "\n\t"                   \
@@ -95,10 +103,8 @@ __attribute__((always_inline)) static inline const int16_t *tb_dsp_dot4(const in
     /* No "memory" clobber, so the caller's constants stay in registers across the loop: the asm
      * only reads x and w, which no kernel writes within a call except an im2col row, and the
      * im2col kernel puts a compiler barrier (tb_barrier) between the two. */
-    /* Per quad: one input word, two SXTB16, two LDM of 4 weight words, eight SMLAD. LDM takes
-     * 1 + 4 cycles for four words where LDRD pairs take 2 x 3 and a load that does not follow
-     * another load costs 2: the loop is unrolled twice so a taken branch pays once per 32 MACs.
-     * The weight registers are fixed and ascending, as LDM's register list must be. */
+    /* Per quad: one input word, two SXTB16, two runs of pipelined weight loads, eight SMLAD;
+     * the loop is unrolled twice so a taken branch pays once per 32 MACs. */
     register uint32_t w0 __asm__("r8");
     register uint32_t w1 __asm__("r9");
     register uint32_t w2 __asm__("r10");
@@ -190,12 +196,225 @@ __attribute__((always_inline)) static inline void tb_dsp_store_group(const int32
     }
 }
 
+/* Few-channel blocks: the last 1-3 channels of a GEMM (a 1-, 2-, 3-, 5-... filter convolution,
+ * a 2-unit FULLY_CONNECTED) would waste the padded lanes of a whole group of 4; instead each
+ * weight word of one or two lanes is reused across several rows (output pixels), and each input
+ * word across the lanes. `w` points at the lane's first weights in its group (the group's
+ * weights + 4 x lane int16): a quad's weights of one lane are 2 words, 16 int16 apart from the
+ * next quad's. */
+
+/* The last 1-3 bytes of a row as the pairs a02/a13 (zero above the row's end). */
+TB_ALWAYS_INLINE void tb_dsp_tail_pairs(const int8_t *x, int32_t tail, uint32_t *a02, uint32_t *a13)
+{
+    const uint32_t a = tb_read_tail(x, tail);
+    *a02 = tb_sxtb16(a);
+    *a13 = tb_sxtb16_ror8(a);
+}
+
+/* One lane, four rows x, x + step, x + 2 step, x + 3 step: acc[0..3]. */
+static inline void tb_dsp_dot_l1r4(const int8_t *x, size_t step, const int16_t *w, int32_t length,
+                                   int32_t acc[4])
+{
+    const int8_t *x0 = x, *x1 = x + step, *x2 = x + 2 * step, *x3 = x + 3 * step;
+    int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+    for (int32_t q = length >> 2; q > 0; q--) {
+        uint32_t wa, wb;
+        tb_read_w2(w, &wa, &wb);
+        w += 16;
+        const uint32_t v0 = tb_read_u32(x0), v1 = tb_read_u32(x1);
+        const uint32_t v2 = tb_read_u32(x2), v3 = tb_read_u32(x3);
+        x0 += 4;
+        x1 += 4;
+        x2 += 4;
+        x3 += 4;
+        s0 = tb_smlad(tb_sxtb16(v0), wa, s0);
+        s0 = tb_smlad(tb_sxtb16_ror8(v0), wb, s0);
+        s1 = tb_smlad(tb_sxtb16(v1), wa, s1);
+        s1 = tb_smlad(tb_sxtb16_ror8(v1), wb, s1);
+        s2 = tb_smlad(tb_sxtb16(v2), wa, s2);
+        s2 = tb_smlad(tb_sxtb16_ror8(v2), wb, s2);
+        s3 = tb_smlad(tb_sxtb16(v3), wa, s3);
+        s3 = tb_smlad(tb_sxtb16_ror8(v3), wb, s3);
+    }
+    const int32_t tail = length & 3;
+    if (tail != 0) {
+        uint32_t wa, wb, a02, a13;
+        tb_read_w2(w, &wa, &wb);
+        tb_dsp_tail_pairs(x0, tail, &a02, &a13);
+        s0 = tb_smlad(a13, wb, tb_smlad(a02, wa, s0));
+        tb_dsp_tail_pairs(x1, tail, &a02, &a13);
+        s1 = tb_smlad(a13, wb, tb_smlad(a02, wa, s1));
+        tb_dsp_tail_pairs(x2, tail, &a02, &a13);
+        s2 = tb_smlad(a13, wb, tb_smlad(a02, wa, s2));
+        tb_dsp_tail_pairs(x3, tail, &a02, &a13);
+        s3 = tb_smlad(a13, wb, tb_smlad(a02, wa, s3));
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+/* One lane, one row: *acc. */
+static inline int32_t tb_dsp_dot_l1r1(const int8_t *x, const int16_t *w, int32_t length, int32_t acc)
+{
+    for (int32_t q = length >> 2; q > 0; q--) {
+        uint32_t wa, wb;
+        tb_read_w2(w, &wa, &wb);
+        w += 16;
+        const uint32_t v = tb_read_u32(x);
+        x += 4;
+        acc = tb_smlad(tb_sxtb16(v), wa, acc);
+        acc = tb_smlad(tb_sxtb16_ror8(v), wb, acc);
+    }
+    const int32_t tail = length & 3;
+    if (tail != 0) {
+        uint32_t wa, wb, a02, a13;
+        tb_read_w2(w, &wa, &wb);
+        tb_dsp_tail_pairs(x, tail, &a02, &a13);
+        acc = tb_smlad(a13, wb, tb_smlad(a02, wa, acc));
+    }
+    return acc;
+}
+
+/* Two adjacent lanes, two rows x and x + step: acc[row * 2 + lane]. */
+static inline void tb_dsp_dot_l2r2(const int8_t *x, size_t step, const int16_t *w, int32_t length,
+                                   int32_t acc[4])
+{
+    const int8_t *x0 = x, *x1 = x + step;
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+    for (int32_t q = length >> 2; q > 0; q--) {
+        uint32_t wa, wb, wc, wd;
+        tb_read_w2(w, &wa, &wb);
+        tb_read_w2(w + 4, &wc, &wd);
+        w += 16;
+        const uint32_t v0 = tb_read_u32(x0), v1 = tb_read_u32(x1);
+        x0 += 4;
+        x1 += 4;
+        const uint32_t p0 = tb_sxtb16(v0), r0 = tb_sxtb16_ror8(v0);
+        const uint32_t p1 = tb_sxtb16(v1), r1 = tb_sxtb16_ror8(v1);
+        s00 = tb_smlad(p0, wa, s00);
+        s00 = tb_smlad(r0, wb, s00);
+        s01 = tb_smlad(p0, wc, s01);
+        s01 = tb_smlad(r0, wd, s01);
+        s10 = tb_smlad(p1, wa, s10);
+        s10 = tb_smlad(r1, wb, s10);
+        s11 = tb_smlad(p1, wc, s11);
+        s11 = tb_smlad(r1, wd, s11);
+    }
+    const int32_t tail = length & 3;
+    if (tail != 0) {
+        uint32_t wa, wb, wc, wd, a02, a13;
+        tb_read_w2(w, &wa, &wb);
+        tb_read_w2(w + 4, &wc, &wd);
+        tb_dsp_tail_pairs(x0, tail, &a02, &a13);
+        s00 = tb_smlad(a13, wb, tb_smlad(a02, wa, s00));
+        s01 = tb_smlad(a13, wd, tb_smlad(a02, wc, s01));
+        tb_dsp_tail_pairs(x1, tail, &a02, &a13);
+        s10 = tb_smlad(a13, wb, tb_smlad(a02, wa, s10));
+        s11 = tb_smlad(a13, wd, tb_smlad(a02, wc, s11));
+    }
+    acc[0] = s00;
+    acc[1] = s01;
+    acc[2] = s10;
+    acc[3] = s11;
+}
+
+/* Two adjacent lanes, one row: acc[0..1]. */
+static inline void tb_dsp_dot_l2r1(const int8_t *x, const int16_t *w, int32_t length, int32_t acc[2])
+{
+    int32_t s0 = acc[0], s1 = acc[1];
+    for (int32_t q = length >> 2; q > 0; q--) {
+        uint32_t wa, wb, wc, wd;
+        tb_read_w2(w, &wa, &wb);
+        tb_read_w2(w + 4, &wc, &wd);
+        w += 16;
+        const uint32_t v = tb_read_u32(x);
+        x += 4;
+        const uint32_t p = tb_sxtb16(v), r = tb_sxtb16_ror8(v);
+        s0 = tb_smlad(p, wa, s0);
+        s0 = tb_smlad(r, wb, s0);
+        s1 = tb_smlad(p, wc, s1);
+        s1 = tb_smlad(r, wd, s1);
+    }
+    const int32_t tail = length & 3;
+    if (tail != 0) {
+        uint32_t wa, wb, wc, wd, a02, a13;
+        tb_read_w2(w, &wa, &wb);
+        tb_read_w2(w + 4, &wc, &wd);
+        tb_dsp_tail_pairs(x, tail, &a02, &a13);
+        s0 = tb_smlad(a13, wb, tb_smlad(a02, wa, s0));
+        s1 = tb_smlad(a13, wd, tb_smlad(a02, wc, s1));
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+}
+
+/* One output value: requantized, offset, clamped. */
+TB_ALWAYS_INLINE int8_t tb_dsp_out1(int32_t acc, const tb_dsp_requant_t *rq, int32_t c, int32_t output_offset,
+                                    const tb_activation_t *act)
+{
+    return (int8_t)tb_requantize(acc, rq->multiplier[c], rq->shift[c], rq->fast, output_offset, act->min,
+                                 act->max);
+}
+
+/* Channels c0 .. c0 + count - 1 (count 1..3, the lanes of the group at wg) of `rows` rows: two
+ * lanes two rows at a time, one lane four rows at a time. Row r's outputs at out + r * stride. */
+static __attribute__((noinline, unused)) void tb_dsp_gemm_few(const int8_t *x, int32_t length, int32_t rows,
+                                                       size_t x_step, const int16_t *wg, int32_t c0,
+                                                       int32_t count, size_t stride,
+                                                       const tb_dsp_requant_t *rq, int32_t output_offset,
+                                                       const tb_activation_t *act, int8_t *out)
+{
+    int32_t lane = 0;
+    if (count >= 2) {
+        const int32_t c = c0, b0 = rq->bias[c], b1 = rq->bias[c + 1];
+        int32_t r = 0;
+        for (; r + 2 <= rows; r += 2) {
+            int32_t acc[4] = {b0, b1, b0, b1};
+            tb_dsp_dot_l2r2(x + (size_t)r * x_step, x_step, wg, length, acc);
+            int8_t *o = out + (size_t)r * stride + c;
+            o[0] = tb_dsp_out1(acc[0], rq, c, output_offset, act);
+            o[1] = tb_dsp_out1(acc[1], rq, c + 1, output_offset, act);
+            o[stride] = tb_dsp_out1(acc[2], rq, c, output_offset, act);
+            o[stride + 1] = tb_dsp_out1(acc[3], rq, c + 1, output_offset, act);
+        }
+        if (r < rows) {
+            int32_t acc[2] = {b0, b1};
+            tb_dsp_dot_l2r1(x + (size_t)r * x_step, wg, length, acc);
+            int8_t *o = out + (size_t)r * stride + c;
+            o[0] = tb_dsp_out1(acc[0], rq, c, output_offset, act);
+            o[1] = tb_dsp_out1(acc[1], rq, c + 1, output_offset, act);
+        }
+        lane = 2;
+    }
+    if (lane < count) {
+        const int32_t c = c0 + lane, b = rq->bias[c];
+        const int16_t *w = wg + 4 * lane;
+        int32_t r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int32_t acc[4] = {b, b, b, b};
+            tb_dsp_dot_l1r4(x + (size_t)r * x_step, x_step, w, length, acc);
+            int8_t *o = out + (size_t)r * stride + c;
+            o[0] = tb_dsp_out1(acc[0], rq, c, output_offset, act);
+            o[stride] = tb_dsp_out1(acc[1], rq, c, output_offset, act);
+            o[2 * stride] = tb_dsp_out1(acc[2], rq, c, output_offset, act);
+            o[3 * stride] = tb_dsp_out1(acc[3], rq, c, output_offset, act);
+        }
+        for (; r < rows; r++) {
+            const int32_t acc = tb_dsp_dot_l1r1(x + (size_t)r * x_step, w, length, b);
+            out[(size_t)r * stride + c] = tb_dsp_out1(acc, rq, c, output_offset, act);
+        }
+    }
+}
+
 /*
  * out[r][c] = requantized (bias'[c] + sum_k x[r][k] * w(c, k)) for `rows` rows of a GEMM (pixels
  * of a 1x1 or contiguous-field convolution, im2col rows, batches of a fully connected layer),
  * row r at x + r * x_step, its outputs at out + r * channels: the full
  * groups through the hand-written tb_dsp_gemm_rows_s8 when the constants are packed and the
- * length is whole quads, everything else through tb_dsp_dot4 and tb_dsp_store_group.
+ * length is whole quads, else through tb_dsp_dot4 and tb_dsp_store_group, and the last 1-3
+ * channels through tb_dsp_gemm_few (blocked over rows).
  */
 static inline void tb_dsp_gemm_rows(const int8_t *x, int32_t length, int32_t rows, size_t x_step,
                                     const int16_t *weights, int32_t channels,
@@ -203,29 +422,32 @@ static inline void tb_dsp_gemm_rows(const int8_t *x, int32_t length, int32_t row
                                     const tb_activation_t *act, int8_t *out)
 {
     int32_t first = 0; /* the first channel left to the C path */
-    if (rq->packed != NULL && (length & 3) == 0 && length > 0 && channels >= 4 && rows > 0) {
+    const int32_t full = channels & ~3;
+    if (rq->packed != NULL && (length & 3) == 0 && length > 0 && full > 0 && rows > 0) {
         const tb_dsp_gemm_job_t job = {
             .x = x, .w = weights, .packed = rq->packed, .out = out, .x_step = (int32_t)x_step,
             .out_skip = channels & 3, .quads = length >> 2, .groups = channels >> 2, .rows = rows,
             .lo4 = tb_bytes4(act->min), .hi4 = tb_bytes4(act->max),
         };
         tb_dsp_gemm_rows_s8(&job);
-        first = channels & ~3;
-        if (first == channels) {
-            return;
+        first = full;
+    }
+    const size_t group_weights = (size_t)((length + 3) / 4) * 16;
+    if (first < full) {
+        for (int32_t r = 0; r < rows; r++) {
+            const int8_t *row = x + (size_t)r * x_step;
+            int8_t *o = out + (size_t)r * (size_t)channels;
+            const int16_t *w = weights + (size_t)(first / 4) * group_weights;
+            for (int32_t c = first; c < full; c += 4) {
+                int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2], rq->bias[c + 3]};
+                w = tb_dsp_dot4(row, w, length, acc);
+                tb_dsp_store_group(acc, rq, c, 4, output_offset, act, o + c);
+            }
         }
     }
-    const int16_t *w0 = weights + (size_t)(first / 4) * (size_t)((length + 3) / 4) * 16;
-    for (int32_t r = 0; r < rows; r++) {
-        const int8_t *row = x + (size_t)r * x_step;
-        int8_t *o = out + (size_t)r * (size_t)channels;
-        const int16_t *w = w0;
-        for (int32_t c = first; c < channels; c += 4) {
-            int32_t acc[4] = {rq->bias[c], rq->bias[c + 1], rq->bias[c + 2], rq->bias[c + 3]};
-            w = tb_dsp_dot4(row, w, length, acc);
-            const int32_t count = channels - c < 4 ? channels - c : 4;
-            tb_dsp_store_group(acc, rq, c, count, output_offset, act, o + c);
-        }
+    if (full < channels && rows > 0) {
+        tb_dsp_gemm_few(x, length, rows, x_step, weights + (size_t)(full / 4) * group_weights, full,
+                        channels - full, (size_t)channels, rq, output_offset, act, out);
     }
 }
 

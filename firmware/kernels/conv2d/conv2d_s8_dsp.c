@@ -48,7 +48,7 @@ static void tb_conv2d_im2col_row(const tb_conv_params_t *params, const int8_t *i
     const int32_t dw = params->dilation.w;
     const size_t pixel = (size_t)in_c, row_bytes = (size_t)k_w * pixel;
     const size_t image_row = (size_t)in_w * pixel, row_step = (size_t)params->dilation.h * image_row;
-    if (dw == 1 && x0 >= 0 && x0 + k_w <= in_w) { /* every column inside: one copy per row */
+    if ((dw == 1 || k_w == 1) && x0 >= 0 && x0 + k_w <= in_w) { /* every column inside: one copy per row */
         const int8_t *src = image + (size_t)x0 * pixel + (size_t)y0 * image_row;
         for (int32_t ky = 0, y = y0; ky < k_h; ky++, y += params->dilation.h, src += row_step) {
             if (y < 0 || y >= in_h) {
@@ -78,6 +78,21 @@ static void tb_conv2d_im2col_row(const tb_conv_params_t *params, const int8_t *i
         tb_im2col_fill(dst, pad, (size_t)kx0 * pixel);
         if (dw == 1) {
             tb_im2col_copy(dst + (size_t)kx0 * pixel, src, (size_t)(kx1 - kx0) * pixel);
+        } else if (pixel < 4) {
+            /* 1-3 channels: each tap as one word (its spill past the tap is the next tap's or
+             * the right padding's, written after it), but the row's last tap and the image's
+             * last pixel, which neither write past the row nor read past the input. */
+            int32_t kx = kx0;
+            const int last_row = y == in_h - 1;
+            for (; kx < kx1 - 1; kx++, src += (size_t)dw * pixel) {
+                memcpy(dst + (size_t)kx * pixel, src, 4);
+            }
+            const int at_end = kx == k_w - 1 || (last_row && x0 + kx * dw == in_w - 1);
+            if (at_end) {
+                tb_im2col_copy(dst + (size_t)kx * pixel, src, pixel);
+            } else {
+                memcpy(dst + (size_t)kx * pixel, src, 4);
+            }
         } else {
             for (int32_t kx = kx0; kx < kx1; kx++, src += (size_t)dw * pixel) {
                 tb_im2col_copy(dst + (size_t)kx * pixel, src, pixel);

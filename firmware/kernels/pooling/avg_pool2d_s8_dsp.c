@@ -6,10 +6,27 @@
 #include "pooling/pooling_common.h"
 #include "pooling/tb_pooling_dsp.h"
 
-TB_ALWAYS_INLINE int32_t tb_avg_finish(int32_t acc, int32_t count, const tb_pool_params_t *params)
+/* The divisor of one window: TFLM's rounded division of a sum by `count` (1..255) as a multiply.
+ * With recip = ceil(2^31 / count), floor(n * recip / 2^31) = floor(n / count) for every
+ * n < 2^16 (the error n * (recip * count - 2^31) / 2^31 stays below 1 / count as n < 2^16 and
+ * recip * count - 2^31 < 2^8), and |sum| + count / 2 <= 128 * 255 + 127 < 2^16. */
+typedef struct {
+    uint32_t half;  /* count / 2 */
+    uint32_t recip; /* ceil(2^31 / count) */
+} tb_avg_divisor_t;
+
+TB_ALWAYS_INLINE tb_avg_divisor_t tb_avg_divisor(int32_t count)
 {
-    acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-    return tb_clamp_s32(acc, params->activation.min, params->activation.max);
+    const tb_avg_divisor_t d = {(uint32_t)count / 2u, (uint32_t)((0x80000000u + (uint32_t)count - 1u) / (uint32_t)count)};
+    return d;
+}
+
+/* (acc +- count / 2) / count truncated toward zero, as TFLM rounds, then clamped. */
+TB_ALWAYS_INLINE int32_t tb_avg_finish(int32_t acc, tb_avg_divisor_t d, const tb_pool_params_t *params)
+{
+    const uint32_t n = (uint32_t)(acc < 0 ? -acc : acc) + d.half;
+    const int32_t q = (int32_t)(((uint64_t)n * d.recip) >> 31);
+    return tb_clamp_s32(acc < 0 ? -q : q, params->activation.min, params->activation.max);
 }
 
 tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
@@ -45,6 +62,7 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                 if (count <= 0) {
                     return TB_ERR_ARG;
                 }
+                const tb_avg_divisor_t divisor = tb_avg_divisor(count);
                 int8_t *out = output + (((size_t)b * (size_t)out_h + (size_t)oy) * (size_t)out_w + (size_t)ox) * c;
                 const int8_t *first = image + ((size_t)(y0 + rows.start) * (size_t)in_w + (size_t)(x0 + cols.start)) * c;
                 int32_t ch = 0;
@@ -59,10 +77,10 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                             s13 = tb_sxtab16(s13, (v >> 8) | (v << 24));
                         }
                     }
-                    out[ch] = (int8_t)tb_avg_finish(tb_lo16(s02), count, params);
-                    out[ch + 1] = (int8_t)tb_avg_finish(tb_lo16(s13), count, params);
-                    out[ch + 2] = (int8_t)tb_avg_finish(tb_hi16(s02), count, params);
-                    out[ch + 3] = (int8_t)tb_avg_finish(tb_hi16(s13), count, params);
+                    out[ch] = (int8_t)tb_avg_finish(tb_lo16(s02), divisor, params);
+                    out[ch + 1] = (int8_t)tb_avg_finish(tb_lo16(s13), divisor, params);
+                    out[ch + 2] = (int8_t)tb_avg_finish(tb_hi16(s02), divisor, params);
+                    out[ch + 3] = (int8_t)tb_avg_finish(tb_hi16(s13), divisor, params);
                 }
                 for (; ch < depth; ch++) {
                     int32_t acc = 0;
@@ -73,7 +91,7 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                             acc += *p;
                         }
                     }
-                    out[ch] = (int8_t)tb_avg_finish(acc, count, params);
+                    out[ch] = (int8_t)tb_avg_finish(acc, divisor, params);
                 }
             }
         }

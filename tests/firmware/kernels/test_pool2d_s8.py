@@ -80,7 +80,8 @@ def test_pool2d_s8_matches_tflm(seed: int, kernels: str, tmp_path: Path, bench_o
 @pytest.mark.parametrize("kernels", tuple(KernelSet))
 def test_pool2d_s8_fast_path_stress(kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
     """Four-channel steps with channel counts 1-17 (not multiples of 4), odd widths, zero points
-    at the rails, clamping activations, and a 16x16 window (256 taps: the reference path)."""
+    at the rails, clamping activations, a 15x17 window (255 taps, the DSP path's most, at the
+    rails' sums too) and a 16x16 one (256 taps: the reference path)."""
     rng = np.random.default_rng(3100)
     layers = LayerSet()
     for k, c in enumerate((1, 2, 3, 4, 5, 6, 7, 9, 13, 16, 17)):
@@ -90,7 +91,11 @@ def test_pool2d_s8_fast_path_stress(kernels: str, tmp_path: Path, bench_options)
         layers.pool(POOLS[k % 2], w, _quant(rng, zp, 0.02 if k % 2 else None))
     layers.pool("AVERAGE_POOL_2D", Window((1, 16, 16, 5), (16, 16), padding="VALID"), _quant(rng))
     layers.pool("MAX_POOL_2D", Window((1, 16, 16, 6), (16, 16), padding="VALID"), _quant(rng, -128))
+    # 255 taps, the most the DSP path takes: its division by a multiply at the largest sums.
+    layers.pool("AVERAGE_POOL_2D", Window((1, 15, 18, 8), (15, 17), padding="SAME"), _quant(rng))
     assert len(layers.ops) <= MAX_LAYERS
     options = dataclasses.replace(bench_options, kernels=kernels)
-    results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
+    shapes = [layers.tensors[i].shape for i in layers.inputs]
+    samples = layers.samples(rng, 3) + [[np.full(s, v, np.int8) for s in shapes] for v in (-128, 127)]
+    results = run_on_device(layers.spec_bytes(), samples, tmp_path, options)
     assert_bit_exact(results, f"pool stress ({kernels} kernels)")

@@ -183,3 +183,18 @@ def test_packed_requant_holds_bias_multiplier_addend_and_shift_per_group() -> No
         # 2^(e-1) + output zero point x 2^e (conv_model's output zero point is 0)
         assert packed[group * 16 + 8 + lane] == 1 << (e - 1)
     assert packed[16 + 6:16 + 8] == [0, 0] and packed[16 + 12 + 2:16 + 16] == [1, 1]
+
+
+def test_padded_tap_fraction_counts_taps_outside_the_input() -> None:
+    """The im2col-or-direct choice of deep layers: the share of all pixels' taps in the padding."""
+    from tflm_bench.generator.ops.conv2d import padded_tap_fraction
+    from tflm_bench.generator.ops.window import Window
+
+    valid = Window(3, 3, 1, 1, 1, 1, 0, 0, 4, 4)  # 6x6 input, VALID: no tap outside
+    assert padded_tap_fraction(valid, 6, 6, 3, 3) == 0.0
+    # 3x1 SAME over 3 rows, stride 1: the first and last row each lose one of their 3 taps.
+    same = Window(3, 1, 1, 1, 1, 1, 1, 0, 3, 5)
+    assert padded_tap_fraction(same, 3, 5, 3, 1) == pytest.approx(2 / 9)
+    # 1x15x24 k3x4 s2 SAME (8x12 outputs, padding 1 and 1): 1 - (22 x 46) / (24 x 48).
+    wide = Window(3, 4, 2, 2, 1, 1, 1, 1, 8, 12)
+    assert padded_tap_fraction(wide, 15, 24, 3, 4) == pytest.approx(1 - 22 * 46 / (24 * 48))
