@@ -242,6 +242,21 @@ def run_batch(model: bytes, samples: list[list[np.ndarray]], options: BenchOptio
     return [LayerRun(i, c, e) for i, c, e in zip(result.layer_instructions, result.layer_estimated_cycles, exact)]
 
 
+def _cached_tflm(model: bytes, samples: list[list[np.ndarray]], options: BenchOptions, work: Path,
+                 cache: Path | None) -> list[LayerRun]:
+    """TFLM's counts of one model, from `cache` when an earlier run stored them."""
+    if cache is None:
+        return run_batch(model, samples, options, work)
+    key = hashlib.sha256(model + b"".join(np.ascontiguousarray(a).tobytes() for s in samples for a in s)).hexdigest()
+    path = cache / f"{key[:24]}.json"
+    if path.is_file():
+        return [LayerRun(**row) for row in json.loads(path.read_text())]
+    runs = run_batch(model, samples, options, work)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([asdict(r) for r in runs]))
+    return runs
+
+
 @dataclass(frozen=True)
 class Row:
     config: LayerConfig
@@ -318,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=None, help="the firmware cache (default: the bench's)")
     parser.add_argument("--json", type=Path, help="also write every row as JSON")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a target is missed or a layer differs")
+    parser.add_argument("--kind", action="append", default=[],
+                        help="only configurations of this operator (repeatable), e.g. DEPTHWISE_CONV_2D; the draw "
+                             "stays the same, so an index names the same configuration as in a full sweep")
+    parser.add_argument("--tflm-cache", type=Path, default=None,
+                        help="a folder keeping TFLM's counts per model, reused by later runs (TFLM's side does not change)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be at least 1")
@@ -331,12 +351,15 @@ def main(argv: list[str] | None = None) -> int:
         tflm_options = BenchOptions(compare_tflite=False, runtime="tflm", tflm_lib=args.tflm_lib, tflm_include=includes,
                                     arena_bytes=160 * 1024, **build)
     configs = sample_configs(args.seed, args.count)
+    if args.kind:
+        configs = [c for c in configs if c.kind in args.kind]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="tflm-bench-layers-") as tmp:
         for n, group in enumerate(batches(configs)):
             model, samples = model_of(group, args.seed * 1000 + n)
             ours = run_batch(model, samples, ours_options, Path(tmp))
-            tflm = run_batch(model, samples, tflm_options, Path(tmp)) if tflm_options else [None] * len(group)
+            tflm = (_cached_tflm(model, samples, tflm_options, Path(tmp), args.tflm_cache) if tflm_options
+                    else [None] * len(group))
             rows += [Row(c, o, t) for c, o, t in zip(group, ours, tflm)]
             print(f"batch {n + 1}: {len(group)} layers", file=sys.stderr)
     print_table(rows)

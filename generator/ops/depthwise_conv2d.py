@@ -21,6 +21,7 @@ from .registry import OpHandler, Operands
 HEADER = "depthwise_conv2d/tb_depthwise_conv2d.h"
 DSP_HEADER = "depthwise_conv2d/tb_depthwise_conv2d_dsp.h"
 FILTER_CHANNEL_DIM = 3  # filter [1, kh, kw, out_c], quantized along out_c
+MAX_OFFSET_TAPS = 64  # TB_DW_MAX_TAPS of depthwise_conv2d_s8_dsp.c: filters up to this many taps run its tap-offset paths
 
 
 def check(model: Model, op: Operator) -> None:
@@ -145,7 +146,10 @@ def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
                      f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift", 6, 11),
     ]
     clamp = quant.activation_min > -128 or quant.activation_max < 127
-    table = fast and all(row[5] >= 1 for row in words[:out_c])
+    # The general kernel's tap-offset paths (filters up to MAX_OFFSET_TAPS taps) requantize groups
+    # of 4 outputs as one word: depth multiplier 1, or a multiple of 4 (blocks of 4 consecutive outputs).
+    offsets = not fast and k_h * k_w <= MAX_OFFSET_TAPS
+    table = (fast or (offsets and (multiplier == 1 or multiplier % 4 == 0))) and all(row[5] >= 1 for row in words[:out_c])
     if table:
         rows6 = np.asarray(words, dtype=np.int64)  # per channel, padded: bias2, raw bias2, m, round, sign, e
         constants.append(int_constant(
@@ -153,11 +157,13 @@ def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
             conv_common.packed_requant(rows6[:, 0], rows6[:out_c, 2], rows6[:out_c, 3], rows6[:out_c, 5]),
             f"{where} per group of 4 channels: biases x2 (offset folded), multipliers, SMMLAR addends, right shifts",
             16, 11))
-    if fast:  # SAME padding, or VALID windows that overhang the input's last row/column
+    pad_pixel = fast or offsets
+    if pad_pixel:  # taps in the padding (SAME, or VALID windows that overhang the last row/column) read it
         zp = -quant.input_offset
-        constants.append(int_constant(f"{prefix}_pad_pixel", "int8_t", np.full(-(-out_c // 4) * 4, zp),
+        in_c = conv.t.inp.shape[3]
+        constants.append(int_constant(f"{prefix}_pad_pixel", "int8_t", np.full(-(-in_c // 4) * 4, zp),
                                       f"{where} one padding pixel: the input zero point {zp} in every channel", 16, 4))
-    return Planned(DspDepthwise(conv, multiplier, fast, clamp, table, fast), tuple(constants))
+    return Planned(DspDepthwise(conv, multiplier, fast, clamp, table, pad_pixel), tuple(constants))
 
 
 def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:

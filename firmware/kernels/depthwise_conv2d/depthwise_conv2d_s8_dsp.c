@@ -5,8 +5,12 @@
  * channel at a time with the folded requantization. Bit-exact with tb_depthwise_conv2d_s8.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "depthwise_conv2d/depthwise_conv2d_dsp_common.h"
+
+/* Filters with more taps run the per-pixel bounds-checked paths. */
+#define TB_DW_MAX_TAPS 64
 
 __attribute__((optimize("no-schedule-insns"))) static void tb_dw_pixel_interior(const tb_depthwise_conv_dsp_params_t *params, const int32_t *requant,
                                  const int8_t *origin, int32_t in_w, int32_t channels,
@@ -155,6 +159,249 @@ __attribute__((noinline)) static void tb_dw_multiplier(const tb_depthwise_conv_d
     }
 }
 
+/* Tap-offset paths ----------------------------------------------------------------------------
+ * Every output pixel reads its taps at base + offs[t] (+ the channel): interior pixels share one
+ * table relative to their window's first pixel, border pixels get their own table relative to
+ * the image, whose taps in the padding point at the pad pixel (the input zero point in every
+ * channel, so they add filter x 0 with the offset-folded bias). One loop without bounds checks or
+ * offset additions serves both. */
+
+/* lo(a) * hi(b) + acc (SMLABT). */
+TB_ALWAYS_INLINE int32_t tb_dw_smlabt(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __smlabt((int32_t)a, (int32_t)b, acc);
+#else
+    return acc + tb_lo16(a) * tb_hi16(b);
+#endif
+}
+
+typedef struct {
+    const tb_depthwise_conv_dsp_params_t *params;
+    const int32_t *requant;
+    const int16_t *filter;
+    int32_t taps;
+    int32_t in_c;
+    uint32_t lo4, hi4;
+} tb_dw_job_t;
+
+/* The last 1..3 channels of a group as SXTB16 expects them (never reads past them). */
+TB_ALWAYS_INLINE uint32_t tb_dw_load_n(const int8_t *p, int32_t n)
+{
+    if (n == 1) {
+        return (uint32_t)(uint8_t)p[0];
+    }
+    uint16_t h;
+    __builtin_memcpy(&h, p, sizeof h);
+    return n == 2 ? (uint32_t)h : ((uint32_t)h | (uint32_t)(uint8_t)p[2] << 16);
+}
+
+/* The tail group (n = channels % 4, a constant after inlining) of one pixel, depth multiplier 1. */
+TB_ALWAYS_INLINE void tb_dw_tail_m1(const tb_dw_job_t *job, const int8_t *p, const intptr_t *offs, int32_t g,
+                                    int32_t n, int8_t *out)
+{
+    const int32_t *rq = job->requant + (size_t)g * TB_RQ_WORDS;
+    const int16_t *w = job->filter + (size_t)(g / 4) * (size_t)job->taps * 4;
+    int32_t a0 = rq[TB_RQ_BIAS], a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS], a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS];
+    int32_t a3 = 0;
+    for (int32_t t = 0; t < job->taps; t++, w += 4) {
+        const uint32_t x = tb_dw_load_n(p + offs[t], n);
+        uint32_t w02, w13;
+        tb_read_w2(w, &w02, &w13);
+        const uint32_t x02 = tb_sxtb16(x);
+        a0 = tb_smlabb(x02, w02, a0);
+        if (n > 1) {
+            a1 = tb_smlabb(tb_sxtb16_ror8(x), w13, a1);
+        }
+        if (n > 2) {
+            a2 = tb_smlatt(x02, w02, a2);
+        }
+    }
+    tb_dw_store4(out, rq, n, a0, a1, a2, a3, job->params);
+}
+
+/* Every channel of one output pixel, depth multiplier 1: groups of 4 channels, taps two at a time. */
+__attribute__((noinline)) static void tb_dw_pixel_m1(const tb_dw_job_t *job, const int8_t *base, const intptr_t *offs,
+                                                     int8_t *out)
+{
+    const int32_t channels = job->in_c, full = channels & ~3, taps = job->taps;
+    const int32_t *packed = job->params->packed;
+    const int32_t *rq = job->requant;
+    const int16_t *w = job->filter;
+    const intptr_t *const offs_end = offs + (taps & ~1);
+    for (int32_t g = 0; g < full; g += 4) {
+        const int8_t *p = base + g;
+        int32_t a0, a1, a2, a3;
+        if (packed != NULL) {
+            a0 = packed[0], a1 = packed[1], a2 = packed[2], a3 = packed[3];
+        } else {
+            a0 = rq[TB_RQ_BIAS], a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS];
+            a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS], a3 = rq[3 * TB_RQ_WORDS + TB_RQ_BIAS];
+        }
+        const intptr_t *o = offs;
+        for (; o < offs_end; o += 2, w += 8) {
+            TB_DW_TAP4(tb_read_u32(p + o[0]), w, a0, a1, a2, a3);
+            TB_DW_TAP4(tb_read_u32(p + o[1]), w + 4, a0, a1, a2, a3);
+        }
+        if (taps & 1) {
+            TB_DW_TAP4(tb_read_u32(p + o[0]), w, a0, a1, a2, a3);
+            w += 4;
+        }
+        if (packed != NULL) {
+            uint32_t word = tb_requant4_doubled(a0, a1, a2, a3, packed);
+            if (job->params->clamp) {
+                word = tb_clamp4(word, job->lo4, job->hi4);
+            }
+            __builtin_memcpy(out + g, &word, sizeof word);
+            packed += TB_RQ4_WORDS;
+        } else {
+            tb_dw_store4(out + g, rq, 4, a0, a1, a2, a3, job->params);
+        }
+        rq += 4 * TB_RQ_WORDS;
+    }
+    switch (channels - full) {
+    case 1:
+        tb_dw_tail_m1(job, base + full, offs, full, 1, out + full);
+        break;
+    case 2:
+        tb_dw_tail_m1(job, base + full, offs, full, 2, out + full);
+        break;
+    case 3:
+        tb_dw_tail_m1(job, base + full, offs, full, 3, out + full);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Depth multiplier > 1: every output channel of one pixel, in the layout of tb_dw_multiplier. */
+__attribute__((noinline)) static void tb_dw_pixel_mult(const tb_dw_job_t *job, const int8_t *base,
+                                                       const intptr_t *offs, int8_t *out)
+{
+    const tb_depthwise_conv_dsp_params_t *params = job->params;
+    const int32_t taps = job->taps, mult = params->depth_multiplier;
+    const int32_t *packed = params->packed; /* non-NULL only when mult % 4 == 0 */
+    const int16_t *w = job->filter;
+    const int32_t *rq = job->requant;
+    int8_t *o8 = out;
+    for (int32_t ic = 0; ic < job->in_c; ic++) {
+        const int8_t *p = base + ic;
+        int32_t m = 0;
+        for (; m + 4 <= mult; m += 4) {
+            int32_t a0, a1, a2, a3;
+            if (packed != NULL) {
+                a0 = packed[0], a1 = packed[1], a2 = packed[2], a3 = packed[3];
+            } else {
+                a0 = rq[TB_RQ_BIAS], a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS];
+                a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS], a3 = rq[3 * TB_RQ_WORDS + TB_RQ_BIAS];
+            }
+            for (int32_t t = 0; t < taps; t++, w += 4) {
+                const uint32_t x = (uint32_t)(int32_t)p[offs[t]];
+                uint32_t w01, w23;
+                tb_read_w2(w, &w01, &w23);
+                a0 = tb_smlabb(x, w01, a0);
+                a1 = tb_dw_smlabt(x, w01, a1);
+                a2 = tb_smlabb(x, w23, a2);
+                a3 = tb_dw_smlabt(x, w23, a3);
+            }
+            if (packed != NULL) {
+                uint32_t word = tb_requant4_doubled(a0, a1, a2, a3, packed);
+                if (params->clamp) {
+                    word = tb_clamp4(word, job->lo4, job->hi4);
+                }
+                __builtin_memcpy(o8, &word, sizeof word);
+                packed += TB_RQ4_WORDS;
+            } else {
+                tb_dw_store_one(params, rq, a0, o8);
+                tb_dw_store_one(params, rq + TB_RQ_WORDS, a1, o8 + 1);
+                tb_dw_store_one(params, rq + 2 * TB_RQ_WORDS, a2, o8 + 2);
+                tb_dw_store_one(params, rq + 3 * TB_RQ_WORDS, a3, o8 + 3);
+            }
+            rq += 4 * TB_RQ_WORDS;
+            o8 += 4;
+        }
+        if (m + 2 <= mult) {
+            int32_t a0 = rq[TB_RQ_BIAS], a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS];
+            for (int32_t t = 0; t < taps; t++, w += 2) {
+                const uint32_t x = (uint32_t)(int32_t)p[offs[t]];
+                const uint32_t w01 = tb_read_u32(w);
+                a0 = tb_smlabb(x, w01, a0);
+                a1 = tb_dw_smlabt(x, w01, a1);
+            }
+            tb_dw_store_one(params, rq, a0, o8);
+            tb_dw_store_one(params, rq + TB_RQ_WORDS, a1, o8 + 1);
+            rq += 2 * TB_RQ_WORDS;
+            o8 += 2;
+            m += 2;
+        }
+        if (m < mult) {
+            int32_t acc = rq[TB_RQ_BIAS];
+            for (int32_t t = 0; t < taps; t++, w++) {
+                acc += (int32_t)*w * (int32_t)p[offs[t]];
+            }
+            tb_dw_store_one(params, rq, acc, o8);
+            rq += TB_RQ_WORDS;
+            o8++;
+        }
+    }
+}
+
+/* The tap-offset paths over the whole layer (needs the pad pixel and at most TB_DW_MAX_TAPS taps). */
+static void tb_dw_offsets_layer(const tb_depthwise_conv_dsp_params_t *params, const int32_t *requant,
+                                const tb_dims_t *input_dims, const int8_t *input, const int16_t *filter,
+                                const tb_dims_t *output_dims, int8_t *output)
+{
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
+    const int32_t k_h = params->filter.h, k_w = params->filter.w;
+    const int32_t dh = params->dilation.h, dw = params->dilation.w;
+    const int32_t span_h = (k_h - 1) * dh, span_w = (k_w - 1) * dw;
+    tb_dw_job_t job = {params, requant, filter, k_h * k_w, in_c, tb_bytes4(params->activation.min),
+                       tb_bytes4(params->activation.max)};
+    intptr_t inner[TB_DW_MAX_TAPS], border[TB_DW_MAX_TAPS];
+    for (int32_t ky = 0, t = 0; ky < k_h; ky++) {
+        for (int32_t kx = 0; kx < k_w; kx++, t++) {
+            inner[t] = (ky * dh * in_w + kx * dw) * in_c;
+        }
+    }
+    const size_t image_bytes = (size_t)in_h * (size_t)in_w * (size_t)in_c;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *image = input + (size_t)b * image_bytes;
+        /* The pad pixel as an offset from the image (address arithmetic, not pointer subtraction). */
+        const intptr_t pad = (intptr_t)((uintptr_t)params->pad_pixel - (uintptr_t)image);
+        int8_t *out = output + (size_t)b * (size_t)out_h * (size_t)out_w * (size_t)out_c;
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            const int rows_inside = y0 >= 0 && y0 + span_h < in_h;
+            for (int32_t ox = 0; ox < out_w; ox++, out += out_c) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                const int8_t *base;
+                const intptr_t *offs;
+                if (rows_inside && x0 >= 0 && x0 + span_w < in_w) {
+                    base = image + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+                    offs = inner;
+                } else {
+                    for (int32_t ky = 0, t = 0; ky < k_h; ky++) {
+                        const int32_t y = y0 + ky * dh;
+                        const int y_in = y >= 0 && y < in_h;
+                        for (int32_t kx = 0; kx < k_w; kx++, t++) {
+                            const int32_t x = x0 + kx * dw;
+                            border[t] = y_in && x >= 0 && x < in_w ? (y * in_w + x) * in_c : pad;
+                        }
+                    }
+                    base = image;
+                    offs = border;
+                }
+                if (params->depth_multiplier == 1) {
+                    tb_dw_pixel_m1(&job, base, offs, out);
+                } else {
+                    tb_dw_pixel_mult(&job, base, offs, out);
+                }
+            }
+        }
+    }
+}
+
 tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
                                        const int32_t *requant,
                                        const tb_dims_t *input_dims,
@@ -166,6 +413,10 @@ tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *par
     const tb_status_t status = tb_dw_dsp_check(params, requant, input_dims, input, filter, output_dims, output);
     if (status != TB_OK) {
         return status;
+    }
+    if (params->pad_pixel != NULL && params->filter.h * params->filter.w <= TB_DW_MAX_TAPS) {
+        tb_dw_offsets_layer(params, requant, input_dims, input, filter, output_dims, output);
+        return TB_OK;
     }
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
