@@ -336,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", action="append", default=[],
                         help="only configurations of this operator (repeatable), e.g. DEPTHWISE_CONV_2D; the draw "
                              "stays the same, so an index names the same configuration as in a full sweep")
+    parser.add_argument("--only", default="", help="only these configuration indices, comma-separated")
     parser.add_argument("--tflm-cache", type=Path, default=None,
                         help="a folder keeping TFLM's counts per model, reused by later runs (TFLM's side does not change)")
     args = parser.parse_args(argv)
@@ -353,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     configs = sample_configs(args.seed, args.count)
     if args.kind:
         configs = [c for c in configs if c.kind in args.kind]
+    if args.only:
+        wanted = {int(i) for i in args.only.split(",")}
+        configs = [c for c in configs if c.index in wanted]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="tflm-bench-layers-") as tmp:
         for n, group in enumerate(batches(configs)):

@@ -21,7 +21,7 @@ from .registry import OpHandler, Operands
 HEADER = "depthwise_conv2d/tb_depthwise_conv2d.h"
 DSP_HEADER = "depthwise_conv2d/tb_depthwise_conv2d_dsp.h"
 FILTER_CHANNEL_DIM = 3  # filter [1, kh, kw, out_c], quantized along out_c
-MAX_OFFSET_TAPS = 64  # TB_DW_MAX_TAPS of depthwise_conv2d_s8_dsp.c: filters up to this many taps run its tap-offset paths
+MAX_OFFSET_TAPS = depthwise_as_conv.MAX_DEPTHWISE_TAPS  # TB_DW_MAX_TAPS of depthwise_conv2d_s8_dsp.c: filters up to this many taps run its tap-offset paths
 
 
 def check(model: Model, op: Operator) -> None:
