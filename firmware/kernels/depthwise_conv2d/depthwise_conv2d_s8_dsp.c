@@ -335,7 +335,25 @@ TB_ALWAYS_INLINE void tb_dw_mult_body(const tb_dw_job_t *job, const tb_dw_taps_t
                 a0 = rq[bias], a1 = rq[TB_RQ_WORDS + bias];
                 a2 = rq[2 * TB_RQ_WORDS + bias], a3 = rq[3 * TB_RQ_WORDS + bias];
             }
-            for (int32_t i = 0; i < count; i++) {
+            int32_t i = 0;
+            if (!compact) { /* two taps per step: half the loop overhead */
+                const int16_t *wt = w;
+                for (; i + 2 <= count; i += 2, wt += 8) {
+                    const uint32_t x0 = (uint32_t)(int32_t)p[offs[i]], x1 = (uint32_t)(int32_t)p[offs[i + 1]];
+                    uint32_t w01, w23;
+                    tb_read_w2(wt, &w01, &w23);
+                    a0 = tb_smlabb(x0, w01, a0);
+                    a1 = tb_dw_smlabt(x0, w01, a1);
+                    a2 = tb_smlabb(x0, w23, a2);
+                    a3 = tb_dw_smlabt(x0, w23, a3);
+                    tb_read_w2(wt + 4, &w01, &w23);
+                    a0 = tb_smlabb(x1, w01, a0);
+                    a1 = tb_dw_smlabt(x1, w01, a1);
+                    a2 = tb_smlabb(x1, w23, a2);
+                    a3 = tb_dw_smlabt(x1, w23, a3);
+                }
+            }
+            for (; i < count; i++) {
                 const uint32_t x = (uint32_t)((int32_t)p[offs[i]] + offset);
                 uint32_t w01, w23;
                 tb_read_w2(w + 4 * (size_t)(compact ? tapw[i] : i), &w01, &w23);
