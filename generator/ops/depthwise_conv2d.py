@@ -114,6 +114,23 @@ def _multiplier_layout(doubled: np.ndarray, multiplier: int) -> np.ndarray:
     return np.concatenate(parts).reshape(out_c, taps)
 
 
+def _interior(out_n: int, stride: int, pad: int, in_n: int, span: int) -> int:
+    """Outputs along one axis whose window lies inside the input."""
+    return sum(1 for o in range(out_n) if 0 <= o * stride - pad and o * stride - pad + span < in_n)
+
+
+def _fast_3x3_pays(geometry: window.Window, in_shape: tuple[int, ...]) -> bool:
+    """The 3x3 variant's hand-written routine runs whole groups of 4 channels over a row's interior
+    pixels; other channel counts, and layers mostly of border pixels (a one-row input), run faster
+    on the general kernel's tap-offset paths (partial groups with exact-width loads, border pixels
+    with only the taps inside). Measured: in 1x36x29x2 3x3 1.39x TFLM's cycles on the 3x3 variant."""
+    _, in_h, in_w, in_c = in_shape
+    g = geometry
+    inner = (_interior(g.out_h, g.stride_h, g.pad_h, in_h, 2 * g.dilation_h)
+             * _interior(g.out_w, g.stride_w, g.pad_w, in_w, 2 * g.dilation_w))
+    return in_c % 4 == 0 and 2 * inner >= g.out_h * g.out_w
+
+
 def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
     """Generation-time work: filter values doubled and reordered (groups of 4 channels as
     [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
@@ -135,7 +152,8 @@ def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
         words = dsp_requant.pack_rows(words, 4)
     else:
         packed = _multiplier_layout(doubled, multiplier)
-    fast = multiplier == 1 and (k_h, k_w) == (3, 3) and (geometry.dilation_h, geometry.dilation_w) == (1, 1)
+    fast = (multiplier == 1 and (k_h, k_w) == (3, 3) and (geometry.dilation_h, geometry.dilation_w) == (1, 1)
+            and _fast_3x3_pays(geometry, conv.t.inp.shape))
     prefix = f"tb_l{op.index}"
     where = f"Layer {op.index}: {op.name}"
     constants = [

@@ -220,9 +220,30 @@ TB_ALWAYS_INLINE void tb_dw_tail_m1(const tb_dw_job_t *job, const tb_dw_taps_t *
     const int8_t *p = tp->base + g;
     int32_t a0 = rq[bias], a1 = rq[TB_RQ_WORDS + bias], a2 = rq[2 * TB_RQ_WORDS + bias];
     const int32_t a3 = 0;
-    for (int32_t i = 0; i < tp->count; i++) {
+    int32_t i = 0;
+    if (!compact) { /* two taps per step */
+        const int16_t *w = wg;
+        for (; i + 2 <= tp->count; i += 2, w += 8) {
+            const uint32_t x = tb_dw_load_n(p + tp->offs[i], n), y = tb_dw_load_n(p + tp->offs[i + 1], n);
+            uint32_t w02, w13, v02, v13;
+            tb_read_w2(w, &w02, &w13);
+            tb_read_w2(w + 4, &v02, &v13);
+            const uint32_t x02 = tb_sxtb16(x), y02 = tb_sxtb16(y);
+            a0 = tb_smlabb(x02, w02, a0);
+            a0 = tb_smlabb(y02, v02, a0);
+            if (n > 1) {
+                a1 = tb_smlabb(tb_sxtb16_ror8(x), w13, a1);
+                a1 = tb_smlabb(tb_sxtb16_ror8(y), v13, a1);
+            }
+            if (n > 2) {
+                a2 = tb_smlatt(x02, w02, a2);
+                a2 = tb_smlatt(y02, v02, a2);
+            }
+        }
+    }
+    for (; i < tp->count; i++) {
         const uint32_t x = tb_dw_load_n(p + tp->offs[i], n);
-        const int16_t *w = wg + 4 * (size_t)(compact ? tp->tapw[i] : i);
+        const int16_t *w = wg + 4 * (size_t)(compact ? tp->tapw[i] : i);  /* the tail after two-tap steps */
         uint32_t w02, w13;
         tb_read_w2(w, &w02, &w13);
         const uint32_t x02 = compact ? tb_sadd16(tb_sxtb16(x), off2) : tb_sxtb16(x);
@@ -234,6 +255,21 @@ TB_ALWAYS_INLINE void tb_dw_tail_m1(const tb_dw_job_t *job, const tb_dw_taps_t *
         if (n > 2) {
             a2 = tb_smlatt(x02, w02, a2);
         }
+    }
+    const int32_t *packed = job->params->packed;
+    if (packed != NULL) { /* the tail group's lanes past n requantize padding constants */
+        uint32_t word = tb_requant4_doubled(a0, a1, a2, a3, packed + (size_t)(g / 4) * TB_RQ4_WORDS);
+        if (job->params->clamp) {
+            word = tb_clamp4(word, job->lo4, job->hi4);
+        }
+        out[0] = (int8_t)word;
+        if (n > 1) {
+            out[1] = (int8_t)(word >> 8);
+        }
+        if (n > 2) {
+            out[2] = (int8_t)(word >> 16);
+        }
+        return;
     }
     tb_dw_store4(out, rq, n, a0, a1, a2, a3, job->params);
 }

@@ -11,6 +11,8 @@ import pytest
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, conv_quant
 from tflm_bench.generator import KernelSet, read_model
+from tflm_bench.generator.ops import depthwise_conv2d
+from tflm_bench.generator.ops.layer_plan import PlanContext
 from tflm_bench.generator.ops.registry import choose_variant
 
 CHANNELS = (1, 3, 5, 7, 17)
@@ -98,6 +100,14 @@ def _stress_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> Non
         elif k % 4 == 3:
             q.in_zp = 127
         layers.conv(rng, w, 0, q, depthwise_multiplier=1, bias=k % 5 != 4)
+    # Whole groups of 4 channels over inputs mostly of interior pixels: the 3x3 variant's routine
+    # (other channel counts and border-heavy inputs run the general kernel, _fast_3x3_pays).
+    for k, shape in enumerate(((1, 9, 8, 8), (1, 10, 11, 16), (1, 7, 12, 4))):
+        if k == 0 if part == 0 else k > 0:
+            w = Window(shape, (3, 3), stride=(1 + k % 2, 1 + (k + part) % 2), padding="SAME" if k != 1 else "VALID",
+                       activation=ACTIVATIONS[(k + part) % len(ACTIVATIONS)])
+            q = conv_quant(rng, 9, shape[3], per_channel=k != 2)
+            layers.conv(rng, w, 0, q, depthwise_multiplier=1, bias=k != 2)
     if part == 1:
         for k, (mult, kernel, dilation) in enumerate(((2, (3, 3), (1, 1)), (3, (5, 5), (1, 1)), (1, (5, 5), (1, 1)),
                                                       (1, (3, 3), (2, 2)), (4, (2, 3), (1, 2)))):
@@ -114,6 +124,10 @@ def test_depthwise_conv2d_s8_fast_path_stress(part: int, kernels: str, tmp_path:
     layers = LayerSet()
     _stress_layers(layers, rng, part)
     assert len(layers.ops) <= MAX_LAYERS
+    model = read_model(layers.spec_bytes())
+    plans = [depthwise_conv2d._plan_dsp(PlanContext(model, None), op).params for op in model.operators  # type: ignore[arg-type]
+             if choose_variant(model, op, KernelSet.OPTIMIZED).name == "dsp"]
+    assert any(p.fast for p in plans) and any(not p.fast for p in plans)
     options = dataclasses.replace(bench_options, kernels=kernels)
     results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
     assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 stress part {part} ({kernels} kernels)")
