@@ -196,6 +196,8 @@ typedef struct {
     const intptr_t *offs;
     const int32_t *tapw; /* compact form only */
     int32_t count;
+    int32_t pixels;      /* output pixels in a run (interior pixels of a row; else 1) */
+    int32_t step;        /* input bytes from one pixel of the run to the next */
 } tb_dw_taps_t;
 
 /* The last 1..3 channels of a group as SXTB16 expects them (never reads past them). */
@@ -338,7 +340,10 @@ TB_ALWAYS_INLINE void tb_dw_m1_body(const tb_dw_job_t *job, const tb_dw_taps_t *
 
 __attribute__((noinline)) static void tb_dw_pixel_m1(const tb_dw_job_t *job, const tb_dw_taps_t *tp, int8_t *out)
 {
-    tb_dw_m1_body(job, tp, out, 0);
+    tb_dw_taps_t one = *tp;
+    for (int32_t px = 0; px < tp->pixels; px++, one.base += tp->step, out += job->in_c) {
+        tb_dw_m1_body(job, &one, out, 0);
+    }
 }
 
 __attribute__((noinline)) static void tb_dw_pixel_m1_compact(const tb_dw_job_t *job, const tb_dw_taps_t *tp,
@@ -444,7 +449,11 @@ TB_ALWAYS_INLINE void tb_dw_mult_body(const tb_dw_job_t *job, const tb_dw_taps_t
 
 __attribute__((noinline)) static void tb_dw_pixel_mult(const tb_dw_job_t *job, const tb_dw_taps_t *tp, int8_t *out)
 {
-    tb_dw_mult_body(job, tp, out, 0);
+    tb_dw_taps_t one = *tp;
+    const size_t out_c = (size_t)job->in_c * (size_t)job->params->depth_multiplier;
+    for (int32_t px = 0; px < tp->pixels; px++, one.base += tp->step, out += out_c) {
+        tb_dw_mult_body(job, &one, out, 0);
+    }
 }
 
 __attribute__((noinline)) static void tb_dw_pixel_mult_compact(const tb_dw_job_t *job, const tb_dw_taps_t *tp,
@@ -503,8 +512,19 @@ static void tb_dw_offsets_layer(const tb_depthwise_conv_dsp_params_t *params, co
                 tb_dw_taps_t tp;
                 int compact = 0;
                 if (rows_inside && x0 >= 0 && x0 + span_w < in_w) {
+                    /* The row's run of interior pixels: one call. */
+                    int32_t run = (in_w - 1 - span_w - x0) / params->stride.w + 1;
+                    run = run < out_w - ox ? run : out_w - ox;
                     tp = (tb_dw_taps_t){image + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c, inner,
-                                        NULL, taps};
+                                        NULL, taps, run, params->stride.w * in_c};
+                    if (mult) {
+                        tb_dw_pixel_mult(&job, &tp, out);
+                    } else {
+                        tb_dw_pixel_m1(&job, &tp, out);
+                    }
+                    ox += run - 1;
+                    out += (size_t)(run - 1) * (size_t)out_c;
+                    continue;
                 } else {
                     int32_t kx0, kx1;
                     tb_dw_axis(x0, dw, k_w, in_w, &kx0, &kx1);
@@ -520,7 +540,7 @@ static void tb_dw_offsets_layer(const tb_depthwise_conv_dsp_params_t *params, co
                                 tapw[i] = ky * k_w + kx;
                             }
                         }
-                        tp = (tb_dw_taps_t){image, border, tapw, inside};
+                        tp = (tb_dw_taps_t){image, border, tapw, inside, 1, 0};
                     } else {
                         for (int32_t t = 0; t < taps; t++) {
                             border[t] = pad;
@@ -531,7 +551,7 @@ static void tb_dw_offsets_layer(const tb_depthwise_conv_dsp_params_t *params, co
                                 border[ky * k_w + kx] = (intptr_t)(y * in_w + x0 + kx * dw) * in_c;
                             }
                         }
-                        tp = (tb_dw_taps_t){image, border, NULL, taps};
+                        tp = (tb_dw_taps_t){image, border, NULL, taps, 1, 0};
                     }
                 }
                 if (mult) {
