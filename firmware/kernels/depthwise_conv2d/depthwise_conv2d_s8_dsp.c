@@ -244,6 +244,10 @@ TB_ALWAYS_INLINE void tb_dw_tail_m1(const tb_dw_job_t *job, const tb_dw_taps_t *
         }
     }
     for (; i < tp->count; i++) {
+        if (n == 1 && !compact) { /* a sign-extended byte is its own low halfword */
+            a0 = tb_smlabb((uint32_t)(int32_t)p[tp->offs[i]], tb_read_u32(wg + 4 * (size_t)i), a0);
+            continue;
+        }
         const uint32_t x = tb_dw_load_n(p + tp->offs[i], n);
         const int16_t *w = wg + 4 * (size_t)(compact ? tp->tapw[i] : i);  /* the tail after two-tap steps */
         uint32_t w02, w13;
@@ -277,7 +281,8 @@ TB_ALWAYS_INLINE void tb_dw_tail_m1(const tb_dw_job_t *job, const tb_dw_taps_t *
 }
 
 /* Every channel of one output pixel, depth multiplier 1: groups of 4 channels. */
-TB_ALWAYS_INLINE void tb_dw_m1_body(const tb_dw_job_t *job, const tb_dw_taps_t *tp, int8_t *out, const int compact)
+TB_ALWAYS_INLINE void tb_dw_m1_body(const tb_dw_job_t *job, const tb_dw_taps_t *tp, int8_t *out, const int compact,
+                                   const int with_tail)
 {
     const int32_t channels = job->in_c, full = channels & ~3, taps = job->taps;
     const int32_t bias = compact ? TB_RQ_RAW_BIAS : TB_RQ_BIAS;
@@ -323,7 +328,7 @@ TB_ALWAYS_INLINE void tb_dw_m1_body(const tb_dw_job_t *job, const tb_dw_taps_t *
         }
         rq += 4 * TB_RQ_WORDS;
     }
-    switch (channels - full) {
+    switch (with_tail ? channels - full : 0) {
     case 1:
         tb_dw_tail_m1(job, tp, full, 1, out + full, compact);
         break;
@@ -338,18 +343,73 @@ TB_ALWAYS_INLINE void tb_dw_m1_body(const tb_dw_job_t *job, const tb_dw_taps_t *
     }
 }
 
+/* The tail group of two pixels `step` input bytes apart (interior runs): one weight load serves
+ * both. n = channels % 4, a constant after inlining. */
+TB_ALWAYS_INLINE void tb_dw_tail2_m1(const tb_dw_job_t *job, const int8_t *base, const intptr_t *offs, int32_t step,
+                                     int32_t g, int32_t n, int8_t *out)
+{
+    const int32_t *rq = job->requant + (size_t)g * TB_RQ_WORDS;
+    const int16_t *w = job->filter + (size_t)(g / 4) * (size_t)job->taps * 4;
+    const int8_t *p = base + g;
+    int32_t a0 = rq[TB_RQ_BIAS], a1 = rq[TB_RQ_WORDS + TB_RQ_BIAS], a2 = rq[2 * TB_RQ_WORDS + TB_RQ_BIAS];
+    int32_t b0 = a0, b1 = a1, b2 = a2;
+    for (int32_t i = 0; i < job->taps; i++, w += 4) {
+        const int8_t *q = p + offs[i];
+        if (n == 1) { /* sign-extended bytes are their own low halfwords */
+            const uint32_t w02 = tb_read_u32(w);
+            a0 = tb_smlabb((uint32_t)(int32_t)q[0], w02, a0);
+            b0 = tb_smlabb((uint32_t)(int32_t)q[step], w02, b0);
+            continue;
+        }
+        const uint32_t xa = tb_dw_load_n(q, n), xb = tb_dw_load_n(q + step, n);
+        uint32_t w02, w13;
+        tb_read_w2(w, &w02, &w13);
+        const uint32_t xa02 = tb_sxtb16(xa), xb02 = tb_sxtb16(xb);
+        a0 = tb_smlabb(xa02, w02, a0);
+        b0 = tb_smlabb(xb02, w02, b0);
+        a1 = tb_smlabb(tb_sxtb16_ror8(xa), w13, a1);
+        b1 = tb_smlabb(tb_sxtb16_ror8(xb), w13, b1);
+        if (n > 2) {
+            a2 = tb_smlatt(xa02, w02, a2);
+            b2 = tb_smlatt(xb02, w02, b2);
+        }
+    }
+    tb_dw_store4(out, rq, n, a0, a1, a2, 0, job->params);
+    tb_dw_store4(out + job->in_c, rq, n, b0, b1, b2, 0, job->params);
+}
+
 __attribute__((noinline)) static void tb_dw_pixel_m1(const tb_dw_job_t *job, const tb_dw_taps_t *tp, int8_t *out)
 {
     tb_dw_taps_t one = *tp;
-    for (int32_t px = 0; px < tp->pixels; px++, one.base += tp->step, out += job->in_c) {
-        tb_dw_m1_body(job, &one, out, 0);
+    const int32_t full = job->in_c & ~3, tail = job->in_c - full;
+    int32_t px = 0;
+    if (tail != 0) { /* whole groups per pixel, then the tail groups of pixel pairs */
+        int8_t *o = out;
+        for (; px + 2 <= tp->pixels; px += 2, o += 2 * (size_t)job->in_c) {
+            tb_dw_m1_body(job, &one, o, 0, 0);
+            one.base += tp->step;
+            tb_dw_m1_body(job, &one, o + job->in_c, 0, 0);
+            const int8_t *first = one.base - tp->step;
+            one.base += tp->step;
+            if (tail == 1) {
+                tb_dw_tail2_m1(job, first, tp->offs, tp->step, full, 1, o + full);
+            } else if (tail == 2) {
+                tb_dw_tail2_m1(job, first, tp->offs, tp->step, full, 2, o + full);
+            } else {
+                tb_dw_tail2_m1(job, first, tp->offs, tp->step, full, 3, o + full);
+            }
+        }
+        out = o;
+    }
+    for (; px < tp->pixels; px++, one.base += tp->step, out += job->in_c) {
+        tb_dw_m1_body(job, &one, out, 0, 1);
     }
 }
 
 __attribute__((noinline)) static void tb_dw_pixel_m1_compact(const tb_dw_job_t *job, const tb_dw_taps_t *tp,
                                                              int8_t *out)
 {
-    tb_dw_m1_body(job, tp, out, 1);
+    tb_dw_m1_body(job, tp, out, 1, 1);
 }
 
 /* Depth multiplier > 1: every output channel of one pixel, in the layout of tb_dw_multiplier. */
