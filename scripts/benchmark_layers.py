@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark_layers.py [--count 200] [--seed 1]
         [--tflm-lib libtensorflow-microlite.a --tflm-include DIR:DIR...] [--json OUT] [--gate]
+        [--kind DEPTHWISE_CONV_2D] [--only 3,17] [--tflm-cache DIR]
 
 Draws `--count` layer configurations from the space of real models' layers: CONV_2D (1-64
 channels, filters up to 7x5, strides 1-2, dilations 1-4, SAME/VALID, with and without a fused
@@ -16,7 +17,9 @@ Prints one line per configuration (est. cycles/MAC and instructions/MAC of both)
 of the ratios, how many configurations miss the targets (<= 0.70x est. cycles for layers of at
 least 10,000 MACs, <= 1.0x below, where per-invoke overhead dominates), and the worst 10. A
 configuration without MACs (pooling, ADD, SOFTMAX) is costed per output element instead.
-`--gate` exits 1 when a target is missed or a layer is not bit-exact.
+`--gate` exits 1 when a target is missed or a layer is not bit-exact. While iterating on one kind of
+kernel, `--kind` and `--only` keep some of the draw (indices stay those of the full sweep, the
+batches and so the random weights differ), and `--tflm-cache` keeps TFLM's counts per model.
 """
 from __future__ import annotations
 
