@@ -100,8 +100,8 @@ def _stress_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> Non
         elif k % 4 == 3:
             q.in_zp = 127
         layers.conv(rng, w, 0, q, depthwise_multiplier=1, bias=k % 5 != 4)
-    # Whole groups of 4 channels over inputs mostly of interior pixels: the 3x3 variant's routine
-    # (other channel counts and border-heavy inputs run the general kernel, _fast_3x3_pays).
+    # Whole groups of 4 channels over inputs with interior pixels: the 3x3 variant's routine
+    # (other channel counts and inputs without interior pixels run the general kernel, _fast_3x3_pays).
     for k, shape in enumerate(((1, 9, 8, 8), (1, 10, 11, 16), (1, 7, 12, 4))):
         if k == 0 if part == 0 else k > 0:
             w = Window(shape, (3, 3), stride=(1 + k % 2, 1 + (k + part) % 2), padding="SAME" if k != 1 else "VALID",

@@ -62,7 +62,8 @@ def _ints(layer, suffix: str) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("in_shape", "function"), [
-    ((1, 8, 8, 8), "tb_depthwise_conv2d_3x3_s8_dsp"),  # whole groups of 4, mostly interior outputs
+    ((1, 8, 8, 8), "tb_depthwise_conv2d_3x3_s8_dsp"),  # whole groups of 4 with interior outputs
+    ((1, 4, 3, 8), "tb_depthwise_conv2d_3x3_s8_dsp"),
     ((1, 6, 6, 5), "tb_depthwise_conv2d_s8_dsp"),  # a partial group: the general kernel
     ((1, 1, 9, 8), "tb_depthwise_conv2d_s8_dsp"),  # one row: only border outputs
 ])
