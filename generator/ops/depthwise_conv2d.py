@@ -6,7 +6,7 @@ strides, dilations, fused NONE/RELU/RELU6/RELU_N1_TO_1, as TFLM's reference kern
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -59,13 +59,47 @@ def macs(model: Model, op: Operator) -> int:
     return out.num_elements * k_h * k_w
 
 
+def _single_tap_line(size: int, k: int, dilation: int, pad: int) -> int | None:
+    """Along an axis where the input is one pixel and the filter longer: the one filter index
+    whose tap lands on it (every other tap reads padding, which TFLM skips), or None."""
+    if size != 1 or k == 1 or pad % dilation:
+        return None
+    index = pad // dilation
+    return index if index < k else None
+
+
+def reduced_view(model: Model, op: Operator) -> Model:
+    """The model with a filter reduced to its rows (columns) that ever touch a one-row (one-column)
+    input: the same outputs bit for bit, since the taps dropped only ever read padding; the
+    reduced layer has no padding along that axis, so its pixels run the interior paths instead of
+    the border ones. The model unchanged when no axis qualifies."""
+    filt = slots.required_input(model, op, slots.FILTER)
+    inp = slots.required_input(model, op, slots.INPUT)
+    if filt.data is None or len(inp.shape) != 4:
+        return model
+    _, k_h, k_w, _ = filt.shape
+    g = window.model_window(model, op, k_h, k_w)
+    row = _single_tap_line(inp.shape[1], k_h, g.dilation_h, g.pad_h)
+    col = _single_tap_line(inp.shape[2], k_w, g.dilation_w, g.pad_w)
+    if row is None and col is None:
+        return model
+    data = np.asarray(filt.data)
+    if row is not None:
+        data = data[:, row:row + 1]
+    if col is not None:
+        data = data[:, :, col:col + 1]
+    data = np.ascontiguousarray(data)
+    reduced = replace(filt, shape=tuple(int(d) for d in data.shape), data=data)
+    return replace(model, tensors=tuple(reduced if t.index == filt.index else t for t in model.tensors))
+
+
 def _dsp_words(model: Model, op: Operator) -> list[list[int]] | None:
     """Per-channel requantization words of the DSP kernels, or None where the folded arithmetic
     would not be exact (then the reference kernel runs)."""
     inp = slots.required_input(model, op, slots.INPUT)
     if inp.dtype != "int8":
         return None
-    return _dsp_quant(model, op)[1]
+    return _dsp_quant(reduced_view(model, op), op)[1]
 
 
 def _dsp_quant(model: Model, op: Operator) -> tuple[conv_common.ConvLayer, list[list[int]] | None]:
@@ -136,9 +170,10 @@ def _fast_3x3_pays(geometry: window.Window, in_shape: tuple[int, ...]) -> bool:
 def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
     """Generation-time work: filter values doubled and reordered (groups of 4 channels as
     [c0, c2, c1, c3] per tap for depth multiplier 1), the input offset folded into the bias of
-    interior outputs, per-channel requantization words, and the per-layer kernel choice.
+    interior outputs, per-channel requantization words, and the per-layer kernel choice; over a
+    one-row or one-column input, the filter reduced to the taps that touch it (reduced_view).
     """
-    conv, words = _dsp_quant(ctx.model, op)
+    conv, words = _dsp_quant(reduced_view(ctx.model, op), op)
     quant = conv.quant
     assert words is not None and quant is not None and conv.t.filt.data is not None
     _, k_h, k_w, out_c = conv.t.filt.shape

@@ -110,3 +110,17 @@ def test_a_shift_of_zero_keeps_the_per_channel_path() -> None:
     assert layer.function == "tb_depthwise_conv2d_3x3_s8_dsp"
     assert dict(layer.structs[0].fields)["packed"] == "NULL"
     assert _ints(layer, "_requant")[5] == 0
+
+
+@pytest.mark.parametrize(("in_shape", "filter_hw", "tile", "padding"), [
+    ((1, 1, 9, 8), (3, 3), "{.h = 1, .w = 3}", "{.h = 0, .w = 1}"),  # one row: its filter row only
+    ((1, 7, 1, 4), (4, 5), "{.h = 4, .w = 1}", "{.h = 1, .w = 0}"),  # one column
+    ((1, 1, 1, 4), (2, 2), "{.h = 1, .w = 1}", "{.h = 0, .w = 0}"),  # both
+])
+def test_one_row_or_column_inputs_keep_the_filter_taps_that_touch_them(
+        in_shape: tuple[int, ...], filter_hw: tuple[int, int], tile: str, padding: str) -> None:
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=in_shape, filter_shape=(1, *filter_hw, in_shape[3]))
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == "tb_depthwise_conv2d_s8_dsp"
+    fields = dict(layer.structs[0].fields)
+    assert (fields["filter"], fields["padding"]) == (tile, padding)
