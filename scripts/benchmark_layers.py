@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/benchmark_layers.py [--count 200] [--seed 1]
         [--tflm-lib libtensorflow-microlite.a --tflm-include DIR:DIR...] [--json OUT] [--gate]
-        [--kind CONV_2D,FULLY_CONNECTED] [--only 3,17]
+        [--kind CONV_2D,DEPTHWISE_CONV_2D] [--only 3,17] [--tflm-cache DIR]
 
 Draws `--count` layer configurations from the space of real models' layers: CONV_2D (1-64
 channels, filters up to 7x5, strides 1-2, dilations 1-4, SAME/VALID, with and without a fused
@@ -17,7 +17,9 @@ Prints one line per configuration (est. cycles/MAC and instructions/MAC of both)
 of the ratios, how many configurations miss the targets (<= 0.70x est. cycles for layers of at
 least 10,000 MACs, <= 1.0x below, where per-invoke overhead dominates), and the worst 10. A
 configuration without MACs (pooling, ADD, SOFTMAX) is costed per output element instead.
-`--gate` exits 1 when a target is missed or a layer is not bit-exact.
+`--gate` exits 1 when a target is missed or a layer is not bit-exact. While iterating on one kind of
+kernel, `--kind` and `--only` keep some of the draw (indices stay those of the full sweep, the
+batches and so the random weights differ), and `--tflm-cache` keeps TFLM's counts per model.
 """
 from __future__ import annotations
 
@@ -243,6 +245,21 @@ def run_batch(model: bytes, samples: list[list[np.ndarray]], options: BenchOptio
     return [LayerRun(i, c, e) for i, c, e in zip(result.layer_instructions, result.layer_estimated_cycles, exact)]
 
 
+def _cached_tflm(model: bytes, samples: list[list[np.ndarray]], options: BenchOptions, work: Path,
+                 cache: Path | None) -> list[LayerRun]:
+    """TFLM's counts of one model, from `cache` when an earlier run stored them."""
+    if cache is None:
+        return run_batch(model, samples, options, work)
+    key = hashlib.sha256(model + b"".join(np.ascontiguousarray(a).tobytes() for s in samples for a in s)).hexdigest()
+    path = cache / f"{key[:24]}.json"
+    if path.is_file():
+        return [LayerRun(**row) for row in json.loads(path.read_text())]
+    runs = run_batch(model, samples, options, work)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([asdict(r) for r in runs]))
+    return runs
+
+
 @dataclass(frozen=True)
 class Row:
     config: LayerConfig
@@ -322,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", default="", help="only these kinds, separated by ',' (e.g. CONV_2D,FULLY_CONNECTED);"
                         " the configurations keep the numbers of the whole sweep")
     parser.add_argument("--only", default="", help="only these configuration numbers, separated by ','")
+    parser.add_argument("--tflm-cache", type=Path, default=None,
+                        help="a folder keeping TFLM's counts per model, reused by later runs (TFLM's side does not change)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be at least 1")
@@ -351,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         for n, group in enumerate(batches(configs)):
             model, samples = model_of(group, args.seed * 1000 + n)
             ours = run_batch(model, samples, ours_options, Path(tmp))
-            tflm = run_batch(model, samples, tflm_options, Path(tmp)) if tflm_options else [None] * len(group)
+            tflm = (_cached_tflm(model, samples, tflm_options, Path(tmp), args.tflm_cache) if tflm_options
+                    else [None] * len(group))
             rows += [Row(c, o, t) for c, o, t in zip(group, ours, tflm)]
             print(f"batch {n + 1}: {len(group)} layers", file=sys.stderr)
     print_table(rows)

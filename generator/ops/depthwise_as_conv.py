@@ -5,7 +5,8 @@ output depth) is the sum over the window of input x filter[0, y, x, m]: exactly 
 filter is [M, kh, kw, 1], with the same per-channel scales, bias, window and activation. So the
 optimized CONV_2D kernels (im2col + GEMM, 4 filters at a time) run it, bit-exact with TFLM's
 depthwise kernel, instead of the generic depthwise loop (one multiply per tap and channel).
-Spectrogram front ends start this way (TFLM's micro_speech: 10x8 filter, M = 8). No HANDLERS here:
+Spectrogram front ends start this way (TFLM's micro_speech: 10x8 filter, M = 8). Small depth
+multipliers or filters run faster on the depthwise kernel (see MIN_MULTIPLIER). No HANDLERS here:
 depthwise_conv2d.py lists the variant first.
 """
 from __future__ import annotations
@@ -20,9 +21,23 @@ from . import conv2d, slots
 from .layer_plan import PlanContext, Planned, Variant
 
 
+# The depthwise kernel's tap-offset paths beat the CONV_2D kernels on one input channel unless
+# the depth multiplier is large and the filter too (the GEMM's 4 filters at a time pay off), or
+# the filter has more taps than those paths take (depthwise_conv2d.MAX_OFFSET_TAPS). Measured
+# with scripts/benchmark_layers.py --seed 7 (in 1x13x43x1 k7x4 m8: 0.44x TFLM as CONV_2D, 0.58x
+# depthwise; k2x1 m8: 0.64x and 0.58x; m2 and m4: the depthwise kernel 1.3-2x faster).
+MIN_MULTIPLIER = 8
+MIN_TAPS = 9
+MAX_DEPTHWISE_TAPS = 64  # depthwise_conv2d.MAX_OFFSET_TAPS (that module imports this one)
+
+
 def _one_input_channel(model: Model, op: Operator) -> bool:
     inp = slots.required_input(model, op, slots.INPUT)
-    return inp.dtype == "int8" and len(inp.shape) == 4 and inp.shape[3] == 1
+    if inp.dtype != "int8" or len(inp.shape) != 4 or inp.shape[3] != 1:
+        return False
+    _, k_h, k_w, out_c = slots.required_input(model, op, slots.FILTER).shape
+    taps = k_h * k_w
+    return (out_c >= MIN_MULTIPLIER and taps >= MIN_TAPS) or taps > MAX_DEPTHWISE_TAPS
 
 
 def conv_view(model: Model, op: Operator) -> Model:

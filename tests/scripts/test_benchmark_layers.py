@@ -67,3 +67,23 @@ def test_a_batch_runs_bit_exact_on_the_device(script: ModuleType, tmp_path: Path
                                                                  build_root=bench_options.build_root), tmp_path)
     assert len(runs) == 2 and all(r.exact for r in runs)
     assert all(r.estimated_cycles >= r.instructions > 0 for r in runs)
+
+
+def test_tflm_counts_are_cached_per_model_and_input(script: ModuleType, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    calls: list[bytes] = []
+
+    def fake_run(model: bytes, samples, options, work):  # type: ignore[no-untyped-def]
+        calls.append(model)
+        return [script.LayerRun(len(calls), 2 * len(calls), True)]
+
+    monkeypatch.setattr(script, "run_batch", fake_run)
+    samples = [[np.zeros(3, dtype=np.int8)]]
+    first = script._cached_tflm(b"model", samples, None, tmp_path, tmp_path / "cache")
+    again = script._cached_tflm(b"model", samples, None, tmp_path, tmp_path / "cache")
+    other = script._cached_tflm(b"model", [[np.ones(3, dtype=np.int8)]], None, tmp_path, tmp_path / "cache")
+    assert first == again == [script.LayerRun(1, 2, True)] and other == [script.LayerRun(2, 4, True)]
+    assert len(calls) == 2
+    assert script._cached_tflm(b"model", samples, None, tmp_path, None) == [script.LayerRun(3, 6, True)]

@@ -30,17 +30,21 @@ typedef struct {
     tb_tile_t filter;         /* kernel height and width */
     tb_activation_t activation;
     int32_t clamp;            /* nonzero when the activation range is narrower than int8 */
-    /* One pixel of input channels, all holding the input zero point (NULL: none). A tap in the
-     * padding that reads it adds filter x (zp - zp) = 0, so border outputs of the 3x3 variant
-     * run the unrolled interior code with the offset-folded bias. */
+    /* One pixel of input channels (rounded up to 4), all holding the input zero point (NULL:
+     * none). A tap in the padding that reads it adds filter x (zp - zp) = 0, so border outputs
+     * run the interior code with the offset-folded bias. The general variant needs it (and at
+     * most 64 taps) for its tap-offset paths; without it, it runs bounds-checked loops. */
     const int8_t *pad_pixel;
-    /* 3x3 variant with every right shift e >= 1, or NULL: per group of 4 channels the
-     * offset-folded biases x2, multipliers, SMMLAR addends and right shifts, 4 of each
-     * (common/tb_requant.h's groups, TB_RQ4_*), so a full group requantizes and stores as one word. */
+    /* Every right shift e >= 1 and depth multiplier 1 (either variant) or a multiple of 4
+     * (general variant), or NULL: per group of 4 output channels the offset-folded biases x2,
+     * multipliers, SMMLAR addends and right shifts, 4 of each (common/tb_requant.h's groups,
+     * TB_RQ4_*), so a full group requantizes and stores as one word. */
     const int32_t *packed;
 } tb_depthwise_conv_dsp_params_t;
 
-/* Any geometry and depth multiplier. */
+/* Any geometry and depth multiplier: per output pixel a table of tap offsets (interior pixels
+ * share one; border pixels point padding taps at pad_pixel, or list only the taps inside when
+ * most are outside). */
 tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
                                        const int32_t *requant,
                                        const tb_dims_t *input_dims,

@@ -11,6 +11,8 @@ import pytest
 from support.on_device import assert_bit_exact, run_on_device
 from support.window_layers import ACTIVATIONS, LayerSet, Quant, Window, conv_quant
 from tflm_bench.generator import KernelSet, read_model
+from tflm_bench.generator.ops import depthwise_conv2d
+from tflm_bench.generator.ops.layer_plan import PlanContext
 from tflm_bench.generator.ops.registry import choose_variant
 
 CHANNELS = (1, 3, 5, 7, 17)
@@ -98,6 +100,14 @@ def _stress_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> Non
         elif k % 4 == 3:
             q.in_zp = 127
         layers.conv(rng, w, 0, q, depthwise_multiplier=1, bias=k % 5 != 4)
+    # Whole groups of 4 channels over inputs with interior pixels: the 3x3 variant's routine
+    # (other channel counts and inputs without interior pixels run the general kernel, _fast_3x3_pays).
+    for k, shape in enumerate(((1, 9, 8, 8), (1, 10, 11, 16), (1, 7, 12, 4))):
+        if k == 0 if part == 0 else k > 0:
+            w = Window(shape, (3, 3), stride=(1 + k % 2, 1 + (k + part) % 2), padding="SAME" if k != 1 else "VALID",
+                       activation=ACTIVATIONS[(k + part) % len(ACTIVATIONS)])
+            q = conv_quant(rng, 9, shape[3], per_channel=k != 2)
+            layers.conv(rng, w, 0, q, depthwise_multiplier=1, bias=k != 2)
     if part == 1:
         for k, (mult, kernel, dilation) in enumerate(((2, (3, 3), (1, 1)), (3, (5, 5), (1, 1)), (1, (5, 5), (1, 1)),
                                                       (1, (3, 3), (2, 2)), (4, (2, 3), (1, 2)))):
@@ -114,21 +124,28 @@ def test_depthwise_conv2d_s8_fast_path_stress(part: int, kernels: str, tmp_path:
     layers = LayerSet()
     _stress_layers(layers, rng, part)
     assert len(layers.ops) <= MAX_LAYERS
+    model = read_model(layers.spec_bytes())
+    plans = [depthwise_conv2d._plan_dsp(PlanContext(model, None), op).params for op in model.operators  # type: ignore[arg-type]
+             if choose_variant(model, op, KernelSet.OPTIMIZED).name == "dsp"]
+    assert any(p.fast for p in plans) and any(not p.fast for p in plans)
     options = dataclasses.replace(bench_options, kernels=kernels)
     results = run_on_device(layers.spec_bytes(), layers.samples(rng, 3), tmp_path, options)
     assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 stress part {part} ({kernels} kernels)")
 
 
 def _one_channel_layers(layers: LayerSet, rng: np.random.Generator) -> None:
-    """One input channel, depth multiplier 1-8: the optimized set runs these as CONV_2D
-    (generator/ops/depthwise_as_conv.py), im2col or contiguous rows."""
+    """One input channel, depth multiplier 1-8: the optimized set runs the large multipliers and
+    filters as CONV_2D (generator/ops/depthwise_as_conv.py), im2col or contiguous rows, the rest
+    on the depthwise kernel."""
     cases = (
         ((1, 49, 40, 1), (10, 8), (2, 2), (1, 1), "SAME", 8),  # micro_speech's front layer
         ((1, 12, 9, 1), (7, 3), (1, 1), (1, 1), "SAME", 8),
         ((1, 10, 6, 1), (3, 1), (1, 1), (1, 1), "VALID", 6),
-        ((1, 5, 7, 1), (1, 1), (1, 1), (1, 1), "VALID", 3),  # contiguous rows
-        ((1, 1, 16, 1), (1, 4), (1, 2), (1, 1), "VALID", 5),  # one row high: contiguous rows
-        ((1, 9, 9, 1), (3, 3), (1, 2), (2, 2), "SAME", 4),  # dilated
+        ((1, 5, 7, 1), (1, 1), (1, 1), (1, 1), "VALID", 3),  # the depthwise kernel (small multiplier)
+        ((1, 1, 16, 1), (1, 4), (1, 2), (1, 1), "VALID", 5),  # the depthwise kernel (small multiplier)
+        ((1, 1, 20, 1), (1, 9), (1, 2), (1, 1), "VALID", 8),  # one row high: contiguous rows
+        ((1, 9, 9, 1), (3, 3), (1, 2), (2, 2), "SAME", 8),  # dilated
+        ((1, 11, 10, 1), (9, 8), (2, 1), (1, 1), "SAME", 2),  # 72 taps: more than the tap-offset paths take
         ((2, 6, 5, 1), (2, 4), (2, 1), (1, 1), "SAME", 2),  # two batches
         ((1, 8, 8, 1), (5, 5), (3, 3), (1, 1), "VALID", 1),
     )
@@ -149,8 +166,58 @@ def test_depthwise_one_input_channel_runs_as_conv_and_matches_tflm(tmp_path: Pat
     model_bytes = layers.spec_bytes()
     model = read_model(model_bytes)
     chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
-    assert all(name.endswith("as conv (one input channel)") for name in chosen), chosen
+    as_conv = [name for name in chosen if name.endswith("as conv (one input channel)")]
+    # Depth multiplier >= 8 with >= 9 taps, or more taps than the depthwise tap-offset paths take.
+    assert len(as_conv) == 5 and chosen.count("dsp") == len(chosen) - 5, chosen
     assert any(name.startswith("dsp rows") for name in chosen) and any(name.startswith("dsp general") for name in chosen)
     options = dataclasses.replace(bench_options, kernels=KernelSet.OPTIMIZED)
     results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
     assert_bit_exact(results, "DEPTHWISE_CONV_2D int8 with one input channel (run as CONV_2D)")
+
+
+def _tap_offset_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> None:
+    """The general dsp kernel's tap-offset paths (depthwise_conv2d_s8_dsp.c): depth multiplier 1
+    with every channel count mod 4 (tail groups of 1-3), multipliers 2-8 (blocks of 4, 2 and 1;
+    packed 4-output requantization for multiples of 4), border pixels in both forms (padded: most
+    taps inside; compact: filters much larger than the input, SAME, dilated), right shifts of 0
+    (no packed table), two batches, and a filter over the 64 taps those paths take."""
+    cases = (  # shape, kernel, stride, dilation, padding, multiplier
+        ((1, 9, 11, 8), (5, 2), (1, 1), (1, 1), "SAME", 1),
+        ((1, 7, 6, 13), (4, 4), (1, 2), (1, 1), "VALID", 1),
+        ((1, 6, 5, 6), (2, 5), (2, 1), (1, 1), "SAME", 1),
+        ((2, 5, 7, 3), (3, 4), (1, 1), (2, 1), "SAME", 1),
+        ((1, 1, 4, 5), (4, 5), (1, 1), (1, 1), "SAME", 8),
+        ((1, 9, 1, 3), (6, 5), (1, 1), (1, 1), "SAME", 4),
+        ((1, 8, 9, 2), (3, 1), (2, 1), (1, 3), "SAME", 5),
+        ((1, 6, 7, 4), (2, 3), (1, 2), (1, 1), "VALID", 3),
+        ((1, 5, 8, 1), (2, 4), (2, 2), (1, 3), "SAME", 1),
+        ((1, 7, 5, 2), (5, 3), (1, 1), (2, 2), "SAME", 2),
+        ((1, 11, 10, 6), (9, 8), (1, 1), (1, 1), "SAME", 1),  # 72 taps: the bounds-checked paths
+        ((1, 6, 6, 7), (3, 2), (1, 1), (1, 1), "SAME", 6),
+    )
+    for k, (shape, kernel, stride, dilation, padding, mult) in enumerate(cases):
+        w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[(k + part) % len(ACTIVATIONS)])
+        taps = kernel[0] * kernel[1]
+        # Part 1, even layers: one rescaling multiplier of about 0.7 (right shift 0): no packed table.
+        shift0 = part == 1 and k % 2 == 0
+        spread = 73.0 * 110.0 * np.sqrt(taps) / 64.0  # conv_quant's
+        q = conv_quant(rng, taps, shape[3] * mult, per_channel=(k + part) % 2 == 0 and not shift0,
+                       multiplier_log2=-float(np.log2(spread * 0.7)) if shift0 else None)
+        if k % 3 == 1:
+            q.in_zp = -128 if part == 0 else 127
+        layers.conv(rng, w, 0, q, depthwise_multiplier=mult, bias=k % 4 != 3,
+                    weight_bound=2 if part == 1 and k % 2 == 0 else 127)
+
+
+@pytest.mark.parametrize("part", [0, 1])
+def test_depthwise_conv2d_s8_tap_offset_paths(part: int, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(2300 + part)
+    layers = LayerSet()
+    _tap_offset_layers(layers, rng, part)
+    model_bytes = layers.spec_bytes()
+    model = read_model(model_bytes)
+    chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
+    assert chosen == ["dsp"] * len(chosen), chosen
+    options = dataclasses.replace(bench_options, kernels=KernelSet.OPTIMIZED)
+    results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 tap-offset paths part {part}")

@@ -61,10 +61,35 @@ def _ints(layer, suffix: str) -> list[int]:  # type: ignore[no-untyped-def]
     return [int(v) for row in array.rows for v in row.split(",") if v.strip()]
 
 
+@pytest.mark.parametrize(("in_shape", "function"), [
+    ((1, 8, 8, 8), "tb_depthwise_conv2d_3x3_s8_dsp"),  # whole groups of 4 with interior outputs
+    ((1, 4, 3, 8), "tb_depthwise_conv2d_3x3_s8_dsp"),
+    ((1, 6, 6, 5), "tb_depthwise_conv2d_s8_dsp"),  # a partial group: the general kernel
+    ((1, 1, 9, 8), "tb_depthwise_conv2d_s8_dsp"),  # one row: only border outputs
+])
+def test_3x3_variant_runs_where_its_routine_pays(in_shape: tuple[int, ...], function: str) -> None:
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=in_shape, filter_shape=(1, 3, 3, in_shape[3]))
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == function
+    assert dict(layer.structs[0].fields)["pad_pixel"] == "tb_l0_pad_pixel"
+
+
+@pytest.mark.parametrize(("filter_shape", "multiplier", "packed"), [
+    ((1, 2, 5, 6), 1, True), ((1, 4, 2, 12), 4, True), ((1, 3, 3, 6), 2, False)])
+def test_general_kernel_packs_whole_groups_of_outputs(filter_shape: tuple[int, ...], multiplier: int,
+                                                      packed: bool) -> None:
+    in_c = filter_shape[3] // multiplier
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, in_c), filter_shape=filter_shape,
+                       depthMultiplier=multiplier)
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == "tb_depthwise_conv2d_s8_dsp"
+    assert (dict(layer.structs[0].fields)["packed"] == "tb_l0_requant4") == packed
+
+
 def test_3x3_packs_its_constants_per_group_of_4() -> None:
     model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, 5), filter_shape=(1, 3, 3, 5))
     layer = emit_layers(model, plan_arena(model), "optimized")[0]
-    assert layer.function == "tb_depthwise_conv2d_3x3_s8_dsp"
+    assert layer.function == "tb_depthwise_conv2d_s8_dsp"  # 5 channels: the general kernel, same table
     params = dict(layer.structs[0].fields)
     assert params["packed"] == "tb_l0_requant4"
     words = _ints(layer, "_requant")  # per channel: bias2, raw bias2, multiplier, round, sign, shift
@@ -79,9 +104,23 @@ def test_3x3_packs_its_constants_per_group_of_4() -> None:
 def test_a_shift_of_zero_keeps_the_per_channel_path() -> None:
     # Rescale 0.05 x 0.2 / 0.0125 = 0.8: TFLM shift 0 (e = 0), where the packed form's sign term
     # does not hold; the per-channel words handle it.
-    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, 4), filter_shape=(1, 3, 3, 4),
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 8, 8, 4), filter_shape=(1, 3, 3, 4),
                        filter_scales=[0.2], out_scale=0.0125)
     layer = emit_layers(model, plan_arena(model), "optimized")[0]
     assert layer.function == "tb_depthwise_conv2d_3x3_s8_dsp"
     assert dict(layer.structs[0].fields)["packed"] == "NULL"
     assert _ints(layer, "_requant")[5] == 0
+
+
+@pytest.mark.parametrize(("in_shape", "filter_hw", "tile", "padding"), [
+    ((1, 1, 9, 8), (3, 3), "{.h = 1, .w = 3}", "{.h = 0, .w = 1}"),  # one row: its filter row only
+    ((1, 7, 1, 4), (4, 5), "{.h = 4, .w = 1}", "{.h = 1, .w = 0}"),  # one column
+    ((1, 1, 1, 4), (2, 2), "{.h = 1, .w = 1}", "{.h = 0, .w = 0}"),  # both
+])
+def test_one_row_or_column_inputs_keep_the_filter_taps_that_touch_them(
+        in_shape: tuple[int, ...], filter_hw: tuple[int, int], tile: str, padding: str) -> None:
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=in_shape, filter_shape=(1, *filter_hw, in_shape[3]))
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == "tb_depthwise_conv2d_s8_dsp"
+    fields = dict(layer.structs[0].fields)
+    assert (fields["filter"], fields["padding"]) == (tile, padding)
