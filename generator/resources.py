@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import MalformedGraphError
 from .model import Model, Operator
 
 
@@ -61,9 +60,9 @@ def _static_id(model: Model, op: Operator, handle_ids: dict[int, int]) -> int | 
 def resolve(model: Model) -> Resources:
     """The resource variables of `model`, in TFLM's id order.
 
-    Raises:
-        MalformedGraphError: an ASSIGN_VARIABLE whose resource operand no VAR_HANDLE of its own
-            subgraph writes (TFLM's Prepare would read an id no operator has written yet).
+    An ASSIGN_VARIABLE whose handle comes through a subgraph input allocates nothing here: TFLM's
+    Prepare reads that id from arena bytes nothing has written yet. Reading a variable that no
+    VAR_HANDLE-fed ASSIGN_VARIABLE allocates is refused by READ_VARIABLE's check.
     """
     keys: list[tuple[str, str]] = []
     handle_ids: dict[int, int] = {}
@@ -79,12 +78,10 @@ def resolve(model: Model) -> Resources:
         elif op.name == "ASSIGN_VARIABLE":
             ident = _static_id(model, op, handle_ids)
             if ident is None:
-                raise MalformedGraphError(
-                    op.index, op.name,
-                    "its resource operand comes from no VAR_HANDLE of its own subgraph; TFLM's Prepare allocates "
-                    "the variable from that id before any operator ran, so the id is undefined there. Have a "
-                    "VAR_HANDLE in the same subgraph feed ASSIGN_VARIABLE (the TFLite converter does)",
-                )
+                # The handle arrives through a subgraph input (the converter passes it into a WHILE
+                # body): TFLM's Prepare reads that id from the arena before anything wrote it, so
+                # this assignment allocates nothing defined; a VAR_HANDLE-fed one must.
+                continue
             if ident not in sizes:
                 value = model.tensors[op.inputs[1]]
                 q = value.quantization
