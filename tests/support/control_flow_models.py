@@ -120,6 +120,53 @@ def counted_loop(shape: tuple[int, ...], kind: str, seed: int = 0) -> bytes:
     return _convert(module.__call__, [shape], kind, module, seed)
 
 
+def combined(shape: tuple[int, ...], kind: str, seed: int = 0) -> bytes:
+    """All of it in one model: a tf.Variable accumulator (CALL_ONCE, VAR_HANDLE, READ_VARIABLE,
+    ASSIGN_VARIABLE), a tf.cond on its value (IF) and a tf.while_loop over the result (WHILE); in
+    float32 the loop also passes x through unchanged and assigns a second variable in its body
+    (the handle passed into the subgraph). TensorFlow 2.21's int8 converter crashes on those two
+    forms, so the int8 model has neither. Outputs: the loop's result and the accumulator's."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    start = rng.uniform(-0.5, 0.5, shape).astype(np.float32)
+    steps = int(rng.integers(2, 5))
+
+    class Combined(tf.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.state = tf.Variable(start)
+            self.visits = tf.Variable(np.zeros(shape, np.float32))
+
+        @tf.function
+        def __call__(self, x: Any) -> Any:
+            self.state.assign(self.state * 0.5 + x)
+            s = self.state + x
+            y = tf.cond(tf.reduce_sum(s) > 0.0, lambda: tf.nn.relu(s * 2.0), lambda: s - 0.5)
+            if kind == "float32":
+                def cond3(i: Any, v: Any, z: Any) -> Any:
+                    return tf.logical_and(i < steps, tf.reduce_sum(v) < 4.0)
+
+                def body3(i: Any, v: Any, z: Any) -> Any:
+                    self.visits.assign(self.visits * 0.5 + v)
+                    return i + 1, v * 0.75 + 0.1 + z * 0.0625, z
+
+                y = tf.while_loop(cond3, body3, [tf.constant(0), y, x])[1] + self.visits
+            else:
+                def cond(i: Any, v: Any) -> Any:
+                    return tf.logical_and(i < steps, tf.reduce_sum(v) < 4.0)
+
+                def body(i: Any, v: Any) -> Any:
+                    return i + 1, v * 0.75 + 0.1
+
+                y = tf.while_loop(cond, body, [tf.constant(0), y])[1]
+            return y, s
+
+    module = Combined()
+    return _convert(module.__call__, [shape], kind, module, seed)
+
+
 BUILDERS: dict[str, Callable[..., bytes]] = {
     "accumulator": accumulator, "branches": branches, "loop": loop, "counted_loop": counted_loop,
+    "combined": combined,
 }
