@@ -228,6 +228,9 @@ def _layer_output_desc(model: Model, plan: ArenaPlan, op_index: int) -> TensorDe
                           (("dtype", "(tb_dtype_t)0"), ("rank", "0"), ("dims", "{0}"), ("scale", "0.0f"),
                            ("zero_point", "0"), ("bytes", "0u"), ("data", "NULL")))
     index = op.outputs[0]
+    if op.name == "VAR_HANDLE":  # the id lives in tb_resource_ids, not in the arena
+        desc = _tensor_desc(model, plan, index, data=f"(uint8_t *)&tb_resource_ids[{resolve_resources(model).handle_ids[op.index]}]")
+        return desc
     if index not in plan.elided:
         return _tensor_desc(model, plan, index)
     fusion = plan.fusion_of(op_index)

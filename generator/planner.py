@@ -50,7 +50,7 @@ from .model import Model
 from .ops import slots
 from .resources import resolve as resolve_resources
 from .resources import uses_resources
-from .subgraphs import executed_operators, has_subgraphs, reachable, timeline
+from .subgraphs import executed_operators, handle_tensors, has_subgraphs, reachable, timeline
 
 ALIGNMENT = 16
 RANDOM_ORDERS = 48  # extra seeded placement orders tried when the heuristic ones are not optimal
@@ -93,9 +93,10 @@ def tensor_lifetimes(model: Model) -> dict[int, tuple[int, int]]:
     last_op = max(len(model.operators) - 1, 0)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
+    handles = handle_tensors(model)
 
     def touch(index: int, at: int) -> None:
-        if index < 0 or model.tensors[index].is_constant:
+        if index < 0 or model.tensors[index].is_constant or index in handles:
             return
         first[index] = min(first.get(index, at), at)
         last[index] = max(last.get(index, at), at)

@@ -109,15 +109,23 @@ class Timeline:
     length: int  # positions 0..length-1
 
 
+def handle_tensors(model: Model) -> frozenset[int]:
+    """The outputs of VAR_HANDLE operators: TFLM's VAR_HANDLE Prepare points them at the kernel's own
+    data before the memory plan is made, so the planner leaves them out (a tensor with data needs
+    no arena); the generated code keeps the ids in a table of its own (tb_resource_ids)."""
+    return frozenset(t for op in model.all_operators if op.name == "VAR_HANDLE" for t in op.outputs)
+
+
 def timeline(model: Model) -> Timeline:
     """TFLM's walk (micro_allocation_info.cc MarkAllocationLifetimes), with one position per scope."""
     spans: dict[int, tuple[int, int]] = {}
+    handles = handle_tensors(model)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     position = -1
 
     def touch(index: int, at: int) -> None:
-        if index < 0 or model.tensors[index].is_constant:
+        if index < 0 or model.tensors[index].is_constant or index in handles:
             return
         first[index] = min(first.get(index, at), at)
         last[index] = max(last.get(index, at), at)

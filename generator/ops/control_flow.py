@@ -25,6 +25,7 @@ from ..subgraphs import io_of
 from .c_emit import EmitContext, Layer, layer
 from .layer_plan import Constant, LayerPlan, PlanContext, Planned, single
 from .registry import OpHandler, Operands, no_macs
+from .resource_variables import handle_ref
 from .shape_common import input_constant
 
 HEADER = "control/tb_control.h"
@@ -127,6 +128,8 @@ def _callees(op: Operator) -> tuple[int, ...]:
 def _ref(ctx: EmitContext, op: Operator, index: int, const: bool = True) -> str:
     if ctx.tensor(index).is_constant:
         return _constant_name(op, index)
+    if index not in ctx.plan.offsets and ctx.tensor(index).dtype == "resource":  # a VAR_HANDLE's output
+        return f"({'const ' if const else ''}void *){handle_ref(ctx.model, ctx.plan.offsets, index)}"
     qualifier = "const " if const else ""
     return f"({qualifier}void *)&tb_arena[{ctx.plan.offsets[index]}]"
 

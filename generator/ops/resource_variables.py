@@ -3,8 +3,10 @@ read_variable.cc, assign_variable.cc, micro_resource_variable.cc).
 
 generator/resources.py resolves what TFLM's Prepare decides (each VAR_HANDLE's id, each
 variable's size and start value); the planner puts the buffers on top of the arena. At run time
-a resource tensor holds the id (4 bytes, as TFLM sizes kTfLiteResource), so a handle passed into a
-subgraph through IF or WHILE works as in TFLM; READ_VARIABLE and ASSIGN_VARIABLE copy the
+a VAR_HANDLE's output is the id in a table of the generated code (tb_resource_ids: TFLM points
+it at the kernel's data, so its planner gives it no arena), and a resource tensor a caller copies
+it into holds the id in the arena (4 bytes, as TFLM sizes kTfLiteResource), so a handle passed into
+a subgraph through IF or WHILE works as in TFLM; READ_VARIABLE and ASSIGN_VARIABLE copy the
 variable's bytes out and in, whatever the type. The buffers keep their values from one inference
 to the next and are filled again only where TFLM fills them (before the first inference).
 """
@@ -77,8 +79,18 @@ def check_assign_variable(model: Model, op: Operator) -> None:
     _expect_size(model, op, op.inputs[1], "value")
 
 
+def handle_ref(model: Model, offsets: dict[int, int], index: int) -> str:
+    """C expression of a resource tensor's id: tb_resource_ids[id] for a VAR_HANDLE's output (TFLM
+    keeps it in the kernel's data, not the arena), else its arena bytes (a handle copied into a
+    subgraph's input)."""
+    writer = next((w for w in model.all_operators if index in w.outputs), None)
+    if writer is not None and writer.name == "VAR_HANDLE":
+        return f"&tb_resource_ids[{resolve(model).handle_ids[writer.index]}]"
+    return f"(int32_t *)&tb_arena[{offsets[index]}]"
+
+
 def _handle(ctx: EmitContext, op: Operator) -> str:
-    return f"(const int32_t *)&tb_arena[{ctx.plan.offsets[op.inputs[0]]}]"
+    return handle_ref(ctx.model, ctx.plan.offsets, op.inputs[0])
 
 
 def emit_var_handle(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -86,8 +98,7 @@ def emit_var_handle(ctx: EmitContext, plan: LayerPlan) -> Layer:
     ident = resolve(ctx.model).handle_ids[op.index]
     container, name = op.options.get("container") or b"", op.options.get("shared_name") or b""
     note = f"resource '{bytes(container).decode(errors='replace')}/{bytes(name).decode(errors='replace')}' is id {ident}"
-    return layer(plan, "tb_var_handle", (f"(int32_t *)&tb_arena[{ctx.plan.offsets[op.outputs[0]]}]", f"{ident}"), (),
-                 HEADER, note)
+    return layer(plan, "tb_var_handle", (f"&tb_resource_ids[{ident}]", f"{ident}"), (), HEADER, note)
 
 
 def emit_read_variable(ctx: EmitContext, plan: LayerPlan) -> Layer:
