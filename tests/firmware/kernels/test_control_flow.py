@@ -8,6 +8,7 @@ tf.while_loop and tf.Variable (tests/support/control_flow_models.py), float32 an
   runs a different number of times per sample. The float32 one also passes a loop variable
   through the body unchanged and assigns a variable inside the body (its handle passed into the
   subgraph).
+- The float32 one on the user's TFLM library too (--runtime tflm; skipped without one).
 - Each smaller model through `tflm-bench run MODEL --count 3`, as the corpus test runs TFLM's
   models: host TFLM bit-exact, TFLite's reference interpreter asked too (it disagrees with TFLM on
   the int8 IF model's branch choice, which the run reports; not asserted here).
@@ -73,3 +74,16 @@ def test_tflm_bench_run_passes(tmp_path: Path, bench_options, capsys: pytest.Cap
     data = json.loads(report.read_text())
     assert data["all_bit_exact"] is True
     assert len(data["results"]) == 3
+
+
+def test_tflm_runtime_runs_the_combined_model_with_resource_variables(tmp_path: Path, bench_tflm_options) -> None:  # type: ignore[no-untyped-def]
+    """--runtime tflm gives TFLM's interpreter MicroResourceVariables (VAR_HANDLE needs them): the
+    user's TFLM on the device matches host TFLM sample after sample, and needs a larger arena."""
+    pytest.importorskip("tensorflow", reason="TensorFlow makes these models (tf.cond, tf.while_loop, tf.Variable)")
+    from tflm_bench.session import run_bench
+
+    model = tmp_path / "combined_float32.tflite"
+    model.write_bytes(BUILDERS["combined"](_shape(3), "float32", 3))
+    report = run_bench(model, count=3, seed=2, options=bench_tflm_options)
+    assert report.all_bit_exact, report.format_text()
+    assert report.arena is not None and report.arena.used_bytes > 0
