@@ -68,8 +68,8 @@ def test_tflm_bench_run_passes(tmp_path: Path, bench_options, capsys: pytest.Cap
     model = tmp_path / f"{name}_{kind}.tflite"
     model.write_bytes(BUILDERS[name](_shape(len(name)), kind, 1))
     report = tmp_path / "report.json"
-    code = main(["run", str(model), "--count", "3", "--build-dir", str(bench_options.build_root),
-                 "--json", str(report)])
+    build = ["--build-dir", str(bench_options.build_root)] if bench_options.build_root is not None else []
+    code = main(["run", str(model), "--count", "3", *build, "--json", str(report)])
     assert code == 0, capsys.readouterr()
     data = json.loads(report.read_text())
     assert data["all_bit_exact"] is True
