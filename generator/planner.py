@@ -89,7 +89,7 @@ def tensor_lifetimes(model: Model) -> dict[int, tuple[int, int]]:
     """First and last operator index using each non-constant tensor; with subgraphs, first and
     last position of TFLM's planning walk (subgraphs.timeline)."""
     if has_subgraphs(model):
-        return timeline(model).lifetimes
+        return dict(timeline(model).lifetimes)  # a copy: callers add scratch and band entries
     last_op = max(len(model.operators) - 1, 0)
     first: dict[int, int] = {}
     last: dict[int, int] = {}

@@ -10,10 +10,14 @@ for a model of one subgraph the planner keeps operator indices as positions (pla
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import MalformedGraphError
 from .model import Model, Operator
+
+T = TypeVar("T")
 
 # The option naming each subgraph a control-flow operator runs, in TFLM's planning order.
 CALLS: dict[str, tuple[str, ...]] = {
@@ -72,8 +76,30 @@ def io_of(model: Model, number: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return sg.inputs, sg.outputs
 
 
+# Results per model object (not per equal model: Operator.options take no part in equality), a few
+# kept: the planner asks for the walk once per placement it tries.
+_MEMO: dict[tuple[str, int], tuple[Model, object]] = {}
+_MEMO_SIZE = 16
+
+
+def _memo(kind: str, model: Model, compute: Callable[[Model], T]) -> T:
+    key = (kind, id(model))
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]  # type: ignore[return-value]
+    value = compute(model)
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = (model, value)
+    return value
+
+
 def reachable(model: Model) -> tuple[int, ...]:
     """The subgraphs other than 0 that an inference can run, in first-call order."""
+    return _memo("reachable", model, _reachable)
+
+
+def _reachable(model: Model) -> tuple[int, ...]:
     found: list[int] = []
 
     def visit(number: int) -> None:
@@ -118,6 +144,10 @@ def handle_tensors(model: Model) -> frozenset[int]:
 
 def timeline(model: Model) -> Timeline:
     """TFLM's walk (micro_allocation_info.cc MarkAllocationLifetimes), with one position per scope."""
+    return _memo("timeline", model, _timeline)
+
+
+def _timeline(model: Model) -> Timeline:
     spans: dict[int, tuple[int, int]] = {}
     handles = handle_tensors(model)
     first: dict[int, int] = {}
