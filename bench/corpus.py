@@ -119,7 +119,7 @@ def golden_files(model_path: Path) -> Golden | None:
 
 
 def golden_tolerance(model: Model) -> int:
-    return LEAKY_RELU_GOLDEN_TOLERANCE if any(op.name == "LEAKY_RELU" for op in model.operators) else 0
+    return LEAKY_RELU_GOLDEN_TOLERANCE if any(op.name == "LEAKY_RELU" for op in model.all_operators) else 0
 
 
 def _shaped(golden: Golden, specs: tuple) -> list[np.ndarray]:  # type: ignore[type-arg]

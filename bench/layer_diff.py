@@ -35,6 +35,7 @@ class LayerDiff:
     shape: tuple[int, ...]
     difference: Difference | None  # None: the output is not materialised (fused_into)
     fused_into: int | None = None  # the layer whose output the fused kernel writes instead
+    no_data: str = ""  # why the layer has no output data to compare (CALL_ONCE, ASSIGN_VARIABLE, VAR_HANDLE)
 
     @property
     def passed(self) -> bool:
@@ -45,7 +46,7 @@ class LayerDiff:
     def verdict(self) -> str:
         d = self.difference
         if d is None:
-            return f"fused into layer {self.fused_into}, not materialised"
+            return self.no_data or f"fused into layer {self.fused_into}, not materialised"
         if d.exact:
             return "bit-exact"
         elements = int(np.prod(self.shape, dtype=np.int64))
@@ -118,6 +119,13 @@ def diff_sample(session: BenchSession, oracle: OracleProcess, number: int, sampl
     fused = {f.conv_op: f for f in conv_pool_fusions(model)} if session.options.runtime is Runtime.GENERATED else {}
     layers = []
     for index, op in enumerate(model.operators):
+        if not op.outputs or model.tensors[op.outputs[0]].dtype == "resource":
+            # Nothing to compare: no output (CALL_ONCE, ASSIGN_VARIABLE), or a resource id that TFLM
+            # keeps in the kernel's own data rather than in the arena (VAR_HANDLE).
+            name = model.tensors[op.outputs[0]].name if op.outputs else ""
+            layers.append(LayerDiff(index, op.name, name, (), None,
+                                    no_data="no output" if not op.outputs else "a resource id, not compared"))
+            continue
         tensor = model.tensors[op.outputs[0]]
         if index in fused:
             layers.append(LayerDiff(index, op.name, tensor.name, tuple(tensor.shape), None, fused[index].pool_op))

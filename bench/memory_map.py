@@ -41,7 +41,7 @@ def arena_map(model: Model, plan: ArenaPlan | None) -> tuple[TensorPlacement, ..
         for index, offset in plan.offsets.items()
     ]
     placements += [
-        TensorPlacement(-1, f"scratch of layer {op} ({model.operators[op].name})", offset,
+        TensorPlacement(-1, f"scratch of layer {op} ({model.operator(op).name})", offset,
                         plan.scratch_sizes[op], op, op, "scratch")
         for op, offset in plan.scratch_offsets.items()
     ]
@@ -49,6 +49,12 @@ def arena_map(model: Model, plan: ArenaPlan | None) -> tuple[TensorPlacement, ..
         TensorPlacement(-1, f"band of layer {f.conv_op} (CONV_2D fused with MAX_POOL_2D)", plan.band_offsets[f.conv_op],
                         align_up(f.band_bytes), f.conv_op, f.conv_op, "scratch")
         for f in plan.fusions
+    ]
+    last = max((p.last_layer for p in placements), default=0)
+    placements += [  # resource variables (VAR_HANDLE ids): alive throughout, on top of the arena
+        TensorPlacement(-1, f"resource variable {ident}", offset, plan.arena_bytes - offset if ident == max(
+            plan.resource_offsets) else plan.resource_offsets[ident + 1] - offset, 0, last, "resource")
+        for ident, offset in plan.resource_offsets.items()
     ]
     return tuple(sorted(placements, key=lambda p: (p.offset, p.first_layer, p.tensor)))
 

@@ -29,7 +29,7 @@ def tflm_crash_reason(model: Model) -> str | None:
     """Why the pinned tflite-micro would crash the process on `model`, if it is a known case.
 
     validate() refuses these models first; this guards callers that skip it."""
-    for op in model.operators:
+    for op in model.all_operators:  # every subgraph's: TFLM prepares them all
         # Its depthwise Prepare decides "has bias" from the input count, then frees the absent
         # tensor: a segfault (seen with 0.dev20261023182759), not a Python error.
         if op.name == "DEPTHWISE_CONV_2D" and len(op.inputs) > BIAS and input_index(op, BIAS) == ABSENT:

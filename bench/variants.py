@@ -160,7 +160,7 @@ _WEIGHT_OPS = ("FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "BATCH_MATMUL"
 def hybrid_ops(model: Model) -> list[str]:
     """Operators computing in float32 from int8/uint8 weights: dynamic-range "hybrid" kernels."""
     found = []
-    for op in model.operators:
+    for op in model.all_operators:
         if op.name not in _WEIGHT_OPS or len(op.inputs) < 2 or op.inputs[0] < 0 or op.inputs[1] < 0:
             continue
         activation, weights = model.tensors[op.inputs[0]], model.tensors[op.inputs[1]]

@@ -11,7 +11,8 @@ with GCC, as the TFLM library is for this board):
   (ours tries its order among others), without the aliasing and in-place reuse TFLM does not do,
   each operator's CMSIS-NN scratch buffer alive while it runs (sizes as CMSIS-NN's
   `*_get_buffer_size` functions give them for that build);
-- one 12-byte TfLiteEvalTensor per tensor of the graph;
+- one 12-byte TfLiteEvalTensor per tensor of every subgraph, and the buffers of the resource
+  variables (ASSIGN_VARIABLE's Prepare allocates them persistent);
 - the per-channel output multipliers and shifts (2 x int32 per output channel) that TFLM's CONV_2D
   and DEPTHWISE_CONV_2D Prepare keep for int8 and int16 inputs.
 
@@ -23,6 +24,9 @@ from __future__ import annotations
 from .model import Model, Operator
 from .ops import slots, window
 from .planner import planned_bytes
+from .resources import resolve as resolve_resources
+from .resources import uses_resources
+from .subgraphs import executed_operators
 
 EVAL_TENSOR_BYTES = 12  # TfLiteEvalTensor on a 32-bit target: data pointer, dims pointer, type
 PER_CHANNEL_BYTES = 8  # one int32 multiplier and one int32 shift per output channel
@@ -61,8 +65,10 @@ def cmsis_nn_scratch_bytes(model: Model, op: Operator) -> int:
 
 def persistent_bytes(model: Model) -> int:
     """What TFLM certainly keeps in the arena's persistent part for this model."""
-    total = EVAL_TENSOR_BYTES * len(model.tensors)
-    for op in model.operators:
+    total = EVAL_TENSOR_BYTES * len(model.tensors)  # every subgraph's tensors (TFLM allocates them all)
+    if uses_resources(model):  # resource variables' buffers (persistent, 4-byte aligned at the least)
+        total += sum(_align4(v.bytes) for v in resolve_resources(model).variables)
+    for op in executed_operators(model):
         if op.name in ("CONV_2D", "DEPTHWISE_CONV_2D"):
             inp = slots.required_input(model, op, slots.INPUT)
             if inp.dtype in _QUANTIZED:
@@ -72,5 +78,5 @@ def persistent_bytes(model: Model) -> int:
 
 def tflm_arena_lower_bound(model: Model) -> int:
     """Bytes of arena TFLM + CMSIS-NN needs for `model` at the least (see the module docstring)."""
-    scratch = {op.index: size for op in model.operators if (size := cmsis_nn_scratch_bytes(model, op)) > 0}
+    scratch = {op.index: size for op in executed_operators(model) if (size := cmsis_nn_scratch_bytes(model, op)) > 0}
     return planned_bytes(model, scratch) + persistent_bytes(model)

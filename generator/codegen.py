@@ -18,6 +18,9 @@ from .options import KernelSet
 from .ops.c_emit import EmitContext, Layer, c_float, comment_text, shape_text
 from .ops.registry import plan_layers
 from .planner import ArenaPlan
+from .resources import resolve as resolve_resources
+from .resources import uses_resources
+from .subgraphs import reachable
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 DATA_SOURCE = "tb_model_data.c"
@@ -67,12 +70,28 @@ def generate_c(
     `int8_layout` (weights kept int8, see layout.py).
     """
     layers = emit_layers(model, plan, kernels, int8_layout)  # raises before anything is written
+    main_count = len(model.operators)
+    called = sorted(reachable(model))
+    subgraphs = [_subgraph_context(model, number, [l for l in layers[main_count:]
+                                                   if model.operator(l.op_index).subgraph == number])
+                 for number in called]
+    resources = _resources(model, plan)
+    once_flags = [flag for layer in layers for flag in layer.once_flags]
+    state_buffers = [b for layer in layers for b in layer.buffers if b.reset]
+    variables = _variables(model, plan)
     context = {
         "sha256": model.sha256,
         "kernels": KernelSet.parse(kernels).value,
         "data_header": DATA_HEADER,
         "arrays": [array for layer in layers for array in layer.arrays],
         "layers": layers,
+        "main_layers": layers[:main_count],
+        "subgraphs": subgraphs,
+        "layer_where": {op.index: (f", subgraph {op.subgraph}" if op.subgraph else "")
+                        for op in model.all_operators},
+        "resources": resources,
+        "once_flags": once_flags,
+        "has_state": bool(variables or state_buffers or resources or once_flags),
         "kernel_headers": sorted({layer.header for layer in layers if layer.header}),
         "arena_bytes": max(plan.arena_bytes, 16),
         "arena_lines": _arena_lines(model, plan),
@@ -80,8 +99,8 @@ def generate_c(
         "outputs": [_tensor_desc(model, plan, i) for i in model.outputs],
         "layer_outputs": [_layer_output_desc(model, plan, op.index) for op in model.operators],
         "opcodes": [op.opcode for op in model.operators],
-        "variables": _variables(model, plan),
-        "state_buffers": [b for layer in layers for b in layer.buffers if b.reset],
+        "variables": variables,
+        "state_buffers": state_buffers,
         "build_id": f"0x{model.build_id:08x}u",
         "uses_bool": any(t.dtype == "bool" for t in model.tensors),  # the C type bool needs stdbool.h
     }
@@ -108,6 +127,50 @@ def generate_c(
 
 
 @dataclass(frozen=True)
+class SubgraphCode:
+    """One called subgraph's C function: its layers in order."""
+
+    number: int
+    name: str
+    inputs: str
+    outputs: str
+    layers: list[Layer]
+
+
+def _subgraph_context(model: Model, number: int, layers: list[Layer]) -> SubgraphCode:
+    sg = model.subgraph(number)
+
+    def names(indices: tuple[int, ...]) -> str:
+        return "[" + ", ".join(f"tensor {i} {shape_text(model.tensors[i])}" for i in indices) + "]"
+
+    return SubgraphCode(number, comment_text(sg.name), comment_text(names(sg.inputs)), comment_text(names(sg.outputs)),
+                        layers)
+
+
+@dataclass(frozen=True)
+class ResourceFill:
+    """A resource variable's buffer in the arena and the byte TFLM fills it with (resources.py)."""
+
+    id: int
+    offset: int
+    bytes: int
+    fill: int
+    comment: str
+
+
+def _resources(model: Model, plan: ArenaPlan) -> list[ResourceFill]:
+    if not uses_resources(model):
+        return []
+    found = []
+    for v in resolve_resources(model).variables:
+        what = f"'{v.container}/{v.shared_name}' {v.dtype} [{', '.join(map(str, v.shape))}], {v.bytes} bytes"
+        if v.allocated_by >= 0:
+            what += f", allocated by operator #{v.allocated_by}"
+        found.append(ResourceFill(v.id, plan.resource_offsets.get(v.id, 0), v.bytes, v.fill, comment_text(what)))
+    return found
+
+
+@dataclass(frozen=True)
 class VariableFill:
     """A variable tensor (e.g. SVDF's state) and the byte TFLM resets it to: its zero point for
     int8, 0 otherwise (MicroInterpreterGraph::ResetTensorData)."""
@@ -131,15 +194,19 @@ def _variables(model: Model, plan: ArenaPlan) -> list[VariableFill]:
 
 def _arena_lines(model: Model, plan: ArenaPlan) -> list[str]:
     lines = []
+    when = "positions" if reachable(model) else "operators"  # with subgraphs: TFLM's planning walk
     for index, offset in sorted(plan.offsets.items(), key=lambda item: (item[1], item[0])):
         tensor = model.tensors[index]
         first, last = plan.lifetimes.get(index, (0, 0))
+        where = f" (subgraph {_subgraph_of(model, index)})" if _subgraph_of(model, index) else ""
         lines.append(
             comment_text(
-                f"{offset:6d}: tensor {index} '{tensor.name}' {shape_text(tensor)}, "
-                f"{tensor.num_bytes} bytes, operators {first}..{last}"
+                f"{offset:6d}: tensor {index}{where} '{tensor.name}' {shape_text(tensor)}, "
+                f"{tensor.num_bytes} bytes, {when} {first}..{last}"
             )
         )
+    for ident, offset in sorted(plan.resource_offsets.items()):
+        lines.append(f"{offset:6d}: resource variable {ident}")
     for op_index, offset in sorted(plan.scratch_offsets.items()):
         lines.append(f"{offset:6d}: scratch of operator {op_index}, {plan.scratch_sizes[op_index]} bytes")
     for fusion in plan.fusions:
@@ -148,10 +215,22 @@ def _arena_lines(model: Model, plan: ArenaPlan) -> list[str]:
     return lines
 
 
+def _subgraph_of(model: Model, tensor: int) -> int:
+    return next((sg.index for sg in model.subgraphs if sg.first_tensor <= tensor < sg.first_tensor + sg.num_tensors), 0)
+
+
 def _layer_output_desc(model: Model, plan: ArenaPlan, op_index: int) -> TensorDesc:
     """A layer's first output; a fused conv's output does not exist: 0 bytes at NULL, so the
     firmware refuses GET_LAYER_OUTPUT for it (the host knows why, bench/layer_diff.py)."""
-    index = model.operators[op_index].outputs[0]
+    op = model.operators[op_index]
+    if not op.outputs:  # CALL_ONCE, ASSIGN_VARIABLE: nothing to read back
+        return TensorDesc(comment_text(f"{op.name} has no output"),
+                          (("dtype", "(tb_dtype_t)0"), ("rank", "0"), ("dims", "{0}"), ("scale", "0.0f"),
+                           ("zero_point", "0"), ("bytes", "0u"), ("data", "NULL")))
+    index = op.outputs[0]
+    if op.name == "VAR_HANDLE":  # the id lives in tb_resource_ids, not in the arena
+        desc = _tensor_desc(model, plan, index, data=f"(uint8_t *)&tb_resource_ids[{resolve_resources(model).handle_ids[op.index]}]")
+        return desc
     if index not in plan.elided:
         return _tensor_desc(model, plan, index)
     fusion = plan.fusion_of(op_index)

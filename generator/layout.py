@@ -18,6 +18,7 @@ from .model import Model
 from .options import KernelSet, Optimize
 from .ops.registry import handlers, plan_layers
 from .planner import ArenaPlan
+from .subgraphs import executed_operators
 
 BALANCED_SHARE = 0.25  # balanced: expanded weights may add at most this share of the weights
 
@@ -53,7 +54,7 @@ def layer_flash(model: Model, plan: ArenaPlan, kernels: KernelSet) -> list[Layer
     optimized = plan_layers(model, plan, kernels)
     table = handlers()
     result = []
-    for op, ref, opt in zip(model.operators, reference, optimized):
+    for op, ref, opt in zip(executed_operators(model), reference, optimized):  # subgraph 0's first
         int8_bytes, expanded_bytes = ref.constant_bytes, opt.constant_bytes
         result.append(LayerFlash(op.index, op.name, table[op.key].macs(model, op), int8_bytes,
                                  expanded_bytes, expanded=expanded_bytes > int8_bytes))

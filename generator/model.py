@@ -28,6 +28,7 @@ DTYPE_BYTES: dict[str, int] = {
     "float64": 8,
     "complex64": 8,
     "complex128": 16,
+    "resource": 4,  # a resource variable's id (VAR_HANDLE): TFLM sizes kTfLiteResource as an int32
 }
 
 
@@ -46,7 +47,8 @@ class Quantization:
 
 @dataclass(frozen=True)
 class Tensor:
-    """One tensor of the (single) subgraph; `data` is set for constant buffers only."""
+    """One tensor of the model; `data` is set for constant buffers only. Indices are global: the
+    tensors of subgraph k follow those of subgraphs 0..k-1 (Subgraph.first_tensor)."""
 
     index: int
     name: str
@@ -86,6 +88,7 @@ class Operator:
     outputs: tuple[int, ...]
     options: dict[str, Any] = field(default_factory=dict, compare=False)
     version: int = 1  # the operator code's version (which variant of the op the exporter meant)
+    subgraph: int = 0  # the subgraph it belongs to; indices are global (subgraph 0's first)
 
     @property
     def key(self) -> str:
@@ -97,8 +100,24 @@ class Operator:
 
 
 @dataclass(frozen=True)
+class Subgraph:
+    """A subgraph other than 0: run by a control-flow operator (IF, WHILE, CALL_ONCE) of another.
+    Its tensors are model.tensors[first_tensor : first_tensor + num_tensors]; its operators carry
+    global indices, after subgraph 0's and the earlier subgraphs'."""
+
+    index: int
+    name: str
+    operators: tuple[Operator, ...]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    first_tensor: int
+    num_tensors: int
+
+
+@dataclass(frozen=True)
 class Model:
-    """A single-subgraph TFLite model."""
+    """A TFLite model: subgraph 0 (`operators`, `inputs`, `outputs`: what an inference runs) and
+    the subgraphs its control-flow operators call (`subgraphs`, from subgraph 1 on)."""
 
     tensors: tuple[Tensor, ...]
     operators: tuple[Operator, ...]
@@ -106,6 +125,22 @@ class Model:
     outputs: tuple[int, ...]
     description: str
     sha256: str
+    subgraphs: tuple[Subgraph, ...] = ()
+
+    @property
+    def all_operators(self) -> tuple[Operator, ...]:
+        """Every operator of every subgraph, by global index (subgraph 0's first)."""
+        return self.operators + tuple(op for sg in self.subgraphs for op in sg.operators)
+
+    def operator(self, index: int) -> Operator:
+        """The operator with global index `index`, in any subgraph."""
+        if index < len(self.operators):
+            return self.operators[index]
+        return self.all_operators[index]
+
+    def subgraph(self, index: int) -> Subgraph:
+        """Subgraph `index` (1 and up; subgraph 0 is the model itself)."""
+        return self.subgraphs[index - 1]
 
     @property
     def build_id(self) -> int:

@@ -48,6 +48,9 @@ from dataclasses import dataclass, field
 from .fusion import ConvPoolFusion, conv_pool_fusions
 from .model import Model
 from .ops import slots
+from .resources import resolve as resolve_resources
+from .resources import uses_resources
+from .subgraphs import executed_operators, handle_tensors, has_subgraphs, reachable, timeline
 
 ALIGNMENT = 16
 RANDOM_ORDERS = 48  # extra seeded placement orders tried when the heuristic ones are not optimal
@@ -66,6 +69,7 @@ class ArenaPlan:
     scratch_sizes: dict[int, int] = field(default_factory=dict)  # operator index -> aligned bytes
     fusions: tuple[ConvPoolFusion, ...] = ()  # conv + pool pairs run banded (generator/fusion.py)
     band_offsets: dict[int, int] = field(default_factory=dict)  # conv operator index -> band offset
+    resource_offsets: dict[int, int] = field(default_factory=dict)  # resource variable id -> offset (resources.py)
 
     def fusion_of(self, op_index: int) -> ConvPoolFusion | None:
         """The fusion `op_index` takes part in (as its conv or its pool), if any."""
@@ -82,13 +86,17 @@ def align_up(value: int, alignment: int = ALIGNMENT) -> int:
 
 
 def tensor_lifetimes(model: Model) -> dict[int, tuple[int, int]]:
-    """First and last operator index using each non-constant tensor."""
+    """First and last operator index using each non-constant tensor; with subgraphs, first and
+    last position of TFLM's planning walk (subgraphs.timeline)."""
+    if has_subgraphs(model):
+        return dict(timeline(model).lifetimes)  # a copy: callers add scratch and band entries
     last_op = max(len(model.operators) - 1, 0)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
+    handles = handle_tensors(model)
 
     def touch(index: int, at: int) -> None:
-        if index < 0 or model.tensors[index].is_constant:
+        if index < 0 or model.tensors[index].is_constant or index in handles:
             return
         first[index] = min(first.get(index, at), at)
         last[index] = max(last.get(index, at), at)
@@ -116,6 +124,14 @@ IN_PLACE_OPS: frozenset[str] = frozenset(
 )
 
 
+def op_span(model: Model, op_index: int) -> tuple[int, int]:
+    """The positions an operator is running at: its index, or its span in TFLM's planning walk
+    when the model has subgraphs (a control-flow operator spans the subgraphs it calls)."""
+    if has_subgraphs(model):
+        return timeline(model).spans[op_index]
+    return op_index, op_index
+
+
 def alias_groups(model: Model, in_place: bool = True) -> dict[int, int]:
     """tensor -> representative tensor, for outputs that may share their input's buffer.
 
@@ -125,13 +141,16 @@ def alias_groups(model: Model, in_place: bool = True) -> dict[int, int]:
     parent: dict[int, int] = {}
     lifetimes = tensor_lifetimes(model)
     pinned = set(model.inputs) | set(model.outputs)
+    # The inputs and outputs of called subgraphs are copied to and from by their callers: each keeps
+    # a buffer of its own.
+    called_io = {t for n in reachable(model) for t in (*model.subgraph(n).inputs, *model.subgraph(n).outputs)}
 
     def find(index: int) -> int:
         while parent.get(index, index) != index:
             index = parent[index]
         return index
 
-    for op in model.operators:
+    for op in executed_operators(model):
         reinterpret = op.name in ALIASING_OPS
         if not (reinterpret or (in_place and op.name in IN_PLACE_OPS)) or not op.inputs or not op.outputs:
             continue
@@ -141,12 +160,12 @@ def alias_groups(model: Model, in_place: bool = True) -> dict[int, int]:
         src, dst = model.tensors[source], model.tensors[dest]
         if src.is_constant or dst.is_constant or src.is_variable or dst.is_variable:
             continue
-        if dest in model.inputs or src.num_bytes != dst.num_bytes:
+        if dest in model.inputs or src.num_bytes != dst.num_bytes or dest in called_io or source in called_io:
             continue
         if not reinterpret:
             root = find(source)
             group = [t for t in lifetimes if find(t) == root]
-            if any(t in pinned or lifetimes[t][1] > op.index for t in group):
+            if any(t in pinned or lifetimes[t][1] > op_span(model, op.index)[1] for t in group):
                 continue  # someone still reads the input's bytes after this operator
         parent[find(dest)] = find(source)
     return {index: find(index) for index in parent}
@@ -249,7 +268,7 @@ def _plan_with(
         sizes[key] = align_up(fusion.band_bytes)
     for op_index, size in scratch.items():
         key = _scratch_key(op_index)
-        lifetimes[key] = (op_index, op_index)
+        lifetimes[key] = op_span(model, op_index)
         sizes[key] = align_up(size)
     arena_bytes, offsets = _plan(sizes, lifetimes, {})
     if allow_aliasing:
@@ -283,10 +302,13 @@ def plan_arena(
         fuse: run eligible CONV_2D + MAX_POOL_2D pairs banded (generator/fusion.py); False plans
             every tensor, as the unfused kernels need.
     """
-    fusions = conv_pool_fusions(model) if fuse else ()
+    fusions = conv_pool_fusions(model) if fuse and not has_subgraphs(model) else ()
     fused_ops = {f.conv_op for f in fusions} | {f.pool_op for f in fusions}
     arena_bytes, offsets, sizes, lifetimes = _plan_with(model, allow_aliasing, {}, fusions)
-    limit = max(arena_bytes, budget or 0)
+    # Resource variables are alive throughout, so they go on top of the plan at no loss.
+    variables = resolve_resources(model).variables if uses_resources(model) else ()
+    resource_bytes = sum(align_up(v.bytes) for v in variables)
+    limit = max(arena_bytes, (budget or 0) - resource_bytes)
     granted: dict[int, int] = {}
     choices = {op: _sizes(request) for op, request in (scratch or {}).items() if op not in fused_ops}
     requests = sorted(((options[0], op) for op, options in choices.items() if options), key=lambda r: (-r[0], r[1]))
@@ -306,9 +328,17 @@ def plan_arena(
     for f in fusions:
         sizes.pop(_band_key(f.conv_op))
         lifetimes.pop(_band_key(f.conv_op))
+    resource_offsets: dict[int, int] = {}
+    top = align_up(arena_bytes)
+    for variable in variables:
+        resource_offsets[variable.id] = top
+        top += align_up(variable.bytes)
+    if variables:
+        arena_bytes = top
     return ArenaPlan(
         offsets=dict(sorted(offsets.items())),
         arena_bytes=arena_bytes,
+        resource_offsets=resource_offsets,
         sizes=sizes,
         lifetimes=lifetimes,
         scratch_offsets=scratch_offsets,

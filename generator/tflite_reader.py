@@ -17,7 +17,7 @@ from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as sch
 
 from .errors import MalformedGraphError, MalformedModelError, MalformedTensorError, UnsupportedTensorError
 from .flatbuffer_verify import verify_model
-from .model import DTYPE_BYTES, Model, Operator, Quantization, Tensor
+from .model import DTYPE_BYTES, Model, Operator, Quantization, Subgraph, Tensor
 
 _IDENTIFIER = b"TFL3"
 _CUSTOM_OPCODE = schema.BuiltinOperator.CUSTOM
@@ -83,8 +83,7 @@ def read_tflite(source: str | Path | bytes | bytearray | memoryview) -> Model:
     """Read a .tflite model from a path or from its bytes.
 
     Raises:
-        MalformedModelError: the data is not a complete, consistent TFLite flatbuffer
-            with exactly one subgraph.
+        MalformedModelError: the data is not a complete, consistent TFLite flatbuffer.
         UnsupportedTensorError: a tensor uses a storage form the generator cannot read
             (sparse or external buffers).
     """
@@ -130,35 +129,40 @@ def _convert(flat: Any, data: bytes) -> Model:
             f"the model says schema version {flat.version}; TFLite and TFLM read version {SCHEMA_VERSION} only"
         )
     subgraphs = flat.subgraphs or []
-    if len(subgraphs) != 1:
-        raise MalformedModelError(
-            f"the model has {len(subgraphs)} subgraphs; exactly one is supported "
-            "(control flow such as WHILE/IF creates more)"
-        )
-    subgraph = subgraphs[0]
+    if not subgraphs:
+        raise MalformedModelError("the model has no subgraphs; TFLite and TFLM run subgraph 0")
     buffers = flat.buffers or []
-    tensors_flat = subgraph.tensors or []
-    tensors = tuple(
-        _convert_tensor(i, t, buffers, data) for i, t in enumerate(tensors_flat)
-    )
     opcodes = [_opcode_of(i, code) for i, code in enumerate(flat.operatorCodes or [])]
     names = builtin_operator_names()
-    operators = tuple(
-        _convert_operator(i, op, opcodes, names, len(tensors))
-        for i, op in enumerate(subgraph.operators or [])
-    )
-    inputs = _tensor_indices(subgraph.inputs, len(tensors), "subgraph inputs")
-    outputs = _tensor_indices(subgraph.outputs, len(tensors), "subgraph outputs")
-    if -1 in inputs or -1 in outputs:
-        raise MalformedModelError("a subgraph input or output names no tensor (-1)")
+    tensors: list[Tensor] = []
+    parts: list[Subgraph] = []
+    first_op = 0
+    for number, subgraph in enumerate(subgraphs):
+        base = len(tensors)
+        count = len(subgraph.tensors or [])
+        tensors.extend(_convert_tensor(base + i, t, buffers, data) for i, t in enumerate(subgraph.tensors or []))
+        where = f"subgraph {number} " if number else ""
+        operators = tuple(
+            _convert_operator(first_op + i, op, opcodes, names, count, base, number)
+            for i, op in enumerate(subgraph.operators or [])
+        )
+        first_op += len(operators)
+        inputs = _tensor_indices(subgraph.inputs, count, f"{where}subgraph inputs", base)
+        outputs = _tensor_indices(subgraph.outputs, count, f"{where}subgraph outputs", base)
+        if -1 in inputs or -1 in outputs:
+            raise MalformedModelError(f"a {where}subgraph input or output names no tensor (-1)")
+        name = (subgraph.name or b"").decode("utf-8", errors="replace")
+        parts.append(Subgraph(number, name, operators, inputs, outputs, base, count))
     description = (flat.description or b"").decode("utf-8", errors="replace")
+    main = parts[0]
     return Model(
-        tensors=tensors,
-        operators=operators,
-        inputs=inputs,
-        outputs=outputs,
+        tensors=tuple(tensors),
+        operators=main.operators,
+        inputs=main.inputs,
+        outputs=main.outputs,
         description=description,
         sha256=hashlib.sha256(data).hexdigest(),
+        subgraphs=tuple(parts[1:]),
     )
 
 
@@ -176,14 +180,15 @@ def _opcode_of(index: int, code: Any) -> tuple[int, str, int]:
     return builtin, custom, version
 
 
-def _tensor_indices(values: Any, n_tensors: int, what: str) -> tuple[int, ...]:
+def _tensor_indices(values: Any, n_tensors: int, what: str, base: int = 0) -> tuple[int, ...]:
+    """The indices, checked against the subgraph's `n_tensors`, made global (`base` added; -1 stays)."""
     indices = tuple(int(v) for v in (values if values is not None else ()))
     for index in indices:
         if index < -1 or index >= n_tensors:
             raise MalformedModelError(
                 f"{what} refer to tensor {index}, but the subgraph has {n_tensors} tensors"
             )
-    return indices
+    return tuple(index if index == -1 else index + base for index in indices)
 
 
 def _convert_tensor(index: int, flat: Any, buffers: list[Any], data: bytes) -> Tensor:
@@ -355,6 +360,8 @@ def _convert_operator(
     opcodes: list[tuple[int, str, int]],
     names: dict[int, str],
     n_tensors: int,
+    base: int = 0,
+    subgraph: int = 0,
 ) -> Operator:
     if flat.opcodeIndex < 0 or flat.opcodeIndex >= len(opcodes):
         raise MalformedModelError(
@@ -373,10 +380,11 @@ def _convert_operator(
         index=index,
         opcode=builtin,
         name=name,
-        inputs=_tensor_indices(flat.inputs, n_tensors, f"operator #{index} inputs"),
-        outputs=_tensor_indices(flat.outputs, n_tensors, f"operator #{index} outputs"),
+        inputs=_tensor_indices(flat.inputs, n_tensors, f"operator #{index} inputs", base),
+        outputs=_tensor_indices(flat.outputs, n_tensors, f"operator #{index} outputs", base),
         options=options,
         version=version,
+        subgraph=subgraph,
     )
 
 

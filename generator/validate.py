@@ -14,6 +14,8 @@ from .model import Model, Operator, Tensor
 from .ops.registry import OpHandler, handlers, supported_ops
 from .ops.slots import ABSENT
 from .refusal_fixes import custom_op_problem, runtime_fix
+from .resources import resolve as resolve_resources
+from .subgraphs import check_calls
 
 MAX_IO_RANK = 6  # TB_MAX_RANK in tb_runtime.h
 IO_DTYPES: tuple[str, ...] = ("int8", "uint8", "float32", "int16", "int32", "bool", "int64", "uint32")
@@ -43,15 +45,16 @@ def validate(model: Model) -> None:
     check_custom_ops(model, frozenset(name for name in table if name.startswith("CUSTOM:")))
     # Operators without a kernel first: an operator no CPU runs (an NPU's command stream) reads
     # tensors nothing on the CPU writes, and that is not the model's fault.
-    for op in model.operators:
+    for op in model.all_operators:
         if op.key not in table:
             raise _with_runtime_fix(UnsupportedOpError(op.key, op.index, supported_ops()), op)
     _check_structure(model)
-    for op in model.operators:
+    for op in model.all_operators:
         check_operands(op, table[op.key])
         check_version(op, table[op.key])
     check_int4(model)
-    for op in model.operators:
+    resolve_resources(model)  # the resource variables' ids and sizes, as TFLM's Prepare sets them
+    for op in model.all_operators:
         try:
             table[op.key].check(model, op)
         except (UnsupportedOpError, UnsupportedTensorError) as refusal:
@@ -69,7 +72,7 @@ def check_custom_ops(model: Model, claimed: frozenset[str] = frozenset()) -> Non
     an op handler claims its custom code (`claimed`: "CUSTOM:<code>" keys, e.g. TFLM's signal
     library in the built-in runtime): named for what it is before the graph checks, which its
     opaque operands (an NPU's scratch areas, say) would fail with a misleading message."""
-    for op in model.operators:
+    for op in model.all_operators:
         if op.name == "CUSTOM" and op.key not in claimed:
             code = str(op.options.get("custom_code", "?"))
             raise CustomOpError(op.index, code, custom_op_problem(op.index, code))
@@ -93,6 +96,7 @@ def _check_structure(model: Model) -> None:
         raise MalformedModelError("the subgraph has no operators")
     if not model.inputs or not model.outputs:
         raise MalformedModelError("the subgraph declares no inputs or no outputs")
+    check_calls(model)  # control-flow operators name existing subgraphs, without recursion
     check_data_flow(model)  # any runtime needs each tensor written once, before it is read
 
 
@@ -109,7 +113,7 @@ def check_int4(model: Model) -> None:
     for tensor in model.tensors:
         if tensor.dtype == "int4":
             raise UnsupportedTensorError(tensor.name, "int4", f"an int4 tensor that is not constant; {_INT4_RULE}")
-    for op in model.operators:
+    for op in model.all_operators:
         for slot, index in enumerate(op.inputs):
             if index == ABSENT or not model.tensors[index].packed_int4:
                 continue
@@ -143,28 +147,36 @@ def _readable_without_writer(tensor: Tensor) -> bool:
 
 def check_data_flow(model: Model) -> None:
     """Operators run in file order: each reads only constants, graph inputs or the outputs of
-    earlier operators, and each tensor is written at most once, never a constant or an input."""
-    if len(set(model.inputs)) != len(model.inputs):
-        raise MalformedGraphError(None, None, f"the subgraph lists an input twice ({list(model.inputs)})")
-    graph_inputs = set(model.inputs)
+    earlier operators, and each tensor is written at most once, never a constant or an input.
+    Each subgraph is checked on its own, its inputs taking the graph inputs' part."""
+    _check_flow(model, model.operators, model.inputs, model.outputs, "")
+    for sg in model.subgraphs:
+        _check_flow(model, sg.operators, sg.inputs, sg.outputs, f"subgraph {sg.index} '{sg.name}': ")
+
+
+def _check_flow(model: Model, operators: tuple[Operator, ...], inputs: tuple[int, ...], outputs: tuple[int, ...],
+                where: str) -> None:
+    if len(set(inputs)) != len(inputs):
+        raise MalformedGraphError(None, None, f"{where}the subgraph lists an input twice ({list(inputs)})")
+    graph_inputs = set(inputs)
     writer: dict[int, int] = {}  # tensor -> the operator that writes it
-    for op in model.operators:
+    for op in operators:
         for slot, index in enumerate(op.inputs):
             if index == ABSENT:
                 continue  # whether this slot may be absent depends on the op: check_operands
             tensor = model.tensors[index]
             if index not in graph_inputs and index not in writer and not _readable_without_writer(tensor):
-                later = next((o.index for o in model.operators if index in o.outputs), None)
+                later = next((o.index for o in operators if index in o.outputs), None)
                 cause = (f"only the later operator #{later} writes it; the operators are out of order" if later is not None
                          else "no operator writes it and it is neither a constant nor a graph input")
                 raise MalformedGraphError(op.index, op.name, f"input {slot} reads {_label(tensor)}, but {cause}")
         for slot, index in enumerate(op.outputs):
             _check_output(model, op, slot, index, graph_inputs, writer)
             writer[index] = op.index
-    for index in model.outputs:
+    for index in outputs:
         tensor = model.tensors[index]
         if index not in writer and index not in graph_inputs and not tensor.is_constant:
-            raise MalformedGraphError(None, None, f"the subgraph output {_label(tensor)} is written by no operator")
+            raise MalformedGraphError(None, None, f"{where}the subgraph output {_label(tensor)} is written by no operator")
 
 
 def _check_output(

@@ -28,7 +28,7 @@ from .part import Planned, RuntimePart
 from .toolchain import TOOLCHAIN_FILE, cmake, toolchain_version
 
 _WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
-_PLAN_MAPS = ("offsets", "sizes", "lifetimes", "scratch_offsets", "scratch_sizes", "band_offsets")
+_PLAN_MAPS = ("offsets", "sizes", "lifetimes", "scratch_offsets", "scratch_sizes", "band_offsets", "resource_offsets")
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def plan_record(plan: ArenaPlan) -> dict[str, Any]:
 
 
 def plan_from_record(record: dict[str, Any]) -> ArenaPlan:
-    maps = {name: {k: tuple(v) if isinstance(v, list) else v for k, v in record[name]} for name in _PLAN_MAPS}
+    maps = {name: {k: tuple(v) if isinstance(v, list) else v for k, v in record.get(name, [])} for name in _PLAN_MAPS}
     return ArenaPlan(arena_bytes=record["arena_bytes"], fusions=tuple(ConvPoolFusion(**f) for f in record["fusions"]),
                      **maps)
 

@@ -19,6 +19,8 @@ import jinja2
 
 from tflm_bench.board import Board
 
+from ..resources import resolve as resolve_resources
+from ..resources import uses_resources
 from ..codegen import TEMPLATE_DIR
 from ..model import Model
 from ..ops.registry import handlers
@@ -74,7 +76,8 @@ def generate_tflm_source(
     text = env.get_template(MODEL_SOURCE + ".j2").render(
         sha256=model.sha256, library_sha256=setup.library.sha256, library_kernels=setup.library.kernels,
         model_bytes=len(model_bytes), model_lines=lines, arena_bytes=arena_bytes, arena_note=arena_note,
-        build_id=f"0x{model.build_id:08x}u", opcodes=[min(op.opcode, 255) for op in model.operators], ops=ops,
+        build_id=f"0x{model.build_id:08x}u",
+        resource_variables=len(resolve_resources(model).variables) if uses_resources(model) else 0, opcodes=[min(op.opcode, 255) for op in model.operators], ops=ops,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_SOURCE

@@ -58,7 +58,7 @@ def resolver_ops(model: Model, setup: TflmSetup) -> list[ResolverOp]:
     """The model's operator types in first-use order, each checked against headers and library."""
     methods = resolver_methods(setup.include_dirs)
     chosen: list[ResolverOp] = []
-    for op in model.operators:
+    for op in model.all_operators:  # every subgraph's: TFLM prepares them all
         if any(c.name == op.name for c in chosen):
             continue
         if op.name == "CUSTOM":

@@ -84,6 +84,8 @@ class Layer:
     header: str = ""  # kernel header to include, relative to firmware/kernels
     note: str = ""  # said in the generated C's comment (e.g. how a fused layer runs)
     buffers: tuple[CBuffer, ...] = ()  # static RAM arrays (state, work areas), declared before the structs
+    code: tuple[str, ...] = ()  # lines of a static C function the layer calls (control flow: ops/control_flow.py)
+    once_flags: tuple[str, ...] = ()  # static "has run" flags (CALL_ONCE), cleared with the variables
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from ..errors import UnsupportedOpError
 from ..model import Model, Operator
 from ..options import KernelSet
 from ..planner import ArenaPlan
+from ..subgraphs import executed_operators
 from .layer_plan import LayerPlan, PlanContext, Variant
 
 
@@ -162,10 +163,11 @@ def choose_variant(model: Model, op: Operator, kernels: KernelSet | str,
 
 def plan_layers(model: Model, arena: ArenaPlan, kernels: KernelSet | str = KernelSet.REFERENCE,
                 int8_layout: frozenset[int] = frozenset()) -> list[LayerPlan]:
-    """One LayerPlan per operator, in execution order; no C is formatted."""
+    """One LayerPlan per operator, subgraph 0's in execution order, then those of the subgraphs its
+    control-flow operators call (subgraphs.executed_operators); no C is formatted."""
     ctx = PlanContext(model, arena)
     plans = []
-    for op in model.operators:
+    for op in executed_operators(model):
         variant = choose_variant(model, op, kernels, int8_layout, fused=arena.fusion_of(op.index) is not None)
         planned = variant.plan(ctx, op)
         plans.append(LayerPlan(op, variant, planned.params, planned.constants))
@@ -176,7 +178,7 @@ def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
     """Operator index -> scratch sizes the variant chosen in kernel set `kernels` can use, most
     wanted first (the arena planner grants one or none)."""
     requests = {}
-    for op in model.operators:
+    for op in executed_operators(model):
         if op.key not in handlers():
             continue
         variant = choose_variant(model, op, kernels)
@@ -188,11 +190,11 @@ def scratch_requests(model: Model, kernels: str) -> dict[int, tuple[int, ...]]:
 
 def keeps_state(model: Model) -> bool:
     """True when an inference depends on the ones before it: a variable tensor, or an operator
-    whose kernel keeps state of its own (OpHandler.keeps_state)."""
+    whose kernel keeps state of its own (OpHandler.keeps_state: resource variables, CALL_ONCE)."""
     if any(t.is_variable for t in model.tensors):
         return True
     table = handlers()
-    return any(table[op.key].keeps_state for op in model.operators if op.key in table)
+    return any(table[op.key].keeps_state for op in model.all_operators if op.key in table)
 
 
 def reference_gaps(model: Model) -> tuple[str, ...]:
@@ -200,7 +202,7 @@ def reference_gaps(model: Model) -> tuple[str, ...]:
     knows at no version (OpHandler.reference_knows), in first-use order."""
     table = handlers()
     gaps: list[str] = []
-    for op in model.operators:
+    for op in model.all_operators:
         handler = table.get(op.key)
         if handler is not None and not handler.reference_knows and op.name not in gaps:
             gaps.append(op.name)

@@ -249,7 +249,7 @@ def _ring_applies(model: Model, op: Operator) -> bool:
                                                                                       BIAS)):
         return False
     state = op.inputs[STATE]
-    users = [o for o in model.operators if state in o.inputs or state in o.outputs]
+    users = [o for o in model.all_operators if state in o.inputs or state in o.outputs]
     return users == [op] and state not in model.inputs and state not in model.outputs
 
 

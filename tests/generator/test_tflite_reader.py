@@ -91,12 +91,17 @@ def test_random_garbage_never_crashes(keras_models):
             pass
 
 
-def test_two_subgraphs_rejected():
+def test_second_subgraph_is_read_and_unreachable_one_is_not_planned():
+    from tflm_bench.generator.planner import plan_arena
+    from tflm_bench.generator.subgraphs import reachable
+
     spec = ModelSpec(
         tensors=[TensorSpec("x", (1, 4), "float32"), TensorSpec("q", (1, 4), "int8", [0.1], [0])],
         ops=[OpSpec("QUANTIZE", [0], [1])], inputs=[0], outputs=[1], extra_subgraphs=1)
-    with pytest.raises(MalformedModelError, match="2 subgraphs"):
-        read_tflite(build_tflite(spec))
+    model = read_tflite(build_tflite(spec))
+    assert len(model.subgraphs) == 1 and model.subgraphs[0].index == 1 and not model.subgraphs[0].operators
+    assert [op.name for op in model.operators] == ["QUANTIZE"] and reachable(model) == ()
+    assert set(plan_arena(model).offsets) == {0, 1}
 
 
 def test_tensor_index_out_of_range_rejected():

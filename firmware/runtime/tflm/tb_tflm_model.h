@@ -17,7 +17,8 @@ extern const uint8_t kModel[];     /* the .tflite, 16-byte aligned */
 extern const size_t kModelBytes;
 extern uint8_t *const kArena;      /* the tensor arena given to MicroInterpreter, 16-byte aligned */
 extern const size_t kArenaBytes;
-extern const uint32_t kBuildId;    /* first 4 bytes of the model's SHA-256, little-endian */
+extern const uint32_t kBuildId;
+extern const int kResourceVariables; /* distinct (container, shared_name) of its VAR_HANDLEs */    /* first 4 bytes of the model's SHA-256, little-endian */
 extern const uint16_t kLayers;     /* operators of subgraph 0 */
 extern const uint8_t kLayerOpcodes[]; /* their BuiltinOperator codes (255 for codes above 254) */
 

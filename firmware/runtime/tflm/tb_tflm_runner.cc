@@ -16,7 +16,9 @@
 #include "tb_runtime.h"
 #include "tb_tflm_model.h"
 #include "tensorflow/lite/micro/compatibility.h"
+#include "tensorflow/lite/micro/micro_allocator.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
+#include "tensorflow/lite/micro/micro_resource_variable.h"
 #include "tensorflow/lite/micro/micro_profiler_interface.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 
@@ -143,8 +145,20 @@ int32_t Build(size_t arena_bytes)
     if (model->version() != TFLITE_SCHEMA_VERSION) {
         return TB_TFLM_INIT_SCHEMA;
     }
-    g_interpreter = new (g_interpreter_storage) tflite::MicroInterpreter(
-        model, tb_tflm::OpResolver(), tb_tflm::kArena, arena_bytes, nullptr, &g_profiler);
+    if (tb_tflm::kResourceVariables > 0) {
+        /* VAR_HANDLE needs MicroResourceVariables, which live in the arena's persistent part. */
+        tflite::MicroAllocator *allocator = tflite::MicroAllocator::Create(tb_tflm::kArena, arena_bytes);
+        tflite::MicroResourceVariables *resources =
+            allocator == nullptr ? nullptr : tflite::MicroResourceVariables::Create(allocator, tb_tflm::kResourceVariables);
+        if (resources == nullptr) {
+            return TB_TFLM_INIT_ALLOCATE;
+        }
+        g_interpreter = new (g_interpreter_storage) tflite::MicroInterpreter(
+            model, tb_tflm::OpResolver(), allocator, resources, &g_profiler);
+    } else {
+        g_interpreter = new (g_interpreter_storage) tflite::MicroInterpreter(
+            model, tb_tflm::OpResolver(), tb_tflm::kArena, arena_bytes, nullptr, &g_profiler);
+    }
     if (g_interpreter->initialization_status() != kTfLiteOk) {
         return TB_TFLM_INIT_INTERPRETER;
     }
