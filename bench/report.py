@@ -303,7 +303,8 @@ def _tflite_summary(results: tuple[InputResult, ...], warnings: tuple[str, ...] 
     worst = max(d.max_diff for d in diffs)
     return (
         f"TFLite BUILTIN_REF: {differing} output values differ (max {worst} {diffs[0].unit}); "
-        "expected where TFLite's reference kernels round differently from TFLM (FULLY_CONNECTED)"
+        "TFLite's reference kernels are not TFLM's (FULLY_CONNECTED rounds differently, int8 SUM and "
+        "others may too, and one differing value can flip a later branch); the verdict is TFLM's"
     )
 
 
