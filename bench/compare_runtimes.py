@@ -119,18 +119,22 @@ def _n(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
+def tflm_variant(base: BenchOptions, library: Path, include_dirs: tuple[Path, ...]) -> Variant:
+    """The variant running `library` (checked here), named after its kernels and hash."""
+    options = replace(base, runtime=Runtime.TFLM, tflm_lib=library, tflm_include=include_dirs, tflm=None)
+    lib = options.tflm.library  # type: ignore[union-attr]
+    return Variant(f"tflm/{lib.kernels} {lib.sha256[:8]}", options)
+
+
 def variants(base: BenchOptions, libraries: list[Path], include_dirs: tuple[Path, ...]) -> list[Variant]:
     """Our runtime with each kernel set, then one variant per TFLM library (checked here)."""
     found = [Variant(f"generated/{k}", replace(base, runtime=Runtime.GENERATED, kernels=k, tflm=None))
              for k in (KernelSet.OPTIMIZED, KernelSet.REFERENCE)]
-    for library in libraries:
-        options = replace(base, runtime=Runtime.TFLM, tflm_lib=library, tflm_include=include_dirs, tflm=None)
-        lib = options.tflm.library  # type: ignore[union-attr]
-        found.append(Variant(f"tflm/{lib.kernels} {lib.sha256[:8]}", options))
-    return found
+    return found + [tflm_variant(base, library, include_dirs) for library in libraries]
 
 
-def _result(variant: Variant, report: BenchReport) -> VariantResult:
+def variant_result(variant: Variant, report: BenchReport) -> VariantResult:
+    """One variant's verdict and figures from its report (scripts/benchmark_kernels.py uses it too)."""
     results = report.results
     findings = tuple(
         f"input {r.index} output {o.index}: {o.vs_tflm.mismatches} values differ "
@@ -187,7 +191,7 @@ def compare_runtimes(model: Path, base: BenchOptions, libraries: list[Path], inc
         finally:
             session.stop()
         unit = instructions_unit(report.config.board)
-        results.append(_result(variant, report))
+        results.append(variant_result(variant, report))
     if samples is None:
         raise BenchError(f"no variant could run {model}")
     return Comparison(str(model), str(base.engine), len(samples), tuple(results), tuple(notes), unit)
