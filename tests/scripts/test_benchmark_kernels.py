@@ -119,6 +119,18 @@ def test_the_table_and_gate_judge_every_target(script: ModuleType) -> None:
     assert lines[4].startswith("| f.tflite | - | - | - | - |") and "MISSED: ours did not run: boom" in lines[4]
 
 
+def test_a_model_tflm_cannot_start_is_not_comparable_not_met(script: ModuleType) -> None:
+    run = _run(script, (70,), (100,))
+    too_big = script.ModelResult("g.tflite", True, {"reference": run, "optimized": run}, None,
+                                 "TFLM did not run: TFLM does not start even in the 229,376 B probe arena",
+                                 tflm_does_not_fit=True)
+    assert too_big.misses() == []
+    assert "not comparable: TFLM did not run: TFLM does not start" in script.whole_model_table([too_big])[2]
+    wrong = script.ModelResult("h.tflite", True, {"reference": _run(script, (70,), (100,), exact=False),
+                                                  "optimized": run}, None, "TFLM did not run: x", tflm_does_not_fit=True)
+    assert wrong.misses() == ["ours not bit-exact with TFLM"]
+
+
 def test_recorded_figures_are_labelled_in_the_table(script: ModuleType) -> None:
     run = _run(script, (70,), (100,))
     row = script.whole_model_table([_result(script, "kws_dscnn_int8.tflite", run,
