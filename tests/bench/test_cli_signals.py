@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(sys.executable).with_name("tflm-bench")
+# How soon an interrupted command must have ended. Loose on purpose: on a loaded 2-core CI runner
+# a healthy exit has taken over a second; what the bound rules out is waiting for the work itself
+# (the oracles loading TensorFlow, a build, an evaluation of thousands of samples).
+PROMPT_S = 5.0
 
 
 def _descendants(pid: int) -> set[int]:
@@ -102,7 +106,7 @@ def _run_until(args: list[str], marker: str, timeout_s: float = 300) -> tuple[su
 
 
 @pytest.mark.parametrize("signum,code,word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
-def test_a_signal_during_emulation_ends_the_run_within_a_second(
+def test_a_signal_during_emulation_ends_the_run_at_once(
     sine_model: Path, tmp_path: Path, signum: int, code: int, word: str
 ) -> None:
     """The signal lands while the emulator runs (often inside a UART callback): the run stops at
@@ -119,12 +123,12 @@ def test_a_signal_during_emulation_ends_the_run_within_a_second(
     time.sleep(0.2)  # the reader thread takes the last lines
     err = "".join(lines)
     assert process.returncode == code, err[-2000:]
-    assert took < 1.0, f"took {took:.2f} s to stop"
+    assert took < PROMPT_S, f"took {took:.2f} s to stop"
     assert "Traceback" not in err and "Exception ignored" not in err, err[-2000:]
     assert err.strip().splitlines()[-1] == f"tflm-bench: {word}"
 
 
-def test_ctrl_c_while_the_oracles_load_ends_the_run_within_a_second(sine_model: Path, tmp_path: Path) -> None:
+def test_ctrl_c_while_the_oracles_load_ends_the_run_at_once(sine_model: Path, tmp_path: Path) -> None:
     """The oracles load TensorFlow in processes of their own: the bench is never stuck in it."""
     build_dir = tmp_path / "cache"
     subprocess.run([str(BENCH), "build", str(sine_model), "--build-dir", str(build_dir)], check=True, capture_output=True)
@@ -137,7 +141,7 @@ def test_ctrl_c_while_the_oracles_load_ends_the_run_within_a_second(sine_model: 
     sent = time.monotonic()
     os.kill(process.pid, signal.SIGINT)
     process.wait(timeout=30)
-    assert time.monotonic() - sent < 1.0
+    assert time.monotonic() - sent < PROMPT_S
     assert process.returncode == 130 and "Traceback" not in "".join(lines)
     time.sleep(0.3)
     assert not [pid for pid in children if _alive(pid)], "oracle processes outlived the bench"
@@ -162,7 +166,7 @@ def test_ctrl_c_during_a_parallel_evaluation_ends_it_without_worker_tracebacks(t
     time.sleep(0.3)
     err = "".join(lines)
     assert process.returncode == 130, err[-2000:]
-    assert time.monotonic() - sent < 3.0
+    assert time.monotonic() - sent < 2 * PROMPT_S
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "tflm-bench: interrupted", err[-3000:]
     assert not [pid for pid in children if _alive(pid)], "workers outlived the bench"
 

@@ -105,13 +105,14 @@ def _conv_general(rng: np.random.Generator) -> bytes:
 
 
 def _depthwise_layers(rng: np.random.Generator, three: bool) -> bytes:
-    """3x3 depth multiplier 1 (whole groups of 4 channels and not, strides, SAME/VALID, zero points
+    """3x3 depth multiplier 1 (whole groups of 4 channels, strides, SAME/VALID, zero points
     at the rails), or the general kernel's shapes (multipliers, 5x5, dilation); last, a layer whose
     rescaling multiplier is about 0.6 (shift 0: no packed groups, a zero sign word)."""
     layers = LayerSet()
     if three:
-        cases = (((1, 6, 7, 8), 1, (1, 1), (1, 1), "SAME"), ((1, 5, 5, 6), 1, (2, 2), (1, 1), "SAME"),
-                 ((1, 6, 5, 16), 1, (1, 2), (1, 1), "VALID"), ((1, 4, 9, 3), 1, (1, 1), (1, 1), "SAME"))
+        # whole groups of 4 channels with interior pixels: the planner's rule for the 3x3 variant
+        cases = (((1, 6, 7, 8), 1, (1, 1), (1, 1), "SAME"), ((1, 5, 5, 12), 1, (2, 2), (1, 1), "SAME"),
+                 ((1, 6, 5, 16), 1, (1, 2), (1, 1), "VALID"), ((1, 4, 9, 4), 1, (1, 1), (1, 1), "SAME"))
     else:
         cases = (((1, 6, 7, 3), 2, (1, 1), (1, 1), "SAME"), ((1, 7, 6, 8), 1, (2, 1), (2, 2), "SAME"),
                  ((1, 5, 5, 5), 1, (1, 1), (1, 1), "VALID"), ((2, 4, 5, 2), 3, (1, 2), (1, 1), "SAME"))
