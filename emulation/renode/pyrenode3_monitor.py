@@ -9,6 +9,10 @@ owns (TemporaryFilesManager; emulation/renode/exact_counts.md). The process back
 Renode a private TMPDIR; here Renode starts inside this process, so TMPDIR points at a private
 folder while pyrenode3 loads the runtime and builds the monitor (the runtime keeps the folder
 it found then), and is put back afterwards for the rest of the process.
+
+One Renode emulation per process also means one engine at a time: machine, terminal and
+`start`/`pause`/clear are the emulation's, so a second engine opened while one is live is
+refused with a message naming the process backend (which runs engines side by side).
 """
 from __future__ import annotations
 
@@ -57,6 +61,7 @@ class Pyrenode3Monitor:
     """The same execute/close interface as MonitorProcess, in-process."""
 
     pid: int | None = None
+    _live: "Pyrenode3Monitor | None" = None  # the one monitor whose machine is in the emulation
 
     def __init__(self) -> None:
         self._monitor: Any = None
@@ -67,6 +72,11 @@ class Pyrenode3Monitor:
         return self._monitor is not None
 
     def start(self, timeout_s: float) -> None:
+        if Pyrenode3Monitor._live is not None and Pyrenode3Monitor._live is not self:
+            raise RenodeProcessError(
+                "pyrenode3 runs one Renode emulation per Python process and another Renode engine is open in "
+                "this one: close it first, or set TFLM_BENCH_RENODE_BACKEND=process (with RENODE or `renode` "
+                "on PATH) to give each engine a Renode process of its own")
         with _temp_folder_for_renode():
             try:
                 from pyrenode3.wrappers import Monitor  # type: ignore[import-not-found]
@@ -78,6 +88,7 @@ class Pyrenode3Monitor:
                     f"to run Renode as a process"
                 ) from exc
             self._monitor = Monitor()
+        Pyrenode3Monitor._live = self
         self.last_prompt = "monitor"
 
     def execute(self, command: str, timeout_s: float, check: bool = True) -> Reply:
@@ -103,3 +114,5 @@ class Pyrenode3Monitor:
             Emulation().clear()
         finally:
             self._monitor = None
+            if Pyrenode3Monitor._live is self:
+                Pyrenode3Monitor._live = None

@@ -40,6 +40,12 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> type[StandInMonitor]:
     return StandInMonitor
 
 
+@pytest.fixture(autouse=True)
+def no_live_monitor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no pyrenode3 monitor open in the process (and leaves none)."""
+    monkeypatch.setattr(Pyrenode3Monitor, "_live", None)
+
+
 def test_renode_starts_with_a_private_temp_folder_and_tmpdir_is_put_back(
     stand_in: type[StandInMonitor], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -60,9 +66,11 @@ def test_renode_starts_with_a_private_temp_folder_and_tmpdir_is_put_back(
 
 def test_tmpdir_stays_unset_when_it_was(stand_in: type[StandInMonitor], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TMPDIR", raising=False)
-    Pyrenode3Monitor().start(timeout_s=5)
+    monitor = Pyrenode3Monitor()
+    monitor.start(timeout_s=5)
     assert stand_in.temp_at_start == str(pyrenode3_monitor.renode_temp_folder())
     assert "TMPDIR" not in os.environ
+    monitor.close()
 
 
 def test_a_pyrenode3_that_finds_no_renode_names_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,10 +78,38 @@ def test_a_pyrenode3_that_finds_no_renode_names_the_settings(monkeypatch: pytest
     broken = types.ModuleType("pyrenode3.wrappers")
 
     def fail(name: str) -> object:
-        raise SystemExit(1)
+        if name == "Monitor":
+            raise SystemExit(1)
+        raise AttributeError(name)
 
     broken.__getattr__ = fail  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "pyrenode3", types.ModuleType("pyrenode3"))
     monkeypatch.setitem(sys.modules, "pyrenode3.wrappers", broken)
     with pytest.raises(RenodeProcessError, match="PYRENODE_BUILD_DIR.*TFLM_BENCH_RENODE_BACKEND=process"):
         Pyrenode3Monitor().start(timeout_s=5)
+
+
+def test_a_second_engine_in_the_same_process_is_refused_until_the_first_closes(stand_in: type[StandInMonitor]) -> None:
+    # One emulation per process: a second machine would share `start`, `pause` and the clear on close.
+    first, second = Pyrenode3Monitor(), Pyrenode3Monitor()
+    first.start(timeout_s=5)
+    with pytest.raises(RenodeProcessError, match="one Renode emulation per Python process.*TFLM_BENCH_RENODE_BACKEND=process"):
+        second.start(timeout_s=5)
+    assert first.alive and not second.alive
+    first.close()
+    second.start(timeout_s=5)
+    assert second.alive
+    second.close()
+
+
+def test_auto_prefers_a_renode_process_when_a_binary_is_found(
+    fake_renode: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tflm_bench.board import DEFAULT_PLATFORM
+    from tflm_bench.emulation.renode import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "pyrenode3_importable", lambda: True)
+    assert engine_module.RenodeEngine(DEFAULT_PLATFORM).backend == "process"
+    monkeypatch.delenv("RENODE")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert engine_module.RenodeEngine(DEFAULT_PLATFORM).backend == "pyrenode3"
