@@ -31,7 +31,7 @@ from .commands import (
     machine_commands,
     terminal_commands,
 )
-from .discovery import pyrenode3_importable, require_renode
+from .discovery import find_renode, pyrenode3_importable, require_renode
 from .errors import RenodeCommandError
 from .process import MonitorProcess
 from .pyrenode3_monitor import Pyrenode3Monitor
@@ -91,7 +91,10 @@ class RenodeEngine(Engine):
         if choice not in BACKENDS:
             raise EmulationError(f"unknown Renode backend {choice!r}; choose one of {', '.join(BACKENDS)}")
         if choice == "auto":
-            choice = "pyrenode3" if renode_binary is None and pyrenode3_importable() else "process"
+            # A Renode process per engine when a binary is found: engines then run side by side.
+            # pyrenode3 (one emulation per Python process) only when there is no binary.
+            in_process = renode_binary is None and find_renode() is None and pyrenode3_importable()
+            choice = "pyrenode3" if in_process else "process"
         self.backend = choice
         self.binary = require_renode(renode_binary) if choice == "process" else None
         self.start_timeout_s = start_timeout_s

@@ -20,12 +20,20 @@ import pytest
 from tflm_bench.device import BenchDevice
 from tflm_bench.board import DEFAULT_PLATFORM
 from tflm_bench.emulation import create_engine
-from tflm_bench.emulation.renode.engine import EXACT_ENV
-from tflm_bench.emulation.renode.discovery import renode_available
+from tflm_bench.emulation.renode.engine import BACKEND_ENV, EXACT_ENV
+from tflm_bench.emulation.renode.discovery import find_renode, pyrenode3_importable, renode_available
 from tflm_bench.emulation.renode.errors import INSTALL_HINT, NOT_INSTALLED
 from tflm_bench.session import BenchSession
 
 pytestmark = pytest.mark.skipif(not renode_available(), reason=f"{NOT_INSTALLED}: {INSTALL_HINT}")
+
+# Both ways the driver runs Renode: a process (RENODE or PATH) and in this process (pyrenode3).
+BACKENDS = [
+    pytest.param("process", marks=pytest.mark.skipif(find_renode() is None, reason=f"no Renode binary: {INSTALL_HINT}")),
+    pytest.param("pyrenode3", marks=pytest.mark.skipif(
+        not pyrenode3_importable(), reason="pyrenode3 not installed (the in-process backend; it is not on the "
+        "package index: install it from its repository, then set PYRENODE_BUILD_DIR or PYRENODE_PKG)")),
+]
 
 INPUTS = [np.array([[value]], dtype=np.int8) for value in range(-128, 128, 9)]
 
@@ -44,10 +52,12 @@ def run_on(engine_name: str, elf: Path) -> list[tuple[bytes, int, tuple[int, ...
         return results
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_builtin_and_renode_agree_bit_for_bit_and_count_for_count(
-    sine_model: Path, monkeypatch: pytest.MonkeyPatch
+    sine_model: Path, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(EXACT_ENV, raising=False)
+    monkeypatch.setenv(BACKEND_ENV, backend)
     elf = BenchSession(sine_model).build().elf
     builtin, renode = run_on("builtin", elf), run_on("renode", elf)
     for number, (ours, theirs) in enumerate(zip(builtin, renode)):
@@ -64,12 +74,14 @@ def cyccnt_deltas(engine_name: str, elf: Path) -> list[int]:
     return [b - a for a, b in zip(reads, reads[1:])]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_cyccnt_reads_inside_translation_blocks_agree(
-    build_c_firmware: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    build_c_firmware: Callable[..., Path], backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Hand-counted deltas (tests/emulation/firmware/cyccnt_blocks.c); reads 0/1 and 4/5 share
     # a translation block, which is what Renode's default configuration gets wrong.
     monkeypatch.delenv(EXACT_ENV, raising=False)
+    monkeypatch.setenv(BACKEND_ENV, backend)
     elf = build_c_firmware("cyccnt_blocks")
     assert cyccnt_deltas("builtin", elf) == [5, 4, 3, 3, 7, 3]
     assert cyccnt_deltas("renode", elf) == [5, 4, 3, 3, 7, 3]
