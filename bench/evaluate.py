@@ -275,6 +275,10 @@ def evaluate(request: EvaluateRequest,
             finished.append(_evaluate_variant(variant, data, first, replace(request, x_kind=kind), strict=not keras,
                                               pool=pool, note=phases.note, work=current))
             current = None
+        # Inside the try: a signal while the workers end still leaves the finished samples kept.
+        if pool is not None:
+            pool.close()
+        return assemble(replace(base, variants=tuple(finished)))
     except BaseException as error:
         if pool is not None:
             pool.close(interrupted=not isinstance(error, Exception))
@@ -282,9 +286,6 @@ def evaluate(request: EvaluateRequest,
             mode = ("dask", 1) if request.dask else (("processes", pool.jobs) if pool else ("in-process", 1))
             on_interrupt(_partial_report(base, variants, finished, current, _stopped_by(error), mode))
         raise
-    if pool is not None:
-        pool.close()
-    return assemble(replace(base, variants=tuple(finished)))
 
 
 def _choices(request: EvaluateRequest, keras: bool) -> dict[str, object]:

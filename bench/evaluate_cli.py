@@ -281,7 +281,15 @@ def run_command(args: argparse.Namespace, options: BenchOptions) -> int:
         top_k=args.top_k, x_kind=args.x_kind, limit=args.limit, host=not args.no_host, progress=True,
         shard=args.shard,
     ), on_interrupt=lambda stopped: write_partial(args.json, stopped))
-    return finish(args, report, baseline, args.json)
+    try:
+        return finish(args, report, baseline, args.json)
+    except BaseException as error:
+        # A signal after the last sample, before finish() wrote --json: the evaluation is whole, keep it.
+        if not isinstance(error, Exception) and args.json is not None and not args.json.exists():
+            write_json(args.json, report.to_dict())
+            print(f"tflm-bench: stopped after the last sample; wrote {args.json}: the whole evaluation",
+                  file=sys.stderr)
+        raise
 
 
 def write_json(path: Path, data: dict) -> None:

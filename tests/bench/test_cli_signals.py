@@ -182,12 +182,16 @@ def test_a_stopped_evaluation_writes_the_samples_it_finished_as_a_partial_evalua
 
     from tflm_bench.cli import main
 
+    import numpy as np
+
     digits = Path(__file__).resolve().parents[2] / "models" / "digits"
+    test = np.load(digits / "test.npz")  # 600 samples, four times: two workers take 600 in about 5 s
+    np.savez(tmp_path / "many.npz", x=np.concatenate([test["x"]] * 4), y=np.concatenate([test["y"]] * 4))
     out = tmp_path / "evaluation.json"
     out.write_text('{"complete": true}')  # an earlier evaluation's file must not pass for this one's
-    process, lines = _run_until(["evaluate", str(digits / "digits_cnn_int8.tflite"), "--data", str(digits / "test.npz"),
+    process, lines = _run_until(["evaluate", str(digits / "digits_cnn_int8.tflite"), "--data", str(tmp_path / "many.npz"),
                                  "--jobs", jobs, "--no-host", "--json", str(out)], "model samples ")
-    time.sleep(1.0)  # well inside the 600 samples
+    time.sleep(1.0)  # well inside the 2,400 samples
     os.kill(process.pid, signum)
     process.wait(timeout=30)
     time.sleep(0.3)  # the reader thread takes the last lines
@@ -197,10 +201,10 @@ def test_a_stopped_evaluation_writes_the_samples_it_finished_as_a_partial_evalua
     assert err.strip().splitlines()[-1] == f"tflm-bench: {word}"
     result = json.loads(out.read_text())
     done = result["partial"]["samples_done"]
-    assert result["complete"] is False and result["partial"]["samples"] == 600 and 0 < done < 600
+    assert result["complete"] is False and result["partial"]["samples"] == 2400 and 0 < done < 2400
     assert result["partial"]["reason"] == f"{word} ({signal.Signals(signum).name})"
-    assert f"wrote {out}: PARTIAL evaluation, {word}" in err and f"model {done} of 600" in err
-    assert f"model samples {done}/600 stopped after" in err
+    assert f"wrote {out}: PARTIAL evaluation, {word}" in err and f"model {done} of 2400" in err
+    assert f"model samples {done}/2400 stopped after" in err
     variant = result["variants"][0]
     indices, predicted = variant["sample_indices"], variant["device"]["scores"]["predictions"]
     assert variant["device"]["samples"] == done == len(indices) == len(predicted) == len(set(indices))
