@@ -28,7 +28,7 @@ TB_ALWAYS_INLINE tb_avg_divisor_t tb_avg_divisor(int32_t count)
     const tb_avg_divisor_t d = {
         (128u * n + n / 2u) * 0x00010001u,
         (n & 1u) ? 0u : 0x00010001u,
-        n == 1u ? 0u : (uint32_t)((0x100000000ull + n - 1u) / n),
+        0xFFFFFFFFu / n + 1u, /* ceil(2^32 / n) = floor((2^32 - 1) / n) + 1; wraps to 0 for n = 1 */
     };
     return d;
 }

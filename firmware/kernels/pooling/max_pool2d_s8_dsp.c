@@ -73,13 +73,24 @@ tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                     }
                     continue;
                 }
+                if (depth == 1) { /* one channel: bytes (a word would hold other pixels' bytes) */
+                    int32_t m = lo;
+                    const int8_t *row = first;
+                    for (int32_t fy = 0; fy < h; fy++, row += row_step) {
+                        for (int32_t fx = 0; fx < w; fx++) {
+                            m = row[fx] > m ? row[fx] : m;
+                        }
+                    }
+                    out[0] = (int8_t)(m > hi ? hi : m);
+                    continue;
+                }
                 /* Below four channels: whole words read forward, or backward near the input's end
                  * (bytes k.. of each word), the maximum shifted down to channel 0 after the window. */
-                const int32_t k = depth == 1 || h <= 0 || w <= 0
+                const int32_t k = h <= 0 || w <= 0
                                       ? -1
                                       : tb_pool_word_shift(first, first + (size_t)(h - 1) * row_step + (size_t)(w - 1) * c,
                                                            depth, begin, end);
-                if (k < 0) { /* one channel (a word would hold other pixels' bytes), or a tiny input */
+                if (k < 0) { /* a tiny input (or an empty window) */
                     for (int32_t i = 0; i < depth; i++) {
                         int32_t m = lo;
                         const int8_t *row = first + i;
