@@ -82,6 +82,79 @@ TB_ALWAYS_INLINE void tb_avg_window(const int8_t *row, int32_t h, int32_t w, siz
     *s13 = b;
 }
 
+/* Two or three channels (`depth`, a constant at each call): one word per tap, read forward or
+ * backward per window (tb_pool_word_shift), a loop of its own so that the per-pixel work keeps
+ * its values in registers. */
+TB_ALWAYS_INLINE tb_status_t tb_avg_few(const tb_pool_params_t *params, const tb_dims_t *input_dims,
+                                        const int8_t *input, const tb_dims_t *output_dims, int8_t *output,
+                                        const int32_t depth)
+{
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, out_w = output_dims->w;
+    const size_t c = (size_t)depth, row_step = (size_t)in_w * c;
+    const int32_t filter_w = params->filter.w, stride_w = params->stride.w, pad_w = params->padding.w;
+    const int32_t lo = params->activation.min, hi = params->activation.max;
+    const uint32_t lo4 = tb_bytes4(lo), hi4 = tb_bytes4(hi);
+    const uintptr_t begin = (uintptr_t)input;
+    const uintptr_t end = begin + (uintptr_t)input_dims->n * (uintptr_t)in_h * (uintptr_t)row_step;
+    int32_t last_count = 0;
+    tb_avg_divisor_t divisor = {0, 0, 0};
+    int8_t *out = output;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *image = input + (size_t)b * (size_t)in_h * row_step;
+        for (int32_t oy = 0; oy < output_dims->h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            const tb_span_t rows = tb_pool_clip(y0, params->filter.h, in_h);
+            const int32_t h = rows.end - rows.start;
+            const int8_t *row0 = image + (size_t)(y0 + rows.start) * row_step;
+            for (int32_t ox = 0, x0 = -pad_w; ox < out_w; ox++, x0 += stride_w, out += c) {
+                const tb_span_t cols = tb_pool_clip(x0, filter_w, in_w);
+                const int32_t w = cols.end - cols.start;
+                if (h <= 0 || w <= 0) {
+                    return TB_ERR_ARG;
+                }
+                const int32_t count = h * w;
+                if (count != last_count) {
+                    divisor = tb_avg_divisor(count);
+                    last_count = count;
+                }
+                const int8_t *first = row0 + (size_t)(x0 + cols.start) * c;
+                const int32_t k = tb_pool_word_shift(first, first + (size_t)(h - 1) * row_step + (size_t)(w - 1) * c,
+                                                     depth, begin, end);
+                if (k < 0) { /* an input of a few bytes: channel by channel */
+                    for (int32_t ch = 0; ch < depth; ch++) {
+                        int32_t acc = 0;
+                        const int8_t *row = first + ch;
+                        for (int32_t fy = 0; fy < h; fy++, row += row_step) {
+                            for (int32_t fx = 0; fx < w; fx++) {
+                                acc += row[(size_t)fx * c];
+                            }
+                        }
+                        out[ch] = (int8_t)tb_avg_finish1(acc, divisor, lo, hi);
+                    }
+                    continue;
+                }
+                uint32_t s02, s13;
+                tb_avg_window(first - k, h, w, row_step, c, &s02, &s13);
+                const uint32_t r = tb_avg_finish4(s02, s13, divisor, lo4, hi4) >> (8 * k);
+                out[0] = (int8_t)r;
+                out[1] = (int8_t)(r >> 8);
+                if (depth == 3) {
+                    out[2] = (int8_t)(r >> 16);
+                }
+            }
+        }
+    }
+    return TB_OK;
+}
+
+static __attribute__((noinline)) tb_status_t tb_avg_pool2d_s8_few(const tb_pool_params_t *params,
+                                                                   const tb_dims_t *input_dims, const int8_t *input,
+                                                                   const tb_dims_t *output_dims, int8_t *output)
+{
+    return input_dims->c == 3 ? tb_avg_few(params, input_dims, input, output_dims, output, 3)
+                              : tb_avg_few(params, input_dims, input, output_dims, output, 2);
+}
+
 tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                                  const tb_dims_t *input_dims,
                                  const int8_t *input,
@@ -108,15 +181,16 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
         tb_pool_copy_s8(params, input_dims, input, output_dims, output);
         return TB_OK;
     }
+    if (depth == 2 || depth == 3) {
+        return tb_avg_pool2d_s8_few(params, input_dims, input, output_dims, output);
+    }
     const size_t c = (size_t)depth;
     const size_t row_step = (size_t)in_w * c;
     const int32_t full = depth & ~3;
-    /* The channels after the whole groups: one by one, or (2 or 3 of them, or a depth below 4)
-     * as a partial group of words. */
+    /* The channels after the whole groups: one by one, or 2 or 3 of them as a partial group of
+     * words (the last word of the pixel, overlapping the group before). */
     const int32_t rest = depth - full;
-    const int32_t partial = depth < 4 ? (depth > 1) : (rest >= 2);
-    const uintptr_t begin = (uintptr_t)input;
-    const uintptr_t end = begin + (uintptr_t)input_dims->n * (uintptr_t)in_h * (uintptr_t)row_step;
+    const int32_t partial = depth > 4 && rest >= 2;
     int32_t last_count = 0;
     tb_avg_divisor_t divisor = {0, 0, 0};
     const int32_t lo = params->activation.min, hi = params->activation.max;
@@ -149,21 +223,15 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                     memcpy(out + ch, &r, sizeof r);
                 }
                 if (partial) {
-                    /* Channels ch..depth-1 at bytes k..k+rest-1 of the words at first + ch - k. */
-                    int32_t k = 4 - rest;
-                    if (depth < 4) {
-                        const int8_t *last = first + (size_t)(h - 1) * row_step + (size_t)(w - 1) * c;
-                        k = tb_pool_word_shift(first, last, depth, begin, end);
+                    /* Channels ch..depth-1 at bytes k..3 of the words at first + ch - k. */
+                    const int32_t k = 4 - rest;
+                    uint32_t s02, s13;
+                    tb_avg_window(first + ch - k, h, w, row_step, c, &s02, &s13);
+                    const uint32_t r = tb_avg_finish4(s02, s13, divisor, lo4, hi4) >> (8 * k);
+                    for (int32_t i = 0; i < rest; i++) {
+                        out[ch + i] = (int8_t)(r >> (8 * i));
                     }
-                    if (k >= 0) {
-                        uint32_t s02, s13;
-                        tb_avg_window(first + ch - k, h, w, row_step, c, &s02, &s13);
-                        const uint32_t r = tb_avg_finish4(s02, s13, divisor, lo4, hi4) >> (8 * k);
-                        for (int32_t i = 0; i < rest; i++) {
-                            out[ch + i] = (int8_t)(r >> (8 * i));
-                        }
-                        continue;
-                    }
+                    continue;
                 }
                 for (; ch < depth; ch++) {
                     int32_t acc = 0;
