@@ -82,8 +82,8 @@ TB_ALWAYS_INLINE void tb_avg_window(const int8_t *row, int32_t h, int32_t w, siz
     *s13 = b;
 }
 
-/* Two or three channels (`depth`, a constant at each call): one word per tap, read forward or
- * backward per window (tb_pool_word_shift), a loop of its own so that the per-pixel work keeps
+/* One to three channels (`depth`, a constant at each call): one byte per tap for one channel,
+ * else one word per tap, read forward or backward per window (tb_pool_word_shift); a loop of its own so that the per-pixel work keeps
  * its values in registers. */
 TB_ALWAYS_INLINE tb_status_t tb_avg_few(const tb_pool_params_t *params, const tb_dims_t *input_dims,
                                         const int8_t *input, const tb_dims_t *output_dims, int8_t *output,
@@ -118,6 +118,17 @@ TB_ALWAYS_INLINE tb_status_t tb_avg_few(const tb_pool_params_t *params, const tb
                     last_count = count;
                 }
                 const int8_t *first = row0 + (size_t)(x0 + cols.start) * c;
+                if (depth == 1) { /* bytes: a word would hold other pixels */
+                    int32_t acc = 0;
+                    const int8_t *row = first;
+                    for (int32_t fy = 0; fy < h; fy++, row += row_step) {
+                        for (int32_t fx = 0; fx < w; fx++) {
+                            acc += row[fx];
+                        }
+                    }
+                    out[0] = (int8_t)tb_avg_finish1(acc, divisor, lo, hi);
+                    continue;
+                }
                 const int32_t k = tb_pool_word_shift(first, first + (size_t)(h - 1) * row_step + (size_t)(w - 1) * c,
                                                      depth, begin, end);
                 if (k < 0) { /* an input of a few bytes: channel by channel */
@@ -147,13 +158,17 @@ TB_ALWAYS_INLINE tb_status_t tb_avg_few(const tb_pool_params_t *params, const tb
     return TB_OK;
 }
 
-static __attribute__((noinline)) tb_status_t tb_avg_pool2d_s8_few(const tb_pool_params_t *params,
-                                                                   const tb_dims_t *input_dims, const int8_t *input,
-                                                                   const tb_dims_t *output_dims, int8_t *output)
-{
-    return input_dims->c == 3 ? tb_avg_few(params, input_dims, input, output_dims, output, 3)
-                              : tb_avg_few(params, input_dims, input, output_dims, output, 2);
-}
+/* One function per depth, each its own registers. */
+#define TB_AVG_FEW(depth)                                                                                   \
+    static __attribute__((noinline)) tb_status_t tb_avg_pool2d_s8_c##depth(                                  \
+        const tb_pool_params_t *params, const tb_dims_t *input_dims, const int8_t *input,                     \
+        const tb_dims_t *output_dims, int8_t *output)                                                        \
+    {                                                                                                        \
+        return tb_avg_few(params, input_dims, input, output_dims, output, depth);                            \
+    }
+TB_AVG_FEW(1)
+TB_AVG_FEW(2)
+TB_AVG_FEW(3)
 
 tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
                                  const tb_dims_t *input_dims,
@@ -181,8 +196,10 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
         tb_pool_copy_s8(params, input_dims, input, output_dims, output);
         return TB_OK;
     }
-    if (depth == 2 || depth == 3) {
-        return tb_avg_pool2d_s8_few(params, input_dims, input, output_dims, output);
+    if (depth < 4) {
+        return depth == 1   ? tb_avg_pool2d_s8_c1(params, input_dims, input, output_dims, output)
+               : depth == 2 ? tb_avg_pool2d_s8_c2(params, input_dims, input, output_dims, output)
+                            : tb_avg_pool2d_s8_c3(params, input_dims, input, output_dims, output);
     }
     const size_t c = (size_t)depth;
     const size_t row_step = (size_t)in_w * c;
@@ -190,7 +207,7 @@ tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,
     /* The channels after the whole groups: one by one, or 2 or 3 of them as a partial group of
      * words (the last word of the pixel, overlapping the group before). */
     const int32_t rest = depth - full;
-    const int32_t partial = depth > 4 && rest >= 2;
+    const int32_t partial = rest >= 2;
     int32_t last_count = 0;
     tb_avg_divisor_t divisor = {0, 0, 0};
     const int32_t lo = params->activation.min, hi = params->activation.max;
