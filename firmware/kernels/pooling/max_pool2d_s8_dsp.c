@@ -22,30 +22,16 @@ TB_ALWAYS_INLINE uint32_t tb_max_window(const int8_t *row, int32_t h, int32_t w,
     return m;
 }
 
-tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
-                                 const tb_dims_t *input_dims,
-                                 const int8_t *input,
-                                 const tb_dims_t *output_dims,
-                                 int8_t *output)
+/* The windows' loops; `depth` a constant 1, 2 or 3 at the small depths' calls (their own
+ * functions, so that each keeps its values in registers), else the input's depth (`wide`: 4 or
+ * more, whole groups only). */
+TB_ALWAYS_INLINE void tb_max_loops(const tb_pool_params_t *params, const tb_dims_t *input_dims, const int8_t *input,
+                                   const tb_dims_t *output_dims, int8_t *output, const int32_t depth,
+                                   const int wide)
 {
-    if (params == NULL || input_dims == NULL || input == NULL || output_dims == NULL || output == NULL) {
-        return TB_ERR_ARG;
-    }
-    const tb_status_t status = tb_pool_check_shapes(&params->stride, &params->padding, &params->filter,
-                                                    input_dims, output_dims);
-    if (status != TB_OK) {
-        return status;
-    }
     const int32_t lo = params->activation.min, hi = params->activation.max;
-    if (lo > hi || lo < -128 || hi > 127) {
-        return TB_ERR_ARG;
-    }
-    const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
+    const int32_t in_h = input_dims->h, in_w = input_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
-    if (params->filter.h == 1 && params->filter.w == 1 && params->padding.h == 0 && params->padding.w == 0) {
-        tb_pool_copy_s8(params, input_dims, input, output_dims, output);
-        return TB_OK;
-    }
     const size_t c = (size_t)depth;
     const size_t row_step = (size_t)in_w * c;
     const int32_t groups = (depth + 3) / 4;
@@ -64,7 +50,7 @@ tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                 const tb_span_t cols = tb_pool_clip(x0, params->filter.w, in_w);
                 const int32_t w = cols.end - cols.start;
                 const int8_t *first = image + (size_t)(y0 + rows.start) * row_step + (size_t)(x0 + cols.start) * c;
-                if (depth >= 4) {
+                if (wide) {
                     for (int32_t g = 0; g < groups; g++) {
                         const int32_t ch = 4 * g + 4 <= depth ? 4 * g : depth - 4;
                         uint32_t m = tb_max_window(first + ch, h, w, row_step, c, lo4);
@@ -111,6 +97,60 @@ tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
                 }
             }
         }
+    }
+}
+
+#define TB_MAX_FEW(depth)                                                                                    \
+    static __attribute__((noinline)) void tb_max_pool2d_s8_c##depth(const tb_pool_params_t *params,          \
+                                                                    const tb_dims_t *input_dims,             \
+                                                                    const int8_t *input,                     \
+                                                                    const tb_dims_t *output_dims,            \
+                                                                    int8_t *output)                          \
+    {                                                                                                        \
+        tb_max_loops(params, input_dims, input, output_dims, output, depth, 0);                              \
+    }
+TB_MAX_FEW(1)
+TB_MAX_FEW(2)
+TB_MAX_FEW(3)
+
+static __attribute__((noinline)) void tb_max_pool2d_s8_wide(const tb_pool_params_t *params,
+                                                            const tb_dims_t *input_dims, const int8_t *input,
+                                                            const tb_dims_t *output_dims, int8_t *output)
+{
+    tb_max_loops(params, input_dims, input, output_dims, output, input_dims->c, 1);
+}
+
+tb_status_t tb_max_pool2d_s8_dsp(const tb_pool_params_t *params,
+                                 const tb_dims_t *input_dims,
+                                 const int8_t *input,
+                                 const tb_dims_t *output_dims,
+                                 int8_t *output)
+{
+    if (params == NULL || input_dims == NULL || input == NULL || output_dims == NULL || output == NULL) {
+        return TB_ERR_ARG;
+    }
+    const tb_status_t status = tb_pool_check_shapes(&params->stride, &params->padding, &params->filter,
+                                                    input_dims, output_dims);
+    if (status != TB_OK) {
+        return status;
+    }
+    const int32_t lo = params->activation.min, hi = params->activation.max;
+    if (lo > hi || lo < -128 || hi > 127) {
+        return TB_ERR_ARG;
+    }
+    const int32_t depth = input_dims->c;
+    if (params->filter.h == 1 && params->filter.w == 1 && params->padding.h == 0 && params->padding.w == 0) {
+        tb_pool_copy_s8(params, input_dims, input, output_dims, output);
+        return TB_OK;
+    }
+    if (depth == 1) {
+        tb_max_pool2d_s8_c1(params, input_dims, input, output_dims, output);
+    } else if (depth == 2) {
+        tb_max_pool2d_s8_c2(params, input_dims, input, output_dims, output);
+    } else if (depth == 3) {
+        tb_max_pool2d_s8_c3(params, input_dims, input, output_dims, output);
+    } else {
+        tb_max_pool2d_s8_wide(params, input_dims, input, output_dims, output);
     }
     return TB_OK;
 }
