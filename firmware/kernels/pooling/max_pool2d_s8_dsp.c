@@ -34,7 +34,6 @@ TB_ALWAYS_INLINE void tb_max_loops(const tb_pool_params_t *params, const tb_dims
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
     const size_t c = (size_t)depth;
     const size_t row_step = (size_t)in_w * c;
-    const int32_t groups = (depth + 3) / 4;
     const uint32_t lo4 = tb_bytes4(lo), hi4 = tb_bytes4(hi);
     const uintptr_t begin = (uintptr_t)input;
     const uintptr_t end = begin + (uintptr_t)input_dims->n * (uintptr_t)in_h * (uintptr_t)row_step;
@@ -51,11 +50,27 @@ TB_ALWAYS_INLINE void tb_max_loops(const tb_pool_params_t *params, const tb_dims
                 const int32_t w = cols.end - cols.start;
                 const int8_t *first = image + (size_t)(y0 + rows.start) * row_step + (size_t)(x0 + cols.start) * c;
                 if (wide) {
-                    for (int32_t g = 0; g < groups; g++) {
-                        const int32_t ch = 4 * g + 4 <= depth ? 4 * g : depth - 4;
-                        uint32_t m = tb_max_window(first + ch, h, w, row_step, c, lo4);
+                    int32_t ch = 0;
+                    for (; ch + 8 <= depth; ch += 8) { /* two groups per pass over the window */
+                        uint32_t m0 = lo4, m1 = lo4;
+                        const int8_t *row = first + ch;
+                        for (int32_t fy = 0; fy < h; fy++, row += row_step) {
+                            const int8_t *p = row;
+                            for (int32_t fx = 0; fx < w; fx++, p += c) {
+                                m0 = tb_max8(m0, tb_read_u32(p));
+                                m1 = tb_max8(m1, tb_read_u32(p + 4));
+                            }
+                        }
+                        m0 = tb_clamp4(m0, lo4, hi4);
+                        m1 = tb_clamp4(m1, lo4, hi4);
+                        memcpy(out + ch, &m0, sizeof m0);
+                        memcpy(out + ch + 4, &m1, sizeof m1);
+                    }
+                    for (; ch < depth; ch += 4) { /* the last group overlaps the one before */
+                        const int32_t at = ch + 4 <= depth ? ch : depth - 4;
+                        uint32_t m = tb_max_window(first + at, h, w, row_step, c, lo4);
                         m = tb_clamp4(m, lo4, hi4);
-                        memcpy(out + ch, &m, sizeof m);
+                        memcpy(out + at, &m, sizeof m);
                     }
                     continue;
                 }
