@@ -2,48 +2,77 @@
  * elsewhere), bit-exact with tb_avg_pool2d_s8 / tb_max_pool2d_s8. Same parameters as the
  * reference kernels (tb_pool_params_t). Four channels per step: SXTAB16 sums bytes into 16-bit
  * lanes (the generator picks this kernel only for windows of at most 255 taps, so a lane cannot
- * overflow); SSUB8 + SEL take the byte-wise maximum.
+ * overflow); SSUB8 + SEL take the byte-wise maximum. A 1 x 1 window is a strided copy with the
+ * activation's clamp (tb_pool_copy_s8).
  */
 #ifndef TB_POOLING_DSP_H
 #define TB_POOLING_DSP_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/tb_isa.h"
 #include "pooling/tb_pooling.h"
 
-/* The group of channels a step covers: channels ch..ch+3 of every pixel, the last group moved
- * back to end at the last channel when the depth is not whole groups (its first channels computed
- * twice, to the same bytes), and only `n` = depth channels below a depth of 4. */
-typedef struct {
-    int32_t ch;
-    int32_t n;
-} tb_pool_group_t;
-
-TB_ALWAYS_INLINE tb_pool_group_t tb_pool_group(int32_t g, int32_t depth)
+/* Which raw word a window of a group of n < 4 channels reads: channels ch..ch+n-1 of every tap
+ * at bytes `shift`..shift+n-1 of the word at p - shift. Forward (shift 0) unless the window's last
+ * word would pass `end`, then backward (shift 4 - n) unless its first would start before
+ * `begin`; -1: neither (an input of a few bytes), the caller goes byte by byte. */
+TB_ALWAYS_INLINE int32_t tb_pool_word_shift(const int8_t *first, const int8_t *last, int32_t n, uintptr_t begin,
+                                            uintptr_t end)
 {
-    tb_pool_group_t r = {4 * g, 4};
-    if (depth < 4) {
-        r.n = depth;
-    } else if (r.ch + 4 > depth) {
-        r.ch = depth - 4;
+    if ((uintptr_t)last + 4u <= end) {
+        return 0;
     }
-    return r;
+    if ((uintptr_t)first >= begin + (uintptr_t)(4 - n)) {
+        return 4 - n;
+    }
+    return -1;
 }
 
-/* Lanes 0..n-1 = p[0..n-1] (n = 1..4); the lanes above hold whatever bytes lie around. Never
- * reads outside [begin, end): one unaligned load forward, else backward (shifted down), else
- * byte by byte. */
-TB_ALWAYS_INLINE uint32_t tb_pool_read4(const int8_t *p, int32_t n, uintptr_t begin, uintptr_t end)
+/* A 1 x 1 window without padding: every output pixel is one input pixel (the stride's), clamped
+ * to the activation (for AVERAGE_POOL_2D the count is 1, for MAX_POOL_2D the maximum of one tap).
+ * Whole words per pixel when the depth allows (the last word overlapping the one before). */
+TB_ALWAYS_INLINE void tb_pool_copy_s8(const tb_pool_params_t *params, const tb_dims_t *input_dims,
+                                      const int8_t *input, const tb_dims_t *output_dims, int8_t *output)
 {
-    const uintptr_t a = (uintptr_t)p;
-    if (n == 4 || a + 4u <= end) {
-        return tb_read_u32(p);
+    const int32_t depth = input_dims->c, lo = params->activation.min, hi = params->activation.max;
+    const size_t c = (size_t)depth;
+    const size_t step_x = (size_t)params->stride.w * c;
+    const size_t step_y = (size_t)params->stride.h * (size_t)input_dims->w * c;
+    const uint32_t lo4 = tb_bytes4(lo), hi4 = tb_bytes4(hi);
+    const int clamp = lo > -128 || hi < 127;
+    const int32_t out_w = output_dims->w;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *row = input + (size_t)b * (size_t)input_dims->h * (size_t)input_dims->w * c;
+        for (int32_t oy = 0; oy < output_dims->h; oy++, row += step_y) {
+            const int8_t *p = row;
+            if (depth >= 4) {
+                for (int32_t ox = 0; ox < out_w; ox++, p += step_x, output += c) {
+                    int32_t ch = 0;
+                    for (;;) {
+                        uint32_t v = tb_read_u32(p + ch);
+                        if (clamp) {
+                            v = tb_clamp4(v, lo4, hi4);
+                        }
+                        memcpy(output + ch, &v, sizeof v);
+                        if (ch + 4 >= depth) {
+                            break;
+                        }
+                        ch = ch + 8 <= depth ? ch + 4 : depth - 4;
+                    }
+                }
+            } else {
+                for (int32_t ox = 0; ox < out_w; ox++, p += step_x, output += c) {
+                    for (int32_t ch = 0; ch < depth; ch++) {
+                        const int32_t v = p[ch];
+                        output[ch] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+                    }
+                }
+            }
+        }
     }
-    if (a + (uintptr_t)n >= begin + 4u) {
-        return tb_read_u32(p + n - 4) >> (8 * (4 - n));
-    }
-    return tb_read_tail(p, n);
 }
 
 tb_status_t tb_avg_pool2d_s8_dsp(const tb_pool_params_t *params,

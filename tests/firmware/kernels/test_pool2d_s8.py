@@ -99,3 +99,54 @@ def test_pool2d_s8_fast_path_stress(kernels: str, tmp_path: Path, bench_options)
     samples = layers.samples(rng, 3) + [[np.full(s, v, np.int8) for s in shapes] for v in (-128, 127)]
     results = run_on_device(layers.spec_bytes(), samples, tmp_path, options)
     assert_bit_exact(results, f"pool stress ({kernels} kernels)")
+
+
+# Depths of the optimized kernels' paths: below 4 (one word per tap, read forward or backward),
+# whole groups, whole groups and 1, 2 or 3 more channels.
+PATH_DEPTHS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 24)
+
+
+def _one_by_one_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> None:
+    """1 x 1 windows (a strided copy with the activation's clamp): strides 1-3, SAME and VALID."""
+    for k in range(count):
+        w = Window((int(rng.integers(1, 3)), int(rng.integers(1, 9)), int(rng.integers(1, 9)),
+                    int(PATH_DEPTHS[k % len(PATH_DEPTHS)])),
+                   (1, 1), (int(rng.integers(1, 4)), int(rng.integers(1, 4))),
+                   padding=("SAME", "VALID")[k % 2], activation=ACTIVATIONS[(k // 2) % len(ACTIVATIONS)])
+        layers.pool(POOLS[k % 2], w, _quant(rng))
+
+
+def _small_depth_layers(layers: LayerSet, rng: np.random.Generator, count: int) -> None:
+    """Depths 1-7 under random windows and strides (single rows and columns among them), and
+    inputs of a few bytes, where a window's words fit neither forward nor backward."""
+    for name in POOLS:
+        layers.pool(name, Window((1, 1, 2, 2), (2, 2), padding="SAME", activation="RELU"), _quant(rng))
+        layers.pool(name, Window((1, 2, 1, 3), (2, 3), padding="SAME"), _quant(rng))
+    added = 0
+    while added < count - 4:
+        w = Window(
+            (1, int(rng.integers(1, 8)), int(rng.integers(1, 9)), int(rng.integers(1, 8))),
+            (int(rng.integers(1, 4)), int(rng.integers(1, 6))),
+            (int(rng.integers(1, 3)), int(rng.integers(1, 3))),
+            padding=("SAME", "VALID")[added % 2],
+            activation=ACTIVATIONS[(added // 2) % len(ACTIVATIONS)],
+        )
+        if w.fits() and w.kernel != (1, 1):
+            layers.pool(POOLS[(added // 2) % 2], w, _quant(rng))
+            added += 1
+
+
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
+@pytest.mark.parametrize("case", ["one_by_one", "small_depth"])
+def test_pool2d_s8_paths(case: str, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    """The optimized kernels' special paths: 1 x 1 windows, and depths 1-7 (whole words read
+    forward or backward per window, the byte-by-byte fallback), with samples at the rails."""
+    rng = np.random.default_rng(3200 + (case == "small_depth"))
+    layers = LayerSet()
+    (_one_by_one_layers if case == "one_by_one" else _small_depth_layers)(layers, rng, MAX_LAYERS)
+    assert len(layers.ops) <= MAX_LAYERS
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    shapes = [layers.tensors[i].shape for i in layers.inputs]
+    samples = layers.samples(rng, 3) + [[np.full(s, v, np.int8) for s in shapes] for v in (-128, 127)]
+    results = run_on_device(layers.spec_bytes(), samples, tmp_path, options)
+    assert_bit_exact(results, f"pool paths {case} ({kernels} kernels)")
