@@ -1,6 +1,6 @@
 /* The arithmetic of TFLM's reference SOFTMAX for an int8 input, whatever the output type
  * (int8 or int16): gemmlowp's exp_on_negative_values on Q5.26 differences, a Q12.19 sum, and a
- * fixed-point reciprocal of that sum. Included by softmax_s8.c and softmax_s8_s16.c only. */
+ * fixed-point reciprocal of that sum. Included by the int8-input SOFTMAX kernels only. */
 #ifndef TB_SOFTMAX_S8_COMMON_H
 #define TB_SOFTMAX_S8_COMMON_H
 
@@ -81,6 +81,27 @@ static inline int32_t tb_softmax_s8_unsaturated(const tb_softmax_params_t *param
                                                 int32_t shifted_scale, int32_t exponent)
 {
     return tb_rounding_divide_by_pot(tb_fp_mul(shifted_scale, tb_softmax_exp(params, diff)), exponent);
+}
+
+/* tb_softmax_s8_row_scale from the generator's tables (softmax_s8_lut.c, softmax_s8_s16_lut.c):
+ * sum_lut[d] is the Q12.19 term of a difference -d to the row maximum. */
+static inline int tb_softmax_s8_lut_row_scale(const int32_t *sum_lut, const int8_t *in, int32_t depth,
+                                              int32_t output_bits, int32_t *max_in_row, int32_t *shifted_scale,
+                                              int32_t *exponent)
+{
+    int32_t max_value = -128;
+    for (int32_t c = 0; c < depth; c++) {
+        max_value = in[c] > max_value ? in[c] : max_value;
+    }
+    uint32_t sum_of_exps = 0u; /* Q12.19, wrapping as TFLM's int32 adds */
+    for (int32_t c = 0; c < depth; c++) {
+        sum_of_exps += (uint32_t)sum_lut[max_value - in[c]];
+    }
+    int32_t num_bits_over_unit;
+    *shifted_scale = tb_softmax_reciprocal((int32_t)sum_of_exps, &num_bits_over_unit);
+    *exponent = num_bits_over_unit + 31 - output_bits;
+    *max_in_row = max_value;
+    return *exponent >= 0 && *exponent <= 31;
 }
 
 #endif /* TB_SOFTMAX_S8_COMMON_H */

@@ -15,28 +15,16 @@ tb_status_t tb_softmax_s8_s16_lut(const tb_softmax_lut_params_t *params,
         outer_size < 0 || depth < 1) {
         return TB_ERR_ARG;
     }
-    const int32_t *exp_lut = params->exp_lut;
-    const int32_t *sum_lut = params->sum_lut;
     for (int32_t row = 0; row < outer_size; row++) {
         const int8_t *in = input + (size_t)row * (size_t)depth;
         int16_t *out = output + (size_t)row * (size_t)depth;
-        int32_t max_value = -128;
-        for (int32_t c = 0; c < depth; c++) {
-            max_value = in[c] > max_value ? in[c] : max_value;
-        }
-        uint32_t sum_of_exps = 0u; /* Q12.19, wrapping as TFLM's int32 adds */
-        for (int32_t c = 0; c < depth; c++) {
-            sum_of_exps += (uint32_t)sum_lut[max_value - in[c]];
-        }
-        int32_t num_bits_over_unit;
-        const int32_t shifted_scale = tb_softmax_reciprocal((int32_t)sum_of_exps, &num_bits_over_unit);
-        const int32_t exponent = num_bits_over_unit + 31 - 16;
-        if (exponent < 0 || exponent > 31) {
+        int32_t max_value, shifted_scale, exponent;
+        if (!tb_softmax_s8_lut_row_scale(params->sum_lut, in, depth, 16, &max_value, &shifted_scale, &exponent)) {
             return TB_ERR_ARG; /* TFLM aborts here */
         }
         for (int32_t c = 0; c < depth; c++) {
-            const int32_t unsat = tb_rounding_divide_by_pot(tb_fp_mul(shifted_scale, exp_lut[max_value - in[c]]),
-                                                            exponent);
+            const int32_t unsat = tb_rounding_divide_by_pot(
+                tb_fp_mul(shifted_scale, params->exp_lut[max_value - in[c]]), exponent);
             out[c] = (int16_t)tb_clamp_s32(unsat - 32768, -32768, 32767);
         }
     }
