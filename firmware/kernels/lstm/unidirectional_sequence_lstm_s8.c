@@ -5,6 +5,7 @@
 
 #include "common/tb_requant.h"
 #include "lstm/lstm_int_common.h"
+#include "lstm/lstm_sequence.h"
 #include "lstm/tb_lstm.h"
 
 /* sum_d w[d] * (x[d] + offset), wrapping like TFLM's int32 accumulator. */
@@ -85,25 +86,6 @@ tb_status_t tb_unidirectional_sequence_lstm_s8(const tb_lstm_s8_params_t *params
             return TB_ERR_ARG;
         }
     }
-    const int32_t n_in = dims->input_size;
-    const int32_t n_state = dims->state_size;
-    if (dims->time_major) {
-        const size_t in_step = (size_t)dims->batches * (size_t)n_in;
-        const size_t out_step = (size_t)dims->batches * (size_t)n_state;
-        for (int32_t t = 0; t < dims->time_steps; t++) {
-            tb_lstm_step_s8(params, weights, dims->batches, n_in, n_state, input + (size_t)t * in_step,
-                            hidden_state, cell_state, output + (size_t)t * out_step);
-        }
-        return TB_OK;
-    }
-    for (int32_t b = 0; b < dims->batches; b++) {
-        int8_t *h = hidden_state + (size_t)b * (size_t)n_state;
-        int16_t *c = cell_state + (size_t)b * (size_t)n_state;
-        for (int32_t t = 0; t < dims->time_steps; t++) {
-            const size_t step = (size_t)b * (size_t)dims->time_steps + (size_t)t;
-            tb_lstm_step_s8(params, weights, 1, n_in, n_state, input + step * (size_t)n_in, h, c,
-                            output + step * (size_t)n_state);
-        }
-    }
+    TB_LSTM_RUN_SEQUENCE(tb_lstm_step_s8, params, weights, dims, input, hidden_state, cell_state, output);
     return TB_OK;
 }
