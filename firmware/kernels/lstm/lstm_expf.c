@@ -99,18 +99,18 @@ float tb_lstm_expf_double(float x)
 /* ---- The same values without double arithmetic ----
  * The Cortex-M4's FPU has no double precision, so the function above runs on software doubles
  * (some 700 instructions a call). tb_lstm_expf reaches the same float with 32x32->64 integer
- * multiplies (about 100 instructions): the same steps (z = x N / ln 2, k = z rounded, r = z - k,
+ * multiplies (about 95 instructions): the same steps (z = x N / ln 2, k = z rounded, r = z - k,
  * the table entry for k mod 32 times the cubic in r) in fixed point with more bits than the
  * float needs, then its own rounding to float. Its value of scale * cubic(r) is within about
  * 2^-43 of the value from the double one (the double's own roundings, z rounded to double, our
  * truncations: the quadratic part's, about 3 units of 2^-44, the largest), so wherever the bits
  * under the float's last place are farther than TB_EXP_ERROR_BOUND (2^-41 of the value) from one
- * half, both round to the same float. Inputs closer than that (about 1 in 270,000), z within
+ * half, both round to the same float. Inputs closer than that (about 1 in 275,000), z within
  * 2^-32 of a half (k's rounding), and what the fixed-point path does not cover (|x| > 86:
  * overflow, subnormal results, NaN) take tb_lstm_expf_double. Checked on the host on every
- * float of [-104, 89] (scripts/check_lstm_expf_all.c): all 2,239,889,410 agree, 2,760,912 of
- * them through the double path (8,398 by the rounding bound, 2 by k's rounding, 2,752,512 with
- * |x| > 86); with a bound 4 times tighter (2^-43) none would differ, 8 times tighter 15 would.
+ * float of [-104, 89] (scripts/check_lstm_expf_all.c): all 2,239,889,410 agree, 2,760,631 of
+ * them through the double path (2,752,512 with |x| > 86, 8,119 near a rounding boundary or a
+ * half in z); with a bound 4 times tighter (2^-43) none would differ, 8 times tighter 15 would.
  * The tests run a sample of it (tests/firmware/kernels/unit/test_lstm_expf.c).
  *
  * Fixed point: x = m 2^(e - 150) (m the 24-bit significand); N / ln 2 = CM 2^-47 (CM the 53-bit
@@ -134,7 +134,7 @@ float tb_lstm_expf_double(float x)
 #define TB_EXP_ERROR_BOUND 0x8000u     /* in units of 2^-32 of the half ULP */
 #endif
 #define TB_EXP_FAST_LIMIT 0x42AC0000u  /* 86.0f: |x| up to here stays normal and finite */
-#define TB_EXP_ONE_LIMIT 0x32800000u   /* 2^-26: below, e^x rounds to 1 */
+#define TB_EXP_ONE_LIMIT 0x33000000u   /* 2^-25: below, e^x rounds to 1 */
 
 /* 2^(j/32) as the double table above has it, its significand in Q63. */
 static const uint64_t tb_exp2_32_q63[32] = {
@@ -167,10 +167,14 @@ static int tb_exp_fixed(float x, float *value)
     if (magnitude > TB_EXP_FAST_LIMIT) {
         return 0;
     }
-    const uint32_t exponent = magnitude >> 23; /* 101..133 */
+    const uint32_t shift = 133u - (magnitude >> 23); /* 0..31 */
     const uint32_t m = (magnitude & 0x7FFFFFu) | 0x800000u;
     const uint64_t product = (((uint64_t)m * TB_EXP_CM_HIGH) << 16) + (((uint64_t)m * TB_EXP_CM_LOW) >> 16);
-    const uint64_t z = product >> (133u - exponent); /* |z| 2^48, rounded down */
+    const uint32_t product_high = (uint32_t)(product >> 32);
+    /* |z| 2^48, rounded down: product >> shift in two words ((high << 1) << (31 - shift) is
+     * high << (32 - shift) without a shift by 32) */
+    const uint64_t z = ((uint64_t)(product_high >> shift) << 32) |
+                       (((uint32_t)product >> shift) | ((product_high << 1) << (31u - shift)));
     const uint64_t u = ((bits >> 31) != 0u ? 0u - z : z) + ((uint64_t)1 << 47);
     const uint32_t s32 = (uint32_t)(u >> 16); /* s's top 32 bits */
     if (s32 + 1u < 2u) {
@@ -191,10 +195,11 @@ static int tb_exp_fixed(float x, float *value)
                        (((uint64_t)(uint32_t)y * scale_high) >> 32);
     /* p in [2^61, 2^63): shifted left by 1, or 2 when below 2^62, its leading bit is bit 63 of q; the float's
      * 24 bits are q's top ones, `below` the 32 bits under them (their top bit the one-half). */
-    const uint32_t below_one = (uint32_t)(p >> 62) ^ 1u;
-    const uint64_t q = p << (1u + below_one);
-    const uint32_t q_high = (uint32_t)(q >> 32);
-    const uint32_t below = (q_high << 24) | ((uint32_t)q >> 8);
+    const uint32_t p_high = (uint32_t)(p >> 32);
+    const uint32_t below_one = (p_high >> 30) ^ 1u;
+    const uint32_t normalize = 1u + below_one;
+    const uint32_t q_high = (p_high << normalize) | ((uint32_t)p >> (32u - normalize));
+    const uint32_t below = (q_high << 24) | (((uint32_t)p << normalize) >> 8);
     if ((uint32_t)(below - 0x80000000u + TB_EXP_ERROR_BOUND) <= 2u * TB_EXP_ERROR_BOUND) {
         return 0; /* too close to one half to tell */
     }

@@ -5,6 +5,7 @@
  * and then, would drift from TFLM. See tb_lstm.h for the order of work. The four gates of a state
  * unit are computed together (one pass over the input and hidden vectors for all four rows). */
 #include <float.h>
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -25,18 +26,18 @@
     "vadd.f32 " acc ", " acc ", " w2 "\n\t"                                                      \
     "vadd.f32 " acc ", " acc ", " w3 "\n\t"
 
-/* The four gates' rows of one state unit against the same vector: four sums, each in input
+/* The four gates' rows of one state unit (each matrix's values from `row` on) against the same vector: four sums, each in input
  * order from 0.0f as TFLM's float fully connected adds them (every product rounded, then added:
  * no fused multiply-add), side by side so each x[d] is loaded once for four products. On the
  * Cortex-M4 blocks of four columns take one VLDM per row (1 + 4 cycles for four values where
  * four VLDRs take 8), VMUL then VADD (a product rounded, then the sum: the C's arithmetic). */
-static void tb_lstm_dot4_f32(const float *const rows[TB_LSTM_GATES], const float *x, int32_t n,
+static void tb_lstm_dot4_f32(const float *const matrices[TB_LSTM_GATES], size_t row, const float *x, int32_t n,
                              float sums[TB_LSTM_GATES])
 {
-    const float *w0 = rows[0];
-    const float *w1 = rows[1];
-    const float *w2 = rows[2];
-    const float *w3 = rows[3];
+    const float *w0 = matrices[0] + row;
+    const float *w1 = matrices[1] + row;
+    const float *w2 = matrices[2] + row;
+    const float *w3 = matrices[3] + row;
     float s0 = 0.0f;
     float s1 = 0.0f;
     float s2 = 0.0f;
@@ -79,25 +80,28 @@ static void tb_lstm_dot4_f32(const float *const rows[TB_LSTM_GATES], const float
     sums[3] = s3;
 }
 
+/* tb_clamp_f32(x, -FLT_MAX, FLT_MAX) (TFLM's clamp of a float result with no activation) in one
+ * comparison for the usual finite x: infinities become +-FLT_MAX, NaN and the rest pass. */
+static inline float tb_lstm_finite_f32(float x)
+{
+    if (fabsf(x) > FLT_MAX) {
+        return x > 0.0f ? FLT_MAX : -FLT_MAX;
+    }
+    return x;
+}
+
 /* Every gate's pre-activation of state unit j: TFLM's input fully connected (sum, then the bias,
  * clamped to [-FLT_MAX, FLT_MAX]) plus its recurrent one (sum plus 0.0f, clamped). */
 static void tb_lstm_gates_f32(const tb_lstm_f32_weights_t *weights, int32_t j, int32_t input_size,
                               int32_t state_size, const float *x, const float *h, float gates[TB_LSTM_GATES])
 {
-    const float *rows[TB_LSTM_GATES];
     float input_sums[TB_LSTM_GATES];
     float recurrent_sums[TB_LSTM_GATES];
+    tb_lstm_dot4_f32(weights->input_weights, (size_t)j * (size_t)input_size, x, input_size, input_sums);
+    tb_lstm_dot4_f32(weights->recurrent_weights, (size_t)j * (size_t)state_size, h, state_size, recurrent_sums);
     for (int32_t g = 0; g < TB_LSTM_GATES; g++) {
-        rows[g] = weights->input_weights[g] + (size_t)j * (size_t)input_size;
-    }
-    tb_lstm_dot4_f32(rows, x, input_size, input_sums);
-    for (int32_t g = 0; g < TB_LSTM_GATES; g++) {
-        rows[g] = weights->recurrent_weights[g] + (size_t)j * (size_t)state_size;
-    }
-    tb_lstm_dot4_f32(rows, h, state_size, recurrent_sums);
-    for (int32_t g = 0; g < TB_LSTM_GATES; g++) {
-        gates[g] = tb_clamp_f32(input_sums[g] + weights->bias[g][j], -FLT_MAX, FLT_MAX) +
-                   tb_clamp_f32(recurrent_sums[g] + 0.0f, -FLT_MAX, FLT_MAX);
+        gates[g] = tb_lstm_finite_f32(input_sums[g] + weights->bias[g][j]) +
+                   tb_lstm_finite_f32(recurrent_sums[g] + 0.0f);
     }
 }
 
@@ -115,7 +119,7 @@ static float tb_lstm_sigmoid_f32(float x)
 
 static float tb_lstm_mul_f32(float a, float b)
 {
-    return tb_clamp_f32(a * b, -FLT_MAX, FLT_MAX);
+    return tb_lstm_finite_f32(a * b);
 }
 
 static void tb_lstm_step_f32(const tb_lstm_f32_params_t *params, const tb_lstm_f32_weights_t *weights,
