@@ -108,6 +108,8 @@ tb_status_t tb_unidirectional_sequence_lstm_f32(const tb_lstm_f32_params_t *para
 /* expf and tanhf as host TFLM's glibc computes them (lstm_expf.c and lstm_tanhf.c say how
  * closely). */
 float tb_lstm_expf(float x);
+/* tb_lstm_expf's double-precision form (software doubles on the device): its fallback. */
+float tb_lstm_expf_double(float x);
 float tb_lstm_tanhf(float x);
 
 #endif /* TB_LSTM_H */

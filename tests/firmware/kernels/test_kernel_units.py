@@ -319,3 +319,17 @@ def test_rescale_exact_on_host(requant_header: Path, tmp_path: Path) -> None:
 def test_rescale_exact_on_device(requant_header: Path, tmp_path: Path) -> None:
     assert_passed(run_device(RESCALE_EXACT, requant_header, tmp_path), 2 * _rescale_exact_checks(),
                   "tb_rescale_exact.h on the emulated device")
+
+
+LSTM_EXPF = KernelUnit("test_lstm_expf", "tb_lstm_expf", (), ("lstm/lstm_expf.c",))
+# Every 251st float of [-104, 89] on the host, every 65521st on the device, and an edge list.
+
+
+def test_lstm_expf_fixed_point_on_host(tmp_path: Path) -> None:
+    assert_passed(run_host(LSTM_EXPF, tmp_path, tmp_path), 2_239_889_410 // 251,
+                  "lstm_expf.c (fixed point against double) on the host")
+
+
+def test_lstm_expf_fixed_point_on_device(tmp_path: Path) -> None:
+    assert_passed(run_device(LSTM_EXPF, tmp_path, tmp_path), 2_239_889_410 // 65521,
+                  "lstm_expf.c (fixed point against double) on the emulated device")

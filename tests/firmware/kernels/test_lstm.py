@@ -117,6 +117,10 @@ def test_built_lstms_match_tflm(tmp_path: Path, bench_options) -> None:  # type:
     # that the target's own libm would drift from host TFLM's.
     _lstm(b, rng, "float32", batches=1, steps=16, size=16, units=24, time_major=False, cell_clip=0.0,
           weight_range=0.25)
+    # Rows of 6 and 10 values (the float kernel's blocks of four plus two left over) and weights large
+    # enough that gates reach the sigmoid's cut-offs (-9, 16.6) and expf's arguments go far below -9.
+    _lstm(b, rng, "float32", batches=1, steps=6, size=6, units=10, time_major=False, cell_clip=0.0,
+          weight_range=4.0)
     samples = []
     for _ in range(SAMPLES):
         sample = []
