@@ -46,6 +46,7 @@ CORPUS_MODELS = (
     "tensorflow/lite/micro/models/keyword_scrambled.tflite",
     "tensorflow/lite/micro/models/keyword_scrambled_8bit.tflite",
     "tensorflow/lite/micro/examples/mnist_lstm/trained_lstm_int8.tflite",
+    "tensorflow/lite/micro/examples/mnist_lstm/trained_lstm.tflite",
     "third_party/xtensa/examples/micro_speech_lstm/micro_speech_lstm.tflite",
     "tensorflow/lite/micro/examples/dtln/dtln_noise_suppression.tflite",
 )
