@@ -53,6 +53,21 @@ tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *par
                                        const tb_dims_t *output_dims,
                                        int8_t *output);
 
+/* At most 3 output channels (input channels x depth multiplier <= 3), any geometry. `prefix`:
+ * per output channel c, word [(ky x (kw + 1) + kx) x channels + c] = 2 x input offset x the sum of
+ * filter taps above and left of (ky, kx) (rows < ky, columns < kx), so the bias of a pixel whose
+ * taps inside the input are rows [ky0, ky1) x columns [kx0, kx1) is the raw bias x 2 plus four of
+ * them. Filter: [tap][1, 2 or 4 int16] (doubled; 3 channels padded to 4). pad_pixel and packed
+ * are not read. */
+tb_status_t tb_depthwise_conv2d_few_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                           const int32_t *requant,
+                                           const int32_t *prefix,
+                                           const tb_dims_t *input_dims,
+                                           const int8_t *input,
+                                           const int16_t *filter,
+                                           const tb_dims_t *output_dims,
+                                           int8_t *output);
+
 /* 3x3 filter, depth multiplier 1, dilation 1, any stride and padding: interior outputs take an
  * unrolled path without bounds checks or offset additions. */
 tb_status_t tb_depthwise_conv2d_3x3_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
