@@ -1,79 +1,237 @@
-/* Optimized int8 DEPTHWISE_CONV_2D with at most 3 output channels (input channels x depth
- * multiplier <= 3): any filter, stride, dilation and padding.
+/* Optimized int8 DEPTHWISE_CONV_2D with few output channels (the generator's choice: one or two
+ * input channels, input channels x depth multiplier <= 3): any filter, stride, dilation, padding.
  *
- * With so few channels the per-pixel work of the general kernel (a tap table per border pixel,
- * groups of 4 channels mostly idle) outweighs the MACs. Here every output row gets the range of
- * filter rows inside the input once, and every output pixel the range of filter columns (the
- * same for the whole interior run of the row), so each pixel reads only its taps inside the
- * input, straight from the image, with no table and no per-tap bounds check. The input offset
- * never enters the loop: the generator folds offset x the filter's sum over any rectangle of
- * taps into a 2-D prefix table, so a pixel's bias is the raw bias plus four table words.
- * Interior runs compute two adjacent output pixels per pass over the taps (one weight load for
- * both). Bit-exact with tb_depthwise_conv2d_s8 (see tb_depthwise_conv2d_dsp.h).
+ * With so few channels the general kernel's per-pixel work (a tap table per border pixel, groups
+ * of 4 channels mostly idle) outweighs the MACs. Here each output channel is one pass over the
+ * output, a single-channel convolution whose pixels are `pitch` input bytes apart:
+ *  - per output row, the range of filter rows inside the input (once), per border pixel the range
+ *    of filter columns; a pixel reads only its taps inside, straight from the image;
+ *  - the input offset never enters a loop: the generator folds offset x the filter's sum over any
+ *    rectangle of taps into a 2-D prefix table, so a pixel's bias is the raw bias + four words;
+ *  - the run of pixels with every filter column inside (all of a row but its ends, border rows
+ *    included) reads its taps through one table of offsets, four pixels per pass when they are
+ *    1 or 2 bytes apart (one word load serves several pixels, SXTB16 splits it), else two.
+ * Bit-exact with tb_depthwise_conv2d_s8 (see tb_depthwise_conv2d_dsp.h).
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "depthwise_conv2d/depthwise_conv2d_dsp_common.h"
 
+/* Filters up to this many taps run their interior runs through the offset table. */
+#define TB_DWF_MAX_TAPS 64
+
+/* lo(a) * hi(b) + acc (SMLABT) and hi(a) * lo(b) + acc (SMLATB). */
+TB_ALWAYS_INLINE int32_t tb_dwf_smlabt(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __smlabt((int32_t)a, (int32_t)b, acc);
+#else
+    return acc + tb_lo16(a) * tb_hi16(b);
+#endif
+}
+
+TB_ALWAYS_INLINE int32_t tb_dwf_smlatb(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __smlatb((int32_t)a, (int32_t)b, acc);
+#else
+    return acc + tb_hi16(a) * tb_lo16(b);
+#endif
+}
+
+/* One output channel's pass. */
 typedef struct {
     const tb_depthwise_conv_dsp_params_t *params;
-    const int32_t *requant;   /* per output channel TB_RQ_WORDS words (raw bias x2 used) */
-    const int32_t *prefix;    /* [(kh + 1) x (kw + 1)][channels]: 2 x offset x filter sum above-left */
-    const int16_t *filter;    /* [tap][CW] doubled, CW = 1, 2, 4 for 1, 2, 3 channels */
+    const int32_t *rq;       /* the channel's TB_RQ_* row (raw bias x2 used) */
+    const int32_t *prefix;   /* the channel's [kh + 1][kw + 1] */
+    const int16_t *w;        /* the channel's taps, doubled, [kh][kw] */
+    const intptr_t *offs;    /* interior tap offsets from the window's first tap, NULL: nested loops */
     int32_t in_h, in_w;
-} tb_dwf_job_t;
+    int32_t pitch;           /* input bytes from one pixel to the next (input channels) */
+    int32_t out_pitch;       /* output bytes from one pixel to the next (output channels) */
+} tb_dwf_pass_t;
 
-/* Filter words per tap for `c` output channels. */
-#define TB_DWF_CW(c) ((c) == 3 ? 4 : (c))
-
-/* One output pixel's taps: rows x cols of them starting at p (input) and w (filter), filter rows
- * k_w taps apart; acc[c] (doubled, bias included) += w x input for each of the C channels. */
-TB_ALWAYS_INLINE void tb_dwf_taps1(const int8_t *p, const int16_t *w, int32_t rows, int32_t cols, size_t row_step,
-                                   size_t col_step, int32_t w_row, int32_t *acc, const int IC, const int M)
+/* Taps rows x cols from p (input) and w (filter), filter rows k_w taps apart, nested loops. */
+TB_ALWAYS_INLINE int32_t tb_dwf_nested(const int8_t *p, const int16_t *w, int32_t rows, int32_t cols,
+                                       ptrdiff_t row_step, ptrdiff_t col_step, int32_t k_w, int32_t acc)
 {
-    const int32_t C = IC * M, CW = TB_DWF_CW(IC * M);
     for (int32_t r = 0; r < rows; r++) {
         const int8_t *q = p;
-        const int16_t *wt = w;
         for (int32_t k = 0; k < cols; k++) {
-            for (int32_t c = 0; c < C; c++) {
-                acc[c] += (int32_t)wt[c] * (int32_t)q[IC > 1 ? c : 0];
-            }
+            acc = tb_smlabb((uint32_t)(int32_t)w[k], (uint32_t)(int32_t)*q, acc);
             q += col_step;
-            wt += CW;
         }
         p += row_step;
-        w += w_row * CW;
+        w += k_w;
     }
+    return acc;
 }
 
-/* Two output pixels `step` input bytes apart, every filter column (taps contiguous in w). */
-TB_ALWAYS_INLINE void tb_dwf_taps2(const int8_t *p, const int16_t *w, int32_t rows, int32_t cols, size_t row_step,
-                                   size_t col_step, size_t step, int32_t *a, int32_t *b, const int IC,
-                                   const int M)
+/* Taps [0, n) of a run's table: four pixels at p, p + 1, p + 2, p + 3 (one word per tap). */
+TB_ALWAYS_INLINE void tb_dwf_quad1(const int8_t *p, const intptr_t *o, const int16_t *w, int32_t n, int32_t *acc)
 {
-    const int32_t C = IC * M, CW = TB_DWF_CW(IC * M);
-    const ptrdiff_t row_skip = (ptrdiff_t)row_step - (ptrdiff_t)cols * (ptrdiff_t)col_step;
-    for (int32_t r = 0; r < rows; r++) {
-        for (int32_t k = 0; k < cols; k++) {
-            for (int32_t c = 0; c < C; c++) {
-                const int32_t wc = w[c];
-                a[c] += wc * (int32_t)p[IC > 1 ? c : 0];
-                b[c] += wc * (int32_t)p[step + (size_t)(IC > 1 ? c : 0)];
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t t = 0;
+    for (; t + 2 <= n; t += 2) {
+        const uint32_t x = tb_read_u32(p + o[t]), y = tb_read_u32(p + o[t + 1]);
+        const uint32_t w01 = tb_read_u32(w + t);
+        const uint32_t x02 = tb_sxtb16(x), x13 = tb_sxtb16_ror8(x);
+        const uint32_t y02 = tb_sxtb16(y), y13 = tb_sxtb16_ror8(y);
+        a0 = tb_smlabb(x02, w01, a0);
+        a1 = tb_smlabb(x13, w01, a1);
+        a2 = tb_dwf_smlatb(x02, w01, a2);
+        a3 = tb_dwf_smlatb(x13, w01, a3);
+        a0 = tb_dwf_smlabt(y02, w01, a0);
+        a1 = tb_dwf_smlabt(y13, w01, a1);
+        a2 = tb_smlatt(y02, w01, a2);
+        a3 = tb_smlatt(y13, w01, a3);
+    }
+    if (t < n) {
+        const uint32_t x = tb_read_u32(p + o[t]);
+        const uint32_t w0 = (uint32_t)(int32_t)w[t];
+        const uint32_t x02 = tb_sxtb16(x), x13 = tb_sxtb16_ror8(x);
+        a0 = tb_smlabb(x02, w0, a0);
+        a1 = tb_smlabb(x13, w0, a1);
+        a2 = tb_dwf_smlatb(x02, w0, a2);
+        a3 = tb_dwf_smlatb(x13, w0, a3);
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/* The same for pixels 2 bytes apart: bytes 0 and 2 of the word at p are pixels 0 and 1, bytes 1
+ * and 3 of the word at p + 3 pixels 2 and 3 (never a byte past pixel 3). */
+TB_ALWAYS_INLINE void tb_dwf_quad2(const int8_t *p, const intptr_t *o, const int16_t *w, int32_t n, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t t = 0;
+    for (; t + 2 <= n; t += 2) {
+        const int8_t *q = p + o[t], *r = p + o[t + 1];
+        const uint32_t x01 = tb_sxtb16(tb_read_u32(q)), x23 = tb_sxtb16_ror8(tb_read_u32(q + 3));
+        const uint32_t y01 = tb_sxtb16(tb_read_u32(r)), y23 = tb_sxtb16_ror8(tb_read_u32(r + 3));
+        const uint32_t w01 = tb_read_u32(w + t);
+        a0 = tb_smlabb(x01, w01, a0);
+        a1 = tb_dwf_smlatb(x01, w01, a1);
+        a2 = tb_smlabb(x23, w01, a2);
+        a3 = tb_dwf_smlatb(x23, w01, a3);
+        a0 = tb_dwf_smlabt(y01, w01, a0);
+        a1 = tb_smlatt(y01, w01, a1);
+        a2 = tb_dwf_smlabt(y23, w01, a2);
+        a3 = tb_smlatt(y23, w01, a3);
+    }
+    if (t < n) {
+        const int8_t *q = p + o[t];
+        const uint32_t x01 = tb_sxtb16(tb_read_u32(q)), x23 = tb_sxtb16_ror8(tb_read_u32(q + 3));
+        const uint32_t w0 = (uint32_t)(int32_t)w[t];
+        a0 = tb_smlabb(x01, w0, a0);
+        a1 = tb_dwf_smlatb(x01, w0, a1);
+        a2 = tb_smlabb(x23, w0, a2);
+        a3 = tb_dwf_smlatb(x23, w0, a3);
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/* Two pixels at p and p + step, a byte per tap each. */
+TB_ALWAYS_INLINE void tb_dwf_pair(const int8_t *p, ptrdiff_t step, const intptr_t *o, const int16_t *w, int32_t n,
+                                  int32_t *acc)
+{
+    const int8_t *q = p + step;
+    int32_t a0 = acc[0], a1 = acc[1];
+    int32_t t = 0;
+    for (; t + 2 <= n; t += 2) {
+        const intptr_t o0 = o[t], o1 = o[t + 1];
+        const uint32_t w01 = tb_read_u32(w + t);
+        const uint32_t xa = (uint32_t)(int32_t)p[o0], xb = (uint32_t)(int32_t)q[o0];
+        const uint32_t ya = (uint32_t)(int32_t)p[o1], yb = (uint32_t)(int32_t)q[o1];
+        a0 = tb_smlabb(xa, w01, a0);
+        a1 = tb_smlabb(xb, w01, a1);
+        a0 = tb_dwf_smlabt(ya, w01, a0);
+        a1 = tb_dwf_smlabt(yb, w01, a1);
+    }
+    if (t < n) {
+        const uint32_t w0 = (uint32_t)(int32_t)w[t];
+        a0 = tb_smlabb((uint32_t)(int32_t)p[o[t]], w0, a0);
+        a1 = tb_smlabb((uint32_t)(int32_t)q[o[t]], w0, a1);
+    }
+    acc[0] = a0, acc[1] = a1;
+}
+
+/* One pixel through the table. */
+TB_ALWAYS_INLINE int32_t tb_dwf_one(const int8_t *p, const intptr_t *o, const int16_t *w, int32_t n, int32_t acc)
+{
+    int32_t t = 0;
+    for (; t + 2 <= n; t += 2) {
+        const uint32_t w01 = tb_read_u32(w + t);
+        acc = tb_smlabb((uint32_t)(int32_t)p[o[t]], w01, acc);
+        acc = tb_dwf_smlabt((uint32_t)(int32_t)p[o[t + 1]], w01, acc);
+    }
+    if (t < n) {
+        acc = tb_smlabb((uint32_t)(int32_t)p[o[t]], (uint32_t)(int32_t)w[t], acc);
+    }
+    return acc;
+}
+
+/* The requantization of one channel in locals (the output stores could alias its words). */
+typedef struct {
+    int32_t mult, round, sign, shift, lo, hi, clamp;
+    uint32_t lo4, hi4;
+    int32_t q4[TB_RQ4_WORDS]; /* the channel in all four lanes (sign -1 only: e >= 1) */
+} tb_dwf_rq_t;
+
+TB_ALWAYS_INLINE int8_t tb_dwf_finish(const tb_dwf_rq_t *q, int32_t acc)
+{
+    const int32_t v = tb_requant_folded(acc, q->mult, q->round, q->sign, q->shift);
+    return (int8_t)(q->clamp ? tb_clamp_act(v, q->lo, q->hi) : v);
+}
+
+/* `count` pixels of a row with every filter column inside: taps [t0, t0 + n) of the table (the
+ * filter rows inside), `origin` the address the table's offsets start from (the window's first
+ * tap, maybe outside the input: only offsets of taps inside are added to it). */
+__attribute__((noinline)) static void tb_dwf_run(const tb_dwf_pass_t *ps, const tb_dwf_rq_t *q, uintptr_t origin,
+                                                 int32_t t0, int32_t n, int32_t bias, int32_t count, ptrdiff_t step,
+                                                 int8_t *out)
+{
+    const intptr_t *o = ps->offs + t0;
+    const int16_t *w = ps->w + t0;
+    const int32_t op = ps->out_pitch;
+    const int8_t *p = (const int8_t *)origin;
+    int32_t px = 0;
+    if (step == 1 || step == 2) {
+        for (; px + 4 <= count; px += 4, p += 4 * step, out += 4 * op) {
+            int32_t acc[4] = {bias, bias, bias, bias};
+            if (step == 1) {
+                tb_dwf_quad1(p, o, w, n, acc);
+            } else {
+                tb_dwf_quad2(p, o, w, n, acc);
             }
-            p += col_step;
-            w += CW;
+            if (q->sign != 0) {
+                uint32_t word = tb_requant4_doubled(acc[0], acc[1], acc[2], acc[3], q->q4);
+                if (q->clamp) {
+                    word = tb_clamp4(word, q->lo4, q->hi4);
+                }
+                if (op == 1) {
+                    __builtin_memcpy(out, &word, sizeof word);
+                } else {
+                    out[0] = (int8_t)word;
+                    out[op] = (int8_t)(word >> 8);
+                    out[2 * op] = (int8_t)(word >> 16);
+                    out[3 * op] = (int8_t)(word >> 24);
+                }
+            } else {
+                for (int32_t k = 0; k < 4; k++) {
+                    out[k * op] = tb_dwf_finish(q, acc[k]);
+                }
+            }
         }
-        p += row_skip;
     }
-}
-
-TB_ALWAYS_INLINE void tb_dwf_store(const tb_dwf_job_t *job, const int32_t *acc, int8_t *out, const int C)
-{
-    const tb_depthwise_conv_dsp_params_t *params = job->params;
-    for (int32_t c = 0; c < C; c++) {
-        out[c] = (int8_t)tb_dw_finish(acc[c], job->requant + (size_t)c * TB_RQ_WORDS, params);
+    for (; px + 2 <= count; px += 2, p += 2 * step, out += 2 * op) {
+        int32_t acc[2] = {bias, bias};
+        tb_dwf_pair(p, step, o, w, n, acc);
+        out[0] = tb_dwf_finish(q, acc[0]);
+        out[op] = tb_dwf_finish(q, acc[1]);
+    }
+    if (px < count) {
+        *out = tb_dwf_finish(q, tb_dwf_one(p, o, w, n, bias));
     }
 }
 
@@ -90,113 +248,83 @@ static inline void tb_dwf_axis(int32_t start, int32_t step, int32_t k_n, int32_t
     *k1 = end > first ? end : first;
 }
 
-/* The whole layer for IC input channels and depth multiplier M (constants after inlining). */
-TB_ALWAYS_INLINE void tb_dwf_layer(const tb_dwf_job_t *job, const int8_t *image, int8_t *out, int32_t out_h,
-                                   int32_t out_w, const int IC, const int M)
+/* One output channel over one image. */
+__attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const int8_t *image, int8_t *out,
+                                                  int32_t out_h, int32_t out_w)
 {
-    const int32_t C = IC * M, CW = TB_DWF_CW(IC * M);
-    const tb_depthwise_conv_dsp_params_t *params = job->params;
-    const int32_t in_h = job->in_h, in_w = job->in_w;
+    const tb_depthwise_conv_dsp_params_t *params = ps->params;
+    const int32_t in_h = ps->in_h, in_w = ps->in_w, ic = ps->pitch, op = ps->out_pitch;
     const int32_t k_h = params->filter.h, k_w = params->filter.w;
     const int32_t sh = params->stride.h, sw = params->stride.w;
     const int32_t dh = params->dilation.h, dw = params->dilation.w;
     const int32_t ph = params->padding.h, pw = params->padding.w;
-    const int32_t span_w = (k_w - 1) * dw;
-    const size_t row_bytes = (size_t)in_w * (size_t)IC;
-    const size_t row_step = (size_t)dh * row_bytes, col_step = (size_t)dw * (size_t)IC;
-    const size_t pixel_step = (size_t)sw * (size_t)IC;
+    const ptrdiff_t row_bytes = (ptrdiff_t)in_w * ic;
+    const ptrdiff_t row_step = dh * row_bytes, col_step = (ptrdiff_t)dw * ic, step = (ptrdiff_t)sw * ic;
     const int32_t pw1 = k_w + 1; /* prefix row length */
-    /* Interior columns [left, right): every filter column inside the input. */
+    const int32_t raw = ps->rq[TB_RQ_RAW_BIAS];
+    tb_dwf_rq_t q = {ps->rq[TB_RQ_MULT], ps->rq[TB_RQ_ROUND], ps->rq[TB_RQ_SIGN], ps->rq[TB_RQ_SHIFT],
+                     params->activation.min, params->activation.max, params->clamp,
+                     tb_bytes4(params->activation.min), tb_bytes4(params->activation.max), {0}};
+    for (int32_t i = 0; i < 4; i++) {
+        q.q4[TB_RQ4_MULT + i] = q.mult;
+        q.q4[TB_RQ4_ROUND + i] = q.round;
+        q.q4[TB_RQ4_SHIFT + i] = q.shift;
+    }
+    /* Run columns [left, right): every filter column inside the input. */
     const int32_t left0 = (pw + sw - 1) / sw;
     const int32_t left = left0 < out_w ? left0 : out_w;
-    int32_t right = in_w - 1 - span_w + pw < 0 ? 0 : (in_w - 1 - span_w + pw) / sw + 1;
+    const int32_t last = in_w - 1 - (k_w - 1) * dw + pw;
+    int32_t right = last < 0 ? 0 : last / sw + 1;
     right = right > out_w ? out_w : right;
     right = right < left ? left : right;
-    int32_t raw[3];
-    for (int32_t c = 0; c < C; c++) {
-        raw[c] = job->requant[(size_t)c * TB_RQ_WORDS + TB_RQ_RAW_BIAS];
-    }
     for (int32_t oy = 0; oy < out_h; oy++) {
         const int32_t y0 = oy * sh - ph;
         int32_t ky0, ky1;
         tb_dwf_axis(y0, dh, k_h, in_h, &ky0, &ky1);
         const int32_t rows = ky1 - ky0;
-        const int32_t *p0 = job->prefix + (size_t)ky0 * (size_t)pw1 * (size_t)C;
-        const int32_t *p1 = job->prefix + (size_t)ky1 * (size_t)pw1 * (size_t)C;
-        /* The row's first tap row (only read when rows > 0) and its filter row. */
-        const size_t row_first = rows > 0 ? (size_t)(y0 + ky0 * dh) * row_bytes : 0;
-        const int16_t *w_first = job->filter + (size_t)ky0 * (size_t)k_w * (size_t)CW;
-        int32_t full[3]; /* the bias of pixels with every filter column inside */
-        for (int32_t c = 0; c < C; c++) {
-            full[c] = (int32_t)((uint32_t)raw[c] + (uint32_t)p1[(size_t)k_w * (size_t)C + (size_t)c] -
-                                (uint32_t)p0[(size_t)k_w * (size_t)C + (size_t)c]);
-        }
+        const int32_t *p0 = ps->prefix + (size_t)ky0 * (size_t)pw1;
+        const int32_t *p1 = ps->prefix + (size_t)ky1 * (size_t)pw1;
+        /* Byte offset of the first filter row inside (read only when rows > 0). */
+        const ptrdiff_t row_first = rows > 0 ? (ptrdiff_t)(y0 + ky0 * dh) * row_bytes : 0;
+        const int16_t *w_first = ps->w + (size_t)ky0 * (size_t)k_w;
+        /* The bias of pixels with every filter column inside. */
+        const int32_t full = (int32_t)((uint32_t)raw + (uint32_t)p1[k_w] - (uint32_t)p0[k_w]);
         int32_t ox = 0;
         for (int pass = 0; pass < 2; pass++) {
-            /* pass 0: the left border columns; pass 1: the right ones (after the interior run). */
+            /* pass 0: the left border columns; pass 1: the right ones (after the run). */
             const int32_t end = pass == 0 ? left : out_w;
-            for (; ox < end; ox++, out += C) {
+            for (; ox < end; ox++, out += op) {
                 const int32_t x0 = ox * sw - pw;
                 int32_t kx0, kx1;
                 tb_dwf_axis(x0, dw, k_w, in_w, &kx0, &kx1);
-                int32_t acc[3];
-                for (int32_t c = 0; c < C; c++) {
-                    acc[c] = (int32_t)((uint32_t)raw[c] + (uint32_t)p1[(size_t)kx1 * (size_t)C + (size_t)c] -
-                                       (uint32_t)p0[(size_t)kx1 * (size_t)C + (size_t)c] -
-                                       (uint32_t)p1[(size_t)kx0 * (size_t)C + (size_t)c] +
-                                       (uint32_t)p0[(size_t)kx0 * (size_t)C + (size_t)c]);
-                }
+                int32_t acc = (int32_t)((uint32_t)raw + (uint32_t)p1[kx1] - (uint32_t)p0[kx1] -
+                                        (uint32_t)p1[kx0] + (uint32_t)p0[kx0]);
                 if (rows > 0 && kx1 > kx0) {
-                    const int8_t *p = image + row_first + (size_t)(x0 + kx0 * dw) * (size_t)IC;
-                    tb_dwf_taps1(p, w_first + (size_t)kx0 * (size_t)CW, rows, kx1 - kx0, row_step, col_step, k_w,
-                                 acc, IC, M);
+                    const int8_t *p = image + row_first + (ptrdiff_t)(x0 + kx0 * dw) * ic;
+                    acc = tb_dwf_nested(p, w_first + kx0, rows, kx1 - kx0, row_step, col_step, k_w, acc);
                 }
-                tb_dwf_store(job, acc, out, C);
+                *out = tb_dwf_finish(&q, acc);
             }
-            if (pass == 1) {
-                break;
-            }
-            if (ox >= right) {
+            if (pass == 1 || ox >= right) {
                 continue;
             }
-            /* The interior run: two pixels per pass over the taps, then the odd one. */
-            const int8_t *p = image + row_first + (size_t)(ox * sw - pw) * (size_t)IC;
-            for (; ox + 2 <= right; ox += 2, out += 2 * C, p += 2 * pixel_step) {
-                int32_t a[3], b[3];
-                for (int32_t c = 0; c < C; c++) {
-                    a[c] = full[c];
-                    b[c] = full[c];
+            const int32_t count = right - ox;
+            const int8_t *first = image + row_first + (ptrdiff_t)(ox * sw - pw) * ic; /* filter row ky0, column 0 */
+            if (ps->offs != NULL) {
+                const int32_t t0 = ky0 * k_w;
+                const uintptr_t origin = (uintptr_t)first - (uintptr_t)ps->offs[t0];
+                tb_dwf_run(ps, &q, origin, t0, rows * k_w, full, count, step, out);
+            } else {
+                for (int32_t k = 0; k < count; k++) {
+                    out[k * op] = tb_dwf_finish(&q, tb_dwf_nested(first + k * step, w_first, rows, k_w, row_step,
+                                                                  col_step, k_w, full));
                 }
-                tb_dwf_taps2(p, w_first, rows, k_w, row_step, col_step, pixel_step, a, b, IC, M);
-                tb_dwf_store(job, a, out, C);
-                tb_dwf_store(job, b, out + C, C);
             }
-            if (ox < right) {
-                int32_t a[3];
-                for (int32_t c = 0; c < C; c++) {
-                    a[c] = full[c];
-                }
-                tb_dwf_taps1(p, w_first, rows, k_w, row_step, col_step, k_w, a, IC, M);
-                tb_dwf_store(job, a, out, C);
-                ox++;
-                out += C;
-            }
+            ox += count;
+            out += (ptrdiff_t)count * op;
         }
     }
 }
-
-#define TB_DWF_VARIANT(name, IC, M)                                                                      \
-    __attribute__((noinline)) static void name(const tb_dwf_job_t *job, const int8_t *image, int8_t *out, \
-                                               int32_t out_h, int32_t out_w)                            \
-    {                                                                                                    \
-        tb_dwf_layer(job, image, out, out_h, out_w, IC, M);                                              \
-    }
-
-TB_DWF_VARIANT(tb_dwf_1x1, 1, 1)
-TB_DWF_VARIANT(tb_dwf_1x2, 1, 2)
-TB_DWF_VARIANT(tb_dwf_1x3, 1, 3)
-TB_DWF_VARIANT(tb_dwf_2x1, 2, 1)
-TB_DWF_VARIANT(tb_dwf_3x1, 3, 1)
 
 tb_status_t tb_depthwise_conv2d_few_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
                                            const int32_t *requant,
@@ -214,21 +342,29 @@ tb_status_t tb_depthwise_conv2d_few_s8_dsp(const tb_depthwise_conv_dsp_params_t 
     if (prefix == NULL) {
         return TB_ERR_ARG;
     }
-    const int32_t in_c = input_dims->c, mult = params->depth_multiplier;
-    void (*run)(const tb_dwf_job_t *, const int8_t *, int8_t *, int32_t, int32_t);
-    if (in_c == 1) {
-        run = mult == 1 ? tb_dwf_1x1 : mult == 2 ? tb_dwf_1x2 : mult == 3 ? tb_dwf_1x3 : NULL;
-    } else {
-        run = mult != 1 ? NULL : in_c == 2 ? tb_dwf_2x1 : in_c == 3 ? tb_dwf_3x1 : NULL;
+    const int32_t in_c = input_dims->c, out_c = output_dims->c, mult = params->depth_multiplier;
+    const int32_t k_h = params->filter.h, k_w = params->filter.w, taps = k_h * k_w;
+    const int32_t taps_even = (taps + 1) & ~1;
+    intptr_t offs[TB_DWF_MAX_TAPS];
+    const int table = taps <= TB_DWF_MAX_TAPS;
+    if (table) {
+        for (int32_t ky = 0, t = 0; ky < k_h; ky++) {
+            for (int32_t kx = 0; kx < k_w; kx++, t++) {
+                offs[t] = ((intptr_t)ky * params->dilation.h * input_dims->w + (intptr_t)kx * params->dilation.w) * in_c;
+            }
+        }
     }
-    if (run == NULL) {
-        return TB_ERR_NO_IMPL;
-    }
-    const tb_dwf_job_t job = {params, requant, prefix, filter, input_dims->h, input_dims->w};
     const size_t image_bytes = (size_t)input_dims->h * (size_t)input_dims->w * (size_t)in_c;
-    const size_t out_bytes = (size_t)output_dims->h * (size_t)output_dims->w * (size_t)output_dims->c;
-    for (int32_t b = 0; b < input_dims->n; b++) {
-        run(&job, input + (size_t)b * image_bytes, output + (size_t)b * out_bytes, output_dims->h, output_dims->w);
+    const size_t out_bytes = (size_t)output_dims->h * (size_t)output_dims->w * (size_t)out_c;
+    for (int32_t oc = 0; oc < out_c; oc++) {
+        const tb_dwf_pass_t ps = {params, requant + (size_t)oc * TB_RQ_WORDS,
+                                  prefix + (size_t)oc * (size_t)(k_h + 1) * (size_t)(k_w + 1),
+                                  filter + (size_t)oc * (size_t)taps_even, table ? offs : NULL,
+                                  input_dims->h, input_dims->w, in_c, out_c};
+        for (int32_t b = 0; b < input_dims->n; b++) {
+            tb_dwf_pass(&ps, input + (size_t)b * image_bytes + (size_t)(oc / mult),
+                        output + (size_t)b * out_bytes + (size_t)oc, output_dims->h, output_dims->w);
+        }
     }
     return TB_OK;
 }

@@ -53,12 +53,12 @@ tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *par
                                        const tb_dims_t *output_dims,
                                        int8_t *output);
 
-/* At most 3 output channels (input channels x depth multiplier <= 3), any geometry. `prefix`:
- * per output channel c, word [(ky x (kw + 1) + kx) x channels + c] = 2 x input offset x the sum of
- * filter taps above and left of (ky, kx) (rows < ky, columns < kx), so the bias of a pixel whose
- * taps inside the input are rows [ky0, ky1) x columns [kx0, kx1) is the raw bias x 2 plus four of
- * them. Filter: [tap][1, 2 or 4 int16] (doubled; 3 channels padded to 4). pad_pixel and packed
- * are not read. */
+/* Any number of channels (the generator: up to 2 input channels and 3 outputs, where one pass
+ * per output channel beats groups of 4), any geometry. Filter: per output channel its taps
+ * (row-major, doubled), padded to an even count. `prefix`: per output channel (kh + 1) x (kw + 1)
+ * words, [ky][kx] = 2 x input offset x the sum of the filter taps in rows < ky and columns < kx,
+ * so the bias of a pixel whose taps inside the input are rows [ky0, ky1) x columns [kx0, kx1) is
+ * the raw bias x 2 plus four of them. pad_pixel and packed are not read. */
 tb_status_t tb_depthwise_conv2d_few_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
                                            const int32_t *requant,
                                            const int32_t *prefix,

@@ -1,8 +1,9 @@
-"""DEPTHWISE_CONV_2D int8 with at most 3 output channels (tb_depthwise_conv2d_few_s8_dsp: per row
-the filter rows inside the input, per pixel the filter columns inside, the offset folded through a
-prefix table, interior runs two pixels at a time) on the emulated device against host TFLM:
-randomized shapes, filters, strides, dilations, padding, zero points and scales, every
-(input channels, depth multiplier) pair with 1-3 outputs, both kernel sets."""
+"""DEPTHWISE_CONV_2D int8 with 1-3 output channels from 1-2 input channels
+(tb_depthwise_conv2d_few_s8_dsp: one pass per output channel, per row the filter rows inside the
+input, per border pixel the filter columns inside, the offset folded through a prefix table, runs
+of pixels with every column inside four or two at a time) on the emulated device against host
+TFLM: randomized shapes, filters, strides (pixels 1, 2 and more bytes apart), dilations, padding,
+zero points and scales, every (input channels, depth multiplier) pair, both kernel sets."""
 from __future__ import annotations
 
 import dataclasses
@@ -17,7 +18,7 @@ from tflm_bench.generator import KernelSet, read_model
 from tflm_bench.generator.ops.registry import choose_variant
 
 MAX_LAYERS = 14  # INFO describes every model input and output in one 1024-byte reply
-PAIRS = ((1, 1), (1, 2), (1, 3), (2, 1), (3, 1))  # (input channels, depth multiplier)
+PAIRS = ((1, 1), (1, 2), (1, 3), (2, 1))  # (input channels, depth multiplier); 3 x 1 runs the general kernel
 
 
 def _layers(seed: int) -> tuple[LayerSet, np.random.Generator]:
