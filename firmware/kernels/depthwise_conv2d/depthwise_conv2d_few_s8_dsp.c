@@ -175,7 +175,7 @@ TB_ALWAYS_INLINE int32_t tb_dwf_one(const int8_t *p, const intptr_t *o, const in
 typedef struct {
     int32_t mult, round, sign, shift, lo, hi, clamp;
     uint32_t lo4, hi4;
-    int32_t q4[TB_RQ4_WORDS]; /* the channel in all four lanes (sign -1 only: e >= 1) */
+    int32_t q4[TB_RQ4_WORDS]; /* the channel in all four lanes (used when sign is -1: e >= 1) */
 } tb_dwf_rq_t;
 
 TB_ALWAYS_INLINE int8_t tb_dwf_finish(const tb_dwf_rq_t *q, int32_t acc)
@@ -262,9 +262,10 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
     const ptrdiff_t row_step = dh * row_bytes, col_step = (ptrdiff_t)dw * ic, step = (ptrdiff_t)sw * ic;
     const int32_t pw1 = k_w + 1; /* prefix row length */
     const int32_t raw = ps->rq[TB_RQ_RAW_BIAS];
-    tb_dwf_rq_t q = {ps->rq[TB_RQ_MULT], ps->rq[TB_RQ_ROUND], ps->rq[TB_RQ_SIGN], ps->rq[TB_RQ_SHIFT],
-                     params->activation.min, params->activation.max, params->clamp,
-                     tb_bytes4(params->activation.min), tb_bytes4(params->activation.max), {0}};
+    tb_dwf_rq_t q; /* q4's bias lanes are never read */
+    q.mult = ps->rq[TB_RQ_MULT], q.round = ps->rq[TB_RQ_ROUND], q.sign = ps->rq[TB_RQ_SIGN];
+    q.shift = ps->rq[TB_RQ_SHIFT], q.lo = params->activation.min, q.hi = params->activation.max;
+    q.clamp = params->clamp, q.lo4 = tb_bytes4(q.lo), q.hi4 = tb_bytes4(q.hi);
     for (int32_t i = 0; i < 4; i++) {
         q.q4[TB_RQ4_MULT + i] = q.mult;
         q.q4[TB_RQ4_ROUND + i] = q.round;
