@@ -132,16 +132,19 @@ def _depthwise_layers(rng: np.random.Generator, three: bool) -> bytes:
 
 def _depthwise_few_layers(rng: np.random.Generator) -> bytes:
     """1-3 output channels from 1-2 input channels: filters larger than the
-    input, dilations, strides, SAME and VALID, two batches, zero points at the rails, one
+    input, dilations, strides (pixels 1, 2 and more bytes apart), SAME and VALID, two batches,
+    zero points at the rails, one
     rescaling multiplier of about 0.6 (shift 0: a zero sign word)."""
     layers = LayerSet()
     cases = (((1, 6, 7, 1), 1, (3, 3), (1, 1), (1, 1), "SAME"), ((1, 9, 8, 1), 2, (5, 2), (2, 1), (2, 3), "SAME"),
              ((2, 5, 6, 1), 3, (2, 4), (1, 2), (1, 1), "VALID"), ((1, 4, 3, 2), 1, (6, 5), (1, 1), (1, 1), "SAME"),
-             ((1, 8, 9, 2), 1, (3, 2), (2, 2), (3, 1), "SAME"), ((1, 1, 9, 1), 1, (3, 4), (1, 1), (1, 1), "SAME"))
+             ((1, 8, 9, 2), 1, (3, 2), (2, 2), (3, 1), "SAME"), ((1, 1, 9, 1), 1, (3, 4), (1, 1), (1, 1), "SAME"),
+             # runs of four pixels 2 bytes apart: two channels at stride 1, one at stride 2
+             ((1, 5, 12, 2), 1, (2, 3), (1, 1), (1, 2), "SAME"), ((1, 4, 19, 1), 2, (3, 3), (1, 2), (1, 1), "VALID"))
     for k, (shape, multiplier, kernel, stride, dilation, padding) in enumerate(cases):
         w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
         quant = conv_quant(rng, kernel[0] * kernel[1], shape[3] * multiplier, per_channel=k % 2 == 0)
-        quant.in_zp = (-128, 127, 5, -7, 0, 100)[k]
+        quant.in_zp = (-128, 127, 5, -7, 0, 100, -3, 60)[k]
         layers.conv(rng, w, 0, quant, depthwise_multiplier=multiplier, bias=k != 3)
     quant = conv_quant(rng, 4, 2, per_channel=False, multiplier_log2=-7.8)
     quant.in_zp = 3
