@@ -10,7 +10,10 @@
  *    rectangle of taps into a 2-D prefix table, so a pixel's bias is the raw bias + four words;
  *  - the run of pixels with every filter column inside (all of a row but its ends, border rows
  *    included) reads its taps through one table of offsets, four pixels per pass when they are
- *    1 or 2 bytes apart (one word load serves several pixels, SXTB16 splits it), else two.
+ *    1 or 2 bytes apart (one word load serves several pixels, SXTB16 splits it), else two;
+ *  - the border columns of the rows with every filter row inside run the same way, as vertical
+ *    runs with a table of the column's taps inside; only the pixels of border rows and columns
+ *    loop over their rectangle of taps one by one.
  * Bit-exact with tb_depthwise_conv2d_s8 (see tb_depthwise_conv2d_dsp.h).
  */
 #include <stddef.h>
@@ -20,6 +23,8 @@
 
 /* Filters up to this many taps run their interior runs through the offset table. */
 #define TB_DWF_MAX_TAPS 64
+/* Border columns run as vertical runs over at least this many rows (fewer: pixel by pixel). */
+#define TB_DWF_MIN_COLUMN_RUN 4
 
 /* lo(a) * hi(b) + acc (SMLABT) and hi(a) * lo(b) + acc (SMLATB). */
 TB_ALWAYS_INLINE int32_t tb_dwf_smlabt(uint32_t a, uint32_t b, int32_t acc)
@@ -278,8 +283,18 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
     int32_t right = last < 0 ? 0 : last / sw + 1;
     right = right > out_w ? out_w : right;
     right = right < left ? left : right;
+    /* Rows [top, bottom): every filter row inside. With the offset table, their border columns
+     * run afterwards as vertical runs (below), so the row loop skips them. */
+    const int32_t top0 = (ph + sh - 1) / sh;
+    const int32_t top = top0 < out_h ? top0 : out_h;
+    const int32_t last_y = in_h - 1 - (k_h - 1) * dh + ph;
+    int32_t bottom = last_y < 0 ? 0 : last_y / sh + 1;
+    bottom = bottom > out_h ? out_h : bottom;
+    bottom = bottom - top < TB_DWF_MIN_COLUMN_RUN || ps->offs == NULL ? top : bottom; /* short runs: per pixel */
+    int8_t *const out0 = out;
     for (int32_t oy = 0; oy < out_h; oy++) {
         const int32_t y0 = oy * sh - ph;
+        const int columns_later = oy >= top && oy < bottom;
         int32_t ky0, ky1;
         tb_dwf_axis(y0, dh, k_h, in_h, &ky0, &ky1);
         const int32_t rows = ky1 - ky0;
@@ -294,6 +309,10 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
         for (int pass = 0; pass < 2; pass++) {
             /* pass 0: the left border columns; pass 1: the right ones (after the run). */
             const int32_t end = pass == 0 ? left : out_w;
+            if (columns_later) {
+                out += (ptrdiff_t)(end - ox) * op;
+                ox = end;
+            }
             for (; ox < end; ox++, out += op) {
                 const int32_t x0 = ox * sw - pw;
                 int32_t kx0, kx1;
@@ -324,6 +343,41 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
             ox += count;
             out += (ptrdiff_t)count * op;
         }
+    }
+    if (bottom == top) {
+        return;
+    }
+    /* The border columns of rows [top, bottom): per column one vertical run with a table of just
+     * its taps inside (every filter row, columns [kx0, kx1)). */
+    intptr_t offs[TB_DWF_MAX_TAPS];
+    int16_t w[TB_DWF_MAX_TAPS];
+    tb_dwf_pass_t col = *ps;
+    col.offs = offs;
+    col.w = w;
+    col.out_pitch = out_w * op;
+    const int32_t *p_end = ps->prefix + (size_t)k_h * (size_t)pw1;
+    for (int32_t ox = 0; ox < out_w; ox++) {
+        if (ox == left) {
+            ox = right;
+            if (ox >= out_w) {
+                break;
+            }
+        }
+        const int32_t x0 = ox * sw - pw;
+        int32_t kx0, kx1;
+        tb_dwf_axis(x0, dw, k_w, in_w, &kx0, &kx1);
+        int32_t n = 0;
+        for (int32_t ky = 0; ky < k_h; ky++) {
+            for (int32_t kx = kx0; kx < kx1; kx++, n++) {
+                offs[n] = ps->offs[ky * k_w + kx];
+                w[n] = ps->w[ky * k_w + kx];
+            }
+        }
+        const int32_t bias = (int32_t)((uint32_t)raw + (uint32_t)p_end[kx1] - (uint32_t)p_end[kx0]);
+        const uintptr_t origin = (uintptr_t)image + (uintptr_t)(((ptrdiff_t)(top * sh - ph) * row_bytes) +
+                                                                 (ptrdiff_t)x0 * ic);
+        tb_dwf_run(&col, &q, origin, 0, n, bias, bottom - top, sh * row_bytes,
+                   out0 + ((ptrdiff_t)top * out_w + ox) * op);
     }
 }
 
