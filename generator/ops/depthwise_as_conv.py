@@ -6,7 +6,8 @@ filter is [M, kh, kw, 1], with the same per-channel scales, bias, window and act
 optimized CONV_2D kernels (im2col + GEMM, 4 filters at a time) run it, bit-exact with TFLM's
 depthwise kernel, instead of the generic depthwise loop (one multiply per tap and channel).
 Spectrogram front ends start this way (TFLM's micro_speech: 10x8 filter, M = 8). Small depth
-multipliers or filters run faster on the depthwise kernel (see MIN_MULTIPLIER). No HANDLERS here:
+multipliers or filters run faster on the depthwise kernels (see MIN_MULTIPLIER; M <= 3: the
+few-channel one). No HANDLERS here:
 depthwise_conv2d.py lists the variant first.
 """
 from __future__ import annotations

@@ -248,6 +248,95 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
     return layer(plan, function, args, structs, DSP_HEADER)
 
 
+FEW_CHANNELS = 3  # tb_depthwise_conv2d_few_s8_dsp: input channels x depth multiplier up to this
+FEW_INPUT_CHANNELS = 2  # and input channels up to this
+
+
+def _few_applies(model: Model, op: Operator) -> bool:
+    """At most FEW_CHANNELS output channels from at most FEW_INPUT_CHANNELS input channels, int8,
+    with exact folded requantization. Three input channels stay on the general kernel, whose one
+    word load per tap serves all three (measured: 1x49x17x3 k3x4 s2 0.23x TFLM there, 0.37x on
+    one pass per channel)."""
+    inp = slots.required_input(model, op, slots.INPUT)
+    out_c = slots.required_input(model, op, slots.FILTER).shape[3]
+    return (len(inp.shape) == 4 and inp.shape[3] <= FEW_INPUT_CHANNELS and out_c <= FEW_CHANNELS
+            and _dsp_words(model, op) is not None)
+
+
+@dataclass(frozen=True)
+class DspFewDepthwise:
+    """The plan of tb_depthwise_conv2d_few_s8_dsp."""
+
+    conv: conv_common.ConvLayer
+    multiplier: int
+    clamp: bool
+
+
+def few_prefix(filt: np.ndarray, input_offset: int) -> np.ndarray:
+    """[channel][kh + 1][kw + 1]: 2 x input offset x the filter's sum over rows < ky and columns
+    < kx, so a rectangle of taps sums to four entries (tb_depthwise_conv2d_few_s8_dsp's prefix)."""
+    _, k_h, k_w, out_c = filt.shape
+    w = np.asarray(filt, dtype=np.int64).reshape(k_h, k_w, out_c).transpose(2, 0, 1)
+    prefix = np.zeros((out_c, k_h + 1, k_w + 1), dtype=np.int64)
+    prefix[:, 1:, 1:] = w.cumsum(axis=1).cumsum(axis=2)
+    return 2 * input_offset * prefix
+
+
+def _plan_few(ctx: PlanContext, op: Operator) -> Planned:
+    """Filter doubled as [channel][tap, padded to an even count], the per-channel requantization
+    words and the prefix table of offset x filter sums (over a one-row or one-column input the
+    filter reduced to the taps that touch it, reduced_view)."""
+    conv, words = _dsp_quant(reduced_view(ctx.model, op), op)
+    quant = conv.quant
+    assert words is not None and quant is not None and conv.t.filt.data is not None
+    filt = np.asarray(conv.t.filt.data, dtype=np.int64)
+    _, k_h, k_w, out_c = filt.shape
+    taps = k_h * k_w
+    per_channel = taps + taps % 2
+    packed = np.zeros((out_c, per_channel), dtype=np.int64)
+    packed[:, :taps] = 2 * filt.reshape(taps, out_c).T
+    prefix = few_prefix(filt, quant.input_offset)
+    assert np.abs(prefix).max(initial=0) < 2**31  # implied by the accumulator bound of _dsp_quant
+    where = f"Layer {op.index}: {op.name}"
+    p = f"tb_l{op.index}"
+    constants = (
+        int_constant(f"{p}_filter_dsp", "int16_t", packed, f"{where} filter x2, [channel][{per_channel} taps]", 16, 5),
+        int_constant(f"{p}_requant", "int32_t", words,
+                     f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift", 6, 11),
+        int_constant(f"{p}_prefix", "int32_t", prefix,
+                     f"{where} [channel][ky][kx]: 2 x input offset x filter sum over rows < ky, columns < kx",
+                     k_w + 1, 11),
+    )
+    clamp = quant.activation_min > -128 or quant.activation_max < 127
+    return Planned(DspFewDepthwise(conv, int(op.options["depth_multiplier"]), clamp), constants)
+
+
+def _emit_few(ctx: EmitContext, plan: LayerPlan) -> Layer:
+    p: DspFewDepthwise = plan.params
+    t, quant, prefix = p.conv.t, p.conv.quant, plan.prefix
+    assert quant is not None
+    structs = (
+        CStruct("tb_depthwise_conv_dsp_params_t", f"{prefix}_params", (
+            ("input_offset", str(quant.input_offset)),
+            ("depth_multiplier", str(p.multiplier)),
+            *window.window_fields(p.conv.geometry),
+            ("filter", window.tile(p.conv.geometry.filter_h, p.conv.geometry.filter_w)),
+            conv_common.activation_field(quant),
+            ("clamp", "1" if p.clamp else "0"),
+            ("pad_pixel", "NULL"),
+            ("packed", "NULL"),
+        )),
+        *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("output", t.out.shape))),
+    )
+    args = (
+        f"&{prefix}_params", f"{prefix}_requant", f"{prefix}_prefix",
+        f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
+        f"{prefix}_filter_dsp",
+        f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
+    )
+    return layer(plan, "tb_depthwise_conv2d_few_s8_dsp", args, structs, DSP_HEADER)
+
+
 def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
     return conv_common.plan_reference(ctx, op, ctx.input(op, slots.FILTER).shape[3], acc32_allowed=False)
 
@@ -259,6 +348,7 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 VARIANTS = (
     *depthwise_as_conv.VARIANTS,
+    Variant("dsp few channels", KernelSet.OPTIMIZED, _plan_few, _emit_few, applies=_few_applies, expands_weights=True),
     Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=lambda model, op: _dsp_words(model, op) is not None,
             expands_weights=True),
     Variant("reference", KernelSet.REFERENCE, _plan_reference, _emit_reference),

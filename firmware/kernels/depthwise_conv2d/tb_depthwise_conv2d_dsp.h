@@ -53,6 +53,21 @@ tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *par
                                        const tb_dims_t *output_dims,
                                        int8_t *output);
 
+/* Any number of channels (the generator: up to 2 input channels and 3 outputs, where one pass
+ * per output channel beats groups of 4), any geometry. Filter: per output channel its taps
+ * (row-major, doubled), padded to an even count. `prefix`: per output channel (kh + 1) x (kw + 1)
+ * words, [ky][kx] = 2 x input offset x the sum of the filter taps in rows < ky and columns < kx,
+ * so the bias of a pixel whose taps inside the input are rows [ky0, ky1) x columns [kx0, kx1) is
+ * the raw bias x 2 plus four of them. pad_pixel and packed are not read. */
+tb_status_t tb_depthwise_conv2d_few_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                           const int32_t *requant,
+                                           const int32_t *prefix,
+                                           const tb_dims_t *input_dims,
+                                           const int8_t *input,
+                                           const int16_t *filter,
+                                           const tb_dims_t *output_dims,
+                                           int8_t *output);
+
 /* 3x3 filter, depth multiplier 1, dilation 1, any stride and padding: interior outputs take an
  * unrolled path without bounds checks or offset additions. */
 tb_status_t tb_depthwise_conv2d_3x3_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,

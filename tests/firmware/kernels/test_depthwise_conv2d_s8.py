@@ -167,8 +167,9 @@ def test_depthwise_one_input_channel_runs_as_conv_and_matches_tflm(tmp_path: Pat
     model = read_model(model_bytes)
     chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
     as_conv = [name for name in chosen if name.endswith("as conv (one input channel)")]
-    # Depth multiplier >= 8 with >= 9 taps, or more taps than the depthwise tap-offset paths take.
-    assert len(as_conv) == 5 and chosen.count("dsp") == len(chosen) - 5, chosen
+    # Depth multiplier >= 8 with >= 9 taps, or more taps than the depthwise tap-offset paths take;
+    # the rest on the depthwise kernels (1-3 output channels: the few-channel one).
+    assert len(as_conv) == 5 and chosen.count("dsp") == 2 and chosen.count("dsp few channels") == 3, chosen
     assert any(name.startswith("dsp rows") for name in chosen) and any(name.startswith("dsp general") for name in chosen)
     options = dataclasses.replace(bench_options, kernels=KernelSet.OPTIMIZED)
     results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
@@ -176,7 +177,8 @@ def test_depthwise_one_input_channel_runs_as_conv_and_matches_tflm(tmp_path: Pat
 
 
 def _tap_offset_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> None:
-    """The general dsp kernel's tap-offset paths (depthwise_conv2d_s8_dsp.c): depth multiplier 1
+    """The general dsp kernel's tap-offset paths (depthwise_conv2d_s8_dsp.c; layers of 1-3 output
+    channels run the few-channel kernel, test_depthwise_few_s8.py): depth multiplier 1
     with every channel count mod 4 (tail groups of 1-3), multipliers 2-8 (blocks of 4, 2 and 1;
     packed 4-output requantization for multiples of 4), border pixels in both forms (padded: most
     taps inside; compact: filters much larger than the input, SAME, dilated), right shifts of 0
@@ -185,12 +187,12 @@ def _tap_offset_layers(layers: LayerSet, rng: np.random.Generator, part: int) ->
         ((1, 9, 11, 8), (5, 2), (1, 1), (1, 1), "SAME", 1),
         ((1, 7, 6, 13), (4, 4), (1, 2), (1, 1), "VALID", 1),
         ((1, 6, 5, 6), (2, 5), (2, 1), (1, 1), "SAME", 1),
-        ((2, 5, 7, 3), (3, 4), (1, 1), (2, 1), "SAME", 1),
+        ((2, 5, 7, 7), (3, 4), (1, 1), (2, 1), "SAME", 1),
         ((1, 1, 4, 5), (4, 5), (1, 1), (1, 1), "SAME", 8),
         ((1, 9, 1, 3), (6, 5), (1, 1), (1, 1), "SAME", 4),
         ((1, 8, 9, 2), (3, 1), (2, 1), (1, 3), "SAME", 5),
         ((1, 6, 7, 4), (2, 3), (1, 2), (1, 1), "VALID", 3),
-        ((1, 5, 8, 1), (2, 4), (2, 2), (1, 3), "SAME", 1),
+        ((1, 5, 8, 9), (2, 4), (2, 2), (1, 3), "SAME", 1),
         ((1, 7, 5, 2), (5, 3), (1, 1), (2, 2), "SAME", 2),
         ((1, 11, 10, 6), (9, 8), (1, 1), (1, 1), "SAME", 1),  # 72 taps: the bounds-checked paths
         ((1, 6, 6, 7), (3, 2), (1, 1), (1, 1), "SAME", 6),

@@ -130,6 +130,28 @@ def _depthwise_layers(rng: np.random.Generator, three: bool) -> bytes:
     return layers.spec_bytes()
 
 
+def _depthwise_few_layers(rng: np.random.Generator) -> bytes:
+    """1-3 output channels from 1-2 input channels: filters larger than the
+    input, dilations, strides (pixels 1, 2 and more bytes apart), SAME and VALID, two batches,
+    zero points at the rails, one
+    rescaling multiplier of about 0.6 (shift 0: a zero sign word)."""
+    layers = LayerSet()
+    cases = (((1, 6, 7, 1), 1, (3, 3), (1, 1), (1, 1), "SAME"), ((1, 9, 8, 1), 2, (5, 2), (2, 1), (2, 3), "SAME"),
+             ((2, 5, 6, 1), 3, (2, 4), (1, 2), (1, 1), "VALID"), ((1, 4, 3, 2), 1, (6, 5), (1, 1), (1, 1), "SAME"),
+             ((1, 8, 9, 2), 1, (3, 2), (2, 2), (3, 1), "SAME"), ((1, 1, 9, 1), 1, (3, 4), (1, 1), (1, 1), "SAME"),
+             # runs of four pixels 2 bytes apart: two channels at stride 1, one at stride 2
+             ((1, 5, 12, 2), 1, (2, 3), (1, 1), (1, 2), "SAME"), ((1, 4, 19, 1), 2, (3, 3), (1, 2), (1, 1), "VALID"))
+    for k, (shape, multiplier, kernel, stride, dilation, padding) in enumerate(cases):
+        w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
+        quant = conv_quant(rng, kernel[0] * kernel[1], shape[3] * multiplier, per_channel=k % 2 == 0)
+        quant.in_zp = (-128, 127, 5, -7, 0, 100, -3, 60)[k]
+        layers.conv(rng, w, 0, quant, depthwise_multiplier=multiplier, bias=k != 3)
+    quant = conv_quant(rng, 4, 2, per_channel=False, multiplier_log2=-7.8)
+    quant.in_zp = 3
+    layers.conv(rng, Window((1, 5, 6, 2), (2, 2)), 0, quant, depthwise_multiplier=1, weight_bound=1)
+    return layers.spec_bytes()
+
+
 def _add(rng: np.random.Generator) -> bytes:
     """Sizes on and off whole words, different input scales, fused activations."""
     b = LayerModel()
@@ -165,6 +187,10 @@ UNITS = {
                                    lambda rng: _depthwise_layers(rng, True), "optimized", 14),
     "depthwise_dsp": UnitModel(_depthwise("tb_depthwise_conv2d_s8_dsp", ("depthwise_conv2d/depthwise_conv2d_s8_dsp.c",)),
                                lambda rng: _depthwise_layers(rng, False), "optimized", 15),
+    "depthwise_few_dsp": UnitModel(KernelUnit("test_depthwise_few_s8_dsp", "tb_depthwise_conv2d_few_s8_dsp",
+                                              ("params", "requant", "prefix", *DW_ROLES[2:]),
+                                              ("depthwise_conv2d/depthwise_conv2d_few_s8_dsp.c",)),
+                                   _depthwise_few_layers, "optimized", 20),
     "add_dsp": UnitModel(KernelUnit("test_add_s8_dsp", "tb_add_s8_dsp", ("params", "size", "input", "input2", "output"),
                                     ("elementwise/add_s8_dsp.c",)), _add, "optimized", 16),
     "conv2d_reference": UnitModel(_reference("tb_conv2d_s8", "tb_conv_params_t", "tb_per_channel_quant_t",

@@ -1,11 +1,13 @@
 """DEPTHWISE_CONV_2D in the generator: validation messages, MAC count, emitted constants."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from conv_specs import conv_model
 from tflm_bench.generator.codegen import emit_layers
 from tflm_bench.generator.errors import MalformedModelError, MalformedTensorError, UnsupportedTensorError
+from tflm_bench.generator.ops import depthwise_conv2d
 from tflm_bench.generator.ops.registry import handlers
 from tflm_bench.generator.planner import plan_arena
 from tflm_bench.generator.validate import validate
@@ -124,3 +126,34 @@ def test_one_row_or_column_inputs_keep_the_filter_taps_that_touch_them(
     assert layer.function == "tb_depthwise_conv2d_s8_dsp"
     fields = dict(layer.structs[0].fields)
     assert (fields["filter"], fields["padding"]) == (tile, padding)
+
+
+@pytest.mark.parametrize(("in_c", "multiplier", "function"), [
+    (1, 1, "tb_depthwise_conv2d_few_s8_dsp"), (1, 3, "tb_depthwise_conv2d_few_s8_dsp"),
+    (2, 1, "tb_depthwise_conv2d_few_s8_dsp"),
+    (3, 1, "tb_depthwise_conv2d_s8_dsp"),  # three input channels: one word load serves all three there
+    (2, 2, "tb_depthwise_conv2d_s8_dsp"),  # four outputs: groups of 4
+])
+def test_few_output_channels_take_the_few_channel_kernel(in_c: int, multiplier: int, function: str) -> None:
+    model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, in_c), filter_shape=(1, 3, 2, in_c * multiplier),
+                       depthMultiplier=multiplier)
+    layer = emit_layers(model, plan_arena(model), "optimized")[0]
+    assert layer.function == function
+    if function.endswith("few_s8_dsp"):
+        assert len(_ints(layer, "_prefix")) == in_c * multiplier * 4 * 3  # (kh + 1) x (kw + 1) per channel
+        assert len(_ints(layer, "_filter_dsp")) == in_c * multiplier * 6  # 6 taps, an even count
+
+
+def test_few_channel_prefix_table_sums_every_rectangle_of_taps() -> None:
+    rng = np.random.default_rng(5)
+    filt = rng.integers(-127, 128, (1, 4, 3, 2))
+    prefix = depthwise_conv2d.few_prefix(filt, -37)
+    assert prefix.shape == (2, 5, 4)
+    for c in range(2):
+        for ky0 in range(5):
+            for ky1 in range(ky0, 5):
+                for kx0 in range(4):
+                    for kx1 in range(kx0, 4):
+                        p = prefix[c]
+                        total = p[ky1, kx1] - p[ky0, kx1] - p[ky1, kx0] + p[ky0, kx0]
+                        assert total == 2 * -37 * int(filt[0, ky0:ky1, kx0:kx1, c].sum())
