@@ -104,7 +104,10 @@ IM2COL_IDLE_MARGIN = 0.05
 # their padding. Measured (seed-31337 layer sweep, TFLM's est. cycles): 1x12x34x48 k3x2 SAME -> 3
 # 0.62x -> 0.52x, 1x15x19x64 k3x1 s1x2 SAME -> 7 0.68x -> 0.65x. Shallower whole-quad depths
 # (16-32) gain 0-2% direct without dilation and lose up to 25% with it (1x29x32x16 k6x2 d2 -> 7
-# 0.60x im2col, 0.76x direct), so they keep im2col.
+# 0.60x im2col, 0.76x direct), so they keep im2col; but with exactly 3 filters, the whole layer
+# being the tail, every whole-quad depth runs direct when its filter rows are contiguous (no
+# dilation along the width): 1x13x36x32 k2x3 SAME -> 3 0.63x -> 0.52x, 1x45x16x32 k3x3 0.60x ->
+# 0.51x, 1x49x11x12 k3x3 -20% est. cycles, 1x48x10x4 k2x3 s1x2 -25%, 1x3x45x12 k7x4 SAME +1.5%.
 
 
 def idle_lane_fraction(out_c: int) -> float:
@@ -131,7 +134,8 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
     IM2COL_MAX_QUAD_DEPTH and either the filter count is 4k+3 (one idle direct-form lane: see
-    above) or there are 4 filters or more, more than IM2COL_MAX_PADDED of the taps are padding
+    above; also at any whole-quad depth for 3 filters without dilation along the width) or there
+    are 4 filters or more, more than IM2COL_MAX_PADDED of the taps are padding
     and the direct form's idle filter lanes (idle_lane_fraction) do not cost more (the direct
     form would pay a partial quad per tap on other depths, and 3 or 2 padded lanes of its one
     group for 1 or 2 filters, where the im2col rows let them run blocked over several pixels):
@@ -140,6 +144,8 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     deep = k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH
     if deep and out_c % 4 == 3:
+        return ()
+    if k_c % 4 == 0 and out_c == 3 and (k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1):
         return ()
     if deep and out_c >= 4:
         inp = slots.required_input(model, op, slots.INPUT)

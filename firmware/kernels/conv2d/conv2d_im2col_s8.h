@@ -3,10 +3,9 @@
  * offset-folded product is zero).
  *
  * Costs that matter on the Cortex-M4 (docs/cycle-model.md): a load or store right after another
- * takes 1 cycle instead of 2, and every taken branch refills the pipeline (2 more). So the copies
- * move 16 bytes per iteration as four loads then four stores, and the taps of a filter row are
- * copied in one loop whose trip count is the taps inside the image, without per-tap calls or
- * boundary searches for pixels whose taps all fall inside. */
+ * takes 1 cycle instead of 2, and every taken branch refills the pipeline (2 more). So the dilated
+ * taps of a filter row are copied in one loop per pixel size (a 16-byte tap as four loads then
+ * four stores) whose trip count is the taps inside the image, not one copy call per tap. */
 #ifndef TB_CONV2D_IM2COL_S8_H
 #define TB_CONV2D_IM2COL_S8_H
 
@@ -24,20 +23,19 @@ __attribute__((always_inline)) static inline void tb_im2col_copy16(int8_t *dst, 
     memcpy(&b, src + 4, 4);
     memcpy(&c, src + 8, 4);
     memcpy(&d, src + 12, 4);
+    /* The words pass through an (empty) asm: the loops stay loads and stores, not a memcpy call,
+     * with no memory clobber (which would make the compiler reload everything after a copy). */
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
     memcpy(dst, &a, 4);
     memcpy(dst + 4, &b, 4);
     memcpy(dst + 8, &c, 4);
     memcpy(dst + 12, &d, 4);
 }
 
-/* n bytes from src to dst: 16 at a time, then words, then bytes. The rows here are a few to a
- * few hundred bytes, where a memcpy call costs more than the copy. */
+/* n bytes from src to dst, a word at a time (unaligned LDR/STR are allowed on the Cortex-M4):
+ * the rows here are a few to a few hundred bytes, where a memcpy call costs more than the copy. */
 static inline void tb_im2col_copy(int8_t *dst, const int8_t *src, size_t n)
 {
-    for (; n >= 16; n -= 16, dst += 16, src += 16) {
-        tb_im2col_copy16(dst, src);
-        __asm__ volatile("" ::: "memory"); /* keep the loop a loop (not a memcpy call) */
-    }
     for (; n >= 4; n -= 4, dst += 4, src += 4) {
         uint32_t v;
         memcpy(&v, src, sizeof v);
@@ -48,17 +46,10 @@ static inline void tb_im2col_copy(int8_t *dst, const int8_t *src, size_t n)
     }
 }
 
-/* n bytes of the pad value. */
+/* n bytes of the pad value (the input zero point, whose offset-folded product is zero). */
 static inline void tb_im2col_fill(int8_t *dst, int8_t pad, size_t n)
 {
     const uint32_t v = (uint32_t)(uint8_t)pad * 0x01010101u;
-    for (; n >= 16; n -= 16, dst += 16) {
-        memcpy(dst, &v, 4);
-        memcpy(dst + 4, &v, 4);
-        memcpy(dst + 8, &v, 4);
-        memcpy(dst + 12, &v, 4);
-        __asm__ volatile("" ::: "memory");
-    }
     for (; n >= 4; n -= 4, dst += 4) {
         memcpy(dst, &v, sizeof v);
     }
@@ -117,66 +108,50 @@ static inline void tb_im2col_taps(int8_t *dst, const int8_t *src, int32_t taps, 
 
 /* The receptive field of the output pixel at (y0, x0) (its top-left tap, may lie in the padding)
  * as one row of k_h * k_w * in_c bytes: per filter row, the taps left of the image, those inside
- * it (one copy without dilation) and those right of it; filter rows above or below the image are
- * the pad value. */
+ * it (one copy without dilation, else tb_im2col_taps) and those right of it; filter rows above or
+ * below the image are the pad value. */
 static inline void tb_conv2d_im2col_row(const tb_conv_params_t *params, const int8_t *image,
                                         int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_h,
                                         int32_t k_w, int32_t y0, int32_t x0, int8_t *dst)
 {
     const int8_t pad = (int8_t)(-params->input_offset);
-    const int32_t dw = params->dilation.w, dh = params->dilation.h;
+    const int32_t dw = params->dilation.w;
     const size_t pixel = (size_t)in_c, row_bytes = (size_t)k_w * pixel;
-    const size_t image_row = (size_t)in_w * pixel, tap_step = (size_t)dw * pixel;
+    const size_t image_row = (size_t)in_w * pixel, row_step = (size_t)params->dilation.h * image_row;
+    if ((dw == 1 || k_w == 1) && x0 >= 0 && x0 + k_w <= in_w) { /* every column inside: one copy per row */
+        const int8_t *src = image + (size_t)x0 * pixel + (size_t)y0 * image_row;
+        for (int32_t ky = 0, y = y0; ky < k_h; ky++, y += params->dilation.h, src += row_step) {
+            if (y < 0 || y >= in_h) {
+                tb_im2col_fill(dst, pad, row_bytes);
+            } else {
+                tb_im2col_copy(dst, src, row_bytes);
+            }
+            dst += row_bytes;
+        }
+        return;
+    }
     /* Taps kx0 .. kx1-1 fall inside the image columns. */
     int32_t kx0 = 0, kx1 = k_w;
-    if (x0 < 0 || x0 + (k_w - 1) * dw >= in_w) {
-        while (kx0 < k_w && x0 + kx0 * dw < 0) {
-            kx0++;
+    while (kx0 < k_w && x0 + kx0 * dw < 0) {
+        kx0++;
+    }
+    while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= in_w) {
+        kx1--;
+    }
+    for (int32_t ky = 0; ky < k_h; ky++, dst += row_bytes) {
+        const int32_t y = y0 + ky * params->dilation.h;
+        if (y < 0 || y >= in_h || kx0 >= kx1) {
+            tb_im2col_fill(dst, pad, row_bytes);
+            continue;
         }
-        while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= in_w) {
-            kx1--;
+        const int8_t *src = image + ((size_t)y * (size_t)in_w + (size_t)(x0 + kx0 * dw)) * pixel;
+        tb_im2col_fill(dst, pad, (size_t)kx0 * pixel);
+        if (dw == 1) {
+            tb_im2col_copy(dst + (size_t)kx0 * pixel, src, (size_t)(kx1 - kx0) * pixel);
+        } else {
+            tb_im2col_taps(dst + (size_t)kx0 * pixel, src, kx1 - kx0, pixel, (size_t)dw * pixel);
         }
-    }
-    const size_t left = (size_t)kx0 * pixel, right = (size_t)(k_w - kx1) * pixel;
-    const int32_t inside = kx1 - kx0;
-    /* Filter rows ky0 .. ky1-1 fall inside the image rows. */
-    int32_t ky0 = 0, ky1 = k_h;
-    while (ky0 < k_h && y0 + ky0 * dh < 0) {
-        ky0++;
-    }
-    while (ky1 > ky0 && y0 + (ky1 - 1) * dh >= in_h) {
-        ky1--;
-    }
-    if (ky0 > 0) {
-        tb_im2col_fill(dst, pad, (size_t)ky0 * row_bytes);
-        dst += (size_t)ky0 * row_bytes;
-    }
-    if (inside <= 0) {
-        tb_im2col_fill(dst, pad, (size_t)(ky1 - ky0) * row_bytes);
-        dst += (size_t)(ky1 - ky0) * row_bytes;
-    } else {
-        const int8_t *src = image + (size_t)(y0 + ky0 * dh) * image_row + (size_t)(x0 + kx0 * dw) * pixel;
-        const size_t row_step = (size_t)dh * image_row;
-        const int contiguous = dw == 1 || inside == 1;
-        for (int32_t ky = ky0; ky < ky1; ky++, src += row_step) {
-            if (left > 0) {
-                tb_im2col_fill(dst, pad, left);
-                dst += left;
-            }
-            if (contiguous) {
-                tb_im2col_copy(dst, src, (size_t)inside * pixel);
-            } else {
-                tb_im2col_taps(dst, src, inside, pixel, tap_step);
-            }
-            dst += (size_t)inside * pixel;
-            if (right > 0) {
-                tb_im2col_fill(dst, pad, right);
-                dst += right;
-            }
-        }
-    }
-    if (ky1 < k_h) {
-        tb_im2col_fill(dst, pad, (size_t)(k_h - ky1) * row_bytes);
+        tb_im2col_fill(dst + (size_t)kx1 * pixel, pad, (size_t)(k_w - kx1) * pixel);
     }
 }
 
