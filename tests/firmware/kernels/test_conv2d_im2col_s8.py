@@ -1,8 +1,7 @@
 """CONV_2D int8 im2col copies (firmware/kernels/conv2d/conv2d_im2col_s8.h): filters dilated along
 the width over every pixel-size class of the tap loop (16, 8 and 4 bytes, 1-3 bytes as words
 while 4 bytes of taps remain, other sizes), with taps in the left, right, top and bottom padding,
-strides, and rows of 16 bytes and more (the 16-byte copy loop); few filters (4k+1..4k+3 and 1-3:
-the GEMM's blocked tail). Random shapes and quantization, both kernel sets, against host TFLM."""
+and strides; few filters (4k+1..4k+3 and 1-3: the GEMM's blocked tail). Random shapes and quantization, both kernel sets, against host TFLM."""
 from __future__ import annotations
 
 import re
