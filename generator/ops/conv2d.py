@@ -107,7 +107,9 @@ IM2COL_IDLE_MARGIN = 0.05
 # 0.60x im2col, 0.76x direct), so they keep im2col; but with exactly 3 filters, the whole layer
 # being the tail, every whole-quad depth runs direct when its filter rows are contiguous (no
 # dilation along the width): 1x13x36x32 k2x3 SAME -> 3 0.63x -> 0.52x, 1x45x16x32 k3x3 0.60x ->
-# 0.51x, 1x49x11x12 k3x3 -20% est. cycles, 1x48x10x4 k2x3 s1x2 -25%, 1x3x45x12 k7x4 SAME +1.5%.
+# 0.51x, 1x49x11x12 k3x3 -20% est. cycles, 1x3x45x12 k7x4 SAME -7%; with filter rows of at least
+# DIRECT_MIN_ROW bytes (1x44x17x4 k6x3 s2 d2x1, rows of 12 bytes: +11% direct).
+DIRECT_MIN_ROW = 16
 
 
 def idle_lane_fraction(out_c: int) -> float:
@@ -134,7 +136,8 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
     IM2COL_MAX_QUAD_DEPTH and either the filter count is 4k+3 (one idle direct-form lane: see
-    above; also at any whole-quad depth for 3 filters without dilation along the width) or there
+    above; also at any whole-quad depth for 3 filters with filter rows of DIRECT_MIN_ROW bytes or
+    more and no dilation along the width) or there
     are 4 filters or more, more than IM2COL_MAX_PADDED of the taps are padding
     and the direct form's idle filter lanes (idle_lane_fraction) do not cost more (the direct
     form would pay a partial quad per tap on other depths, and 3 or 2 padded lanes of its one
@@ -145,7 +148,8 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     deep = k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH
     if deep and out_c % 4 == 3:
         return ()
-    if k_c % 4 == 0 and out_c == 3 and (k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1):
+    if (k_c % 4 == 0 and out_c == 3 and k_w * k_c >= DIRECT_MIN_ROW
+            and (k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1)):
         return ()
     if deep and out_c >= 4:
         inp = slots.required_input(model, op, slots.INPUT)
