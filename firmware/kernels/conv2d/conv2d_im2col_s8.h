@@ -143,6 +143,14 @@ static inline void tb_conv2d_im2col_row(const tb_conv_params_t *params, const in
     while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= in_w) {
         kx1--;
     }
+    if (kx0 == 0 && kx1 == k_w && y0 >= 0 && y0 + (k_h - 1) * params->dilation.h < in_h) {
+        /* Dilated along the width, every tap inside: no padding tests per filter row. */
+        const int8_t *src = image + (size_t)y0 * image_row + (size_t)x0 * pixel;
+        for (int32_t ky = 0; ky < k_h; ky++, dst += row_bytes, src += row_step) {
+            tb_im2col_taps(dst, src, k_w, pixel, (size_t)dw * pixel);
+        }
+        return;
+    }
     for (int32_t ky = 0; ky < k_h; ky++, dst += row_bytes) {
         const int32_t y = y0 + ky * params->dilation.h;
         if (y < 0 || y >= in_h || kx0 >= kx1) {
