@@ -98,6 +98,18 @@ IM2COL_MAX_PADDED = 0.08
 # sweep): 1x37x7x48 k5x5 SAME -> 5 (20% padded, 37.5% idle) direct 0.71x, im2col 0.62x of TFLM's
 # est. cycles; 1x15x24x64 k3x4 s2 SAME -> 7 (12% padded, 12.5% idle) stays direct (above).
 IM2COL_IDLE_MARGIN = 0.05
+# A filter count of 4k+3 leaves one idle lane in the direct form's last group, while im2col runs
+# its 3 leftover filters through tb_dsp_gemm_few (two lanes x two pixels, one lane x four: about
+# 1.4x the 4-lane GEMM's cycles per MAC) after paying the copy: deep layers run direct whatever
+# their padding. Measured (seed-31337 layer sweep, TFLM's est. cycles): 1x12x34x48 k3x2 SAME -> 3
+# 0.62x -> 0.52x, 1x15x19x64 k3x1 s1x2 SAME -> 7 0.68x -> 0.65x. Shallower whole-quad depths
+# (16-32) gain 0-2% direct without dilation and lose up to 25% with it (1x29x32x16 k6x2 d2 -> 7
+# 0.60x im2col, 0.76x direct), so they keep im2col; but with exactly 3 filters, the whole layer
+# being the tail, every whole-quad depth runs direct when its filter rows are contiguous (no
+# dilation along the width): 1x13x36x32 k2x3 SAME -> 3 0.63x -> 0.52x, 1x45x16x32 k3x3 0.60x ->
+# 0.51x, 1x49x11x12 k3x3 -20% est. cycles, 1x3x45x12 k7x4 SAME -7%; with filter rows of at least
+# DIRECT_MIN_ROW bytes (1x44x17x4 k6x3 s2 d2x1, rows of 12 bytes: +11% direct).
+DIRECT_MIN_ROW = 16
 
 
 def idle_lane_fraction(out_c: int) -> float:
@@ -123,14 +135,23 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
-    IM2COL_MAX_QUAD_DEPTH, there are 4 filters or more and more than IM2COL_MAX_PADDED of the
-    taps are padding, and the direct form's idle filter lanes (idle_lane_fraction) do not cost more (the direct form would pay a partial quad per tap on other depths, and 3-1
-    padded lanes of its one group for 1-3 filters, where the im2col rows let them run blocked
-    over several pixels):
+    IM2COL_MAX_QUAD_DEPTH and either the filter count is 4k+3 (one idle direct-form lane: see
+    above; also at any whole-quad depth for 3 filters with filter rows of DIRECT_MIN_ROW bytes or
+    more and no dilation along the width) or there
+    are 4 filters or more, more than IM2COL_MAX_PADDED of the taps are padding
+    and the direct form's idle filter lanes (idle_lane_fraction) do not cost more (the direct
+    form would pay a partial quad per tap on other depths, and 3 or 2 padded lanes of its one
+    group for 1 or 2 filters, where the im2col rows let them run blocked over several pixels):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
     the arena, or none."""
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH and out_c >= 4:
+    deep = k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH
+    if deep and out_c % 4 == 3:
+        return ()
+    if (k_c % 4 == 0 and out_c == 3 and k_w * k_c >= DIRECT_MIN_ROW
+            and (k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1)):
+        return ()
+    if deep and out_c >= 4:
         inp = slots.required_input(model, op, slots.INPUT)
         geometry = window.model_window(model, op, k_h, k_w)
         padded = padded_tap_fraction(geometry, inp.shape[1], inp.shape[2], k_h, k_w)

@@ -211,22 +211,23 @@ TB_ALWAYS_INLINE void tb_dsp_tail_pairs(const int8_t *x, int32_t tail, uint32_t 
     *a13 = tb_sxtb16_ror8(a);
 }
 
-/* One lane, four rows x, x + step, x + 2 step, x + 3 step: acc[0..3]. */
+/* One lane, four rows x, x + step, x + 2 step, x + 3 step: acc[0..3]. The quad loop walks two
+ * pointers (rows 0 and 2) and reads rows 1 and 3 at `step` from them, so its pointers, weights
+ * and sums fit the registers (with four row pointers the compiler kept two on the stack). */
 static inline void tb_dsp_dot_l1r4(const int8_t *x, size_t step, const int16_t *w, int32_t length,
                                    int32_t acc[4])
 {
-    const int8_t *x0 = x, *x1 = x + step, *x2 = x + 2 * step, *x3 = x + 3 * step;
+    const int8_t *x0 = x, *x2 = x + 2 * step;
     int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
-    for (int32_t q = length >> 2; q > 0; q--) {
+    const int8_t *const end = x0 + (length & ~3);
+    while (x0 != end) {
         uint32_t wa, wb;
         tb_read_w2(w, &wa, &wb);
         w += 16;
-        const uint32_t v0 = tb_read_u32(x0), v1 = tb_read_u32(x1);
-        const uint32_t v2 = tb_read_u32(x2), v3 = tb_read_u32(x3);
+        const uint32_t v0 = tb_read_u32(x0), v1 = tb_read_u32(x0 + step);
+        const uint32_t v2 = tb_read_u32(x2), v3 = tb_read_u32(x2 + step);
         x0 += 4;
-        x1 += 4;
         x2 += 4;
-        x3 += 4;
         s0 = tb_smlad(tb_sxtb16(v0), wa, s0);
         s0 = tb_smlad(tb_sxtb16_ror8(v0), wb, s0);
         s1 = tb_smlad(tb_sxtb16(v1), wa, s1);
@@ -236,6 +237,7 @@ static inline void tb_dsp_dot_l1r4(const int8_t *x, size_t step, const int16_t *
         s3 = tb_smlad(tb_sxtb16(v3), wa, s3);
         s3 = tb_smlad(tb_sxtb16_ror8(v3), wb, s3);
     }
+    const int8_t *x1 = x0 + step, *x3 = x2 + step;
     const int32_t tail = length & 3;
     if (tail != 0) {
         uint32_t wa, wb, a02, a13;
@@ -281,16 +283,16 @@ static inline int32_t tb_dsp_dot_l1r1(const int8_t *x, const int16_t *w, int32_t
 static inline void tb_dsp_dot_l2r2(const int8_t *x, size_t step, const int16_t *w, int32_t length,
                                    int32_t acc[4])
 {
-    const int8_t *x0 = x, *x1 = x + step;
+    const int8_t *x0 = x;
     int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-    for (int32_t q = length >> 2; q > 0; q--) {
+    const int8_t *const end = x0 + (length & ~3);
+    while (x0 != end) { /* row 1 read at `step` from row 0: one pointer less to keep */
         uint32_t wa, wb, wc, wd;
         tb_read_w2(w, &wa, &wb);
         tb_read_w2(w + 4, &wc, &wd);
         w += 16;
-        const uint32_t v0 = tb_read_u32(x0), v1 = tb_read_u32(x1);
+        const uint32_t v0 = tb_read_u32(x0), v1 = tb_read_u32(x0 + step);
         x0 += 4;
-        x1 += 4;
         const uint32_t p0 = tb_sxtb16(v0), r0 = tb_sxtb16_ror8(v0);
         const uint32_t p1 = tb_sxtb16(v1), r1 = tb_sxtb16_ror8(v1);
         s00 = tb_smlad(p0, wa, s00);
@@ -310,7 +312,7 @@ static inline void tb_dsp_dot_l2r2(const int8_t *x, size_t step, const int16_t *
         tb_dsp_tail_pairs(x0, tail, &a02, &a13);
         s00 = tb_smlad(a13, wb, tb_smlad(a02, wa, s00));
         s01 = tb_smlad(a13, wd, tb_smlad(a02, wc, s01));
-        tb_dsp_tail_pairs(x1, tail, &a02, &a13);
+        tb_dsp_tail_pairs(x0 + step, tail, &a02, &a13);
         s10 = tb_smlad(a13, wb, tb_smlad(a02, wa, s10));
         s11 = tb_smlad(a13, wd, tb_smlad(a02, wc, s11));
     }

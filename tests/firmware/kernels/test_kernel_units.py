@@ -89,13 +89,16 @@ def _conv_rows(rng: np.random.Generator) -> bytes:
 
 def _conv_general(rng: np.random.Generator) -> bytes:
     """Padding, strides, dilation: im2col where the plan grants scratch (the first, large layer
-    leaves room for it), direct with padding corrections on a depth above 32."""
+    leaves room for it; dilated taps of 16 and 2 bytes), direct with padding corrections on a depth
+    above 32."""
     layers = LayerSet()
     big = conv_quant(rng, 18, 8, per_channel=False)
     layers.conv(rng, Window((1, 16, 16, 2), (3, 3)), 8, big)
     for k, (shape, kernel, stride, dilation, padding, out_c) in enumerate((
             ((1, 5, 6, 3), (3, 3), (2, 2), (1, 1), "SAME", 5), ((1, 7, 7, 5), (2, 3), (1, 1), (2, 2), "VALID", 4),
-            ((1, 4, 5, 4), (3, 2), (1, 1), (1, 1), "SAME", 9), ((1, 4, 4, 36), (3, 3), (1, 1), (1, 1), "SAME", 6))):
+            ((1, 4, 5, 4), (3, 2), (1, 1), (1, 1), "SAME", 9), ((1, 4, 4, 36), (3, 3), (1, 1), (1, 1), "SAME", 6),
+            # dilated along the width: im2col's tap loops (16-byte taps; 2-byte taps as words)
+            ((1, 6, 9, 16), (2, 3), (1, 2), (1, 2), "SAME", 7), ((1, 5, 11, 2), (2, 4), (2, 1), (2, 2), "VALID", 3))):
         w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
         quant = conv_quant(rng, kernel[0] * kernel[1] * shape[3], out_c, per_channel=k % 2 == 1)
         if k % 2 == 0:
