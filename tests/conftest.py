@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +16,11 @@ sys.path.insert(0, str(ROOT / "tests"))  # the shared helpers in tests/support
 sys.path.insert(0, str(ROOT))  # tools/: the checkout's development tools (bare-metal builds, speed)
 # Builds of the suite stay inside the checkout (parallel workers share them), not in ~/.cache.
 os.environ.setdefault("TFLM_BENCH_BUILD", str(ROOT / "build"))
+# A suite started in the background (nohup, `cmd &` from a script) inherits SIGINT ignored, and so
+# would every bench it starts, which then rightly ignores Ctrl-C: the interrupt tests need SIGINT
+# delivered as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

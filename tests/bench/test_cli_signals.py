@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,28 @@ BENCH = Path(sys.executable).with_name("tflm-bench")
 # a healthy exit has taken over a second; what the bound rules out is waiting for the work itself
 # (the oracles loading TensorFlow, a build, an evaluation of thousands of samples).
 PROMPT_S = 5.0
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_bench_outlives_its_test() -> Iterator[None]:
+    """A test that fails while its bench still runs (a wait that timed out) kills it, so one failure
+    does not leave a 100,000-input run and its emulator going for the rest of the session."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            for pid in _descendants(process.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            process.kill()
+            process.wait()
+
+
+def _popen(args: list[str]) -> subprocess.Popen[str]:
+    process = subprocess.Popen([str(BENCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _STARTED.append(process)
+    return process
 
 
 def _descendants(pid: int) -> set[int]:
@@ -48,8 +71,7 @@ def _alive(pid: int) -> bool:
 
 def _start_build(model: Path, build_dir: Path) -> tuple[subprocess.Popen[str], set[int]]:
     """A build of a fresh cache, stopped once its compiler processes are running."""
-    process = subprocess.Popen([str(BENCH), "build", str(model), "--build-dir", str(build_dir)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = _popen(["build", str(model), "--build-dir", str(build_dir)])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         children = _descendants(process.pid)
@@ -87,7 +109,7 @@ def _run_until(args: list[str], marker: str, timeout_s: float = 300) -> tuple[su
     """`tflm-bench ARGS`, returned once a stderr line contains `marker` (lines read so far kept)."""
     import threading
 
-    process = subprocess.Popen([str(BENCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = _popen(args)
     lines: list[str] = []
     seen = threading.Event()
 
