@@ -146,6 +146,7 @@ class _Host:
         self._replies: dict[int, tuple[str, object]] = {}
         self._forgotten: set[int] = set()  # requests whose reply nobody waits for any more
         self.dead = False
+        self.closed = False  # ended by the bench (close_hosts), not by a crash
 
     def request(self, operation: str, oracle_id: int, *arguments: object) -> int:
         """Send a request; its id, for reply()."""
@@ -169,7 +170,7 @@ class _Host:
             if not self._conn.poll(timeout_s):
                 return "hung", None
             self._take()
-        return self._replies.pop(request, ("dead", None))
+        return self._replies.pop(request, ("closed" if self.closed else "dead", None))
 
     def _take(self) -> None:
         try:
@@ -201,6 +202,7 @@ class _Host:
             return []
 
     def close(self) -> None:
+        self.dead = self.closed = True  # an oracle still holding this host asks a fresh one
         self._conn.close()
         if self.process.is_alive():
             self.process.kill()
@@ -214,6 +216,7 @@ class _InProcessHost:
     daemonic). A crash of theirs then takes the worker down, and the parent names that."""
 
     dead = False
+    closed = False
     process = None
 
     def __init__(self, kind: OracleKind) -> None:
@@ -334,6 +337,8 @@ class OracleProcess:
         if self._load is not None:
             self._host.forget(self._load)  # never wait for a load (an interrupted run ends now)
             check = False
+        if self._host.closed:
+            return  # the bench ended its host, and the interpreter with it
         drop = self._host.request("drop", self._id)
         if not check:
             self._host.forget(drop)
@@ -354,6 +359,15 @@ class OracleProcess:
         if status == "hung":
             close_hosts()  # an oracle that hangs holds its host: start afresh
             raise OracleError(self.refuser, stage, TimeoutError(f"no answer within {ANSWER_TIMEOUT_S:.0f} s"))
+        if status == "closed":
+            # The bench ended this host under the oracle (another oracle hung, or a test closed the
+            # hosts): nothing of this model's doing, so it loads again in a fresh host.
+            if not may_restart:
+                raise BenchError(f"{self.name}'s process was ended by the bench before {stage}, and the model's "
+                                 "state with it; run the model again")
+            self._host = _host(self.kind)
+            self._load = self._host.request("load", self._id, *self._loading)
+            raise _Restarted
         if status == "dead" and may_restart and not self._restarted and not self._host.reached(request):
             self._restarted = True
             self._host = _host(self.kind)  # replaces the dead one

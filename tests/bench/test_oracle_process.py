@@ -14,7 +14,7 @@ import pytest
 from support import oracle_fakes
 from tflm_bench import oracle_process
 from tflm_bench.cli import main
-from tflm_bench.errors import OracleError
+from tflm_bench.errors import BenchError, OracleError
 from tflm_bench.exit_codes import ExitCode
 from tflm_bench.oracle_process import OracleCrash, OracleKind, OracleProcess, close_hosts
 from tflm_bench.oracles import TflmOracle
@@ -34,6 +34,22 @@ def test_answers_equal_the_in_process_oracle_and_the_host_is_kept() -> None:
         assert again._host.process is process and again.run(sample)
     close_hosts()
     assert not process.is_alive()
+
+
+def test_an_oracle_whose_host_the_bench_closed_loads_again_in_a_fresh_one() -> None:
+    """close_hosts() (a hung oracle, a test's fresh hosts) under a session's oracles: their next
+    answer comes from a new host, not an OSError on the closed pipe."""
+    data = (ROOT / "models" / "sine_int8.tflite").read_bytes()
+    sample = [np.array([[-5]], np.int8)]
+    with OracleProcess(OracleKind.TFLM, data, 1, preserve_all=True) as loaded, \
+            OracleProcess(OracleKind.TFLM, data, 1) as loading:
+        expected = loaded.run(sample)[0]
+        close_hosts()
+        with pytest.raises(BenchError, match="ended by the bench before reading a tensor.*run the model again"):
+            loaded.tensor(0)
+        assert np.array_equal(loaded.run(sample)[0], expected)
+        assert np.array_equal(loading.run(sample)[0], expected)  # its load went to the closed host
+        assert loaded._host is loading._host and loaded._host.process.is_alive()
 
 
 def test_a_refusal_is_an_oracle_error() -> None:
