@@ -53,6 +53,18 @@ tb_status_t tb_depthwise_conv2d_s8_dsp(const tb_depthwise_conv_dsp_params_t *par
                                        const tb_dims_t *output_dims,
                                        int8_t *output);
 
+/* Depth multiplier >= 2, at most 64 taps, with the pad pixel: taps in pairs (SMLAD), the
+ * outputs of an input channel in groups of 4, 3 and 2. Filter: doubled int16 values, per input
+ * channel, per group of G outputs, per pair of taps (row-major, the last one padded with 0), G
+ * words of two values. `packed`: the groups of 4 outputs only, in order. */
+tb_status_t tb_depthwise_conv2d_mult_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                            const int32_t *requant,
+                                            const tb_dims_t *input_dims,
+                                            const int8_t *input,
+                                            const int16_t *filter,
+                                            const tb_dims_t *output_dims,
+                                            int8_t *output);
+
 /* 3x3 filter, depth multiplier 1, dilation 1, any stride and padding: interior outputs take an
  * unrolled path without bounds checks or offset additions. */
 tb_status_t tb_depthwise_conv2d_3x3_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
