@@ -36,7 +36,7 @@ typedef struct {
      * most 64 taps) for its tap-offset paths; without it, it runs bounds-checked loops. */
     const int8_t *pad_pixel;
     /* Every right shift e >= 1 and depth multiplier 1 (either variant) or a multiple of 4
-     * (general variant), or NULL: per group of 4 output channels the offset-folded biases x2,
+     * (general variant; the pairs variant: its groups of 4 outputs only, in order), or NULL: per group of 4 output channels the offset-folded biases x2,
      * multipliers, SMMLAR addends and right shifts, 4 of each (common/tb_requant.h's groups,
      * TB_RQ4_*), so a full group requantizes and stores as one word. */
     const int32_t *packed;
