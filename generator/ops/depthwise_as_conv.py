@@ -7,8 +7,8 @@ optimized CONV_2D kernels (im2col + GEMM, 4 filters at a time) run it, bit-exact
 depthwise kernel, instead of the generic depthwise loop (one multiply per tap and channel).
 Spectrogram front ends start this way (TFLM's micro_speech: 10x8 filter, M = 8). Small depth
 multipliers or filters run faster on the depthwise kernels (see MIN_MULTIPLIER; M <= 3: the
-few-channel one). No HANDLERS here:
-depthwise_conv2d.py lists the variant first.
+few-channel one). No HANDLERS here: depthwise_conv2d.py lists the contiguous-rows variant first,
+the im2col one after its pairs variant (multipliers of 4 up to 64 taps run that one instead).
 """
 from __future__ import annotations
 

@@ -127,6 +127,7 @@ class DspDepthwise:
     clamp: bool
     packed: bool  # a per-group requantization table
     pad_pixel: bool
+    pairs: bool = False  # tb_depthwise_conv2d_mult_s8_dsp (depth multiplier > 1, taps in pairs)
 
 
 def _multiplier_layout(doubled: np.ndarray, multiplier: int) -> np.ndarray:
@@ -238,7 +239,8 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
         )),
         *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("output", t.out.shape))),
     )
-    function = "tb_depthwise_conv2d_3x3_s8_dsp" if p.fast else "tb_depthwise_conv2d_s8_dsp"
+    function = ("tb_depthwise_conv2d_mult_s8_dsp" if p.pairs else
+                "tb_depthwise_conv2d_3x3_s8_dsp" if p.fast else "tb_depthwise_conv2d_s8_dsp")
     args = (
         f"&{prefix}_params", f"{prefix}_requant",
         f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),
@@ -335,6 +337,125 @@ def _emit_few(ctx: EmitContext, plan: LayerPlan) -> Layer:
         f"&{prefix}_output_dims", ctx.arena_pointer(t.out.index, const=False),
     )
     return layer(plan, "tb_depthwise_conv2d_few_s8_dsp", args, structs, DSP_HEADER)
+# The pairs variant (depthwise_conv2d_mult_s8_dsp.c) ----------------------------------------------
+# Depth multipliers above 1 with at least this many outputs per pixel (input channels x
+# multiplier): fewer (one input channel, multiplier 2 or 3) keep the general kernel.
+PAIRS_MIN_OUTPUTS = 4
+
+
+def pair_groups(multiplier: int) -> list[int]:
+    """The sizes of the groups the outputs of one input channel run in (tb_dwm_group): 4s, then
+    2 or 3 for the rest; a rest of 1 (multiplier 5, 9...) runs as 3 + 2 instead of 4 + 1."""
+    sizes, rest = [], multiplier
+    while rest > 0:
+        size = 3 if rest == 5 else min(rest, 4)
+        sizes.append(size)
+        rest -= size
+    return sizes
+
+
+def pairs_layout(doubled: np.ndarray, multiplier: int) -> np.ndarray:
+    """Filter [tap][output channel] (doubled) as the pairs variant reads it: per input channel,
+    per group of G outputs (pair_groups), per pair of taps (row-major; an odd count's last pair
+    padded with 0), G pairs of int16 values, one per output of the group."""
+    taps, out_c = doubled.shape
+    pairs = -(-taps // 2)
+    padded = np.zeros((2 * pairs, out_c), dtype=np.int64)
+    padded[:taps] = doubled
+    parts = []
+    for first in range(0, out_c, multiplier):
+        m = first
+        for size in pair_groups(multiplier):
+            parts.append(padded[:, m:m + size].reshape(pairs, 2, size).transpose(0, 2, 1).reshape(-1))
+            m += size
+    return np.concatenate(parts)
+
+
+def _axis_inside(start: int, step: int, k: int, size: int) -> tuple[int, int]:
+    """Filter indices along one axis whose taps land inside the input: [first, end)."""
+    first = 0 if start >= 0 else min(k, (-start + step - 1) // step)
+    end = min(k, (size - start + step - 1) // step) if size > start else 0
+    return first, max(first, end)
+
+
+def _pairs_pay(geometry: window.Window, in_shape: tuple[int, ...], k_h: int, k_w: int) -> bool:
+    """Whether the pairs variant's work beats the general kernel's: a border pixel runs every
+    pair from its first tap inside to its last (taps left and right of a narrow input included),
+    where the general kernel runs only the taps inside once fewer than 3 in 4 are (its compact
+    form). A pair costs the pairs variant about what 1.4 taps cost the general kernel (measured:
+    1x38x2x24 k7x5 SAME m8, 2 of every 5 columns inside: 0.57x TFLM's cycles, 0.52x general)."""
+    _, in_h, in_w, _ = in_shape
+    g = geometry
+    taps = k_h * k_w
+    rows = [_axis_inside(o * g.stride_h - g.pad_h, g.dilation_h, k_h, in_h) for o in range(g.out_h)]
+    cols = [_axis_inside(o * g.stride_w - g.pad_w, g.dilation_w, k_w, in_w) for o in range(g.out_w)]
+    slots = general = 0
+    for ky0, ky1 in rows:
+        for kx0, kx1 in cols:
+            inside = (ky1 - ky0) * (kx1 - kx0)
+            if inside == taps:
+                slots += 2 * (-(-taps // 2))
+                general += taps
+            elif inside:
+                first, last = ky0 * k_w + kx0, (ky1 - 1) * k_w + kx1 - 1
+                slots += 2 * ((last >> 1) + 1 - (first >> 1))
+                general += taps if 4 * inside >= 3 * taps else inside
+    return slots <= 1.4 * general
+
+
+def _pairs_applies(model: Model, op: Operator) -> bool:
+    """Multipliers of 4 with every right shift >= 1: the hand-scheduled groups of 4 outputs.
+    (The kernel also runs groups of 3 and 2 in C, but those measured no faster than the general
+    kernel's blocks: multiplier 2 in 1x1x48x64 k4x5 0.34x TFLM's cycles, 0.33x.)"""
+    inp = slots.required_input(model, op, slots.INPUT)
+    multiplier = int(op.options.get("depth_multiplier", 0))
+    if (inp.dtype != "int8" or len(inp.shape) != 4 or multiplier < 2 or multiplier % 4
+            or inp.shape[3] * multiplier < PAIRS_MIN_OUTPUTS):
+        return False
+    reduced = reduced_view(model, op)
+    _, k_h, k_w, _ = slots.required_input(reduced, op, slots.FILTER).shape
+    if k_h * k_w > MAX_OFFSET_TAPS:
+        return False
+    words = _dsp_words(model, op)
+    return (words is not None and all(row[5] >= 1 for row in words)
+            and _pairs_pay(window.model_window(reduced, op, k_h, k_w), tuple(inp.shape), k_h, k_w))
+
+
+def _plan_pairs(ctx: PlanContext, op: Operator) -> Planned:
+    """The pairs variant's constants: the filter doubled in pairs_layout, the requantization rows,
+    the packed table of the groups of 4 outputs (every right shift >= 1), and the pad pixel."""
+    conv, words = _dsp_quant(reduced_view(ctx.model, op), op)
+    quant = conv.quant
+    assert words is not None and quant is not None and conv.t.filt.data is not None
+    _, k_h, k_w, out_c = conv.t.filt.shape
+    multiplier = int(op.options["depth_multiplier"])
+    doubled = 2 * np.asarray(conv.t.filt.data, dtype=np.int64).reshape(k_h * k_w, out_c)
+    prefix = f"tb_l{op.index}"
+    where = f"Layer {op.index}: {op.name}"
+    constants = [
+        int_constant(f"{prefix}_filter_dsp", "int16_t", pairs_layout(doubled, multiplier),
+                     f"{where} filter x2, per input channel [group of 4/3/2 outputs][pair of taps][output][2 taps]",
+                     16, 5),
+        int_constant(f"{prefix}_requant", "int32_t", words,
+                     f"{where} per channel: bias x2 (offset folded), bias x2, multiplier, round, sign, shift", 6, 11),
+    ]
+    fours = [first + start for first in range(0, out_c, multiplier)
+             for start, size in zip(np.cumsum([0] + pair_groups(multiplier)[:-1]), pair_groups(multiplier)) if size == 4]
+    channels = [c + k for c in fours for k in range(4)]
+    table = bool(channels) and all(words[c][5] >= 1 for c in channels)
+    if table:
+        rows6 = np.asarray(words, dtype=np.int64)[channels]
+        constants.append(int_constant(
+            f"{prefix}_requant4", "int32_t",
+            conv_common.packed_requant(rows6[:, 0], rows6[:, 2], rows6[:, 3], rows6[:, 5]),
+            f"{where} per group of 4 outputs: biases x2 (offset folded), multipliers, SMMLAR addends, right shifts",
+            16, 11))
+    zp = -quant.input_offset
+    in_c = conv.t.inp.shape[3]
+    constants.append(int_constant(f"{prefix}_pad_pixel", "int8_t", np.full(-(-in_c // 4) * 4, zp),
+                                  f"{where} one padding pixel: the input zero point {zp} in every channel", 16, 4))
+    clamp = quant.activation_min > -128 or quant.activation_max < 127
+    return Planned(DspDepthwise(conv, multiplier, False, clamp, table, True, pairs=True), tuple(constants))
 
 
 def _plan_reference(ctx: PlanContext, op: Operator) -> Planned:
@@ -347,7 +468,12 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 
 
 VARIANTS = (
-    *depthwise_as_conv.VARIANTS,
+    # One input channel: contiguous receptive fields as CONV_2D rows (no copy) before the pairs
+    # variant, which beats im2col + GEMM (in 1x20x11x1 k5x3 SAME m8: 0.57x TFLM's cycles, 0.70x
+    # as CONV_2D; 1x13x43x1 k7x4 m8: 0.37x, 0.42x).
+    depthwise_as_conv.VARIANTS[0],
+    Variant("dsp pairs", KernelSet.OPTIMIZED, _plan_pairs, _emit_dsp, applies=_pairs_applies, expands_weights=True),
+    *depthwise_as_conv.VARIANTS[1:],
     Variant("dsp few channels", KernelSet.OPTIMIZED, _plan_few, _emit_few, applies=_few_applies, expands_weights=True),
     Variant("dsp", KernelSet.OPTIMIZED, _plan_dsp, _emit_dsp, applies=lambda model, op: _dsp_words(model, op) is not None,
             expands_weights=True),

@@ -36,7 +36,7 @@ typedef struct {
      * most 64 taps) for its tap-offset paths; without it, it runs bounds-checked loops. */
     const int8_t *pad_pixel;
     /* Every right shift e >= 1 and depth multiplier 1 (either variant) or a multiple of 4
-     * (general variant), or NULL: per group of 4 output channels the offset-folded biases x2,
+     * (general variant; the pairs variant: its groups of 4 outputs only, in order), or NULL: per group of 4 output channels the offset-folded biases x2,
      * multipliers, SMMLAR addends and right shifts, 4 of each (common/tb_requant.h's groups,
      * TB_RQ4_*), so a full group requantizes and stores as one word. */
     const int32_t *packed;
@@ -67,6 +67,17 @@ tb_status_t tb_depthwise_conv2d_few_s8_dsp(const tb_depthwise_conv_dsp_params_t 
                                            const int16_t *filter,
                                            const tb_dims_t *output_dims,
                                            int8_t *output);
+/* Depth multiplier >= 2, at most 64 taps, with the pad pixel: taps in pairs (SMLAD), the
+ * outputs of an input channel in groups of 4, 3 and 2. Filter: doubled int16 values, per input
+ * channel, per group of G outputs, per pair of taps (row-major, the last one padded with 0), G
+ * words of two values. `packed`: the groups of 4 outputs only, in order. */
+tb_status_t tb_depthwise_conv2d_mult_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
+                                            const int32_t *requant,
+                                            const tb_dims_t *input_dims,
+                                            const int8_t *input,
+                                            const int16_t *filter,
+                                            const tb_dims_t *output_dims,
+                                            int8_t *output);
 
 /* 3x3 filter, depth multiplier 1, dilation 1, any stride and padding: interior outputs take an
  * unrolled path without bounds checks or offset additions. */

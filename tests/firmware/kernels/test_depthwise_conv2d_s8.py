@@ -167,9 +167,10 @@ def test_depthwise_one_input_channel_runs_as_conv_and_matches_tflm(tmp_path: Pat
     model = read_model(model_bytes)
     chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
     as_conv = [name for name in chosen if name.endswith("as conv (one input channel)")]
-    # Depth multiplier >= 8 with >= 9 taps, or more taps than the depthwise tap-offset paths take;
-    # the rest on the depthwise kernels (1-3 output channels: the few-channel one).
-    assert len(as_conv) == 5 and chosen.count("dsp") == 2 and chosen.count("dsp few channels") == 3, chosen
+    # Contiguous rows or more taps than the pairs variant takes; multipliers of 4 otherwise run it;
+    # 1-3 output channels the few-channel kernel, the rest the general depthwise kernel.
+    assert len(as_conv) == 3 and chosen.count("dsp pairs") == 2 and chosen.count("dsp few channels") == 3, chosen
+    assert chosen.count("dsp") == len(chosen) - 8, chosen
     assert any(name.startswith("dsp rows") for name in chosen) and any(name.startswith("dsp general") for name in chosen)
     options = dataclasses.replace(bench_options, kernels=KernelSet.OPTIMIZED)
     results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
@@ -219,7 +220,59 @@ def test_depthwise_conv2d_s8_tap_offset_paths(part: int, tmp_path: Path, bench_o
     model_bytes = layers.spec_bytes()
     model = read_model(model_bytes)
     chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
-    assert chosen == ["dsp"] * len(chosen), chosen
+    # Multipliers of 4 with every right shift >= 1 run the pairs variant (below).
+    assert set(chosen) <= {"dsp", "dsp pairs"} and chosen.count("dsp") >= len(chosen) - 2, chosen
     options = dataclasses.replace(bench_options, kernels=KernelSet.OPTIMIZED)
     results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
     assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 tap-offset paths part {part}")
+
+
+def _pairs_layers(layers: LayerSet, rng: np.random.Generator, part: int) -> None:
+    """The pairs variant (depthwise_conv2d_mult_s8_dsp.c): multipliers 4, 8 and 12 over 1-8 input
+    channels, odd and even tap counts (a zero-weighted last pair), up to the 64 taps it takes,
+    SAME on small inputs (border pixels whose first inside tap is odd or even, rows above and
+    below the input skipped), strides, dilations, VALID windows, two batches, zero points at the
+    rails; then random layers."""
+    cases = (  # shape, kernel, stride, dilation, padding, multiplier
+        ((1, 12, 4, 4), (6, 4), (1, 2), (1, 1), "SAME", 4),
+        ((1, 1, 3, 2), (4, 5), (1, 1), (1, 1), "SAME", 4),
+        ((1, 9, 6, 1), (5, 3), (1, 2), (1, 1), "SAME", 8),
+        ((2, 5, 7, 3), (3, 3), (2, 1), (1, 2), "SAME", 4),
+        ((1, 6, 9, 5), (2, 5), (1, 1), (2, 1), "VALID", 8),
+        ((1, 8, 8, 2), (8, 8), (1, 1), (1, 1), "SAME", 4),
+        ((1, 3, 13, 8), (5, 3), (1, 1), (1, 1), "SAME", 8),
+        ((1, 7, 5, 7), (1, 3), (2, 2), (1, 1), "SAME", 12),
+    )
+    for k, (shape, kernel, stride, dilation, padding, mult) in enumerate(cases):
+        w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[(k + part) % len(ACTIVATIONS)])
+        q = conv_quant(rng, kernel[0] * kernel[1], shape[3] * mult, per_channel=(k + part) % 2 == 0)
+        if k % 3 == 1:
+            q.in_zp = -128 if part == 0 else 127
+        layers.conv(rng, w, 0, q, depthwise_multiplier=mult, bias=k % 4 != 3)
+    while len(layers.ops) < MAX_LAYERS:
+        in_c = int(rng.integers(1, 9))
+        w = Window((1, int(rng.integers(1, 12)), int(rng.integers(1, 12)), in_c),
+                   (int(rng.integers(1, 8)), int(rng.integers(1, 6))),
+                   (int(rng.integers(1, 3)), int(rng.integers(1, 3))),
+                   (int(rng.integers(1, 4)), int(rng.integers(1, 4))) if rng.random() < 0.3 else (1, 1),
+                   str(rng.choice(["SAME", "VALID"])), ACTIVATIONS[len(layers.ops) % len(ACTIVATIONS)])
+        mult = int(rng.choice((4, 8)))
+        if not w.fits() or in_c * mult * w.kernel[0] * w.kernel[1] > 4096:
+            continue
+        q = conv_quant(rng, w.kernel[0] * w.kernel[1], in_c * mult, per_channel=len(layers.ops) % 2 == 0)
+        layers.conv(rng, w, 0, q, depthwise_multiplier=mult, bias=bool(rng.random() < 0.8))
+
+
+@pytest.mark.parametrize("kernels", tuple(KernelSet))
+@pytest.mark.parametrize("part", [0, 1])
+def test_depthwise_conv2d_s8_pairs_variant(part: int, kernels: str, tmp_path: Path, bench_options) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(2400 + part)
+    layers = LayerSet()
+    _pairs_layers(layers, rng, part)
+    model_bytes = layers.spec_bytes()
+    model = read_model(model_bytes)
+    chosen = [choose_variant(model, op, KernelSet.OPTIMIZED).name for op in model.operators]
+    assert chosen.count("dsp pairs") >= len(chosen) - 2, chosen  # a random one may take another
+    options = dataclasses.replace(bench_options, kernels=kernels)
+    results = run_on_device(model_bytes, layers.samples(rng, 3), tmp_path, options)
+    assert_bit_exact(results, f"DEPTHWISE_CONV_2D int8 pairs variant part {part} ({kernels} kernels)")

@@ -155,6 +155,20 @@ def _depthwise_few_layers(rng: np.random.Generator) -> bytes:
     return layers.spec_bytes()
 
 
+def _depthwise_pairs_layers(rng: np.random.Generator) -> bytes:
+    """The pairs variant (depth multipliers 4 and 8): border pixels with odd and even first taps,
+    interior runs, odd and even tap counts, a dilation, two batches, zero points at the rails."""
+    layers = LayerSet()
+    cases = (((1, 9, 4, 4), (6, 4), (1, 2), (1, 1), "SAME", 4), ((1, 6, 7, 1), (5, 3), (1, 2), (1, 1), "SAME", 8),
+             ((2, 5, 6, 3), (3, 3), (2, 1), (1, 2), "SAME", 4), ((1, 6, 8, 5), (2, 5), (1, 1), (2, 1), "VALID", 8))
+    for k, (shape, kernel, stride, dilation, padding, multiplier) in enumerate(cases):
+        w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
+        quant = conv_quant(rng, kernel[0] * kernel[1], shape[3] * multiplier, per_channel=k % 2 == 0)
+        quant.in_zp = (-128, 127, 5, -7)[k]
+        layers.conv(rng, w, 0, quant, depthwise_multiplier=multiplier)
+    return layers.spec_bytes()
+
+
 def _add(rng: np.random.Generator) -> bytes:
     """Sizes on and off whole words, different input scales, fused activations."""
     b = LayerModel()
@@ -194,6 +208,9 @@ UNITS = {
                                               ("params", "requant", "prefix", *DW_ROLES[2:]),
                                               ("depthwise_conv2d/depthwise_conv2d_few_s8_dsp.c",)),
                                    _depthwise_few_layers, "optimized", 20),
+    "depthwise_pairs_dsp": UnitModel(_depthwise("tb_depthwise_conv2d_mult_s8_dsp",
+                                                ("depthwise_conv2d/depthwise_conv2d_mult_s8_dsp.c",)),
+                                     _depthwise_pairs_layers, "optimized", 21),
     "add_dsp": UnitModel(KernelUnit("test_add_s8_dsp", "tb_add_s8_dsp", ("params", "size", "input", "input2", "output"),
                                     ("elementwise/add_s8_dsp.c",)), _add, "optimized", 16),
     "conv2d_reference": UnitModel(_reference("tb_conv2d_s8", "tb_conv_params_t", "tb_per_channel_quant_t",

@@ -76,16 +76,31 @@ def test_3x3_variant_runs_where_its_routine_pays(in_shape: tuple[int, ...], func
     assert dict(layer.structs[0].fields)["pad_pixel"] == "tb_l0_pad_pixel"
 
 
-@pytest.mark.parametrize(("filter_shape", "multiplier", "packed"), [
-    ((1, 2, 5, 6), 1, True), ((1, 4, 2, 12), 4, True), ((1, 3, 3, 6), 2, False)])
+@pytest.mark.parametrize(("filter_shape", "multiplier", "packed", "function"), [
+    ((1, 2, 5, 6), 1, True, "tb_depthwise_conv2d_s8_dsp"), ((1, 4, 2, 12), 4, True, "tb_depthwise_conv2d_mult_s8_dsp"),
+    ((1, 3, 3, 6), 2, False, "tb_depthwise_conv2d_s8_dsp")])
 def test_general_kernel_packs_whole_groups_of_outputs(filter_shape: tuple[int, ...], multiplier: int,
-                                                      packed: bool) -> None:
+                                                      packed: bool, function: str) -> None:
     in_c = filter_shape[3] // multiplier
     model = conv_model(op="DEPTHWISE_CONV_2D", in_shape=(1, 6, 6, in_c), filter_shape=filter_shape,
                        depthMultiplier=multiplier)
     layer = emit_layers(model, plan_arena(model), "optimized")[0]
-    assert layer.function == "tb_depthwise_conv2d_s8_dsp"
+    assert layer.function == function
     assert (dict(layer.structs[0].fields)["packed"] == "tb_l0_requant4") == packed
+
+
+def test_pairs_variant_lays_out_tap_pairs_per_group_of_outputs() -> None:
+    # 3 taps (an odd count: the last pair's second value is 0), 2 input channels x multiplier 4.
+    doubled = np.arange(1, 3 * 8 + 1, dtype=np.int64).reshape(3, 8)  # [tap][output channel]
+    words = depthwise_conv2d.pairs_layout(doubled, 4).reshape(2, 2, 4, 2)  # [in ch][pair][output][2 taps]
+    for ic in range(2):
+        for j in range(2):
+            for m in range(4):
+                oc = 4 * ic + m
+                second = doubled[2 * j + 1, oc] if 2 * j + 1 < 3 else 0
+                assert list(words[ic, j, m]) == [doubled[2 * j, oc], second]
+    assert depthwise_conv2d.pair_groups(8) == [4, 4] and depthwise_conv2d.pair_groups(5) == [3, 2]
+    assert depthwise_conv2d.pair_groups(7) == [4, 3] and depthwise_conv2d.pair_groups(2) == [2]
 
 
 def test_3x3_packs_its_constants_per_group_of_4() -> None:
