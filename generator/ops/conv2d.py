@@ -121,6 +121,27 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
     return -(-(k_h * k_w * k_c) // 4) * 4
 
 
+# Pixel pairs (tb_conv2d_pairs_s8_dsp): the im2col form that widens two receptive fields to int16
+# pairs and shares each weight word between them, 16 estimated cycles per 16 MACs where the
+# one-row GEMM takes ~21, for one scratch of 4 x the field (what CMSIS-NN's two int16 columns
+# take). Widening costs ~2 cycles per field byte and pixel against ~0.5 for the int8 copy, which
+# the MACs repay from about 6 filters up.
+PAIRS_MIN_FILTERS = 8
+
+
+def pairs_apply(model: Model, op: Operator) -> bool:
+    """Whether the general int8 form may run pixel pairs: input depth whole quads (every tap's
+    run starts on a quad, so the field widens word by word), at least PAIRS_MIN_FILTERS filters."""
+    inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
+    out_c, _, _, k_c = filt.shape
+    return inp.dtype == "int8" and k_c == inp.shape[3] and k_c % 4 == 0 and out_c >= PAIRS_MIN_FILTERS
+
+
+def pairs_bytes(k_h: int, k_w: int, k_c: int) -> int:
+    """tb_conv2d_pairs_s8_dsp_bytes: two receptive fields as int16."""
+    return 4 * k_h * k_w * k_c
+
+
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
     IM2COL_MAX_QUAD_DEPTH, there are 4 filters or more and more than IM2COL_MAX_PADDED of the
@@ -139,6 +160,8 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     row = im2col_row_bytes(k_h, k_w, k_c)
     pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))
     most = max(1, min(IM2COL_ROWS, pixels))
+    if pairs_apply(model, op):  # pairs first; int8 rows where the arena has less room
+        return tuple(dict.fromkeys((pairs_bytes(k_h, k_w, k_c), *(n * row for n in (2, 1) if n <= most))))
     return tuple(dict.fromkeys(n * row for n in (most, 4, 2, 1) if n <= most))
 
 
@@ -151,6 +174,7 @@ class DspConv:
     contiguous: bool  # the "rows" kernel; else the general one
     im2col: tuple[int, int] | None  # general: granted scratch offset and rows; None: direct
     tap_correction: bool  # direct: per-tap padding corrections in flash
+    pairs: bool = False  # im2col over pixel pairs (tb_conv2d_pairs_s8_dsp); im2col holds (offset, 2)
 
 
 def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
@@ -164,8 +188,11 @@ def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
     w = np.asarray(t.filt.data, dtype=np.int64)
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
     im2col = None
+    pairs = False
     if not contiguous and scratch_offset is not None:
-        rows = max(1, min(IM2COL_ROWS, ctx.plan.scratch_sizes[op.index] // im2col_row_bytes(k_h, k_w, k_c)))
+        granted = ctx.plan.scratch_sizes[op.index]
+        pairs = pairs_apply(ctx.model, op) and granted >= pairs_bytes(k_h, k_w, k_c)
+        rows = 2 if pairs else max(1, min(IM2COL_ROWS, granted // im2col_row_bytes(k_h, k_w, k_c)))
         im2col = (scratch_offset, rows)
     direct = not contiguous and im2col is None
     # Reduction runs: one per tap (direct form) or the whole receptive field (rows, im2col).
@@ -178,7 +205,7 @@ def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
     if consts.tap_correction is not None:
         constants += (int_constant(f"{prefix}_tap_correction", "int32_t", consts.tap_correction,
                                    comment_text(f"{where} per tap and channel: -input offset x tap weight sum"), 8, 11),)
-    return Planned(DspConv(conv, requant, contiguous, im2col, consts.tap_correction is not None), constants)
+    return Planned(DspConv(conv, requant, contiguous, im2col, consts.tap_correction is not None, pairs), constants)
 
 
 def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -195,9 +222,13 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
     if p.contiguous:
         function, lead = "tb_conv2d_rows_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
+    elif p.pairs:
+        assert p.im2col is not None
+        function, lead = "tb_conv2d_pairs_s8_dsp", (f"(uint32_t *)&tb_arena[{p.im2col[0]}]",)
     else:
         function = "tb_conv2d_s8_dsp"
         lead = ("NULL", "0") if p.im2col is None else (f"(int8_t *)&tb_arena[{p.im2col[0]}]", str(p.im2col[1]))
+    if not p.contiguous:
         correction = f"{prefix}_tap_correction" if p.tap_correction else "NULL"
         structs.append(CStruct("tb_conv_dsp_quant_t", f"{prefix}_quant",
                                (("requant", conv_common.nested(requant)), ("tap_correction", correction))))
