@@ -124,22 +124,33 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 # Pixel pairs (tb_conv2d_pairs_s8_dsp): the im2col form that widens two receptive fields to int16
 # pairs and shares each weight word between them, 16 estimated cycles per 16 MACs where the
 # one-row GEMM takes ~21, for one scratch of 4 x the field (what CMSIS-NN's two int16 columns
-# take). Widening costs ~2 cycles per field byte and pixel against ~0.5 for the int8 copy, which
-# the MACs repay from about 6 filters up.
+# take). Widening costs ~2 cycles per field byte and pixel (~3 when the depth is not whole quads:
+# copied, then widened in place) against ~0.5 for the int8 im2col copy and nothing for the
+# contiguous-field GEMM, which the MACs repay from about 6 filters up (im2col) or 10 (contiguous).
 PAIRS_MIN_FILTERS = 8
+PAIRS_MIN_FILTERS_CONTIGUOUS = 12
 
 
 def pairs_apply(model: Model, op: Operator) -> bool:
-    """Whether the general int8 form may run pixel pairs: input depth whole quads (every tap's
-    run starts on a quad, so the field widens word by word), at least PAIRS_MIN_FILTERS filters."""
-    inp, filt = slots.required_input(model, op, slots.INPUT), slots.required_input(model, op, slots.FILTER)
-    out_c, _, _, k_c = filt.shape
-    return inp.dtype == "int8" and k_c == inp.shape[3] and k_c % 4 == 0 and out_c >= PAIRS_MIN_FILTERS
+    """Whether an optimized int8 CONV_2D may run pixel pairs: one group, at least
+    PAIRS_MIN_FILTERS filters (PAIRS_MIN_FILTERS_CONTIGUOUS where the fields are contiguous)."""
+    form = _dsp_form(model, op)
+    out_c = slots.required_input(model, op, slots.FILTER).shape[0]
+    least = PAIRS_MIN_FILTERS_CONTIGUOUS if form == "rows" else PAIRS_MIN_FILTERS
+    return form != "" and out_c >= least
 
 
 def pairs_bytes(k_h: int, k_w: int, k_c: int) -> int:
-    """tb_conv2d_pairs_s8_dsp_bytes: two receptive fields as int16."""
-    return 4 * k_h * k_w * k_c
+    """tb_conv2d_pairs_s8_dsp_bytes: two receptive fields in whole quads as int16."""
+    return 4 * im2col_row_bytes(k_h, k_w, k_c)
+
+
+def rows_scratch(model: Model, op: Operator) -> tuple[int, ...]:
+    """Contiguous fields: the pixel pairs' scratch when they apply (else the GEMM reads the input)."""
+    if not pairs_apply(model, op):
+        return ()
+    _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
+    return (pairs_bytes(k_h, k_w, k_c),)
 
 
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
@@ -189,11 +200,13 @@ def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
     im2col = None
     pairs = False
-    if not contiguous and scratch_offset is not None:
+    if scratch_offset is not None:
         granted = ctx.plan.scratch_sizes[op.index]
         pairs = pairs_apply(ctx.model, op) and granted >= pairs_bytes(k_h, k_w, k_c)
-        rows = 2 if pairs else max(1, min(IM2COL_ROWS, granted // im2col_row_bytes(k_h, k_w, k_c)))
-        im2col = (scratch_offset, rows)
+        if pairs or not contiguous:
+            rows = 2 if pairs else max(1, min(IM2COL_ROWS, granted // im2col_row_bytes(k_h, k_w, k_c)))
+            im2col = (scratch_offset, rows)
+            contiguous = False  # contiguous fields with pairs run the im2col kernel
     direct = not contiguous and im2col is None
     # Reduction runs: one per tap (direct form) or the whole receptive field (rows, im2col).
     runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
@@ -340,7 +353,7 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 VARIANTS = (
     fused_conv_pool.FUSED_CONV,
     Variant("dsp rows", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=True), _emit_dsp,
-            applies=lambda model, op: _dsp_form(model, op) == "rows", expands_weights=True),
+            applies=lambda model, op: _dsp_form(model, op) == "rows", scratch=rows_scratch, expands_weights=True),
     Variant("dsp general", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=False), _emit_dsp,
             applies=lambda model, op: _dsp_form(model, op) == "general", scratch=scratch, expands_weights=True),
     Variant("dsp s16", KernelSet.OPTIMIZED, _plan_dsp_s16, _emit_dsp_s16, applies=_dsp_s16_applies,

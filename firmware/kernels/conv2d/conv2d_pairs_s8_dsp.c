@@ -1,12 +1,13 @@
-/* int8 CONV_2D, optimized im2col form over pixel pairs (one group, input depth a multiple of 4,
- * any kernel size, stride, dilation, padding): the receptive fields of two consecutive output
- * pixels are written, widened to int16 pairs and interleaved, into one arena scratch of
+/* int8 CONV_2D, optimized im2col form over pixel pairs (one group, any depth, kernel size,
+ * stride, dilation, padding): the receptive fields of two consecutive output pixels are
+ * written, widened to int16 pairs and interleaved, into one arena scratch of
  * TB_PAIR_QUAD_BYTES per quad (common/tb_dsp_gemm_pairs.h), then every full group of 4 filters
  * runs the hand-scheduled pair GEMM, which loads each weight word once for both pixels; the last
  * 1-3 filters run in C on the same rows. Weights and folded bias are those of tb_conv2d_s8_dsp's
  * im2col form. Bit-exact with tb_conv2d_s8. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/tb_dsp_gemm.h"
 #include "common/tb_dsp_gemm_pairs.h"
@@ -43,7 +44,8 @@ static inline uint32_t *tb_pair_fill(uint32_t *dst, uint32_t pad2, int32_t words
     return dst;
 }
 
-/* The receptive field of the output pixel at (y0, x0) into the lane starting at dst: per filter
+/* Depths of whole quads: the receptive field of the output pixel at (y0, x0) into the lane
+ * starting at dst, widened on the way: per filter
  * row the taps in the padding get the pad pair, the others their input words (one run per row
  * when the row has no dilation and lies inside the image). */
 static void tb_pair_field(const tb_conv_params_t *params, const int8_t *image, int32_t in_h, int32_t in_w,
@@ -72,6 +74,90 @@ static void tb_pair_field(const tb_conv_params_t *params, const int8_t *image, i
                 dst = tb_pair_expand(dst, src + (size_t)x * pixel, tap_words);
             }
         }
+    }
+}
+
+/* Other depths: the field's bytes, in order, into one pixel's lane as raw int8 words (byte k of
+ * the field at 16 x (k / 4) + k % 4 from the lane's start), widened in place afterwards
+ * (tb_pair_widen). A run starts anywhere in a quad: bytes up to the next quad, then words. */
+typedef struct {
+    uint8_t *lane; /* the lane's first byte: the pair rows + 4 x pixel */
+    size_t k;      /* bytes of the field written so far */
+} tb_pair_stream_t;
+
+static void tb_pair_stream_copy(tb_pair_stream_t *s, const int8_t *src, size_t n)
+{
+    size_t k = s->k;
+    for (; (k & 3u) != 0 && n > 0; k++, n--) {
+        s->lane[4 * (k & ~(size_t)3) + (k & 3u)] = (uint8_t)*src++;
+    }
+    for (; n >= 4; k += 4, n -= 4, src += 4) {
+        const uint32_t v = tb_read_u32(src);
+        memcpy(s->lane + 4 * k, &v, sizeof v);
+    }
+    for (; n > 0; k++, n--) {
+        s->lane[4 * (k & ~(size_t)3) + (k & 3u)] = (uint8_t)*src++;
+    }
+    s->k = k;
+}
+
+static void tb_pair_stream_fill(tb_pair_stream_t *s, uint8_t pad, size_t n)
+{
+    size_t k = s->k;
+    for (; (k & 3u) != 0 && n > 0; k++, n--) {
+        s->lane[4 * (k & ~(size_t)3) + (k & 3u)] = pad;
+    }
+    const uint32_t v = pad * 0x01010101u;
+    for (; n >= 4; k += 4, n -= 4) {
+        memcpy(s->lane + 4 * k, &v, sizeof v);
+    }
+    for (; n > 0; k++, n--) {
+        s->lane[4 * (k & ~(size_t)3) + (k & 3u)] = pad;
+    }
+    s->k = k;
+}
+
+/* The receptive field of the output pixel at (y0, x0) as raw int8 into its lane; the last quad
+ * is completed with zeros (their weights are zero). */
+static void tb_pair_field_raw(const tb_conv_params_t *params, const int8_t *image, int32_t in_h, int32_t in_w,
+                              int32_t in_c, int32_t k_h, int32_t k_w, int32_t y0, int32_t x0, uint8_t *lane)
+{
+    tb_pair_stream_t s = {lane, 0};
+    const uint8_t pad = (uint8_t)(int8_t)(-params->input_offset);
+    const int32_t dh = params->dilation.h, dw = params->dilation.w;
+    const size_t pixel = (size_t)in_c, image_row = (size_t)in_w * pixel;
+    const int row_inside = (dw == 1 || k_w == 1) && x0 >= 0 && x0 + k_w <= in_w;
+    for (int32_t ky = 0, y = y0; ky < k_h; ky++, y += dh) {
+        if (y < 0 || y >= in_h) {
+            tb_pair_stream_fill(&s, pad, (size_t)k_w * pixel);
+            continue;
+        }
+        const int8_t *src = image + (size_t)y * image_row;
+        if (row_inside) {
+            tb_pair_stream_copy(&s, src + (size_t)x0 * pixel, (size_t)k_w * pixel);
+            continue;
+        }
+        for (int32_t kx = 0, x = x0; kx < k_w; kx++, x += dw) {
+            if (x < 0 || x >= in_w) {
+                tb_pair_stream_fill(&s, pad, pixel);
+            } else {
+                tb_pair_stream_copy(&s, src + (size_t)x * pixel, pixel);
+            }
+        }
+    }
+    tb_pair_stream_fill(&s, 0, (4u - (s.k & 3u)) & 3u);
+}
+
+/* Both lanes' raw words (quad q: pixel 0's at word 4q, pixel 1's at 4q + 1) widened in place into
+ * the pair rows. */
+static void tb_pair_widen(uint32_t *rows, int32_t quads)
+{
+    for (; quads > 0; quads--, rows += 4) {
+        const uint32_t v0 = rows[0], v1 = rows[1];
+        rows[0] = tb_sxtb16(v0);
+        rows[1] = tb_sxtb16(v1);
+        rows[2] = tb_sxtb16_ror8(v0);
+        rows[3] = tb_sxtb16_ror8(v1);
     }
 }
 
@@ -123,11 +209,11 @@ tb_status_t tb_conv2d_pairs_s8_dsp(uint32_t *scratch,
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
-    if (scratch == NULL || ((uintptr_t)scratch & 3u) != 0 || (in_c & 3) != 0 ||
-        !tb_requant_shifts_valid(rq, out_c)) {
+    if (scratch == NULL || ((uintptr_t)scratch & 3u) != 0 || !tb_requant_shifts_valid(rq, out_c)) {
         return TB_ERR_ARG;
     }
-    const int32_t quads = k_h * k_w * in_c / 4;
+    const int32_t quads = (k_h * k_w * in_c + 3) / 4;
+    const int whole = (in_c & 3) == 0; /* every tap on a quad: widen while copying */
     int8_t *out = output;
     int32_t lane = 0, last_y = 0, last_x = 0;
     const int8_t *last_image = input;
@@ -137,8 +223,16 @@ tb_status_t tb_conv2d_pairs_s8_dsp(uint32_t *scratch,
             const int32_t y0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < out_w; ox++) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
-                tb_pair_field(params, image, in_h, in_w, in_c, k_h, k_w, y0, x0, scratch + lane);
+                if (whole) {
+                    tb_pair_field(params, image, in_h, in_w, in_c, k_h, k_w, y0, x0, scratch + lane);
+                } else {
+                    tb_pair_field_raw(params, image, in_h, in_w, in_c, k_h, k_w, y0, x0,
+                                      (uint8_t *)(scratch + lane));
+                }
                 if (lane == 1) {
+                    if (!whole) {
+                        tb_pair_widen(scratch, quads);
+                    }
                     tb_pair_gemm(scratch, quads, filter, out_c, rq, params, out, out_c);
                     out += 2 * (size_t)out_c;
                     lane = 0;
@@ -152,7 +246,13 @@ tb_status_t tb_conv2d_pairs_s8_dsp(uint32_t *scratch,
         }
     }
     if (lane == 1) { /* a lone last pixel: its field in both lanes, its outputs stored twice */
-        tb_pair_field(params, last_image, in_h, in_w, in_c, k_h, k_w, last_y, last_x, scratch + 1);
+        if (whole) {
+            tb_pair_field(params, last_image, in_h, in_w, in_c, k_h, k_w, last_y, last_x, scratch + 1);
+        } else {
+            tb_pair_field_raw(params, last_image, in_h, in_w, in_c, k_h, k_w, last_y, last_x,
+                              (uint8_t *)(scratch + 1));
+            tb_pair_widen(scratch, quads);
+        }
         tb_pair_gemm(scratch, quads, filter, out_c, rq, params, out, 0);
     }
     return TB_OK;
