@@ -98,6 +98,10 @@ IM2COL_MAX_PADDED = 0.08
 # sweep): 1x37x7x48 k5x5 SAME -> 5 (20% padded, 37.5% idle) direct 0.71x, im2col 0.62x of TFLM's
 # est. cycles; 1x15x24x64 k3x4 s2 SAME -> 7 (12% padded, 12.5% idle) stays direct (above).
 IM2COL_IDLE_MARGIN = 0.05
+# With pixel pairs (below) im2col multiplies a padded tap for ~1.0 cycle per MAC where the direct
+# form spends ~1.4 on a tap inside, so im2col stays ahead up to about a fifth of the taps padded.
+# Estimated (seed-2027 layer sweep): 1x17x29x48 k3x5 s1x2 SAME -> 32 (9% padded) direct 0.67x.
+IM2COL_PAIRS_MAX_PADDED = 0.18
 
 
 def idle_lane_fraction(out_c: int) -> float:
@@ -133,11 +137,15 @@ PAIRS_MIN_FILTERS_CONTIGUOUS = 12
 
 def pairs_apply(model: Model, op: Operator) -> bool:
     """Whether an optimized int8 CONV_2D may run pixel pairs: one group, at least
-    PAIRS_MIN_FILTERS filters (PAIRS_MIN_FILTERS_CONTIGUOUS where the fields are contiguous)."""
+    PAIRS_MIN_FILTERS filters (PAIRS_MIN_FILTERS_CONTIGUOUS where the fields are contiguous), and
+    either a depth of whole quads or filter rows without dilation: a depth off whole quads is
+    copied byte by byte up to each run's first quad, which short runs (one dilated tap of a few
+    channels) cannot repay (1x36x26x5 k5x3 d1x3 -> 16: 0.62x -> 0.75x of TFLM's est. cycles)."""
     form = _dsp_form(model, op)
-    out_c = slots.required_input(model, op, slots.FILTER).shape[0]
+    out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     least = PAIRS_MIN_FILTERS_CONTIGUOUS if form == "rows" else PAIRS_MIN_FILTERS
-    return form != "" and out_c >= least
+    runs = k_c % 4 == 0 or k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1
+    return form != "" and out_c >= least and runs
 
 
 def pairs_bytes(k_h: int, k_w: int, k_c: int) -> int:
@@ -160,13 +168,16 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     padded lanes of its one group for 1-3 filters, where the im2col rows let them run blocked
     over several pixels):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
-    the arena, or none."""
+    the arena, or none. Where pixel pairs apply (pairs_apply) their scratch comes first, and
+    allows up to IM2COL_PAIRS_MAX_PADDED of the taps padded."""
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     if k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH and out_c >= 4:
         inp = slots.required_input(model, op, slots.INPUT)
         geometry = window.model_window(model, op, k_h, k_w)
         padded = padded_tap_fraction(geometry, inp.shape[1], inp.shape[2], k_h, k_w)
         if padded > IM2COL_MAX_PADDED and idle_lane_fraction(out_c) <= padded + IM2COL_IDLE_MARGIN:
+            if pairs_apply(model, op) and padded <= IM2COL_PAIRS_MAX_PADDED:
+                return (pairs_bytes(k_h, k_w, k_c),)  # pairs or direct: int8 rows would lose
             return ()
     row = im2col_row_bytes(k_h, k_w, k_c)
     pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))
