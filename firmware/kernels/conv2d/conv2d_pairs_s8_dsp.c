@@ -18,6 +18,44 @@
  * the pair (k0, k2) at dst[0], (k1, k3) at dst[2]); returns dst past them. */
 static inline uint32_t *tb_pair_expand(uint32_t *dst, const int8_t *src, int32_t words)
 {
+#if defined(__ARM_FEATURE_DSP) && defined(__thumb2__)
+    /* 4 words per step with the loads and the stores each back to back (a load or store right
+     * after another costs 1 cycle): ~28 cycles per 16 bytes where compiled C interleaved them. */
+    int32_t steps = words >> 2;
+    if (steps > 0) {
+        uint32_t v0, v1, v2, v3, a0, a1, a2, a3;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldr     %[v0], [%[s]], #4\n\t"
+            "ldr     %[v1], [%[s]], #4\n\t"
+            "ldr     %[v2], [%[s]], #4\n\t"
+            "ldr     %[v3], [%[s]], #4\n\t"
+            "sxtb16  %[a0], %[v0]\n\t"
+            "sxtb16  %[v0], %[v0], ror #8\n\t"
+            "sxtb16  %[a1], %[v1]\n\t"
+            "sxtb16  %[v1], %[v1], ror #8\n\t"
+            "sxtb16  %[a2], %[v2]\n\t"
+            "sxtb16  %[v2], %[v2], ror #8\n\t"
+            "sxtb16  %[a3], %[v3]\n\t"
+            "sxtb16  %[v3], %[v3], ror #8\n\t"
+            "str     %[a0], [%[d]]\n\t"
+            "str     %[v0], [%[d], #8]\n\t"
+            "str     %[a1], [%[d], #16]\n\t"
+            "str     %[v1], [%[d], #24]\n\t"
+            "str     %[a2], [%[d], #32]\n\t"
+            "str     %[v2], [%[d], #40]\n\t"
+            "str     %[a3], [%[d], #48]\n\t"
+            "str     %[v3], [%[d], #56]\n\t"
+            "adds    %[d], %[d], #64\n\t"
+            "subs    %[n], %[n], #1\n\t"
+            "bne     1b\n\t"
+            : [s] "+r"(src), [d] "+r"(dst), [n] "+r"(steps), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2),
+              [v3] "=&r"(v3), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3)
+            :
+            : "cc", "memory");
+        words &= 3;
+    }
+#endif
     for (; words >= 2; words -= 2, src += 8, dst += 8) {
         const uint32_t v0 = tb_read_u32(src), v1 = tb_read_u32(src + 4);
         dst[0] = tb_sxtb16(v0);
