@@ -128,23 +128,31 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 # Pixel pairs (tb_conv2d_pairs_s8_dsp): the im2col form that widens two receptive fields to int16
 # pairs and shares each weight word between them, 16 estimated cycles per 16 MACs where the
 # one-row GEMM takes ~21, for one scratch of 4 x the field (what CMSIS-NN's two int16 columns
-# take). Widening costs ~2 cycles per field byte and pixel (~3 when the depth is not whole quads:
-# copied, then widened in place) against ~0.5 for the int8 im2col copy and nothing for the
-# contiguous-field GEMM, which the MACs repay from about 6 filters up (im2col) or 10 (contiguous).
+# take). Widening costs ~2 cycles per field byte and pixel against ~0.5 for the int8 im2col copy
+# and nothing for the contiguous-field GEMM; a depth off whole quads is copied (bytes up to each
+# run's first quad) and then widened in place, ~3-4 cycles. The filters repay it from (estimated,
+# seed-2027 and 31337 layer sweeps): whole quads 8 filters (1x41x27x16 k6x4 d3x4 -> 8: 0.64x ->
+# 0.59x of TFLM's est. cycles), 12 with contiguous fields; other depths 16 (1x21x20x17 k5x3 -> 8:
+# 0.56x -> 0.62x, 1x37x8x3 k1x3 -> 12 contiguous: 0.52x -> 0.59x; 1x21x14x17 k1x3 -> 48: 0.64x ->
+# 0.48x).
 PAIRS_MIN_FILTERS = 8
 PAIRS_MIN_FILTERS_CONTIGUOUS = 12
+PAIRS_MIN_FILTERS_OFF_QUADS = 16
 
 
 def pairs_apply(model: Model, op: Operator) -> bool:
-    """Whether an optimized int8 CONV_2D may run pixel pairs: one group, at least
-    PAIRS_MIN_FILTERS filters (PAIRS_MIN_FILTERS_CONTIGUOUS where the fields are contiguous), and
-    either a depth of whole quads or filter rows without dilation: a depth off whole quads is
+    """Whether an optimized int8 CONV_2D may run pixel pairs: one group, enough filters (above),
+    and either a depth of whole quads or filter rows without dilation: a depth off whole quads is
     copied byte by byte up to each run's first quad, which short runs (one dilated tap of a few
     channels) cannot repay (1x36x26x5 k5x3 d1x3 -> 16: 0.62x -> 0.75x of TFLM's est. cycles)."""
     form = _dsp_form(model, op)
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
-    least = PAIRS_MIN_FILTERS_CONTIGUOUS if form == "rows" else PAIRS_MIN_FILTERS
-    runs = k_c % 4 == 0 or k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1
+    quads = k_c % 4 == 0
+    if not quads:
+        least = PAIRS_MIN_FILTERS_OFF_QUADS
+    else:
+        least = PAIRS_MIN_FILTERS_CONTIGUOUS if form == "rows" else PAIRS_MIN_FILTERS
+    runs = quads or k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1
     return form != "" and out_c >= least and runs
 
 

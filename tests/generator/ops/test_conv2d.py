@@ -203,20 +203,25 @@ def test_padded_tap_fraction_counts_taps_outside_the_input() -> None:
 
 def test_pixel_pairs_ask_first_and_run_where_granted() -> None:
     """tb_conv2d_pairs_s8_dsp: its scratch (two fields in whole quads as int16) is the first request
-    of an im2col layer with PAIRS_MIN_FILTERS filters, of a contiguous-field layer with
-    PAIRS_MIN_FILTERS_CONTIGUOUS, and of a deep layer with a few padded taps; granted, the layer
-    emits the pairs kernel with the im2col form's constants."""
+    of an im2col layer with enough filters (PAIRS_MIN_FILTERS for whole-quad depths,
+    PAIRS_MIN_FILTERS_OFF_QUADS else), of a contiguous-field layer (PAIRS_MIN_FILTERS_CONTIGUOUS),
+    and of a deep layer with a few padded taps; granted, the layer emits the pairs kernel with the
+    im2col form's constants."""
     from tflm_bench.generator.ops import conv2d
     from tflm_bench.generator.ops.registry import plan_layers, scratch_requests
 
-    general = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(8, 3, 3, 3), padding="SAME")
-    assert scratch_requests(general, "optimized") == {0: (4 * 28, 2 * 28, 28)}
-    few = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(7, 3, 3, 3), padding="SAME")
-    assert scratch_requests(few, "optimized")[0][0] == 8 * 28  # int8 rows: too few filters to repay widening
+    general = conv_model(in_shape=(1, 12, 12, 4), filter_shape=(8, 3, 3, 4), padding="SAME")
+    assert scratch_requests(general, "optimized") == {0: (4 * 36, 2 * 36, 36)}
+    few = conv_model(in_shape=(1, 12, 12, 4), filter_shape=(7, 3, 3, 4), padding="SAME")
+    assert scratch_requests(few, "optimized")[0][0] == 8 * 36  # int8 rows: too few filters to repay widening
+    off = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(16, 3, 3, 3), padding="SAME")
+    assert scratch_requests(off, "optimized")[0][0] == 4 * 28  # 27-byte fields in whole quads
+    off_few = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(15, 3, 3, 3), padding="SAME")
+    assert scratch_requests(off_few, "optimized")[0][0] == 8 * 28
     # Contiguous fields (one row high, VALID): nothing below 12 filters, the pair scratch from 12.
-    rows = conv_model(in_shape=(1, 1, 12, 6), filter_shape=(12, 1, 3, 6), padding="VALID", out_shape=(1, 1, 10, 12))
-    assert scratch_requests(rows, "optimized") == {0: (4 * 20,)}
-    narrow = conv_model(in_shape=(1, 1, 12, 6), filter_shape=(11, 1, 3, 6), padding="VALID", out_shape=(1, 1, 10, 11))
+    rows = conv_model(in_shape=(1, 1, 12, 8), filter_shape=(12, 1, 3, 8), padding="VALID", out_shape=(1, 1, 10, 12))
+    assert scratch_requests(rows, "optimized") == {0: (4 * 24,)}
+    narrow = conv_model(in_shape=(1, 1, 12, 8), filter_shape=(11, 1, 3, 8), padding="VALID", out_shape=(1, 1, 10, 11))
     assert scratch_requests(narrow, "optimized") == {}
     # A dilated depth off whole quads copies byte runs too short for pairs: int8 rows.
     dilated = conv_model(in_shape=(1, 9, 9, 5), filter_shape=(16, 2, 3, 5), padding="VALID", dilationWFactor=2,
@@ -229,7 +234,7 @@ def test_pixel_pairs_ask_first_and_run_where_granted() -> None:
     assert scratch_requests(deep, "optimized") == {0: (4 * 8 * 64,)}
 
     plan = plan_arena(general)
-    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 4 * 28})
+    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 4 * 36})
     planned = plan_layers(general, granted, "optimized")[0]
     assert planned.params.pairs and planned.params.im2col == (plan.arena_bytes, 2)
     assert not planned.params.tap_correction
@@ -237,10 +242,10 @@ def test_pixel_pairs_ask_first_and_run_where_granted() -> None:
     assert layer.function == "tb_conv2d_pairs_s8_dsp"
     assert layer.args[0] == f"(uint32_t *)&tb_arena[{plan.arena_bytes}]"
     # Less than the pair scratch: the int8 rows of tb_conv2d_s8_dsp.
-    smaller = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 2 * 28})
+    smaller = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 2 * 36})
     assert emit_layers(general, smaller, "optimized")[0].function == "tb_conv2d_s8_dsp"
     # Contiguous fields granted the pair scratch run the pairs kernel, without it the rows GEMM.
     plan = plan_arena(rows)
     assert emit_layers(rows, plan, "optimized")[0].function == "tb_conv2d_rows_s8_dsp"
-    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 4 * 20})
+    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 4 * 24})
     assert emit_layers(rows, granted, "optimized")[0].function == "tb_conv2d_pairs_s8_dsp"
