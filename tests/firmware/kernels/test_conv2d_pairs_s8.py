@@ -32,7 +32,7 @@ def test_conv2d_pairs_bit_exact(seed: int, tmp_path: Path, bench_options) -> Non
     layers = LayerSet()
     # A first layer with large tensors: the arena room the later layers' pair rows fit in.
     layers.conv(rng, Window((1, 32, 32, 8), (1, 1), padding="VALID"), 8, conv_quant(rng, 8, 8, per_channel=False))
-    depths = [4, 17, 8, 3, 12, 16, 5, 24, 32, 7, 48, 64, 1]
+    depths = [4, 17, 8, 3, 12, 16, 5, 24, 32, 7, 48, 64, 33]
     filters = [8, 9, 10, 11, 12, 16, 17, 19, 24, 32, 33]
     pairs = 0
     while len(layers.ops) < LAYERS:
@@ -47,10 +47,10 @@ def test_conv2d_pairs_bit_exact(seed: int, tmp_path: Path, bench_options) -> Non
         contiguous = k % 4 == 3  # one row high, VALID: fields contiguous in the input
         if contiguous:
             kernel, dilation, out_c = (1, kernel[1]), (1, 1), max(out_c, 12)
-        if in_c % 4:  # depths off whole quads: undilated rows, enough filters (conv2d.pairs_apply)
-            dilation, out_c = (dilation[0], 1), max(out_c, 16)
+        if in_c % 4:  # depths off whole quads: undilated 32-byte rows, enough filters (conv2d.pairs_apply)
+            kernel, dilation, out_c = (kernel[0], max(kernel[1], -(-32 // in_c))), (dilation[0], 1), max(out_c, 16)
         batches = 2 if k % 5 == 4 else 1
-        shape = (batches, int(rng.integers(3, 12)), int(rng.integers(3, 12)), in_c)
+        shape = (batches, int(rng.integers(3, 12)), int(rng.integers(kernel[1], kernel[1] + 9)), in_c)
         padding = "VALID" if contiguous else ("SAME", "VALID")[k % 2]
         w = Window(shape, kernel, stride, dilation, padding, ("NONE", "RELU", "RELU6")[k % 3])
         if not w.fits() or shape[1] * shape[2] * in_c > 3000:

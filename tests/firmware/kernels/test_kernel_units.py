@@ -115,9 +115,9 @@ def _conv_pairs(rng: np.random.Generator) -> bytes:
     quant.in_zp = 0
     layers.conv(rng, Window((1, 3, 4, 4), (2, 2)), 8, quant, weight_bound=1)
     for k, (shape, kernel, stride, dilation, padding, out_c) in enumerate((
-            ((1, 5, 6, 3), (3, 3), (2, 2), (1, 1), "SAME", 16),
+            ((1, 5, 6, 7), (3, 5), (2, 2), (1, 1), "SAME", 16),
             ((2, 5, 5, 8), (2, 3), (1, 1), (2, 1), "VALID", 10), ((1, 4, 5, 17), (3, 2), (1, 2), (1, 1), "SAME", 17),
-            ((1, 1, 9, 6), (1, 3), (1, 1), (1, 1), "VALID", 18), ((1, 5, 3, 12), (2, 2), (1, 1), (1, 1), "SAME", 13),
+            ((1, 1, 9, 11), (1, 3), (1, 1), (1, 1), "VALID", 18), ((1, 5, 3, 12), (2, 2), (1, 1), (1, 1), "SAME", 13),
             ((1, 12, 12, 4), (3, 3), (1, 1), (1, 1), "SAME", 16))):
         w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
         quant = conv_quant(rng, kernel[0] * kernel[1] * shape[3], out_c, per_channel=k % 2 == 1)

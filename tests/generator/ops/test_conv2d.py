@@ -214,10 +214,13 @@ def test_pixel_pairs_ask_first_and_run_where_granted() -> None:
     assert scratch_requests(general, "optimized") == {0: (4 * 36, 2 * 36, 36)}
     few = conv_model(in_shape=(1, 12, 12, 4), filter_shape=(7, 3, 3, 4), padding="SAME")
     assert scratch_requests(few, "optimized")[0][0] == 8 * 36  # int8 rows: too few filters to repay widening
-    off = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(16, 3, 3, 3), padding="SAME")
-    assert scratch_requests(off, "optimized")[0][0] == 4 * 28  # 27-byte fields in whole quads
-    off_few = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(15, 3, 3, 3), padding="SAME")
-    assert scratch_requests(off_few, "optimized")[0][0] == 8 * 28
+    # Other depths: 16 filters and filter rows of 32 bytes (99-byte fields in whole quads).
+    off = conv_model(in_shape=(1, 12, 12, 11), filter_shape=(16, 3, 3, 11), padding="SAME")
+    assert scratch_requests(off, "optimized")[0][0] == 4 * 100
+    off_few = conv_model(in_shape=(1, 12, 12, 11), filter_shape=(15, 3, 3, 11), padding="SAME")
+    assert scratch_requests(off_few, "optimized")[0][0] == 8 * 100
+    off_short = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(16, 3, 3, 3), padding="SAME")
+    assert scratch_requests(off_short, "optimized")[0][0] == 8 * 28
     # Contiguous fields (one row high, VALID): nothing below 12 filters, the pair scratch from 12.
     rows = conv_model(in_shape=(1, 1, 12, 8), filter_shape=(12, 1, 3, 8), padding="VALID", out_shape=(1, 1, 10, 12))
     assert scratch_requests(rows, "optimized") == {0: (4 * 24,)}
