@@ -138,16 +138,19 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
 PAIRS_MIN_FILTERS = 8
 PAIRS_MIN_FILTERS_CONTIGUOUS = 12
 PAIRS_MIN_FILTERS_OFF_QUADS = 16
-# ... and filter rows of at least this many bytes (k_w x depth), whose runs repay the bytes copied
-# one at a time up to their first quad (1x13x19x5 k7x3 -> 17, 15-byte rows: 0.56x -> 0.61x).
+# ... and filter rows (k_w x depth bytes) of whole quads, which copy word by word, or of at least
+# this many bytes, which repay the bytes copied one at a time up to their first quad
+# (1x13x19x5 k7x3 -> 17, 15-byte rows: 0.56x -> 0.61x with pairs; spectrogram_cnn_int8's 49x40x1
+# k10x8, 8-byte rows: the model 0.43x -> 0.29x).
 PAIRS_MIN_RUN_OFF_QUADS = 32
 
 
 def pairs_apply(model: Model, op: Operator) -> bool:
     """Whether an optimized int8 CONV_2D may run pixel pairs: one group, enough filters (above),
-    and either a depth of whole quads or long filter rows without dilation: a depth off whole quads is
-    copied byte by byte up to each run's first quad, which short runs (one dilated tap of a few
-    channels) cannot repay (1x36x26x5 k5x3 d1x3 -> 16: 0.62x -> 0.75x of TFLM's est. cycles)."""
+    and either a depth of whole quads or undilated filter rows of whole quads or long: a depth off
+    whole quads is copied byte by byte up to each run's first quad, which short runs (one dilated
+    tap of a few channels) cannot repay (1x36x26x5 k5x3 d1x3 -> 16: 0.62x -> 0.75x of TFLM's est.
+    cycles)."""
     form = _dsp_form(model, op)
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     quads = k_c % 4 == 0
@@ -156,7 +159,8 @@ def pairs_apply(model: Model, op: Operator) -> bool:
     else:
         least = PAIRS_MIN_FILTERS_CONTIGUOUS if form == "rows" else PAIRS_MIN_FILTERS
     undilated = k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1
-    runs = quads or (undilated and k_w * k_c >= PAIRS_MIN_RUN_OFF_QUADS)
+    row = k_w * k_c
+    runs = quads or (undilated and (row % 4 == 0 or row >= PAIRS_MIN_RUN_OFF_QUADS))
     return form != "" and out_c >= least and runs
 
 

@@ -220,7 +220,9 @@ def test_pixel_pairs_ask_first_and_run_where_granted() -> None:
     off_few = conv_model(in_shape=(1, 12, 12, 11), filter_shape=(15, 3, 3, 11), padding="SAME")
     assert scratch_requests(off_few, "optimized")[0][0] == 8 * 100
     off_short = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(16, 3, 3, 3), padding="SAME")
-    assert scratch_requests(off_short, "optimized")[0][0] == 8 * 28
+    assert scratch_requests(off_short, "optimized")[0][0] == 8 * 28  # 9-byte rows: bytes copied one by one
+    off_whole_rows = conv_model(in_shape=(1, 12, 12, 1), filter_shape=(16, 3, 4, 1), padding="SAME")
+    assert scratch_requests(off_whole_rows, "optimized")[0][0] == 4 * 12  # 4-byte rows: word copies
     # Contiguous fields (one row high, VALID): nothing below 12 filters, the pair scratch from 12.
     rows = conv_model(in_shape=(1, 1, 12, 8), filter_shape=(12, 1, 3, 8), padding="VALID", out_shape=(1, 1, 10, 12))
     assert scratch_requests(rows, "optimized") == {0: (4 * 24,)}
