@@ -141,7 +141,7 @@ PAIRS_MIN_FILTERS_OFF_QUADS = 16
 # ... and filter rows (k_w x depth bytes) of whole quads, which copy word by word, or of at least
 # this many bytes, which repay the bytes copied one at a time up to their first quad
 # (1x13x19x5 k7x3 -> 17, 15-byte rows: 0.56x -> 0.61x with pairs; spectrogram_cnn_int8's 49x40x1
-# k10x8, 8-byte rows: the model 0.43x -> 0.29x).
+# k10x8, 8-byte rows: the model 0.30x -> 0.29x).
 PAIRS_MIN_RUN_OFF_QUADS = 32
 
 
