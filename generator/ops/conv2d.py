@@ -110,6 +110,10 @@ IM2COL_IDLE_MARGIN = 0.05
 # 0.51x, 1x49x11x12 k3x3 -20% est. cycles, 1x3x45x12 k7x4 SAME -7%; with filter rows of at least
 # DIRECT_MIN_ROW bytes (1x44x17x4 k6x3 s2 d2x1, rows of 12 bytes: +11% direct).
 DIRECT_MIN_ROW = 16
+# With pixel pairs (below) im2col multiplies a padded tap for ~1.0 cycle per MAC where the direct
+# form spends ~1.4 on a tap inside, so im2col stays ahead up to about a fifth of the taps padded.
+# Estimated (seed-2027 layer sweep): 1x17x29x48 k3x5 s1x2 SAME -> 32 (9% padded) direct 0.67x.
+IM2COL_PAIRS_MAX_PADDED = 0.18
 
 
 def idle_lane_fraction(out_c: int) -> float:
@@ -133,20 +137,73 @@ def im2col_row_bytes(k_h: int, k_w: int, k_c: int) -> int:
     return -(-(k_h * k_w * k_c) // 4) * 4
 
 
+# Pixel pairs (tb_conv2d_pairs_s8_dsp): the im2col form that widens two receptive fields to int16
+# pairs and shares each weight word between them, 16 estimated cycles per 16 MACs where the
+# one-row GEMM takes ~21, for one scratch of 4 x the field (what CMSIS-NN's two int16 columns
+# take). Widening costs ~2 cycles per field byte and pixel against ~0.5 for the int8 im2col copy
+# and nothing for the contiguous-field GEMM; a depth off whole quads is copied (bytes up to each
+# run's first quad) and then widened in place, ~3-4 cycles. The filters repay it from (estimated,
+# seed-2027 and 31337 layer sweeps): whole quads 8 filters (1x41x27x16 k6x4 d3x4 -> 8: 0.64x ->
+# 0.59x of TFLM's est. cycles), 12 with contiguous fields; other depths 16 (1x21x20x17 k5x3 -> 8:
+# 0.56x -> 0.62x, 1x37x8x3 k1x3 -> 12 contiguous: 0.52x -> 0.59x; 1x21x14x17 k1x3 -> 48: 0.64x ->
+# 0.48x).
+PAIRS_MIN_FILTERS = 8
+PAIRS_MIN_FILTERS_CONTIGUOUS = 12
+PAIRS_MIN_FILTERS_OFF_QUADS = 16
+# ... and filter rows (k_w x depth bytes) of whole quads, which copy word by word, or of at least
+# this many bytes, which repay the bytes copied one at a time up to their first quad
+# (1x13x19x5 k7x3 -> 17, 15-byte rows: 0.56x -> 0.61x with pairs; spectrogram_cnn_int8's 49x40x1
+# k10x8, 8-byte rows: the model 0.30x -> 0.29x).
+PAIRS_MIN_RUN_OFF_QUADS = 32
+
+
+def pairs_apply(model: Model, op: Operator) -> bool:
+    """Whether an optimized int8 CONV_2D may run pixel pairs: one group, enough filters (above),
+    and either a depth of whole quads or undilated filter rows of whole quads or long: a depth off
+    whole quads is copied byte by byte up to each run's first quad, which short runs (one dilated
+    tap of a few channels) cannot repay (1x36x26x5 k5x3 d1x3 -> 16: 0.62x -> 0.75x of TFLM's est.
+    cycles)."""
+    form = _dsp_form(model, op)
+    out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
+    quads = k_c % 4 == 0
+    if not quads:
+        least = PAIRS_MIN_FILTERS_OFF_QUADS
+    else:
+        least = PAIRS_MIN_FILTERS_CONTIGUOUS if form == "rows" else PAIRS_MIN_FILTERS
+    undilated = k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1
+    row = k_w * k_c
+    runs = quads or (undilated and (row % 4 == 0 or row >= PAIRS_MIN_RUN_OFF_QUADS))
+    return form != "" and out_c >= least and runs
+
+
+def pairs_bytes(k_h: int, k_w: int, k_c: int) -> int:
+    """tb_conv2d_pairs_s8_dsp_bytes: two receptive fields in whole quads as int16."""
+    return 4 * im2col_row_bytes(k_h, k_w, k_c)
+
+
+def rows_scratch(model: Model, op: Operator) -> tuple[int, ...]:
+    """Contiguous fields: the pixel pairs' scratch when they apply (else the GEMM reads the input)."""
+    if not pairs_apply(model, op):
+        return ()
+    _, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
+    return (pairs_bytes(k_h, k_w, k_c),)
+
+
 def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     """im2col rows for the general kernel, unless the depth is whole quads above
-    IM2COL_MAX_QUAD_DEPTH and either the filter count is 4k+3 (one idle direct-form lane: see
-    above; also at any whole-quad depth for 3 filters with filter rows of DIRECT_MIN_ROW bytes or
+    IM2COL_MAX_QUAD_DEPTH and either the filter count is 4k+3 below the pixel pairs' least (one
+    idle direct-form lane: see above; also at any whole-quad depth for 3 filters with filter rows of DIRECT_MIN_ROW bytes or
     more and no dilation along the width) or there
     are 4 filters or more, more than IM2COL_MAX_PADDED of the taps are padding
     and the direct form's idle filter lanes (idle_lane_fraction) do not cost more (the direct
     form would pay a partial quad per tap on other depths, and 3 or 2 padded lanes of its one
     group for 1 or 2 filters, where the im2col rows let them run blocked over several pixels):
     IM2COL_ROWS rows, else fewer, down to one; the planner grants the largest that does not grow
-    the arena, or none."""
+    the arena, or none. Where pixel pairs apply (pairs_apply) their scratch comes first, and
+    allows up to IM2COL_PAIRS_MAX_PADDED of the taps padded."""
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     deep = k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH
-    if deep and out_c % 4 == 3:
+    if deep and out_c % 4 == 3 and not pairs_apply(model, op):
         return ()
     if (k_c % 4 == 0 and out_c == 3 and k_w * k_c >= DIRECT_MIN_ROW
             and (k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1)):
@@ -156,10 +213,14 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
         geometry = window.model_window(model, op, k_h, k_w)
         padded = padded_tap_fraction(geometry, inp.shape[1], inp.shape[2], k_h, k_w)
         if padded > IM2COL_MAX_PADDED and idle_lane_fraction(out_c) <= padded + IM2COL_IDLE_MARGIN:
+            if pairs_apply(model, op) and padded <= IM2COL_PAIRS_MAX_PADDED:
+                return (pairs_bytes(k_h, k_w, k_c),)  # pairs or direct: int8 rows would lose
             return ()
     row = im2col_row_bytes(k_h, k_w, k_c)
     pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))
     most = max(1, min(IM2COL_ROWS, pixels))
+    if pairs_apply(model, op):  # pairs first; int8 rows where the arena has less room
+        return tuple(dict.fromkeys((pairs_bytes(k_h, k_w, k_c), *(n * row for n in (2, 1) if n <= most))))
     return tuple(dict.fromkeys(n * row for n in (most, 4, 2, 1) if n <= most))
 
 
@@ -172,6 +233,7 @@ class DspConv:
     contiguous: bool  # the "rows" kernel; else the general one
     im2col: tuple[int, int] | None  # general: granted scratch offset and rows; None: direct
     tap_correction: bool  # direct: per-tap padding corrections in flash
+    pairs: bool = False  # im2col over pixel pairs (tb_conv2d_pairs_s8_dsp); im2col holds (offset, 2)
 
 
 def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
@@ -185,9 +247,14 @@ def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
     w = np.asarray(t.filt.data, dtype=np.int64)
     scratch_offset = ctx.plan.scratch_offsets.get(op.index)
     im2col = None
-    if not contiguous and scratch_offset is not None:
-        rows = max(1, min(IM2COL_ROWS, ctx.plan.scratch_sizes[op.index] // im2col_row_bytes(k_h, k_w, k_c)))
-        im2col = (scratch_offset, rows)
+    pairs = False
+    if scratch_offset is not None:
+        granted = ctx.plan.scratch_sizes[op.index]
+        pairs = pairs_apply(ctx.model, op) and granted >= pairs_bytes(k_h, k_w, k_c)
+        if pairs or not contiguous:
+            rows = 2 if pairs else max(1, min(IM2COL_ROWS, granted // im2col_row_bytes(k_h, k_w, k_c)))
+            im2col = (scratch_offset, rows)
+            contiguous = False  # contiguous fields with pairs run the im2col kernel
     direct = not contiguous and im2col is None
     # Reduction runs: one per tap (direct form) or the whole receptive field (rows, im2col).
     runs = w.reshape(out_c, k_h * k_w, k_c) if direct else w.reshape(out_c, 1, k_h * k_w * k_c)
@@ -199,7 +266,7 @@ def _plan_dsp(ctx: PlanContext, op: Operator, contiguous: bool) -> Planned:
     if consts.tap_correction is not None:
         constants += (int_constant(f"{prefix}_tap_correction", "int32_t", consts.tap_correction,
                                    comment_text(f"{where} per tap and channel: -input offset x tap weight sum"), 8, 11),)
-    return Planned(DspConv(conv, requant, contiguous, im2col, consts.tap_correction is not None), constants)
+    return Planned(DspConv(conv, requant, contiguous, im2col, consts.tap_correction is not None, pairs), constants)
 
 
 def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
@@ -216,9 +283,13 @@ def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
     if p.contiguous:
         function, lead = "tb_conv2d_rows_s8_dsp", ()
         structs.append(CStruct("tb_dsp_requant_t", f"{prefix}_quant", requant))
+    elif p.pairs:
+        assert p.im2col is not None
+        function, lead = "tb_conv2d_pairs_s8_dsp", (f"(uint32_t *)&tb_arena[{p.im2col[0]}]",)
     else:
         function = "tb_conv2d_s8_dsp"
         lead = ("NULL", "0") if p.im2col is None else (f"(int8_t *)&tb_arena[{p.im2col[0]}]", str(p.im2col[1]))
+    if not p.contiguous:
         correction = f"{prefix}_tap_correction" if p.tap_correction else "NULL"
         structs.append(CStruct("tb_conv_dsp_quant_t", f"{prefix}_quant",
                                (("requant", conv_common.nested(requant)), ("tap_correction", correction))))
@@ -330,7 +401,7 @@ def _emit_reference(ctx: EmitContext, plan: LayerPlan) -> Layer:
 VARIANTS = (
     fused_conv_pool.FUSED_CONV,
     Variant("dsp rows", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=True), _emit_dsp,
-            applies=lambda model, op: _dsp_form(model, op) == "rows", expands_weights=True),
+            applies=lambda model, op: _dsp_form(model, op) == "rows", scratch=rows_scratch, expands_weights=True),
     Variant("dsp general", KernelSet.OPTIMIZED, partial(_plan_dsp, contiguous=False), _emit_dsp,
             applies=lambda model, op: _dsp_form(model, op) == "general", scratch=scratch, expands_weights=True),
     Variant("dsp s16", KernelSet.OPTIMIZED, _plan_dsp_s16, _emit_dsp_s16, applies=_dsp_s16_applies,

@@ -48,6 +48,7 @@ class KernelUnit:
     roles: tuple[str, ...]  # the kernel's parameters in order; "output" and "scratch" are the test's
     sources: tuple[str, ...] = ()  # kernel .c files it links, relative to firmware/kernels
     defines: tuple[str, ...] = ()  # NAME=VALUE for the C test (TB_UNIT_KERNEL, ... where it serves several)
+    budget: bool = False  # plan the scratch within the firmware's arena budget (else only in the plan's gaps)
 
     def c_sources(self) -> tuple[Path, ...]:
         return (UNIT / f"{self.test}.c", UNIT / "tb_unit.c", *(KERNELS / s for s in self.sources))
@@ -86,8 +87,11 @@ def case_header(unit: KernelUnit, model_bytes: bytes, kernels: str, rng: np.rand
     from tflm_bench.generator.planner import plan_arena
     from tflm_bench.oracles import TflmOracle
 
+    from tflm_bench.generator.arena_budget import tflm_arena_lower_bound
+
     model = read_model(model_bytes)
-    layers = emit_layers(model, plan_arena(model, scratch=scratch_requests(model, kernels)), kernels)
+    budget = tflm_arena_lower_bound(model) if unit.budget else None
+    layers = emit_layers(model, plan_arena(model, scratch=scratch_requests(model, kernels), budget=budget), kernels)
     inputs = [[rng.integers(-128, 128, model.tensors[i].shape).astype(np.int8) for i in model.inputs]
               for _ in range(samples)]
     oracle = TflmOracle(model_bytes, len(model.outputs))

@@ -191,4 +191,27 @@ static inline int32_t tb_conv2d_s8_dsp_row_bytes(const tb_dims_t *filter_dims)
     return (filter_dims->h * filter_dims->w * filter_dims->c + 3) & ~3;
 }
 
+/*
+ * Optimized int8 CONV_2D in im2col form over pixel pairs: one group, any depth and geometry.
+ * `scratch` (4-byte aligned) holds one pair of receptive fields widened to int16
+ * (tb_conv2d_pairs_s8_dsp_bytes, planned in the arena); `filter` and `quant` are those of
+ * tb_conv2d_s8_dsp's im2col form (one reduction run, no tap corrections). Returns
+ * TB_ERR_NO_IMPL for grouped convolutions. Bit-exact with tb_conv2d_s8.
+ */
+tb_status_t tb_conv2d_pairs_s8_dsp(uint32_t *scratch,
+                                   const tb_conv_params_t *params,
+                                   const tb_conv_dsp_quant_t *quant,
+                                   const tb_dims_t *input_dims,
+                                   const int8_t *input,
+                                   const tb_dims_t *filter_dims,
+                                   const int16_t *filter,
+                                   const tb_dims_t *output_dims,
+                                   int8_t *output);
+
+/* Bytes of tb_conv2d_pairs_s8_dsp's scratch: two receptive fields in whole quads as int16. */
+static inline int32_t tb_conv2d_pairs_s8_dsp_bytes(const tb_dims_t *filter_dims)
+{
+    return 4 * tb_conv2d_s8_dsp_row_bytes(filter_dims);
+}
+
 #endif /* TB_CONV2D_H */

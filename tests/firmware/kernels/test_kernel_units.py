@@ -81,7 +81,7 @@ def _conv_rows(rng: np.random.Generator) -> bytes:
     """Contiguous receptive fields: one-row filters (1x1 among them) and filters as wide as the input."""
     layers = LayerSet()
     for k, (shape, kernel, stride, out_c) in enumerate((((1, 2, 9, 4), (1, 1), (1, 1), 8), ((1, 3, 11, 3), (1, 3), (1, 2), 5),
-                                                        ((1, 9, 3, 5), (4, 3), (2, 1), 6), ((1, 1, 8, 8), (1, 2), (1, 1), 17))):
+                                                        ((1, 9, 3, 5), (4, 3), (2, 1), 6), ((1, 1, 8, 8), (1, 2), (1, 1), 11))):
         w = Window(shape, kernel, stride, padding="VALID", activation=ACTIVATIONS[k % 4])
         layers.conv(rng, w, out_c, conv_quant(rng, kernel[0] * kernel[1] * shape[3], out_c, per_channel=k % 2 == 0))
     return layers.spec_bytes()
@@ -90,15 +90,38 @@ def _conv_rows(rng: np.random.Generator) -> bytes:
 def _conv_general(rng: np.random.Generator) -> bytes:
     """Padding, strides, dilation: im2col where the plan grants scratch (the first, large layer
     leaves room for it; dilated taps of 16 and 2 bytes), direct with padding corrections on a depth
-    above 32."""
+    above 32. Fewer filters than the pixel pairs take (conv2d.PAIRS_MIN_FILTERS), but for the
+    dilated depth of 5."""
     layers = LayerSet()
-    big = conv_quant(rng, 18, 8, per_channel=False)
-    layers.conv(rng, Window((1, 16, 16, 2), (3, 3)), 8, big)
+    big = conv_quant(rng, 18, 7, per_channel=False)
+    layers.conv(rng, Window((1, 16, 16, 2), (3, 3)), 7, big)
     for k, (shape, kernel, stride, dilation, padding, out_c) in enumerate((
-            ((1, 5, 6, 3), (3, 3), (2, 2), (1, 1), "SAME", 5), ((1, 7, 7, 5), (2, 3), (1, 1), (2, 2), "VALID", 4),
-            ((1, 4, 5, 4), (3, 2), (1, 1), (1, 1), "SAME", 9), ((1, 4, 4, 36), (3, 3), (1, 1), (1, 1), "SAME", 6),
+            ((1, 5, 6, 3), (3, 3), (2, 2), (1, 1), "SAME", 5), ((1, 7, 7, 5), (2, 3), (1, 1), (2, 2), "VALID", 9),
+            ((1, 4, 5, 4), (3, 2), (1, 1), (1, 1), "SAME", 7), ((1, 4, 4, 36), (3, 3), (1, 1), (1, 1), "SAME", 6),
             # dilated along the width: im2col's tap loops (16-byte taps; 2-byte taps as words)
             ((1, 6, 9, 16), (2, 3), (1, 2), (1, 2), "SAME", 7), ((1, 5, 11, 2), (2, 4), (2, 1), (2, 2), "VALID", 3))):
+        w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
+        quant = conv_quant(rng, kernel[0] * kernel[1] * shape[3], out_c, per_channel=k % 2 == 1)
+        if k % 2 == 0:
+            quant.in_zp = (-128, 127)[k // 2 % 2]
+        layers.conv(rng, w, out_c, quant)
+    return layers.spec_bytes()
+
+
+def _conv_pairs(rng: np.random.Generator) -> bytes:
+    """Pixel pairs: whole-quad and other depths, 8-18 filters (1-3 left over a full group), SAME
+    and VALID, strides, dilation, an odd pixel count (a lone last pixel), two batches, a contiguous
+    field, a rescaling multiplier of about 0.6 (no packed groups: C). Planned
+    within the firmware's arena budget (TFLM's im2col buffers), as the pair scratch is."""
+    layers = LayerSet()
+    quant = conv_quant(rng, 16, 8, per_channel=False, multiplier_log2=-7.8)
+    quant.in_zp = 0
+    layers.conv(rng, Window((1, 3, 4, 4), (2, 2)), 8, quant, weight_bound=1)
+    for k, (shape, kernel, stride, dilation, padding, out_c) in enumerate((
+            ((1, 5, 6, 7), (3, 5), (2, 2), (1, 1), "SAME", 16),
+            ((2, 5, 5, 8), (2, 3), (1, 1), (2, 1), "VALID", 10), ((1, 4, 5, 17), (3, 2), (1, 2), (1, 1), "SAME", 17),
+            ((1, 1, 9, 11), (1, 3), (1, 1), (1, 1), "VALID", 18), ((1, 5, 3, 12), (2, 2), (1, 1), (1, 1), "SAME", 13),
+            ((1, 12, 12, 4), (3, 3), (1, 1), (1, 1), "SAME", 16))):
         w = Window(shape, kernel, stride, dilation, padding, ACTIVATIONS[k % 4])
         quant = conv_quant(rng, kernel[0] * kernel[1] * shape[3], out_c, per_channel=k % 2 == 1)
         if k % 2 == 0:
@@ -198,6 +221,11 @@ UNITS = {
                                   _conv_rows, "optimized", 12),
     "conv2d_dsp": UnitModel(KernelUnit("test_conv2d_s8_dsp", "tb_conv2d_s8_dsp", ("scratch", "scratch_rows", *DSP_ROLES),
                                        ("conv2d/conv2d_s8_dsp.c", GEMM)), _conv_general, "optimized", 13),
+    "conv2d_pairs_dsp": UnitModel(KernelUnit("test_conv2d_pairs_s8_dsp", "tb_conv2d_pairs_s8_dsp",
+                                             ("scratch", *DSP_ROLES),
+                                             ("conv2d/conv2d_pairs_s8_dsp.c", "common/gemm_pairs_s8_dsp.c"),
+                                             budget=True),
+                                  _conv_pairs, "optimized", 20),
     "depthwise_3x3_dsp": UnitModel(_depthwise("tb_depthwise_conv2d_3x3_s8_dsp",
                                               ("depthwise_conv2d/depthwise_conv2d_3x3_s8_dsp.c",
                                                "depthwise_conv2d/depthwise_conv2d_3x3_pixel_s8_dsp.c")),

@@ -142,7 +142,8 @@ def test_optimized_variant_follows_the_receptive_fields(in_shape, filter_shape, 
 def test_im2col_asks_for_rows_and_takes_what_fits() -> None:
     from tflm_bench.generator.ops.registry import scratch_requests
 
-    model = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(8, 3, 3, 3), padding="SAME")
+    # 7 filters: below the pixel pairs (test_pixel_pairs_ask_first_and_run_where_granted)
+    model = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(7, 3, 3, 3), padding="SAME")
     assert scratch_requests(model, "optimized") == {0: (8 * 28, 4 * 28, 2 * 28, 28)}  # 27-byte fields in whole quads
     # A lone layer's input and output fill the arena: no size fits, the kernel runs direct.
     layer = _optimized_layer(model)
@@ -198,3 +199,58 @@ def test_padded_tap_fraction_counts_taps_outside_the_input() -> None:
     # 1x15x24 k3x4 s2 SAME (8x12 outputs, padding 1 and 1): 1 - (22 x 46) / (24 x 48).
     wide = Window(3, 4, 2, 2, 1, 1, 1, 1, 8, 12)
     assert padded_tap_fraction(wide, 15, 24, 3, 4) == pytest.approx(1 - 22 * 46 / (24 * 48))
+
+
+def test_pixel_pairs_ask_first_and_run_where_granted() -> None:
+    """tb_conv2d_pairs_s8_dsp: its scratch (two fields in whole quads as int16) is the first request
+    of an im2col layer with enough filters (PAIRS_MIN_FILTERS for whole-quad depths,
+    PAIRS_MIN_FILTERS_OFF_QUADS else), of a contiguous-field layer (PAIRS_MIN_FILTERS_CONTIGUOUS),
+    and of a deep layer with a few padded taps; granted, the layer emits the pairs kernel with the
+    im2col form's constants."""
+    from tflm_bench.generator.ops import conv2d
+    from tflm_bench.generator.ops.registry import plan_layers, scratch_requests
+
+    general = conv_model(in_shape=(1, 12, 12, 4), filter_shape=(8, 3, 3, 4), padding="SAME")
+    assert scratch_requests(general, "optimized") == {0: (4 * 36, 2 * 36, 36)}
+    few = conv_model(in_shape=(1, 12, 12, 4), filter_shape=(7, 3, 3, 4), padding="SAME")
+    assert scratch_requests(few, "optimized")[0][0] == 8 * 36  # int8 rows: too few filters to repay widening
+    # Other depths: 16 filters and filter rows of 32 bytes (99-byte fields in whole quads).
+    off = conv_model(in_shape=(1, 12, 12, 11), filter_shape=(16, 3, 3, 11), padding="SAME")
+    assert scratch_requests(off, "optimized")[0][0] == 4 * 100
+    off_few = conv_model(in_shape=(1, 12, 12, 11), filter_shape=(15, 3, 3, 11), padding="SAME")
+    assert scratch_requests(off_few, "optimized")[0][0] == 8 * 100
+    off_short = conv_model(in_shape=(1, 12, 12, 3), filter_shape=(16, 3, 3, 3), padding="SAME")
+    assert scratch_requests(off_short, "optimized")[0][0] == 8 * 28  # 9-byte rows: bytes copied one by one
+    off_whole_rows = conv_model(in_shape=(1, 12, 12, 1), filter_shape=(16, 3, 4, 1), padding="SAME")
+    assert scratch_requests(off_whole_rows, "optimized")[0][0] == 4 * 12  # 4-byte rows: word copies
+    # Contiguous fields (one row high, VALID): nothing below 12 filters, the pair scratch from 12.
+    rows = conv_model(in_shape=(1, 1, 12, 8), filter_shape=(12, 1, 3, 8), padding="VALID", out_shape=(1, 1, 10, 12))
+    assert scratch_requests(rows, "optimized") == {0: (4 * 24,)}
+    narrow = conv_model(in_shape=(1, 1, 12, 8), filter_shape=(11, 1, 3, 8), padding="VALID", out_shape=(1, 1, 10, 11))
+    assert scratch_requests(narrow, "optimized") == {}
+    # A dilated depth off whole quads copies byte runs too short for pairs: int8 rows.
+    dilated = conv_model(in_shape=(1, 9, 9, 5), filter_shape=(16, 2, 3, 5), padding="VALID", dilationWFactor=2,
+                         out_shape=(1, 8, 5, 16))
+    assert scratch_requests(dilated, "optimized")[0][0] == 8 * 32
+    # Deep, 1x8 SAME over 16 columns (14% of the taps padded): direct before pairs, pairs now.
+    deep = conv_model(in_shape=(1, 8, 16, 64), filter_shape=(8, 1, 8, 64), padding="SAME")
+    padded = conv2d.padded_tap_fraction(conv2d.window.model_window(deep, deep.operators[0], 1, 8), 8, 16, 1, 8)
+    assert conv2d.IM2COL_MAX_PADDED < padded <= conv2d.IM2COL_PAIRS_MAX_PADDED
+    assert scratch_requests(deep, "optimized") == {0: (4 * 8 * 64,)}
+
+    plan = plan_arena(general)
+    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 4 * 36})
+    planned = plan_layers(general, granted, "optimized")[0]
+    assert planned.params.pairs and planned.params.im2col == (plan.arena_bytes, 2)
+    assert not planned.params.tap_correction
+    layer = emit_layers(general, granted, "optimized")[0]
+    assert layer.function == "tb_conv2d_pairs_s8_dsp"
+    assert layer.args[0] == f"(uint32_t *)&tb_arena[{plan.arena_bytes}]"
+    # Less than the pair scratch: the int8 rows of tb_conv2d_s8_dsp.
+    smaller = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 2 * 36})
+    assert emit_layers(general, smaller, "optimized")[0].function == "tb_conv2d_s8_dsp"
+    # Contiguous fields granted the pair scratch run the pairs kernel, without it the rows GEMM.
+    plan = plan_arena(rows)
+    assert emit_layers(rows, plan, "optimized")[0].function == "tb_conv2d_rows_s8_dsp"
+    granted = replace(plan, scratch_offsets={0: plan.arena_bytes}, scratch_sizes={0: 4 * 24})
+    assert emit_layers(rows, granted, "optimized")[0].function == "tb_conv2d_pairs_s8_dsp"
