@@ -222,23 +222,33 @@ def _plan_dsp(ctx: PlanContext, op: Operator) -> Planned:
     return Planned(DspDepthwise(conv, multiplier, fast, clamp, table, pad_pixel), tuple(constants))
 
 
+def _dsp_structs(prefix: str, conv: conv_common.ConvLayer, multiplier: int, clamp: bool, pad_pixel: str,
+                 packed: str) -> tuple[CStruct, ...]:
+    """The optimized kernels' tb_depthwise_conv_dsp_params_t and the input and output dims."""
+    quant, t = conv.quant, conv.t
+    assert quant is not None
+    return (
+        CStruct("tb_depthwise_conv_dsp_params_t", f"{prefix}_params", (
+            ("input_offset", str(quant.input_offset)),
+            ("depth_multiplier", str(multiplier)),
+            *window.window_fields(conv.geometry),
+            ("filter", window.tile(conv.geometry.filter_h, conv.geometry.filter_w)),
+            conv_common.activation_field(quant),
+            ("clamp", "1" if clamp else "0"),
+            ("pad_pixel", pad_pixel),
+            ("packed", packed),
+        )),
+        *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("output", t.out.shape))),
+    )
+
+
 def _emit_dsp(ctx: EmitContext, plan: LayerPlan) -> Layer:
     p: DspDepthwise = plan.params
     t, quant, prefix = p.conv.t, p.conv.quant, plan.prefix
     assert quant is not None
-    structs = (
-        CStruct("tb_depthwise_conv_dsp_params_t", f"{prefix}_params", (
-            ("input_offset", str(quant.input_offset)),
-            ("depth_multiplier", str(p.multiplier)),
-            *window.window_fields(p.conv.geometry),
-            ("filter", window.tile(p.conv.geometry.filter_h, p.conv.geometry.filter_w)),
-            conv_common.activation_field(quant),
-            ("clamp", "1" if p.clamp else "0"),
-            ("pad_pixel", f"{prefix}_pad_pixel" if p.pad_pixel else "NULL"),
-            ("packed", f"{prefix}_requant4" if p.packed else "NULL"),
-        )),
-        *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("output", t.out.shape))),
-    )
+    structs = _dsp_structs(prefix, p.conv, p.multiplier, p.clamp,
+                           f"{prefix}_pad_pixel" if p.pad_pixel else "NULL",
+                           f"{prefix}_requant4" if p.packed else "NULL")
     function = ("tb_depthwise_conv2d_mult_s8_dsp" if p.pairs else
                 "tb_depthwise_conv2d_3x3_s8_dsp" if p.fast else "tb_depthwise_conv2d_s8_dsp")
     args = (
@@ -317,19 +327,7 @@ def _emit_few(ctx: EmitContext, plan: LayerPlan) -> Layer:
     p: DspFewDepthwise = plan.params
     t, quant, prefix = p.conv.t, p.conv.quant, plan.prefix
     assert quant is not None
-    structs = (
-        CStruct("tb_depthwise_conv_dsp_params_t", f"{prefix}_params", (
-            ("input_offset", str(quant.input_offset)),
-            ("depth_multiplier", str(p.multiplier)),
-            *window.window_fields(p.conv.geometry),
-            ("filter", window.tile(p.conv.geometry.filter_h, p.conv.geometry.filter_w)),
-            conv_common.activation_field(quant),
-            ("clamp", "1" if p.clamp else "0"),
-            ("pad_pixel", "NULL"),
-            ("packed", "NULL"),
-        )),
-        *conv_common.dims_structs(prefix, (("input", t.inp.shape), ("output", t.out.shape))),
-    )
+    structs = _dsp_structs(prefix, p.conv, p.multiplier, p.clamp, "NULL", "NULL")
     args = (
         f"&{prefix}_params", f"{prefix}_requant", f"{prefix}_prefix",
         f"&{prefix}_input_dims", ctx.arena_pointer(t.inp.index, const=True),

@@ -130,6 +130,26 @@ TB_ALWAYS_INLINE int32_t tb_smlabb(uint32_t a, uint32_t b, int32_t acc)
 #endif
 }
 
+/* acc + lo(a) * hi(b) (SMLABT). */
+TB_ALWAYS_INLINE int32_t tb_smlabt(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __smlabt((int32_t)a, (int32_t)b, acc);
+#else
+    return acc + tb_lo16(a) * tb_hi16(b);
+#endif
+}
+
+/* acc + hi(a) * lo(b) (SMLATB). */
+TB_ALWAYS_INLINE int32_t tb_smlatb(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP)
+    return __smlatb((int32_t)a, (int32_t)b, acc);
+#else
+    return acc + tb_hi16(a) * tb_lo16(b);
+#endif
+}
+
 /* acc + hi(a) * hi(b) (SMLATT). */
 TB_ALWAYS_INLINE int32_t tb_smlatt(uint32_t a, uint32_t b, int32_t acc)
 {

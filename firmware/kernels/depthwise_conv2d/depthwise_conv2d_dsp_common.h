@@ -177,4 +177,22 @@ __attribute__((optimize("no-schedule-insns"))) static inline void tb_dw_pixel_bo
     }
 }
 
+/* Filter indices k in [*first, *end) whose input coordinate start + k x step lies in [0, size):
+ * the taps inside the input along one axis (no division for unit steps or when the last tap is
+ * inside, the common cases at the borders). */
+static inline void tb_dw_axis(int32_t start, int32_t step, int32_t k_n, int32_t size, int32_t *first, int32_t *end)
+{
+    int32_t k0 = 0, k1 = k_n;
+    if (start < 0) {
+        k0 = step == 1 ? -start : (-start + step - 1) / step;
+        k0 = k0 > k_n ? k_n : k0;
+    }
+    if (start + (k_n - 1) * step >= size) {
+        const int32_t room = size - start;
+        k1 = room <= 0 ? 0 : (step == 1 ? room : (room + step - 1) / step);
+    }
+    *first = k0;
+    *end = k1 > k0 ? k1 : k0;
+}
+
 #endif /* TB_DEPTHWISE_CONV2D_DSP_COMMON_H */

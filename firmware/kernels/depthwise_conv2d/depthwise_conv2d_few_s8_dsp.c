@@ -26,25 +26,6 @@
 /* Border columns run as vertical runs over at least this many rows (fewer: pixel by pixel). */
 #define TB_DWF_MIN_COLUMN_RUN 4
 
-/* lo(a) * hi(b) + acc (SMLABT) and hi(a) * lo(b) + acc (SMLATB). */
-TB_ALWAYS_INLINE int32_t tb_dwf_smlabt(uint32_t a, uint32_t b, int32_t acc)
-{
-#if defined(__ARM_FEATURE_DSP)
-    return __smlabt((int32_t)a, (int32_t)b, acc);
-#else
-    return acc + tb_lo16(a) * tb_hi16(b);
-#endif
-}
-
-TB_ALWAYS_INLINE int32_t tb_dwf_smlatb(uint32_t a, uint32_t b, int32_t acc)
-{
-#if defined(__ARM_FEATURE_DSP)
-    return __smlatb((int32_t)a, (int32_t)b, acc);
-#else
-    return acc + tb_hi16(a) * tb_lo16(b);
-#endif
-}
-
 /* One output channel's pass. */
 typedef struct {
     const tb_depthwise_conv_dsp_params_t *params;
@@ -85,10 +66,10 @@ TB_ALWAYS_INLINE void tb_dwf_quad1(const int8_t *p, const intptr_t *o, const int
         const uint32_t y02 = tb_sxtb16(y), y13 = tb_sxtb16_ror8(y);
         a0 = tb_smlabb(x02, w01, a0);
         a1 = tb_smlabb(x13, w01, a1);
-        a2 = tb_dwf_smlatb(x02, w01, a2);
-        a3 = tb_dwf_smlatb(x13, w01, a3);
-        a0 = tb_dwf_smlabt(y02, w01, a0);
-        a1 = tb_dwf_smlabt(y13, w01, a1);
+        a2 = tb_smlatb(x02, w01, a2);
+        a3 = tb_smlatb(x13, w01, a3);
+        a0 = tb_smlabt(y02, w01, a0);
+        a1 = tb_smlabt(y13, w01, a1);
         a2 = tb_smlatt(y02, w01, a2);
         a3 = tb_smlatt(y13, w01, a3);
     }
@@ -98,8 +79,8 @@ TB_ALWAYS_INLINE void tb_dwf_quad1(const int8_t *p, const intptr_t *o, const int
         const uint32_t x02 = tb_sxtb16(x), x13 = tb_sxtb16_ror8(x);
         a0 = tb_smlabb(x02, w0, a0);
         a1 = tb_smlabb(x13, w0, a1);
-        a2 = tb_dwf_smlatb(x02, w0, a2);
-        a3 = tb_dwf_smlatb(x13, w0, a3);
+        a2 = tb_smlatb(x02, w0, a2);
+        a3 = tb_smlatb(x13, w0, a3);
     }
     acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
@@ -116,12 +97,12 @@ TB_ALWAYS_INLINE void tb_dwf_quad2(const int8_t *p, const intptr_t *o, const int
         const uint32_t y01 = tb_sxtb16(tb_read_u32(r)), y23 = tb_sxtb16_ror8(tb_read_u32(r + 3));
         const uint32_t w01 = tb_read_u32(w + t);
         a0 = tb_smlabb(x01, w01, a0);
-        a1 = tb_dwf_smlatb(x01, w01, a1);
+        a1 = tb_smlatb(x01, w01, a1);
         a2 = tb_smlabb(x23, w01, a2);
-        a3 = tb_dwf_smlatb(x23, w01, a3);
-        a0 = tb_dwf_smlabt(y01, w01, a0);
+        a3 = tb_smlatb(x23, w01, a3);
+        a0 = tb_smlabt(y01, w01, a0);
         a1 = tb_smlatt(y01, w01, a1);
-        a2 = tb_dwf_smlabt(y23, w01, a2);
+        a2 = tb_smlabt(y23, w01, a2);
         a3 = tb_smlatt(y23, w01, a3);
     }
     if (t < n) {
@@ -129,9 +110,9 @@ TB_ALWAYS_INLINE void tb_dwf_quad2(const int8_t *p, const intptr_t *o, const int
         const uint32_t x01 = tb_sxtb16(tb_read_u32(q)), x23 = tb_sxtb16_ror8(tb_read_u32(q + 3));
         const uint32_t w0 = (uint32_t)(int32_t)w[t];
         a0 = tb_smlabb(x01, w0, a0);
-        a1 = tb_dwf_smlatb(x01, w0, a1);
+        a1 = tb_smlatb(x01, w0, a1);
         a2 = tb_smlabb(x23, w0, a2);
-        a3 = tb_dwf_smlatb(x23, w0, a3);
+        a3 = tb_smlatb(x23, w0, a3);
     }
     acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
@@ -150,8 +131,8 @@ TB_ALWAYS_INLINE void tb_dwf_pair(const int8_t *p, ptrdiff_t step, const intptr_
         const uint32_t ya = (uint32_t)(int32_t)p[o1], yb = (uint32_t)(int32_t)q[o1];
         a0 = tb_smlabb(xa, w01, a0);
         a1 = tb_smlabb(xb, w01, a1);
-        a0 = tb_dwf_smlabt(ya, w01, a0);
-        a1 = tb_dwf_smlabt(yb, w01, a1);
+        a0 = tb_smlabt(ya, w01, a0);
+        a1 = tb_smlabt(yb, w01, a1);
     }
     if (t < n) {
         const uint32_t w0 = (uint32_t)(int32_t)w[t];
@@ -168,7 +149,7 @@ TB_ALWAYS_INLINE int32_t tb_dwf_one(const int8_t *p, const intptr_t *o, const in
     for (; t + 2 <= n; t += 2) {
         const uint32_t w01 = tb_read_u32(w + t);
         acc = tb_smlabb((uint32_t)(int32_t)p[o[t]], w01, acc);
-        acc = tb_dwf_smlabt((uint32_t)(int32_t)p[o[t + 1]], w01, acc);
+        acc = tb_smlabt((uint32_t)(int32_t)p[o[t + 1]], w01, acc);
     }
     if (t < n) {
         acc = tb_smlabb((uint32_t)(int32_t)p[o[t]], (uint32_t)(int32_t)w[t], acc);
@@ -240,19 +221,6 @@ __attribute__((noinline)) static void tb_dwf_run(const tb_dwf_pass_t *ps, const 
     }
 }
 
-/* Filter indices k in [*k0, *k1) whose input coordinate start + k x step lies in [0, size). */
-static inline void tb_dwf_axis(int32_t start, int32_t step, int32_t k_n, int32_t size, int32_t *k0, int32_t *k1)
-{
-    int32_t first = start >= 0 ? 0 : (-start + step - 1) / step;
-    int32_t end = k_n;
-    if (start + (k_n - 1) * step >= size) {
-        end = size - start <= 0 ? 0 : (size - start + step - 1) / step;
-    }
-    first = first > k_n ? k_n : first;
-    *k0 = first;
-    *k1 = end > first ? end : first;
-}
-
 /* One output channel over one image. */
 __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const int8_t *image, int8_t *out,
                                                   int32_t out_h, int32_t out_w)
@@ -296,7 +264,7 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
         const int32_t y0 = oy * sh - ph;
         const int columns_later = oy >= top && oy < bottom;
         int32_t ky0, ky1;
-        tb_dwf_axis(y0, dh, k_h, in_h, &ky0, &ky1);
+        tb_dw_axis(y0, dh, k_h, in_h, &ky0, &ky1);
         const int32_t rows = ky1 - ky0;
         const int32_t *p0 = ps->prefix + (size_t)ky0 * (size_t)pw1;
         const int32_t *p1 = ps->prefix + (size_t)ky1 * (size_t)pw1;
@@ -316,7 +284,7 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
             for (; ox < end; ox++, out += op) {
                 const int32_t x0 = ox * sw - pw;
                 int32_t kx0, kx1;
-                tb_dwf_axis(x0, dw, k_w, in_w, &kx0, &kx1);
+                tb_dw_axis(x0, dw, k_w, in_w, &kx0, &kx1);
                 int32_t acc = (int32_t)((uint32_t)raw + (uint32_t)p1[kx1] - (uint32_t)p0[kx1] -
                                         (uint32_t)p1[kx0] + (uint32_t)p0[kx0]);
                 if (rows > 0 && kx1 > kx0) {
@@ -365,7 +333,7 @@ __attribute__((noinline)) static void tb_dwf_pass(const tb_dwf_pass_t *ps, const
         }
         const int32_t x0 = ox * sw - pw;
         int32_t kx0, kx1;
-        tb_dwf_axis(x0, dw, k_w, in_w, &kx0, &kx1);
+        tb_dw_axis(x0, dw, k_w, in_w, &kx0, &kx1);
         int32_t n = 0;
         for (int32_t ky = 0; ky < k_h; ky++) {
             for (int32_t kx = kx0; kx < kx1; kx++, n++) {

@@ -426,24 +426,6 @@ __attribute__((noinline)) static void tb_dwm_border(const tb_dwm_job_t *job, con
     tb_dwm_pixel(job, image, o, j0, n, out, 1);
 }
 
-/* The first filter index k (0..k_n) whose input coordinate start + k * step is >= 0, and the end
- * of those below `size`: taps inside the input along one axis are [*first, *end). */
-static inline void tb_dwm_axis(int32_t start, int32_t step, int32_t k_n, int32_t size, int32_t *first, int32_t *end)
-{
-    int32_t k0, k1;
-    if (step == 1) {
-        k0 = start >= 0 ? 0 : -start;
-        k1 = size - start;
-    } else {
-        k0 = start >= 0 ? 0 : (-start + step - 1) / step;
-        k1 = size - start <= 0 ? 0 : (size - start + step - 1) / step;
-    }
-    k0 = k0 > k_n ? k_n : k0;
-    k1 = k1 > k_n ? k_n : (k1 < 0 ? 0 : k1);
-    *first = k0;
-    *end = k1 > k0 ? k1 : k0;
-}
-
 tb_status_t tb_depthwise_conv2d_mult_s8_dsp(const tb_depthwise_conv_dsp_params_t *params,
                                             const int32_t *requant,
                                             const tb_dims_t *input_dims,
@@ -487,7 +469,7 @@ tb_status_t tb_depthwise_conv2d_mult_s8_dsp(const tb_depthwise_conv_dsp_params_t
             const int32_t y0 = oy * params->stride.h - params->padding.h;
             const int rows_inside = y0 >= 0 && y0 + span_h < in_h;
             int32_t ky0, ky1;
-            tb_dwm_axis(y0, dh, k_h, in_h, &ky0, &ky1);
+            tb_dw_axis(y0, dh, k_h, in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < out_w; ox++, out += out_c) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
                 if (rows_inside && x0 >= 0 && x0 + span_w < in_w) {
@@ -501,7 +483,7 @@ tb_status_t tb_depthwise_conv2d_mult_s8_dsp(const tb_depthwise_conv_dsp_params_t
                     continue;
                 }
                 int32_t kx0, kx1;
-                tb_dwm_axis(x0, dw, k_w, in_w, &kx0, &kx1);
+                tb_dw_axis(x0, dw, k_w, in_w, &kx0, &kx1);
                 int32_t j0 = 0, n = 0;
                 if (ky0 < ky1 && kx0 < kx1) {
                     /* The pairs from the first tap inside to the last: the rows inside listed

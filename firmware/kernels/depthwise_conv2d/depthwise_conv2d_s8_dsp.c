@@ -170,16 +170,6 @@ __attribute__((noinline)) static void tb_dw_multiplier(const tb_depthwise_conv_d
  *    (tapw), the bias without the offset folded in and the offset added per tap.
  */
 
-/* lo(a) * hi(b) + acc (SMLABT). */
-TB_ALWAYS_INLINE int32_t tb_dw_smlabt(uint32_t a, uint32_t b, int32_t acc)
-{
-#if defined(__ARM_FEATURE_DSP)
-    return __smlabt((int32_t)a, (int32_t)b, acc);
-#else
-    return acc + tb_lo16(a) * tb_hi16(b);
-#endif
-}
-
 typedef struct {
     const tb_depthwise_conv_dsp_params_t *params;
     const int32_t *requant;
@@ -444,14 +434,14 @@ TB_ALWAYS_INLINE void tb_dw_mult_body(const tb_dw_job_t *job, const tb_dw_taps_t
                     uint32_t w01, w23;
                     tb_read_w2(wt, &w01, &w23);
                     a0 = tb_smlabb(x0, w01, a0);
-                    a1 = tb_dw_smlabt(x0, w01, a1);
+                    a1 = tb_smlabt(x0, w01, a1);
                     a2 = tb_smlabb(x0, w23, a2);
-                    a3 = tb_dw_smlabt(x0, w23, a3);
+                    a3 = tb_smlabt(x0, w23, a3);
                     tb_read_w2(wt + 4, &w01, &w23);
                     a0 = tb_smlabb(x1, w01, a0);
-                    a1 = tb_dw_smlabt(x1, w01, a1);
+                    a1 = tb_smlabt(x1, w01, a1);
                     a2 = tb_smlabb(x1, w23, a2);
-                    a3 = tb_dw_smlabt(x1, w23, a3);
+                    a3 = tb_smlabt(x1, w23, a3);
                 }
             }
             for (; i < count; i++) {
@@ -459,9 +449,9 @@ TB_ALWAYS_INLINE void tb_dw_mult_body(const tb_dw_job_t *job, const tb_dw_taps_t
                 uint32_t w01, w23;
                 tb_read_w2(w + 4 * (size_t)(compact ? tapw[i] : i), &w01, &w23);
                 a0 = tb_smlabb(x, w01, a0);
-                a1 = tb_dw_smlabt(x, w01, a1);
+                a1 = tb_smlabt(x, w01, a1);
                 a2 = tb_smlabb(x, w23, a2);
-                a3 = tb_dw_smlabt(x, w23, a3);
+                a3 = tb_smlabt(x, w23, a3);
             }
             if (packed != NULL) {
                 uint32_t word = tb_requant4_doubled(a0, a1, a2, a3, packed);
@@ -485,7 +475,7 @@ TB_ALWAYS_INLINE void tb_dw_mult_body(const tb_dw_job_t *job, const tb_dw_taps_t
                 const uint32_t x = (uint32_t)((int32_t)p[offs[i]] + offset);
                 const uint32_t w01 = tb_read_u32(w + 2 * (size_t)(compact ? tapw[i] : i));
                 a0 = tb_smlabb(x, w01, a0);
-                a1 = tb_dw_smlabt(x, w01, a1);
+                a1 = tb_smlabt(x, w01, a1);
             }
             tb_dw_store_one(params, rq, a0, o8);
             tb_dw_store_one(params, rq + TB_RQ_WORDS, a1, o8 + 1);
@@ -520,19 +510,6 @@ __attribute__((noinline)) static void tb_dw_pixel_mult_compact(const tb_dw_job_t
                                                                int8_t *out)
 {
     tb_dw_mult_body(job, tp, out, 1);
-}
-
-/* The first filter index k (0..k_n) whose input coordinate start + k * step is >= 0, and the end
- * of those below `size`: taps inside the input along one axis are [*first, *end). */
-static inline void tb_dw_axis(int32_t start, int32_t step, int32_t k_n, int32_t size, int32_t *first,
-                              int32_t *end)
-{
-    int32_t k0 = start >= 0 ? 0 : (-start + step - 1) / step;
-    int32_t k1 = size - start <= 0 ? 0 : (size - start + step - 1) / step;
-    k0 = k0 > k_n ? k_n : k0;
-    k1 = k1 > k_n ? k_n : k1;
-    *first = k0;
-    *end = k1 > k0 ? k1 : k0;
 }
 
 /* The tap-offset paths over the whole layer (needs the pad pixel and at most TB_DW_MAX_TAPS taps). */
