@@ -203,7 +203,8 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
     allows up to IM2COL_PAIRS_MAX_PADDED of the taps padded."""
     out_c, k_h, k_w, k_c = slots.required_input(model, op, slots.FILTER).shape
     deep = k_c % 4 == 0 and k_c > IM2COL_MAX_QUAD_DEPTH
-    if deep and out_c % 4 == 3 and not pairs_apply(model, op):
+    pairs = pairs_apply(model, op)
+    if deep and out_c % 4 == 3 and not pairs:
         return ()
     if (k_c % 4 == 0 and out_c == 3 and k_w * k_c >= DIRECT_MIN_ROW
             and (k_w == 1 or window.model_window(model, op, k_h, k_w).dilation_w == 1)):
@@ -213,13 +214,13 @@ def scratch(model: Model, op: Operator) -> tuple[int, ...]:
         geometry = window.model_window(model, op, k_h, k_w)
         padded = padded_tap_fraction(geometry, inp.shape[1], inp.shape[2], k_h, k_w)
         if padded > IM2COL_MAX_PADDED and idle_lane_fraction(out_c) <= padded + IM2COL_IDLE_MARGIN:
-            if pairs_apply(model, op) and padded <= IM2COL_PAIRS_MAX_PADDED:
+            if pairs and padded <= IM2COL_PAIRS_MAX_PADDED:
                 return (pairs_bytes(k_h, k_w, k_c),)  # pairs or direct: int8 rows would lose
             return ()
     row = im2col_row_bytes(k_h, k_w, k_c)
     pixels = int(np.prod(slots.output_tensor(model, op).shape[:3]))
     most = max(1, min(IM2COL_ROWS, pixels))
-    if pairs_apply(model, op):  # pairs first; int8 rows where the arena has less room
+    if pairs:  # pairs first; int8 rows where the arena has less room
         return tuple(dict.fromkeys((pairs_bytes(k_h, k_w, k_c), *(n * row for n in (2, 1) if n <= most))))
     return tuple(dict.fromkeys(n * row for n in (most, 4, 2, 1) if n <= most))
 

@@ -269,6 +269,21 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_rescale_exact_t *r
     return job;
 }
 
+/* One step's outputs: the rank-1 path for rank 1, the general one otherwise (`right`: the ring's
+ * direction, a constant at each call so each wrapper keeps one loop). */
+TB_ALWAYS_INLINE void tb_svdf_ring_outputs(const uint8_t *w, const uint8_t *s, const int32_t *bias, int8_t *out,
+                                           const tb_svdf_dims_t *d, const tb_rescale_exact_t *rq, int32_t zp,
+                                           int bytes, int right)
+{
+    const int32_t units = d->num_filters / d->rank;
+    if (d->rank == 1 && units > 0) {
+        const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, out + units);
+        tb_svdf_ring_out_rank1(&job, w, s, bias, out, rq, d->memory_size, bytes, right);
+    } else {
+        tb_svdf_ring_out(w, s, bias, out, units, d->rank, d->memory_size, rq, zp, bytes, right);
+    }
+}
+
 /* The kernel `name` for state_t (int16_t or int8_t, `bytes` its size). */
 #define TB_DEFINE_SVDF_RING(name, state_t, bytes)                                                                \
     __attribute__((noinline)) static void name##_put_right(const int32_t *sums, int32_t count, uint8_t *slot,    \
@@ -285,25 +300,13 @@ static inline tb_svdf_ring_job_t tb_svdf_ring_job_of(const tb_rescale_exact_t *r
                                                            int8_t *out, const tb_svdf_dims_t *d,                  \
                                                            const tb_rescale_exact_t *rq, int32_t zp)               \
     {                                                                                                             \
-        const int32_t units = d->num_filters / d->rank;                                                          \
-        if (d->rank == 1 && units > 0) {                                                                          \
-            const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, out + units);      \
-            tb_svdf_ring_out_rank1(&job, w, s, bias, out, rq, d->memory_size, bytes, 1);                          \
-        } else {                                                                                                  \
-            tb_svdf_ring_out(w, s, bias, out, units, d->rank, d->memory_size, rq, zp, bytes, 1);                 \
-        }                                                                                                         \
+        tb_svdf_ring_outputs(w, s, bias, out, d, rq, zp, bytes, 1);                                               \
     }                                                                                                             \
     __attribute__((noinline)) static void name##_out_left(const uint8_t *w, const uint8_t *s, const int32_t *bias, \
                                                           int8_t *out, const tb_svdf_dims_t *d,                   \
                                                           const tb_rescale_exact_t *rq, int32_t zp)                \
     {                                                                                                             \
-        const int32_t units = d->num_filters / d->rank;                                                          \
-        if (d->rank == 1 && units > 0) {                                                                          \
-            const tb_svdf_ring_job_t job = tb_svdf_ring_job_of(rq, zp, d->memory_size, out + units);      \
-            tb_svdf_ring_out_rank1(&job, w, s, bias, out, rq, d->memory_size, bytes, 0);                          \
-        } else {                                                                                                  \
-            tb_svdf_ring_out(w, s, bias, out, units, d->rank, d->memory_size, rq, zp, bytes, 0);                 \
-        }                                                                                                         \
+        tb_svdf_ring_outputs(w, s, bias, out, d, rq, zp, bytes, 0);                                               \
     }                                                                                                             \
     tb_status_t name(const tb_svdf_ring_params_t *params, const int8_t *input, const int16_t *feature_weights,     \
                      const int32_t *feature_bias, const state_t *time_weights, const int32_t *unit_bias,           \
